@@ -1,0 +1,42 @@
+/* parse.h -- from the raw bytes of one mail message to a request_t.
+ *
+ * This is the single entry point intake and `writctl parse` share: MIME
+ * decoding with GMime (mail.c), then extraction of the contract's fields
+ * from the decoded text (extract.c). Pure with respect to the outside
+ * world: no sockets, no Redis, no files beyond what the settings name.
+ */
+#ifndef WRIT_PARSE_H
+#define WRIT_PARSE_H
+
+#include <stddef.h>
+#include "request.h"
+
+#define PARSE_MAX_DOMAINS 32
+
+typedef struct {
+    /* The provider's own mail domains: addresses there are never targets. */
+    char provider_domains[PARSE_MAX_DOMAINS][128];
+    size_t provider_domain_count;
+    /* authserv-id of the provider's own gateway: only Authentication-Results
+     * headers carrying it are believed (issue 3). "" trusts none. */
+    char trusted_authserv_id[128];
+} parse_settings_t;
+
+/* Defaults matching config/writ.zpl (provider northwind-cloud.example). */
+void parse_settings_default(parse_settings_t *self);
+
+typedef enum {
+    PARSE_OK = 0,        /* the message was read (even if little was found) */
+    PARSE_NOT_MAIL = 1,  /* not a mail message at all: err says why */
+} parse_status_t;
+
+/* Fills out (which must be zeroed or freshly request_new'ed). */
+parse_status_t parse_message(const parse_settings_t *settings,
+                             const char *raw, size_t len, request_t *out,
+                             char *err, size_t errlen);
+
+/* Once per process, before any parse (wraps g_mime_init). Idempotent. */
+void parse_global_init(void);
+void parse_global_shutdown(void);
+
+#endif
