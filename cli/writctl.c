@@ -1,0 +1,336 @@
+/* writctl -- the operator's command line: parse a message offline, import
+ * the data-location registry, list and show cases, fetch a case's
+ * original bytes, check the pipeline's health.
+ *
+ * Exit statuses: 0 ok, 1 not found / unhealthy, 64 usage, 65 not a mail
+ * message, 66 cannot open input, 69 Redis unavailable.
+ */
+#include "case_query.h"
+#include "case_store.h"
+#include "config.h"
+#include "parse.h"
+#include "registry.h"
+
+#include <glib.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *USAGE =
+    "usage: writctl [--config FILE] COMMAND ...\n"
+    "  parse FILE|-                     print what intake extracts, as JSON\n"
+    "  registry import LOCATIONS.csv TENANTS.csv\n"
+    "  case list [--state S] [--json]   cases, oldest first\n"
+    "  case show ID [--json]            one case with decisions and audit\n"
+    "  case raw ID                      the original message bytes\n"
+    "  health [--json] [--max-age SECONDS]\n";
+
+static int usage(void)
+{
+    fputs(USAGE, stderr);
+    return 64;
+}
+
+static char *read_input(const char *path, size_t *len)
+{
+    GError *err = NULL;
+    gchar *data = NULL;
+    gsize n = 0;
+    if (!strcmp(path, "-")) {
+        GString *s = g_string_new(NULL);
+        char buf[65536];
+        size_t got;
+        while ((got = fread(buf, 1, sizeof buf, stdin)) > 0)
+            g_string_append_len(s, buf, (gssize) got);
+        *len = s->len;
+        return g_string_free(s, FALSE);
+    }
+    if (!g_file_get_contents(path, &data, &n, &err)) {
+        fprintf(stderr, "writctl: cannot read %s: %s\n", path, err->message);
+        g_error_free(err);
+        return NULL;
+    }
+    *len = n;
+    return data;
+}
+
+static parse_settings_t load_parse_settings(writ_config_t *cfg)
+{
+    parse_settings_t ps;
+    parse_settings_default(&ps);
+    const char *domains = writ_config_get(cfg, "intake/provider_domains", NULL);
+    if (domains) {
+        gchar **parts = g_strsplit_set(domains, ", ", -1);
+        ps.provider_domain_count = 0;
+        for (gchar **p = parts; *p && ps.provider_domain_count < PARSE_MAX_DOMAINS; p++)
+            if (**p)
+                snprintf(ps.provider_domains[ps.provider_domain_count++],
+                         sizeof ps.provider_domains[0], "%s", *p);
+        g_strfreev(parts);
+    }
+    const char *authserv = writ_config_get(cfg, "intake/trusted_authserv_id", NULL);
+    if (authserv)
+        snprintf(ps.trusted_authserv_id, sizeof ps.trusted_authserv_id, "%s", authserv);
+    return ps;
+}
+
+static int cmd_parse(writ_config_t *cfg, int argc, char **argv)
+{
+    if (argc != 1)
+        return usage();
+    size_t len;
+    char *raw = read_input(argv[0], &len);
+    if (!raw)
+        return 66;
+    parse_global_init();
+    parse_settings_t ps = load_parse_settings(cfg);
+    request_t *req = request_new();
+    char err[256] = "";
+    int rc = 0;
+    if (parse_message(&ps, raw, len, req, err, sizeof err) != PARSE_OK) {
+        fprintf(stderr, "writctl: not a mail message: %s\n", err);
+        rc = 65;
+    }
+    else {
+        char *json = request_to_json(req, true);
+        puts(json ? json : "null");
+        free(json);
+    }
+    request_destroy(&req);
+    g_free(raw);
+    parse_global_shutdown();
+    return rc;
+}
+
+static case_store_t *open_store(writ_config_t *cfg)
+{
+    case_store_t *store = case_store_new(writ_config_get(cfg, "writ/redis_url",
+                                                         "redis://127.0.0.1:6379"));
+    if (store && case_store_ping(store) == 0)
+        return store;
+    fprintf(stderr, "writctl: redis unavailable: %s\n",
+            store ? case_store_error(store) : "out of memory");
+    case_store_destroy(&store);
+    return NULL;
+}
+
+static int cmd_registry(writ_config_t *cfg, int argc, char **argv)
+{
+    if (argc != 3 || strcmp(argv[0], "import"))
+        return usage();
+    size_t l1, l2;
+    char *loc = read_input(argv[1], &l1);
+    char *ten = loc ? read_input(argv[2], &l2) : NULL;
+    if (!loc || !ten) {
+        g_free(loc);
+        return 66;
+    }
+    case_store_t *store = open_store(cfg);
+    int rc = 69;
+    if (store) {
+        char err[256];
+        long n = registry_import(store, loc, ten, err, sizeof err);
+        if (n < 0) {
+            fprintf(stderr, "writctl: registry import failed: %s\n", err);
+            rc = 65;
+        }
+        else {
+            printf("imported %ld account(s)\n", n);
+            rc = 0;
+        }
+    }
+    case_store_destroy(&store);
+    g_free(loc);
+    g_free(ten);
+    return rc;
+}
+
+static void print_json(json_t *j)
+{
+    char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (text)
+        puts(text);
+    free(text);
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "-";
+}
+
+static int cmd_case_list(case_store_t *store, int argc, char **argv)
+{
+    const char *state = NULL;
+    bool as_json = false;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--json"))
+            as_json = true;
+        else if (!strcmp(argv[i], "--state") && i + 1 < argc)
+            state = argv[++i];
+        else
+            return usage();
+    }
+    json_t *list = case_query_list(store, state);
+    if (!list) {
+        fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
+        return 69;
+    }
+    if (as_json)
+        print_json(list);
+    else {
+        printf("%-18s %-9s %-26s %-25s\n", "CASE", "STATE", "TYPE", "RECEIVED");
+        size_t i;
+        json_t *c;
+        json_array_foreach(list, i, c)
+            printf("%-18s %-9s %-26s %-25s\n", jstr(c, "id"), jstr(c, "state"),
+                   jstr(c, "request_type"), jstr(c, "received_at"));
+    }
+    json_decref(list);
+    return 0;
+}
+
+static void print_case_text(json_t *c)
+{
+    json_t *req = json_object_get(c, "request");
+    printf("case %s  state %s  received %s\n", jstr(c, "id"), jstr(c, "state"),
+           jstr(c, "received_at"));
+    printf("  request  %s from %s (%s), reference %s\n", jstr(req, "request_type"),
+           jstr(req, "issuing_agency"), jstr(req, "issuing_country"),
+           jstr(req, "reference"));
+    if (json_is_string(json_object_get(c, "review_reason")))
+        printf("  REVIEW   %s\n", jstr(c, "review_reason"));
+    if (json_is_true(json_object_get(c, "challenge_recommended")))
+        printf("  CHALLENGE recommended: gag on enterprise data\n");
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(c, "accounts"), i, a) {
+        printf("  %-42s %-28s notice %-12s %s\n", jstr(a, "account"),
+               jstr(a, "decision"), jstr(a, "notice"),
+               json_is_string(json_object_get(a, "notice_path")) ? jstr(a, "notice_path") : "");
+        printf("      %s\n", jstr(a, "reason"));
+    }
+    printf("  audit:\n");
+    json_array_foreach(json_object_get(c, "audit"), i, a)
+        printf("    %s %-12s %-10s %s -> %s  %s\n", jstr(a, "time"), jstr(a, "stage"),
+               jstr(a, "event"), jstr(a, "from"), jstr(a, "to"), jstr(a, "note"));
+}
+
+static int cmd_case_show(case_store_t *store, int argc, char **argv)
+{
+    if (argc < 1 || argc > 2 || (argc == 2 && strcmp(argv[1], "--json")))
+        return usage();
+    bool missing;
+    json_t *c = case_query_show(store, argv[0], &missing);
+    if (!c) {
+        fprintf(stderr, "writctl: %s\n", missing ? "no such case" : case_store_error(store));
+        return missing ? 1 : 69;
+    }
+    if (argc == 2)
+        print_json(c);
+    else
+        print_case_text(c);
+    json_decref(c);
+    return 0;
+}
+
+static int cmd_case_raw(case_store_t *store, int argc, char **argv)
+{
+    if (argc != 1)
+        return usage();
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = case_store_raw(store, argv[0], &buf, &len);
+    if (rc != 0) {
+        fprintf(stderr, "writctl: %s\n", rc > 0 ? "no such case" : case_store_error(store));
+        return rc > 0 ? 1 : 69;
+    }
+    fwrite(buf, 1, len, stdout);
+    free(buf);
+    return 0;
+}
+
+static int cmd_health(case_store_t *store, int argc, char **argv)
+{
+    bool as_json = false;
+    double max_age = 300;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--json"))
+            as_json = true;
+        else if (!strcmp(argv[i], "--max-age") && i + 1 < argc)
+            max_age = atof(argv[++i]);
+        else
+            return usage();
+    }
+    json_t *h = case_query_health(store, 5000, max_age);
+    if (!h) {
+        fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
+        return 69;
+    }
+    if (as_json)
+        print_json(h);
+    else {
+        const char *stage;
+        json_t *s;
+        json_object_foreach(json_object_get(h, "stages"), stage, s)
+            printf("%-13s %-4s live %zu  pending %lld  oldest %.1fs\n", stage,
+                   json_is_true(json_object_get(s, "ok")) ? "ok" : "FAIL",
+                   json_array_size(json_object_get(s, "live_workers")),
+                   (long long) json_integer_value(json_object_get(s, "pending")),
+                   json_real_value(json_object_get(s, "oldest_pending_age_s")));
+    }
+    int rc = json_is_true(json_object_get(h, "ok")) ? 0 : 1;
+    json_decref(h);
+    return rc;
+}
+
+static int with_store(writ_config_t *cfg, int (*fn)(case_store_t *, int, char **),
+                      int argc, char **argv)
+{
+    case_store_t *store = open_store(cfg);
+    if (!store)
+        return 69;
+    int rc = fn(store, argc, argv);
+    case_store_destroy(&store);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    const char *config_path = NULL;
+    int i = 1;
+    if (argc > 2 && !strcmp(argv[1], "--config")) {
+        config_path = argv[2];
+        i = 3;
+    }
+    if (i >= argc)
+        return usage();
+    char err[256];
+    writ_config_t *cfg = writ_config_load(config_path, err, sizeof err);
+    if (!cfg) {
+        fprintf(stderr, "writctl: %s\n", err);
+        return 78;
+    }
+    const char *cmd = argv[i++];
+    int rest = argc - i;
+    char **args = argv + i;
+    int rc;
+    if (!strcmp(cmd, "parse"))
+        rc = cmd_parse(cfg, rest, args);
+    else if (!strcmp(cmd, "registry"))
+        rc = cmd_registry(cfg, rest, args);
+    else if (!strcmp(cmd, "health"))
+        rc = with_store(cfg, cmd_health, rest, args);
+    else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "list"))
+        rc = with_store(cfg, cmd_case_list, rest - 1, args + 1);
+    else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "show"))
+        rc = with_store(cfg, cmd_case_show, rest - 1, args + 1);
+    else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "raw"))
+        rc = with_store(cfg, cmd_case_raw, rest - 1, args + 1);
+    else
+        rc = usage();
+    writ_config_destroy(&cfg);
+    return rc;
+}

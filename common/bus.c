@@ -1,0 +1,169 @@
+/* bus.c -- producer and worker ends of the work bus (see bus.h). */
+#include "bus.h"
+#include "case_store.h"
+
+#include <czmq.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BUS_HEARTBEAT_MS 1000
+
+struct bus_submit_t {
+    zsock_t *push;
+};
+
+bus_submit_t *bus_submit_new(const char *endpoint)
+{
+    bus_submit_t *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->push = zsock_new(ZMQ_PUSH);
+    if (!self->push) {
+        free(self);
+        return NULL;
+    }
+    zsock_set_sndhwm(self->push, 10000);
+    zsock_set_linger(self->push, 2000);
+    if (zsock_connect(self->push, "%s", endpoint) != 0) {
+        zsock_destroy(&self->push);
+        free(self);
+        return NULL;
+    }
+    return self;
+}
+
+void bus_submit_destroy(bus_submit_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    zsock_destroy(&(*self_p)->push);
+    free(*self_p);
+    *self_p = NULL;
+}
+
+int bus_submit_send(bus_submit_t *self, const char *stage, const char *id,
+                    const char *record, size_t len)
+{
+    void *s = zsock_resolve(self->push);
+    if (zmq_send(s, stage, strlen(stage), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
+        return -1;
+    /* Once the first frame is queued the rest of the message is too. */
+    zmq_send(s, id, strlen(id), ZMQ_SNDMORE);
+    zmq_send(s, record, len, 0);
+    return 0;
+}
+
+struct bus_worker_t {
+    zsock_t *dealer;
+    char stage[32];
+    int credit;
+    int busy;
+    uint64_t next_heartbeat;
+};
+
+static void send_ready(bus_worker_t *self)
+{
+    char credit[16];
+    snprintf(credit, sizeof credit, "%d", self->credit);
+    zstr_sendx(self->dealer, "READY", self->stage, credit, NULL);
+    self->next_heartbeat = writ_now_ms() + BUS_HEARTBEAT_MS;
+}
+
+bus_worker_t *bus_worker_new(const char *endpoint, const char *stage,
+                             int credit)
+{
+    bus_worker_t *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    snprintf(self->stage, sizeof self->stage, "%s", stage);
+    self->credit = credit > 0 ? credit : 1;
+    self->dealer = zsock_new(ZMQ_DEALER);
+    if (!self->dealer) {
+        free(self);
+        return NULL;
+    }
+    zsock_set_linger(self->dealer, 0);
+    if (zsock_connect(self->dealer, "%s", endpoint) != 0) {
+        zsock_destroy(&self->dealer);
+        free(self);
+        return NULL;
+    }
+    send_ready(self);
+    return self;
+}
+
+void bus_worker_destroy(bus_worker_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    zsock_destroy(&(*self_p)->dealer);
+    free(*self_p);
+    *self_p = NULL;
+}
+
+void bus_worker_tick(bus_worker_t *self)
+{
+    if (writ_now_ms() < self->next_heartbeat)
+        return;
+    char free_credit[16];
+    int f = self->credit - self->busy;
+    snprintf(free_credit, sizeof free_credit, "%d", f > 0 ? f : 0);
+    zstr_sendx(self->dealer, "HB", self->stage, free_credit, NULL);
+    self->next_heartbeat = writ_now_ms() + BUS_HEARTBEAT_MS;
+}
+
+int bus_worker_recv(bus_worker_t *self, bus_job_t *job, int timeout_ms)
+{
+    memset(job, 0, sizeof *job);
+    bus_worker_tick(self);
+    zmq_pollitem_t item = { zsock_resolve(self->dealer), 0, ZMQ_POLLIN, 0 };
+    int wait = timeout_ms < BUS_HEARTBEAT_MS ? timeout_ms : BUS_HEARTBEAT_MS;
+    int rc = zmq_poll(&item, 1, wait);
+    if (rc <= 0)
+        return rc < 0 && zmq_errno() != EINTR ? -1 : 0;
+    zmsg_t *msg = zmsg_recv(self->dealer);
+    if (!msg)
+        return 0;
+    int got = 0;
+    char *kind = zmsg_popstr(msg);
+    if (kind && !strcmp(kind, "JOB") && zmsg_size(msg) == 3) {
+        zframe_t *stage = zmsg_pop(msg);
+        zframe_t *id = zmsg_pop(msg);
+        zframe_t *record = zmsg_pop(msg);
+        if (zframe_size(id) < sizeof job->id) {
+            memcpy(job->id, zframe_data(id), zframe_size(id));
+            job->id[zframe_size(id)] = '\0';
+            job->len = zframe_size(record);
+            job->record = malloc(job->len + 1);
+            if (job->record) {
+                memcpy(job->record, zframe_data(record), job->len);
+                job->record[job->len] = '\0';
+                self->busy++;
+                got = 1;
+            }
+        }
+        zframe_destroy(&stage);
+        zframe_destroy(&id);
+        zframe_destroy(&record);
+    }
+    else if (kind && !strcmp(kind, "HELLO"))
+        send_ready(self);       /* a restarted broker asks who is there */
+    free(kind);
+    zmsg_destroy(&msg);
+    return got;
+}
+
+void bus_worker_done(bus_worker_t *self)
+{
+    if (self->busy > 0)
+        self->busy--;
+    zstr_sendx(self->dealer, "DONE", self->stage, NULL);
+}
+
+void bus_job_clear(bus_job_t *job)
+{
+    free(job->record);
+    job->record = NULL;
+    job->len = 0;
+}

@@ -1,0 +1,50 @@
+/* bus.h -- the ZeroMQ work bus between stages.
+ *
+ * One broker (workers/broker) binds two endpoints:
+ *   submit  (PULL)   producers PUSH [stage][case id][record]
+ *   workers (ROUTER) stage replicas connect a DEALER and speak:
+ *       -> ["READY", stage, credit]   I can take `credit` jobs at once
+ *       -> ["DONE", stage]            one job finished: one more credit
+ *       -> ["HB", stage, free]        I am alive (and have `free` credit)
+ *       <- ["JOB", stage, id, record] work for you
+ * Work goes to replicas by readiness (credit), never blindly round-robin,
+ * so a slow replica only gets what it asks for. The bus is the fast path
+ * only: Redis holds every case as pending for its stage until the stage
+ * records its result, and a sweeper re-sends what a lost message left.
+ */
+#ifndef WRIT_BUS_H
+#define WRIT_BUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct bus_submit_t bus_submit_t;
+
+bus_submit_t *bus_submit_new(const char *endpoint);
+void bus_submit_destroy(bus_submit_t **self_p);
+/* Never blocks: returns -1 when the bus cannot take it now (the case is
+ * still pending in Redis, so the sweeper will send it later). */
+int  bus_submit_send(bus_submit_t *self, const char *stage, const char *id,
+                     const char *record, size_t len);
+
+typedef struct bus_worker_t bus_worker_t;
+
+typedef struct {
+    char id[64];
+    char *record;                 /* malloc'ed; bus_job_clear frees */
+    size_t len;
+} bus_job_t;
+
+bus_worker_t *bus_worker_new(const char *endpoint, const char *stage,
+                             int credit);
+void bus_worker_destroy(bus_worker_t **self_p);
+/* Waits up to timeout_ms for a job. 1 job received, 0 timeout or
+ * interrupted, -1 error. Sends heartbeats as needed. */
+int  bus_worker_recv(bus_worker_t *self, bus_job_t *job, int timeout_ms);
+/* Tells the broker one job is finished. */
+void bus_worker_done(bus_worker_t *self);
+/* Sends a heartbeat now if one is due. */
+void bus_worker_tick(bus_worker_t *self);
+void bus_job_clear(bus_job_t *job);
+
+#endif

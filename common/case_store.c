@@ -1,0 +1,518 @@
+/* case_store.c -- Redis case store (see case_store.h for the key schema). */
+#include "case_store.h"
+#include "wire.h"
+
+#include <hiredis/hiredis.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/time.h>
+
+struct case_store_t {
+    char host[256];
+    int port;
+    char unix_path[256];
+    char password[256];
+    int db;
+    redisContext *ctx;
+    uint64_t next_attempt_ms;   /* reconnect backoff */
+    uint64_t backoff_ms;
+    char error[256];
+};
+
+/* The scripts, loaded by EVAL (Redis caches them by sha itself; the body
+ * is small next to a message, and EVAL survives a Redis restart). */
+static const char *CREATE_LUA =
+    "local existing = redis.call('GET', ARGV[2])\n"
+    "if existing then\n"
+    "  redis.call('XADD', 'writ:audit:'..existing, '*', 'stage', 'intake',\n"
+    "    'worker', ARGV[11], 'event', 'redelivered', 'from', '', 'to', '',\n"
+    "    'note', 'the same message was delivered again')\n"
+    "  return {1, existing}\n"
+    "end\n"
+    "local key = 'writ:case:'..ARGV[1]\n"
+    "if redis.call('EXISTS', key) == 1 then return {1, ARGV[1]} end\n"
+    "redis.call('SET', ARGV[2], ARGV[1])\n"
+    "redis.call('HSET', key, 'id', ARGV[1], 'state', ARGV[8],\n"
+    "  'message_id', ARGV[6], 'sha256', ARGV[5], 'received_at', ARGV[7],\n"
+    "  'updated_at', ARGV[7], 'size', ARGV[14], 'record', ARGV[3],\n"
+    "  'review_reason', ARGV[13], 'challenge', '0')\n"
+    "redis.call('SET', 'writ:raw:'..ARGV[1], ARGV[4])\n"
+    "redis.call('ZADD', 'writ:cases', ARGV[7], ARGV[1])\n"
+    "redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', 'intake',\n"
+    "  'worker', ARGV[11], 'event', 'created', 'from', '', 'to', ARGV[8],\n"
+    "  'note', ARGV[12])\n"
+    "if ARGV[9] ~= '' then\n"
+    "  redis.call('ZADD', 'writ:pending:'..ARGV[9], ARGV[10], ARGV[1])\n"
+    "end\n"
+    "return {0, ARGV[1]}\n";
+
+static const char *ADVANCE_LUA =
+    "local key = 'writ:case:'..ARGV[1]\n"
+    "local pending = 'writ:pending:'..ARGV[2]\n"
+    "local st = redis.call('HGET', key, 'state')\n"
+    "if not st then redis.call('ZREM', pending, ARGV[1]) return 2 end\n"
+    "if st ~= ARGV[3] then\n"
+    "  redis.call('ZREM', pending, ARGV[1])\n"
+    "  redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', ARGV[2],\n"
+    "    'worker', ARGV[8], 'event', 'redelivered', 'from', st, 'to', st,\n"
+    "    'note', 'already processed; nothing changed')\n"
+    "  return 1\n"
+    "end\n"
+    "redis.call('HSET', key, 'state', ARGV[4], 'record', ARGV[7],\n"
+    "  'updated_at', ARGV[10], 'challenge', ARGV[11],\n"
+    "  'review_reason', ARGV[12])\n"
+    "redis.call('ZREM', pending, ARGV[1])\n"
+    "if ARGV[5] ~= '' then\n"
+    "  redis.call('ZADD', 'writ:pending:'..ARGV[5], ARGV[6], ARGV[1])\n"
+    "end\n"
+    "for i = 13, #ARGV, 2 do\n"
+    "  redis.call('ZADD', 'writ:held', ARGV[i+1], ARGV[i])\n"
+    "end\n"
+    "redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', ARGV[2],\n"
+    "  'worker', ARGV[8], 'event', 'transition', 'from', st, 'to', ARGV[4],\n"
+    "  'note', ARGV[9])\n"
+    "return 0\n";
+
+static const char *CLAIM_LUA =
+    "local ids = redis.call('ZRANGEBYSCORE', 'writ:pending:'..ARGV[1],\n"
+    "  '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[4]))\n"
+    "local out = {}\n"
+    "for _, id in ipairs(ids) do\n"
+    "  redis.call('ZADD', 'writ:pending:'..ARGV[1], ARGV[3], id)\n"
+    "  out[#out + 1] = id\n"
+    "  out[#out + 1] = redis.call('HGET', 'writ:case:'..id, 'record') or ''\n"
+    "end\n"
+    "return out\n";
+
+uint64_t writ_now_ms(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (uint64_t) tv.tv_sec * 1000u + (uint64_t) tv.tv_usec / 1000u;
+}
+
+static void parse_url(case_store_t *self, const char *url)
+{
+    self->port = 6379;
+    snprintf(self->host, sizeof self->host, "127.0.0.1");
+    if (!url || !*url)
+        return;
+    if (strncmp(url, "unix://", 7) == 0) {
+        snprintf(self->unix_path, sizeof self->unix_path, "%s", url + 7);
+        return;
+    }
+    const char *p = strncmp(url, "redis://", 8) == 0 ? url + 8 : url;
+    const char *at = strrchr(p, '@');
+    if (at) {
+        const char *colon = memchr(p, ':', (size_t) (at - p));
+        const char *pw = colon ? colon + 1 : p;
+        snprintf(self->password, sizeof self->password, "%.*s",
+                 (int) (at - pw), pw);
+        p = at + 1;
+    }
+    const char *slash = strchr(p, '/');
+    const char *colon = strchr(p, ':');
+    size_t hostlen = colon && (!slash || colon < slash) ? (size_t) (colon - p)
+                   : slash ? (size_t) (slash - p) : strlen(p);
+    if (hostlen > 0)
+        snprintf(self->host, sizeof self->host, "%.*s", (int) hostlen, p);
+    if (colon && (!slash || colon < slash))
+        self->port = atoi(colon + 1);
+    if (slash)
+        self->db = atoi(slash + 1);
+}
+
+case_store_t *case_store_new(const char *url)
+{
+    case_store_t *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    parse_url(self, url);
+    self->backoff_ms = 100;
+    return self;
+}
+
+void case_store_destroy(case_store_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    if ((*self_p)->ctx)
+        redisFree((*self_p)->ctx);
+    free(*self_p);
+    *self_p = NULL;
+}
+
+const char *case_store_error(case_store_t *self)
+{
+    return self->error;
+}
+
+static void drop_connection(case_store_t *self, const char *why)
+{
+    snprintf(self->error, sizeof self->error, "%s", why);
+    if (self->ctx) {
+        redisFree(self->ctx);
+        self->ctx = NULL;
+    }
+    self->next_attempt_ms = writ_now_ms() + self->backoff_ms;
+    if (self->backoff_ms < 2000)
+        self->backoff_ms *= 2;
+}
+
+static bool simple_command(case_store_t *self, const char *fmt, const char *arg)
+{
+    redisReply *r = redisCommand(self->ctx, fmt, arg);
+    bool ok = r && r->type != REDIS_REPLY_ERROR;
+    if (r && r->type == REDIS_REPLY_ERROR)
+        snprintf(self->error, sizeof self->error, "%s", r->str);
+    if (r)
+        freeReplyObject(r);
+    return ok;
+}
+
+/* Connects if needed; false when Redis cannot be reached now. */
+static bool ensure_connected(case_store_t *self)
+{
+    if (self->ctx)
+        return true;
+    if (writ_now_ms() < self->next_attempt_ms)
+        return false;
+    struct timeval tv = { 2, 0 };
+    self->ctx = self->unix_path[0]
+              ? redisConnectUnixWithTimeout(self->unix_path, tv)
+              : redisConnectWithTimeout(self->host, self->port, tv);
+    if (!self->ctx || self->ctx->err) {
+        drop_connection(self, self->ctx ? self->ctx->errstr
+                                        : "cannot allocate redis context");
+        return false;
+    }
+    redisSetTimeout(self->ctx, (struct timeval) { 5, 0 });
+    char db[16];
+    snprintf(db, sizeof db, "%d", self->db);
+    if ((self->password[0] && !simple_command(self, "AUTH %s", self->password))
+        || (self->db && !simple_command(self, "SELECT %s", db))) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", self->error);
+        drop_connection(self, why);
+        return false;
+    }
+    self->backoff_ms = 100;
+    self->error[0] = '\0';
+    return true;
+}
+
+void *case_store_redis(case_store_t *self)
+{
+    return ensure_connected(self) ? self->ctx : NULL;
+}
+
+/* Runs a command; on a connection error drops the connection so the next
+ * call reconnects. Returns NULL on any failure (error text kept). */
+static redisReply *run_argv(case_store_t *self, int argc, const char **argv,
+                            const size_t *lens)
+{
+    if (!ensure_connected(self))
+        return NULL;
+    redisReply *r = redisCommandArgv(self->ctx, argc, argv, lens);
+    if (!r) {
+        drop_connection(self, self->ctx->errstr[0] ? self->ctx->errstr
+                                                   : "redis connection lost");
+        return NULL;
+    }
+    if (r->type == REDIS_REPLY_ERROR) {
+        snprintf(self->error, sizeof self->error, "%s", r->str);
+        freeReplyObject(r);
+        return NULL;
+    }
+    return r;
+}
+
+int case_store_ping(case_store_t *self)
+{
+    const char *argv[] = { "PING" };
+    redisReply *r = run_argv(self, 1, argv, NULL);
+    if (!r)
+        return -1;
+    freeReplyObject(r);
+    return 0;
+}
+
+/* Argument vector builder for EVAL calls. */
+typedef struct {
+    const char **argv;
+    size_t *lens;
+    char (*numbers)[24];
+    int argc, cap;
+} argv_t;
+
+static int argv_init(argv_t *a, int cap)
+{
+    a->argv = calloc((size_t) cap, sizeof *a->argv);
+    a->lens = calloc((size_t) cap, sizeof *a->lens);
+    a->numbers = calloc((size_t) cap, sizeof *a->numbers);
+    a->argc = 0;
+    a->cap = cap;
+    return a->argv && a->lens && a->numbers ? 0 : -1;
+}
+
+static void argv_free(argv_t *a)
+{
+    free(a->argv);
+    free(a->lens);
+    free(a->numbers);
+}
+
+static void argv_bin(argv_t *a, const char *s, size_t len)
+{
+    if (a->argc >= a->cap)
+        return;
+    a->argv[a->argc] = s ? s : "";
+    a->lens[a->argc] = s ? len : 0;
+    a->argc++;
+}
+
+static void argv_str(argv_t *a, const char *s)
+{
+    argv_bin(a, s, s ? strlen(s) : 0);
+}
+
+static void argv_num(argv_t *a, unsigned long long n)
+{
+    if (a->argc >= a->cap)
+        return;
+    snprintf(a->numbers[a->argc], sizeof a->numbers[0], "%llu", n);
+    argv_str(a, a->numbers[a->argc]);
+}
+
+int case_store_create(case_store_t *self, const case_create_t *p,
+                      char existing_id[CASE_ID_LEN])
+{
+    char *record = NULL;
+    size_t record_len = 0;
+    if (wire_encode_case(p->c, &record, &record_len) != 0) {
+        snprintf(self->error, sizeof self->error, "cannot encode case");
+        return -1;
+    }
+    const char *mid = p->c->request ? p->c->request->message_id : NULL;
+    char dedupe[600];
+    if (mid && *mid)
+        snprintf(dedupe, sizeof dedupe, "writ:msgid:%.500s", mid);
+    else
+        snprintf(dedupe, sizeof dedupe, "writ:sha256:%s", p->sha256);
+    uint64_t now = writ_now_ms();
+    argv_t a;
+    if (argv_init(&a, 20) != 0) {
+        free(record);
+        argv_free(&a);
+        return -1;
+    }
+    argv_str(&a, "EVAL");
+    argv_str(&a, CREATE_LUA);
+    argv_str(&a, "0");
+    argv_str(&a, p->c->id);                        /* 1 */
+    argv_str(&a, dedupe);                          /* 2 */
+    argv_bin(&a, record, record_len);              /* 3 */
+    argv_bin(&a, p->raw, p->raw_len);              /* 4 */
+    argv_str(&a, p->sha256);                       /* 5 */
+    argv_str(&a, mid ? mid : "");                  /* 6 */
+    argv_num(&a, now);                             /* 7 */
+    argv_str(&a, p->state);                        /* 8 */
+    argv_str(&a, p->next_stage ? p->next_stage : ""); /* 9 */
+    argv_num(&a, now + p->lease_ms);               /* 10 */
+    argv_str(&a, p->worker);                       /* 11 */
+    argv_str(&a, p->note ? p->note : "");          /* 12 */
+    argv_str(&a, p->c->review_reason ? p->c->review_reason : ""); /* 13 */
+    argv_num(&a, p->raw_len);                      /* 14 */
+    redisReply *r = run_argv(self, a.argc, a.argv, a.lens);
+    argv_free(&a);
+    free(record);
+    if (!r)
+        return -1;
+    int rc = -1;
+    if (r->type == REDIS_REPLY_ARRAY && r->elements == 2
+        && r->element[1]->type == REDIS_REPLY_STRING) {
+        rc = (int) r->element[0]->integer;
+        snprintf(existing_id, CASE_ID_LEN, "%s", r->element[1]->str);
+    }
+    freeReplyObject(r);
+    return rc;
+}
+
+int case_store_advance(case_store_t *self, const case_advance_t *p)
+{
+    char *record = NULL;
+    size_t record_len = 0;
+    if (wire_encode_case(p->c, &record, &record_len) != 0) {
+        snprintf(self->error, sizeof self->error, "cannot encode case");
+        return -1;
+    }
+    argv_t a;
+    if (argv_init(&a, 16 + 2 * (int) p->held_count) != 0) {
+        free(record);
+        argv_free(&a);
+        return -1;
+    }
+    uint64_t now = writ_now_ms();
+    argv_str(&a, "EVAL");
+    argv_str(&a, ADVANCE_LUA);
+    argv_str(&a, "0");
+    argv_str(&a, p->c->id);                            /* 1 */
+    argv_str(&a, p->stage);                            /* 2 */
+    argv_str(&a, p->expect_state);                     /* 3 */
+    argv_str(&a, p->new_state);                        /* 4 */
+    argv_str(&a, p->next_stage ? p->next_stage : "");  /* 5 */
+    argv_num(&a, now + p->lease_ms);                   /* 6 */
+    argv_bin(&a, record, record_len);                  /* 7 */
+    argv_str(&a, p->worker);                           /* 8 */
+    argv_str(&a, p->note ? p->note : "");              /* 9 */
+    argv_num(&a, now);                                 /* 10 */
+    argv_str(&a, p->c->challenge_recommended ? "1" : "0"); /* 11 */
+    argv_str(&a, p->c->review_reason ? p->c->review_reason : ""); /* 12 */
+    for (size_t i = 0; i < p->held_count; i++) {
+        argv_str(&a, p->held_members[i]);
+        if (p->held_release[i] > 0)
+            argv_num(&a, (unsigned long long) p->held_release[i]);
+        else
+            argv_str(&a, "+inf");
+    }
+    redisReply *r = run_argv(self, a.argc, a.argv, a.lens);
+    argv_free(&a);
+    free(record);
+    if (!r)
+        return -1;
+    int rc = r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
+    freeReplyObject(r);
+    return rc;
+}
+
+int case_store_claim_expired(case_store_t *self, const char *stage,
+                             uint64_t lease_ms, size_t max, char ***ids,
+                             char ***records, size_t **record_lens)
+{
+    *ids = NULL;
+    *records = NULL;
+    *record_lens = NULL;
+    uint64_t now = writ_now_ms();
+    argv_t a;
+    if (argv_init(&a, 8) != 0) {
+        argv_free(&a);
+        return -1;
+    }
+    argv_str(&a, "EVAL");
+    argv_str(&a, CLAIM_LUA);
+    argv_str(&a, "0");
+    argv_str(&a, stage);
+    argv_num(&a, now);
+    argv_num(&a, now + lease_ms);
+    argv_num(&a, max);
+    redisReply *r = run_argv(self, a.argc, a.argv, a.lens);
+    argv_free(&a);
+    if (!r)
+        return -1;
+    size_t n = r->type == REDIS_REPLY_ARRAY ? r->elements / 2 : 0;
+    if (n > 0) {
+        *ids = calloc(n, sizeof **ids);
+        *records = calloc(n, sizeof **records);
+        *record_lens = calloc(n, sizeof **record_lens);
+        for (size_t i = 0; i < n && *ids && *records && *record_lens; i++) {
+            redisReply *id = r->element[2 * i], *rec = r->element[2 * i + 1];
+            (*ids)[i] = strndup(id->str ? id->str : "", id->len);
+            (*records)[i] = malloc(rec->len + 1);
+            if ((*records)[i]) {
+                memcpy((*records)[i], rec->str ? rec->str : "", rec->len);
+                (*records)[i][rec->len] = '\0';
+            }
+            (*record_lens)[i] = rec->len;
+        }
+    }
+    freeReplyObject(r);
+    return (int) n;
+}
+
+void case_store_free_claims(char **ids, char **records, size_t *lens, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (ids)
+            free(ids[i]);
+        if (records)
+            free(records[i]);
+    }
+    free(ids);
+    free(records);
+    free(lens);
+}
+
+case_t *case_store_load(case_store_t *self, const char *id, char *state,
+                        size_t state_len)
+{
+    char key[64];
+    snprintf(key, sizeof key, "writ:case:%s", id);
+    const char *argv[] = { "HMGET", key, "state", "record" };
+    redisReply *r = run_argv(self, 4, argv, NULL);
+    if (!r)
+        return NULL;
+    case_t *c = NULL;
+    if (r->type == REDIS_REPLY_ARRAY && r->elements == 2
+        && r->element[0]->type == REDIS_REPLY_STRING
+        && r->element[1]->type == REDIS_REPLY_STRING) {
+        if (state)
+            snprintf(state, state_len, "%s", r->element[0]->str);
+        char err[128];
+        c = wire_decode_case(r->element[1]->str, r->element[1]->len, err,
+                             sizeof err);
+        if (!c)
+            snprintf(self->error, sizeof self->error, "bad record: %s", err);
+    }
+    else
+        snprintf(self->error, sizeof self->error, "no such case");
+    freeReplyObject(r);
+    return c;
+}
+
+int case_store_raw(case_store_t *self, const char *id, char **buf, size_t *len)
+{
+    char key[64];
+    snprintf(key, sizeof key, "writ:raw:%s", id);
+    const char *argv[] = { "GET", key };
+    redisReply *r = run_argv(self, 2, argv, NULL);
+    if (!r)
+        return -1;
+    int rc = 1;
+    if (r->type == REDIS_REPLY_STRING) {
+        *buf = malloc(r->len + 1);
+        if (*buf) {
+            memcpy(*buf, r->str, r->len);
+            (*buf)[r->len] = '\0';
+            *len = r->len;
+            rc = 0;
+        }
+        else
+            rc = -1;
+    }
+    freeReplyObject(r);
+    return rc;
+}
+
+int case_store_heartbeat(case_store_t *self, const char *stage,
+                         const char *worker)
+{
+    char key[96];
+    snprintf(key, sizeof key, "writ:workers:%s", stage);
+    argv_t a;
+    if (argv_init(&a, 4) != 0) {
+        argv_free(&a);
+        return -1;
+    }
+    argv_str(&a, "ZADD");
+    argv_str(&a, key);
+    argv_num(&a, writ_now_ms());
+    argv_str(&a, worker);
+    redisReply *r = run_argv(self, a.argc, a.argv, a.lens);
+    argv_free(&a);
+    if (!r)
+        return -1;
+    freeReplyObject(r);
+    return 0;
+}

@@ -1,0 +1,111 @@
+/* case_store.h -- every case's state in Redis (hiredis), the record that
+ * makes sure no request is lost.
+ *
+ * Key schema (all keys start with "writ:"; documented in README.md):
+ *   writ:case:{id}          hash   id state message_id sha256 received_at
+ *                                  updated_at size record review_reason
+ *                                  challenge
+ *   writ:raw:{id}           string the original message, byte-exact
+ *   writ:audit:{id}         stream one entry per state change:
+ *                                  stage worker event from to note
+ *   writ:msgid:{message-id} string case id (redelivery -> same case)
+ *   writ:sha256:{hex}       string case id, for messages without Message-ID
+ *   writ:cases              zset   id by received_at (ms)
+ *   writ:pending:{stage}    zset   id by lease expiry (ms): work handed to
+ *                                  a stage and not yet recorded as done
+ *   writ:held               zset   "{id} {account}" by gag end (yyyymmdd)
+ *   writ:workers:{stage}    zset   worker id by last heartbeat (ms)
+ *   writ:registry:...       see registry.h
+ *
+ * Every write that moves a case is one Lua script, so a case is never half
+ * moved: the stage's result and the hand-off to the next stage commit
+ * together or not at all.
+ */
+#ifndef WRIT_CASE_STORE_H
+#define WRIT_CASE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "case.h"
+
+typedef struct case_store_t case_store_t;
+
+/* url: redis://[:password@]host[:port][/db] or unix:///path/to.sock.
+ * Connects lazily; a lost connection is re-established on the next call
+ * (with backoff), so callers just retry later. */
+case_store_t *case_store_new(const char *url);
+void     case_store_destroy(case_store_t **self_p);
+/* 0 when Redis answers PING. */
+int      case_store_ping(case_store_t *self);
+const char *case_store_error(case_store_t *self);
+/* The underlying hiredis context (redisContext *), for modules that share
+ * the connection (registry.c). NULL when not connected and cannot be. */
+void    *case_store_redis(case_store_t *self);
+
+uint64_t writ_now_ms(void);
+
+/* Parameters of a new case, as intake knows them. */
+typedef struct {
+    const case_t *c;            /* id set, request set */
+    const char *raw;            /* the original bytes */
+    size_t raw_len;
+    const char *sha256;         /* hex of raw */
+    const char *state;          /* "received" or "review" */
+    const char *next_stage;     /* "jurisdiction", or NULL for none */
+    uint64_t lease_ms;
+    const char *worker;
+    const char *note;           /* audit note (no personal data) */
+} case_create_t;
+
+/* Creates the case atomically, or finds the existing case for the same
+ * Message-ID (or sha256 when there is none). Returns 0 created, 1 an
+ * existing case (its id in existing_id), -1 Redis failure (nothing
+ * written, or everything: the script is atomic). */
+int case_store_create(case_store_t *self, const case_create_t *p,
+                      char existing_id[CASE_ID_LEN]);
+
+/* A stage's result plus hand-off to the next stage, atomically. */
+typedef struct {
+    const case_t *c;            /* the new record */
+    const char *stage;          /* the stage that did the work */
+    const char *expect_state;   /* the state the stage worked from */
+    const char *new_state;
+    const char *next_stage;     /* NULL when the case is finished */
+    uint64_t lease_ms;
+    const char *worker;
+    const char *note;
+    /* Held notices: members "{id} {account}" with release dates yyyymmdd
+     * (0 when unknown: kept with score +inf so a person releases them). */
+    const char **held_members;
+    const long *held_release;
+    size_t held_count;
+} case_advance_t;
+
+/* Returns 0 advanced, 1 already advanced by an earlier delivery (nothing
+ * changed, pending entry cleared), 2 no such case, -1 Redis failure. */
+int case_store_advance(case_store_t *self, const case_advance_t *p);
+
+/* Sweeper: claims up to max cases of a stage whose lease expired,
+ * extends their lease and returns their ids and records. *ids and
+ * *records are arrays of malloc'ed strings (records binary, lengths in
+ * *record_lens); free with case_store_free_claims. Returns the count, or
+ * -1 on Redis failure. */
+int  case_store_claim_expired(case_store_t *self, const char *stage,
+                              uint64_t lease_ms, size_t max, char ***ids,
+                              char ***records, size_t **record_lens);
+void case_store_free_claims(char **ids, char **records, size_t *lens,
+                            size_t n);
+
+/* Loads the record of a case. Returns NULL when missing or on error. */
+case_t *case_store_load(case_store_t *self, const char *id,
+                        char *state, size_t state_len);
+/* The original message bytes; caller frees *buf. 0, 1 missing, -1 error. */
+int  case_store_raw(case_store_t *self, const char *id, char **buf,
+                    size_t *len);
+
+/* Heartbeat of a worker: records it as live for its stage. */
+int  case_store_heartbeat(case_store_t *self, const char *stage,
+                          const char *worker);
+
+#endif

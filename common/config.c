@@ -1,0 +1,110 @@
+/* config.c -- ZPL settings with environment overrides (see config.h). */
+#include "config.h"
+
+#include <czmq.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct writ_config_t {
+    zconfig_t *root;        /* NULL: defaults only */
+    char source[512];
+    zhash_t *cache;         /* path -> value string we returned, owned */
+};
+
+void writ_config_env_name(const char *path, char *buf, size_t len)
+{
+    const char *p = path;
+    if (strncmp(p, "writ/", 5) == 0)
+        p += 5;
+    size_t n = (size_t) snprintf(buf, len, "WRIT_");
+    for (; *p && n + 1 < len; p++)
+        buf[n++] = (*p == '/' || *p == '-' || *p == '.') ? '_'
+                 : (char) toupper((unsigned char) *p);
+    buf[n < len ? n : len - 1] = '\0';
+}
+
+writ_config_t *writ_config_load(const char *path, char *err, size_t errlen)
+{
+    writ_config_t *self = calloc(1, sizeof *self);
+    if (!self) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    self->cache = zhash_new();
+    zhash_autofree(self->cache);
+    if (!path)
+        path = getenv("WRIT_CONFIG");
+    if (!path && zsys_file_exists("config/writ.zpl"))
+        path = "config/writ.zpl";
+    if (path) {
+        self->root = zconfig_load(path);
+        if (!self->root) {
+            snprintf(err, errlen, "cannot read or parse config file %s", path);
+            writ_config_destroy(&self);
+            return NULL;
+        }
+        snprintf(self->source, sizeof self->source, "%s", path);
+    }
+    else
+        snprintf(self->source, sizeof self->source, "built-in defaults");
+    return self;
+}
+
+void writ_config_destroy(writ_config_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    writ_config_t *self = *self_p;
+    zconfig_destroy(&self->root);
+    zhash_destroy(&self->cache);
+    free(self);
+    *self_p = NULL;
+}
+
+const char *writ_config_get(writ_config_t *self, const char *path,
+                            const char *default_value)
+{
+    char env[128];
+    writ_config_env_name(path, env, sizeof env);
+    const char *value = getenv(env);
+    if (!value && self->root)
+        value = zconfig_get(self->root, path, NULL);
+    if (!value)
+        return default_value;
+    /* Keep a stable copy: getenv's storage may change under setenv. */
+    zhash_update(self->cache, path, (void *) value);
+    return (const char *) zhash_lookup(self->cache, path);
+}
+
+long writ_config_get_long(writ_config_t *self, const char *path,
+                          long default_value)
+{
+    const char *v = writ_config_get(self, path, NULL);
+    if (!v || !*v)
+        return default_value;
+    char *end = NULL;
+    long n = strtol(v, &end, 10);
+    return (end && *end == '\0') ? n : default_value;
+}
+
+bool writ_config_get_bool(writ_config_t *self, const char *path,
+                          bool default_value)
+{
+    const char *v = writ_config_get(self, path, NULL);
+    if (!v)
+        return default_value;
+    if (!strcasecmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes")
+        || !strcasecmp(v, "on"))
+        return true;
+    if (!strcasecmp(v, "0") || !strcasecmp(v, "false") || !strcasecmp(v, "no")
+        || !strcasecmp(v, "off"))
+        return false;
+    return default_value;
+}
+
+const char *writ_config_source(writ_config_t *self)
+{
+    return self->source;
+}

@@ -1,0 +1,236 @@
+/* dispatch.c -- credit-based, readiness-ordered job dispatch (dispatch.h). */
+#include "dispatch.h"
+
+typedef struct {
+    char *key;                 /* hex of the identity */
+    zframe_t *identity;
+    char stage[32];
+    int credit;                /* jobs it can take now */
+    uint64_t last_seen;
+    bool queued;               /* in its stage's ready list */
+} replica_t;
+
+typedef struct {
+    zlistx_t *jobs;            /* zmsg_t * */
+    zlistx_t *ready;           /* replica keys (char *), oldest first */
+} stage_t;
+
+struct dispatch_t {
+    size_t max_queue;
+    zhashx_t *stages;          /* name -> stage_t */
+    zhashx_t *replicas;        /* key -> replica_t */
+};
+
+static void stage_free(void **item)
+{
+    stage_t *s = (stage_t *) *item;
+    if (!s)
+        return;
+    zmsg_t *job;
+    while ((job = (zmsg_t *) zlistx_detach(s->jobs, NULL)))
+        zmsg_destroy(&job);
+    zlistx_destroy(&s->jobs);
+    zlistx_destroy(&s->ready);
+    free(s);
+    *item = NULL;
+}
+
+static void replica_free(void **item)
+{
+    replica_t *r = (replica_t *) *item;
+    if (!r)
+        return;
+    zframe_destroy(&r->identity);
+    free(r->key);
+    free(r);
+    *item = NULL;
+}
+
+dispatch_t *dispatch_new(size_t max_queue_per_stage)
+{
+    dispatch_t *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->max_queue = max_queue_per_stage;
+    self->stages = zhashx_new();
+    self->replicas = zhashx_new();
+    zhashx_set_destructor(self->stages, stage_free);
+    zhashx_set_destructor(self->replicas, replica_free);
+    return self;
+}
+
+void dispatch_destroy(dispatch_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    zhashx_destroy(&(*self_p)->stages);
+    zhashx_destroy(&(*self_p)->replicas);
+    free(*self_p);
+    *self_p = NULL;
+}
+
+static stage_t *stage_get(dispatch_t *self, const char *name)
+{
+    stage_t *s = (stage_t *) zhashx_lookup(self->stages, name);
+    if (s)
+        return s;
+    s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->jobs = zlistx_new();
+    s->ready = zlistx_new();
+    zlistx_set_duplicator(s->ready, (zlistx_duplicator_fn *) strdup);
+    zlistx_set_destructor(s->ready, (zlistx_destructor_fn *) zstr_free);
+    zlistx_set_comparator(s->ready, (zlistx_comparator_fn *) strcmp);
+    zhashx_insert(self->stages, name, s);
+    return s;
+}
+
+int dispatch_enqueue(dispatch_t *self, const char *stage, zmsg_t **job)
+{
+    stage_t *s = stage_get(self, stage);
+    if (!s || zlistx_size(s->jobs) >= self->max_queue) {
+        zmsg_destroy(job);
+        return -1;
+    }
+    zlistx_add_end(s->jobs, *job);
+    *job = NULL;
+    return 0;
+}
+
+static replica_t *replica_get(dispatch_t *self, zframe_t *identity,
+                              const char *stage, bool *created)
+{
+    char *key = zframe_strhex(identity);
+    replica_t *r = (replica_t *) zhashx_lookup(self->replicas, key);
+    *created = false;
+    if (r) {
+        free(key);
+        return r;
+    }
+    r = calloc(1, sizeof *r);
+    if (!r) {
+        free(key);
+        return NULL;
+    }
+    r->key = key;
+    r->identity = zframe_dup(identity);
+    snprintf(r->stage, sizeof r->stage, "%s", stage);
+    zhashx_insert(self->replicas, key, r);
+    *created = true;
+    return r;
+}
+
+static void make_ready(dispatch_t *self, replica_t *r)
+{
+    if (r->credit <= 0 || r->queued)
+        return;
+    stage_t *s = stage_get(self, r->stage);
+    if (s) {
+        zlistx_add_end(s->ready, r->key);
+        r->queued = true;
+    }
+}
+
+void dispatch_ready(dispatch_t *self, zframe_t *identity, const char *stage,
+                    int credit, uint64_t now)
+{
+    bool created;
+    replica_t *r = replica_get(self, identity, stage, &created);
+    if (!r)
+        return;
+    r->credit = credit;
+    r->last_seen = now;
+    make_ready(self, r);
+}
+
+void dispatch_heartbeat(dispatch_t *self, zframe_t *identity,
+                        const char *stage, int free_credit, uint64_t now)
+{
+    bool created;
+    replica_t *r = replica_get(self, identity, stage, &created);
+    if (!r)
+        return;
+    r->last_seen = now;
+    if (created) {
+        r->credit = free_credit;
+        make_ready(self, r);
+    }
+}
+
+void dispatch_done(dispatch_t *self, zframe_t *identity, uint64_t now)
+{
+    char *key = zframe_strhex(identity);
+    replica_t *r = (replica_t *) zhashx_lookup(self->replicas, key);
+    free(key);
+    if (!r)
+        return;               /* unknown: its next heartbeat registers it */
+    r->credit++;
+    r->last_seen = now;
+    make_ready(self, r);
+}
+
+bool dispatch_next(dispatch_t *self, zframe_t **identity, zmsg_t **job)
+{
+    for (stage_t *s = (stage_t *) zhashx_first(self->stages); s;
+         s = (stage_t *) zhashx_next(self->stages)) {
+        while (zlistx_size(s->jobs) > 0 && zlistx_size(s->ready) > 0) {
+            char *key = (char *) zlistx_first(s->ready);
+            replica_t *r = (replica_t *) zhashx_lookup(self->replicas, key);
+            if (!r || r->credit <= 0) {
+                if (r)
+                    r->queued = false;
+                zlistx_delete(s->ready, zlistx_cursor(s->ready));
+                continue;
+            }
+            /* Rotate: the replica goes to the back while it keeps credit. */
+            zlistx_move_end(s->ready, zlistx_cursor(s->ready));
+            if (--r->credit == 0) {
+                zlistx_delete(s->ready, zlistx_cursor(s->ready));
+                r->queued = false;
+            }
+            *job = (zmsg_t *) zlistx_detach(s->jobs, NULL);
+            *identity = zframe_dup(r->identity);
+            return true;
+        }
+    }
+    return false;
+}
+
+size_t dispatch_expire(dispatch_t *self, uint64_t now, uint64_t expiry_ms)
+{
+    zlistx_t *dead = zlistx_new();
+    for (replica_t *r = (replica_t *) zhashx_first(self->replicas); r;
+         r = (replica_t *) zhashx_next(self->replicas))
+        if (r->last_seen + expiry_ms < now)
+            zlistx_add_end(dead, r->key);
+    size_t n = zlistx_size(dead);
+    for (char *key = (char *) zlistx_first(dead); key;
+         key = (char *) zlistx_next(dead)) {
+        replica_t *r = (replica_t *) zhashx_lookup(self->replicas, key);
+        stage_t *s = (stage_t *) zhashx_lookup(self->stages, r->stage);
+        if (s && r->queued) {
+            void *handle = zlistx_find(s->ready, key);
+            if (handle)
+                zlistx_delete(s->ready, handle);
+        }
+        zhashx_delete(self->replicas, key);
+    }
+    zlistx_destroy(&dead);
+    return n;
+}
+
+size_t dispatch_queued(dispatch_t *self, const char *stage)
+{
+    stage_t *s = (stage_t *) zhashx_lookup(self->stages, stage);
+    return s ? zlistx_size(s->jobs) : 0;
+}
+
+size_t dispatch_replicas(dispatch_t *self, const char *stage)
+{
+    size_t n = 0;
+    for (replica_t *r = (replica_t *) zhashx_first(self->replicas); r;
+         r = (replica_t *) zhashx_next(self->replicas))
+        n += !strcmp(r->stage, stage);
+    return n;
+}

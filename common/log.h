@@ -1,0 +1,21 @@
+/* log.h -- one-line logs on stderr: time, program, worker, level, case id.
+ *
+ * Rule: log case ids and counts, never addresses, names or message text
+ * (the messages carry personal data of customers and officers).
+ */
+#ifndef WRIT_LOG_H
+#define WRIT_LOG_H
+
+typedef enum { WLOG_DEBUG = 0, WLOG_INFO, WLOG_WARN, WLOG_ERROR } writ_log_level_t;
+
+void writ_log_init(const char *program, const char *worker_id,
+                   const char *level_name);
+void writ_log(writ_log_level_t level, const char *case_id,
+              const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#define log_info(id, ...)  writ_log(WLOG_INFO, id, __VA_ARGS__)
+#define log_warn(id, ...)  writ_log(WLOG_WARN, id, __VA_ARGS__)
+#define log_error(id, ...) writ_log(WLOG_ERROR, id, __VA_ARGS__)
+#define log_debug(id, ...) writ_log(WLOG_DEBUG, id, __VA_ARGS__)
+
+#endif

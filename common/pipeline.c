@@ -1,0 +1,47 @@
+/* pipeline.c -- case-level decisions (see pipeline.h). */
+#include "pipeline.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *pipeline_decide_case(const policy_settings_t *settings,
+                                 case_t *c, const location_t *locs)
+{
+    if (c->review_reason)
+        return STATE_REVIEW;
+    if (!c->request || c->account_count == 0) {
+        case_set_review(c, "no targeted account could be found in the "
+                           "request; a person must read it");
+        return STATE_REVIEW;
+    }
+    for (size_t i = 0; i < c->account_count; i++)
+        policy_decide(settings, c->request, &locs[i], &c->accounts[i]);
+    return STATE_DECIDED;
+}
+
+const char *pipeline_final_state(const case_t *c)
+{
+    bool held = false;
+    if (c->review_reason)
+        return STATE_REVIEW;
+    for (size_t i = 0; i < c->account_count; i++) {
+        if (c->accounts[i].notice == NOTICE_DEFERRED)
+            return STATE_REVIEW;
+        held |= c->accounts[i].notice == NOTICE_HELD;
+    }
+    return held ? STATE_HELD : STATE_NOTIFIED;
+}
+
+long pipeline_date_number(const char *date)
+{
+    if (!date || strlen(date) != 10 || date[4] != '-' || date[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char) date[i]))
+            return 0;
+    int y, m, d;
+    if (sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return 0;
+    return (long) y * 10000 + m * 100 + d;
+}

@@ -1,0 +1,41 @@
+/* registry.h -- the data-location registry: for each account, its tenant,
+ * customer type, storage region and country; for each tenant, its name and
+ * admin contact. Imported from CSV into Redis, looked up per case.
+ *
+ * Keys: writ:registry:acct:{account} hash tenant customer_type region country
+ *       writ:registry:tenant:{tenant} hash name admin_contact
+ *       writ:registry:accounts        set of registered accounts
+ *       writ:registry:tenants         set of tenants
+ *       writ:registry:version         counter, bumped by every import
+ */
+#ifndef WRIT_REGISTRY_H
+#define WRIT_REGISTRY_H
+
+#include <stddef.h>
+#include "case.h"
+#include "case_store.h"
+
+/* One CSV record split into fields (RFC 4180 quoting). Pure. */
+typedef struct {
+    char **fields;
+    size_t count;
+} csv_row_t;
+
+/* Parses the next record from *cursor (advanced past it). Returns 1 with a
+ * row, 0 at end of input, -1 on malformed quoting. Free with
+ * csv_row_clear. */
+int  csv_next_row(const char **cursor, csv_row_t *row);
+void csv_row_clear(csv_row_t *row);
+
+/* Replaces the whole registry atomically (MULTI/EXEC) with the contents
+ * of the two CSV texts. Returns the number of accounts imported, or -1
+ * with a one-line reason in err. */
+long registry_import(case_store_t *store, const char *locations_csv,
+                     const char *tenants_csv, char *err, size_t errlen);
+
+/* Looks up n accounts; out[i].found says whether each is registered.
+ * Returns 0, or -1 on Redis failure. */
+int  registry_lookup(case_store_t *store, char *const *accounts, size_t n,
+                     location_t *out);
+
+#endif

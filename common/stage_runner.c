@@ -1,0 +1,164 @@
+/* stage_runner.c -- the shared replica loop (see stage_runner.h). */
+#include "stage_runner.h"
+#include "bus.h"
+#include "log.h"
+#include "wire.h"
+
+#include <czmq.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+    const stage_def_t *def;
+    const char *worker;
+    case_store_t *store;
+    bus_submit_t *submit;
+    bus_worker_t *bus;
+    uint64_t lease_ms;
+    long delay_ms;                    /* debug: slow this replica down */
+    unsigned long done;
+} runner_t;
+
+void stage_worker_id(const char *stage, char *buf, size_t len)
+{
+    char host[64] = "host";
+    gethostname(host, sizeof host);
+    host[sizeof host - 1] = '\0';
+    snprintf(buf, len, "%s-%s-%d", stage, host, (int) getpid());
+}
+
+/* Records the result; returns the store's advance code. */
+static int record_result(runner_t *r, case_t *c, stage_result_t *res)
+{
+    case_advance_t adv = {
+        .c = c, .stage = r->def->stage, .expect_state = r->def->input_state,
+        .new_state = res->new_state, .next_stage = res->next_stage,
+        .lease_ms = r->lease_ms, .worker = r->worker, .note = res->note,
+        .held_members = res->held_members, .held_release = res->held_release,
+        .held_count = res->held_count,
+    };
+    return case_store_advance(r->store, &adv);
+}
+
+static void hand_on(runner_t *r, case_t *c, const char *next_stage)
+{
+    char *record = NULL;
+    size_t len = 0;
+    if (wire_encode_case(c, &record, &len) != 0)
+        return;                       /* the sweeper will send it */
+    if (bus_submit_send(r->submit, next_stage, c->id, record, len) != 0)
+        log_warn(c->id, "bus busy: left to the %s sweeper", next_stage);
+    free(record);
+}
+
+static void handle_job(runner_t *r, bus_job_t *job)
+{
+    char err[160];
+    case_t *c = wire_decode_case(job->record, job->len, err, sizeof err);
+    if (!c) {
+        log_error(job->id, "undecodable record on the bus: %s", err);
+        return;
+    }
+    if (r->delay_ms > 0)
+        zclock_sleep((int) r->delay_ms);
+    stage_result_t res;
+    memset(&res, 0, sizeof res);
+    if (r->def->process(r->def->ctx, r->store, c, &res) != 0) {
+        log_warn(c->id, "temporary failure; the case stays pending");
+    }
+    else {
+        int rc = record_result(r, c, &res);
+        if (rc == 0) {
+            r->done++;
+            log_info(c->id, "%s -> %s", r->def->input_state, res.new_state);
+            if (res.next_stage)
+                hand_on(r, c, res.next_stage);
+        }
+        else if (rc == 1)
+            log_info(c->id, "already processed (redelivery): no change");
+        else if (rc == 2)
+            log_warn(c->id, "case no longer exists");
+        else
+            log_warn(c->id, "cannot record result (%s): stays pending",
+                     case_store_error(r->store));
+    }
+    if (r->def->release)
+        r->def->release(r->def->ctx, &res);
+    case_destroy(&c);
+}
+
+/* Puts this stage's expired leases back on the bus. */
+static void sweep(runner_t *r)
+{
+    char **ids, **records;
+    size_t *lens;
+    int n = case_store_claim_expired(r->store, r->def->stage, r->lease_ms,
+                                     200, &ids, &records, &lens);
+    for (int i = 0; i < n; i++) {
+        log_warn(ids[i], "lease expired: re-sending to %s", r->def->stage);
+        bus_submit_send(r->submit, r->def->stage, ids[i], records[i], lens[i]);
+    }
+    if (n > 0)
+        case_store_free_claims(ids, records, lens, (size_t) n);
+}
+
+static void housekeeping(runner_t *r, uint64_t *next)
+{
+    uint64_t now = writ_now_ms();
+    if (now < *next)
+        return;
+    *next = now + 1000;
+    if (case_store_heartbeat(r->store, r->def->stage, r->worker) != 0)
+        log_warn(NULL, "redis unavailable: %s", case_store_error(r->store));
+    sweep(r);
+    if (r->def->tick)
+        r->def->tick(r->def->ctx, r->store);
+}
+
+int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
+                     const char *worker_id)
+{
+    runner_t r = { .def = def, .worker = worker_id };
+    char path[96];
+    snprintf(path, sizeof path, "%s/credit", def->stage);
+    int credit = (int) writ_config_get_long(cfg, path, 2);
+    snprintf(path, sizeof path, "%s/debug_delay_ms", def->stage);
+    r.delay_ms = writ_config_get_long(cfg, path, 0);
+    r.lease_ms = (uint64_t) writ_config_get_long(cfg, "pipeline/lease_ms", 10000);
+    r.store = case_store_new(writ_config_get(cfg, "writ/redis_url",
+                                             "redis://127.0.0.1:6379"));
+    r.submit = bus_submit_new(writ_config_get(cfg, "bus/submit",
+                                              "tcp://127.0.0.1:5560"));
+    r.bus = bus_worker_new(writ_config_get(cfg, "bus/workers",
+                                           "tcp://127.0.0.1:5561"),
+                           def->stage, credit);
+    if (!r.store || !r.submit || !r.bus) {
+        log_error(NULL, "cannot set up redis or bus sockets");
+        case_store_destroy(&r.store);
+        bus_submit_destroy(&r.submit);
+        bus_worker_destroy(&r.bus);
+        return 69;
+    }
+    log_info(NULL, "ready: stage %s, credit %d, lease %llums", def->stage,
+             credit, (unsigned long long) r.lease_ms);
+    uint64_t next_housekeeping = 0;
+    while (!zsys_interrupted) {
+        housekeeping(&r, &next_housekeeping);
+        bus_job_t job;
+        int got = bus_worker_recv(r.bus, &job, 500);
+        if (got == 1) {
+            handle_job(&r, &job);
+            bus_job_clear(&job);
+            bus_worker_done(r.bus);
+        }
+        else if (got < 0)
+            break;
+    }
+    log_info(NULL, "stopping after %lu case(s)", r.done);
+    bus_worker_destroy(&r.bus);
+    bus_submit_destroy(&r.submit);
+    case_store_destroy(&r.store);
+    return 0;
+}

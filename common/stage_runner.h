@@ -1,0 +1,50 @@
+/* stage_runner.h -- the loop every pipeline stage replica runs.
+ *
+ * It wires Redis and the bus around a stage's pure processing function:
+ * take a job from the broker, decode the case, let the stage decide,
+ * record the result and the hand-off atomically in Redis, send the case on
+ * to the next stage, ask for more. It also heartbeats (so `writctl health`
+ * sees the replica) and sweeps its stage's expired leases back onto the
+ * bus, which is what makes delivery at-least-once whatever crashes.
+ */
+#ifndef WRIT_STAGE_RUNNER_H
+#define WRIT_STAGE_RUNNER_H
+
+#include "case.h"
+#include "case_store.h"
+#include "config.h"
+
+#define STAGE_MAX_HELD 1000
+
+typedef struct {
+    const char *new_state;            /* static string */
+    const char *next_stage;           /* static string or NULL */
+    char note[256];                   /* audit note: no personal data */
+    const char *held_members[STAGE_MAX_HELD];  /* owned by the stage */
+    long held_release[STAGE_MAX_HELD];
+    size_t held_count;
+} stage_result_t;
+
+typedef struct {
+    const char *stage;                /* "jurisdiction", "notify" */
+    const char *input_state;          /* the state cases arrive in */
+    /* Decides; returns 0, or -1 for a temporary failure (the case stays
+     * pending and comes back after its lease). */
+    int  (*process)(void *ctx, case_store_t *store, case_t *c,
+                    stage_result_t *out);
+    /* Frees what process put in out (held_members). May be NULL. */
+    void (*release)(void *ctx, stage_result_t *out);
+    /* Called about once a second between jobs (e.g. releasing gags that
+     * ended). May be NULL. */
+    void (*tick)(void *ctx, case_store_t *store);
+    void *ctx;
+} stage_def_t;
+
+/* Runs until SIGINT/SIGTERM; returns the process exit status. */
+int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
+                     const char *worker_id);
+
+/* "{stage}-{host}-{pid}", the id in audit entries and heartbeats. */
+void stage_worker_id(const char *stage, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,44 @@
+#   writ settings (ZPL, read with czmq's zconfig).
+#   Every value can be overridden by an environment variable named
+#   WRIT_<SECTION>_<KEY> in upper case, e.g. intake/lmtp_listen ->
+#   WRIT_INTAKE_LMTP_LISTEN; the "writ" section drops its name:
+#   writ/redis_url -> WRIT_REDIS_URL.
+
+writ
+    redis_url = "redis://127.0.0.1:6379"
+    log_level = info                    #   debug | info | warn | error
+
+bus
+    #   The broker binds these two ...
+    submit_bind = "tcp://127.0.0.1:5560"
+    workers_bind = "tcp://127.0.0.1:5561"
+    #   ... and every producer and replica connects to them.
+    submit = "tcp://127.0.0.1:5560"
+    workers = "tcp://127.0.0.1:5561"
+    max_queue = 20000                   #   jobs held in memory per stage
+
+pipeline
+    lease_ms = 10000                    #   a case not recorded done by then is re-sent
+
+intake
+    lmtp_listen = "127.0.0.1:2424"
+    addresses = "legal-requests@northwind-cloud.example"
+    max_message_size = 26214400         #   bytes; larger -> 552 5.3.4
+    max_clients = 256
+    timeout_s = 300                     #   idle gateway connections are closed
+    provider_domains = "northwind-cloud.example"
+    trusted_authserv_id = "northwind-cloud.example"
+
+jurisdiction
+    reach = territorial                 #   territorial | cloud_act
+    redirect_enterprise = true
+    provider_country = US
+    executive_agreements = "GB,AU"      #   CLOUD Act executive agreements
+    credit = 2                          #   cases a replica takes at once
+
+notify
+    outbox = "run/outbox"               #   Maildir: tmp/ new/ cur/
+    template = "config/notice.tmpl"
+    sender = "Northwind Cloud Legal <legal-notices@northwind-cloud.example>"
+    message_id_domain = "northwind-cloud.example"
+    credit = 2

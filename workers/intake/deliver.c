@@ -1,0 +1,96 @@
+/* deliver.c -- parse, store, hand on (see deliver.h). */
+#include "deliver.h"
+#include "log.h"
+#include "pipeline.h"
+#include "wire.h"
+
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The case id is derived from what identifies the message, so that a
+ * redelivery computes the same id: the Message-ID, or the content hash
+ * when there is none. */
+static void derive_case_id(const request_t *req, const char *sha256,
+                           char id[CASE_ID_LEN])
+{
+    gchar *key = req && req->message_id && *req->message_id
+               ? g_strconcat("mid:", req->message_id, NULL)
+               : g_strconcat("sha:", sha256, NULL);
+    gchar *digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, key, -1);
+    snprintf(id, CASE_ID_LEN, "c%.16s", digest);
+    g_free(digest);
+    g_free(key);
+}
+
+deliver_status_t intake_deliver(intake_t *in, const char *raw, size_t len,
+                                char case_id[CASE_ID_LEN], char *reason,
+                                size_t reason_len)
+{
+    gchar *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+                                             (const guchar *) raw, len);
+    request_t *req = request_new();
+    char err[256] = "";
+    parse_status_t ps = parse_message(in->parse, raw, len, req, err, sizeof err);
+    char id[CASE_ID_LEN];
+    derive_case_id(ps == PARSE_OK ? req : NULL, sha, id);
+    case_t *c = case_new(id);
+    case_set_request(c, req);
+    bool not_mail = ps != PARSE_OK;
+    if (not_mail) {
+        char why[300];
+        snprintf(why, sizeof why, "not a mail message: %s", err);
+        case_set_review(c, why);
+    }
+    case_create_t p = {
+        .c = c, .raw = raw, .raw_len = len, .sha256 = sha,
+        .state = not_mail ? STATE_REVIEW : STATE_RECEIVED,
+        .next_stage = not_mail ? NULL : "jurisdiction",
+        .lease_ms = in->lease_ms, .worker = in->worker,
+        .note = not_mail ? "kept for review: not a mail message"
+                         : "received from the gateway",
+    };
+    char existing[CASE_ID_LEN] = "";
+    int rc = case_store_create(in->store, &p, existing);
+    deliver_status_t status;
+    if (rc < 0) {
+        snprintf(reason, reason_len, "cannot store the case now: %s",
+                 case_store_error(in->store));
+        log_warn(id, "store failed: the gateway will retry");
+        status = DELIVER_TEMPFAIL;
+    }
+    else if (rc == 1) {
+        snprintf(case_id, CASE_ID_LEN, "%s", existing);
+        snprintf(reason, reason_len, "already received as case %s", existing);
+        log_info(existing, "redelivered message mapped to the existing case");
+        status = DELIVER_DUPLICATE;
+    }
+    else {
+        snprintf(case_id, CASE_ID_LEN, "%s", id);
+        if (not_mail) {
+            snprintf(reason, reason_len, "not a mail message (%s); kept as "
+                     "case %s for review", err, id);
+            log_warn(id, "not a mail message: kept for review");
+            status = DELIVER_NOT_MAIL;
+        }
+        else {
+            snprintf(reason, reason_len, "accepted as case %s", id);
+            log_info(id, "received (%zu bytes, %zu account(s))", len,
+                     c->account_count);
+            char *record = NULL;
+            size_t record_len = 0;
+            if (wire_encode_case(c, &record, &record_len) == 0
+                && bus_submit_send(in->submit, "jurisdiction", id, record,
+                                   record_len) != 0)
+                log_warn(id, "bus busy: left to the jurisdiction sweeper");
+            free(record);
+            status = DELIVER_ACCEPTED;
+        }
+    }
+    if (rc >= 0)
+        snprintf(case_id, CASE_ID_LEN, "%s", rc == 1 ? existing : id);
+    case_destroy(&c);
+    g_free(sha);
+    return status;
+}

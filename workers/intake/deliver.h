@@ -1,0 +1,36 @@
+/* deliver.h -- what intake does with one whole message, whichever way it
+ * came (LMTP or a pipe): parse it, store it as a case in Redis with its
+ * original bytes, then hand it to the jurisdiction stage.
+ */
+#ifndef WRIT_INTAKE_DELIVER_H
+#define WRIT_INTAKE_DELIVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "bus.h"
+#include "case.h"
+#include "case_store.h"
+#include "parse.h"
+
+typedef struct {
+    case_store_t *store;
+    bus_submit_t *submit;
+    const parse_settings_t *parse;
+    const char *worker;
+    uint64_t lease_ms;
+} intake_t;
+
+typedef enum {
+    DELIVER_ACCEPTED,        /* stored as a new case */
+    DELIVER_DUPLICATE,       /* the same message was stored before */
+    DELIVER_NOT_MAIL,        /* kept as a case for review, but not mail */
+    DELIVER_TEMPFAIL,        /* could not be stored: the gateway retries */
+} deliver_status_t;
+
+/* Stores the message; case_id receives the (new or existing) case id and
+ * reason a one-line explanation for the reply. */
+deliver_status_t intake_deliver(intake_t *in, const char *raw, size_t len,
+                                char case_id[CASE_ID_LEN], char *reason,
+                                size_t reason_len);
+
+#endif

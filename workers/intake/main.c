@@ -1,0 +1,420 @@
+/* writ-intake -- where requests enter: an LMTP server for the mail
+ * gateway, or `--stdin` for pipe(8) delivery of one message.
+ *
+ * Wiring only: sockets and poll() around the LMTP state machine
+ * (common/lmtp.c) and the delivery step (deliver.c). Exit statuses follow
+ * sysexits: 0 stored, 75 temporary failure (the gateway retries), 65 not a
+ * mail message, 78 bad configuration.
+ */
+#define _GNU_SOURCE
+#include "config.h"
+#include "deliver.h"
+#include "lmtp.h"
+#include "log.h"
+
+#include <czmq.h>
+#include <glib.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#define EX_OK 0
+#define EX_DATAERR 65
+#define EX_UNAVAILABLE 69
+#define EX_TEMPFAIL 75
+#define EX_CONFIG 78
+
+static volatile sig_atomic_t s_stop = 0;
+
+static void on_signal(int sig)
+{
+    (void) sig;
+    s_stop = 1;
+}
+
+typedef struct {
+    char **addresses;                 /* accepted intake recipients */
+    size_t count;
+} recipients_t;
+
+static bool accept_rcpt(void *ctx, const char *address)
+{
+    recipients_t *r = ctx;
+    if (r->count == 0)
+        return true;
+    for (size_t i = 0; i < r->count; i++)
+        if (!strcasecmp(r->addresses[i], address))
+            return true;
+    return false;
+}
+
+/* ---- pipe mode ---------------------------------------------------------- */
+
+static int run_stdin(intake_t *in, size_t max_size)
+{
+    size_t cap = 65536, len = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (len == cap) {
+            if (cap > max_size + 1)
+                break;
+            char *g = realloc(buf, cap *= 2);
+            if (!g)
+                break;
+            buf = g;
+        }
+        ssize_t n = read(STDIN_FILENO, buf + len, cap - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            free(buf);
+            fprintf(stderr, "writ-intake: cannot read standard input: %s\n",
+                    strerror(errno));
+            return EX_TEMPFAIL;
+        }
+        if (n == 0)
+            break;
+        len += (size_t) n;
+    }
+    if (!buf) {
+        fprintf(stderr, "writ-intake: out of memory\n");
+        return EX_TEMPFAIL;
+    }
+    if (len > max_size) {
+        free(buf);
+        fprintf(stderr, "writ-intake: message larger than %zu bytes\n", max_size);
+        return EX_DATAERR;
+    }
+    char id[CASE_ID_LEN] = "", reason[512];
+    deliver_status_t st = intake_deliver(in, buf, len, id, reason, sizeof reason);
+    free(buf);
+    fprintf(st == DELIVER_ACCEPTED || st == DELIVER_DUPLICATE ? stdout : stderr,
+            "writ-intake: %s\n", reason);
+    return st == DELIVER_TEMPFAIL ? EX_TEMPFAIL
+         : st == DELIVER_NOT_MAIL ? EX_DATAERR : EX_OK;
+}
+
+/* ---- LMTP server -------------------------------------------------------- */
+
+typedef struct {
+    int fd;
+    lmtp_session_t *session;
+    uint64_t last_activity;
+    char in[65536];
+    size_t in_len;
+    bool closing;
+} client_t;
+
+static int listen_on(const char *spec)
+{
+    char host[256] = "127.0.0.1", port[16] = "2424";
+    const char *colon = strrchr(spec, ':');
+    if (colon) {
+        snprintf(host, sizeof host, "%.*s", (int) (colon - spec), spec);
+        snprintf(port, sizeof port, "%s", colon + 1);
+    }
+    else
+        snprintf(port, sizeof port, "%s", spec);
+    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                              .ai_flags = AI_PASSIVE };
+    struct addrinfo *res = NULL;
+    if (getaddrinfo(host[0] ? host : NULL, port, &hints, &res) != 0)
+        return -1;
+    int fd = -1;
+    for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            continue;
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 128) != 0) {
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(res);
+    if (fd >= 0)
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    return fd;
+}
+
+static void client_flush(client_t *c)
+{
+    size_t len;
+    const char *out = lmtp_session_output(c->session, &len);
+    while (len > 0) {
+        ssize_t n = send(c->fd, out, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+                c->closing = true;
+            break;
+        }
+        lmtp_session_output_sent(c->session, (size_t) n);
+        out = lmtp_session_output(c->session, &len);
+    }
+}
+
+static void deliver_message(intake_t *in, client_t *c)
+{
+    size_t len;
+    const char *raw = lmtp_session_message(c->session, &len);
+    char id[CASE_ID_LEN] = "", reason[512];
+    switch (intake_deliver(in, raw, len, id, reason, sizeof reason)) {
+    case DELIVER_ACCEPTED:
+    case DELIVER_DUPLICATE:
+        lmtp_session_delivered(c->session, 250, "2.0.0", reason);
+        break;
+    case DELIVER_NOT_MAIL:
+        lmtp_session_delivered(c->session, 554, "5.6.0", reason);
+        break;
+    case DELIVER_TEMPFAIL:
+        lmtp_session_delivered(c->session, 451, "4.3.0",
+                               "requested action aborted: case store unavailable, try again later");
+        break;
+    }
+}
+
+/* Runs the protocol over what is buffered, delivering complete messages. */
+static void client_process(intake_t *in, client_t *c)
+{
+    while (c->in_len > 0 && !c->closing) {
+        size_t used = 0;
+        lmtp_event_t ev = lmtp_session_feed(c->session, c->in, c->in_len, &used);
+        memmove(c->in, c->in + used, c->in_len - used);
+        c->in_len -= used;
+        if (ev == LMTP_MESSAGE)
+            deliver_message(in, c);
+        else if (ev == LMTP_CLOSE)
+            c->closing = true;
+        else
+            break;
+    }
+    client_flush(c);
+}
+
+static void client_read(intake_t *in, client_t *c)
+{
+    ssize_t n = recv(c->fd, c->in + c->in_len, sizeof c->in - c->in_len, 0);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (n <= 0) {
+        c->closing = true;
+        return;
+    }
+    c->in_len += (size_t) n;
+    c->last_activity = writ_now_ms();
+    client_process(in, c);
+}
+
+static void client_close(client_t *c)
+{
+    client_flush(c);
+    close(c->fd);
+    lmtp_session_destroy(&c->session);
+    c->fd = -1;
+}
+
+static int run_lmtp(intake_t *in, writ_config_t *cfg, lmtp_config_t *lc)
+{
+    const char *spec = writ_config_get(cfg, "intake/lmtp_listen", "127.0.0.1:2424");
+    size_t max_clients = (size_t) writ_config_get_long(cfg, "intake/max_clients", 256);
+    uint64_t timeout_ms = (uint64_t) writ_config_get_long(cfg, "intake/timeout_s", 300) * 1000;
+    int lfd = listen_on(spec);
+    if (lfd < 0) {
+        log_error(NULL, "cannot listen on %s: %s", spec, strerror(errno));
+        return EX_UNAVAILABLE;
+    }
+    client_t *clients = calloc(max_clients, sizeof *clients);
+    struct pollfd *pfds = calloc(max_clients + 1, sizeof *pfds);
+    if (!clients || !pfds) {
+        free(clients);
+        free(pfds);
+        close(lfd);
+        return EX_TEMPFAIL;
+    }
+    for (size_t i = 0; i < max_clients; i++)
+        clients[i].fd = -1;
+    log_info(NULL, "ready: LMTP on %s", spec);
+    while (!s_stop) {
+        size_t n = 0;
+        pfds[n++] = (struct pollfd) { .fd = lfd, .events = POLLIN };
+        for (size_t i = 0; i < max_clients; i++)
+            if (clients[i].fd >= 0) {
+                size_t pending;
+                lmtp_session_output(clients[i].session, &pending);
+                pfds[n++] = (struct pollfd) { .fd = clients[i].fd,
+                    .events = (short) (POLLIN | (pending ? POLLOUT : 0)) };
+            }
+        int rc = poll(pfds, (nfds_t) n, 1000);
+        if (rc < 0 && errno != EINTR)
+            break;
+        if (rc > 0 && (pfds[0].revents & POLLIN)) {
+            int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            size_t slot = 0;
+            while (fd >= 0 && slot < max_clients && clients[slot].fd >= 0)
+                slot++;
+            if (fd >= 0 && slot == max_clients) {
+                const char *busy = "421 4.3.2 too many connections, try again later\r\n";
+                if (send(fd, busy, strlen(busy), MSG_NOSIGNAL) < 0) { /* closing anyway */ }
+                close(fd);
+            }
+            else if (fd >= 0) {
+                clients[slot] = (client_t) { .fd = fd,
+                    .session = lmtp_session_new(lc),
+                    .last_activity = writ_now_ms() };
+                lmtp_session_greet(clients[slot].session);
+                client_flush(&clients[slot]);
+            }
+        }
+        uint64_t now = writ_now_ms();
+        for (size_t i = 0; i < max_clients; i++) {
+            client_t *c = &clients[i];
+            if (c->fd < 0)
+                continue;
+            for (size_t k = 1; k < n; k++)
+                if (pfds[k].fd == c->fd) {
+                    if (pfds[k].revents & (POLLIN | POLLHUP | POLLERR))
+                        client_read(in, c);
+                    if (pfds[k].revents & POLLOUT)
+                        client_flush(c);
+                    break;
+                }
+            if (!c->closing && now - c->last_activity > timeout_ms) {
+                lmtp_session_abort(c->session, "421 4.4.2 idle timeout, closing");
+                c->closing = true;
+            }
+            if (c->closing)
+                client_close(c);
+        }
+    }
+    log_info(NULL, "stopping: closing connections");
+    for (size_t i = 0; i < max_clients; i++)
+        if (clients[i].fd >= 0) {
+            lmtp_session_abort(clients[i].session, "421 4.3.2 service shutting down");
+            client_close(&clients[i]);
+        }
+    free(clients);
+    free(pfds);
+    close(lfd);
+    return EX_OK;
+}
+
+/* ---- settings ----------------------------------------------------------- */
+
+static void split_list(const char *list, char ***out, size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    if (!list)
+        return;
+    gchar **parts = g_strsplit_set(list, ", ", -1);
+    for (gchar **p = parts; *p; p++)
+        if (**p) {
+            *out = realloc(*out, (*count + 1) * sizeof **out);
+            (*out)[(*count)++] = g_ascii_strdown(*p, -1);
+        }
+    g_strfreev(parts);
+}
+
+static void free_list(char **list, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        g_free(list[i]);
+    free(list);
+}
+
+static void load_parse_settings(writ_config_t *cfg, parse_settings_t *ps)
+{
+    parse_settings_default(ps);
+    char **domains;
+    size_t n;
+    split_list(writ_config_get(cfg, "intake/provider_domains", NULL), &domains, &n);
+    if (n > 0) {
+        ps->provider_domain_count = 0;
+        for (size_t i = 0; i < n && i < PARSE_MAX_DOMAINS; i++)
+            snprintf(ps->provider_domains[ps->provider_domain_count++],
+                     sizeof ps->provider_domains[0], "%s", domains[i]);
+    }
+    free_list(domains, n);
+    const char *authserv = writ_config_get(cfg, "intake/trusted_authserv_id", NULL);
+    if (authserv)
+        snprintf(ps->trusted_authserv_id, sizeof ps->trusted_authserv_id, "%s", authserv);
+}
+
+int main(int argc, char **argv)
+{
+    bool pipe_mode = false;
+    const char *config_path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--stdin"))
+            pipe_mode = true;
+        else if (!strcmp(argv[i], "--config") && i + 1 < argc)
+            config_path = argv[++i];
+        else {
+            fprintf(stderr, "usage: writ-intake [--config FILE] [--stdin]\n");
+            return 64;
+        }
+    }
+    char err[256];
+    writ_config_t *cfg = writ_config_load(config_path, err, sizeof err);
+    if (!cfg) {
+        fprintf(stderr, "writ-intake: %s\n", err);
+        return EX_CONFIG;
+    }
+    char worker[96];
+    char host[64] = "host";
+    gethostname(host, sizeof host);
+    host[sizeof host - 1] = '\0';
+    snprintf(worker, sizeof worker, "intake-%s-%d", host, (int) getpid());
+    writ_log_init("writ-intake", worker, writ_config_get(cfg, "writ/log_level", "info"));
+    zsys_handler_set(NULL);
+    signal(SIGTERM, on_signal);
+    signal(SIGINT, on_signal);
+    signal(SIGPIPE, SIG_IGN);
+    parse_global_init();
+
+    parse_settings_t ps;
+    load_parse_settings(cfg, &ps);
+    recipients_t rcpts;
+    split_list(writ_config_get(cfg, "intake/addresses",
+                               "legal-requests@northwind-cloud.example"),
+               &rcpts.addresses, &rcpts.count);
+    size_t max_size = (size_t) writ_config_get_long(cfg, "intake/max_message_size",
+                                                    25L * 1024 * 1024);
+    intake_t in = {
+        .store = case_store_new(writ_config_get(cfg, "writ/redis_url", "redis://127.0.0.1:6379")),
+        .submit = bus_submit_new(writ_config_get(cfg, "bus/submit", "tcp://127.0.0.1:5560")),
+        .parse = &ps, .worker = worker,
+        .lease_ms = (uint64_t) writ_config_get_long(cfg, "pipeline/lease_ms", 10000),
+    };
+    int rc;
+    if (!in.store || !in.submit) {
+        log_error(NULL, "cannot set up redis or bus");
+        rc = EX_TEMPFAIL;
+    }
+    else if (pipe_mode)
+        rc = run_stdin(&in, max_size);
+    else {
+        lmtp_config_t lc = { .hostname = host, .max_message_size = max_size,
+                             .accept_rcpt = accept_rcpt, .ctx = &rcpts };
+        rc = run_lmtp(&in, cfg, &lc);
+    }
+    bus_submit_destroy(&in.submit);
+    case_store_destroy(&in.store);
+    free_list(rcpts.addresses, rcpts.count);
+    parse_global_shutdown();
+    writ_config_destroy(&cfg);
+    return rc;
+}

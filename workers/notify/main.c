@@ -1,0 +1,139 @@
+/* writ-notify -- decides what each customer is told and prepares the
+ * notices (tests/fixtures/contracts/default-policy.md, notice table).
+ *
+ * Wiring only: the notice table and renderer (common/notice.c), the
+ * Maildir outbox (common/outbox.c) and the shared replica loop.
+ */
+#include "config.h"
+#include "log.h"
+#include "notice.h"
+#include "outbox.h"
+#include "pipeline.h"
+#include "stage_runner.h"
+
+#include <czmq.h>
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct {
+    char *template_text;
+    const char *outbox;
+    const char *sender;
+    const char *domain;
+} notify_ctx_t;
+
+static void rfc5322_now(char *buf, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, len, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+}
+
+/* Renders and writes one prepared notice. */
+static int prepare_notice(notify_ctx_t *n, case_t *c, account_decision_t *d)
+{
+    char date[64], msgid[192], path[4096];
+    rfc5322_now(date, sizeof date);
+    gchar *digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, d->account, -1);
+    snprintf(msgid, sizeof msgid, "%s.%.12s@%s", c->id, digest, n->domain);
+    g_free(digest);
+    notice_envelope_t env = { .from = n->sender, .date = date, .message_id = msgid };
+    char *text = notice_render(n->template_text, c, d, &env);
+    if (!text) {
+        log_error(c->id, "notice template failed to render");
+        return -1;
+    }
+    int rc = outbox_write(n->outbox, c->id, d->account, text, strlen(text),
+                          path, sizeof path);
+    free(text);
+    if (rc < 0) {
+        log_error(c->id, "cannot write notice to outbox: %s", strerror(errno));
+        return -1;
+    }
+    free(d->notice_path);
+    d->notice_path = strdup(path);
+    return 0;
+}
+
+static int notify(void *ctx, case_store_t *store, case_t *c,
+                  stage_result_t *out)
+{
+    (void) store;
+    notify_ctx_t *n = ctx;
+    notice_decide_case(c);
+    size_t prepared = 0;
+    for (size_t i = 0; i < c->account_count; i++) {
+        account_decision_t *d = &c->accounts[i];
+        if (d->notice == NOTICE_PREPARED) {
+            if (prepare_notice(n, c, d) != 0)
+                return -1;
+            prepared++;
+        }
+        else if (d->notice == NOTICE_HELD && out->held_count < STAGE_MAX_HELD) {
+            char *member = g_strdup_printf("%s %s", c->id, d->account);
+            out->held_members[out->held_count] = member;
+            out->held_release[out->held_count++] = pipeline_date_number(d->release_on);
+        }
+    }
+    out->new_state = pipeline_final_state(c);
+    out->next_stage = NULL;
+    snprintf(out->note, sizeof out->note, "%zu notice(s) prepared, %zu held",
+             prepared, out->held_count);
+    return 0;
+}
+
+static void release(void *ctx, stage_result_t *out)
+{
+    (void) ctx;
+    for (size_t i = 0; i < out->held_count; i++)
+        g_free((char *) out->held_members[i]);
+    out->held_count = 0;
+}
+
+int main(int argc, char **argv)
+{
+    char err[256];
+    const char *path = argc > 2 && !strcmp(argv[1], "--config") ? argv[2] : NULL;
+    writ_config_t *cfg = writ_config_load(path, err, sizeof err);
+    if (!cfg) {
+        fprintf(stderr, "writ-notify: %s\n", err);
+        return 78;
+    }
+    char worker[96];
+    stage_worker_id("notify", worker, sizeof worker);
+    writ_log_init("writ-notify", worker, writ_config_get(cfg, "writ/log_level", "info"));
+    zsys_handler_set(NULL);
+    zsys_catch_interrupts();
+    notify_ctx_t n = {
+        .outbox = writ_config_get(cfg, "notify/outbox", "run/outbox"),
+        .sender = writ_config_get(cfg, "notify/sender",
+                                  "Northwind Cloud Legal <legal-notices@northwind-cloud.example>"),
+        .domain = writ_config_get(cfg, "notify/message_id_domain", "northwind-cloud.example"),
+    };
+    const char *tmpl = writ_config_get(cfg, "notify/template", "config/notice.tmpl");
+    GError *gerr = NULL;
+    if (!g_file_get_contents(tmpl, &n.template_text, NULL, &gerr)) {
+        log_error(NULL, "cannot read notice template %s: %s", tmpl, gerr->message);
+        g_error_free(gerr);
+        writ_config_destroy(&cfg);
+        return 78;
+    }
+    if (outbox_prepare(n.outbox) != 0) {
+        log_error(NULL, "cannot create outbox %s: %s", n.outbox, strerror(errno));
+        g_free(n.template_text);
+        writ_config_destroy(&cfg);
+        return 73;              /* EX_CANTCREAT */
+    }
+    stage_def_t def = {
+        .stage = "notify", .input_state = STATE_DECIDED,
+        .process = notify, .release = release, .ctx = &n,
+    };
+    int rc = stage_runner_run(cfg, &def, worker);
+    g_free(n.template_text);
+    writ_config_destroy(&cfg);
+    return rc;
+}
