@@ -115,7 +115,7 @@ static void enc_auth(enc_t *e, const request_auth_t *a)
 static void enc_request(enc_t *e, const request_t *r)
 {
     key(e, "request");
-    e->rc |= msgpack_pack_map(&e->pk, 15);
+    e->rc |= msgpack_pack_map(&e->pk, 14);
     kv_str(e, "message_id", r->message_id);
     kv_str(e, "from", r->from);
     kv_str(e, "subject", r->subject);
