@@ -220,6 +220,41 @@ static void test_round_trip_minimal(void **state)
     case_destroy(&c);
 }
 
+/* The largest case the decoder accepts: 1000 accounts, all decided. */
+static void test_round_trip_max_accounts(void **state)
+{
+    (void)state;
+    request_t *r = request_new();
+    r->type = REQ_SUBPOENA;
+    for (int i = 0; i < 1000; i++) {
+        char acct[40];
+        snprintf(acct, sizeof acct, "user%04d@northmail.example", i);
+        assert_int_equal(request_add_account(r, acct), 0);
+    }
+    case_t *c = case_new("cffffffffffffffff");
+    case_set_request(c, r);
+    for (size_t i = 0; i < c->account_count; i++) {
+        c->accounts[i].decision = DEC_DISCLOSE;
+        c->accounts[i].reason = strdup("US subpoena suffices for subscriber "
+                                       "of data stored in US (us-east-1); "
+                                       "disclose");
+        c->accounts[i].granted = CAT_SUBSCRIBER;
+        c->accounts[i].notice = NOTICE_PREPARED;
+        c->accounts[i].notice_to = strdup(c->accounts[i].account);
+    }
+    char *buf;
+    size_t len;
+    assert_int_equal(wire_encode_case(c, &buf, &len), 0);
+    char err[256];
+    case_t *back = wire_decode_case(buf, len, err, sizeof err);
+    if (!back)
+        fail_msg("decode: %s", err);
+    assert_case_equal(c, back);
+    free(buf);
+    case_destroy(&back);
+    case_destroy(&c);
+}
+
 /* ---- hostile bytes ---------------------------------------------------------------- */
 
 static void test_lying_headers(void **state)
@@ -603,6 +638,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_round_trip_minimal),
+        cmocka_unit_test(test_round_trip_max_accounts),
         cmocka_unit_test(test_lying_headers),
         cmocka_unit_test(test_too_many_objects),
         cmocka_unit_test(test_deep_nesting),
