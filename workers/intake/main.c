@@ -137,6 +137,9 @@ static int listen_on(const char *spec)
             continue;
         int one = 1;
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        /* Several intake replicas may share the port: the kernel spreads
+         * gateway connections over them. */
+        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
         if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 128) != 0) {
             close(fd);
             fd = -1;

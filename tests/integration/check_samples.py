@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Checks every sample's case against its label's expected decisions and
+notices, and every prepared notice file: it exists, parses as RFC 5322 and
+is addressed as default-policy.md says. Reads `writctl` JSON only."""
+import csv, email, email.policy, glob, json, os, subprocess, sys
+
+src = os.environ["WRIT_SOURCE_DIR"]
+writctl = os.path.join(os.environ["WRIT_BUILD_DIR"], "writctl")
+fixtures = os.path.join(src, "tests/fixtures/samples")
+
+def run(*args):
+    return json.loads(subprocess.check_output([writctl, *args]))
+
+tenants = {r["tenant"]: r for r in csv.DictReader(open(os.path.join(fixtures, "tenants.csv")))}
+locations = {r["account"]: r for r in csv.DictReader(open(os.path.join(fixtures, "locations.csv")))}
+
+cases = {}
+for c in run("case", "list", "--json"):
+    shown = run("case", "show", c["id"], "--json")
+    cases[shown["request"]["subject"]] = shown
+
+failures = []
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+
+labels = sorted(glob.glob(os.path.join(fixtures, "requests/*.json")))
+for path in labels:
+    label = json.load(open(path))
+    name = os.path.basename(path)
+    case = cases.get(label["subject"])
+    if case is None:
+        failures.append(f"{name}: no case with subject {label['subject']!r}")
+        continue
+    exp = label["expected"]
+    got = {a["account"]: a for a in case["accounts"]}
+    check(set(got) == set(exp["decisions"]), f"{name}: accounts {sorted(got)}")
+    for acct, decision in exp["decisions"].items():
+        a = got.get(acct, {})
+        check(a.get("decision") == decision, f"{name}: {acct} decision {a.get('decision')} != {decision}")
+        check(bool(a.get("reason")), f"{name}: {acct} has no reason")
+        want_notice = exp["notices"][acct]
+        check(a.get("notice") == want_notice, f"{name}: {acct} notice {a.get('notice')} != {want_notice}")
+        if want_notice == "prepared":
+            p = a.get("notice_path")
+            if not p or not os.path.exists(p):
+                failures.append(f"{name}: {acct} prepared notice file missing ({p})")
+                continue
+            msg = email.message_from_bytes(open(p, "rb").read(), policy=email.policy.default)
+            loc = locations[acct]
+            to = tenants[loc["tenant"]]["admin_contact"] if loc["customer_type"] == "enterprise" else acct
+            check(msg["To"] is not None and to in str(msg["To"]).lower(), f"{name}: {acct} notice To {msg['To']} != {to}")
+            for h in ("From", "Date", "Subject", "Message-ID"):
+                check(msg[h] is not None, f"{name}: notice lacks {h}")
+            body = msg.get_body(("plain",)).get_content()
+            req = case["request"]
+            for needle in (req["issuing_agency"], req["reference"], req["request_type"].replace("_", " ")):
+                if needle:
+                    check(needle.lower() in body.lower(), f"{name}: notice does not name {needle!r}")
+    check(case["challenge_recommended"] == exp["challenge_recommended"],
+          f"{name}: challenge_recommended {case['challenge_recommended']}")
+    check(len(case["audit"]) >= 2, f"{name}: audit has {len(case['audit'])} entries")
+
+for f in failures:
+    print("FAIL:", f)
+print(f"{len(labels) - len({f.split(':')[0] for f in failures})} passed, "
+      f"{len({f.split(':')[0] for f in failures})} failed (samples)")
+sys.exit(1 if failures else 0)

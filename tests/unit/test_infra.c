@@ -1,0 +1,146 @@
+/* test_infra.c -- small pure pieces: registry CSV reader, config
+ * environment overrides, case-level state rules, Maildir outbox. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include "config.h"
+#include "outbox.h"
+#include "pipeline.h"
+#include "registry.h"
+
+static void test_csv_quoting(void **state)
+{
+    (void) state;
+    const char *p = "tenant,name,admin\r\nt-1,\"Bellwether Shipping, LLC\",a@b\n"
+                    "t-2,\"Say \"\"hi\"\"\",\n\n";
+    csv_row_t row;
+    assert_int_equal(csv_next_row(&p, &row), 1);
+    assert_int_equal(row.count, 3);
+    csv_row_clear(&row);
+    assert_int_equal(csv_next_row(&p, &row), 1);
+    assert_string_equal(row.fields[1], "Bellwether Shipping, LLC");
+    csv_row_clear(&row);
+    assert_int_equal(csv_next_row(&p, &row), 1);
+    assert_string_equal(row.fields[1], "Say \"hi\"");
+    assert_string_equal(row.fields[2], "");
+    csv_row_clear(&row);
+    assert_int_equal(csv_next_row(&p, &row), 0);
+    const char *bad = "a,\"unterminated\n";
+    assert_int_equal(csv_next_row(&bad, &row), -1);
+}
+
+static void test_config_env_overrides_file(void **state)
+{
+    (void) state;
+    char path[] = "/tmp/writ-config-XXXXXX";
+    int fd = mkstemp(path);
+    const char *zpl = "writ\n    redis_url = \"redis://10.0.0.1:1\"\n"
+                      "intake\n    lmtp_listen = \"127.0.0.1:9\"\n";
+    assert_int_equal(write(fd, zpl, strlen(zpl)), (ssize_t) strlen(zpl));
+    close(fd);
+    char err[128];
+    writ_config_t *cfg = writ_config_load(path, err, sizeof err);
+    assert_non_null(cfg);
+    unsetenv("WRIT_REDIS_URL");
+    assert_string_equal(writ_config_get(cfg, "writ/redis_url", "x"), "redis://10.0.0.1:1");
+    setenv("WRIT_REDIS_URL", "redis://127.0.0.1:7", 1);
+    assert_string_equal(writ_config_get(cfg, "writ/redis_url", "x"), "redis://127.0.0.1:7");
+    setenv("WRIT_INTAKE_LMTP_LISTEN", "127.0.0.1:8", 1);
+    assert_string_equal(writ_config_get(cfg, "intake/lmtp_listen", "x"), "127.0.0.1:8");
+    assert_string_equal(writ_config_get(cfg, "notify/outbox", "dflt"), "dflt");
+    setenv("WRIT_NOTIFY_CREDIT", "7", 1);
+    assert_int_equal(writ_config_get_long(cfg, "notify/credit", 2), 7);
+    setenv("WRIT_JURISDICTION_REDIRECT_ENTERPRISE", "off", 1);
+    assert_false(writ_config_get_bool(cfg, "jurisdiction/redirect_enterprise", true));
+    char env[64];
+    writ_config_env_name("bus/workers_bind", env, sizeof env);
+    assert_string_equal(env, "WRIT_BUS_WORKERS_BIND");
+    unsetenv("WRIT_REDIS_URL");
+    unsetenv("WRIT_INTAKE_LMTP_LISTEN");
+    writ_config_destroy(&cfg);
+    assert_null(cfg);
+    unlink(path);
+    assert_null(writ_config_load("/nonexistent/writ.zpl", err, sizeof err));
+    assert_non_null(strstr(err, "/nonexistent/writ.zpl"));
+}
+
+static void test_final_state_rules(void **state)
+{
+    (void) state;
+    case_t *c = case_new("c1");
+    request_t *r = request_new();
+    request_add_account(r, "a@x.example");
+    request_add_account(r, "b@x.example");
+    case_set_request(c, r);
+    c->accounts[0].notice = NOTICE_PREPARED;
+    c->accounts[1].notice = NOTICE_NOT_REQUIRED;
+    assert_string_equal(pipeline_final_state(c), STATE_NOTIFIED);
+    c->accounts[1].notice = NOTICE_HELD;
+    assert_string_equal(pipeline_final_state(c), STATE_HELD);
+    c->accounts[0].notice = NOTICE_DEFERRED;
+    assert_string_equal(pipeline_final_state(c), STATE_REVIEW);
+    case_destroy(&c);
+}
+
+static void test_no_accounts_goes_to_review(void **state)
+{
+    (void) state;
+    policy_settings_t ps;
+    policy_settings_default(&ps);
+    case_t *c = case_new("c2");
+    case_set_request(c, request_new());
+    assert_string_equal(pipeline_decide_case(&ps, c, NULL), STATE_REVIEW);
+    assert_non_null(c->review_reason);
+    case_destroy(&c);
+    assert_int_equal(pipeline_date_number("2026-03-31"), 20260331);
+    assert_int_equal(pipeline_date_number(""), 0);
+    assert_int_equal(pipeline_date_number("2026-3-31"), 0);
+}
+
+static void test_outbox_writes_once(void **state)
+{
+    (void) state;
+    char dir[] = "/tmp/writ-outbox-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[4096], path2[4096];
+    assert_int_equal(outbox_write(dir, "c1", "a@x.example", "hello\n", 6, path, sizeof path), 0);
+    assert_non_null(strstr(path, "/new/c1."));
+    assert_null(strstr(path, "a@x.example"));   /* no personal data in names */
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_size, 6);
+    assert_int_equal(outbox_write(dir, "c1", "a@x.example", "hello\n", 6, path2, sizeof path2), 1);
+    assert_string_equal(path, path2);
+    /* A reader moved it to cur/: still not written again. */
+    char cur[4200];
+    snprintf(cur, sizeof cur, "%s/cur/%s:2,S", dir, strrchr(path, '/') + 1);
+    assert_int_equal(rename(path, cur), 0);
+    assert_int_equal(outbox_write(dir, "c1", "a@x.example", "hello\n", 6, path2, sizeof path2), 1);
+    unlink(cur);
+    char sub[4200];
+    const char *names[] = { "tmp", "new", "cur" };
+    for (int i = 0; i < 3; i++) {
+        snprintf(sub, sizeof sub, "%s/%s", dir, names[i]);
+        rmdir(sub);
+    }
+    rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_csv_quoting),
+        cmocka_unit_test(test_config_env_overrides_file),
+        cmocka_unit_test(test_final_state_rules),
+        cmocka_unit_test(test_no_accounts_goes_to_review),
+        cmocka_unit_test(test_outbox_writes_once),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

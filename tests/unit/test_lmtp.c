@@ -1,0 +1,186 @@
+/* test_lmtp.c -- the LMTP state machine: RFC 2033 dialogue, pipelining,
+ * dot-unstuffing, per-recipient replies, SIZE, bad sequences. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lmtp.h"
+
+static bool only_legal(void *ctx, const char *addr)
+{
+    (void) ctx;
+    return !strcmp(addr, "legal@provider.example")
+        || !strcmp(addr, "legal2@provider.example");
+}
+
+static lmtp_config_t cfg = { "mx.test", 1000, only_legal, NULL };
+
+/* Feeds input; returns the event; out receives all output so far. */
+static lmtp_event_t feed(lmtp_session_t *s, const char *in, char *out, size_t outlen)
+{
+    size_t used = 0;
+    lmtp_event_t ev = lmtp_session_feed(s, in, strlen(in), &used);
+    size_t n;
+    const char *o = lmtp_session_output(s, &n);
+    snprintf(out, outlen, "%.*s", (int) n, o);
+    lmtp_session_output_sent(s, n);
+    return ev;
+}
+
+static void test_full_dialogue_pipelined(void **state)
+{
+    (void) state;
+    lmtp_session_t *s = lmtp_session_new(&cfg);
+    char out[4096];
+    lmtp_session_greet(s);
+    feed(s, "", out, sizeof out);
+    assert_non_null(strstr(out, "220 mx.test"));
+    /* Everything in one write, as a pipelining gateway does. */
+    lmtp_event_t ev = feed(s,
+        "LHLO gw\r\nMAIL FROM:<a@b.example> SIZE=100\r\n"
+        "RCPT TO:<Legal@Provider.example>\r\nRCPT TO:<nobody@provider.example>\r\n"
+        "RCPT TO:<legal2@provider.example>\r\nDATA\r\n"
+        "Subject: x\r\n\r\n..leading dot\r\nline\r\n.\r\n", out, sizeof out);
+    assert_int_equal(ev, LMTP_MESSAGE);
+    assert_non_null(strstr(out, "250-PIPELINING"));
+    assert_non_null(strstr(out, "250-ENHANCEDSTATUSCODES"));
+    assert_non_null(strstr(out, "250-8BITMIME"));
+    assert_non_null(strstr(out, "250 SIZE 1000"));
+    assert_non_null(strstr(out, "550 5.1.1 <nobody@provider.example>"));
+    assert_non_null(strstr(out, "354 "));
+    size_t len;
+    const char *msg = lmtp_session_message(s, &len);
+    assert_int_equal(len, strlen("Subject: x\r\n\r\n.leading dot\r\nline\r\n"));
+    assert_memory_equal(msg, "Subject: x\r\n\r\n.leading dot\r\nline\r\n", len);
+    assert_int_equal(lmtp_session_recipients(s), 2);
+    lmtp_session_delivered(s, 250, "2.0.0", "accepted as case c1");
+    ev = feed(s, "QUIT\r\n", out, sizeof out);
+    /* One reply per accepted recipient, then QUIT's. */
+    const char *first = strstr(out, "250 2.0.0 accepted as case c1\r\n");
+    assert_non_null(first);
+    assert_non_null(strstr(first + 5, "250 2.0.0 accepted as case c1\r\n"));
+    assert_non_null(strstr(out, "221 "));
+    assert_int_equal(ev, LMTP_CLOSE);
+    lmtp_session_destroy(&s);
+    assert_null(s);
+}
+
+static void test_lf_only_client_bytes_kept(void **state)
+{
+    (void) state;
+    lmtp_session_t *s = lmtp_session_new(&cfg);
+    char out[4096];
+    feed(s, "LHLO gw\nMAIL FROM:<>\nRCPT TO:<legal@provider.example>\nDATA\n", out, sizeof out);
+    assert_int_equal(feed(s, "A: b\n\nbody\n.\n", out, sizeof out), LMTP_MESSAGE);
+    size_t len;
+    const char *msg = lmtp_session_message(s, &len);
+    assert_int_equal(len, 11);
+    assert_memory_equal(msg, "A: b\n\nbody\n", 11);
+    lmtp_session_destroy(&s);
+}
+
+static void test_message_split_across_reads(void **state)
+{
+    (void) state;
+    lmtp_session_t *s = lmtp_session_new(&cfg);
+    char out[4096];
+    feed(s, "LHLO gw\r\nMAIL FROM:<x@y>\r\nRCPT TO:<legal@provider.example>\r\nDA", out, sizeof out);
+    feed(s, "TA\r\nSubj", out, sizeof out);
+    assert_non_null(strstr(out, "354"));
+    assert_int_equal(feed(s, "ect: y\r\n\r\nz\r", out, sizeof out), LMTP_NEED_MORE);
+    assert_int_equal(feed(s, "\n.\r\n", out, sizeof out), LMTP_MESSAGE);
+    size_t len;
+    lmtp_session_message(s, &len);
+    assert_int_equal(len, strlen("Subject: y\r\n\r\nz\r\n"));
+    lmtp_session_destroy(&s);
+}
+
+static void test_bad_sequences(void **state)
+{
+    (void) state;
+    lmtp_session_t *s = lmtp_session_new(&cfg);
+    char out[4096];
+    feed(s, "MAIL FROM:<a@b>\r\n", out, sizeof out);
+    assert_non_null(strstr(out, "503 5.5.1"));
+    feed(s, "EHLO x\r\n", out, sizeof out);
+    assert_non_null(strstr(out, "500 5.5.1"));
+    feed(s, "LHLO x\r\nDATA\r\n", out, sizeof out);
+    assert_non_null(strstr(out, "503 5.5.1"));
+    feed(s, "RCPT TO:<legal@provider.example>\r\n", out, sizeof out);
+    assert_non_null(strstr(out, "503 5.5.1"));
+    feed(s, "MAIL FROM:<a@b>\r\nRCPT TO:<nobody@x>\r\nDATA\r\n", out, sizeof out);
+    assert_non_null(strstr(out, "550 5.1.1"));
+    assert_non_null(strstr(out, "503 5.5.1 need valid RCPT"));
+    feed(s, "RSET\r\nNOOP\r\nBOGUS\r\n", out, sizeof out);
+    assert_non_null(strstr(out, "250 2.0.0 reset"));
+    assert_non_null(strstr(out, "500 5.5.2"));
+    lmtp_session_destroy(&s);
+}
+
+static void test_size_limit(void **state)
+{
+    (void) state;
+    lmtp_session_t *s = lmtp_session_new(&cfg);
+    char out[4096];
+    feed(s, "LHLO x\r\nMAIL FROM:<a@b> SIZE=5000\r\n", out, sizeof out);
+    assert_non_null(strstr(out, "552 5.3.4"));
+    feed(s, "MAIL FROM:<a@b>\r\nRCPT TO:<legal@provider.example>\r\nDATA\r\n", out, sizeof out);
+    char *big = malloc(3000);
+    memset(big, 'x', 2997);
+    memcpy(big + 2997, "\r\n", 3);
+    feed(s, big, out, sizeof out);
+    free(big);
+    assert_int_equal(feed(s, ".\r\n", out, sizeof out), LMTP_NEED_MORE);
+    assert_non_null(strstr(out, "552 5.3.4"));
+    /* The session is usable again afterwards. */
+    feed(s, "MAIL FROM:<a@b>\r\n", out, sizeof out);
+    assert_non_null(strstr(out, "250 2.1.0"));
+    lmtp_session_destroy(&s);
+}
+
+static void test_overlong_command_line(void **state)
+{
+    (void) state;
+    lmtp_session_t *s = lmtp_session_new(&cfg);
+    char out[4096];
+    char *line = malloc(10000);
+    memset(line, 'A', 9997);
+    memcpy(line + 9997, "\r\n", 3);
+    feed(s, line, out, sizeof out);
+    free(line);
+    assert_non_null(strstr(out, "500 5.5.2 line too long"));
+    feed(s, "LHLO x\r\n", out, sizeof out);
+    assert_non_null(strstr(out, "250-x") ? strstr(out, "250-x") : strstr(out, "250-mx.test"));
+    lmtp_session_destroy(&s);
+}
+
+static void test_tempfail_reply_per_recipient(void **state)
+{
+    (void) state;
+    lmtp_session_t *s = lmtp_session_new(&cfg);
+    char out[4096];
+    feed(s, "LHLO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<legal@provider.example>\r\nDATA\r\nA: b\r\n\r\n.\r\n",
+         out, sizeof out);
+    lmtp_session_delivered(s, 451, "4.3.0", "try again");
+    feed(s, "", out, sizeof out);
+    assert_string_equal(out, "451 4.3.0 try again\r\n");
+    lmtp_session_destroy(&s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_full_dialogue_pipelined),
+        cmocka_unit_test(test_lf_only_client_bytes_kept),
+        cmocka_unit_test(test_message_split_across_reads),
+        cmocka_unit_test(test_bad_sequences),
+        cmocka_unit_test(test_size_limit),
+        cmocka_unit_test(test_overlong_command_line),
+        cmocka_unit_test(test_tempfail_reply_per_recipient),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
