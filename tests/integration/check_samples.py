@@ -54,7 +54,7 @@ for path in labels:
                 check(msg[h] is not None, f"{name}: notice lacks {h}")
             body = msg.get_body(("plain",)).get_content()
             req = case["request"]
-            for needle in (req["issuing_agency"], req["reference"], req["request_type"].replace("_", " ")):
+            for needle in (req["issuing_agency"], req["reference"], decision):
                 if needle:
                     check(needle.lower() in body.lower(), f"{name}: notice does not name {needle!r}")
     check(case["challenge_recommended"] == exp["challenge_recommended"],
