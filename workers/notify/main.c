@@ -68,7 +68,14 @@ static int notify(void *ctx, case_store_t *store, case_t *c,
     size_t prepared = 0;
     for (size_t i = 0; i < c->account_count; i++) {
         account_decision_t *d = &c->accounts[i];
-        if (d->notice == NOTICE_PREPARED) {
+        if (d->notice == NOTICE_PREPARED && !d->notice_to) {
+            /* An enterprise with no admin contact: the notice must not go
+             * to the individual user, so a person decides where it goes. */
+            d->notice = NOTICE_DEFERRED;
+            case_set_review(c, "a notice is due but the tenant has no admin "
+                               "contact in the registry");
+        }
+        else if (d->notice == NOTICE_PREPARED) {
             if (prepare_notice(n, c, d) != 0)
                 return -1;
             prepared++;
