@@ -1,0 +1,1861 @@
+/* extract.c -- the contract's request fields from decoded request text
+ * (extract.h). Rules are phrase tables, statute citations and document
+ * structure (labels, sentences, clauses), never sample-specific strings.
+ *
+ * Matching runs on an ASCII-lower-cased copy of the normalized text, so
+ * byte offsets are shared between the two and UTF-8 passes through.
+ */
+#include "extract.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NPOS SIZE_MAX
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ================================================================== */
+/* text helpers                                                        */
+/* ================================================================== */
+
+typedef struct {
+    const char *t;   /* normalized text */
+    char *lo;        /* ASCII lower-case copy, same offsets */
+    size_t n;
+} view_t;
+
+static bool view_init(view_t *v, const char *t, size_t n)
+{
+    v->t = t ? t : "";
+    v->n = t ? n : 0;
+    v->lo = malloc(v->n + 1);
+    if (!v->lo)
+        return false;
+    for (size_t i = 0; i < v->n; i++)
+        v->lo[i] = (char)tolower((unsigned char)v->t[i]);
+    v->lo[v->n] = '\0';
+    return true;
+}
+
+static void view_free(view_t *v)
+{
+    free(v->lo);
+    v->lo = NULL;
+}
+
+static bool is_wc(unsigned char c)
+{
+    return isalnum(c) || c >= 0x80;
+}
+
+/* mem_find() is a GNU extension; this is the portable subset we need. */
+static const char *mem_find(const char *hay, size_t n, const char *needle,
+                            size_t nl)
+{
+    if (nl == 0 || nl > n)
+        return NULL;
+    const char *end = hay + n - nl + 1;
+    for (const char *p = hay; p < end;) {
+        p = memchr(p, needle[0], (size_t)(end - p));
+        if (!p)
+            return NULL;
+        if (memcmp(p, needle, nl) == 0)
+            return p;
+        p++;
+    }
+    return NULL;
+}
+
+static char *dup_range(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+/* Finds phrase in hay[from..n) on word boundaries. A trailing '*' makes
+ * it a prefix ("subpoena*" also matches "subpoenas"). hay must be lower
+ * case for case-insensitive phrases. Returns the offset or NPOS; *mlen
+ * gets the matched length. */
+static size_t find_phrase(const char *hay, size_t n, size_t from,
+                          const char *phrase, size_t *mlen)
+{
+    size_t pl = strlen(phrase);
+    bool prefix = pl > 1 && phrase[pl - 1] == '*';
+    if (prefix)
+        pl--;
+    if (pl == 0)
+        return NPOS;
+    while (from < n) {
+        const char *p = mem_find(hay + from, n - from, phrase, pl);
+        if (!p)
+            return NPOS;
+        size_t i = (size_t)(p - hay), e = i + pl;
+        bool ok = !(is_wc((unsigned char)phrase[0]) && i > 0 &&
+                    is_wc((unsigned char)hay[i - 1]));
+        if (ok && prefix) {
+            while (e < n && is_wc((unsigned char)hay[e]))
+                e++;
+        } else if (ok && is_wc((unsigned char)phrase[pl - 1]) && e < n &&
+                   is_wc((unsigned char)hay[e])) {
+            ok = false;
+        }
+        if (ok) {
+            if (mlen)
+                *mlen = e - i;
+            return i;
+        }
+        from = i + 1;
+    }
+    return NPOS;
+}
+
+/* Earliest match of any phrase in the NULL-terminated list. */
+static size_t find_any(const char *hay, size_t n, size_t from,
+                       const char *const *phrases, size_t *mlen, int *which)
+{
+    size_t best = NPOS, blen = 0;
+    for (int k = 0; phrases[k]; k++) {
+        size_t l;
+        size_t p = find_phrase(hay, n, from, phrases[k], &l);
+        if (p < best) {
+            best = p;
+            blen = l;
+            if (which)
+                *which = k;
+        }
+    }
+    if (mlen)
+        *mlen = blen;
+    return best;
+}
+
+static bool contains_any(const char *hay, size_t n, const char *const *phrases)
+{
+    return find_any(hay, n, 0, phrases, NULL, NULL) != NPOS;
+}
+
+static size_t skip_spaces(const char *s, size_t n, size_t i)
+{
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    return i;
+}
+
+static size_t skip_ws(const char *s, size_t n, size_t i)
+{
+    while (i < n && isspace((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
+static size_t line_start(const char *s, size_t i)
+{
+    while (i > 0 && s[i - 1] != '\n')
+        i--;
+    return i;
+}
+
+static size_t line_end(const char *s, size_t n, size_t i)
+{
+    while (i < n && s[i] != '\n')
+        i++;
+    return i;
+}
+
+/* "\n" + optional blanks + "\n" ends at i? (i is on the second '\n') */
+static bool blank_line_at(const char *s, size_t i)
+{
+    if (s[i] != '\n')
+        return false;
+    size_t k = i;
+    while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t' || s[k - 1] == '\r'))
+        k--;
+    return k > 0 && s[k - 1] == '\n';
+}
+
+/* Abbreviations whose period does not end a sentence. */
+static bool abbreviation_before(const char *t, size_t dot)
+{
+    static const char *const abbr[] = {
+        "no", "nos", "inc", "co", "corp", "ltd", "mr", "mrs", "ms", "dr",
+        "st", "jr", "sr", "det", "sgt", "ofc", "mag", "vol", "nr", "v",
+        "vs", "ave", "apt", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+        "sep", "sept", "oct", "nov", "dec", "u.s", "u.s.c", "e.g", "i.e",
+        "p.m", "a.m", "etc", "para", "sec", "art", "abs", "ref", "tel",
+        "capt", "lt", "insp", "supt", "fig", "cf", "approx", NULL};
+    size_t b = dot;
+    while (b > 0 && (isalpha((unsigned char)t[b - 1]) || t[b - 1] == '.'))
+        b--;
+    size_t wl = dot - b;
+    if (wl == 0 || wl > 8)
+        return false;
+    if (wl == 1)
+        return true;   /* an initial: "Dana M. Whitcombe" */
+    for (int k = 0; abbr[k]; k++)
+        if (strlen(abbr[k]) == wl && strncasecmp(t + b, abbr[k], wl) == 0)
+            return true;
+    return false;
+}
+
+/* Sentence end: [.?!] + white space + upper-case letter (or '('), or a
+ * blank line. */
+static bool sentence_break_after(const char *t, size_t n, size_t i)
+{
+    char c = t[i];
+    if (c == '\n')
+        return blank_line_at(t, i);
+    if (c != '.' && c != '?' && c != '!')
+        return false;
+    size_t j = i + 1;
+    if (j >= n || !isspace((unsigned char)t[j]))
+        return false;
+    j = skip_ws(t, n, j);
+    if (j >= n)
+        return true;
+    if (!isupper((unsigned char)t[j]) && t[j] != '(')
+        return false;
+    return c != '.' || !abbreviation_before(t, i);
+}
+
+#define SENTENCE_MAX 1500
+
+static void sentence_bounds(const char *t, size_t n, size_t pos, size_t *s,
+                            size_t *e)
+{
+    size_t a = pos;
+    while (a > 0 && pos - a < SENTENCE_MAX && !sentence_break_after(t, n, a - 1))
+        a--;
+    size_t b = pos;
+    while (b < n && b - pos < SENTENCE_MAX && !sentence_break_after(t, n, b))
+        b++;
+    *s = a;
+    *e = b < n ? b + 1 : n;
+}
+
+/* Clauses are finer: sentences further cut at ; : ( ) and line-initial
+ * list markers, so "(not including the contents of communications)"
+ * negates only itself. */
+static bool clause_break_after(const char *t, size_t n, size_t i)
+{
+    char c = t[i];
+    if (c == ';' || c == ':' || c == '(' || c == ')')
+        return true;
+    return sentence_break_after(t, n, i);
+}
+
+#define CLAUSE_MAX 600
+
+static void clause_bounds(const char *t, size_t n, size_t pos, size_t len,
+                          size_t *s, size_t *e)
+{
+    size_t a = pos;
+    while (a > 0 && pos - a < CLAUSE_MAX && !clause_break_after(t, n, a - 1))
+        a--;
+    size_t b = pos + len;
+    while (b < n && b - pos < CLAUSE_MAX && !clause_break_after(t, n, b))
+        b++;
+    *s = a;
+    *e = b;
+}
+
+/* ================================================================== */
+/* normalization                                                       */
+/* ================================================================== */
+
+static size_t utf8_seq(const unsigned char *p, size_t left, unsigned *cp)
+{
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    size_t len = (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3
+                 : (p[0] & 0xF8) == 0xF0 ? 4 : 1;
+    if (len == 1 || len > left) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    unsigned v = p[0] & (0x7F >> len);
+    for (size_t k = 1; k < len; k++)
+        v = (v << 6) | (p[k] & 0x3F);
+    *cp = v;
+    return len;
+}
+
+/* ASCII replacement for a code point, "" to drop it, NULL to keep it. */
+static const char *fold_codepoint(unsigned cp)
+{
+    switch (cp) {
+    case 0x00A0: case 0x2002: case 0x2003: case 0x2007: case 0x2009:
+    case 0x200A: case 0x202F: case 0x205F: case 0x3000:
+        return " ";
+    case 0x00AD: case 0x200B: case 0x200C: case 0x200D: case 0xFEFF:
+        return "";
+    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032:
+        return "'";
+    case 0x201C: case 0x201D: case 0x201E: case 0x2033:
+        return "\"";
+    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014:
+    case 0x2015: case 0x2212:
+        return "-";
+    default:
+        return NULL;
+    }
+}
+
+char *extract_normalize(const char *text, size_t len, size_t *outlen)
+{
+    if (!text)
+        len = 0;
+    char *out = malloc(len + 1);
+    if (!out)
+        return NULL;
+    size_t j = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned cp;
+        size_t sl = utf8_seq((const unsigned char *)text + i, len - i, &cp);
+        const char *rep = cp >= 0x80 ? fold_codepoint(cp) : NULL;
+        if (rep) {
+            size_t rl = strlen(rep);   /* never longer than the sequence */
+            memcpy(out + j, rep, rl);
+            j += rl;
+        } else if (text[i] == '\0') {
+            /* drop */
+        } else if (text[i] == '\r') {
+            if (!(i + 1 < len && text[i + 1] == '\n'))
+                out[j++] = '\n';
+        } else if (text[i] == ' ' && j > 0 && isdigit((unsigned char)out[j - 1]) &&
+                   i + 2 < len && text[i + 1] == '(' &&
+                   isalnum((unsigned char)text[i + 2]) &&
+                   (i + 3 >= len || text[i + 3] == ')')) {
+            /* "2705 (b)" -> "2705(b)": citations compare as one token */
+        } else {
+            memcpy(out + j, text + i, sl);
+            j += sl;
+        }
+        i += sl;
+    }
+    out[j] = '\0';
+    if (outlen)
+        *outlen = j;
+    return out;
+}
+
+/* ================================================================== */
+/* request type                                                        */
+/* ================================================================== */
+
+typedef struct {
+    const char *phrase;
+    request_type_t type;
+} type_cue_t;
+
+/* Strong cues: a statute citation or the document's own name. */
+static const type_cue_t strong_cues[] = {
+    {"national security letter*", REQ_NATIONAL_SECURITY_LETTER},
+    {"nsl", REQ_NATIONAL_SECURITY_LETTER},
+    {"nsls", REQ_NATIONAL_SECURITY_LETTER},
+    {"section 2709", REQ_NATIONAL_SECURITY_LETTER},
+    {"\xc2\xa7 2709", REQ_NATIONAL_SECURITY_LETTER},
+    {"\xc2\xa7""2709", REQ_NATIONAL_SECURITY_LETTER},
+    {"u.s.c. 2709", REQ_NATIONAL_SECURITY_LETTER},
+    {"usc 2709", REQ_NATIONAL_SECURITY_LETTER},
+    {"2709(a)", REQ_NATIONAL_SECURITY_LETTER},
+    {"2709(b)", REQ_NATIONAL_SECURITY_LETTER},
+    {"2709(c)", REQ_NATIONAL_SECURITY_LETTER},
+    {"1681u", REQ_NATIONAL_SECURITY_LETTER},
+    {"1681v", REQ_NATIONAL_SECURITY_LETTER},
+    {"3414(a)(5)", REQ_NATIONAL_SECURITY_LETTER},
+    {"2703(f)", REQ_PRESERVATION_REQUEST},
+    {"preservation request*", REQ_PRESERVATION_REQUEST},
+    {"request for preservation", REQ_PRESERVATION_REQUEST},
+    {"request to preserve", REQ_PRESERVATION_REQUEST},
+    {"preservation letter", REQ_PRESERVATION_REQUEST},
+    {"preservation of records", REQ_PRESERVATION_REQUEST},
+    {"preservation of evidence", REQ_PRESERVATION_REQUEST},
+    {"preservation demand", REQ_PRESERVATION_REQUEST},
+    {"2703(d)", REQ_COURT_ORDER},
+    {"pen register", REQ_COURT_ORDER},
+    {"trap and trace", REQ_COURT_ORDER},
+    {"u.s.c. 3123", REQ_COURT_ORDER},
+    {"\xc2\xa7 3123", REQ_COURT_ORDER},
+    {"u.s.c. 2518", REQ_COURT_ORDER},
+    {"\xc2\xa7 2518", REQ_COURT_ORDER},
+    {"wiretap order", REQ_COURT_ORDER},
+    {"d order", REQ_COURT_ORDER},
+    {"search warrant*", REQ_SEARCH_WARRANT},
+    {"search and seizure warrant*", REQ_SEARCH_WARRANT},
+    {"warrant to search", REQ_SEARCH_WARRANT},
+    {"2703(a)", REQ_SEARCH_WARRANT},
+    {"2703(b)(1)(a)", REQ_SEARCH_WARRANT},
+    {"2703(c)(1)(a)", REQ_SEARCH_WARRANT},
+    {"rule 41", REQ_SEARCH_WARRANT},
+    {"durchsuchungsbeschluss", REQ_SEARCH_WARRANT},
+    {"subpoena*", REQ_SUBPOENA},
+    {"subpena*", REQ_SUBPOENA},
+    {"2703(c)(2)", REQ_SUBPOENA},
+    {"u.s.c. 876", REQ_SUBPOENA},
+    {"section 876", REQ_SUBPOENA},
+    {"\xc2\xa7 876", REQ_SUBPOENA},
+    {"civil investigative demand", REQ_SUBPOENA},
+    {"administrative summons", REQ_SUBPOENA},
+    {"summons", REQ_SUBPOENA},
+};
+
+/* Only decide when nothing strong was found. */
+static const type_cue_t weak_cues[] = {
+    {"warrant", REQ_SEARCH_WARRANT},
+    {"court order", REQ_COURT_ORDER},
+    {"2705(b)", REQ_COURT_ORDER},
+    {"gag order", REQ_COURT_ORDER},
+    {"preserve", REQ_PRESERVATION_REQUEST},
+};
+
+static const char *const emergency_type_cues[] = {
+    "2702(b)(8)", "2702(c)(4)", "emergency disclosure*", "emergency request*",
+    "emergency data request*", "exigent request*", "exigent circumstances request*",
+    "emergency situation disclosure*", NULL};
+
+static const char *const mlat_cues[] = {
+    "mutual legal assistance", "mlat", "mlats", "letter rogatory",
+    "letters rogatory", "letter of request", "letters of request",
+    "rechtshilfeersuchen", "rechtshilfe*", "commission rogatoire",
+    "central authority", "request for assistance from", "u.s.c. 3512",
+    "\xc2\xa7 3512", NULL};
+
+/* The earliest cue of a table in lo[0..n): returns its type or
+ * REQ_TYPE_COUNT. */
+static request_type_t earliest_cue(const char *lo, size_t n,
+                                   const type_cue_t *cues, size_t count)
+{
+    size_t best = NPOS;
+    request_type_t type = REQ_TYPE_COUNT;
+    for (size_t k = 0; k < count; k++) {
+        size_t p = find_phrase(lo, n, 0, cues[k].phrase, NULL);
+        if (p < best) {
+            best = p;
+            type = cues[k].type;
+        }
+    }
+    return type;
+}
+
+static char *lower_dup(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    char *d = dup_range(s ? s : "", n);
+    if (d)
+        for (size_t i = 0; i < n; i++)
+            d[i] = (char)tolower((unsigned char)d[i]);
+    return d;
+}
+
+request_type_t extract_type(const char *text, size_t len, const char *subject)
+{
+    view_t v;
+    if (!view_init(&v, text, len))
+        return REQ_UNKNOWN;
+    char *subj = lower_dup(subject);
+    size_t sn = subj ? strlen(subj) : 0;
+    request_type_t t = REQ_TYPE_COUNT;
+
+    /* An emergency claim or a foreign request decides the type whatever
+     * other process the text mentions (an MLAT may describe a warrant). */
+    if (contains_any(v.lo, v.n, emergency_type_cues) ||
+        (subj && contains_any(subj, sn, emergency_type_cues)))
+        t = REQ_EMERGENCY_REQUEST;
+    else if (contains_any(v.lo, v.n, mlat_cues) ||
+             (subj && contains_any(subj, sn, mlat_cues)))
+        t = REQ_MLAT_REQUEST;
+    /* Otherwise the document names itself first: the subject, then the
+     * earliest citation or title in the text. */
+    if (t == REQ_TYPE_COUNT && subj)
+        t = earliest_cue(subj, sn, strong_cues, COUNT(strong_cues));
+    if (t == REQ_TYPE_COUNT)
+        t = earliest_cue(v.lo, v.n, strong_cues, COUNT(strong_cues));
+    if (t == REQ_TYPE_COUNT && subj)
+        t = earliest_cue(subj, sn, weak_cues, COUNT(weak_cues));
+    if (t == REQ_TYPE_COUNT)
+        t = earliest_cue(v.lo, v.n, weak_cues, COUNT(weak_cues));
+    free(subj);
+    view_free(&v);
+    return t == REQ_TYPE_COUNT ? REQ_UNKNOWN : t;
+}
+
+/* ================================================================== */
+/* issuing agency and country                                          */
+/* ================================================================== */
+
+enum { AG_INVESTIGATIVE = 0, AG_PROSECUTOR = 1 };
+
+typedef struct {
+    const char *pattern;   /* lower case, or exact case when cs */
+    bool cs;               /* acronyms: case-sensitive */
+    const char *name;      /* the short name reported */
+    const char *country;
+    int kind;
+} agency_t;
+
+static const agency_t agencies[] = {
+    {"federal bureau of investigation", false, "FBI", "US", AG_INVESTIGATIVE},
+    {"FBI", true, "FBI", "US", AG_INVESTIGATIVE},
+    {"drug enforcement administration", false, "DEA", "US", AG_INVESTIGATIVE},
+    {"DEA", true, "DEA", "US", AG_INVESTIGATIVE},
+    {"secret service", false, "USSS", "US", AG_INVESTIGATIVE},
+    {"USSS", true, "USSS", "US", AG_INVESTIGATIVE},
+    {"homeland security investigations", false, "HSI", "US", AG_INVESTIGATIVE},
+    {"HSI", true, "HSI", "US", AG_INVESTIGATIVE},
+    {"postal inspection service", false, "USPIS", "US", AG_INVESTIGATIVE},
+    {"USPIS", true, "USPIS", "US", AG_INVESTIGATIVE},
+    {"internal revenue service, criminal investigation", false, "IRS-CI", "US",
+     AG_INVESTIGATIVE},
+    {"internal revenue service - criminal investigation", false, "IRS-CI", "US",
+     AG_INVESTIGATIVE},
+    {"internal revenue service criminal investigation", false, "IRS-CI", "US",
+     AG_INVESTIGATIVE},
+    {"irs criminal investigation", false, "IRS-CI", "US", AG_INVESTIGATIVE},
+    {"IRS-CI", true, "IRS-CI", "US", AG_INVESTIGATIVE},
+    {"IRS CI", true, "IRS-CI", "US", AG_INVESTIGATIVE},
+    {"bureau of alcohol, tobacco, firearms", false, "ATF", "US", AG_INVESTIGATIVE},
+    {"ATF", true, "ATF", "US", AG_INVESTIGATIVE},
+    {"marshals service", false, "USMS", "US", AG_INVESTIGATIVE},
+    {"USMS", true, "USMS", "US", AG_INVESTIGATIVE},
+    {"naval criminal investigative service", false, "NCIS", "US", AG_INVESTIGATIVE},
+    {"NCIS", true, "NCIS", "US", AG_INVESTIGATIVE},
+    {"defense criminal investigative service", false, "DCIS", "US",
+     AG_INVESTIGATIVE},
+    {"air force office of special investigations", false, "AFOSI", "US",
+     AG_INVESTIGATIVE},
+    {"customs and border protection", false, "CBP", "US", AG_INVESTIGATIVE},
+    {"immigration and customs enforcement", false, "ICE", "US", AG_INVESTIGATIVE},
+    {"national crime agency", false, "NCA", "GB", AG_INVESTIGATIVE},
+    {"NCA", true, "NCA", "GB", AG_INVESTIGATIVE},
+    {"metropolitan police service", false, "Metropolitan Police Service", "GB",
+     AG_INVESTIGATIVE},
+    {"police scotland", false, "Police Scotland", "GB", AG_INVESTIGATIVE},
+    {"police service of northern ireland", false, "PSNI", "GB", AG_INVESTIGATIVE},
+    {"PSNI", true, "PSNI", "GB", AG_INVESTIGATIVE},
+    {"bundeskriminalamt", false, "BKA", "DE", AG_INVESTIGATIVE},
+    {"BKA", true, "BKA", "DE", AG_INVESTIGATIVE},
+    {"landeskriminalamt", false, "LKA", "DE", AG_INVESTIGATIVE},
+    {"garda s\xc3\xad""och\xc3\xa1na", false, "Garda S\xc3\xad""och\xc3\xa1na",
+     "IE", AG_INVESTIGATIVE},
+    {"garda siochana", false, "Garda S\xc3\xad""och\xc3\xa1na", "IE",
+     AG_INVESTIGATIVE},
+    {"royal canadian mounted police", false, "RCMP", "CA", AG_INVESTIGATIVE},
+    {"RCMP", true, "RCMP", "CA", AG_INVESTIGATIVE},
+    {"australian federal police", false, "AFP", "AU", AG_INVESTIGATIVE},
+    {"gendarmerie nationale", false, "Gendarmerie nationale", "FR",
+     AG_INVESTIGATIVE},
+    {"police nationale", false, "Police nationale", "FR", AG_INVESTIGATIVE},
+    {"guardia civil", false, "Guardia Civil", "ES", AG_INVESTIGATIVE},
+    {"polizia di stato", false, "Polizia di Stato", "IT", AG_INVESTIGATIVE},
+    {"politie", false, "Politie", "NL", AG_INVESTIGATIVE},
+    /* Prosecutors: the agency only when no investigating agency is named. */
+    {"united states attorney's office", false, "U.S. Attorney's Office", "US",
+     AG_PROSECUTOR},
+    {"u.s. attorney's office", false, "U.S. Attorney's Office", "US",
+     AG_PROSECUTOR},
+    {"USAO", true, "USAO", "US", AG_PROSECUTOR},
+    {"staatsanwaltschaft", false, "Staatsanwaltschaft", "DE", AG_PROSECUTOR},
+    {"crown prosecution service", false, "CPS", "GB", AG_PROSECUTOR},
+};
+
+/* Mail domains of agencies: decides between several named agencies. */
+static const struct {
+    const char *domain;
+    const char *name;
+} agency_domains[] = {
+    {"fbi.gov", "FBI"},          {"dea.gov", "DEA"},
+    {"dea.usdoj.gov", "DEA"},    {"usss.dhs.gov", "USSS"},
+    {"secretservice.gov", "USSS"}, {"ice.dhs.gov", "HSI"},
+    {"hsi.dhs.gov", "HSI"},      {"uspis.gov", "USPIS"},
+    {"ci.irs.gov", "IRS-CI"},    {"atf.gov", "ATF"},
+    {"usms.doj.gov", "USMS"},    {"ncis.navy.mil", "NCIS"},
+    {"nca.gov.uk", "NCA"},       {"nca.x.gsi.gov.uk", "NCA"},
+    {"bka.bund.de", "BKA"},      {"bka.de", "BKA"},
+    {"garda.ie", "Garda S\xc3\xad""och\xc3\xa1na"},
+    {"rcmp-grc.gc.ca", "RCMP"},  {"afp.gov.au", "AFP"},
+    {"met.police.uk", "Metropolitan Police Service"},
+};
+
+/* "<Name> Police Department" and friends: local agencies named as
+ * written. */
+static const struct {
+    const char *suffix;
+    int kind;
+    const char *country;   /* "" when the form says nothing */
+} local_suffixes[] = {
+    {"police department", AG_INVESTIGATIVE, "US"},
+    {"police dept", AG_INVESTIGATIVE, "US"},
+    {"sheriff's office", AG_INVESTIGATIVE, "US"},
+    {"sheriffs office", AG_INVESTIGATIVE, "US"},
+    {"sheriff's department", AG_INVESTIGATIVE, "US"},
+    {"sheriff's dept", AG_INVESTIGATIVE, "US"},
+    {"state police", AG_INVESTIGATIVE, "US"},
+    {"highway patrol", AG_INVESTIGATIVE, "US"},
+    {"state patrol", AG_INVESTIGATIVE, "US"},
+    {"department of public safety", AG_INVESTIGATIVE, "US"},
+    {"bureau of investigation", AG_INVESTIGATIVE, "US"},
+    {"police service", AG_INVESTIGATIVE, ""},
+    {"police force", AG_INVESTIGATIVE, ""},
+    {"constabulary", AG_INVESTIGATIVE, ""},
+    {"district attorney's office", AG_PROSECUTOR, "US"},
+    {"county attorney's office", AG_PROSECUTOR, "US"},
+    {"state attorney's office", AG_PROSECUTOR, "US"},
+    {"prosecutor's office", AG_PROSECUTOR, ""},
+};
+
+typedef struct {
+    char *name;
+    char country[3];
+    int kind;
+    size_t pos;
+} agency_hit_t;
+
+#define MAX_AGENCY_HITS 64
+
+typedef struct {
+    agency_hit_t hit[MAX_AGENCY_HITS];
+    size_t count;
+} agency_hits_t;
+
+static void hits_free(agency_hits_t *h)
+{
+    for (size_t i = 0; i < h->count; i++)
+        free(h->hit[i].name);
+    h->count = 0;
+}
+
+/* Records a candidate; the same name keeps its earliest position. */
+static void hits_add(agency_hits_t *h, const char *name, size_t nlen,
+                     const char *country, int kind, size_t pos)
+{
+    for (size_t i = 0; i < h->count; i++)
+        if (strlen(h->hit[i].name) == nlen &&
+            strncasecmp(h->hit[i].name, name, nlen) == 0) {
+            if (pos < h->hit[i].pos)
+                h->hit[i].pos = pos;
+            return;
+        }
+    if (h->count >= MAX_AGENCY_HITS)
+        return;
+    char *d = dup_range(name, nlen);
+    if (!d)
+        return;
+    agency_hit_t *a = &h->hit[h->count++];
+    a->name = d;
+    snprintf(a->country, sizeof a->country, "%s", country ? country : "");
+    a->kind = kind;
+    a->pos = pos;
+}
+
+static void find_dictionary_agencies(const view_t *v, agency_hits_t *h)
+{
+    for (size_t k = 0; k < COUNT(agencies); k++) {
+        const agency_t *a = &agencies[k];
+        size_t p = find_phrase(a->cs ? v->t : v->lo, v->n, 0, a->pattern, NULL);
+        if (p != NPOS) {
+            /* "Federal Bureau of Investigation" must not also yield the
+             * generic "<Name> Bureau of Investigation". */
+            hits_add(h, a->name, strlen(a->name), a->country, a->kind, p);
+        }
+    }
+}
+
+static bool name_stopword(const char *w, size_t n)
+{
+    static const char *const stop[] = {
+        "The", "A", "An", "And", "Of", "For", "To", "From", "By", "With",
+        "At", "In", "On", "Det", "Det.", "Detective", "Officer", "Ofc.",
+        "Sgt.", "Sergeant", "Deputy", "Lt.", "Capt.", "Chief", "Agent",
+        "Dear", "Re", "RE", "Via", "Attn", "Attention", "Contact", "Your",
+        "Our", "This", "Federal", "FEDERAL", "THE", "OF", "Special", "Please",
+        "Requesting", NULL};
+    for (int k = 0; stop[k]; k++)
+        if (strlen(stop[k]) == n && strncmp(w, stop[k], n) == 0)
+            return true;
+    return false;
+}
+
+/* Start of the capitalized words naming a local agency that ends at
+ * suffix_pos (same line, at most five words). Returns suffix_pos when
+ * there is no name. */
+static size_t local_name_start(const char *t, size_t suffix_pos)
+{
+    size_t start = suffix_pos, i = suffix_pos;
+    for (int words = 0; words < 5; words++) {
+        if (i == 0 || t[i - 1] != ' ')
+            break;
+        size_t we = i - 1, wb = we;
+        while (wb > 0 && t[wb - 1] != ' ' && t[wb - 1] != '\n' &&
+               t[wb - 1] != '\t')
+            wb--;
+        size_t wl = we - wb;
+        if (wl == 0 || !isupper((unsigned char)t[wb]) ||
+            name_stopword(t + wb, wl))
+            break;
+        char last = t[we - 1];
+        if (!isalnum((unsigned char)last) && last != '.' && last != '\'')
+            break;
+        if (last == '.' && wl > 3)
+            break;   /* "Brandt." ends a sentence; "St." is a name */
+        start = wb;
+        i = wb;
+    }
+    return start;
+}
+
+static bool all_caps(const char *s, size_t n)
+{
+    bool letter = false;
+    for (size_t i = 0; i < n; i++) {
+        if (islower((unsigned char)s[i]))
+            return false;
+        letter |= isupper((unsigned char)s[i]) != 0;
+    }
+    return letter;
+}
+
+/* "PINE HOLLOW COUNTY SHERIFF'S OFFICE" -> "Pine Hollow County Sheriff's
+ * Office" for letterheads in capitals. */
+static void title_case(char *s)
+{
+    bool start = true;
+    for (; *s; s++) {
+        if (isalpha((unsigned char)*s)) {
+            *s = (char)(start ? toupper((unsigned char)*s)
+                              : tolower((unsigned char)*s));
+            start = false;
+        } else {
+            start = *s == ' ' || *s == '-' || *s == '\t';
+        }
+    }
+}
+
+static void find_local_agencies(const view_t *v, agency_hits_t *h)
+{
+    for (size_t k = 0; k < COUNT(local_suffixes); k++) {
+        size_t from = 0, ml;
+        int guard = 0;
+        size_t p;
+        while (guard++ < 200 &&
+               (p = find_phrase(v->lo, v->n, from, local_suffixes[k].suffix,
+                                &ml)) != NPOS) {
+            from = p + ml;
+            size_t s = local_name_start(v->t, p);
+            if (s == p)
+                continue;
+            size_t e = p + ml;
+            if (e < v->n && v->t[e] == '.' && strstr(local_suffixes[k].suffix, "dept"))
+                e++;
+            char *name = dup_range(v->t + s, e - s);
+            if (!name)
+                continue;
+            if (all_caps(name, e - s))
+                title_case(name);
+            /* A mixed-case spelling found later replaces the capitals. */
+            bool replaced = false;
+            for (size_t i = 0; i < h->count; i++)
+                if (strcasecmp(h->hit[i].name, name) == 0) {
+                    if (!all_caps(v->t + s, e - s))
+                        memcpy(h->hit[i].name, v->t + s, e - s);
+                    replaced = true;
+                }
+            if (!replaced)
+                hits_add(h, name, strlen(name), local_suffixes[k].country,
+                         local_suffixes[k].kind, s);
+            free(name);
+        }
+    }
+}
+
+static bool domain_matches(const char *addr_domain, const char *domain)
+{
+    size_t a = strlen(addr_domain), d = strlen(domain);
+    if (a < d || strcasecmp(addr_domain + a - d, domain) != 0)
+        return false;
+    return a == d || addr_domain[a - d - 1] == '.';
+}
+
+static const char *sender_agency(const char *sender)
+{
+    const char *at = sender ? strrchr(sender, '@') : NULL;
+    if (!at)
+        return NULL;
+    for (size_t k = 0; k < COUNT(agency_domains); k++)
+        if (domain_matches(at + 1, agency_domains[k].domain))
+            return agency_domains[k].name;
+    return NULL;
+}
+
+/* A "Requesting agency:" style field: the candidate named on that line. */
+static const agency_hit_t *labelled_agency(const view_t *v,
+                                           const agency_hits_t *h)
+{
+    static const char *const labels[] = {
+        "requesting agency", "agency name", "requesting department",
+        "law enforcement agency", "investigating agency", "agency:", NULL};
+    size_t ml, from = 0, p;
+    int which, guard = 0;
+    while (guard++ < 50 &&
+           (p = find_any(v->lo, v->n, from, labels, &ml, &which)) != NPOS) {
+        from = p + ml;
+        size_t le = line_end(v->t, v->n, p);
+        for (size_t i = 0; i < h->count; i++)
+            if (h->hit[i].pos >= p && h->hit[i].pos < le)
+                return &h->hit[i];
+    }
+    return NULL;
+}
+
+static const agency_hit_t *choose_agency(const view_t *v, const agency_hits_t *h,
+                                         const char *sender)
+{
+    const agency_hit_t *best = labelled_agency(v, h);
+    if (best)
+        return best;
+    const char *by_domain = sender_agency(sender);
+    for (int kind = AG_INVESTIGATIVE; kind <= AG_PROSECUTOR; kind++) {
+        for (size_t i = 0; i < h->count; i++)
+            if (h->hit[i].kind == kind && by_domain &&
+                strcmp(h->hit[i].name, by_domain) == 0)
+                return &h->hit[i];
+        for (size_t i = 0; i < h->count; i++)
+            if (h->hit[i].kind == kind && (!best || h->hit[i].pos < best->pos))
+                best = &h->hit[i];
+        if (best)
+            return best;
+    }
+    return NULL;
+}
+
+static char *agency_in(const char *text, size_t len, const char *sender,
+                       char country[3])
+{
+    view_t v;
+    if (!view_init(&v, text, len))
+        return NULL;
+    agency_hits_t h = {.count = 0};
+    find_dictionary_agencies(&v, &h);
+    find_local_agencies(&v, &h);
+    const agency_hit_t *a = choose_agency(&v, &h, sender);
+    char *name = NULL;
+    if (a) {
+        name = strdup(a->name);
+        snprintf(country, 3, "%s", a->country);
+    }
+    hits_free(&h);
+    view_free(&v);
+    return name;
+}
+
+char *extract_agency(const char *text, size_t len, const char *subject,
+                     const char *sender, char country[3])
+{
+    country[0] = '\0';
+    char *name = agency_in(text, len, sender, country);
+    if (!name && subject)
+        name = agency_in(subject, strlen(subject), sender, country);
+    return name;
+}
+
+/* Country names as they appear around "Central Authority" and
+ * "executed in". */
+static const struct {
+    const char *name;
+    const char *code;
+} countries[] = {
+    {"the united states", "US"}, {"united states", "US"}, {"u.s.", "US"},
+    {"usa", "US"}, {"vereinigten staaten", "US"}, {"ireland", "IE"},
+    {"irish", "IE"}, {"the united kingdom", "GB"}, {"united kingdom", "GB"},
+    {"uk", "GB"}, {"germany", "DE"}, {"german", "DE"}, {"canada", "CA"},
+    {"canadian", "CA"}, {"france", "FR"}, {"french", "FR"},
+    {"the netherlands", "NL"}, {"netherlands", "NL"}, {"dutch", "NL"},
+    {"australia", "AU"}, {"australian", "AU"},
+};
+
+static const char *country_at(const char *lo, size_t n, size_t i, size_t *len)
+{
+    for (size_t k = 0; k < COUNT(countries); k++) {
+        size_t l = strlen(countries[k].name);
+        if (i + l <= n && strncmp(lo + i, countries[k].name, l) == 0 &&
+            (i + l == n || !isalpha((unsigned char)lo[i + l]))) {
+            if (len)
+                *len = l;
+            return countries[k].code;
+        }
+    }
+    return NULL;
+}
+
+/* The country immediately before position p ("UK Central Authority"). */
+static const char *country_before(const char *lo, size_t p)
+{
+    for (size_t back = 2; back <= 24 && back <= p; back++) {
+        size_t i = p - back;
+        if (i > 0 && isalpha((unsigned char)lo[i - 1]))
+            continue;
+        size_t l;
+        const char *c = country_at(lo, p, i, &l);
+        if (c && skip_ws(lo, p, i + l) == p)
+            return c;
+    }
+    return NULL;
+}
+
+/* For an MLAT: the requested state, i.e. the one whose central authority
+ * or Department of Justice executes the request. */
+static const char *mlat_country(const view_t *v, const char *requesting)
+{
+    static const char *const us_executes[] = {
+        "office of international affairs", "u.s. department of justice",
+        "united states department of justice", "us department of justice",
+        NULL};
+    static const char *const after_cues[] = {
+        "central authority of ", "central authority for ", "executed in ",
+        "execute it in ", "execution in ", "executed by the authorities of ",
+        "zentrale beh\xc3\xb6rde der ", "vollzogen in ", NULL};
+    size_t from = 0, ml, p;
+    int which, guard = 0;
+    while (guard++ < 100 &&
+           (p = find_any(v->lo, v->n, from, after_cues, &ml, &which)) != NPOS) {
+        from = p + ml;
+        size_t i = skip_ws(v->lo, v->n, p + ml);
+        const char *c = country_at(v->lo, v->n, i, NULL);
+        if (c && (!requesting || strcmp(c, requesting) != 0))
+            return c;
+    }
+    from = 0;
+    guard = 0;
+    while (guard++ < 100 &&
+           (p = find_phrase(v->lo, v->n, from, "central authority", &ml)) != NPOS) {
+        from = p + ml;
+        const char *c = country_before(v->lo, p);
+        if (c && (!requesting || strcmp(c, requesting) != 0))
+            return c;
+    }
+    if (contains_any(v->lo, v->n, us_executes) && (!requesting || strcmp(requesting, "US")))
+        return "US";
+    /* The provider is a US company: US process executes foreign requests
+     * unless the text says otherwise. */
+    return "US";
+}
+
+char *extract_country(const char *text, size_t len, request_type_t type,
+                      const char *agency_country, bool agency_found)
+{
+    view_t v;
+    if (!view_init(&v, text, len))
+        return NULL;
+    const char *cc = NULL;
+    const char *ac = agency_country && *agency_country ? agency_country : NULL;
+    static const char *const us_cues[] = {
+        "u.s.c.", "usc", "united states district court", "u.s. district court",
+        "united states code", "grand jury", NULL};
+    if (type == REQ_MLAT_REQUEST)
+        cc = mlat_country(&v, ac);
+    else if (ac)
+        cc = ac;
+    else if (contains_any(v.lo, v.n, us_cues))
+        cc = "US";
+    (void)agency_found;
+    view_free(&v);
+    return cc ? strdup(cc) : NULL;
+}
+
+/* ================================================================== */
+/* reference                                                           */
+/* ================================================================== */
+
+/* Label words that introduce a reference only with a designator ("Case
+ * No.", "Subpoena Number") and those that stand alone ("Ref:",
+ * "Aktenzeichen", "Irish reference CJMA/..."). */
+static const char *const ref_need_designator[] = {
+    "case", "docket", "file", "subpoena", "warrant", "order", "nsl",
+    "request", "matter", "investigation", "incident", "report", "control",
+    "serial", "agency case", "complaint", "cause", "tracking", NULL};
+static const char *const ref_standalone[] = {
+    "reference", "ref", "re", "az", "aktenzeichen", "gesch\xc3\xa4""ftszeichen",
+    "geschaeftszeichen", "tgb.-nr", "serial", "unser zeichen", NULL};
+static const char *const ref_designators[] = {
+    "number", "no.", "no", "nos.", "nr.", "nr", "#", "id", "ref", NULL};
+
+/* Length of a designator ("No.", "Number", "#") at i, or 0. */
+static size_t ref_designator_at(const char *lo, size_t n, size_t i)
+{
+    for (int k = 0; ref_designators[k]; k++) {
+        size_t l = strlen(ref_designators[k]);
+        if (i + l > n || strncmp(lo + i, ref_designators[k], l) != 0)
+            continue;
+        if (isalnum((unsigned char)ref_designators[k][l - 1]) && i + l < n &&
+            isalnum((unsigned char)lo[i + l]))
+            continue;
+        return l;
+    }
+    return 0;
+}
+
+static bool ref_char(unsigned char c)
+{
+    return isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' ||
+           c == ':' || c == '#';
+}
+
+static bool has_digit(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (isdigit((unsigned char)s[i]))
+            return true;
+    return false;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+    return n > 0;
+}
+
+/* Token of reference characters at i, trailing punctuation trimmed. */
+static size_t ref_token(const char *t, size_t n, size_t i)
+{
+    size_t e = i;
+    while (e < n && ref_char((unsigned char)t[e]))
+        e++;
+    while (e > i && strchr(".:-/#_", t[e - 1]))
+        e--;
+    return e - i;
+}
+
+/* The identifier starting at i: one token, or the docket form "13 Mag.
+ * 3097" / "25 MJ 4418" / "CR 24-1234". Returns its length or 0. */
+static size_t ref_value(const char *t, size_t n, size_t i)
+{
+    size_t l1 = ref_token(t, n, i);
+    if (l1 == 0)
+        return 0;
+    size_t j = i + l1;
+    /* docket forms spread over three or two tokens */
+    if (j < n && t[j] == ' ') {
+        size_t k = j + 1, l2 = 0;
+        while (k + l2 < n && isalpha((unsigned char)t[k + l2]) && l2 < 6)
+            l2++;
+        bool word2 = l2 > 0 && (k + l2 >= n || !isalnum((unsigned char)t[k + l2]));
+        size_t k2 = k + l2;
+        if (word2 && k2 < n && t[k2] == '.')
+            k2++;
+        if (word2 && all_digits(t + i, l1) && l1 <= 4 && k2 < n && t[k2] == ' ' &&
+            isupper((unsigned char)t[k])) {
+            size_t l3 = ref_token(t, n, k2 + 1);
+            if (l3 && isdigit((unsigned char)t[k2 + 1]))
+                return k2 + 1 + l3 - i;
+        }
+    }
+    if (!has_digit(t + i, l1)) {
+        /* "CR 24-1234": a short capital prefix before the number */
+        if (l1 <= 4 && all_caps(t + i, l1) && j + 1 < n && t[j] == ' ' &&
+            isdigit((unsigned char)t[j + 1])) {
+            size_t l2 = ref_token(t, n, j + 1);
+            return l2 ? j + 1 + l2 - i : 0;
+        }
+        return 0;
+    }
+    date_t d;
+    if (date_parse_at(t + i, n - i, &d) >= l1)
+        return 0;   /* a date, not an identifier */
+    if (l1 < 2)
+        return 0;
+    return l1;
+}
+
+/* After a label word at p (length wl): designator, "is", a parenthesised
+ * gloss, separators. Returns the value's start or NPOS. */
+static size_t ref_after_label(const view_t *v, size_t p, size_t wl,
+                              bool need_designator)
+{
+    size_t i = skip_spaces(v->lo, v->n, p + wl);
+    size_t d = ref_designator_at(v->lo, v->n, i);
+    if (need_designator && !d)
+        return NPOS;
+    if (d)
+        i = skip_spaces(v->lo, v->n, i + d);
+    if (i < v->n && v->lo[i] == '(') {   /* "Geschaeftszeichen (reference):" */
+        const char *close = memchr(v->lo + i, ')', v->n - i < 30 ? v->n - i : 30);
+        if (close)
+            i = skip_spaces(v->lo, v->n, (size_t)(close - v->lo) + 1);
+    }
+    bool sep = false;
+    while (i < v->n && (v->lo[i] == ':' || v->lo[i] == '#' || v->lo[i] == '.' ||
+                        v->lo[i] == '-' || v->lo[i] == '=')) {
+        sep = true;
+        i = skip_spaces(v->lo, v->n, i + 1);
+    }
+    if (!d && !sep && need_designator)
+        return NPOS;
+    if (i + 3 <= v->n && strncmp(v->lo + i, "is ", 3) == 0)
+        i = skip_spaces(v->lo, v->n, i + 3);
+    /* A value on the next line ("Case No.\n  13 Mag. 3097") or cell. */
+    if (i < v->n && (v->lo[i] == '\n' || v->lo[i] == '\t'))
+        i = skip_ws(v->lo, v->n, i);
+    (void)sep;
+    return i;
+}
+
+/* Labels quoting the provider's own reference back: not the request's. */
+static bool provider_label(const view_t *v, size_t p)
+{
+    size_t ls = p > 12 ? p - 12 : 0;
+    const char *w = v->lo + ls;
+    size_t n = p - ls;
+    return mem_find(w, n, "your", 4) != NULL || mem_find(w, n, "ticket", 6) != NULL;
+}
+
+
+/* The earliest labelled reference in text (malloc'ed) or NULL. */
+static char *reference_in(const char *text, size_t len)
+{
+    view_t v;
+    if (!view_init(&v, text, len))
+        return NULL;
+    size_t best = NPOS, vstart = 0, vlen = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const char *const *labels = pass ? ref_standalone : ref_need_designator;
+        for (int k = 0; labels[k]; k++) {
+            bool short_label = pass && (strcmp(labels[k], "re") == 0 ||
+                                        strcmp(labels[k], "ref") == 0 ||
+                                        strcmp(labels[k], "az") == 0);
+            size_t from = 0, ml, p;
+            int guard = 0;
+            while (guard++ < 500 &&
+                   (p = find_phrase(v.lo, v.n, from, labels[k], &ml)) != NPOS &&
+                   p < best) {
+                from = p + ml;
+                if (provider_label(&v, p))
+                    continue;
+                /* "Re:" / "Ref." / "Az." need their colon or period. */
+                if (short_label && !(p + ml < v.n && (v.lo[p + ml] == ':' ||
+                                                      v.lo[p + ml] == '.')))
+                    continue;
+                size_t i = ref_after_label(&v, p, ml, pass == 0);
+                if (i == NPOS || i >= v.n)
+                    continue;
+                size_t l = ref_value(v.t, v.n, i);
+                if (l) {
+                    best = p;
+                    vstart = i;
+                    vlen = l;
+                    break;
+                }
+            }
+        }
+    }
+    char *r = best != NPOS ? dup_range(v.t + vstart, vlen) : NULL;
+    view_free(&v);
+    return r;
+}
+
+/* An unlabelled identifier in a subject line: a token with digits and a
+ * '-' or '/' ("NSL-NY-2025-00233", "R3-25-0117"), not a date. */
+static char *subject_identifier(const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && ref_char((unsigned char)s[i - 1]))
+            continue;
+        size_t l = ref_token(s, n, i);
+        if (l >= 6 && has_digit(s + i, l) &&
+            (memchr(s + i, '-', l) || memchr(s + i, '/', l))) {
+            date_t d;
+            if (date_parse_at(s + i, n - i, &d) < l)
+                return dup_range(s + i, l);
+        }
+        i += l;
+    }
+    return NULL;
+}
+
+char *extract_reference(const char *text, size_t len, const char *subject)
+{
+    char *r = reference_in(text, len);
+    if (!r && subject && *subject) {
+        size_t sn;
+        char *ns = extract_normalize(subject, strlen(subject), &sn);
+        if (ns) {
+            r = reference_in(ns, sn);
+            if (!r)
+                r = subject_identifier(ns);
+            free(ns);
+        }
+    }
+    return r;
+}
+
+/* ================================================================== */
+/* data categories                                                     */
+/* ================================================================== */
+
+static const char *const subscriber_phrases[] = {
+    "subscriber information", "subscriber info", "subscriber record*",
+    "subscriber name*", "subscriber's name", "subscriber details",
+    "subscriber data", "basic subscriber", "customers or subscribers",
+    "customer information", "account holder information",
+    "account holder's name", "holder name", "name and address",
+    "names and addresses", "name, address", "names, addresses",
+    "full name", "postal address", "physical address", "street address",
+    "mailing address", "residential address", "home address",
+    "billing*", "means and source of payment", "method of payment",
+    "methods of payment", "payment details", "payment information",
+    "source of payment", "credit card", "length of service",
+    "telephone number*", "phone number*", "telephone or instrument number*",
+    "account creation", "date the account was opened",
+    "account was created", "date of account creation", "sign-up date",
+    "signup date", "ip address used to register", "used to register",
+    "at registration", "at sign-up", "at signup", "given at sign-up",
+    "recorded at sign-up", "registration ip", "registration information",
+    "account profile", "identification of the account", "recovery address",
+    "recovery e-mail", "recovery email", "recovery phone",
+    "identity of the account holder", "user names", "screen names",
+    "bestandsdaten", "anschrift", "zahlungsinformation*", "bei der registrierung",
+    NULL};
+
+static const char *const transactional_phrases[] = {
+    "transactional", "non-content", "log files", "logs", "log of",
+    "login*", "log-in*", "log in", "logon*", "sign-in*", "sign-ins",
+    "session times", "ip history", "ip addresses used to access",
+    "used to access", "access history", "header information", "e-mail header*",
+    "email header*", "message header*", "headers", "address book",
+    "contact list*", "contacts", "buddy list", "traffic data",
+    "connection records", "records of user activity", "source and destination",
+    "verkehrsdaten", "nutzungsdaten", "metadata", "activity logs",
+    "to/from", NULL};
+
+static const char *const content_phrases[] = {
+    "content", "contents", "message content", "stored content",
+    "attachments", "drafts", "photos", "photographs", "pictures", "videos",
+    "stored files", "documents and files", "stored electronic communications",
+    "stored communications", "every message", "copies of e-mails",
+    "copies of emails", "e-mails stored", "emails stored", "stored e-mail*",
+    "stored email*", "message bodies", "message body", "body of each",
+    "inhaltsdaten", "inhalte", "gespeicherte e-mails", "anh\xc3\xa4nge",
+    NULL};
+
+/* Is the match at p a usable mention? Filters labels ("Telephone:"),
+ * "non-content", "the contents of this letter" and "Attachment(s) A". */
+static bool category_mention_ok(const view_t *v, size_t p, size_t l)
+{
+    size_t e = skip_spaces(v->lo, v->n, p + l);
+    if (e < v->n && (v->lo[e] == ':' || isdigit((unsigned char)v->lo[e])))
+        return false;
+    if (p >= 4 && strncmp(v->lo + p - 4, "non-", 4) == 0)
+        return false;
+    if (strncmp(v->lo + p, "content", 7) == 0) {
+        static const char *const self[] = {
+            " of this letter", " of this order", " of this request",
+            " of this subpoena", " of this warrant", " of this e-mail",
+            " of this email", " of this message", " of the letter", NULL};
+        for (int k = 0; self[k]; k++)
+            if (strncmp(v->lo + p + l, self[k], strlen(self[k])) == 0)
+                return false;
+    }
+    if (strncmp(v->lo + p, "attachments", 11) == 0 && p + l + 2 < v->n &&
+        v->lo[p + l] == ' ' && isupper((unsigned char)v->t[p + l + 1]) &&
+        !isalpha((unsigned char)v->t[p + l + 2]))
+        return false;
+    return true;
+}
+
+/* A negation cue before the mention in its clause, or a trailing one
+ * after it ("... is not requested"). */
+static bool negated_in_clause(const view_t *v, size_t p, size_t l)
+{
+    size_t cs, ce;
+    clause_bounds(v->t, v->n, p, l, &cs, &ce);
+    static const char *const ignore[] = {"attorney", "who requests", NULL};
+    if (find_any(v->lo, ce, cs, ignore, NULL, NULL) != NPOS)
+        return true;   /* the requester's own contact details */
+    static const char *const before[] = {
+        "not", "do not", "don't", "excluding", "exclude", "except",
+        "other than", "no", "nicht", "kein", "keine", "keinerlei", NULL};
+    static const char *const benign[] = {
+        "not limited", "whether or not", "no later", "not later", "not only",
+        "if not", "no.", NULL};
+    size_t from = cs, ml, q;
+    int which, guard = 0;
+    while (guard++ < 20 &&
+           (q = find_any(v->lo, p, from, before, &ml, &which)) != NPOS) {
+        from = q + ml;
+        bool harmless = false;
+        for (int k = 0; benign[k]; k++) {
+            size_t bl = strlen(benign[k]);
+            size_t s = q >= 7 ? q - 7 : 0;   /* "whether or not" starts earlier */
+            for (size_t b = s; b <= q && !harmless; b++)
+                if (b + bl <= v->n && strncmp(v->lo + b, benign[k], bl) == 0 &&
+                    b + bl > q)
+                    harmless = true;
+        }
+        if (!harmless)
+            return true;
+    }
+    static const char *const after[] = {
+        "is not", "are not", "not be", "not requested", "not sought",
+        "not required", "is excluded", "are excluded", "nicht erforderlich",
+        NULL};
+    return find_any(v->lo, ce, p + l, after, NULL, NULL) != NPOS;
+}
+
+static bool category_present(const view_t *v, const char *const *phrases)
+{
+    for (int k = 0; phrases[k]; k++) {
+        size_t from = 0, ml, p;
+        int guard = 0;
+        while (guard++ < 1000 &&
+               (p = find_phrase(v->lo, v->n, from, phrases[k], &ml)) != NPOS) {
+            from = p + ml;
+            if (category_mention_ok(v, p, ml) && !negated_in_clause(v, p, ml))
+                return true;
+        }
+    }
+    return false;
+}
+
+unsigned extract_categories(const char *text, size_t len)
+{
+    view_t v;
+    if (!view_init(&v, text, len))
+        return 0;
+    unsigned cats = 0;
+    if (category_present(&v, subscriber_phrases))
+        cats |= CAT_SUBSCRIBER;
+    if (category_present(&v, transactional_phrases))
+        cats |= CAT_TRANSACTIONAL;
+    if (category_present(&v, content_phrases))
+        cats |= CAT_CONTENT;
+    view_free(&v);
+    return cats;
+}
+
+/* ================================================================== */
+/* dates: the letter's own date                                        */
+/* ================================================================== */
+
+/* Labels of the document's own date; "Date and Time:" (of appearance) is
+ * deliberately absent. */
+static const char *const letter_date_labels[] = {
+    "date:", "dated:", "dated", "date of this letter", "date of letter",
+    "date issued", "date and time issued", "date/time:", "issued on",
+    "datum:", "date of issue", "letter date", NULL};
+
+static bool date_in_line(const view_t *v, size_t from, size_t le, date_t *out)
+{
+    size_t s, e;
+    if (!date_find(v->t + from, le - from, out, &s, &e))
+        return false;
+    /* the date must follow the label closely */
+    return s <= 12;
+}
+
+/* "October 14, 2024" or "Wiesbaden, 12. September 2024" alone on a line. */
+static bool dateline(const view_t *v, size_t ls, size_t le, date_t *out)
+{
+    size_t s, e;
+    if (le - ls > 90 || !date_find(v->t + ls, le - ls, out, &s, &e))
+        return false;
+    for (size_t i = ls; i < ls + s; i++) {
+        char c = v->t[i];
+        if (!(isalpha((unsigned char)c) || c == ' ' || c == ',' || c == '\t' ||
+              c == '.' || c == '-' || (unsigned char)c >= 0x80))
+            return false;
+    }
+    if (s > 40)
+        return false;
+    /* what precedes must be a place or weekday, not prose */
+    static const char *const prose[] = {
+        "from", "through", "to", "until", "between", "since", "period", "on",
+        "by", "before", "after", "of", "the", NULL};
+    if (find_any(v->lo + ls, s, 0, prose, NULL, NULL) != NPOS)
+        return false;
+    size_t rest = skip_spaces(v->t, le, ls + e);
+    return rest >= le || v->t[rest] == '/' || v->t[rest] == '(';
+}
+
+bool extract_letter_date(const char *text, size_t len, date_t *out)
+{
+    view_t v;
+    if (!view_init(&v, text, len))
+        return false;
+    bool found = false;
+    size_t from = 0, ml, p;
+    int which, guard = 0;
+    while (!found && guard++ < 200 &&
+           (p = find_any(v.lo, v.n, from, letter_date_labels, &ml, &which)) !=
+               NPOS) {
+        from = p + ml;
+        /* a label starts its line (or table cell) */
+        size_t ls = line_start(v.t, p);
+        if (skip_ws(v.t, p, ls) != p && v.t[p - 1] != '\t')
+            continue;
+        size_t i = p + ml;
+        while (i < v.n && (v.t[i] == ':' || v.t[i] == ' ' || v.t[i] == '\t'))
+            i++;
+        found = date_in_line(&v, i, line_end(v.t, v.n, i), out);
+    }
+    for (size_t ls = 0; !found && ls < v.n;) {
+        size_t le = line_end(v.t, v.n, ls);
+        found = dateline(&v, skip_ws(v.t, le, ls), le, out);
+        ls = le + 1;
+    }
+    view_free(&v);
+    return found;
+}
+
+/* ================================================================== */
+/* nondisclosure                                                       */
+/* ================================================================== */
+
+static const char *const gag_cues[] = {
+    "2705(b)", "2709(c)", "nondisclosure", "non-disclosure",
+    "prohibition on disclosure", "prohibition of disclosure",
+    "not to disclose", "not disclose", "may not tell", "not tell anyone",
+    "not to notify", "not notify", "not be notified", "not inform",
+    "not to inform", "refrain from notifying", "refrain from disclosing",
+    "delayed notice", "delay of notice", "delay-of-notice",
+    "preclusion of notice", "delayed notification", "gag order",
+    "kept confidential", "keep this request confidential",
+    "keep the request confidential", "keep this matter confidential",
+    "treat this request as confidential", "treated as confidential",
+    "confidentiality requirement", "remain confidential",
+    "without notifying", "without notice to the subscriber",
+    "not to alert", "not alert", "nicht zu informieren",
+    "nicht zu benachrichtigen", "nicht benachrichtigt", "nicht informiert",
+    "keine benachrichtigung", "vertraulich zu behandeln", NULL};
+
+/* "there is no nondisclosure order", "not subject to a nondisclosure". */
+static bool gag_negated(const view_t *v, size_t p)
+{
+    size_t cs, ce;
+    clause_bounds(v->t, v->n, p, 1, &cs, &ce);
+    static const char *const neg[] = {
+        "no ", "not subject to", "without a", "does not contain",
+        "does not include", "is not accompanied", "not a nondisclosure",
+        "may notify", NULL};
+    size_t w = p - cs < 40 ? p - cs : 40;
+    return find_any(v->lo, p, p - w, neg, NULL, NULL) != NPOS;
+}
+
+/* End of a gag stated in the sentence [s, e): explicit date or a
+ * duration from the letter's date. */
+static bool gag_end_in(const view_t *v, size_t s, size_t e,
+                       const date_t *letter_date, date_t *out, bool *open_ended)
+{
+    static const char *const open[] = {
+        "until further order", "until otherwise ordered",
+        "until further notice", "indefinitely", NULL};
+    if (find_any(v->lo, e, s, open, NULL, NULL) != NPOS) {
+        *open_ended = true;
+        return false;
+    }
+    static const char *const until[] = {"until", "through", "bis zum", "bis",
+                                        NULL};
+    size_t from = s, ml, p;
+    int which, guard = 0;
+    while (guard++ < 20 &&
+           (p = find_any(v->lo, e, from, until, &ml, &which)) != NPOS) {
+        from = p + ml;
+        size_t i = skip_ws(v->t, e, p + ml);
+        if (date_parse_at(v->t + i, e - i, out))
+            return true;
+    }
+    if (!letter_date || !date_valid(letter_date))
+        return false;
+    static const char *const period[] = {"for a period of", "for", "period of",
+                                         "fuer", "f\xc3\xbcr", NULL};
+    from = s;
+    guard = 0;
+    while (guard++ < 20 &&
+           (p = find_any(v->lo, e, from, period, &ml, &which)) != NPOS) {
+        from = p + ml;
+        size_t i = skip_ws(v->lo, e, p + ml);
+        duration_t d;
+        if (duration_parse_at(v->lo + i, e - i, &d) && d.unit != DUR_HOURS) {
+            *out = date_add_duration(*letter_date, &d);
+            return date_valid(out);
+        }
+    }
+    return false;
+}
+
+bool extract_nondisclosure(const char *text, size_t len, request_type_t type,
+                           const date_t *letter_date, char until[11])
+{
+    until[0] = '\0';
+    view_t v;
+    if (!view_init(&v, text, len))
+        return false;
+    bool present = false, open_ended = false, dated = false;
+    size_t from = 0, ml, p;
+    int which, guard = 0;
+    while (guard++ < 200 &&
+           (p = find_any(v.lo, v.n, from, gag_cues, &ml, &which)) != NPOS) {
+        from = p + ml;
+        if (gag_negated(&v, p))
+            continue;
+        present = true;
+        if (dated || open_ended)
+            continue;
+        size_t s, e;
+        sentence_bounds(v.t, v.n, p, &s, &e);
+        date_t end;
+        if (gag_end_in(&v, s, e, letter_date, &end, &open_ended)) {
+            date_format(&end, until, 11);
+            dated = true;
+        }
+    }
+    /* An NSL's 2709(c) prohibition has no end date. */
+    if (type == REQ_NATIONAL_SECURITY_LETTER || open_ended)
+        until[0] = '\0';
+    view_free(&v);
+    return present;
+}
+
+/* ================================================================== */
+/* deadline                                                            */
+/* ================================================================== */
+
+/* End of the sentence-ish window after a deadline phrase. */
+static size_t deadline_window_end(const view_t *v, size_t i)
+{
+    size_t e = i;
+    while (e < v->n && e - i < 60) {
+        if (blank_line_at(v->t, e))
+            break;
+        if (v->t[e] == '.' && e + 1 < v->n && isspace((unsigned char)v->t[e + 1]) &&
+            !abbreviation_before(v->t, e))
+            break;
+        e++;
+    }
+    return e;
+}
+
+typedef struct {
+    size_t pos;
+    date_t date;
+} dl_candidate_t;
+
+static void dl_consider(dl_candidate_t *best, size_t pos, const date_t *d)
+{
+    if (date_valid(d) && pos < best->pos) {
+        best->pos = pos;
+        best->date = *d;
+    }
+}
+
+/* "no later than December 18, 2013", "on or before ...", "by 15 November
+ * 2024" (in a sentence about producing something). */
+static void deadline_by_date(const view_t *v, dl_candidate_t *best)
+{
+    static const char *const cues[] = {
+        "no later than", "not later than", "on or before", "due by", "due on",
+        "deadline", "response date", "return date", "return by",
+        "sp\xc3\xa4testens", "bis zum", "by close of business on", NULL};
+    size_t from = 0, ml, p;
+    int which, guard = 0;
+    while (guard++ < 200 &&
+           (p = find_any(v->lo, v->n, from, cues, &ml, &which)) != NPOS) {
+        from = p + ml;
+        size_t we = deadline_window_end(v, p + ml);
+        date_t d;
+        size_t s;
+        if (date_find(v->t + p + ml, we - p - ml, &d, &s, NULL))
+            dl_consider(best, p, &d);
+    }
+    static const char *const produce[] = {
+        "produce", "provide", "furnish", "respond", "response", "return",
+        "send", "submit", "deliver", "disclose", "comply", "records", NULL};
+    from = 0;
+    guard = 0;
+    while (guard++ < 500 && (p = find_phrase(v->lo, v->n, from, "by", &ml)) != NPOS) {
+        from = p + ml;
+        size_t i = skip_ws(v->t, v->n, p + ml);
+        date_t d;
+        if (!date_parse_at(v->t + i, v->n - i, &d))
+            continue;
+        size_t s, e;
+        sentence_bounds(v->t, v->n, p, &s, &e);
+        if (find_any(v->lo, e, s, produce, NULL, NULL) != NPOS)
+            dl_consider(best, p, &d);
+    }
+}
+
+/* "within ten days of the date of this Order", "within 14 days of
+ * receipt": counted from the date the letter states. */
+static void deadline_within(const view_t *v, const date_t *letter_date,
+                            dl_candidate_t *best)
+{
+    if (!letter_date || !date_valid(letter_date))
+        return;
+    static const char *const anchors[] = {"of", "from", "after", "following",
+                                          NULL};
+    size_t from = 0, ml, p;
+    int guard = 0;
+    while (guard++ < 200 &&
+           (p = find_phrase(v->lo, v->n, from, "within", &ml)) != NPOS) {
+        from = p + ml;
+        size_t i = skip_ws(v->lo, v->n, p + ml);
+        duration_t d;
+        size_t dl = duration_parse_at(v->lo + i, v->n - i, &d);
+        if (!dl || d.unit == DUR_HOURS)
+            continue;
+        size_t j = skip_ws(v->lo, v->n, i + dl);
+        int which;
+        size_t al;
+        if (find_any(v->lo, j + 10 < v->n ? j + 10 : v->n, j, anchors, &al,
+                     &which) != j)
+            continue;
+        date_t due = date_add_duration(*letter_date, &d);
+        dl_consider(best, p, &due);
+    }
+}
+
+/* A grand-jury subpoena's "Date and Time:" of appearance, when records
+ * may be produced "on or before the date of appearance". */
+static void deadline_appearance(const view_t *v, dl_candidate_t *best)
+{
+    static const char *const appear[] = {
+        "date of appearance", "appearance date", "time, date, and place",
+        "date, time, and place", "time and place", NULL};
+    if (!contains_any(v->lo, v->n, appear))
+        return;
+    static const char *const labels[] = {"date and time:", "date and time of appearance",
+                                         "appearance date:", "return date:", NULL};
+    size_t ml;
+    int which;
+    size_t p = find_any(v->lo, v->n, 0, labels, &ml, &which);
+    if (p == NPOS)
+        return;
+    size_t le = line_end(v->t, v->n, p);
+    date_t d;
+    if (date_find(v->t + p + ml, le - p - ml, &d, NULL, NULL))
+        dl_consider(best, p, &d);
+}
+
+void extract_deadline(const char *text, size_t len, const date_t *letter_date,
+                      char out[11])
+{
+    out[0] = '\0';
+    view_t v;
+    if (!view_init(&v, text, len))
+        return;
+    dl_candidate_t best = {.pos = NPOS};
+    deadline_by_date(&v, &best);
+    deadline_within(&v, letter_date, &best);
+    if (best.pos == NPOS)
+        deadline_appearance(&v, &best);
+    if (best.pos != NPOS)
+        date_format(&best.date, out, 11);
+    view_free(&v);
+}
+
+/* ================================================================== */
+/* emergency                                                           */
+/* ================================================================== */
+
+bool extract_emergency(const char *text, size_t len, request_type_t type)
+{
+    if (type == REQ_EMERGENCY_REQUEST)
+        return true;
+    view_t v;
+    if (!view_init(&v, text, len))
+        return false;
+    /* "life or physical safety" is the 2705(b) / 2709(c) boilerplate, so it
+     * is not in this list. */
+    static const char *const danger[] = {
+        "death or serious physical injury", "death or serious bodily injury",
+        "serious physical injury or death", "serious bodily injury or death",
+        "danger of death", "threat of death", "risk of death", "threat to life",
+        "imminent threat", "imminent danger", "threat to kill",
+        "threatened to kill", "intends to kill", "life-threatening",
+        "danger of serious physical injury", "lebensgefahr", NULL};
+    bool claim = false;
+    if (find_phrase(v.lo, v.n, 0, "emergency", NULL) != NPOS) {
+        size_t from = 0, ml, p;
+        int which, guard = 0;
+        while (!claim && guard++ < 100 &&
+               (p = find_any(v.lo, v.n, from, danger, &ml, &which)) != NPOS) {
+            from = p + ml;
+            claim = !negated_in_clause(&v, p, ml);
+        }
+    }
+    view_free(&v);
+    return claim;
+}
+
+/* ================================================================== */
+/* accounts                                                            */
+/* ================================================================== */
+
+static bool local_char(unsigned char c)
+{
+    return isalnum(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
+           c == '-' || c == '\'';
+}
+
+static bool domain_char(unsigned char c)
+{
+    return isalnum(c) || c == '.' || c == '-';
+}
+
+/* Freemail: a requester writing from one does not make its users
+ * colleagues. */
+static bool freemail_domain(const char *d)
+{
+    static const char *const fm[] = {
+        "gmail.com", "googlemail.com", "yahoo.com", "hotmail.com",
+        "outlook.com", "live.com", "msn.com", "aol.com", "icloud.com",
+        "me.com", "mail.com", "gmx.com", "gmx.de", "gmx.net", "web.de",
+        "proton.me", "protonmail.com", "yandex.com", "zoho.com", NULL};
+    for (int k = 0; fm[k]; k++)
+        if (domain_matches(d, fm[k]))
+            return true;
+    return false;
+}
+
+/* Government and police mail domains: the requester's side. */
+static bool government_domain(const char *d)
+{
+    static const char *const gov[] = {
+        "gov", "mil", "gov.uk", "police.uk", "pnn.police.uk", "bund.de",
+        "polizei.de", "gov.ie", "garda.ie", "gc.ca", "gov.au", "europa.eu",
+        "gouv.fr", "interieur.gouv.fr", NULL};
+    for (int k = 0; gov[k]; k++)
+        if (domain_matches(d, gov[k]))
+            return true;
+    return false;
+}
+
+static bool excluded_account(const extract_input_t *in, const char *addr)
+{
+    const char *at = strrchr(addr, '@');
+    const char *dom = at ? at + 1 : "";
+    for (size_t i = 0; i < in->provider_domain_count; i++)
+        if (in->provider_domains[i] && domain_matches(dom, in->provider_domains[i]))
+            return true;
+    if (government_domain(dom))
+        return true;
+    const char *sender = in->sender;
+    if (sender && strcasecmp(sender, addr) == 0)
+        return true;
+    for (size_t i = 0; i < in->header_address_count; i++) {
+        const char *h = in->header_addresses[i];
+        if (!h)
+            continue;
+        if (strcasecmp(h, addr) == 0)
+            return true;
+        /* Colleagues of a requester share its (non-freemail) domain. */
+        const char *hat = strrchr(h, '@');
+        if (hat && strcasecmp(hat + 1, dom) == 0 && !freemail_domain(dom))
+            return true;
+    }
+    return false;
+}
+
+void extract_accounts(const extract_input_t *in, const char *text, size_t len,
+                      void (*add)(void *ctx, const char *account), void *ctx)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] != '@')
+            continue;
+        size_t s = i, e = i + 1;
+        while (s > 0 && i - s < 64 && local_char((unsigned char)text[s - 1]))
+            s--;
+        while (s < i && (text[s] == '.' || text[s] == '\''))
+            s++;   /* a quote or dot cannot start a local part */
+        while (e < len && e - i < 255 && domain_char((unsigned char)text[e]))
+            e++;
+        while (e > i + 1 && (text[e - 1] == '.' || text[e - 1] == '-'))
+            e--;
+        const char *dot = NULL;
+        for (size_t k = e; k > i + 1 && !dot; k--)
+            if (text[k - 1] == '.')
+                dot = text + k - 1;
+        size_t tld = dot ? (size_t)(text + e - dot - 1) : 0;
+        if (s == i || !dot || tld < 2) {
+            i = e > i ? e - 1 : i;
+            continue;
+        }
+        bool alpha_tld = true;
+        for (const char *c = dot + 1; c < text + e; c++)
+            alpha_tld &= isalpha((unsigned char)*c) != 0;
+        char *addr = dup_range(text + s, e - s);
+        if (addr && alpha_tld) {
+            for (char *c = addr; *c; c++)
+                *c = (char)tolower((unsigned char)*c);
+            if (!excluded_account(in, addr))
+                add(ctx, addr);
+        }
+        free(addr);
+        i = e - 1;
+    }
+}
+
+/* ================================================================== */
+/* everything                                                          */
+/* ================================================================== */
+
+typedef struct {
+    request_t *req;
+    int rc;
+} add_ctx_t;
+
+static void add_to_request(void *ctx, const char *account)
+{
+    add_ctx_t *a = ctx;
+    if (request_add_account(a->req, account) != 0)
+        a->rc = -1;
+}
+
+static bool parse_iso(const char *s, date_t *d)
+{
+    return s && strlen(s) == 10 && date_parse_at(s, 10, d) == 10 && date_valid(d);
+}
+
+int extract_request(const extract_input_t *in, request_t *out)
+{
+    if (!in || !out)
+        return -1;
+    size_t n;
+    char *t = extract_normalize(in->text, in->text ? in->len : 0, &n);
+    if (!t)
+        return -1;
+    out->type = extract_type(t, n, in->subject);
+
+    char cc[3] = "";
+    char *agency = extract_agency(t, n, in->subject, in->sender, cc);
+    free(out->issuing_agency);
+    out->issuing_agency = agency;
+    free(out->issuing_country);
+    out->issuing_country = extract_country(t, n, out->type, cc, agency != NULL);
+    free(out->reference);
+    out->reference = extract_reference(t, n, in->subject);
+
+    add_ctx_t a = {.req = out, .rc = 0};
+    extract_accounts(in, t, n, add_to_request, &a);
+    out->categories = extract_categories(t, n);
+
+    date_t letter;
+    bool have_letter = extract_letter_date(t, n, &letter) ||
+                       parse_iso(in->mail_date, &letter);
+    const date_t *ld = have_letter ? &letter : NULL;
+    out->nondisclosure = extract_nondisclosure(t, n, out->type, ld,
+                                               out->nondisclosure_until);
+    extract_deadline(t, n, ld, out->deadline);
+    out->emergency = extract_emergency(t, n, out->type);
+    free(t);
+    return a.rc;
+}

@@ -1,0 +1,74 @@
+/* mail.h -- from the raw bytes of one RFC 5322 message to a plain decoded
+ * document: the outer message's identity (Message-ID, From, Subject, Date),
+ * the header addresses of every message involved (outer and forwarded), the
+ * Authentication-Results values, and the UTF-8 text to extract the request
+ * from.
+ *
+ * All MIME work (GMime) lives here, so extraction (extract.h) is pure text
+ * processing. Per the parse contract a forwarded request -- a message/rfc822
+ * part or an inline "Forwarded message" / "Original Message" block --
+ * supplies the text and the request_* fields, while message_id / from /
+ * subject stay the outer message's.
+ *
+ * Bounded: MIME nesting beyond MAIL_MAX_DEPTH is ignored and the text is cut
+ * at MAIL_MAX_TEXT bytes. Call parse_global_init() (g_mime_init) first.
+ */
+#ifndef WRIT_MAIL_H
+#define WRIT_MAIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define MAIL_MAX_DEPTH 16
+#define MAIL_MAX_TEXT (4u * 1024u * 1024u)
+#define MAIL_MAX_ADDRESSES 512
+#define MAIL_MAX_AUTH_RESULTS 32
+
+typedef struct {
+    /* The outer message (what the mail gateway received). */
+    char *message_id;        /* without angle brackets; NULL if absent */
+    char *from;              /* addr-spec, lower-cased; NULL if none */
+    char *subject;           /* RFC 2047-decoded, unfolded; NULL if absent */
+    char date[11];           /* Date header as YYYY-MM-DD (its own zone); "" */
+
+    /* The request proper: the forwarded message when there is one, else the
+     * outer message again. */
+    bool forwarded;
+    char *request_from;      /* lower-cased addr-spec; NULL if unknown */
+    char *request_subject;   /* decoded; NULL if unknown */
+    char request_date[11];   /* YYYY-MM-DD; "" if unknown */
+
+    /* Lower-cased addresses from From/To/Cc/Bcc/Reply-To/Sender/Return-Path
+     * of the outer and every forwarded message (also inline forwards). */
+    char **addresses;
+    size_t address_count;
+
+    /* Values of the outer message's Authentication-Results headers, in
+     * header order (topmost first). */
+    char **auth_results;
+    size_t auth_count;
+
+    /* UTF-8 text of the request: text parts decoded, HTML converted, text
+     * attachments included; NUL-free and valid UTF-8. Never NULL after a
+     * successful mail_decode(). */
+    char *text;
+    size_t text_len;
+} mail_doc_t;
+
+/* Decodes raw[0..len) into doc (which must be zeroed). Returns 0, or -1
+ * when the input is not a mail message at all; then err (if non-NULL)
+ * holds a one-line reason and doc is left empty. */
+int  mail_decode(const char *raw, size_t len, mail_doc_t *doc,
+                 char *err, size_t errlen);
+
+/* Frees the members and zeroes the struct. */
+void mail_doc_clear(mail_doc_t *doc);
+
+/* HTML to plain UTF-8 text: drops tags, script/style, decodes entities,
+ * turns block elements into line breaks and table cells into tabs, and
+ * appends the address of a mailto: link whose text does not show it.
+ * Returns a newly allocated NUL-terminated string (free()), length in
+ * *outlen when non-NULL. NULL only on allocation failure. */
+char *mail_html_to_text(const char *html, size_t len, size_t *outlen);
+
+#endif
