@@ -86,6 +86,18 @@ static const char *CLAIM_LUA =
     "end\n"
     "return out\n";
 
+static const char *RELEASE_LUA =
+    "if not redis.call('ZSCORE', 'writ:held', ARGV[2]) then return 1 end\n"
+    "local key = 'writ:case:'..ARGV[1]\n"
+    "local st = redis.call('HGET', key, 'state') or ''\n"
+    "redis.call('HSET', key, 'state', ARGV[3], 'record', ARGV[4],\n"
+    "  'updated_at', ARGV[5])\n"
+    "redis.call('ZREM', 'writ:held', ARGV[2])\n"
+    "redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', 'notify',\n"
+    "  'worker', ARGV[6], 'event', 'released', 'from', st, 'to', ARGV[3],\n"
+    "  'note', ARGV[7])\n"
+    "return 0\n";
+
 uint64_t writ_now_ms(void)
 {
     struct timeval tv;
@@ -515,4 +527,66 @@ int case_store_heartbeat(case_store_t *self, const char *stage,
         return -1;
     freeReplyObject(r);
     return 0;
+}
+
+int case_store_due_held(case_store_t *self, long today, size_t max,
+                        char ***members)
+{
+    *members = NULL;
+    argv_t a;
+    if (argv_init(&a, 8) != 0) {
+        argv_free(&a);
+        return -1;
+    }
+    argv_str(&a, "ZRANGEBYSCORE");
+    argv_str(&a, "writ:held");
+    argv_str(&a, "-inf");
+    argv_num(&a, (unsigned long long) today);
+    argv_str(&a, "LIMIT");
+    argv_str(&a, "0");
+    argv_num(&a, max);
+    redisReply *r = run_argv(self, a.argc, a.argv, a.lens);
+    argv_free(&a);
+    if (!r)
+        return -1;
+    size_t n = r->type == REDIS_REPLY_ARRAY ? r->elements : 0;
+    if (n > 0 && (*members = calloc(n, sizeof **members)))
+        for (size_t i = 0; i < n; i++)
+            (*members)[i] = strndup(r->element[i]->str, r->element[i]->len);
+    freeReplyObject(r);
+    return *members ? (int) n : 0;
+}
+
+int case_store_release_held(case_store_t *self, const case_t *c,
+                            const char *member, const char *new_state,
+                            const char *worker, const char *note)
+{
+    char *record = NULL;
+    size_t record_len = 0;
+    if (wire_encode_case(c, &record, &record_len) != 0)
+        return -1;
+    argv_t a;
+    if (argv_init(&a, 12) != 0) {
+        free(record);
+        argv_free(&a);
+        return -1;
+    }
+    argv_str(&a, "EVAL");
+    argv_str(&a, RELEASE_LUA);
+    argv_str(&a, "0");
+    argv_str(&a, c->id);
+    argv_str(&a, member);
+    argv_str(&a, new_state);
+    argv_bin(&a, record, record_len);
+    argv_num(&a, writ_now_ms());
+    argv_str(&a, worker);
+    argv_str(&a, note);
+    redisReply *r = run_argv(self, a.argc, a.argv, a.lens);
+    argv_free(&a);
+    free(record);
+    if (!r)
+        return -1;
+    int rc = r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
+    freeReplyObject(r);
+    return rc;
 }

@@ -104,6 +104,19 @@ case_t *case_store_load(case_store_t *self, const char *id,
 int  case_store_raw(case_store_t *self, const char *id, char **buf,
                     size_t *len);
 
+/* Held notices whose gag ends on or before today (yyyymmdd): up to max
+ * members "{id} {account}" (malloc'ed strings; free each and the array).
+ * Returns the count or -1. */
+int  case_store_due_held(case_store_t *self, long today, size_t max,
+                         char ***members);
+
+/* Records a released notice: the new record and state, the member leaves
+ * writ:held, an audit entry "released". Returns 0, 1 when the member was
+ * already released (nothing changed), -1 on Redis failure. */
+int  case_store_release_held(case_store_t *self, const case_t *c,
+                             const char *member, const char *new_state,
+                             const char *worker, const char *note);
+
 /* Heartbeat of a worker: records it as live for its stage. */
 int  case_store_heartbeat(case_store_t *self, const char *stage,
                           const char *worker);

@@ -42,3 +42,4 @@ notify
     sender = "Northwind Cloud Legal <legal-notices@northwind-cloud.example>"
     message_id_domain = "northwind-cloud.example"
     credit = 2
+    #   today = "2026-01-01"            #   testing only: the date gags are compared with

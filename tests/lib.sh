@@ -53,13 +53,20 @@ stack_teardown() {
     return $rc
 }
 
+# stack_up [--scale STAGE=N ...]: starts the stack and takes its
+# environment, so writctl talks to it.
+stack_up() {
+    "$src/scripts/stack" up "$@" >/dev/null
+    source "$WRIT_RUN_DIR/env"
+}
+
 writctl() { "$bin/writctl" "$@"; }
 
 # lmtp_send FILE: delivers one message over LMTP with swaks.
 lmtp_send() {
     swaks --silent 2 --protocol LMTP --server 127.0.0.1 --port "$WRIT_LMTP_PORT" \
           --from sender@gateway.example --to legal-requests@northwind-cloud.example \
-          --data "$1" --timeout 30
+          --data "@$1" --timeout 30
 }
 
 # wait_all_finished N SECONDS: until N cases exist and none is in flight.

@@ -23,6 +23,8 @@ typedef struct {
     const char *outbox;
     const char *sender;
     const char *domain;
+    const char *today;               /* "YYYY-MM-DD" override, or NULL */
+    const char *worker;
 } notify_ctx_t;
 
 static void rfc5322_now(char *buf, size_t len)
@@ -93,6 +95,61 @@ static int notify(void *ctx, case_store_t *store, case_t *c,
     return 0;
 }
 
+static long today_number(const notify_ctx_t *n)
+{
+    char buf[WRIT_DATE_LEN];
+    if (n->today && *n->today)
+        return pipeline_date_number(n->today);
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return pipeline_date_number(buf);
+}
+
+/* Prepares the notice of one held account whose gag has ended. */
+static void release_one(notify_ctx_t *n, case_store_t *store, const char *member)
+{
+    const char *space = strchr(member, ' ');
+    if (!space || space - member >= CASE_ID_LEN)
+        return;
+    char id[CASE_ID_LEN];
+    snprintf(id, sizeof id, "%.*s", (int) (space - member), member);
+    case_t *c = case_store_load(store, id, NULL, 0);
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->account_count; i++) {
+        account_decision_t *d = &c->accounts[i];
+        if (strcmp(d->account, space + 1) || d->notice != NOTICE_HELD)
+            continue;
+        d->notice = NOTICE_PREPARED;
+        if (!d->notice_to || prepare_notice(n, c, d) != 0) {
+            log_warn(c->id, "gag ended but the notice cannot be prepared yet");
+            break;
+        }
+        char note[128];
+        snprintf(note, sizeof note, "gag ended %s: notice prepared", d->release_on);
+        if (case_store_release_held(store, c, member, pipeline_final_state(c),
+                                    n->worker, note) == 0)
+            log_info(c->id, "gag ended: notice released");
+        break;
+    }
+    case_destroy(&c);
+}
+
+/* Once a second: notices whose gag has ended are prepared that day. */
+static void release_due(void *ctx, case_store_t *store)
+{
+    notify_ctx_t *n = ctx;
+    char **members = NULL;
+    int count = case_store_due_held(store, today_number(n), 50, &members);
+    for (int i = 0; i < count; i++) {
+        release_one(n, store, members[i]);
+        free(members[i]);
+    }
+    free(members);
+}
+
 static void release(void *ctx, stage_result_t *out)
 {
     (void) ctx;
@@ -120,6 +177,8 @@ int main(int argc, char **argv)
         .sender = writ_config_get(cfg, "notify/sender",
                                   "Northwind Cloud Legal <legal-notices@northwind-cloud.example>"),
         .domain = writ_config_get(cfg, "notify/message_id_domain", "northwind-cloud.example"),
+        .today = writ_config_get(cfg, "notify/today", NULL),
+        .worker = worker,
     };
     const char *tmpl = writ_config_get(cfg, "notify/template", "config/notice.tmpl");
     GError *gerr = NULL;
@@ -137,7 +196,7 @@ int main(int argc, char **argv)
     }
     stage_def_t def = {
         .stage = "notify", .input_state = STATE_DECIDED,
-        .process = notify, .release = release, .ctx = &n,
+        .process = notify, .release = release, .tick = release_due, .ctx = &n,
     };
     int rc = stage_runner_run(cfg, &def, worker);
     g_free(n.template_text);
