@@ -153,7 +153,8 @@ static bool year_end_ok(const char *s, size_t len, size_t i)
 }
 
 /* Numeric forms: ISO, US slash, German dots. */
-static size_t parse_numeric(const char *s, size_t len, date_t *out)
+static size_t parse_numeric(const char *s, size_t len, bool day_first,
+                            date_t *out)
 {
     int a, b, c;
     size_t i = 0, n;
@@ -181,7 +182,7 @@ static size_t parse_numeric(const char *s, size_t len, date_t *out)
         d = (date_t){a, b, c};
     } else if (na <= 2 && (nc == 4 || (nc == 2 && sep == '/'))) {
         int y = expand_year(c, nc);
-        if (sep == '.' || a > 12)                   /* 31.07.2014, 31/07 */
+        if (sep == '.' || a > 12 || (day_first && b <= 12)) /* 31.07.2014 */
             d = (date_t){y, b, a};
         else                                        /* US: 07/31/2014 */
             d = (date_t){y, a, b};
@@ -267,12 +268,18 @@ static size_t parse_month_first(const char *s, size_t len, date_t *out)
 
 size_t date_parse_at(const char *s, size_t len, date_t *out)
 {
+    return date_parse_at_style(s, len, false, out);
+}
+
+size_t date_parse_at_style(const char *s, size_t len, bool day_first,
+                           date_t *out)
+{
     if (!s || len == 0 || !out)
         return 0;
     size_t n;
     date_t d;
     if (isdigit((unsigned char)s[0])) {
-        if ((n = parse_numeric(s, len, &d)) || (n = parse_day_first(s, len, &d))) {
+        if ((n = parse_numeric(s, len, day_first, &d)) || (n = parse_day_first(s, len, &d))) {
             *out = d;
             return n;
         }
@@ -293,6 +300,12 @@ static bool may_start_date(unsigned char c)
 bool date_find(const char *s, size_t len, date_t *out, size_t *start,
                size_t *end)
 {
+    return date_find_style(s, len, false, out, start, end);
+}
+
+bool date_find_style(const char *s, size_t len, bool day_first, date_t *out,
+                     size_t *start, size_t *end)
+{
     if (!s)
         return false;
     for (size_t i = 0; i < len; i++) {
@@ -305,7 +318,7 @@ bool date_find(const char *s, size_t len, date_t *out, size_t *start,
         if (i > 0 && (s[i - 1] == '-' || s[i - 1] == '/'))
             continue;
         date_t d;
-        size_t n = date_parse_at(s + i, len - i, &d);
+        size_t n = date_parse_at_style(s + i, len - i, day_first, &d);
         if (n) {
             if (out)
                 *out = d;

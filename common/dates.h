@@ -44,11 +44,17 @@ void   date_format(const date_t *d, char *out, size_t outlen);
  * December, 2013". Components may be separated by any white space
  * (including line breaks). Returns bytes consumed, 0 if no date here. */
 size_t date_parse_at(const char *s, size_t len, date_t *out);
+/* The same; with day_first, ambiguous "03/02/2025" is 3 February (the
+ * European reading, for requests from outside the US). */
+size_t date_parse_at_style(const char *s, size_t len, bool day_first,
+                           date_t *out);
 
 /* First date in s[0..len) that starts on a word boundary. On success sets
  * *out and, when non-NULL, *start / *end (byte offsets). */
 bool   date_find(const char *s, size_t len, date_t *out,
                  size_t *start, size_t *end);
+bool   date_find_style(const char *s, size_t len, bool day_first, date_t *out,
+                       size_t *start, size_t *end);
 
 /* Arithmetic; months/years clamp the day ("Jan 31 + 1 month" = Feb 28/29).
  * Results are invalid dates if the input was. */

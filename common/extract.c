@@ -24,10 +24,12 @@ typedef struct {
     const char *t;   /* normalized text */
     char *lo;        /* ASCII lower-case copy, same offsets */
     size_t n;
+    bool day_first;  /* "03/02/2025" is 3 February (non-US request) */
 } view_t;
 
 static bool view_init(view_t *v, const char *t, size_t n)
 {
+    v->day_first = false;
     v->t = t ? t : "";
     v->n = t ? n : 0;
     v->lo = malloc(v->n + 1);
@@ -264,6 +266,28 @@ static void clause_bounds(const char *t, size_t n, size_t pos, size_t len,
     *e = b;
 }
 
+static bool negated_in_clause(const view_t *v, size_t p, size_t l);
+
+/* First match of any phrase that is not negated in its clause. */
+static size_t find_affirmed(const view_t *v, const char *const *phrases)
+{
+    size_t best = NPOS;
+    for (int k = 0; phrases[k]; k++) {
+        size_t from = 0, ml, p;
+        int guard = 0;
+        while (guard++ < 100 && from < best &&
+               (p = find_phrase(v->lo, v->n, from, phrases[k], &ml)) != NPOS) {
+            from = p + ml;
+            if (!negated_in_clause(v, p, ml)) {
+                if (p < best)
+                    best = p;
+                break;
+            }
+        }
+    }
+    return best;
+}
+
 /* ================================================================== */
 /* normalization                                                       */
 /* ================================================================== */
@@ -466,7 +490,7 @@ request_type_t extract_type(const char *text, size_t len, const char *subject)
 
     /* An emergency claim or a foreign request decides the type whatever
      * other process the text mentions (an MLAT may describe a warrant). */
-    if (contains_any(v.lo, v.n, emergency_type_cues) ||
+    if (find_affirmed(&v, emergency_type_cues) != NPOS ||
         (subj && contains_any(subj, sn, emergency_type_cues)))
         t = REQ_EMERGENCY_REQUEST;
     else if (contains_any(v.lo, v.n, mlat_cues) ||
@@ -738,6 +762,26 @@ static void title_case(char *s)
     }
 }
 
+/* "Austin Police Department (APD)": the short name the letter itself
+ * gives, as for "Homeland Security Investigations (HSI)". */
+static size_t acronym_after(const char *t, size_t n, size_t e, size_t *len)
+{
+    size_t i = e;
+    while (i < n && t[i] == ' ')
+        i++;
+    *len = 0;
+    if (i >= n || t[i] != '(')
+        return 0;
+    size_t a = i + 1, b = a;
+    while (b < n && b - a < 10 && (isupper((unsigned char)t[b]) || t[b] == '-'))
+        b++;
+    if (b < n && t[b] == ')' && b - a >= 2) {
+        *len = b - a;
+        return a;
+    }
+    return 0;
+}
+
 static void find_local_agencies(const view_t *v, agency_hits_t *h)
 {
     for (size_t k = 0; k < COUNT(local_suffixes); k++) {
@@ -754,16 +798,18 @@ static void find_local_agencies(const view_t *v, agency_hits_t *h)
             size_t e = p + ml;
             if (e < v->n && v->t[e] == '.' && strstr(local_suffixes[k].suffix, "dept"))
                 e++;
-            char *name = dup_range(v->t + s, e - s);
+            size_t al = 0;
+            size_t as = acronym_after(v->t, v->n, e, &al);
+            char *name = al ? dup_range(v->t + as, al) : dup_range(v->t + s, e - s);
             if (!name)
                 continue;
-            if (all_caps(name, e - s))
+            if (!al && all_caps(name, e - s))
                 title_case(name);
             /* A mixed-case spelling found later replaces the capitals. */
             bool replaced = false;
             for (size_t i = 0; i < h->count; i++)
                 if (strcasecmp(h->hit[i].name, name) == 0) {
-                    if (!all_caps(v->t + s, e - s))
+                    if (!al && !all_caps(v->t + s, e - s))
                         memcpy(h->hit[i].name, v->t + s, e - s);
                     replaced = true;
                 }
@@ -835,6 +881,26 @@ static const agency_hit_t *choose_agency(const view_t *v, const agency_hits_t *h
     return NULL;
 }
 
+/* A component named together with its parent department is the more
+ * specific requester (HSI is part of ICE). */
+static void drop_parent_agencies(agency_hits_t *h)
+{
+    static const struct {
+        const char *parent, *child;
+    } rel[] = {{"ICE", "HSI"}};
+    for (size_t r = 0; r < COUNT(rel); r++) {
+        bool child = false;
+        for (size_t i = 0; i < h->count; i++)
+            child |= strcmp(h->hit[i].name, rel[r].child) == 0;
+        for (size_t i = 0; child && i < h->count; i++)
+            if (strcmp(h->hit[i].name, rel[r].parent) == 0) {
+                free(h->hit[i].name);
+                h->hit[i] = h->hit[--h->count];
+                break;
+            }
+    }
+}
+
 static char *agency_in(const char *text, size_t len, const char *sender,
                        char country[3])
 {
@@ -844,6 +910,7 @@ static char *agency_in(const char *text, size_t len, const char *sender,
     agency_hits_t h = {.count = 0};
     find_dictionary_agencies(&v, &h);
     find_local_agencies(&v, &h);
+    drop_parent_agencies(&h);
     const agency_hit_t *a = choose_agency(&v, &h, sender);
     char *name = NULL;
     if (a) {
@@ -1226,7 +1293,7 @@ static const char *const subscriber_phrases[] = {
     NULL};
 
 static const char *const transactional_phrases[] = {
-    "transactional", "non-content", "log files", "logs", "log of",
+    "transactional", "toll billing", "non-content", "log files", "logs", "log of",
     "login*", "log-in*", "log in", "logon*", "sign-in*", "sign-ins",
     "session times", "ip history", "ip addresses used to access",
     "used to access", "access history", "header information", "e-mail header*",
@@ -1255,6 +1322,8 @@ static bool category_mention_ok(const view_t *v, size_t p, size_t l)
         return false;
     if (p >= 4 && strncmp(v->lo + p - 4, "non-", 4) == 0)
         return false;
+    if (p >= 5 && strncmp(v->lo + p - 5, "toll ", 5) == 0)
+        return false;   /* an NSL's "toll billing records" are not billing data */
     if (strncmp(v->lo + p, "content", 7) == 0) {
         static const char *const self[] = {
             " of this letter", " of this order", " of this request",
@@ -1355,7 +1424,7 @@ static const char *const letter_date_labels[] = {
 static bool date_in_line(const view_t *v, size_t from, size_t le, date_t *out)
 {
     size_t s, e;
-    if (!date_find(v->t + from, le - from, out, &s, &e))
+    if (!date_find_style(v->t + from, le - from, v->day_first, out, &s, &e))
         return false;
     /* the date must follow the label closely */
     return s <= 12;
@@ -1365,7 +1434,8 @@ static bool date_in_line(const view_t *v, size_t from, size_t le, date_t *out)
 static bool dateline(const view_t *v, size_t ls, size_t le, date_t *out)
 {
     size_t s, e;
-    if (le - ls > 90 || !date_find(v->t + ls, le - ls, out, &s, &e))
+    if (le - ls > 90 ||
+        !date_find_style(v->t + ls, le - ls, v->day_first, out, &s, &e))
         return false;
     for (size_t i = ls; i < ls + s; i++) {
         char c = v->t[i];
@@ -1385,11 +1455,13 @@ static bool dateline(const view_t *v, size_t ls, size_t le, date_t *out)
     return rest >= le || v->t[rest] == '/' || v->t[rest] == '(';
 }
 
-bool extract_letter_date(const char *text, size_t len, date_t *out)
+bool extract_letter_date(const char *text, size_t len, bool day_first,
+                         date_t *out)
 {
     view_t v;
     if (!view_init(&v, text, len))
         return false;
+    v.day_first = day_first;
     bool found = false;
     size_t from = 0, ml, p;
     int which, guard = 0;
@@ -1426,7 +1498,8 @@ static const char *const gag_cues[] = {
     "not to notify", "not notify", "not be notified", "not inform",
     "not to inform", "refrain from notifying", "refrain from disclosing",
     "delayed notice", "delay of notice", "delay-of-notice",
-    "preclusion of notice", "delayed notification", "gag order",
+    "preclusion of notice", "precluding notice", "preclude notice",
+    "delayed notification", "gag order",
     "kept confidential", "keep this request confidential",
     "keep the request confidential", "keep this matter confidential",
     "treat this request as confidential", "treated as confidential",
@@ -1469,35 +1542,56 @@ static bool gag_end_in(const view_t *v, size_t s, size_t e,
            (p = find_any(v->lo, e, from, until, &ml, &which)) != NPOS) {
         from = p + ml;
         size_t i = skip_ws(v->t, e, p + ml);
-        if (date_parse_at(v->t + i, e - i, out))
+        if (date_parse_at_style(v->t + i, e - i, v->day_first, out))
             return true;
     }
     if (!letter_date || !date_valid(letter_date))
         return false;
-    static const char *const period[] = {"for a period of", "for", "period of",
-                                         "fuer", "f\xc3\xbcr", NULL};
-    from = s;
-    guard = 0;
-    while (guard++ < 20 &&
-           (p = find_any(v->lo, e, from, period, &ml, &which)) != NPOS) {
-        from = p + ml;
-        size_t i = skip_ws(v->lo, e, p + ml);
+    /* "for (a period of) one year from ...", "until 180 days after ...",
+     * "90 days from the date of this Order": a duration tied to the gag. */
+    for (size_t i = s; i < e; i++) {
+        if (i > s && is_wc((unsigned char)v->lo[i - 1]))
+            continue;
         duration_t d;
-        if (duration_parse_at(v->lo + i, e - i, &d) && d.unit != DUR_HOURS) {
+        size_t dl = duration_parse_at(v->lo + i, e - i, &d);
+        if (!dl || d.unit == DUR_HOURS)
+            continue;
+        static const char *const before[] = {"for", "of", "until", "fuer",
+                                             "f\xc3\xbcr", NULL};
+        static const char *const after[] = {"from", "after", "following", NULL};
+        size_t ws = i;
+        while (ws > s && v->lo[ws - 1] == ' ')
+            ws--;
+        size_t wb = ws;
+        while (wb > s && is_wc((unsigned char)v->lo[wb - 1]))
+            wb--;
+        bool tied = false;
+        for (int k = 0; before[k] && !tied; k++)
+            tied = ws - wb == strlen(before[k]) &&
+                   strncmp(v->lo + wb, before[k], ws - wb) == 0;
+        size_t j = skip_ws(v->lo, e, i + dl);
+        for (int k = 0; after[k] && !tied; k++)
+            tied = find_phrase(v->lo, e, j, after[k], NULL) == j;
+        if (ws - wb == 6 && strncmp(v->lo + wb, "within", 6) == 0)
+            tied = false;   /* a response deadline, not the gag's end */
+        if (tied) {
             *out = date_add_duration(*letter_date, &d);
             return date_valid(out);
         }
+        i += dl - 1;
     }
     return false;
 }
 
 bool extract_nondisclosure(const char *text, size_t len, request_type_t type,
-                           const date_t *letter_date, char until[11])
+                           const date_t *letter_date, bool day_first,
+                           char until[11])
 {
     until[0] = '\0';
     view_t v;
     if (!view_init(&v, text, len))
         return false;
+    v.day_first = day_first;
     bool present = false, open_ended = false, dated = false;
     size_t from = 0, ml, p;
     int which, guard = 0;
@@ -1536,7 +1630,8 @@ static size_t deadline_window_end(const view_t *v, size_t i)
         if (blank_line_at(v->t, e))
             break;
         if (v->t[e] == '.' && e + 1 < v->n && isspace((unsigned char)v->t[e + 1]) &&
-            !abbreviation_before(v->t, e))
+            !abbreviation_before(v->t, e) &&
+            !(e > 0 && isdigit((unsigned char)v->t[e - 1])))   /* "30. Mai" */
             break;
         e++;
     }
@@ -1572,7 +1667,8 @@ static void deadline_by_date(const view_t *v, dl_candidate_t *best)
         size_t we = deadline_window_end(v, p + ml);
         date_t d;
         size_t s;
-        if (date_find(v->t + p + ml, we - p - ml, &d, &s, NULL))
+        if (date_find_style(v->t + p + ml, we - p - ml, v->day_first, &d, &s,
+                            NULL))
             dl_consider(best, p, &d);
     }
     static const char *const produce[] = {
@@ -1584,7 +1680,7 @@ static void deadline_by_date(const view_t *v, dl_candidate_t *best)
         from = p + ml;
         size_t i = skip_ws(v->t, v->n, p + ml);
         date_t d;
-        if (!date_parse_at(v->t + i, v->n - i, &d))
+        if (!date_parse_at_style(v->t + i, v->n - i, v->day_first, &d))
             continue;
         size_t s, e;
         sentence_bounds(v->t, v->n, p, &s, &e);
@@ -1629,7 +1725,8 @@ static void deadline_appearance(const view_t *v, dl_candidate_t *best)
 {
     static const char *const appear[] = {
         "date of appearance", "appearance date", "time, date, and place",
-        "date, time, and place", "time and place", NULL};
+        "time, date and place", "date, time, and place", "date, time and place",
+        "time and place", NULL};
     if (!contains_any(v->lo, v->n, appear))
         return;
     static const char *const labels[] = {"date and time:", "date and time of appearance",
@@ -1641,17 +1738,19 @@ static void deadline_appearance(const view_t *v, dl_candidate_t *best)
         return;
     size_t le = line_end(v->t, v->n, p);
     date_t d;
-    if (date_find(v->t + p + ml, le - p - ml, &d, NULL, NULL))
+    if (date_find_style(v->t + p + ml, le - p - ml, v->day_first, &d, NULL,
+                        NULL))
         dl_consider(best, p, &d);
 }
 
 void extract_deadline(const char *text, size_t len, const date_t *letter_date,
-                      char out[11])
+                      bool day_first, char out[11])
 {
     out[0] = '\0';
     view_t v;
     if (!view_init(&v, text, len))
         return;
+    v.day_first = day_first;
     dl_candidate_t best = {.pos = NPOS};
     deadline_by_date(&v, &best);
     deadline_within(&v, letter_date, &best);
@@ -1683,7 +1782,8 @@ bool extract_emergency(const char *text, size_t len, request_type_t type)
         "threatened to kill", "intends to kill", "life-threatening",
         "danger of serious physical injury", "lebensgefahr", NULL};
     bool claim = false;
-    if (find_phrase(v.lo, v.n, 0, "emergency", NULL) != NPOS) {
+    static const char *const emergency_word[] = {"emergency", "notfall", NULL};
+    if (find_affirmed(&v, emergency_word) != NPOS) {
         size_t from = 0, ml, p;
         int which, guard = 0;
         while (!claim && guard++ < 100 &&
@@ -1848,13 +1948,16 @@ int extract_request(const extract_input_t *in, request_t *out)
     extract_accounts(in, t, n, add_to_request, &a);
     out->categories = extract_categories(t, n);
 
+    /* Numeric dates read month-first in US requests, day-first in those
+     * from agencies abroad ("Date: 03/02/2025" from the NCA). */
+    bool day_first = cc[0] && strcmp(cc, "US") != 0;
     date_t letter;
-    bool have_letter = extract_letter_date(t, n, &letter) ||
+    bool have_letter = extract_letter_date(t, n, day_first, &letter) ||
                        parse_iso(in->mail_date, &letter);
     const date_t *ld = have_letter ? &letter : NULL;
-    out->nondisclosure = extract_nondisclosure(t, n, out->type, ld,
+    out->nondisclosure = extract_nondisclosure(t, n, out->type, ld, day_first,
                                                out->nondisclosure_until);
-    extract_deadline(t, n, ld, out->deadline);
+    extract_deadline(t, n, ld, day_first, out->deadline);
     out->emergency = extract_emergency(t, n, out->type);
     free(t);
     return a.rc;

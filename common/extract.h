@@ -67,18 +67,23 @@ char *extract_reference(const char *text, size_t len, const char *subject);
 /* CAT_* bits of the data asked for; negated mentions add nothing. */
 unsigned extract_categories(const char *text, size_t len);
 
-/* The date the letter / order states for itself ("Date:", "Dated:",
+/* The date the letter / order states for itself (day_first as below) ("Date:", "Dated:",
  * "Date and time issued:", a date alone on a line, "Wiesbaden, 12.
  * September 2024"); false when none. */
-bool extract_letter_date(const char *text, size_t len, date_t *out);
+bool extract_letter_date(const char *text, size_t len, bool day_first,
+                         date_t *out);
 
-/* Gag provision: returns present; until gets YYYY-MM-DD or "" (null). */
+/* Gag provision: returns present; until gets YYYY-MM-DD or "" (null).
+ * letter_date (may be NULL) anchors "for one year from the date of this
+ * Order". day_first: read "03/02/2025" as 3 February (non-US request). */
 bool extract_nondisclosure(const char *text, size_t len, request_type_t type,
-                           const date_t *letter_date, char until[11]);
+                           const date_t *letter_date, bool day_first,
+                           char until[11]);
 
-/* Response deadline as YYYY-MM-DD into out, or "" when none. */
+/* Response deadline as YYYY-MM-DD into out, or "" when none; "within N
+ * days of ..." counts from letter_date (may be NULL). */
 void extract_deadline(const char *text, size_t len, const date_t *letter_date,
-                      char out[11]);
+                      bool day_first, char out[11]);
 
 bool extract_emergency(const char *text, size_t len, request_type_t type);
 

@@ -292,12 +292,9 @@ static void html_newline(html_state_t *st)
     g_string_append_c(st->out, '\n');
 }
 
-static void html_text_char(html_state_t *st, char c)
+/* Writes the collapsed white space before the next visible text. */
+static void html_flush_space(html_state_t *st)
 {
-    if (!st->pre && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
-        st->pending_space = true;
-        return;
-    }
     if (st->pending_space) {
         size_t n = st->out->len;
         if (n && st->out->str[n - 1] != '\n' && st->out->str[n - 1] != '\t' &&
@@ -305,6 +302,15 @@ static void html_text_char(html_state_t *st, char c)
             g_string_append_c(st->out, ' ');
         st->pending_space = false;
     }
+}
+
+static void html_text_char(html_state_t *st, char c)
+{
+    if (!st->pre && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+        st->pending_space = true;
+        return;
+    }
+    html_flush_space(st);
     g_string_append_c(st->out, c);
 }
 
@@ -465,9 +471,9 @@ char *mail_html_to_text(const char *html, size_t len, size_t *outlen)
         if (c == '<') {
             i = html_tag(&st, html, len, i);
         } else if (c == '&') {
+            html_flush_space(&st);
             size_t used = decode_entity(html, len, i, st.out);
             if (used) {
-                st.pending_space = false;
                 i += used;
             } else {
                 html_text_char(&st, '&');

@@ -1,0 +1,990 @@
+/* test_extract_rules.c -- one or more tests per extraction rule, on small
+ * example messages written for these tests (not the labelled samples):
+ * request types by citation and wording, agencies and countries,
+ * references, accounts, data categories, gag provisions, deadlines,
+ * emergency claims, date forms and arithmetic, German / ISO-8859-1 mail,
+ * inputs that are not mail, and hostile inputs that must not crash.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+#include "extract.h"
+#include "mail.h"
+#include "parse.h"
+#include "request.h"
+
+/* ------------------------------------------------------------------ */
+/* helpers                                                             */
+/* ------------------------------------------------------------------ */
+
+static parse_status_t parse_raw(const char *raw, size_t len, request_t *r)
+{
+    parse_settings_t s;
+    parse_settings_default(&s);
+    char err[256];
+    memset(r, 0, sizeof *r);
+    return parse_message(&s, raw, len, r, err, sizeof err);
+}
+
+/* A plain-text message from `from` with `subject` and `body`. */
+static void parse_mail(const char *from, const char *subject, const char *body,
+                       request_t *r)
+{
+    size_t need = strlen(from) + strlen(subject) + strlen(body) + 512;
+    char *raw = malloc(need);
+    assert_non_null(raw);
+    int n = snprintf(raw, need,
+                     "From: Sender <%s>\n"
+                     "To: legal-requests@northwind-cloud.example\n"
+                     "Subject: %s\n"
+                     "Date: Mon, 3 Mar 2025 10:00:00 -0500\n"
+                     "Message-ID: <test-1@example.test>\n"
+                     "MIME-Version: 1.0\n"
+                     "Content-Type: text/plain; charset=utf-8\n"
+                     "Content-Transfer-Encoding: 8bit\n"
+                     "\n%s",
+                     from, subject, body);
+    assert_int_equal(parse_raw(raw, (size_t)n, r), PARSE_OK);
+    free(raw);
+}
+
+static void assert_type(const char *subject, const char *body,
+                        request_type_t want)
+{
+    request_t r;
+    parse_mail("agent@fbi.gov", subject, body, &r);
+    if (r.type != want)
+        fail_msg("type %s, want %s for: %s", request_type_name(r.type),
+                 request_type_name(want), body);
+    request_clear(&r);
+}
+
+static bool has_account(const request_t *r, const char *a)
+{
+    for (size_t i = 0; i < r->account_count; i++)
+        if (strcmp(r->accounts[i], a) == 0)
+            return true;
+    return false;
+}
+
+static unsigned cats_of(const char *text)
+{
+    size_t n;
+    char *t = extract_normalize(text, strlen(text), &n);
+    unsigned c = extract_categories(t, n);
+    free(t);
+    return c;
+}
+
+static date_t ymd(int y, int m, int d)
+{
+    return (date_t){y, m, d};
+}
+
+static void assert_date(date_t d, const char *want)
+{
+    char buf[11];
+    date_format(&d, buf, sizeof buf);
+    assert_string_equal(buf, want);
+}
+
+static void assert_parses(const char *text, const char *want)
+{
+    date_t d = {0, 0, 0};
+    size_t n = date_parse_at(text, strlen(text), &d);
+    if (!n)
+        fail_msg("no date in \"%s\"", text);
+    assert_date(d, want);
+}
+
+/* ------------------------------------------------------------------ */
+/* request types                                                       */
+/* ------------------------------------------------------------------ */
+
+static void type_warrant_by_citation(void **state)
+{
+    (void)state;
+    assert_type("Legal process for account",
+                "Pursuant to 18 U.S.C. 2703(a), (b)(1)(A) and (c)(1)(A), the "
+                "Court authorizes the search of the account.\n",
+                REQ_SEARCH_WARRANT);
+    assert_type("Legal process",
+                "This warrant is issued under 18 U.S.C. \xc2\xa7 2703(c)(1)(A) "
+                "and Federal Rule of Criminal Procedure 41.\n",
+                REQ_SEARCH_WARRANT);
+    assert_type("Search and Seizure Warrant 25-MJ-77",
+                "Please see the attached order.\n", REQ_SEARCH_WARRANT);
+}
+
+static void type_court_order(void **state)
+{
+    (void)state;
+    assert_type("Order",
+                "ORDER PURSUANT TO 18 U.S.C. \xc2\xa7 2703(d)\n\nThe Court finds "
+                "specific and articulable facts. Executive Order 12333 is not "
+                "relevant here.\n",
+                REQ_COURT_ORDER);
+    assert_type("Sealed order",
+                "The Court ORDERS, under 18 U.S.C. \xc2\xa7 2705(b), that the "
+                "provider shall not notify any person of the existence of the "
+                "accompanying process.\n",
+                REQ_COURT_ORDER);
+    assert_type("Pen register",
+                "Order authorizing the installation of a pen register and trap "
+                "and trace device, 18 U.S.C. \xc2\xa7 3123.\n",
+                REQ_COURT_ORDER);
+}
+
+static void type_preservation(void **state)
+{
+    (void)state;
+    assert_type("Records",
+                "Pursuant to 18 U.S.C. 2703(f), please preserve all records "
+                "pending the issuance of a court order or search warrant.\n",
+                REQ_PRESERVATION_REQUEST);
+}
+
+static void type_nsl(void **state)
+{
+    (void)state;
+    assert_type("Letter",
+                "Under the authority of 18 U.S.C. \xc2\xa7 2709 you are directed "
+                "to provide electronic communication transactional records.\n",
+                REQ_NATIONAL_SECURITY_LETTER);
+    assert_type("NSL-SF-2025-00017", "Please see the attached letter.\n",
+                REQ_NATIONAL_SECURITY_LETTER);
+}
+
+static void type_emergency(void **state)
+{
+    (void)state;
+    assert_type("Request",
+                "Emergency disclosure under 18 U.S.C. 2702(b)(8) and 2702(c)(4): "
+                "a child has been abducted.\n",
+                REQ_EMERGENCY_REQUEST);
+    assert_type("Request",
+                "This is not an emergency request. Under 18 U.S.C. 2703(c)(2) "
+                "this grand jury subpoena asks for subscriber information.\n",
+                REQ_SUBPOENA);
+}
+
+static void type_mlat(void **state)
+{
+    (void)state;
+    assert_type("Assistance",
+                "Letters rogatory from the Republic of France, transmitted "
+                "through the Central Authority of the United States.\n",
+                REQ_MLAT_REQUEST);
+    assert_type("Rechtshilfeersuchen",
+                "Die Staatsanwaltschaft bittet um Rechtshilfe.\n",
+                REQ_MLAT_REQUEST);
+    assert_type("Request",
+                "Pursuant to the Treaty on Mutual Legal Assistance in Criminal "
+                "Matters, a search warrant was obtained for the account.\n",
+                REQ_MLAT_REQUEST);
+}
+
+static void type_subpoena(void **state)
+{
+    (void)state;
+    assert_type("Records", "SUBPOENA TO TESTIFY BEFORE A GRAND JURY\n",
+                REQ_SUBPOENA);
+    assert_type("Records",
+                "YOU ARE HEREBY REQUIRED, pursuant to 21 U.S.C. \xc2\xa7 876, to "
+                "produce the records described below.\n",
+                REQ_SUBPOENA);
+    assert_type("Administrative subpoena 2025-114",
+                "Please produce the records.\n", REQ_SUBPOENA);
+}
+
+static void type_unknown(void **state)
+{
+    (void)state;
+    assert_type("quick question",
+                "Hi, could you tell us who owns this account? In order to "
+                "follow up we need a name.\n",
+                REQ_UNKNOWN);
+}
+
+/* ------------------------------------------------------------------ */
+/* agency, country, reference                                          */
+/* ------------------------------------------------------------------ */
+
+static void agency_federal_and_local(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("jdoe@atf.gov", "Subpoena",
+               "Bureau of Alcohol, Tobacco, Firearms and Explosives (ATF)\n"
+               "Subpoena No. ATF-25-0042\n",
+               &r);
+    assert_string_equal(r.issuing_agency, "ATF");
+    assert_string_equal(r.issuing_country, "US");
+    assert_string_equal(r.reference, "ATF-25-0042");
+    request_clear(&r);
+
+    parse_mail("records@hcso.example", "Preservation",
+               "HARRIS COUNTY SHERIFF'S OFFICE\n\nThe Harris County Sheriff\xe2\x80\x99s "
+               "Office requests preservation under 18 U.S.C. 2703(f).\n"
+               "Case Number: 25-00913\n",
+               &r);
+    assert_string_equal(r.issuing_agency, "Harris County Sheriff's Office");
+    assert_string_equal(r.issuing_country, "US");
+    assert_string_equal(r.reference, "25-00913");
+    request_clear(&r);
+
+    parse_mail("det@example.org", "Records",
+               "I am a detective with the Lake Orion Police Department.\n",
+               &r);
+    assert_string_equal(r.issuing_agency, "Lake Orion Police Department");
+    assert_string_equal(r.issuing_country, "US");
+    request_clear(&r);
+
+    /* ICE named with its component: the component asked. */
+    parse_mail("a@example.org", "Subpoena",
+               "U.S. Immigration and Customs Enforcement\n"
+               "Homeland Security Investigations\nAdministrative subpoena\n",
+               &r);
+    assert_string_equal(r.issuing_agency, "HSI");
+    request_clear(&r);
+}
+
+static void agency_by_sender_domain(void **state)
+{
+    (void)state;
+    request_t r;
+    /* A joint investigation: the sender's agency is the requester. */
+    parse_mail("agent@dea.gov", "Subpoena",
+               "Investigation by the FBI and the Drug Enforcement "
+               "Administration.\nPlease produce the records.\n",
+               &r);
+    assert_string_equal(r.issuing_agency, "DEA");
+    request_clear(&r);
+}
+
+static void country_mlat_requested_state(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("mla@nca.gov.uk", "Letter of Request",
+               "Our reference: NCA/25/77\nThe National Crime Agency asks, via the "
+               "UK Central Authority, that this request be executed in the "
+               "United States.\n",
+               &r);
+    assert_int_equal(r.type, REQ_MLAT_REQUEST);
+    assert_string_equal(r.issuing_agency, "NCA");
+    assert_string_equal(r.issuing_country, "US");
+    assert_string_equal(r.reference, "NCA/25/77");
+    request_clear(&r);
+
+    /* A foreign agency's direct (non-treaty) request: its own state. */
+    parse_mail("x@rcmp-grc.gc.ca", "Preservation request",
+               "The Royal Canadian Mounted Police requests preservation.\n", &r);
+    assert_string_equal(r.issuing_agency, "RCMP");
+    assert_string_equal(r.issuing_country, "CA");
+    request_clear(&r);
+}
+
+static void reference_labels(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        {"Case No. 2:25-mj-00412\n", "2:25-mj-00412"},
+        {"In re Case No. 14 Mag. 2211 (S.D.N.Y.)\n", "14 Mag. 2211"},
+        {"Case Number: 25 MJ 118\n", "25 MJ 118"},
+        {"Case #: 25-33801.\n", "25-33801"},
+        {"Please reference the case number. Ref: LE/2025/0091\n",
+         "LE/2025/0091"},
+        {"Aktenzeichen: 7 Js 1234/24\n", "7 Js 1234/24"},
+        {"Az.: 7Js1234/24\n", "7Js1234/24"},
+        {"Gesch\xc3\xa4""ftszeichen (reference): ST-25-0912\n", "ST-25-0912"},
+        {"Your reference: NWC-LE-5521\nOur reference: MLA/25/0331\n",
+         "MLA/25/0331"},
+        {"Our case number is 25-004411.\n", "25-004411"},
+        {"We do not have a case number yet.\n", NULL},
+        {"Docket No. CR 25-1187\n", "CR 25-1187"},
+        {"Agency case number:   HCSO-25-1001\n", "HCSO-25-1001"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *ref = extract_reference(cases[i].text, strlen(cases[i].text), NULL);
+        if (!cases[i].want) {
+            if (ref)
+                fail_msg("unexpected reference \"%s\" in %s", ref, cases[i].text);
+        } else if (!ref || strcmp(ref, cases[i].want) != 0) {
+            fail_msg("reference \"%s\", want \"%s\" in %s", ref ? ref : "(null)",
+                     cases[i].want, cases[i].text);
+        }
+        free(ref);
+    }
+    /* Nothing labelled in the text: an identifier in the subject. */
+    char *ref = extract_reference("Please see below.", 17, "Fwd: NSL-LA-2025-00412");
+    assert_string_equal(ref, "NSL-LA-2025-00412");
+    free(ref);
+}
+
+/* ------------------------------------------------------------------ */
+/* accounts                                                            */
+/* ------------------------------------------------------------------ */
+
+static void accounts_fold_dedupe_exclude(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("Agent.Smith@fbi.gov", "Warrant",
+               "Search warrant for:\n  Target.One@ExampleMail.example\n"
+               "  target.one@examplemail.example\n  b2@other.example.\n"
+               "Send records to agent.smith@fbi.gov or to my colleague "
+               "jane.roe@fbi.gov, cc the AUSA at john.q@usdoj.gov.\n"
+               "Served on legal-requests@northwind-cloud.example and "
+               "support@mail.northwind-cloud.example.\n",
+               &r);
+    assert_int_equal(r.account_count, 2);
+    assert_string_equal(r.accounts[0], "b2@other.example");
+    assert_string_equal(r.accounts[1], "target.one@examplemail.example");
+    request_clear(&r);
+}
+
+static void accounts_freemail_requester(void **state)
+{
+    (void)state;
+    request_t r;
+    /* A requester on free mail does not make its other users colleagues. */
+    parse_mail("officer.x@gmail.com", "Emergency",
+               "Emergency disclosure request for suspect.y@gmail.com\n", &r);
+    assert_int_equal(r.account_count, 1);
+    assert_string_equal(r.accounts[0], "suspect.y@gmail.com");
+    request_clear(&r);
+}
+
+static void accounts_html_mailto(void **state)
+{
+    (void)state;
+    const char *raw =
+        "From: a@dea.gov\nTo: legal-requests@northwind-cloud.example\n"
+        "Subject: Subpoena\nDate: Tue, 1 Apr 2025 09:00:00 +0000\n"
+        "MIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n"
+        "<html><body><p>Account: <a href=\"mailto:Hidden.Target@Example.COM\">"
+        "the target</a></p><p>Also <a href=\"mailto:seen@example.com\">"
+        "seen&#64;example.com</a> &amp; nothing else.</p></body></html>\n";
+    request_t r;
+    assert_int_equal(parse_raw(raw, strlen(raw), &r), PARSE_OK);
+    assert_int_equal(r.account_count, 2);
+    assert_true(has_account(&r, "hidden.target@example.com"));
+    assert_true(has_account(&r, "seen@example.com"));
+    request_clear(&r);
+}
+
+static void request_account_set(void **state)
+{
+    (void)state;
+    request_t *r = request_new();
+    assert_int_equal(request_add_account(r, "b@x.example"), 0);
+    assert_int_equal(request_add_account(r, "A@X.example"), 0);
+    assert_int_equal(request_add_account(r, "a@x.example"), 0);
+    assert_int_equal(request_add_account(r, "a2@x.example"), 0);
+    assert_int_equal(r->account_count, 3);
+    assert_string_equal(r->accounts[0], "a2@x.example");
+    assert_string_equal(r->accounts[1], "a@x.example");
+    assert_string_equal(r->accounts[2], "b@x.example");
+    request_destroy(&r);
+    assert_null(r);
+}
+
+/* ------------------------------------------------------------------ */
+/* data categories                                                     */
+/* ------------------------------------------------------------------ */
+
+static void categories_phrases(void **state)
+{
+    (void)state;
+    assert_int_equal(cats_of("Please provide basic subscriber information."),
+                     CAT_SUBSCRIBER);
+    assert_int_equal(cats_of("the name, address, length of service of the user"),
+                     CAT_SUBSCRIBER);
+    assert_int_equal(cats_of("all electronic communication transactional records"),
+                     CAT_TRANSACTIONAL);
+    assert_int_equal(cats_of("the contents of communications in the account"),
+                     CAT_CONTENT);
+    assert_int_equal(cats_of("all e-mails, attachments, photos and files"),
+                     CAT_CONTENT);
+    assert_int_equal(cats_of("IP addresses used to access the account and the "
+                             "address book"),
+                     CAT_TRANSACTIONAL);
+    assert_int_equal(cats_of("the IP address used at sign-up and billing details"),
+                     CAT_SUBSCRIBER);
+    assert_int_equal(cats_of("subscriber name and local and long distance toll "
+                             "billing records"),
+                     CAT_SUBSCRIBER | CAT_TRANSACTIONAL);
+    assert_int_equal(cats_of("Dear colleagues, please find the letter attached."),
+                     0);
+}
+
+static void categories_negations(void **state)
+{
+    (void)state;
+    assert_int_equal(cats_of("All records (not including the contents of "
+                             "communications), including log files."),
+                     CAT_TRANSACTIONAL);
+    assert_int_equal(cats_of("Subscriber information only. Do not produce the "
+                             "contents of any communications."),
+                     CAT_SUBSCRIBER);
+    assert_int_equal(cats_of("Content of communications is not requested; "
+                             "provide login history."),
+                     CAT_TRANSACTIONAL);
+    assert_int_equal(cats_of("including, but not limited to, the contents of "
+                             "all e-mails"),
+                     CAT_CONTENT);
+    /* The requester's own contact details are not asked-for data. */
+    assert_int_equal(cats_of("The name, address, e-mail, and telephone number "
+                             "of the attorney who requests this subpoena are: "
+                             "AUSA Doe."),
+                     0);
+}
+
+/* ------------------------------------------------------------------ */
+/* nondisclosure                                                       */
+/* ------------------------------------------------------------------ */
+
+static void gag_check(const char *text, request_type_t type, bool present,
+                      const char *until)
+{
+    size_t n;
+    char *t = extract_normalize(text, strlen(text), &n);
+    date_t ld;
+    const date_t *lp = extract_letter_date(t, n, false, &ld) ? &ld : NULL;
+    char got[11];
+    bool p = extract_nondisclosure(t, n, type, lp, false, got);
+    free(t);
+    if (p != present || strcmp(got, until) != 0)
+        fail_msg("gag %d until \"%s\", want %d \"%s\" for: %s", p, got, present,
+                 until, text);
+}
+
+static void nondisclosure_rules(void **state)
+{
+    (void)state;
+    gag_check("Dated: March 3, 2025\nPursuant to 18 U.S.C. 2705(b), the Provider "
+              "shall not disclose the existence of this Order until June 30, "
+              "2025.\n",
+              REQ_COURT_ORDER, true, "2025-06-30");
+    gag_check("Date: March 3, 2025\nThe Provider shall not notify any person of "
+              "this warrant for one year from the date of this Order.\n",
+              REQ_SEARCH_WARRANT, true, "2026-03-03");
+    gag_check("Date: 2024-02-29\nFor a period of 180 days from the date of this "
+              "Order, the provider shall not inform the subscriber.\n",
+              REQ_COURT_ORDER, true, "2024-08-27");
+    gag_check("Date: January 31, 2025\nThe provider is ordered not to disclose "
+              "this subpoena for ninety (90) days from the date of this Order.\n",
+              REQ_SUBPOENA, true, "2025-05-01");
+    gag_check("Date: March 3, 2025\nThe provider shall not disclose the existence "
+              "of this warrant until further order of the Court.\n",
+              REQ_SEARCH_WARRANT, true, "");
+    gag_check("Date: March 3, 2025\nPROHIBITION ON DISCLOSURE - 18 U.S.C. 2709(c)\n"
+              "You may not tell anyone, for one year, that the FBI sought records.\n",
+              REQ_NATIONAL_SECURITY_LETTER, true, "");
+    gag_check("The requesting state asks that the account holder not be "
+              "notified of this request.\n",
+              REQ_MLAT_REQUEST, true, "");
+    gag_check("This letter is not a request for disclosure; please do not send "
+              "records at this time.\n",
+              REQ_PRESERVATION_REQUEST, false, "");
+    gag_check("There is no nondisclosure order; you may notify the subscriber.\n",
+              REQ_SUBPOENA, false, "");
+}
+
+/* ------------------------------------------------------------------ */
+/* deadlines                                                           */
+/* ------------------------------------------------------------------ */
+
+static void deadline_check(const char *text, bool day_first, const char *want)
+{
+    size_t n;
+    char *t = extract_normalize(text, strlen(text), &n);
+    date_t ld;
+    const date_t *lp = extract_letter_date(t, n, day_first, &ld) ? &ld : NULL;
+    char got[11];
+    extract_deadline(t, n, lp, day_first, got);
+    free(t);
+    if (strcmp(got, want) != 0)
+        fail_msg("deadline \"%s\", want \"%s\" for: %s", got, want, text);
+}
+
+static void deadline_rules(void **state)
+{
+    (void)state;
+    deadline_check("Produce the records no later than April 1, 2025.\n", false,
+                   "2025-04-01");
+    deadline_check("Please respond on or before 2025-04-15. Thank you.\n", false,
+                   "2025-04-15");
+    deadline_check("Kindly provide the records by 30 April 2025, quoting our "
+                   "reference.\n",
+                   false, "2025-04-30");
+    deadline_check("Date: March 3, 2025\nFurnish the records within ten (10) "
+                   "calendar days of the date of this letter.\n",
+                   false, "2025-03-13");
+    deadline_check("Date of this letter: 03/28/2025\nPlease produce the records "
+                   "within 14 days of receipt of this letter.\n",
+                   false, "2025-04-11");
+    deadline_check("Date: 03/02/2025\nPlease reply within 28 days of the date of "
+                   "this letter.\n",
+                   true, "2025-03-03");
+    deadline_check("Wiesbaden, 2. Mai 2025\nBitte antworten Sie bis zum 30. Mai "
+                   "2025.\n",
+                   true, "2025-05-30");
+    /* A preservation period is no deadline, an hour has no anchor. */
+    deadline_check("Date: March 3, 2025\nPlease preserve these records for a "
+                   "period of 90 days.\n",
+                   false, "");
+    deadline_check("Please respond within 1 hour of receipt.\n", false, "");
+    deadline_check("Signed by the judge on March 3, 2025.\n", false, "");
+    /* Grand-jury form: records due on the date of appearance. */
+    deadline_check("YOU ARE COMMANDED to appear at the time, date, and place "
+                   "shown below.\nDate and Time: 05/06/2025 10:00 a.m.\nYou may "
+                   "comply by producing the records on or before the date of "
+                   "appearance.\n\nDate: 04/01/2025\n",
+                   false, "2025-05-06");
+}
+
+/* ------------------------------------------------------------------ */
+/* emergency                                                           */
+/* ------------------------------------------------------------------ */
+
+static void emergency_claims(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("sgt@pd.example", "Urgent",
+               "EMERGENCY: a hostage is held at gunpoint; there is an imminent "
+               "threat of death. Please call us.\n",
+               &r);
+    assert_true(r.emergency);
+    assert_int_equal(r.type, REQ_UNKNOWN);
+    request_clear(&r);
+
+    parse_mail("sa@fbi.gov", "National Security Letter",
+               "Under 18 U.S.C. 2709(c), disclosure may endanger the life or "
+               "physical safety of any person. This is not an emergency.\n",
+               &r);
+    assert_false(r.emergency);
+    assert_true(r.nondisclosure);
+    request_clear(&r);
+
+    parse_mail("sa@fbi.gov", "Search warrant",
+               "The suspect threatened to kill a witness in 2019; no emergency "
+               "exists now.\n",
+               &r);
+    assert_false(r.emergency);
+    request_clear(&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* dates                                                               */
+/* ------------------------------------------------------------------ */
+
+static void dates_forms(void **state)
+{
+    (void)state;
+    assert_parses("31 July 2014", "2014-07-31");
+    assert_parses("31st July, 2014", "2014-07-31");
+    assert_parses("July 31, 2014", "2014-07-31");
+    assert_parses("Jul. 31 2014", "2014-07-31");
+    assert_parses("Sept. 30, 2025", "2025-09-30");
+    assert_parses("March 31,\n   2026", "2026-03-31");
+    assert_parses("2014-07-31", "2014-07-31");
+    assert_parses("07/31/2024", "2024-07-31");
+    assert_parses("7/4/24", "2024-07-04");
+    assert_parses("31/07/2024", "2024-07-31");
+    assert_parses("31.07.2014", "2014-07-31");
+    assert_parses("12. September 2024", "2024-09-12");
+    assert_parses("1. Mai 2024", "2024-05-01");
+    assert_parses("3. M\xc3\xa4rz 2025", "2025-03-03");
+    assert_parses("14. Oktober 2003", "2003-10-14");
+    assert_parses("4th day of December, 2013", "2013-12-04");
+
+    date_t d;
+    assert_int_equal(date_parse_at("February 30, 2024", 17, &d), 0);
+    assert_int_equal(date_parse_at("13/13/2024", 10, &d), 0);
+    assert_int_equal(date_parse_at("May not", 7, &d), 0);
+    assert_true(date_parse_at_style("03/02/2025", 10, true, &d) > 0);
+    assert_date(d, "2025-02-03");
+
+    size_t s, e;
+    const char *t = "Case 24-1090417 dated Tuesday, July 16, 2024 at noon";
+    assert_true(date_find(t, strlen(t), &d, &s, &e));
+    assert_date(d, "2024-07-16");
+    assert_int_equal(s, 31);
+}
+
+static void dates_arithmetic(void **state)
+{
+    (void)state;
+    assert_date(date_add_days(ymd(2024, 10, 2), 180), "2025-03-31");
+    assert_date(date_add_days(ymd(2024, 12, 25), 10), "2025-01-04");
+    assert_date(date_add_years(ymd(2024, 2, 29), 1), "2025-02-28");
+    assert_date(date_add_years(ymd(2013, 12, 4), 1), "2014-12-04");
+    assert_date(date_add_months(ymd(2025, 1, 31), 1), "2025-02-28");
+    assert_date(date_add_months(ymd(2024, 11, 15), 3), "2025-02-15");
+    /* Friday + 1 business day = Monday */
+    assert_date(date_add_business_days(ymd(2025, 3, 7), 1), "2025-03-10");
+    date_t bad = {2025, 2, 30};
+    assert_false(date_valid(&bad));
+    assert_false(date_valid(&(date_t){0, 0, 0}));
+}
+
+static void numbers_and_durations(void **state)
+{
+    (void)state;
+    long v;
+    assert_true(number_parse_at("fourteen (14) days", 18, &v) > 0);
+    assert_int_equal(v, 14);
+    assert_true(number_parse_at("ten days", 8, &v) > 0);
+    assert_int_equal(v, 10);
+    assert_true(number_parse_at("twenty-eight days", 17, &v) > 0);
+    assert_int_equal(v, 28);
+    assert_true(number_parse_at("one hundred eighty days", 23, &v) > 0);
+    assert_int_equal(v, 180);
+    assert_true(number_parse_at("180", 3, &v) > 0);
+    assert_int_equal(v, 180);
+    assert_int_equal(number_parse_at("3rd", 3, &v), 0);
+
+    duration_t d;
+    assert_true(duration_parse_at("one year from", 13, &d) > 0);
+    assert_int_equal(d.unit, DUR_YEARS);
+    assert_int_equal(d.n, 1);
+    assert_true(duration_parse_at("ten (10) business days", 22, &d) > 0);
+    assert_int_equal(d.unit, DUR_BUSINESS_DAYS);
+    assert_int_equal(d.n, 10);
+    assert_true(duration_parse_at("a 90-day period", 15, &d) == 0);
+    assert_true(duration_parse_at("90-day period", 13, &d) > 0);
+    assert_int_equal(d.n, 90);
+    assert_true(duration_parse_at("1 hour", 6, &d) > 0);
+    assert_int_equal(d.unit, DUR_HOURS);
+}
+
+/* ------------------------------------------------------------------ */
+/* whole messages: German / ISO-8859-1, forwards, HTML                 */
+/* ------------------------------------------------------------------ */
+
+static void german_latin1_message(void **state)
+{
+    (void)state;
+    const char *raw =
+        "From: =?ISO-8859-1?Q?LKA_Referat_M=FCnchen?= <ermittlung@polizei.bayern.de>\n"
+        "To: legal-requests@northwind-cloud.example\n"
+        "Subject: =?ISO-8859-1?Q?Rechtshilfeersuchen_Gesch=E4ftszeichen_LKA-25-17?=\n"
+        "Date: Wed, 2 Apr 2025 09:00:00 +0200\n"
+        "Message-ID: <de-1@polizei.bayern.de>\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=iso-8859-1\n"
+        "Content-Transfer-Encoding: quoted-printable\n\n"
+        "Landeskriminalamt\n\nM=FCnchen, 1. April 2025\n\n"
+        "Aktenzeichen: LKA-25-17\n\n"
+        "Im Ermittlungsverfahren bittet das Landeskriminalamt um Herausgabe der\n"
+        "Bestandsdaten und Inhaltsdaten (gespeicherte E-Mails einschlie=DFlich\n"
+        "Anh=E4nge) zum Konto Ziel.Person@Beispiel.example.\n"
+        "Der Kontoinhaber ist nicht zu informieren.\n"
+        "Bitte antworten Sie bis zum 30. April 2025.\n";
+    request_t r;
+    assert_int_equal(parse_raw(raw, strlen(raw), &r), PARSE_OK);
+    assert_string_equal(r.subject, "Rechtshilfeersuchen Gesch\xc3\xa4""ftszeichen LKA-25-17");
+    assert_int_equal(r.type, REQ_MLAT_REQUEST);
+    assert_string_equal(r.issuing_agency, "LKA");
+    assert_string_equal(r.issuing_country, "US");
+    assert_string_equal(r.reference, "LKA-25-17");
+    assert_int_equal(r.account_count, 1);
+    assert_string_equal(r.accounts[0], "ziel.person@beispiel.example");
+    assert_int_equal(r.categories, CAT_SUBSCRIBER | CAT_CONTENT);
+    assert_true(r.nondisclosure);
+    assert_string_equal(r.deadline, "2025-04-30");
+    request_clear(&r);
+}
+
+static void inline_forward(void **state)
+{
+    (void)state;
+    const char *raw =
+        "From: Support Agent <s.agent@northwind-cloud.example>\n"
+        "To: legal-requests@northwind-cloud.example\n"
+        "Subject: Fwd: records request\n"
+        "Date: Thu, 10 Apr 2025 12:00:00 +0000\n"
+        "Message-ID: <fwd-1@northwind-cloud.example>\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        "Legal, please handle. Customer ticket for other.user@northmail.example\n"
+        "was unrelated.\n\n"
+        "---------- Forwarded message ---------\n"
+        "From: Det. Ann Lee <ann.lee@springvalepd.example>\n"
+        "Date: Wed, Apr 9, 2025 at 4:12 PM\n"
+        "Subject: Subpoena 25-SV-0091\n"
+        "To: <support@northwind-cloud.example>\n\n"
+        "Springvale Police Department\n"
+        "Please produce subscriber information for suspect9@northmail.example\n"
+        "within 10 days of receipt. Questions to my partner b.ray@springvalepd.example.\n";
+    request_t r;
+    assert_int_equal(parse_raw(raw, strlen(raw), &r), PARSE_OK);
+    assert_string_equal(r.from, "s.agent@northwind-cloud.example");
+    assert_string_equal(r.subject, "Fwd: records request");
+    assert_string_equal(r.message_id, "fwd-1@northwind-cloud.example");
+    assert_int_equal(r.type, REQ_SUBPOENA);
+    assert_string_equal(r.issuing_agency, "Springvale Police Department");
+    assert_string_equal(r.reference, "25-SV-0091");
+    assert_int_equal(r.account_count, 1);
+    assert_string_equal(r.accounts[0], "suspect9@northmail.example");
+    assert_string_equal(r.deadline, "2025-04-19");
+    request_clear(&r);
+}
+
+static void rfc822_forward_and_alternative(void **state)
+{
+    (void)state;
+    const char *raw =
+        "From: ops@northwind-cloud.example\n"
+        "To: legal-requests@northwind-cloud.example\n"
+        "Subject: FW: letter\n"
+        "Date: Thu, 10 Apr 2025 12:00:00 +0000\n"
+        "Message-ID: <outer@northwind-cloud.example>\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"outer\"\n\n"
+        "--outer\nContent-Type: text/plain\n\nSee attached (order from court).\n"
+        "--outer\nContent-Type: message/rfc822\n\n"
+        "From: clerk@uscourts.gov\nTo: support@northwind-cloud.example\n"
+        "Subject: Order 1:25-ec-00077\nDate: Wed, 9 Apr 2025 08:00:00 -0400\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/alternative; boundary=\"alt\"\n\n"
+        "--alt\nContent-Type: text/plain\n\nView in HTML.\n"
+        "--alt\nContent-Type: text/html; charset=utf-8\n\n"
+        "<html><head><style>p{color:red}</style><script>var x='2703(f)';</script>"
+        "</head><body><p>ORDER under 18 U.S.C. &sect;&nbsp;2703(d).</p>"
+        "<table><tr><td>Case No.</td><td>1:25-ec-00077</td></tr></table>"
+        "<p>Account: <b>Who@Where.example</b>; records of IP addresses used "
+        "to log in.</p><p>Produce within seven days of the date of this "
+        "Order.</p></body></html>\n"
+        "--alt--\n"
+        "--outer--\n";
+    request_t r;
+    assert_int_equal(parse_raw(raw, strlen(raw), &r), PARSE_OK);
+    assert_string_equal(r.subject, "FW: letter");
+    assert_int_equal(r.type, REQ_COURT_ORDER);
+    assert_string_equal(r.reference, "1:25-ec-00077");
+    assert_int_equal(r.account_count, 1);
+    assert_string_equal(r.accounts[0], "who@where.example");
+    assert_int_equal(r.categories, CAT_TRANSACTIONAL);
+    /* no stated date: the forwarded message's Date header anchors it */
+    assert_string_equal(r.deadline, "2025-04-16");
+    request_clear(&r);
+}
+
+static void html_to_text_entities(void **state)
+{
+    (void)state;
+    const char *h = "<p>A&#64;b.example &amp; &sect;&nbsp;2705(b) &middot; "
+                    "O&#39;Connor &#x2013; &bogus; &lt;x&gt;</p><br>line2";
+    size_t n;
+    char *t = mail_html_to_text(h, strlen(h), &n);
+    assert_non_null(t);
+    assert_string_equal(t, "\nA@b.example & \xc2\xa7 2705(b) \xc2\xb7 O'Connor "
+                           "\xe2\x80\x93 &bogus; <x>\n\nline2");
+    free(t);
+}
+
+static void authentication_results_trusted_only(void **state)
+{
+    (void)state;
+    const char *raw =
+        "Authentication-Results: mx.attacker.example; dkim=pass; spf=pass; dmarc=pass\n"
+        "Authentication-Results: mx2.northwind-cloud.example;\n"
+        "\tdkim=fail (body hash did not verify) header.d=x.gov;\n"
+        "\tspf=pass smtp.mailfrom=a@x.gov;\n\tdmarc=none (p=NONE) header.from=x.gov\n"
+        "From: a@x.gov\nTo: legal-requests@northwind-cloud.example\n"
+        "Subject: s\nDate: Tue, 1 Apr 2025 09:00:00 +0000\n\nhello\n";
+    request_t r;
+    assert_int_equal(parse_raw(raw, strlen(raw), &r), PARSE_OK);
+    assert_string_equal(r.auth.dkim, "fail");
+    assert_string_equal(r.auth.spf, "pass");
+    assert_string_equal(r.auth.dmarc, "none");
+    char *j = request_to_json(&r, true);
+    assert_non_null(strstr(j, "\"authenticity\""));
+    assert_null(strstr(j, "\"message_id\": \"")); /* absent -> null */
+    free(j);
+    request_clear(&r);
+
+    /* No trusted header: the results stay null. */
+    const char *raw2 =
+        "Authentication-Results: evil-northwind-cloud.example; dkim=pass\n"
+        "From: a@x.gov\nSubject: s\n\nhello\n";
+    assert_int_equal(parse_raw(raw2, strlen(raw2), &r), PARSE_OK);
+    assert_string_equal(r.auth.dkim, "");
+    j = request_to_json(&r, true);
+    assert_non_null(strstr(j, "\"dkim\": null"));
+    free(j);
+    request_clear(&r);
+}
+
+static void json_keeps_utf8(void **state)
+{
+    (void)state;
+    request_t r = {0};
+    request_set_string(&r.issuing_agency, "Garda S\xc3\xad""och\xc3\xa1na");
+    char *j = request_to_json(&r, false);
+    assert_non_null(strstr(j, "\"Garda S\xc3\xad""och\xc3\xa1na\""));
+    assert_non_null(strstr(j, "\"request_type\": \"unknown\""));
+    /* contract key order */
+    assert_true(strstr(j, "\"message_id\"") < strstr(j, "\"from\""));
+    assert_true(strstr(j, "\"deadline\"") < strstr(j, "\"emergency\""));
+    free(j);
+    request_clear(&r);
+    assert_int_equal(request_type_from_name("mlat_request"), REQ_MLAT_REQUEST);
+    assert_int_equal(request_type_from_name("nope"), REQ_TYPE_COUNT);
+    assert_int_equal(request_category_from_name("content"), CAT_CONTENT);
+    assert_string_equal(request_category_name(CAT_TRANSACTIONAL), "transactional");
+}
+
+/* ------------------------------------------------------------------ */
+/* not mail, hostile input                                             */
+/* ------------------------------------------------------------------ */
+
+static void not_mail_inputs(void **state)
+{
+    (void)state;
+    request_t r;
+    static const unsigned char garbage[] = {0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01,
+                                            0x00, 0x00, 0xff, 0xfe, 0x0a};
+    static const char nuls[16] = {0};
+    assert_int_equal(parse_raw("", 0, &r), PARSE_NOT_MAIL);
+    assert_int_equal(parse_raw((const char *)garbage, sizeof garbage, &r),
+                     PARSE_NOT_MAIL);
+    assert_int_equal(parse_raw(nuls, sizeof nuls, &r), PARSE_NOT_MAIL);
+    const char *prose = "Hello, this is just a note.\nNo headers here.\n";
+    assert_int_equal(parse_raw(prose, strlen(prose), &r), PARSE_NOT_MAIL);
+    const char *other = "X-Foo: bar\nX-Bar: baz\n\nbody\n";
+    assert_int_equal(parse_raw(other, strlen(other), &r), PARSE_NOT_MAIL);
+    const char *nul_hdr = "From: a@b.example\nSubject: x\0y\n\nbody";
+    assert_int_equal(parse_raw(nul_hdr, 35, &r), PARSE_NOT_MAIL);
+
+    char err[128] = "";
+    parse_settings_t s;
+    parse_settings_default(&s);
+    assert_int_equal(parse_message(&s, "", 0, &r, err, sizeof err), PARSE_NOT_MAIL);
+    assert_true(strlen(err) > 0 && !strchr(err, '\n'));
+    request_clear(&r);
+
+    /* NUL bytes in a body do not make it garbage. */
+    const char body_nul[] = "From: a@b.example\nSubject: x\n\nab\0cd a@c.example\n";
+    assert_int_equal(parse_raw(body_nul, sizeof body_nul - 1, &r), PARSE_OK);
+    request_clear(&r);
+}
+
+static void hostile_long_header(void **state)
+{
+    (void)state;
+    size_t n = 2u * 1024 * 1024;
+    char *raw = malloc(n + 200);
+    assert_non_null(raw);
+    size_t k = (size_t)sprintf(raw, "From: a@b.example\nSubject: ");
+    memset(raw + k, 'A', n);
+    k += n;
+    k += (size_t)sprintf(raw + k, "\nTo: c@d.example\n\nbody x@y.example\n");
+    request_t r;
+    assert_int_equal(parse_raw(raw, k, &r), PARSE_OK);
+    request_clear(&r);
+    free(raw);
+}
+
+static void hostile_unterminated_boundary(void **state)
+{
+    (void)state;
+    const char *raw =
+        "From: a@b.example\nSubject: s\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"never\"\n\n"
+        "--never\nContent-Type: text/plain\n\nsubpoena for t@x.example\n"
+        "--never\nContent-Type: text/html\n\n<p>unclosed <a href=\"mailto:";
+    request_t r;
+    assert_int_equal(parse_raw(raw, strlen(raw), &r), PARSE_OK);
+    assert_true(has_account(&r, "t@x.example"));
+    request_clear(&r);
+
+    const char *bad_cs =
+        "From: a@b.example\nSubject: =?bogus-cs?Q?=FF=FE?=\n"
+        "Content-Type: text/plain; charset=x-no-such-charset\n"
+        "Content-Transfer-Encoding: base64\n\n!!!not base64\xff\xfe\n";
+    assert_int_equal(parse_raw(bad_cs, strlen(bad_cs), &r), PARSE_OK);
+    request_clear(&r);
+}
+
+static void hostile_deep_nesting(void **state)
+{
+    (void)state;
+    const int depth = 200;
+    size_t cap = (size_t)depth * 120 + 1024;
+    char *raw = malloc(cap);
+    assert_non_null(raw);
+    size_t k = (size_t)sprintf(raw, "From: a@b.example\nSubject: deep\n"
+                                    "MIME-Version: 1.0\n");
+    for (int i = 0; i < depth; i++)
+        k += (size_t)sprintf(raw + k,
+                             "Content-Type: multipart/mixed; boundary=\"b%d\"\n\n"
+                             "--b%d\n",
+                             i, i);
+    k += (size_t)sprintf(raw + k,
+                         "Content-Type: text/plain\n\ndeep@x.example\n");
+    for (int i = depth - 1; i >= 0; i--)
+        k += (size_t)sprintf(raw + k, "--b%d--\n", i);
+    request_t r;
+    assert_int_equal(parse_raw(raw, k, &r), PARSE_OK);
+    /* Beyond MAIL_MAX_DEPTH the text is ignored, but nothing breaks. */
+    request_clear(&r);
+    free(raw);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(type_warrant_by_citation),
+        cmocka_unit_test(type_court_order),
+        cmocka_unit_test(type_preservation),
+        cmocka_unit_test(type_nsl),
+        cmocka_unit_test(type_emergency),
+        cmocka_unit_test(type_mlat),
+        cmocka_unit_test(type_subpoena),
+        cmocka_unit_test(type_unknown),
+        cmocka_unit_test(agency_federal_and_local),
+        cmocka_unit_test(agency_by_sender_domain),
+        cmocka_unit_test(country_mlat_requested_state),
+        cmocka_unit_test(reference_labels),
+        cmocka_unit_test(accounts_fold_dedupe_exclude),
+        cmocka_unit_test(accounts_freemail_requester),
+        cmocka_unit_test(accounts_html_mailto),
+        cmocka_unit_test(request_account_set),
+        cmocka_unit_test(categories_phrases),
+        cmocka_unit_test(categories_negations),
+        cmocka_unit_test(nondisclosure_rules),
+        cmocka_unit_test(deadline_rules),
+        cmocka_unit_test(emergency_claims),
+        cmocka_unit_test(dates_forms),
+        cmocka_unit_test(dates_arithmetic),
+        cmocka_unit_test(numbers_and_durations),
+        cmocka_unit_test(german_latin1_message),
+        cmocka_unit_test(inline_forward),
+        cmocka_unit_test(rfc822_forward_and_alternative),
+        cmocka_unit_test(html_to_text_entities),
+        cmocka_unit_test(authentication_results_trusted_only),
+        cmocka_unit_test(json_keeps_utf8),
+        cmocka_unit_test(not_mail_inputs),
+        cmocka_unit_test(hostile_long_header),
+        cmocka_unit_test(hostile_unterminated_boundary),
+        cmocka_unit_test(hostile_deep_nesting),
+    };
+    parse_global_init();
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    parse_global_shutdown();
+    return rc;
+}
