@@ -25,7 +25,8 @@ static const char *USAGE =
     "  case list [--state S] [--json]   cases, oldest first\n"
     "  case show ID [--json]            one case with decisions and audit\n"
     "  case raw ID                      the original message bytes\n"
-    "  health [--json] [--max-age SECONDS]\n";
+    "  health [--json] [--max-age SECONDS] [--stage S]\n"
+    "                                   live replicas and pending work; exit 1 if unhealthy\n";
 
 static int usage(void)
 {
@@ -256,15 +257,18 @@ static int cmd_health(case_store_t *store, int argc, char **argv)
 {
     bool as_json = false;
     double max_age = 300;
+    const char *stage = NULL;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--json"))
             as_json = true;
         else if (!strcmp(argv[i], "--max-age") && i + 1 < argc)
             max_age = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--stage") && i + 1 < argc)
+            stage = argv[++i];
         else
             return usage();
     }
-    json_t *h = case_query_health(store, 5000, max_age);
+    json_t *h = case_query_health(store, 5000, max_age, stage);
     if (!h) {
         fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
         return 69;

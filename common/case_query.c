@@ -216,7 +216,7 @@ static json_t *stage_health(redisContext *ctx, const char *stage,
 }
 
 json_t *case_query_health(case_store_t *store, uint64_t live_ms,
-                          double max_pending_age_s)
+                          double max_pending_age_s, const char *only_stage)
 {
     redisContext *ctx = case_store_redis(store);
     if (!ctx)
@@ -224,9 +224,10 @@ json_t *case_query_health(case_store_t *store, uint64_t live_ms,
     uint64_t now = writ_now_ms();
     bool ok = true;
     json_t *stages = json_object();
-    const char *names[] = { "jurisdiction", "notify" };
-    for (int i = 0; i < 2; i++)
-        json_object_set_new(stages, names[i],
+    const char *names[] = { "intake", "jurisdiction", "notify" };
+    for (int i = 0; i < 3; i++)
+        if (!only_stage || !strcmp(only_stage, names[i]))
+            json_object_set_new(stages, names[i],
                             stage_health(ctx, names[i], now, live_ms, &ok,
                                          max_pending_age_s));
     redisReply *cases = redisCommand(ctx, "ZCARD writ:cases");

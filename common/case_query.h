@@ -21,10 +21,12 @@ json_t *case_query_list(case_store_t *store, const char *state_filter);
  * *missing is set when there is no such case. NULL on failure. */
 json_t *case_query_show(case_store_t *store, const char *id, bool *missing);
 
-/* {stages: {name: {live_workers: [..], pending, oldest_pending_age_s}},
- *  cases, ok}. A stage is unhealthy with no live worker (heartbeat
- * within live_ms) while it has pending work or always when required. */
+/* {stages: {name: {live_workers: [..], pending, oldest_pending_age_s,
+ *  ok}}, cases, ok}. A stage is unhealthy with no live replica (heartbeat
+ * within live_ms) or when its oldest pending case waited longer than
+ * max_pending_age_s. only_stage limits the check to one stage (NULL:
+ * intake, jurisdiction and notify). */
 json_t *case_query_health(case_store_t *store, uint64_t live_ms,
-                          double max_pending_age_s);
+                          double max_pending_age_s, const char *only_stage);
 
 #endif

@@ -33,6 +33,10 @@ static const char *CREATE_LUA =
     "end\n"
     "local key = 'writ:case:'..ARGV[1]\n"
     "if redis.call('EXISTS', key) == 1 then return {1, ARGV[1]} end\n"
+    "if ARGV[9] ~= '' and tonumber(ARGV[15]) > 0 and\n"
+    "   redis.call('ZCARD', 'writ:pending:'..ARGV[9]) >= tonumber(ARGV[15]) then\n"
+    "  return {2, ''}\n"
+    "end\n"
     "redis.call('SET', ARGV[2], ARGV[1])\n"
     "redis.call('HSET', key, 'id', ARGV[1], 'state', ARGV[8],\n"
     "  'message_id', ARGV[6], 'sha256', ARGV[5], 'received_at', ARGV[7],\n"
@@ -337,6 +341,7 @@ int case_store_create(case_store_t *self, const case_create_t *p,
     argv_str(&a, p->note ? p->note : "");          /* 12 */
     argv_str(&a, p->c->review_reason ? p->c->review_reason : ""); /* 13 */
     argv_num(&a, p->raw_len);                      /* 14 */
+    argv_num(&a, p->max_pending);                  /* 15 */
     redisReply *r = run_argv(self, a.argc, a.argv, a.lens);
     argv_free(&a);
     free(record);
@@ -346,6 +351,9 @@ int case_store_create(case_store_t *self, const case_create_t *p,
     if (r->type == REDIS_REPLY_ARRAY && r->elements == 2
         && r->element[1]->type == REDIS_REPLY_STRING) {
         rc = (int) r->element[0]->integer;
+        if (rc == 2)
+            snprintf(self->error, sizeof self->error,
+                     "backlog limit reached: too many cases waiting");
         snprintf(existing_id, CASE_ID_LEN, "%s", r->element[1]->str);
     }
     freeReplyObject(r);

@@ -56,12 +56,15 @@ typedef struct {
     uint64_t lease_ms;
     const char *worker;
     const char *note;           /* audit note (no personal data) */
+    uint64_t max_pending;       /* refuse when next_stage has this many
+                                   cases waiting (0: no limit) */
 } case_create_t;
 
 /* Creates the case atomically, or finds the existing case for the same
  * Message-ID (or sha256 when there is none). Returns 0 created, 1 an
- * existing case (its id in existing_id), -1 Redis failure (nothing
- * written, or everything: the script is atomic). */
+ * existing case (its id in existing_id), 2 refused because the backlog
+ * limit is reached (nothing written), -1 Redis failure (nothing written,
+ * or everything: the script is atomic). */
 int case_store_create(case_store_t *self, const case_create_t *p,
                       char existing_id[CASE_ID_LEN]);
 

@@ -19,6 +19,7 @@ typedef struct {
     uint64_t lease_ms;
     long delay_ms;                    /* debug: slow this replica down */
     unsigned long done;
+    uint64_t last_job_ms;
 } runner_t;
 
 void stage_worker_id(const char *stage, char *buf, size_t len)
@@ -89,13 +90,18 @@ static void handle_job(runner_t *r, bus_job_t *job)
     case_destroy(&c);
 }
 
-/* Puts this stage's expired leases back on the bus. */
+/* Puts this stage's expired leases back on the bus. A busy replica
+ * sweeps only a few a second: under a backlog, leases expire while cases
+ * wait in the broker's queue, and re-sending them all would only grow the
+ * queue. An idle replica knows the queue is empty, so what expired was
+ * really lost. */
 static void sweep(runner_t *r)
 {
     char **ids, **records;
     size_t *lens;
+    bool idle = writ_now_ms() - r->last_job_ms > 1000;
     int n = case_store_claim_expired(r->store, r->def->stage, r->lease_ms,
-                                     200, &ids, &records, &lens);
+                                     idle ? 200 : 10, &ids, &records, &lens);
     for (int i = 0; i < n; i++) {
         log_warn(ids[i], "lease expired: re-sending to %s", r->def->stage);
         bus_submit_send(r->submit, r->def->stage, ids[i], records[i], lens[i]);
@@ -149,6 +155,7 @@ int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
         bus_job_t job;
         int got = bus_worker_recv(r.bus, &job, 500);
         if (got == 1) {
+            r.last_job_ms = writ_now_ms();
             handle_job(&r, &job);
             bus_job_clear(&job);
             bus_worker_done(r.bus);

@@ -25,6 +25,7 @@ intake
     addresses = "legal-requests@northwind-cloud.example"
     max_message_size = 26214400         #   bytes; larger -> 552 5.3.4
     max_clients = 256
+    max_pending = 100000                #   cases waiting for jurisdiction; beyond: 451 4.3.2
     timeout_s = 300                     #   idle gateway connections are closed
     provider_domains = "northwind-cloud.example"
     trusted_authserv_id = "northwind-cloud.example"

@@ -50,11 +50,17 @@ deliver_status_t intake_deliver(intake_t *in, const char *raw, size_t len,
         .lease_ms = in->lease_ms, .worker = in->worker,
         .note = not_mail ? "kept for review: not a mail message"
                          : "received from the gateway",
+        .max_pending = in->max_pending,
     };
     char existing[CASE_ID_LEN] = "";
     int rc = case_store_create(in->store, &p, existing);
     deliver_status_t status;
-    if (rc < 0) {
+    if (rc == 2) {
+        snprintf(reason, reason_len, "%s", case_store_error(in->store));
+        log_warn(id, "backlog limit reached: the gateway will retry");
+        status = DELIVER_BUSY;
+    }
+    else if (rc < 0) {
         snprintf(reason, reason_len, "cannot store the case now: %s",
                  case_store_error(in->store));
         log_warn(id, "store failed: the gateway will retry");
@@ -88,7 +94,7 @@ deliver_status_t intake_deliver(intake_t *in, const char *raw, size_t len,
             status = DELIVER_ACCEPTED;
         }
     }
-    if (rc >= 0)
+    if (rc == 0 || rc == 1)
         snprintf(case_id, CASE_ID_LEN, "%s", rc == 1 ? existing : id);
     case_destroy(&c);
     g_free(sha);

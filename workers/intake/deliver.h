@@ -18,6 +18,7 @@ typedef struct {
     const parse_settings_t *parse;
     const char *worker;
     uint64_t lease_ms;
+    uint64_t max_pending;    /* backlog beyond which intake says 451 4.3.2 */
 } intake_t;
 
 typedef enum {
@@ -25,6 +26,7 @@ typedef enum {
     DELIVER_DUPLICATE,       /* the same message was stored before */
     DELIVER_NOT_MAIL,        /* kept as a case for review, but not mail */
     DELIVER_TEMPFAIL,        /* could not be stored: the gateway retries */
+    DELIVER_BUSY,            /* backlog limit: the gateway retries later */
 } deliver_status_t;
 
 /* Stores the message; case_id receives the (new or existing) case id and

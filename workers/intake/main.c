@@ -100,7 +100,7 @@ static int run_stdin(intake_t *in, size_t max_size)
     free(buf);
     fprintf(st == DELIVER_ACCEPTED || st == DELIVER_DUPLICATE ? stdout : stderr,
             "writ-intake: %s\n", reason);
-    return st == DELIVER_TEMPFAIL ? EX_TEMPFAIL
+    return st == DELIVER_TEMPFAIL || st == DELIVER_BUSY ? EX_TEMPFAIL
          : st == DELIVER_NOT_MAIL ? EX_DATAERR : EX_OK;
 }
 
@@ -182,6 +182,10 @@ static void deliver_message(intake_t *in, client_t *c)
     case DELIVER_NOT_MAIL:
         lmtp_session_delivered(c->session, 554, "5.6.0", reason);
         break;
+    case DELIVER_BUSY:
+        lmtp_session_delivered(c->session, 451, "4.3.2",
+                               "system busy: too many cases waiting, try again later");
+        break;
     case DELIVER_TEMPFAIL:
         lmtp_session_delivered(c->session, 451, "4.3.0",
                                "requested action aborted: case store unavailable, try again later");
@@ -250,7 +254,13 @@ static int run_lmtp(intake_t *in, writ_config_t *cfg, lmtp_config_t *lc)
     for (size_t i = 0; i < max_clients; i++)
         clients[i].fd = -1;
     log_info(NULL, "ready: LMTP on %s", spec);
+    uint64_t next_heartbeat = 0;
     while (!s_stop) {
+        if (writ_now_ms() >= next_heartbeat) {
+            /* So `writctl health` sees this replica (best effort). */
+            case_store_heartbeat(in->store, "intake", in->worker);
+            next_heartbeat = writ_now_ms() + 1000;
+        }
         size_t n = 0;
         pfds[n++] = (struct pollfd) { .fd = lfd, .events = POLLIN };
         for (size_t i = 0; i < max_clients; i++)
@@ -281,7 +291,6 @@ static int run_lmtp(intake_t *in, writ_config_t *cfg, lmtp_config_t *lc)
                 client_flush(&clients[slot]);
             }
         }
-        uint64_t now = writ_now_ms();
         for (size_t i = 0; i < max_clients; i++) {
             client_t *c = &clients[i];
             if (c->fd < 0)
@@ -294,7 +303,9 @@ static int run_lmtp(intake_t *in, writ_config_t *cfg, lmtp_config_t *lc)
                         client_flush(c);
                     break;
                 }
-            if (!c->closing && now - c->last_activity > timeout_ms) {
+            uint64_t now = writ_now_ms();
+            if (!c->closing && now > c->last_activity
+                && now - c->last_activity > timeout_ms) {
                 lmtp_session_abort(c->session, "421 4.4.2 idle timeout, closing");
                 c->closing = true;
             }
@@ -401,6 +412,7 @@ int main(int argc, char **argv)
         .submit = bus_submit_new(writ_config_get(cfg, "bus/submit", "tcp://127.0.0.1:5560")),
         .parse = &ps, .worker = worker,
         .lease_ms = (uint64_t) writ_config_get_long(cfg, "pipeline/lease_ms", 10000),
+        .max_pending = (uint64_t) writ_config_get_long(cfg, "intake/max_pending", 100000),
     };
     int rc;
     if (!in.store || !in.submit) {
