@@ -13,6 +13,10 @@
 # one line per fuzzer -- "fuzz_wire: N execs, 0 crashes" -- and exits
 # non-zero on any crash, leak, timeout or out-of-memory; the offending
 # inputs are kept in BUILD_DIR/fuzz-artifacts/<fuzzer>/.
+#
+# tests/fuzz/crashes/<f>-*: inputs that once broke fuzz_<f> (kept small).
+# After fuzzing, each is run once more through fuzz_<f> as a regression
+# check; one that still fails fails the run.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${WRIT_FUZZ_BUILD_DIR:-$src/build-fuzz}
@@ -192,6 +196,26 @@ for f in "${fuzzers[@]}"; do
     line="$name: $execs execs, $found crashes"
     echo "$line (corpus grew to $corpus new inputs, exit $rc)"
     summary+=("$line")
+
+    # Regression: the known reproducers for this fuzzer, each run once.
+    repros=()
+    for r in "$src/tests/fuzz/crashes/$f"-*; do [ -f "$r" ] && repros+=("$r"); done
+    if [ ${#repros[@]} -gt 0 ]; then
+        bad=0
+        for r in "${repros[@]}"; do
+            if ! timeout -k 10 120 "$bin/$name" -rss_limit_mb=2048 -timeout=10 \
+                    "$r" > "$work/repro.log" 2>&1; then
+                bad=$((bad + 1))
+                echo "--- $name still fails on tests/fuzz/crashes/$(basename "$r"):" >&2
+                grep -E 'invariant broken|wire_decode_case:|ERROR:|runtime error|SUMMARY' \
+                    "$work/repro.log" | head -5 >&2
+            fi
+        done
+        [ "$bad" -eq 0 ] || status=1
+        line="$name regression: $((${#repros[@]} - bad))/${#repros[@]} known reproducers pass"
+        echo "$line"
+        summary+=("$line")
+    fi
 done
 
 echo "=== fuzz summary (${secs}s each)"
