@@ -80,6 +80,48 @@ static char *dup_range(const char *s, size_t n)
     return d;
 }
 
+static char *lower_dup_range(const char *s, size_t n)
+{
+    char *d = dup_range(s, n);
+    if (d)
+        for (size_t i = 0; i < n; i++)
+            d[i] = (char)tolower((unsigned char)d[i]);
+    return d;
+}
+
+static char *lower_dup(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    char *d = dup_range(s ? s : "", n);
+    if (d)
+        for (size_t i = 0; i < n; i++)
+            d[i] = (char)tolower((unsigned char)d[i]);
+    return d;
+}
+
+/* Matches ph[0..pl) at hay[i], a space in the phrase standing for any
+ * run of white space (phrases wrap across lines in letters). Returns the
+ * end offset or NPOS. */
+static size_t match_flex(const char *hay, size_t n, size_t i, const char *ph,
+                         size_t pl)
+{
+    size_t j = i;
+    for (size_t k = 0; k < pl; k++) {
+        if (ph[k] == ' ') {
+            if (j >= n || !isspace((unsigned char)hay[j]))
+                return NPOS;
+            size_t ws = j;
+            while (j < n && j - ws < 64 && isspace((unsigned char)hay[j]))
+                j++;
+        } else {
+            if (j >= n || hay[j] != ph[k])
+                return NPOS;
+            j++;
+        }
+    }
+    return j;
+}
+
 /* Finds phrase in hay[from..n) on word boundaries. A trailing '*' makes
  * it a prefix ("subpoena*" also matches "subpoenas"). hay must be lower
  * case for case-insensitive phrases. Returns the offset or NPOS; *mlen
@@ -93,13 +135,18 @@ static size_t find_phrase(const char *hay, size_t n, size_t from,
         pl--;
     if (pl == 0)
         return NPOS;
+    const char *sp = memchr(phrase, ' ', pl);
+    size_t head = sp ? (size_t)(sp - phrase) : pl;
+    if (head == 0)
+        return NPOS;
     while (from < n) {
-        const char *p = mem_find(hay + from, n - from, phrase, pl);
+        const char *p = mem_find(hay + from, n - from, phrase, head);
         if (!p)
             return NPOS;
-        size_t i = (size_t)(p - hay), e = i + pl;
-        bool ok = !(is_wc((unsigned char)phrase[0]) && i > 0 &&
-                    is_wc((unsigned char)hay[i - 1]));
+        size_t i = (size_t)(p - hay);
+        size_t e = match_flex(hay, n, i, phrase, pl);
+        bool ok = e != NPOS && !(is_wc((unsigned char)phrase[0]) && i > 0 &&
+                                 is_wc((unsigned char)hay[i - 1]));
         if (ok && prefix) {
             while (e < n && is_wc((unsigned char)hay[e]))
                 e++;
@@ -134,6 +181,49 @@ static size_t find_any(const char *hay, size_t n, size_t from,
     }
     if (mlen)
         *mlen = blen;
+    return best;
+}
+
+/* Walks the matches of a phrase list through a long text in order. Each
+ * phrase's next match is cached, so a walk costs one pass per phrase
+ * instead of one pass per match (find_any in a loop is quadratic). */
+#define CURSOR_MAX 96
+
+typedef struct {
+    const char *const *phrases;
+    size_t count;
+    size_t pos[CURSOR_MAX];   /* next match at or after last 'from'; NPOS */
+    size_t len[CURSOR_MAX];
+    bool searched[CURSOR_MAX];
+} cursor_t;
+
+static void cursor_init(cursor_t *c, const char *const *phrases)
+{
+    c->phrases = phrases;
+    c->count = 0;
+    while (phrases[c->count] && c->count < CURSOR_MAX) {
+        c->searched[c->count] = false;
+        c->count++;
+    }
+}
+
+static size_t cursor_next(cursor_t *c, const char *hay, size_t n, size_t from,
+                          size_t *mlen, int *which)
+{
+    size_t best = NPOS;
+    for (size_t k = 0; k < c->count; k++) {
+        if (!c->searched[k] || (c->pos[k] != NPOS && c->pos[k] < from)) {
+            c->pos[k] = find_phrase(hay, n, from, c->phrases[k], &c->len[k]);
+            c->searched[k] = true;
+        }
+        if (c->pos[k] < best) {
+            best = c->pos[k];
+            if (mlen)
+                *mlen = c->len[k];
+            if (which)
+                *which = (int)k;
+        }
+    }
     return best;
 }
 
@@ -452,15 +542,46 @@ static const char *const mlat_cues[] = {
     "central authority", "request for assistance from", "u.s.c. 3512",
     "\xc2\xa7 3512", NULL};
 
-/* The earliest cue of a table in lo[0..n): returns its type or
+/* Process that is only announced ("pending the issuance of a court
+ * order", "a request ... will follow") is not the document at hand. */
+static bool prospective_mention(const char *t, size_t n, size_t p)
+{
+    static const char *const words[] = {
+        "pending", "forthcoming", "will follow", "will be served",
+        "will be submitted", "will be sent", "will be issued", "anticipate*",
+        "in anticipation", "intend to", "intends to", "will seek",
+        "plan to", "until we obtain", "prior to obtaining", NULL};
+    size_t s, e;
+    sentence_bounds(t, n, p, &s, &e);
+    char *lo = lower_dup_range(t + s, e - s);
+    bool hit = lo && contains_any(lo, e - s, words);
+    free(lo);
+    return hit;
+}
+
+/* First mention of phrase in t/lo that is about the document itself. */
+static size_t find_current(const char *t, const char *lo, size_t n,
+                           const char *phrase)
+{
+    size_t from = 0, ml, p;
+    int guard = 0;
+    while (guard++ < 50 && (p = find_phrase(lo, n, from, phrase, &ml)) != NPOS) {
+        if (!prospective_mention(t, n, p))
+            return p;
+        from = p + ml;
+    }
+    return NPOS;
+}
+
+/* The earliest cue of a table in the text: returns its type or
  * REQ_TYPE_COUNT. */
-static request_type_t earliest_cue(const char *lo, size_t n,
+static request_type_t earliest_cue(const char *t, const char *lo, size_t n,
                                    const type_cue_t *cues, size_t count)
 {
     size_t best = NPOS;
     request_type_t type = REQ_TYPE_COUNT;
     for (size_t k = 0; k < count; k++) {
-        size_t p = find_phrase(lo, n, 0, cues[k].phrase, NULL);
+        size_t p = find_current(t, lo, n, cues[k].phrase);
         if (p < best) {
             best = p;
             type = cues[k].type;
@@ -469,14 +590,13 @@ static request_type_t earliest_cue(const char *lo, size_t n,
     return type;
 }
 
-static char *lower_dup(const char *s)
+static bool has_current(const char *t, const char *lo, size_t n,
+                        const char *const *phrases)
 {
-    size_t n = s ? strlen(s) : 0;
-    char *d = dup_range(s ? s : "", n);
-    if (d)
-        for (size_t i = 0; i < n; i++)
-            d[i] = (char)tolower((unsigned char)d[i]);
-    return d;
+    for (int k = 0; phrases[k]; k++)
+        if (find_current(t, lo, n, phrases[k]) != NPOS)
+            return true;
+    return false;
 }
 
 request_type_t extract_type(const char *text, size_t len, const char *subject)
@@ -493,19 +613,19 @@ request_type_t extract_type(const char *text, size_t len, const char *subject)
     if (find_affirmed(&v, emergency_type_cues) != NPOS ||
         (subj && contains_any(subj, sn, emergency_type_cues)))
         t = REQ_EMERGENCY_REQUEST;
-    else if (contains_any(v.lo, v.n, mlat_cues) ||
+    else if (has_current(v.t, v.lo, v.n, mlat_cues) ||
              (subj && contains_any(subj, sn, mlat_cues)))
         t = REQ_MLAT_REQUEST;
     /* Otherwise the document names itself first: the subject, then the
      * earliest citation or title in the text. */
     if (t == REQ_TYPE_COUNT && subj)
-        t = earliest_cue(subj, sn, strong_cues, COUNT(strong_cues));
+        t = earliest_cue(subj, subj, sn, strong_cues, COUNT(strong_cues));
     if (t == REQ_TYPE_COUNT)
-        t = earliest_cue(v.lo, v.n, strong_cues, COUNT(strong_cues));
+        t = earliest_cue(v.t, v.lo, v.n, strong_cues, COUNT(strong_cues));
     if (t == REQ_TYPE_COUNT && subj)
-        t = earliest_cue(subj, sn, weak_cues, COUNT(weak_cues));
+        t = earliest_cue(subj, subj, sn, weak_cues, COUNT(weak_cues));
     if (t == REQ_TYPE_COUNT)
-        t = earliest_cue(v.lo, v.n, weak_cues, COUNT(weak_cues));
+        t = earliest_cue(v.t, v.lo, v.n, weak_cues, COUNT(weak_cues));
     free(subj);
     view_free(&v);
     return t == REQ_TYPE_COUNT ? REQ_UNKNOWN : t;
@@ -594,18 +714,19 @@ static const agency_t agencies[] = {
 static const struct {
     const char *domain;
     const char *name;
+    const char *country;
 } agency_domains[] = {
-    {"fbi.gov", "FBI"},          {"dea.gov", "DEA"},
-    {"dea.usdoj.gov", "DEA"},    {"usss.dhs.gov", "USSS"},
-    {"secretservice.gov", "USSS"}, {"ice.dhs.gov", "HSI"},
-    {"hsi.dhs.gov", "HSI"},      {"uspis.gov", "USPIS"},
-    {"ci.irs.gov", "IRS-CI"},    {"atf.gov", "ATF"},
-    {"usms.doj.gov", "USMS"},    {"ncis.navy.mil", "NCIS"},
-    {"nca.gov.uk", "NCA"},       {"nca.x.gsi.gov.uk", "NCA"},
-    {"bka.bund.de", "BKA"},      {"bka.de", "BKA"},
-    {"garda.ie", "Garda S\xc3\xad""och\xc3\xa1na"},
-    {"rcmp-grc.gc.ca", "RCMP"},  {"afp.gov.au", "AFP"},
-    {"met.police.uk", "Metropolitan Police Service"},
+    {"fbi.gov", "FBI", "US"},          {"dea.gov", "DEA", "US"},
+    {"dea.usdoj.gov", "DEA", "US"},    {"usss.dhs.gov", "USSS", "US"},
+    {"secretservice.gov", "USSS", "US"}, {"ice.dhs.gov", "HSI", "US"},
+    {"hsi.dhs.gov", "HSI", "US"},      {"uspis.gov", "USPIS", "US"},
+    {"ci.irs.gov", "IRS-CI", "US"},    {"atf.gov", "ATF", "US"},
+    {"usms.doj.gov", "USMS", "US"},    {"ncis.navy.mil", "NCIS", "US"},
+    {"nca.gov.uk", "NCA", "GB"},       {"nca.x.gsi.gov.uk", "NCA", "GB"},
+    {"bka.bund.de", "BKA", "DE"},      {"bka.de", "BKA", "DE"},
+    {"garda.ie", "Garda S\xc3\xad""och\xc3\xa1na", "IE"},
+    {"rcmp-grc.gc.ca", "RCMP", "CA"},  {"afp.gov.au", "AFP", "AU"},
+    {"met.police.uk", "Metropolitan Police Service", "GB"},
 };
 
 /* "<Name> Police Department" and friends: local agencies named as
@@ -829,14 +950,17 @@ static bool domain_matches(const char *addr_domain, const char *domain)
     return a == d || addr_domain[a - d - 1] == '.';
 }
 
-static const char *sender_agency(const char *sender)
+static const char *sender_agency(const char *sender, const char **country)
 {
     const char *at = sender ? strrchr(sender, '@') : NULL;
     if (!at)
         return NULL;
     for (size_t k = 0; k < COUNT(agency_domains); k++)
-        if (domain_matches(at + 1, agency_domains[k].domain))
+        if (domain_matches(at + 1, agency_domains[k].domain)) {
+            if (country)
+                *country = agency_domains[k].country;
             return agency_domains[k].name;
+        }
     return NULL;
 }
 
@@ -849,8 +973,10 @@ static const agency_hit_t *labelled_agency(const view_t *v,
         "law enforcement agency", "investigating agency", "agency:", NULL};
     size_t ml, from = 0, p;
     int which, guard = 0;
+    cursor_t cur;
+    cursor_init(&cur, labels);
     while (guard++ < 50 &&
-           (p = find_any(v->lo, v->n, from, labels, &ml, &which)) != NPOS) {
+           (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
         from = p + ml;
         size_t le = line_end(v->t, v->n, p);
         for (size_t i = 0; i < h->count; i++)
@@ -866,7 +992,7 @@ static const agency_hit_t *choose_agency(const view_t *v, const agency_hits_t *h
     const agency_hit_t *best = labelled_agency(v, h);
     if (best)
         return best;
-    const char *by_domain = sender_agency(sender);
+    const char *by_domain = sender_agency(sender, NULL);
     for (int kind = AG_INVESTIGATIVE; kind <= AG_PROSECUTOR; kind++) {
         for (size_t i = 0; i < h->count; i++)
             if (h->hit[i].kind == kind && by_domain &&
@@ -929,6 +1055,15 @@ char *extract_agency(const char *text, size_t len, const char *subject,
     char *name = agency_in(text, len, sender, country);
     if (!name && subject)
         name = agency_in(subject, strlen(subject), sender, country);
+    if (!name) {
+        /* The letter names no agency, but it comes from a known one. */
+        const char *cc = NULL;
+        const char *by_domain = sender_agency(sender, &cc);
+        if (by_domain) {
+            name = strdup(by_domain);
+            snprintf(country, 3, "%s", cc ? cc : "");
+        }
+    }
     return name;
 }
 
@@ -990,8 +1125,10 @@ static const char *mlat_country(const view_t *v, const char *requesting)
         "zentrale beh\xc3\xb6rde der ", "vollzogen in ", NULL};
     size_t from = 0, ml, p;
     int which, guard = 0;
+    cursor_t cur;
+    cursor_init(&cur, after_cues);
     while (guard++ < 100 &&
-           (p = find_any(v->lo, v->n, from, after_cues, &ml, &which)) != NPOS) {
+           (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
         from = p + ml;
         size_t i = skip_ws(v->lo, v->n, p + ml);
         const char *c = country_at(v->lo, v->n, i, NULL);
@@ -1185,13 +1322,26 @@ static bool provider_label(const view_t *v, size_t p)
 }
 
 
-/* The earliest labelled reference in text (malloc'ed) or NULL. */
-static char *reference_in(const char *text, size_t len)
+static bool appears_in(const char *hay, const char *needle, size_t nl)
+{
+    if (!hay)
+        return false;
+    size_t hl = strlen(hay);
+    for (size_t i = 0; i + nl <= hl; i++)
+        if (strncasecmp(hay + i, needle, nl) == 0)
+            return true;
+    return false;
+}
+
+/* The labelled reference in text (malloc'ed) or NULL: the earliest one
+ * the subject line repeats, else the earliest. */
+static char *reference_in(const char *text, size_t len, const char *subject)
 {
     view_t v;
     if (!view_init(&v, text, len))
         return NULL;
     size_t best = NPOS, vstart = 0, vlen = 0;
+    size_t sbest = NPOS, sstart = 0, slen = 0;
     for (int pass = 0; pass < 2; pass++) {
         const char *const *labels = pass ? ref_standalone : ref_need_designator;
         for (int k = 0; labels[k]; k++) {
@@ -1201,8 +1351,7 @@ static char *reference_in(const char *text, size_t len)
             size_t from = 0, ml, p;
             int guard = 0;
             while (guard++ < 500 &&
-                   (p = find_phrase(v.lo, v.n, from, labels[k], &ml)) != NPOS &&
-                   p < best) {
+                   (p = find_phrase(v.lo, v.n, from, labels[k], &ml)) != NPOS) {
                 from = p + ml;
                 if (provider_label(&v, p))
                     continue;
@@ -1214,16 +1363,26 @@ static char *reference_in(const char *text, size_t len)
                 if (i == NPOS || i >= v.n)
                     continue;
                 size_t l = ref_value(v.t, v.n, i);
-                if (l) {
+                if (!l)
+                    continue;
+                if (p < best) {
                     best = p;
                     vstart = i;
                     vlen = l;
-                    break;
+                }
+                if (p < sbest && appears_in(subject, v.t + i, l)) {
+                    sbest = p;
+                    sstart = i;
+                    slen = l;
                 }
             }
         }
     }
-    char *r = best != NPOS ? dup_range(v.t + vstart, vlen) : NULL;
+    char *r = NULL;
+    if (sbest != NPOS)
+        r = dup_range(v.t + sstart, slen);
+    else if (best != NPOS)
+        r = dup_range(v.t + vstart, vlen);
     view_free(&v);
     return r;
 }
@@ -1250,17 +1409,19 @@ static char *subject_identifier(const char *s)
 
 char *extract_reference(const char *text, size_t len, const char *subject)
 {
-    char *r = reference_in(text, len);
-    if (!r && subject && *subject) {
-        size_t sn;
-        char *ns = extract_normalize(subject, strlen(subject), &sn);
-        if (ns) {
-            r = reference_in(ns, sn);
+    char *ns = NULL;
+    size_t sn = 0;
+    if (subject && *subject)
+        ns = extract_normalize(subject, strlen(subject), &sn);
+    char *r = reference_in(text, len, ns);
+    if (!r && ns) {
+        {
+            r = reference_in(ns, sn, NULL);
             if (!r)
                 r = subject_identifier(ns);
-            free(ns);
         }
     }
+    free(ns);
     return r;
 }
 
@@ -1419,7 +1580,8 @@ unsigned extract_categories(const char *text, size_t len)
 static const char *const letter_date_labels[] = {
     "date:", "dated:", "dated", "date of this letter", "date of letter",
     "date issued", "date and time issued", "date/time:", "issued on",
-    "datum:", "date of issue", "letter date", NULL};
+    "datum:", "date of issue", "letter date", "so ordered", "it is so ordered",
+    "dated this", "entered this", "signed this", "issued this", NULL};
 
 static bool date_in_line(const view_t *v, size_t from, size_t le, date_t *out)
 {
@@ -1465,9 +1627,10 @@ bool extract_letter_date(const char *text, size_t len, bool day_first,
     bool found = false;
     size_t from = 0, ml, p;
     int which, guard = 0;
+    cursor_t cur;
+    cursor_init(&cur, letter_date_labels);
     while (!found && guard++ < 200 &&
-           (p = find_any(v.lo, v.n, from, letter_date_labels, &ml, &which)) !=
-               NPOS) {
+           (p = cursor_next(&cur, v.lo, v.n, from, &ml, &which)) != NPOS) {
         from = p + ml;
         /* a label starts its line (or table cell) */
         size_t ls = line_start(v.t, p);
@@ -1595,8 +1758,10 @@ bool extract_nondisclosure(const char *text, size_t len, request_type_t type,
     bool present = false, open_ended = false, dated = false;
     size_t from = 0, ml, p;
     int which, guard = 0;
+    cursor_t cur;
+    cursor_init(&cur, gag_cues);
     while (guard++ < 200 &&
-           (p = find_any(v.lo, v.n, from, gag_cues, &ml, &which)) != NPOS) {
+           (p = cursor_next(&cur, v.lo, v.n, from, &ml, &which)) != NPOS) {
         from = p + ml;
         if (gag_negated(&v, p))
             continue;
@@ -1661,8 +1826,10 @@ static void deadline_by_date(const view_t *v, dl_candidate_t *best)
         "sp\xc3\xa4testens", "bis zum", "by close of business on", NULL};
     size_t from = 0, ml, p;
     int which, guard = 0;
+    cursor_t cur;
+    cursor_init(&cur, cues);
     while (guard++ < 200 &&
-           (p = find_any(v->lo, v->n, from, cues, &ml, &which)) != NPOS) {
+           (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
         from = p + ml;
         size_t we = deadline_window_end(v, p + ml);
         date_t d;
@@ -1786,8 +1953,10 @@ bool extract_emergency(const char *text, size_t len, request_type_t type)
     if (find_affirmed(&v, emergency_word) != NPOS) {
         size_t from = 0, ml, p;
         int which, guard = 0;
+        cursor_t cur;
+        cursor_init(&cur, danger);
         while (!claim && guard++ < 100 &&
-               (p = find_any(v.lo, v.n, from, danger, &ml, &which)) != NPOS) {
+               (p = cursor_next(&cur, v.lo, v.n, from, &ml, &which)) != NPOS) {
             from = p + ml;
             claim = !negated_in_clause(&v, p, ml);
         }
