@@ -543,19 +543,32 @@ static const char *const mlat_cues[] = {
     "\xc2\xa7 3512", NULL};
 
 /* Process that is only announced ("pending the issuance of a court
- * order", "a request ... will follow") is not the document at hand. */
-static bool prospective_mention(const char *t, size_t n, size_t p)
+ * order", "a subpoena will follow") is not the document at hand. The
+ * announcing words sit close before or after the mention, in its
+ * sentence. */
+#define PROSPECT_WINDOW 60
+
+static bool prospective_mention(const char *t, size_t n, size_t p, size_t l)
 {
-    static const char *const words[] = {
-        "pending", "forthcoming", "will follow", "will be served",
-        "will be submitted", "will be sent", "will be issued", "anticipate*",
-        "in anticipation", "intend to", "intends to", "will seek",
-        "plan to", "until we obtain", "prior to obtaining", NULL};
+    static const char *const before[] = {
+        "pending", "forthcoming", "anticipate*", "in anticipation",
+        "intend to", "intends to", "will seek", "plan to", "until we obtain",
+        "prior to obtaining", "followed by", "will serve", NULL};
+    static const char *const after[] = {
+        "will follow", "will be served", "will be submitted", "will be sent",
+        "will be issued", "is forthcoming", "to follow", "will be obtained",
+        NULL};
     size_t s, e;
     sentence_bounds(t, n, p, &s, &e);
-    char *lo = lower_dup_range(t + s, e - s);
-    bool hit = lo && contains_any(lo, e - s, words);
-    free(lo);
+    size_t bs = p - s > PROSPECT_WINDOW ? p - PROSPECT_WINDOW : s;
+    size_t ae = p + l;
+    size_t as_end = e - ae > PROSPECT_WINDOW ? ae + PROSPECT_WINDOW : e;
+    char *lb = lower_dup_range(t + bs, p - bs);
+    char *la = ae <= as_end ? lower_dup_range(t + ae, as_end - ae) : NULL;
+    bool hit = (lb && contains_any(lb, p - bs, before)) ||
+               (la && contains_any(la, as_end - ae, after));
+    free(lb);
+    free(la);
     return hit;
 }
 
@@ -566,7 +579,7 @@ static size_t find_current(const char *t, const char *lo, size_t n,
     size_t from = 0, ml, p;
     int guard = 0;
     while (guard++ < 50 && (p = find_phrase(lo, n, from, phrase, &ml)) != NPOS) {
-        if (!prospective_mention(t, n, p))
+        if (!prospective_mention(t, n, p, ml))
             return p;
         from = p + ml;
     }
