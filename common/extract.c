@@ -713,6 +713,39 @@ static const agency_t agencies[] = {
     {"guardia civil", false, "Guardia Civil", "ES", AG_INVESTIGATIVE},
     {"polizia di stato", false, "Polizia di Stato", "IT", AG_INVESTIGATIVE},
     {"politie", false, "Politie", "NL", AG_INVESTIGATIVE},
+    {"dutch national police", false, "Politie", "NL", AG_INVESTIGATIVE},
+    {"bundespolizei", false, "Bundespolizei", "DE", AG_INVESTIGATIVE},
+    {"fedpol", false, "fedpol", "CH", AG_INVESTIGATIVE},
+    {"federal office of police", false, "fedpol", "CH", AG_INVESTIGATIVE},
+    {"police f\xc3\xa9""d\xc3\xa9""rale", false, "Police f\xc3\xa9""d\xc3\xa9""rale",
+     "BE", AG_INVESTIGATIVE},
+    {"belgian federal police", false, "Belgian Federal Police", "BE",
+     AG_INVESTIGATIVE},
+    {"carabinieri", false, "Carabinieri", "IT", AG_INVESTIGATIVE},
+    {"guardia di finanza", false, "Guardia di Finanza", "IT", AG_INVESTIGATIVE},
+    {"polic\xc3\xad""a nacional", false, "Polic\xc3\xad""a Nacional", "ES",
+     AG_INVESTIGATIVE},
+    {"pol\xc3\xad""cia judici\xc3\xa1""ria", false,
+     "Pol\xc3\xad""cia Judici\xc3\xa1""ria", "PT", AG_INVESTIGATIVE},
+    {"pol\xc3\xad""cia federal", false, "Pol\xc3\xad""cia Federal", "BR",
+     AG_INVESTIGATIVE},
+    {"swedish police authority", false, "Swedish Police Authority", "SE",
+     AG_INVESTIGATIVE},
+    {"polisen", false, "Polisen", "SE", AG_INVESTIGATIVE},
+    {"politiet", false, "Politiet", "NO", AG_INVESTIGATIVE},
+    {"national bureau of investigation", false, "NBI", "FI", AG_INVESTIGATIVE},
+    {"policja", false, "Policja", "PL", AG_INVESTIGATIVE},
+    {"hellenic police", false, "Hellenic Police", "GR", AG_INVESTIGATIVE},
+    {"new zealand police", false, "New Zealand Police", "NZ", AG_INVESTIGATIVE},
+    {"national police agency", false, "National Police Agency", "JP",
+     AG_INVESTIGATIVE},
+    {"korean national police agency", false, "KNPA", "KR", AG_INVESTIGATIVE},
+    {"ontario provincial police", false, "OPP", "CA", AG_INVESTIGATIVE},
+    {"s\xc3\xbbret\xc3\xa9 du qu\xc3\xa9""bec", false,
+     "S\xc3\xbbret\xc3\xa9 du Qu\xc3\xa9""bec", "CA", AG_INVESTIGATIVE},
+    {"israel police", false, "Israel Police", "IL", AG_INVESTIGATIVE},
+    {"national investigation agency", false, "NIA", "IN", AG_INVESTIGATIVE},
+    {"central bureau of investigation", false, "CBI", "IN", AG_INVESTIGATIVE},
     /* Prosecutors: the agency only when no investigating agency is named. */
     {"united states attorney's office", false, "U.S. Attorney's Office", "US",
      AG_PROSECUTOR},
@@ -813,16 +846,42 @@ static void hits_add(agency_hits_t *h, const char *name, size_t nlen,
     a->pos = pos;
 }
 
+/* "Austin Police Department (APD)": the short name the letter itself
+ * gives, as for "Homeland Security Investigations (HSI)". */
+static size_t acronym_after(const char *t, size_t n, size_t e, size_t *len)
+{
+    size_t i = e;
+    while (i < n && t[i] == ' ')
+        i++;
+    *len = 0;
+    if (i >= n || t[i] != '(')
+        return 0;
+    size_t a = i + 1, b = a;
+    while (b < n && b - a < 10 && (isupper((unsigned char)t[b]) || t[b] == '-'))
+        b++;
+    if (b < n && t[b] == ')' && b - a >= 2) {
+        *len = b - a;
+        return a;
+    }
+    return 0;
+}
+
 static void find_dictionary_agencies(const view_t *v, agency_hits_t *h)
 {
     for (size_t k = 0; k < COUNT(agencies); k++) {
         const agency_t *a = &agencies[k];
-        size_t p = find_phrase(a->cs ? v->t : v->lo, v->n, 0, a->pattern, NULL);
-        if (p != NPOS) {
-            /* "Federal Bureau of Investigation" must not also yield the
-             * generic "<Name> Bureau of Investigation". */
+        size_t ml;
+        size_t p = find_phrase(a->cs ? v->t : v->lo, v->n, 0, a->pattern, &ml);
+        if (p == NPOS)
+            continue;
+        /* A long name the letter abbreviates itself ("Metropolitan Police
+         * Service (MPS)") is reported by that abbreviation. */
+        size_t al = 0;
+        size_t as = a->cs ? 0 : acronym_after(v->t, v->n, p + ml, &al);
+        if (al && strlen(a->name) > al + 4)
+            hits_add(h, v->t + as, al, a->country, a->kind, p);
+        else
             hits_add(h, a->name, strlen(a->name), a->country, a->kind, p);
-        }
     }
 }
 
@@ -894,26 +953,6 @@ static void title_case(char *s)
             start = *s == ' ' || *s == '-' || *s == '\t';
         }
     }
-}
-
-/* "Austin Police Department (APD)": the short name the letter itself
- * gives, as for "Homeland Security Investigations (HSI)". */
-static size_t acronym_after(const char *t, size_t n, size_t e, size_t *len)
-{
-    size_t i = e;
-    while (i < n && t[i] == ' ')
-        i++;
-    *len = 0;
-    if (i >= n || t[i] != '(')
-        return 0;
-    size_t a = i + 1, b = a;
-    while (b < n && b - a < 10 && (isupper((unsigned char)t[b]) || t[b] == '-'))
-        b++;
-    if (b < n && t[b] == ')' && b - a >= 2) {
-        *len = b - a;
-        return a;
-    }
-    return 0;
 }
 
 static void find_local_agencies(const view_t *v, agency_hits_t *h)
@@ -1061,25 +1100,6 @@ static char *agency_in(const char *text, size_t len, const char *sender,
     return name;
 }
 
-char *extract_agency(const char *text, size_t len, const char *subject,
-                     const char *sender, char country[3])
-{
-    country[0] = '\0';
-    char *name = agency_in(text, len, sender, country);
-    if (!name && subject)
-        name = agency_in(subject, strlen(subject), sender, country);
-    if (!name) {
-        /* The letter names no agency, but it comes from a known one. */
-        const char *cc = NULL;
-        const char *by_domain = sender_agency(sender, &cc);
-        if (by_domain) {
-            name = strdup(by_domain);
-            snprintf(country, 3, "%s", cc ? cc : "");
-        }
-    }
-    return name;
-}
-
 /* Country names as they appear around "Central Authority" and
  * "executed in". */
 static const struct {
@@ -1092,7 +1112,17 @@ static const struct {
     {"uk", "GB"}, {"germany", "DE"}, {"german", "DE"}, {"canada", "CA"},
     {"canadian", "CA"}, {"france", "FR"}, {"french", "FR"},
     {"the netherlands", "NL"}, {"netherlands", "NL"}, {"dutch", "NL"},
-    {"australia", "AU"}, {"australian", "AU"},
+    {"australia", "AU"}, {"australian", "AU"}, {"spain", "ES"},
+    {"spanish", "ES"}, {"italy", "IT"}, {"italian", "IT"},
+    {"portugal", "PT"}, {"brazil", "BR"}, {"belgium", "BE"},
+    {"switzerland", "CH"}, {"swiss", "CH"}, {"austria", "AT"},
+    {"poland", "PL"}, {"sweden", "SE"}, {"norway", "NO"}, {"denmark", "DK"},
+    {"finland", "FI"}, {"japan", "JP"}, {"korea", "KR"},
+    {"the republic of korea", "KR"}, {"india", "IN"}, {"mexico", "MX"},
+    {"colombia", "CO"}, {"new zealand", "NZ"}, {"israel", "IL"},
+    {"greece", "GR"}, {"the czech republic", "CZ"}, {"czech republic", "CZ"},
+    {"romania", "RO"}, {"estonia", "EE"}, {"singapore", "SG"},
+    {"deutschland", "DE"}, {"frankreich", "FR"},
 };
 
 static const char *country_at(const char *lo, size_t n, size_t i, size_t *len)
@@ -1107,6 +1137,55 @@ static const char *country_at(const char *lo, size_t n, size_t i, size_t *len)
         }
     }
     return NULL;
+}
+
+/* "Request for Mutual Legal Assistance - Ireland (Garda Siochana) -":
+ * the Central Authority's subjects name the requesting agency in
+ * parentheses after its country. */
+static char *subject_paren_agency(const char *subject, char country[3])
+{
+    char *lo = lower_dup(subject);
+    if (!lo)
+        return NULL;
+    size_t n = strlen(lo);
+    char *name = NULL;
+    for (size_t i = 0; i < n && !name; i++) {
+        if (i > 0 && isalpha((unsigned char)lo[i - 1]))
+            continue;
+        size_t cl;
+        const char *cc = country_at(lo, n, i, &cl);
+        if (!cc)
+            continue;
+        size_t j = skip_spaces(lo, n, i + cl);
+        const char *close = j < n && lo[j] == '(' ? strchr(subject + j, ')') : NULL;
+        if (close && close - (subject + j) > 2 && close - (subject + j) < 60) {
+            name = dup_range(subject + j + 1, (size_t)(close - subject) - j - 1);
+            snprintf(country, 3, "%s", cc);
+        }
+    }
+    free(lo);
+    return name;
+}
+
+char *extract_agency(const char *text, size_t len, const char *subject,
+                     const char *sender, char country[3])
+{
+    country[0] = '\0';
+    char *name = agency_in(text, len, sender, country);
+    if (!name && subject)
+        name = agency_in(subject, strlen(subject), sender, country);
+    if (!name && subject)
+        name = subject_paren_agency(subject, country);
+    if (!name) {
+        /* The letter names no agency, but it comes from a known one. */
+        const char *cc = NULL;
+        const char *by_domain = sender_agency(sender, &cc);
+        if (by_domain) {
+            name = strdup(by_domain);
+            snprintf(country, 3, "%s", cc ? cc : "");
+        }
+    }
+    return name;
 }
 
 /* The country immediately before position p ("UK Central Authority"). */
@@ -1463,6 +1542,8 @@ static const char *const subscriber_phrases[] = {
     "account profile", "identification of the account", "recovery address",
     "recovery e-mail", "recovery email", "recovery phone",
     "identity of the account holder", "user names", "screen names",
+    "means of payment", "payment method*", "account opened", "date of birth",
+    "used to create the account", "creation ip", "customer name*",
     "bestandsdaten", "anschrift", "zahlungsinformation*", "bei der registrierung",
     NULL};
 
@@ -1475,7 +1556,9 @@ static const char *const transactional_phrases[] = {
     "contact list*", "contacts", "buddy list", "traffic data",
     "connection records", "records of user activity", "source and destination",
     "verkehrsdaten", "nutzungsdaten", "metadata", "activity logs",
-    "to/from", NULL};
+    "to/from", "correspondents", "ip address history", "ip address log*",
+    "history of ip addresses", "access records", "connection history",
+    "session records", NULL};
 
 static const char *const content_phrases[] = {
     "content", "contents", "message content", "stored content",
@@ -1710,8 +1793,9 @@ static bool gag_end_in(const view_t *v, size_t s, size_t e,
         *open_ended = true;
         return false;
     }
-    static const char *const until[] = {"until", "through", "bis zum", "bis",
-                                        NULL};
+    static const char *const until[] = {
+        "until", "through", "expires on", "expire on", "expiring on", "ends on",
+        "end on", "ending on", "bis zum", "bis", NULL};
     size_t from = s, ml, p;
     int which, guard = 0;
     while (guard++ < 20 &&
@@ -1759,6 +1843,20 @@ static bool gag_end_in(const view_t *v, size_t s, size_t e,
     return false;
 }
 
+/* Does the sentence starting after e talk about the same provision? */
+static bool gag_continues(const view_t *v, size_t e)
+{
+    static const char *const refs[] = {
+        "this prohibition", "this provision", "this restriction",
+        "the prohibition", "this nondisclosure", "the nondisclosure",
+        "this order shall remain", "this obligation", "the obligation",
+        "this requirement", "such notice", "this period", NULL};
+    size_t s = skip_ws(v->t, v->n, e);
+    size_t end = s + 80 < v->n ? s + 80 : v->n;
+    size_t p = find_any(v->lo, end, s, refs, NULL, NULL);
+    return p != NPOS;
+}
+
 bool extract_nondisclosure(const char *text, size_t len, request_type_t type,
                            const date_t *letter_date, bool day_first,
                            char until[11])
@@ -1787,6 +1885,15 @@ bool extract_nondisclosure(const char *text, size_t len, request_type_t type,
         if (gag_end_in(&v, s, e, letter_date, &end, &open_ended)) {
             date_format(&end, until, 11);
             dated = true;
+        } else if (!open_ended && e < v.n && gag_continues(&v, e)) {
+            /* "... shall not disclose this Order. This prohibition remains
+             * in effect until March 1, 2026." */
+            size_t s2, e2;
+            sentence_bounds(v.t, v.n, skip_ws(v.t, v.n, e), &s2, &e2);
+            if (gag_end_in(&v, s2, e2, letter_date, &end, &open_ended)) {
+                date_format(&end, until, 11);
+                dated = true;
+            }
         }
     }
     /* An NSL's 2709(c) prohibition has no end date. */
@@ -1829,6 +1936,27 @@ static void dl_consider(dl_candidate_t *best, size_t pos, const date_t *d)
     }
 }
 
+/* "Friday, " before a date. */
+static size_t skip_weekday(const view_t *v, size_t i)
+{
+    static const char *const days[] = {"monday", "tuesday", "wednesday",
+                                       "thursday", "friday", "saturday",
+                                       "sunday", NULL};
+    size_t ml;
+    int which;
+    if (find_any(v->lo, v->n < i + 12 ? v->n : i + 12, i, days, &ml, &which) != i)
+        return i;
+    i += ml;
+    if (i < v->n && v->lo[i] == ',')
+        i++;
+    return skip_ws(v->lo, v->n, i);
+}
+
+static const char *const produce_verbs[] = {
+    "produc*", "provid*", "furnish*", "respond*", "response", "return*",
+    "send", "sent", "submit*", "deliver*", "disclos*", "comply", "compliance",
+    "records", "reply", "answer*", NULL};
+
 /* "no later than December 18, 2013", "on or before ...", "by 15 November
  * 2024" (in a sentence about producing something). */
 static void deadline_by_date(const view_t *v, dl_candidate_t *best)
@@ -1851,14 +1979,12 @@ static void deadline_by_date(const view_t *v, dl_candidate_t *best)
                             NULL))
             dl_consider(best, p, &d);
     }
-    static const char *const produce[] = {
-        "produce", "provide", "furnish", "respond", "response", "return",
-        "send", "submit", "deliver", "disclose", "comply", "records", NULL};
+    const char *const *produce = produce_verbs;
     from = 0;
     guard = 0;
     while (guard++ < 500 && (p = find_phrase(v->lo, v->n, from, "by", &ml)) != NPOS) {
         from = p + ml;
-        size_t i = skip_ws(v->t, v->n, p + ml);
+        size_t i = skip_weekday(v, skip_ws(v->t, v->n, p + ml));
         date_t d;
         if (!date_parse_at_style(v->t + i, v->n - i, v->day_first, &d))
             continue;
@@ -1892,8 +2018,15 @@ static void deadline_within(const view_t *v, const date_t *letter_date,
         int which;
         size_t al;
         if (find_any(v->lo, j + 10 < v->n ? j + 10 : v->n, j, anchors, &al,
-                     &which) != j)
-            continue;
+                     &which) != j) {
+            /* A bare "Please respond within 10 days." also counts from the
+             * letter's date; other bare durations describe something else. */
+            size_t s, e;
+            sentence_bounds(v->t, v->n, p, &s, &e);
+            bool bare_end = j >= v->n || strchr(".,;\n", v->lo[j]);
+            if (!bare_end || find_any(v->lo, e, s, produce_verbs, NULL, NULL) == NPOS)
+                continue;
+        }
         date_t due = date_add_duration(*letter_date, &d);
         dl_consider(best, p, &due);
     }
