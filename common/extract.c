@@ -1243,8 +1243,32 @@ static const char *mlat_country(const view_t *v, const char *requesting)
     return "US";
 }
 
+/* The country of a sender's mail domain: national TLDs, and the US for
+ * .gov / .mil / .us. Generic TLDs say nothing. */
+static const char *sender_country(const char *sender)
+{
+    static const struct {
+        const char *suffix, *code;
+    } tlds[] = {
+        {"gov", "US"}, {"mil", "US"}, {"us", "US"}, {"uk", "GB"}, {"ie", "IE"},
+        {"de", "DE"}, {"ca", "CA"}, {"au", "AU"}, {"nz", "NZ"}, {"fr", "FR"},
+        {"nl", "NL"}, {"be", "BE"}, {"ch", "CH"}, {"at", "AT"}, {"es", "ES"},
+        {"it", "IT"}, {"pt", "PT"}, {"br", "BR"}, {"se", "SE"}, {"no", "NO"},
+        {"dk", "DK"}, {"fi", "FI"}, {"pl", "PL"}, {"jp", "JP"}, {"kr", "KR"},
+        {"in", "IN"}, {"mx", "MX"}, {"il", "IL"}, {"gr", "GR"}, {"sg", "SG"},
+    };
+    const char *at = sender ? strrchr(sender, '@') : NULL;
+    const char *dot = at ? strrchr(at, '.') : NULL;
+    if (!dot)
+        return NULL;
+    for (size_t k = 0; k < COUNT(tlds); k++)
+        if (strcasecmp(dot + 1, tlds[k].suffix) == 0)
+            return tlds[k].code;
+    return NULL;
+}
+
 char *extract_country(const char *text, size_t len, request_type_t type,
-                      const char *agency_country, bool agency_found)
+                      const char *agency_country, const char *sender)
 {
     view_t v;
     if (!view_init(&v, text, len))
@@ -1260,7 +1284,8 @@ char *extract_country(const char *text, size_t len, request_type_t type,
         cc = ac;
     else if (contains_any(v.lo, v.n, us_cues))
         cc = "US";
-    (void)agency_found;
+    else
+        cc = sender_country(sender);
     view_free(&v);
     return cc ? strdup(cc) : NULL;
 }
@@ -2255,7 +2280,7 @@ int extract_request(const extract_input_t *in, request_t *out)
     free(out->issuing_agency);
     out->issuing_agency = agency;
     free(out->issuing_country);
-    out->issuing_country = extract_country(t, n, out->type, cc, agency != NULL);
+    out->issuing_country = extract_country(t, n, out->type, cc, in->sender);
     free(out->reference);
     out->reference = extract_reference(t, n, in->subject);
 

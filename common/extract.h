@@ -57,9 +57,11 @@ char *extract_agency(const char *text, size_t len, const char *subject,
                      const char *sender, char country[3]);
 
 /* ISO 3166-1 alpha-2 of the state serving the request (malloc'ed) or
- * NULL. For an mlat_request, the requested (executing) state. */
+ * NULL. For an mlat_request, the requested (executing) state; otherwise
+ * the agency's country, the US for US statutes / courts, else the
+ * sender's national mail domain. sender may be NULL. */
 char *extract_country(const char *text, size_t len, request_type_t type,
-                      const char *agency_country, bool agency_found);
+                      const char *agency_country, const char *sender);
 
 /* The request's own reference without its label (malloc'ed) or NULL. */
 char *extract_reference(const char *text, size_t len, const char *subject);

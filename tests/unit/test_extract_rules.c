@@ -945,6 +945,99 @@ static void hostile_deep_nesting(void **state)
     free(raw);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* rules added while probing with further example letters              */
+/* ------------------------------------------------------------------ */
+
+static void type_announced_process_is_not_the_type(void **state)
+{
+    (void)state;
+    /* A preservation letter announcing an MLAT is still a preservation. */
+    request_t r;
+    parse_mail("k.walsh@garda.ie", "Preservation request",
+               "An Garda S\xc3\xad""och\xc3\xa1na\nOur ref: GN-25-0031\n"
+               "Date: 07/02/2025\nPlease preserve all data for the account "
+               "c.b@northmail.example for 90 days pending a request through the "
+               "mutual legal assistance channel.\n",
+               &r);
+    assert_int_equal(r.type, REQ_PRESERVATION_REQUEST);
+    assert_string_equal(r.issuing_agency, "Garda S\xc3\xad""och\xc3\xa1na");
+    assert_string_equal(r.issuing_country, "IE");
+    assert_string_equal(r.reference, "GN-25-0031");
+    assert_string_equal(r.deadline, "");
+    request_clear(&r);
+    assert_type("Records",
+                "Pursuant to 18 U.S.C. 2703(f), please preserve the records. A "
+                "search warrant will follow.\n",
+                REQ_PRESERVATION_REQUEST);
+}
+
+static void agency_from_mlat_subject(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("oia@usdoj.gov",
+               "Request for Mutual Legal Assistance - Portugal (Policia "
+               "Judiciaria) - PJ/2025/118",
+               "The Office of International Affairs, as the Central Authority of "
+               "the United States, transmits this request for execution. "
+               "Portuguese reference PJ/2025/118.\n",
+               &r);
+    assert_int_equal(r.type, REQ_MLAT_REQUEST);
+    assert_string_equal(r.issuing_agency, "Policia Judiciaria");
+    assert_string_equal(r.issuing_country, "US");
+    assert_string_equal(r.reference, "PJ/2025/118");
+    request_clear(&r);
+}
+
+static void agency_written_acronym_and_country_fallbacks(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("b@kcpd.example.org", "Warrant",
+               "The Kansas City Police Department (KCPD) requests production.\n",
+               &r);
+    assert_string_equal(r.issuing_agency, "KCPD");
+    assert_string_equal(r.issuing_country, "US");
+    request_clear(&r);
+
+    /* No agency named, no US statute: the sender's national domain. */
+    parse_mail("det@tps.on.ca", "Production order",
+               "The Toronto Police Service asks for the subscriber information.\n",
+               &r);
+    assert_string_equal(r.issuing_agency, "Toronto Police Service");
+    assert_string_equal(r.issuing_country, "CA");
+    request_clear(&r);
+
+    /* A known agency's mail domain when the letter names nobody. */
+    parse_mail("x@usss.dhs.gov", "Subpoena", "Please produce the records.\n", &r);
+    assert_string_equal(r.issuing_agency, "USSS");
+    request_clear(&r);
+}
+
+static void gag_end_in_following_sentence(void **state)
+{
+    (void)state;
+    gag_check("The Provider shall not disclose the existence of this warrant to "
+              "the subscriber. This prohibition remains in effect until November "
+              "8, 2025.\n",
+              REQ_SEARCH_WARRANT, true, "2025-11-08");
+}
+
+static void deadline_weekday_and_bare_within(void **state)
+{
+    (void)state;
+    deadline_check("The department requests production by Friday,\nMay 23, "
+                   "2025.\n",
+                   false, "2025-05-23");
+    deadline_check("Date: May 1, 2025\nPlease respond within 10 days.\n", false,
+                   "2025-05-11");
+    deadline_check("Date: May 1, 2025\nPlease respond within 5 business days "
+                   "confirming preservation.\n",
+                   false, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -982,6 +1075,11 @@ int main(void)
         cmocka_unit_test(hostile_long_header),
         cmocka_unit_test(hostile_unterminated_boundary),
         cmocka_unit_test(hostile_deep_nesting),
+        cmocka_unit_test(type_announced_process_is_not_the_type),
+        cmocka_unit_test(agency_from_mlat_subject),
+        cmocka_unit_test(agency_written_acronym_and_country_fallbacks),
+        cmocka_unit_test(gag_end_in_following_sentence),
+        cmocka_unit_test(deadline_weekday_and_bare_within),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
