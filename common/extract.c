@@ -1412,20 +1412,14 @@ static size_t ref_after_label(const view_t *v, size_t p, size_t wl,
         if (close)
             i = skip_spaces(v->lo, v->n, (size_t)(close - v->lo) + 1);
     }
-    bool sep = false;
     while (i < v->n && (v->lo[i] == ':' || v->lo[i] == '#' || v->lo[i] == '.' ||
-                        v->lo[i] == '-' || v->lo[i] == '=')) {
-        sep = true;
+                        v->lo[i] == '-' || v->lo[i] == '='))
         i = skip_spaces(v->lo, v->n, i + 1);
-    }
-    if (!d && !sep && need_designator)
-        return NPOS;
     if (i + 3 <= v->n && strncmp(v->lo + i, "is ", 3) == 0)
         i = skip_spaces(v->lo, v->n, i + 3);
     /* A value on the next line ("Case No.\n  13 Mag. 3097") or cell. */
     if (i < v->n && (v->lo[i] == '\n' || v->lo[i] == '\t'))
         i = skip_ws(v->lo, v->n, i);
-    (void)sep;
     return i;
 }
 
@@ -1700,9 +1694,10 @@ unsigned extract_categories(const char *text, size_t len)
  * deliberately absent. */
 static const char *const letter_date_labels[] = {
     "date:", "dated:", "dated", "date of this letter", "date of letter",
-    "date issued", "date and time issued", "date/time:", "issued on",
+    "date issued", "date and time issued", "issued on",
     "datum:", "date of issue", "letter date", "so ordered", "it is so ordered",
-    "dated this", "entered this", "signed this", "issued this", NULL};
+    "dated this", "entered this", "signed this", "issued this",
+    "date of request", "request date", "date/time", NULL};
 
 static bool date_in_line(const view_t *v, size_t from, size_t le, date_t *out)
 {
@@ -1988,7 +1983,8 @@ static void deadline_by_date(const view_t *v, dl_candidate_t *best)
 {
     static const char *const cues[] = {
         "no later than", "not later than", "on or before", "due by", "due on",
-        "deadline", "response date", "return date", "return by",
+        "deadline", "response date", "return date", "return by", "due date",
+        "response due", "production date", "compliance date", "respond by",
         "sp\xc3\xa4testens", "bis zum", "by close of business on", NULL};
     size_t from = 0, ml, p;
     int which, guard = 0;

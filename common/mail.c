@@ -190,10 +190,10 @@ static char *to_utf8(const char *data, size_t len, const char *cs,
             r = from_legacy(data, len, &n);
     }
     if (!r) {   /* e.g. NULs inside UTF-8: let clean_text repair it */
-        r = g_strndup(data, len);
+        r = g_malloc(len + 1);
+        memcpy(r, data, len);
+        r[len] = '\0';
         n = len;
-        if (r)
-            memcpy(r, data, len);
     }
     return r ? clean_text(r, n, outlen) : NULL;
 }
