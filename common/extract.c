@@ -1627,7 +1627,8 @@ static bool negated_in_clause(const view_t *v, size_t p, size_t l)
         return true;   /* the requester's own contact details */
     static const char *const before[] = {
         "not", "do not", "don't", "excluding", "exclude", "except",
-        "other than", "no", "nicht", "kein", "keine", "keinerlei", NULL};
+        "other than", "no", "without", "nicht", "kein", "keine", "keinerlei",
+        "ohne", NULL};
     static const char *const benign[] = {
         "not limited", "whether or not", "no later", "not later", "not only",
         "if not", "no.", NULL};

@@ -441,6 +441,12 @@ static void categories_negations(void **state)
     assert_int_equal(cats_of("Content of communications is not requested; "
                              "provide login history."),
                      CAT_TRANSACTIONAL);
+    assert_int_equal(cats_of("Provide the account records without the contents "
+                             "of messages: login history."),
+                     CAT_TRANSACTIONAL);
+    assert_int_equal(cats_of("We are not requesting content at this time; we "
+                             "request only the subscriber information."),
+                     CAT_SUBSCRIBER);
     assert_int_equal(cats_of("including, but not limited to, the contents of "
                              "all e-mails"),
                      CAT_CONTENT);
