@@ -82,3 +82,47 @@ print(sum(1 for c in json.load(sys.stdin) if c["state"] in ("received","decided"
         sleep 0.2
     done
 }
+
+# expected_prepared ACCEPTED_FILE: the number of prepared notices the
+# accepted messages must produce under the default policy (from the
+# samples' labels; gags are judged as of 2013-01-01 in these tests).
+expected_prepared() {
+    python3 - "$1" "$fixtures/requests" <<'PY'
+import json, os, sys
+labels = {}
+total = 0
+for line in open(sys.argv[1]):
+    name = line.split()[0]
+    if name not in labels:
+        label = json.load(open(os.path.join(sys.argv[2], name + ".json")))
+        labels[name] = sum(1 for v in label["expected"]["notices"].values() if v == "prepared")
+    total += labels[name]
+print(total)
+PY
+}
+
+# check_all_finished ACCEPTED_FILE SECONDS: every accepted case reaches a
+# final state in time, and the outbox holds exactly one file per prepared
+# notice.
+check_all_finished() {
+    local accepted=$1 secs=$2 deadline=$((SECONDS + $2)) left
+    while :; do
+        left=$(writctl case list --json | python3 -c '
+import json, sys
+states = {c["id"]: c["state"] for c in json.load(open("/dev/stdin"))}
+ids = [l.split()[2] for l in open(sys.argv[1]) if l.strip()]
+print(sum(1 for i in ids if states.get(i) not in ("notified", "held", "review")))' "$accepted")
+        [ "$left" -eq 0 ] && break
+        [ $SECONDS -lt $deadline ] || fail "$left accepted case(s) not finished after ${secs}s"
+        sleep 0.5
+    done
+    local want got
+    want=$(expected_prepared "$accepted")
+    got=$(find "$WRIT_RUN_DIR/outbox/new" -type f | wc -l)
+    [ "$got" -eq "$want" ] || fail "outbox holds $got notice files, want exactly $want"
+}
+
+# restart_missing: starts again every stack process that is not running.
+restart_missing() {
+    "$src/scripts/stack" up "$@" >/dev/null
+}
