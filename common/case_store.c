@@ -2,6 +2,7 @@
 #include "case_store.h"
 #include "wire.h"
 
+#include <glib.h>
 #include <hiredis/hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +101,18 @@ static const char *RELEASE_LUA =
     "redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', 'notify',\n"
     "  'worker', ARGV[6], 'event', 'released', 'from', st, 'to', ARGV[3],\n"
     "  'note', ARGV[7])\n"
+    "return 0\n";
+
+static const char *MARK_REVIEW_LUA =
+    "redis.call('ZREM', 'writ:pending:'..ARGV[2], ARGV[1])\n"
+    "local key = 'writ:case:'..ARGV[1]\n"
+    "local st = redis.call('HGET', key, 'state')\n"
+    "if not st then return 1 end\n"
+    "redis.call('HSET', key, 'state', 'review', 'review_reason', ARGV[4],\n"
+    "  'updated_at', ARGV[5])\n"
+    "redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', ARGV[2],\n"
+    "  'worker', ARGV[3], 'event', 'review', 'from', st, 'to', 'review',\n"
+    "  'note', ARGV[4])\n"
     "return 0\n";
 
 uint64_t writ_now_ms(void)
@@ -312,14 +325,12 @@ int case_store_create(case_store_t *self, const case_create_t *p,
         return -1;
     }
     const char *mid = p->c->request ? p->c->request->message_id : NULL;
-    char dedupe[600];
-    if (mid && *mid)
-        snprintf(dedupe, sizeof dedupe, "writ:msgid:%.500s", mid);
-    else
-        snprintf(dedupe, sizeof dedupe, "writ:sha256:%s", p->sha256);
+    char *dedupe = mid && *mid ? g_strconcat("writ:msgid:", mid, NULL)
+                               : g_strconcat("writ:sha256:", p->sha256, NULL);
     uint64_t now = writ_now_ms();
     argv_t a;
     if (argv_init(&a, 20) != 0) {
+        g_free(dedupe);
         free(record);
         argv_free(&a);
         return -1;
@@ -345,6 +356,7 @@ int case_store_create(case_store_t *self, const case_create_t *p,
     redisReply *r = run_argv(self, a.argc, a.argv, a.lens);
     argv_free(&a);
     free(record);
+    g_free(dedupe);
     if (!r)
         return -1;
     int rc = -1;
@@ -597,4 +609,29 @@ int case_store_release_held(case_store_t *self, const case_t *c,
     int rc = r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
     freeReplyObject(r);
     return rc;
+}
+
+int case_store_mark_review(case_store_t *self, const char *id,
+                           const char *stage, const char *worker,
+                           const char *reason)
+{
+    argv_t a;
+    if (argv_init(&a, 10) != 0) {
+        argv_free(&a);
+        return -1;
+    }
+    argv_str(&a, "EVAL");
+    argv_str(&a, MARK_REVIEW_LUA);
+    argv_str(&a, "0");
+    argv_str(&a, id);
+    argv_str(&a, stage);
+    argv_str(&a, worker);
+    argv_str(&a, reason);
+    argv_num(&a, writ_now_ms());
+    redisReply *r = run_argv(self, a.argc, a.argv, a.lens);
+    argv_free(&a);
+    if (!r)
+        return -1;
+    freeReplyObject(r);
+    return 0;
 }

@@ -120,6 +120,13 @@ int  case_store_release_held(case_store_t *self, const case_t *c,
                              const char *member, const char *new_state,
                              const char *worker, const char *note);
 
+/* Sends a case a stage cannot work on to review, atomically: state
+ * review with the reason, out of the stage's pending set, an audit entry.
+ * For records that cannot even be decoded. 0, or -1. */
+int  case_store_mark_review(case_store_t *self, const char *id,
+                            const char *stage, const char *worker,
+                            const char *reason);
+
 /* Heartbeat of a worker: records it as live for its stage. */
 int  case_store_heartbeat(case_store_t *self, const char *stage,
                           const char *worker);

@@ -185,6 +185,7 @@ parse_status_t parse_message(const parse_settings_t *settings,
         .provider_domain_count = nd,
     };
     extract_request(&in, out);
+    request_enforce_limits(out);
     fill_auth(&out->auth, &doc, settings);
     mail_doc_clear(&doc);
     return PARSE_OK;

@@ -208,3 +208,51 @@ char *request_to_json(const request_t *self, bool include_auth)
     json_decref(o);
     return out;
 }
+
+/* Cuts *field to at most max bytes without splitting a UTF-8 sequence. */
+static bool cut_string(char *field, size_t max)
+{
+    if (!field || strlen(field) <= max)
+        return false;
+    size_t n = max;
+    while (n > 0 && ((unsigned char) field[n] & 0xC0) == 0x80)
+        n--;
+    field[n] = '\0';
+    return true;
+}
+
+bool request_enforce_limits(request_t *self)
+{
+    bool cut = false;
+    /* RFC 5322 lines are at most 998 bytes: no real id or address is
+     * longer; a subject can be, so it gets the general field limit. */
+    cut |= cut_string(self->message_id, 998);
+    cut |= cut_string(self->from, 320);
+    cut |= cut_string(self->subject, REQUEST_MAX_FIELD);
+    cut |= cut_string(self->issuing_agency, 256);
+    cut |= cut_string(self->reference, 256);
+    if (self->issuing_country && strlen(self->issuing_country) != 2) {
+        request_set_string(&self->issuing_country, NULL);
+        cut = true;
+    }
+    /* No address is longer than 254 bytes (RFC 5321): drop, don't cut,
+     * so the list stays unique. */
+    size_t kept = 0;
+    for (size_t i = 0; i < self->account_count; i++) {
+        if (strlen(self->accounts[i]) > 254) {
+            free(self->accounts[i]);
+            cut = true;
+        }
+        else
+            self->accounts[kept++] = self->accounts[i];
+    }
+    self->account_count = kept;
+    if (self->account_count > REQUEST_MAX_ACCOUNTS) {
+        for (size_t i = REQUEST_MAX_ACCOUNTS; i < self->account_count; i++)
+            free(self->accounts[i]);
+        self->account_count = REQUEST_MAX_ACCOUNTS;
+        cut = true;
+    }
+    self->over_limits |= cut;
+    return cut;
+}

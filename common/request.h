@@ -60,6 +60,9 @@ typedef struct {
     char deadline[WRIT_DATE_LEN];
     bool emergency;
     request_auth_t auth;
+    bool over_limits;          /* request_enforce_limits cut something (not
+                                  on the wire: intake sends such a case to
+                                  review) */
 } request_t;
 
 request_t  *request_new(void);
@@ -80,6 +83,14 @@ unsigned    request_category_from_name(const char *name);
 int         request_add_account(request_t *self, const char *account);
 /* Replaces *field with a copy of value (NULL allowed). */
 void        request_set_string(char **field, const char *value);
+
+/* Limits a request must fit so that it can be recorded and sent on:
+ * longer strings are cut (on a UTF-8 boundary), accounts beyond
+ * REQUEST_MAX_ACCOUNTS dropped. Returns true when anything was cut: the
+ * case then needs a person. */
+#define REQUEST_MAX_ACCOUNTS 1000
+#define REQUEST_MAX_FIELD    2048
+bool        request_enforce_limits(request_t *self);
 
 /* The contract's JSON object as a newly allocated string (jansson, keys in
  * contract order). With include_auth the issue-3 "authenticity" object is

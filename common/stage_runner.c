@@ -59,7 +59,15 @@ static void handle_job(runner_t *r, bus_job_t *job)
     char err[160];
     case_t *c = wire_decode_case(job->record, job->len, err, sizeof err);
     if (!c) {
-        log_error(job->id, "undecodable record on the bus: %s", err);
+        /* Retrying cannot help a record that does not decode: a person
+         * must look at the original message. */
+        log_error(job->id, "undecodable record: sent to review");
+        char reason[256];
+        snprintf(reason, sizeof reason, "the case record cannot be read "
+                 "(%s); a person must read the original message", err);
+        if (case_store_mark_review(r->store, job->id, r->def->stage,
+                                   r->worker, reason) != 0)
+            log_warn(job->id, "cannot mark for review now: stays pending");
         return;
     }
     if (r->delay_ms > 0)

@@ -37,8 +37,6 @@
 
 #define WIRE_MAX_DEPTH    8          /* the layout itself needs 4 */
 #define WIRE_MAX_OBJECTS  (1u << 18) /* bounds msgpack's zone allocations */
-#define WIRE_MAX_STR      65535u     /* any one string */
-#define WIRE_MAX_ACCOUNTS 1000u
 
 /* ======================================================================
  * Encoding
@@ -167,7 +165,8 @@ static void enc_account(enc_t *e, const account_decision_t *d)
 int wire_encode_case(const case_t *c, char **buf, size_t *len)
 {
     if (!c || !c->request || !buf || !len
-        || c->account_count != c->request->account_count)
+        || c->account_count != c->request->account_count
+        || c->account_count > WIRE_MAX_ACCOUNTS)
         return -1;               /* the decoder would refuse it anyway */
     msgpack_sbuffer sbuf;
     msgpack_sbuffer_init(&sbuf);

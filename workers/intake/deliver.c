@@ -24,6 +24,26 @@ static void derive_case_id(const request_t *req, const char *sha256,
     g_free(key);
 }
 
+/* A case whose record cannot be encoded (should not happen once the
+ * parser enforces its limits) must still be kept: keep an empty request
+ * and send it to review, rather than answer 451 for ever. */
+static case_t *keep_recordable(case_t *c)
+{
+    char *record = NULL;
+    size_t len = 0;
+    if (wire_encode_case(c, &record, &len) == 0) {
+        free(record);
+        return c;
+    }
+    case_t *bare = case_new(c->id);
+    case_set_request(bare, request_new());
+    case_set_review(bare, "the extracted request could not be recorded; "
+                          "a person must read the original message");
+    case_destroy(&c);
+    log_warn(bare->id, "extracted request not recordable: kept for review");
+    return bare;
+}
+
 deliver_status_t intake_deliver(intake_t *in, const char *raw, size_t len,
                                 char case_id[CASE_ID_LEN], char *reason,
                                 size_t reason_len)
@@ -43,10 +63,16 @@ deliver_status_t intake_deliver(intake_t *in, const char *raw, size_t len,
         snprintf(why, sizeof why, "not a mail message: %s", err);
         case_set_review(c, why);
     }
+    else if (c->request->over_limits)
+        case_set_review(c, "the request exceeds writ's limits (over 1000 "
+                           "accounts or an oversized field); what fits was "
+                           "kept, a person must read the original");
+    c = keep_recordable(c);
+    bool review = c->review_reason != NULL;
     case_create_t p = {
         .c = c, .raw = raw, .raw_len = len, .sha256 = sha,
-        .state = not_mail ? STATE_REVIEW : STATE_RECEIVED,
-        .next_stage = not_mail ? NULL : "jurisdiction",
+        .state = review ? STATE_REVIEW : STATE_RECEIVED,
+        .next_stage = review ? NULL : "jurisdiction",
         .lease_ms = in->lease_ms, .worker = in->worker,
         .note = not_mail ? "kept for review: not a mail message"
                          : "received from the gateway",
@@ -74,7 +100,12 @@ deliver_status_t intake_deliver(intake_t *in, const char *raw, size_t len,
     }
     else {
         snprintf(case_id, CASE_ID_LEN, "%s", id);
-        if (not_mail) {
+        if (review && !not_mail) {
+            snprintf(reason, reason_len, "accepted as case %s (for review)", id);
+            log_warn(id, "received, but a person must review it");
+            status = DELIVER_ACCEPTED;
+        }
+        else if (not_mail) {
             snprintf(reason, reason_len, "not a mail message (%s); kept as "
                      "case %s for review", err, id);
             log_warn(id, "not a mail message: kept for review");
