@@ -9,6 +9,7 @@
 #include "case_store.h"
 #include "config.h"
 #include "parse.h"
+#include "parse_config.h"
 #include "registry.h"
 
 #include <glib.h>
@@ -57,26 +58,6 @@ static char *read_input(const char *path, size_t *len)
     return data;
 }
 
-static parse_settings_t load_parse_settings(writ_config_t *cfg)
-{
-    parse_settings_t ps;
-    parse_settings_default(&ps);
-    const char *domains = writ_config_get(cfg, "intake/provider_domains", NULL);
-    if (domains) {
-        gchar **parts = g_strsplit_set(domains, ", ", -1);
-        ps.provider_domain_count = 0;
-        for (gchar **p = parts; *p && ps.provider_domain_count < PARSE_MAX_DOMAINS; p++)
-            if (**p)
-                snprintf(ps.provider_domains[ps.provider_domain_count++],
-                         sizeof ps.provider_domains[0], "%s", *p);
-        g_strfreev(parts);
-    }
-    const char *authserv = writ_config_get(cfg, "intake/trusted_authserv_id", NULL);
-    if (authserv)
-        snprintf(ps.trusted_authserv_id, sizeof ps.trusted_authserv_id, "%s", authserv);
-    return ps;
-}
-
 static int cmd_parse(writ_config_t *cfg, int argc, char **argv)
 {
     if (argc != 1)
@@ -86,7 +67,14 @@ static int cmd_parse(writ_config_t *cfg, int argc, char **argv)
     if (!raw)
         return 66;
     parse_global_init();
-    parse_settings_t ps = load_parse_settings(cfg);
+    parse_settings_t ps;
+    agencies_t *agencies = NULL;
+    char cfg_err[256];
+    if (parse_settings_load(cfg, &ps, &agencies, cfg_err, sizeof cfg_err) != 0) {
+        fprintf(stderr, "writctl: %s\n", cfg_err);
+        g_free(raw);
+        return 78;
+    }
     request_t *req = request_new();
     char err[256] = "";
     int rc = 0;
@@ -100,6 +88,7 @@ static int cmd_parse(writ_config_t *cfg, int argc, char **argv)
         free(json);
     }
     request_destroy(&req);
+    agencies_destroy(&agencies);
     g_free(raw);
     parse_global_shutdown();
     return rc;

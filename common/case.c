@@ -67,6 +67,7 @@ void case_destroy(case_t **self_p)
     case_clear_accounts(self);
     request_destroy(&self->request);
     free(self->review_reason);
+    free(self->verify_reason);
     free(self);
     *self_p = NULL;
 }

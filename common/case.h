@@ -66,6 +66,7 @@ typedef struct {
     size_t account_count;
     bool challenge_recommended;
     bool verify_requester;           /* requester could not be verified */
+    char *verify_reason;             /* why not (one line), or NULL */
     char *review_reason;             /* non-NULL: a person must look at it */
 } case_t;
 

@@ -3,6 +3,7 @@
  * the trusted gateway's Authentication-Results (issue 3).
  */
 #include "parse.h"
+#include "agencies.h"
 #include "extract.h"
 #include "mail.h"
 
@@ -116,7 +117,7 @@ static void read_resinfo(request_auth_t *a, const char *s)
 }
 
 /* Reads one header value if its authserv-id is trusted. */
-static void read_auth_results(request_auth_t *a, const char *value,
+static bool read_auth_results(request_auth_t *a, const char *value,
                               const char *trusted)
 {
     char buf[4096];
@@ -126,13 +127,14 @@ static void read_auth_results(request_auth_t *a, const char *value,
         p++;
     size_t idl = strcspn(p, "; \t");
     if (!auth_id_trusted(p, idl, trusted))
-        return;
+        return false;
     char *save = NULL;
     char *part = strtok_r(p + idl, ";", &save);
     while (part) {
         read_resinfo(a, part);
         part = strtok_r(NULL, ";", &save);
     }
+    return true;
 }
 
 static void fill_auth(request_auth_t *a, const mail_doc_t *doc,
@@ -142,7 +144,26 @@ static void fill_auth(request_auth_t *a, const mail_doc_t *doc,
     /* Outer headers only: a forwarded message's headers are whatever the
      * forwarder's copy says and prove nothing. */
     for (size_t i = 0; i < doc->auth_count; i++)
-        read_auth_results(a, doc->auth_results[i], s->trusted_authserv_id);
+        if (read_auth_results(a, doc->auth_results[i], s->trusted_authserv_id))
+            break;  /* the topmost trusted header is the gateway's own */
+}
+
+static bool in_provider_domain(const char *address, const parse_settings_t *s)
+{
+    const char *at = address ? strrchr(address, '@') : NULL;
+    for (size_t i = 0; at && i < s->provider_domain_count; i++)
+        if (!strcasecmp(at + 1, s->provider_domains[i]))
+            return true;
+    return false;
+}
+
+/* A colleague on the provider's own domain forwarding a request vouches
+ * for the outer message (DMARC); the agency is the forwarded sender. */
+static void verify_sender(request_t *out, const mail_doc_t *doc,
+                          const parse_settings_t *s)
+{
+    bool internal = doc->forwarded && in_provider_domain(doc->from, s);
+    agencies_verify(s->agencies, out, internal ? doc->request_from : doc->from);
 }
 
 parse_status_t parse_message(const parse_settings_t *settings,
@@ -187,6 +208,7 @@ parse_status_t parse_message(const parse_settings_t *settings,
     extract_request(&in, out);
     request_enforce_limits(out);
     fill_auth(&out->auth, &doc, settings);
+    verify_sender(out, &doc, settings);
     mail_doc_clear(&doc);
     return PARSE_OK;
 }

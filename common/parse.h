@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include "request.h"
 
+typedef struct agencies_t agencies_t;
+
 #define PARSE_MAX_DOMAINS 32
 
 typedef struct {
@@ -20,6 +22,8 @@ typedef struct {
     /* authserv-id of the provider's own gateway: only Authentication-Results
      * headers carrying it are believed (issue 3). "" trusts none. */
     char trusted_authserv_id[128];
+    /* Known agencies (not owned); NULL: no sender counts as known. */
+    const agencies_t *agencies;
 } parse_settings_t;
 
 /* Defaults matching config/writ.zpl (provider northwind-cloud.example). */

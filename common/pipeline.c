@@ -2,8 +2,38 @@
 #include "pipeline.h"
 
 #include <ctype.h>
+#include <glib.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+
+/* An unverified requester's demand is never decided automatically: what
+ * the policy would decide becomes a proposal for the person who checks
+ * the requester. Facts (no data) and decisions that already wait for a
+ * person stay as they are. */
+static void hold_for_verification(const case_t *c, account_decision_t *d)
+{
+    if (d->decision == DEC_NO_DATA || d->decision == DEC_NEEDS_REVIEW
+        || d->decision == DEC_EMERGENCY_REVIEW) {
+        if (d->decision == DEC_EMERGENCY_REVIEW && c->verify_reason) {
+            char *reason = g_strdup_printf("%s; %s", d->reason ? d->reason : "",
+                                           c->verify_reason);
+            free(d->reason);
+            d->reason = strdup(reason);
+            g_free(reason);
+        }
+        return;
+    }
+    char *reason = g_strdup_printf("%s; the policy would decide %s (%s)",
+                                   c->verify_reason ? c->verify_reason
+                                                    : "requester not verified",
+                                   decision_name(d->decision),
+                                   d->reason ? d->reason : "");
+    free(d->reason);
+    d->reason = strdup(reason);
+    g_free(reason);
+    d->decision = DEC_NEEDS_REVIEW;
+}
 
 const char *pipeline_decide_case(const policy_settings_t *settings,
                                  case_t *c, const location_t *locs)
@@ -15,15 +45,18 @@ const char *pipeline_decide_case(const policy_settings_t *settings,
                            "request; a person must read it");
         return STATE_REVIEW;
     }
-    for (size_t i = 0; i < c->account_count; i++)
+    for (size_t i = 0; i < c->account_count; i++) {
         policy_decide(settings, c->request, &locs[i], &c->accounts[i]);
+        if (c->verify_requester)
+            hold_for_verification(c, &c->accounts[i]);
+    }
     return STATE_DECIDED;
 }
 
 const char *pipeline_final_state(const case_t *c)
 {
     bool held = false;
-    if (c->review_reason)
+    if (c->review_reason || c->verify_requester)
         return STATE_REVIEW;
     for (size_t i = 0; i < c->account_count; i++) {
         if (c->accounts[i].notice == NOTICE_DEFERRED)

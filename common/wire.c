@@ -2,7 +2,8 @@
  *
  * Layout, version 1 (every key a str):
  *   {"v":1, "id":str, "request":{...}, "accounts":[{...}, ...],
- *    "challenge":bool, "verify":bool, "review":str|nil}
+ *    "challenge":bool, "verify":bool, "review":str|nil,
+ *    "verify_reason":str|nil (optional)}
  * request: message_id, from, subject, issuing_agency, issuing_country,
  *   reference (str|nil); request_type (contract name); accounts [str];
  *   data_categories [category name]; nondisclosure (bool);
@@ -172,7 +173,7 @@ int wire_encode_case(const case_t *c, char **buf, size_t *len)
     msgpack_sbuffer_init(&sbuf);
     enc_t e = { .rc = 0 };
     msgpack_packer_init(&e.pk, &sbuf, msgpack_sbuffer_write);
-    e.rc |= msgpack_pack_map(&e.pk, 7);
+    e.rc |= msgpack_pack_map(&e.pk, 8);
     key(&e, "v");
     e.rc |= msgpack_pack_unsigned_int(&e.pk, WIRE_VERSION);
     kv_str(&e, "id", c->id);
@@ -184,6 +185,7 @@ int wire_encode_case(const case_t *c, char **buf, size_t *len)
     kv_bool(&e, "challenge", c->challenge_recommended);
     kv_bool(&e, "verify", c->verify_requester);
     kv_str(&e, "review", c->review_reason);
+    kv_str(&e, "verify_reason", c->verify_reason);
     if (e.rc != 0 || sbuf.size > WIRE_MAX_BYTES) {
         msgpack_sbuffer_destroy(&sbuf);
         return -1;
@@ -755,7 +757,8 @@ static case_t *dec_case(dec_t *d, const msgpack_object *root)
         && get_bool(d, root, "case", "challenge", true,
                     &c->challenge_recommended)
         && get_bool(d, root, "case", "verify", true, &c->verify_requester)
-        && get_str(d, root, "case", "review", false, &c->review_reason);
+        && get_str(d, root, "case", "review", false, &c->review_reason)
+        && get_str(d, root, "case", "verify_reason", false, &c->verify_reason);
     if (!ok)
         case_destroy(&c);
     return c;

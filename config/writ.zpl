@@ -29,6 +29,8 @@ intake
     timeout_s = 300                     #   idle gateway connections are closed
     provider_domains = "northwind-cloud.example"
     trusted_authserv_id = "northwind-cloud.example"
+    agencies = "config/agencies.zpl"       #   known agencies and their mail domains
+    verify_requester = true             #   unverified senders go to review
 
 jurisdiction
     reach = territorial                 #   territorial | cloud_act

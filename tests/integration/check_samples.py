@@ -59,6 +59,10 @@ for path in labels:
                     check(needle.lower() in body.lower(), f"{name}: notice does not name {needle!r}")
     check(case["challenge_recommended"] == exp["challenge_recommended"],
           f"{name}: challenge_recommended {case['challenge_recommended']}")
+    verified = case["request"]["authenticity"]["verified"]
+    check(case["verify_requester"] == (not verified), f"{name}: verify_requester {case['verify_requester']}")
+    if not verified:
+        check(case["state"] == "review", f"{name}: unverified requester but state {case['state']}")
     check(len(case["audit"]) >= 2, f"{name}: audit has {len(case['audit'])} entries")
 
 for f in failures:

@@ -1,5 +1,6 @@
 /* deliver.c -- parse, store, hand on (see deliver.h). */
 #include "deliver.h"
+#include "agencies.h"
 #include "log.h"
 #include "pipeline.h"
 #include "wire.h"
@@ -67,6 +68,12 @@ deliver_status_t intake_deliver(intake_t *in, const char *raw, size_t len,
         case_set_review(c, "the request exceeds writ's limits (over 1000 "
                            "accounts or an oversized field); what fits was "
                            "kept, a person must read the original");
+    else if (in->verify_requester && !c->request->auth.verified) {
+        char why[256];
+        agencies_unverified_reason(c->request, why, sizeof why);
+        c->verify_requester = true;
+        c->verify_reason = strdup(why);
+    }
     c = keep_recordable(c);
     bool review = c->review_reason != NULL;
     case_create_t p = {

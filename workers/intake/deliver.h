@@ -19,6 +19,8 @@ typedef struct {
     const char *worker;
     uint64_t lease_ms;
     uint64_t max_pending;    /* backlog beyond which intake says 451 4.3.2 */
+    bool verify_requester;   /* unverified senders are never decided
+                                automatically */
 } intake_t;
 
 typedef enum {

@@ -11,6 +11,7 @@
 #include "deliver.h"
 #include "lmtp.h"
 #include "log.h"
+#include "parse_config.h"
 
 #include <czmq.h>
 #include <glib.h>
@@ -349,24 +350,6 @@ static void free_list(char **list, size_t count)
     free(list);
 }
 
-static void load_parse_settings(writ_config_t *cfg, parse_settings_t *ps)
-{
-    parse_settings_default(ps);
-    char **domains;
-    size_t n;
-    split_list(writ_config_get(cfg, "intake/provider_domains", NULL), &domains, &n);
-    if (n > 0) {
-        ps->provider_domain_count = 0;
-        for (size_t i = 0; i < n && i < PARSE_MAX_DOMAINS; i++)
-            snprintf(ps->provider_domains[ps->provider_domain_count++],
-                     sizeof ps->provider_domains[0], "%s", domains[i]);
-    }
-    free_list(domains, n);
-    const char *authserv = writ_config_get(cfg, "intake/trusted_authserv_id", NULL);
-    if (authserv)
-        snprintf(ps->trusted_authserv_id, sizeof ps->trusted_authserv_id, "%s", authserv);
-}
-
 int main(int argc, char **argv)
 {
     bool pipe_mode = false;
@@ -400,7 +383,12 @@ int main(int argc, char **argv)
     parse_global_init();
 
     parse_settings_t ps;
-    load_parse_settings(cfg, &ps);
+    agencies_t *agencies = NULL;
+    if (parse_settings_load(cfg, &ps, &agencies, err, sizeof err) != 0) {
+        log_error(NULL, "%s", err);
+        writ_config_destroy(&cfg);
+        return EX_CONFIG;
+    }
     recipients_t rcpts;
     split_list(writ_config_get(cfg, "intake/addresses",
                                "legal-requests@northwind-cloud.example"),
@@ -413,6 +401,7 @@ int main(int argc, char **argv)
         .parse = &ps, .worker = worker,
         .lease_ms = (uint64_t) writ_config_get_long(cfg, "pipeline/lease_ms", 10000),
         .max_pending = (uint64_t) writ_config_get_long(cfg, "intake/max_pending", 100000),
+        .verify_requester = writ_config_get_bool(cfg, "intake/verify_requester", true),
     };
     int rc;
     if (!in.store || !in.submit) {
@@ -429,6 +418,7 @@ int main(int argc, char **argv)
     bus_submit_destroy(&in.submit);
     case_store_destroy(&in.store);
     free_list(rcpts.addresses, rcpts.count);
+    agencies_destroy(&agencies);
     parse_global_shutdown();
     writ_config_destroy(&cfg);
     return rc;

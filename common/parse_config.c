@@ -1,0 +1,31 @@
+/* parse_config.c -- parse settings from configuration (parse_config.h). */
+#include "parse_config.h"
+
+#include <glib.h>
+#include <stdio.h>
+
+int parse_settings_load(writ_config_t *cfg, parse_settings_t *ps,
+                        agencies_t **agencies, char *err, size_t errlen)
+{
+    parse_settings_default(ps);
+    *agencies = NULL;
+    const char *domains = writ_config_get(cfg, "intake/provider_domains", NULL);
+    if (domains) {
+        gchar **parts = g_strsplit_set(domains, ", ", -1);
+        ps->provider_domain_count = 0;
+        for (gchar **p = parts; *p && ps->provider_domain_count < PARSE_MAX_DOMAINS; p++)
+            if (**p)
+                snprintf(ps->provider_domains[ps->provider_domain_count++],
+                         sizeof ps->provider_domains[0], "%s", *p);
+        g_strfreev(parts);
+    }
+    const char *authserv = writ_config_get(cfg, "intake/trusted_authserv_id", NULL);
+    if (authserv)
+        snprintf(ps->trusted_authserv_id, sizeof ps->trusted_authserv_id, "%s", authserv);
+    const char *path = writ_config_get(cfg, "intake/agencies", "config/agencies.zpl");
+    *agencies = agencies_load(path, err, errlen);
+    if (!*agencies)
+        return -1;
+    ps->agencies = *agencies;
+    return 0;
+}

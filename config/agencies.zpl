@@ -1,0 +1,85 @@
+#   Known requesting agencies and the mail domains they send from.
+#   A request is "verified" only when the provider's own gateway saw DMARC
+#   pass (Authentication-Results from intake/trusted_authserv_id) for the
+#   sender's domain AND that domain, or a parent of it, is listed here.
+#   Unverified requests are never decided automatically: they go to review.
+#   The legal team maintains this list; add a domain only after confirming
+#   it with the agency by a channel other than e-mail.
+
+agencies
+    fbi
+        name = "FBI"
+        country = US
+        domains = "fbi.gov, ic.fbi.gov, leo.gov"
+    doj
+        name = "U.S. Department of Justice"
+        country = US
+        domains = "usdoj.gov"
+    dea
+        name = "DEA"
+        country = US
+        domains = "dea.gov, dea.usdoj.gov"
+    usss
+        name = "USSS"
+        country = US
+        domains = "usss.dhs.gov, secretservice.gov"
+    hsi
+        name = "HSI"
+        country = US
+        domains = "ice.dhs.gov, hsi.dhs.gov"
+    dhs
+        name = "DHS"
+        country = US
+        domains = "hq.dhs.gov, cbp.dhs.gov"
+    uspis
+        name = "USPIS"
+        country = US
+        domains = "uspis.gov"
+    irs_ci
+        name = "IRS-CI"
+        country = US
+        domains = "ci.irs.gov"
+    atf
+        name = "ATF"
+        country = US
+        domains = "atf.gov"
+    usms
+        name = "USMS"
+        country = US
+        domains = "usms.doj.gov"
+    austin_pd
+        name = "Austin Police Department"
+        country = US
+        domains = "austintexas.gov"
+    nypd
+        name = "NYPD"
+        country = US
+        domains = "nypd.org"
+    nca
+        name = "NCA"
+        country = GB
+        domains = "nca.gov.uk, nca.x.gsi.gov.uk"
+    met
+        name = "Metropolitan Police Service"
+        country = GB
+        domains = "met.police.uk"
+    garda
+        name = "Garda Síochána"
+        country = IE
+        domains = "garda.ie"
+    bka
+        name = "BKA"
+        country = DE
+        domains = "bka.bund.de, bka.de"
+    afp
+        name = "AFP"
+        country = AU
+        domains = "afp.gov.au"
+    rcmp
+        name = "RCMP"
+        country = CA
+        domains = "rcmp-grc.gc.ca"
+    europol
+        name = "Europol"
+        country = NL
+        domains = "europol.europa.eu"
