@@ -10,6 +10,7 @@
 struct writ_config_t {
     zconfig_t *root;        /* NULL: defaults only */
     char source[512];
+    char dir[512];          /* directory of the file, for relative names */
     zhash_t *cache;         /* path -> value string we returned, owned */
 };
 
@@ -46,6 +47,11 @@ writ_config_t *writ_config_load(const char *path, char *err, size_t errlen)
             return NULL;
         }
         snprintf(self->source, sizeof self->source, "%s", path);
+        const char *slash = strrchr(path, '/');
+        snprintf(self->dir, sizeof self->dir, "%.*s",
+                 slash ? (int) (slash - path) : 1, slash ? path : ".");
+        if (slash == path)
+            snprintf(self->dir, sizeof self->dir, "/");
     }
     else
         snprintf(self->source, sizeof self->source, "built-in defaults");
@@ -76,6 +82,22 @@ const char *writ_config_get(writ_config_t *self, const char *path,
     /* Keep a stable copy: getenv's storage may change under setenv. */
     zhash_update(self->cache, path, (void *) value);
     return (const char *) zhash_lookup(self->cache, path);
+}
+
+const char *writ_config_get_file(writ_config_t *self, const char *path,
+                                 const char *default_value)
+{
+    char env[128];
+    writ_config_env_name(path, env, sizeof env);
+    const char *value = writ_config_get(self, path, default_value);
+    if (!value || !*value || value[0] == '/' || getenv(env) || !self->root
+        || value == default_value)
+        return value;
+    char key[160], joined[1024];
+    snprintf(key, sizeof key, "%s#file", path);
+    snprintf(joined, sizeof joined, "%s/%s", self->dir, value);
+    zhash_update(self->cache, key, joined);
+    return (const char *) zhash_lookup(self->cache, key);
 }
 
 long writ_config_get_long(writ_config_t *self, const char *path,

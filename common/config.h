@@ -28,6 +28,13 @@ long        writ_config_get_long(writ_config_t *self, const char *path,
                                  long default_value);
 bool        writ_config_get_bool(writ_config_t *self, const char *path,
                                  bool default_value);
+/* A file name setting. A relative name written in the config file is
+ * taken relative to that file's directory, so `--config /etc/writ/writ.zpl`
+ * finds its templates beside it whatever the working directory (pipe(8)
+ * runs the intake from the queue directory); names from the environment
+ * or the default stay relative to the working directory. */
+const char *writ_config_get_file(writ_config_t *self, const char *path,
+                                 const char *default_value);
 /* Where the settings came from, for the startup log line. */
 const char *writ_config_source(writ_config_t *self);
 

@@ -22,7 +22,7 @@ int parse_settings_load(writ_config_t *cfg, parse_settings_t *ps,
     const char *authserv = writ_config_get(cfg, "intake/trusted_authserv_id", NULL);
     if (authserv)
         snprintf(ps->trusted_authserv_id, sizeof ps->trusted_authserv_id, "%s", authserv);
-    const char *path = writ_config_get(cfg, "intake/agencies", "config/agencies.zpl");
+    const char *path = writ_config_get_file(cfg, "intake/agencies", "config/agencies.zpl");
     *agencies = agencies_load(path, err, errlen);
     if (!*agencies)
         return -1;

@@ -29,7 +29,7 @@ intake
     timeout_s = 300                     #   idle gateway connections are closed
     provider_domains = "northwind-cloud.example"
     trusted_authserv_id = "northwind-cloud.example"
-    agencies = "config/agencies.zpl"       #   known agencies and their mail domains
+    agencies = "agencies.zpl"           #   known agencies and their mail domains (relative: beside this file)
     verify_requester = true             #   unverified senders go to review
 
 jurisdiction
@@ -41,7 +41,7 @@ jurisdiction
 
 notify
     outbox = "run/outbox"               #   Maildir: tmp/ new/ cur/
-    template = "config/notice.tmpl"
+    template = "notice.tmpl"            #   relative: beside this file
     sender = "Northwind Cloud Legal <legal-notices@northwind-cloud.example>"
     message_id_domain = "northwind-cloud.example"
     credit = 2

@@ -14,12 +14,12 @@ bdir=${WRIT_BUILD_DIR:-}
 bdir=${bdir%/}
 if [ -n "$bdir" ] && [ "${bdir##*/}" != build ]; then
     echo "SKIP: fuzzing runs once per suite, in build/; skipped in this configuration ($WRIT_BUILD_DIR)"
-    exit 0
+    exit 77
 fi
 
 if ! command -v clang >/dev/null 2>&1; then
     echo "SKIP: clang is not installed (scripts/deps --test installs clang and libclang-rt-14-dev)"
-    exit 0
+    exit 77
 fi
 probe=$(mktemp -d "${TMPDIR:-/tmp}/writ-fuzz-probe.XXXXXX")
 trap 'rm -rf "$probe"' EXIT
@@ -30,7 +30,7 @@ if ! clang -fsanitize=fuzzer,address,undefined "$probe/probe.c" -o "$probe/probe
         > "$probe/log" 2>&1; then
     echo "SKIP: clang cannot link -fsanitize=fuzzer,address,undefined (libclang-rt-14-dev missing?):"
     head -3 "$probe/log"
-    exit 0
+    exit 77
 fi
 
 FUZZ_SECONDS=${WRIT_FUZZ_SECONDS:-60} "$src/tests/fuzz/run.sh"

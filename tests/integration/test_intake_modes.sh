@@ -62,3 +62,9 @@ grep -q '451 4.3.0' <<<"$out" || fail "Redis down: no 451 4.3.0: $(tail -5 <<<"$
 set +e; "$bin/writ-intake" --stdin < "$fixtures/requests/003.eml" >/dev/null 2>&1; rc=$?; set -e
 [ $rc -eq 75 ] || fail "Redis down: pipe exit $rc, want 75"
 pass "Redis down: 451 4.3.0 over LMTP, exit 75 in pipe mode"
+
+# Pipe mode with an unreadable configuration defers (75), never bounces.
+set +e; "$bin/writ-intake" --config /nonexistent/writ.zpl --stdin \
+    < "$fixtures/requests/003.eml" >/dev/null 2>&1; rc=$?; set -e
+[ $rc -eq 75 ] || fail "bad config: pipe exit $rc, want 75"
+pass "pipe mode: unreadable configuration exits 75 (the gateway keeps the request)"

@@ -71,6 +71,34 @@ static void test_config_env_overrides_file(void **state)
     assert_non_null(strstr(err, "/nonexistent/writ.zpl"));
 }
 
+/* File names in the config file are taken beside it (pipe(8) runs the
+ * intake in Postfix's queue directory); env and defaults are not moved. */
+static void test_config_file_names_beside_the_file(void **state)
+{
+    (void) state;
+    char path[] = "/tmp/writ-config-XXXXXX";
+    int fd = mkstemp(path);
+    const char *zpl = "intake\n    agencies = \"agencies.zpl\"\n"
+                      "notify\n    template = \"/abs/notice.tmpl\"\n";
+    assert_int_equal(write(fd, zpl, strlen(zpl)), (ssize_t) strlen(zpl));
+    close(fd);
+    char err[128];
+    writ_config_t *cfg = writ_config_load(path, err, sizeof err);
+    assert_non_null(cfg);
+    unsetenv("WRIT_INTAKE_AGENCIES");
+    unsetenv("WRIT_NOTIFY_TEMPLATE");
+    assert_string_equal(writ_config_get_file(cfg, "intake/agencies", "d"),
+                        "/tmp/agencies.zpl");
+    assert_string_equal(writ_config_get_file(cfg, "notify/template", "d"),
+                        "/abs/notice.tmpl");
+    assert_string_equal(writ_config_get_file(cfg, "notify/outbox", "run/x"), "run/x");
+    setenv("WRIT_INTAKE_AGENCIES", "rel/a.zpl", 1);
+    assert_string_equal(writ_config_get_file(cfg, "intake/agencies", "d"), "rel/a.zpl");
+    unsetenv("WRIT_INTAKE_AGENCIES");
+    writ_config_destroy(&cfg);
+    unlink(path);
+}
+
 static void test_final_state_rules(void **state)
 {
     (void) state;
@@ -138,6 +166,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_quoting),
         cmocka_unit_test(test_config_env_overrides_file),
+        cmocka_unit_test(test_config_file_names_beside_the_file),
         cmocka_unit_test(test_final_state_rules),
         cmocka_unit_test(test_no_accounts_goes_to_review),
         cmocka_unit_test(test_outbox_writes_once),

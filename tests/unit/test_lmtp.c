@@ -1,5 +1,6 @@
 /* test_lmtp.c -- the LMTP state machine: RFC 2033 dialogue, pipelining,
  * dot-unstuffing, per-recipient replies, SIZE, bad sequences. */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -49,6 +50,7 @@ static void test_full_dialogue_pipelined(void **state)
     assert_non_null(strstr(out, "250-PIPELINING"));
     assert_non_null(strstr(out, "250-ENHANCEDSTATUSCODES"));
     assert_non_null(strstr(out, "250-8BITMIME"));
+    assert_non_null(strstr(out, "250-SMTPUTF8"));
     assert_non_null(strstr(out, "250 SIZE 1000"));
     assert_non_null(strstr(out, "550 5.1.1 <nobody@provider.example>"));
     assert_non_null(strstr(out, "354 "));
@@ -171,6 +173,26 @@ static void test_tempfail_reply_per_recipient(void **state)
     lmtp_session_destroy(&s);
 }
 
+/* RFC 6531: a UTF-8 sender with the SMTPUTF8 parameter is accepted and
+ * the UTF-8 header bytes reach the message unchanged. */
+static void test_smtputf8_sender_and_headers(void **state)
+{
+    (void) state;
+    lmtp_session_t *s = lmtp_session_new(&cfg);
+    char out[4096];
+    lmtp_event_t ev = feed(s,
+        "LHLO gw\r\nMAIL FROM:<j\xc3\xbcrgen@polizei.example> SMTPUTF8 BODY=8BITMIME\r\n"
+        "RCPT TO:<legal@provider.example>\r\nDATA\r\n"
+        "From: J\xc3\xbcrgen <j\xc3\xbcrgen@polizei.example>\r\n\r\nStra\xc3\x9f" "e\r\n.\r\n",
+        out, sizeof out);
+    assert_int_equal(ev, LMTP_MESSAGE);
+    assert_non_null(strstr(out, "250 2.1.0 sender ok"));
+    size_t len;
+    const char *msg = lmtp_session_message(s, &len);
+    assert_non_null(memmem(msg, len, "J\xc3\xbcrgen <j\xc3\xbcrgen@", 15));
+    lmtp_session_destroy(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -181,6 +203,7 @@ int main(void)
         cmocka_unit_test(test_size_limit),
         cmocka_unit_test(test_overlong_command_line),
         cmocka_unit_test(test_tempfail_reply_per_recipient),
+        cmocka_unit_test(test_smtputf8_sender_and_headers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,9 @@
  * Wiring only: sockets and poll() around the LMTP state machine
  * (common/lmtp.c) and the delivery step (deliver.c). Exit statuses follow
  * sysexits: 0 stored, 75 temporary failure (the gateway retries), 65 not a
- * mail message, 78 bad configuration.
+ * mail message, 78 bad configuration (LMTP server only: in pipe mode a
+ * configuration error is 75, so the gateway keeps the request queued
+ * while the operator fixes it instead of bouncing it to the agency).
  */
 #define _GNU_SOURCE
 #include "config.h"
@@ -368,7 +370,7 @@ int main(int argc, char **argv)
     writ_config_t *cfg = writ_config_load(config_path, err, sizeof err);
     if (!cfg) {
         fprintf(stderr, "writ-intake: %s\n", err);
-        return EX_CONFIG;
+        return pipe_mode ? EX_TEMPFAIL : EX_CONFIG;
     }
     char worker[96];
     char host[64] = "host";
@@ -387,7 +389,7 @@ int main(int argc, char **argv)
     if (parse_settings_load(cfg, &ps, &agencies, err, sizeof err) != 0) {
         log_error(NULL, "%s", err);
         writ_config_destroy(&cfg);
-        return EX_CONFIG;
+        return pipe_mode ? EX_TEMPFAIL : EX_CONFIG;
     }
     recipients_t rcpts;
     split_list(writ_config_get(cfg, "intake/addresses",

@@ -180,7 +180,7 @@ int main(int argc, char **argv)
         .today = writ_config_get(cfg, "notify/today", NULL),
         .worker = worker,
     };
-    const char *tmpl = writ_config_get(cfg, "notify/template", "config/notice.tmpl");
+    const char *tmpl = writ_config_get_file(cfg, "notify/template", "config/notice.tmpl");
     GError *gerr = NULL;
     if (!g_file_get_contents(tmpl, &n.template_text, NULL, &gerr)) {
         log_error(NULL, "cannot read notice template %s: %s", tmpl, gerr->message);
