@@ -143,6 +143,18 @@ static void housekeeping(runner_t *r, uint64_t *next)
         r->def->tick(r->def->ctx, r->store);
 }
 
+/* Stopping: the broker may already have sent this replica up to `credit`
+ * jobs. Finish them now rather than leave them to wait for their lease to
+ * expire; no credit is given back, so no more arrive. */
+static void finish_in_flight(runner_t *r)
+{
+    bus_job_t job;
+    while (bus_worker_recv(r->bus, &job, 200) == 1) {
+        handle_job(r, &job);
+        bus_job_clear(&job);
+    }
+}
+
 int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
                      const char *worker_id)
 {
@@ -183,6 +195,7 @@ int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
         else if (got < 0)
             break;
     }
+    finish_in_flight(&r);
     log_info(NULL, "stopping after %lu case(s)", r.done);
     bus_worker_destroy(&r.bus);
     bus_submit_destroy(&r.submit);
