@@ -1,6 +1,7 @@
 /* parse_config.c -- parse settings from configuration (parse_config.h). */
 #include "parse_config.h"
 
+#include <czmq.h>
 #include <glib.h>
 #include <stdio.h>
 
@@ -22,7 +23,16 @@ int parse_settings_load(writ_config_t *cfg, parse_settings_t *ps,
     const char *authserv = writ_config_get(cfg, "intake/trusted_authserv_id", NULL);
     if (authserv)
         snprintf(ps->trusted_authserv_id, sizeof ps->trusted_authserv_id, "%s", authserv);
-    const char *path = writ_config_get_file(cfg, "intake/agencies", "config/agencies.zpl");
+    static const char *const default_path = "config/agencies.zpl";
+    const char *path = writ_config_get_file(cfg, "intake/agencies", default_path);
+    /* With no configuration at all (writctl parse outside a writ tree) no
+     * agency is known: every requester is unverified, nothing fails. A
+     * configured file that is missing is an error. */
+    if (path == default_path && !zsys_file_exists(path)) {
+        *agencies = agencies_new();
+        ps->agencies = *agencies;
+        return 0;
+    }
     *agencies = agencies_load(path, err, errlen);
     if (!*agencies)
         return -1;
