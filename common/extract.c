@@ -547,6 +547,7 @@ static const char *const mlat_cues[] = {
  * announcing words sit close before or after the mention, in its
  * sentence. */
 #define PROSPECT_WINDOW 60
+#define PROSPECT_FAR_WINDOW 160
 
 static bool prospective_mention(const char *t, size_t n, size_t p, size_t l)
 {
@@ -558,14 +559,26 @@ static bool prospective_mention(const char *t, size_t n, size_t p, size_t l)
         "will follow", "will be served", "will be submitted", "will be sent",
         "will be issued", "is forthcoming", "to follow", "will be obtained",
         NULL};
+    /* Announcements whose verb may stand further back in the sentence:
+     * "A formal request will follow through the mutual legal assistance
+     * process", "pending a request under the Treaty between Canada and the
+     * United States on Mutual Legal Assistance". */
+    static const char *const far_before[] = {
+        "will follow", "to follow", "pending a", "pending an", "pending the",
+        "pending receipt", "pending formal", "pending legal", "will be sent",
+        "will be submitted", "will be transmitted", "will submit",
+        "will be made", "in due course", "we will request", "we will seek",
+        "will be requesting", "intend to submit", "will be forwarded", NULL};
     size_t s, e;
     sentence_bounds(t, n, p, &s, &e);
     size_t bs = p - s > PROSPECT_WINDOW ? p - PROSPECT_WINDOW : s;
+    size_t fs = p - s > PROSPECT_FAR_WINDOW ? p - PROSPECT_FAR_WINDOW : s;
     size_t ae = p + l;
     size_t as_end = e - ae > PROSPECT_WINDOW ? ae + PROSPECT_WINDOW : e;
-    char *lb = lower_dup_range(t + bs, p - bs);
+    char *lb = lower_dup_range(t + fs, p - fs);
     char *la = ae <= as_end ? lower_dup_range(t + ae, as_end - ae) : NULL;
-    bool hit = (lb && contains_any(lb, p - bs, before)) ||
+    bool hit = (lb && contains_any(lb + (bs - fs), p - bs, before)) ||
+               (lb && contains_any(lb, p - fs, far_before)) ||
                (la && contains_any(la, as_end - ae, after));
     free(lb);
     free(la);
@@ -800,6 +813,9 @@ static const struct {
     {"county attorney's office", AG_PROSECUTOR, "US"},
     {"state attorney's office", AG_PROSECUTOR, "US"},
     {"prosecutor's office", AG_PROSECUTOR, ""},
+    /* "Greater Manchester Police", "Thames Valley Police": only where the
+     * name ends there (not "... Police Department", handled above). */
+    {"police", AG_INVESTIGATIVE, ""},
 };
 
 typedef struct {
@@ -965,10 +981,24 @@ static void find_local_agencies(const view_t *v, agency_hits_t *h)
                (p = find_phrase(v->lo, v->n, from, local_suffixes[k].suffix,
                                 &ml)) != NPOS) {
             from = p + ml;
+            if (memchr(v->t + p, '\n', ml))
+                continue;   /* "Police\nForce Intelligence Bureau": two lines */
             size_t s = local_name_start(v->t, p);
             if (s == p)
                 continue;
             size_t e = p + ml;
+            if (strcmp(local_suffixes[k].suffix, "police") == 0) {
+                size_t nx = skip_spaces(v->t, v->n, e);
+                if (nx < v->n && isupper((unsigned char)v->t[nx]))
+                    continue;   /* "Police Department", "Police Scotland" */
+            }
+            /* Part of a dictionary agency's name ("Dutch National Police",
+             * "Australian Federal Police"): that entry speaks for it. */
+            bool inside = false;
+            for (size_t i = 0; i < h->count && !inside; i++)
+                inside = h->hit[i].pos >= s && h->hit[i].pos < e;
+            if (inside)
+                continue;
             if (e < v->n && v->t[e] == '.' && strstr(local_suffixes[k].suffix, "dept"))
                 e++;
             size_t al = 0;
@@ -1303,7 +1333,9 @@ static const char *const ref_need_designator[] = {
     "serial", "agency case", "complaint", "cause", "tracking", NULL};
 static const char *const ref_standalone[] = {
     "reference", "ref", "re", "az", "aktenzeichen", "gesch\xc3\xa4""ftszeichen",
-    "geschaeftszeichen", "tgb.-nr", "serial", "unser zeichen", NULL};
+    "geschaeftszeichen", "tgb.-nr", "serial", "unser zeichen", "our file",
+    "file ref", "r\xc3\xa9""f\xc3\xa9""rence", "r\xc3\xa9""f", "n/r\xc3\xa9""f",
+    "referencia", "n/ref", NULL};
 static const char *const ref_designators[] = {
     "number", "no.", "no", "nos.", "nr.", "nr", "#", "id", "ref", NULL};
 
@@ -1429,7 +1461,9 @@ static bool provider_label(const view_t *v, size_t p)
     size_t ls = p > 12 ? p - 12 : 0;
     const char *w = v->lo + ls;
     size_t n = p - ls;
-    return mem_find(w, n, "your", 4) != NULL || mem_find(w, n, "ticket", 6) != NULL;
+    return mem_find(w, n, "your", 4) != NULL || mem_find(w, n, "ticket", 6) != NULL ||
+           mem_find(w, n, "votre", 5) != NULL || mem_find(w, n, "v/r", 3) != NULL ||
+           mem_find(w, n, "ihr ", 4) != NULL || mem_find(w, n, "ihre ", 5) != NULL;
 }
 
 
@@ -1458,7 +1492,8 @@ static char *reference_in(const char *text, size_t len, const char *subject)
         for (int k = 0; labels[k]; k++) {
             bool short_label = pass && (strcmp(labels[k], "re") == 0 ||
                                         strcmp(labels[k], "ref") == 0 ||
-                                        strcmp(labels[k], "az") == 0);
+                                        strcmp(labels[k], "az") == 0 ||
+                                        strcmp(labels[k], "r\xc3\xa9""f") == 0);
             size_t from = 0, ml, p;
             int guard = 0;
             while (guard++ < 500 &&
@@ -1564,6 +1599,13 @@ static const char *const subscriber_phrases[] = {
     "means of payment", "payment method*", "account opened", "date of birth",
     "used to create the account", "creation ip", "customer name*",
     "bestandsdaten", "anschrift", "zahlungsinformation*", "bei der registrierung",
+    /* French, Spanish, Portuguese, Dutch */
+    "donn\xc3\xa9""es d'identification", "donn\xc3\xa9""es d'abonn\xc3\xa9",
+    "identit\xc3\xa9"" de l'abonn\xc3\xa9", "informations sur l'abonn\xc3\xa9",
+    "moyens de paiement", "datos de abonado", "datos del abonado",
+    "datos del titular", "dados cadastrais", "dados do assinante",
+    "abonneegegevens", "gebruikersgegevens", "account holder details",
+    "account holder's details",
     NULL};
 
 static const char *const transactional_phrases[] = {
@@ -1577,7 +1619,11 @@ static const char *const transactional_phrases[] = {
     "verkehrsdaten", "nutzungsdaten", "metadata", "activity logs",
     "to/from", "correspondents", "ip address history", "ip address log*",
     "history of ip addresses", "access records", "connection history",
-    "session records", NULL};
+    "session records", "journaux de connexion", "donn\xc3\xa9""es de connexion",
+    "donn\xc3\xa9""es de trafic", "registros de conexi\xc3\xb3""n",
+    "datos de tr\xc3\xa1""fico", "registros de acceso", "registros de acesso",
+    "dados de conex\xc3\xa3""o", "verkeersgegevens", "ip-adressen der anmeldung*",
+    NULL};
 
 static const char *const content_phrases[] = {
     "content", "contents", "message content", "stored content",
@@ -1587,7 +1633,9 @@ static const char *const content_phrases[] = {
     "copies of emails", "e-mails stored", "emails stored", "stored e-mail*",
     "stored email*", "message bodies", "message body", "body of each",
     "inhaltsdaten", "inhalte", "gespeicherte e-mails", "anh\xc3\xa4nge",
-    NULL};
+    "stored messages", "messages stored", "mailbox contents", "saved messages",
+    "contenu", "pi\xc3\xa8""ces jointes", "contenido", "archivos adjuntos",
+    "conte\xc3\xba""do", "inhoud", NULL};
 
 /* Is the match at p a usable mention? Filters labels ("Telephone:"),
  * "non-content", "the contents of this letter" and "Attachment(s) A". */
@@ -1652,7 +1700,9 @@ static bool negated_in_clause(const view_t *v, size_t p, size_t l)
     static const char *const after[] = {
         "is not", "are not", "not be", "not requested", "not sought",
         "not required", "is excluded", "are excluded", "nicht erforderlich",
-        NULL};
+        "not needed", "not necessary", "nicht ben\xc3\xb6tigt",
+        "nicht angefordert", "nicht erbeten", "nicht verlangt",
+        "ne sont pas demand\xc3\xa9*", "no se solicita*", NULL};
     return find_any(v->lo, ce, p + l, after, NULL, NULL) != NPOS;
 }
 
@@ -1787,7 +1837,11 @@ static const char *const gag_cues[] = {
     "without notifying", "without notice to the subscriber",
     "not to alert", "not alert", "nicht zu informieren",
     "nicht zu benachrichtigen", "nicht benachrichtigt", "nicht informiert",
-    "keine benachrichtigung", "vertraulich zu behandeln", NULL};
+    "keine benachrichtigung", "vertraulich zu behandeln",
+    "not be told", "not to tell", "not be informed", "not be made aware",
+    "not be alerted", "not be advised",
+    "ne pas informer", "ne pas aviser", "ne pas avertir", "no informar",
+    "no notificar", "no alertar", NULL};
 
 /* "there is no nondisclosure order", "not subject to a nondisclosure". */
 static bool gag_negated(const view_t *v, size_t p)
@@ -1815,6 +1869,7 @@ static bool gag_end_in(const view_t *v, size_t s, size_t e,
         return false;
     }
     static const char *const until[] = {
+        "through and including", "up to and including", "until and including",
         "until", "through", "expires on", "expire on", "expiring on", "ends on",
         "end on", "ending on", "bis zum", "bis", NULL};
     size_t from = s, ml, p;
@@ -2007,6 +2062,8 @@ static void deadline_by_date(const view_t *v, dl_candidate_t *best)
     while (guard++ < 500 && (p = find_phrase(v->lo, v->n, from, "by", &ml)) != NPOS) {
         from = p + ml;
         size_t i = skip_weekday(v, skip_ws(v->t, v->n, p + ml));
+        if (i + 4 < v->n && strncmp(v->lo + i, "the ", 4) == 0)
+            i = skip_ws(v->t, v->n, i + 4);   /* "by the 14th day of March" */
         date_t d;
         if (!date_parse_at_style(v->t + i, v->n - i, v->day_first, &d))
             continue;
@@ -2176,14 +2233,96 @@ static bool government_domain(const char *d)
     return false;
 }
 
-static bool excluded_account(const extract_input_t *in, const char *addr)
+/* Domains of law enforcement, prosecutors and courts: never targets.
+ * Other government domains (a village, a state agency) may host a
+ * targeted mailbox. */
+static bool law_enforcement_domain(const char *d)
+{
+    static const char *const le[] = {
+        "usdoj.gov", "doj.gov", "dhs.gov", "uscourts.gov", "ic3.gov",
+        "treasury.gov", "irs.gov", "mil", "police.uk", "bund.de", "polizei.de",
+        "garda.ie", "gc.ca", "interieur.gouv.fr", "justice.gouv.fr",
+        "europa.eu", NULL};
+    for (int k = 0; le[k]; k++)
+        if (domain_matches(d, le[k]))
+            return true;
+    for (size_t k = 0; k < COUNT(agency_domains); k++)
+        if (domain_matches(d, agency_domains[k].domain))
+            return true;
+    /* "sheriff.pinehollowcounty.gov", "pd.cityofx.gov", "da.county.gov" */
+    static const char *const words[] = {"police", "polizei", "sheriff", "justice",
+                                        "court", "attorney", "prosecutor", "pd",
+                                        "da", "sheriffs", "so", NULL};
+    for (const char *l = d; *l;) {
+        size_t n = strcspn(l, ".");
+        for (int k = 0; words[k]; k++) {
+            size_t wl = strlen(words[k]);
+            if (wl > 3 ? (n >= wl && mem_find(l, n, words[k], wl) != NULL)
+                       : (n == wl && strncmp(l, words[k], wl) == 0))
+                return true;
+        }
+        l += n;
+        if (*l == '.')
+            l++;
+    }
+    return false;
+}
+
+/* Is the address at s named as a target ("the e-mail account
+ * treasurer@village.gov", a list under "Accounts:") rather than as a
+ * contact ("send the records to ...", "E-mail: ...")? The nearer of the
+ * two kinds of cue before it decides. */
+#define TARGET_LOOKBACK 300
+
+static bool named_as_target(const char *text, size_t s)
+{
+    size_t b = s > TARGET_LOOKBACK ? s - TARGET_LOOKBACK : 0;
+    char *lo = lower_dup_range(text + b, s - b);
+    if (!lo)
+        return false;
+    static const char *const target[] = {
+        "account*", "mailbox*", "target*", "associated with", "subscriber of",
+        "user of", "konto", "compte", "cuenta", NULL};
+    static const char *const contact[] = {
+        "e-mail:", "email:", "mail:", "contact*", "send", "sent to", "reply",
+        "respond", "question*", "direct*", "produc*", "provid*", "deliver*",
+        "furnish*", "return*", "to me", "phone", "tel", "cc", "copy",
+        "agent", "officer", "attorney", "ausa", "detective", "investigator",
+        "inspector", "signed", "sincerely", "regards", "|", NULL};
+    size_t n = s - b, last_t = NPOS, last_c = NPOS, ml;
+    int which;
+    size_t from = 0, p;
+    cursor_t cur;
+    cursor_init(&cur, target);
+    while ((p = cursor_next(&cur, lo, n, from, &ml, &which)) != NPOS) {
+        last_t = p;
+        from = p + ml;
+    }
+    from = 0;
+    cursor_init(&cur, contact);
+    while ((p = cursor_next(&cur, lo, n, from, &ml, &which)) != NPOS) {
+        last_c = p;
+        from = p + ml;
+    }
+    free(lo);
+    return last_t != NPOS && (last_c == NPOS || last_c < last_t);
+}
+
+/* named_as_target() looks back a bounded window; a text full of
+ * government addresses gets only this many looks, the rest are excluded. */
+#define TARGET_LOOKS 64
+
+static bool excluded_account(const extract_input_t *in, const char *addr,
+                             const char *text, size_t pos, int *looks)
 {
     const char *at = strrchr(addr, '@');
     const char *dom = at ? at + 1 : "";
     for (size_t i = 0; i < in->provider_domain_count; i++)
         if (in->provider_domains[i] && domain_matches(dom, in->provider_domains[i]))
             return true;
-    if (government_domain(dom))
+    if (government_domain(dom) &&
+        (law_enforcement_domain(dom) || (*looks)++ >= TARGET_LOOKS ||
+         !named_as_target(text, pos)))
         return true;
     const char *sender = in->sender;
     if (sender && strcasecmp(sender, addr) == 0)
@@ -2205,6 +2344,7 @@ static bool excluded_account(const extract_input_t *in, const char *addr)
 void extract_accounts(const extract_input_t *in, const char *text, size_t len,
                       void (*add)(void *ctx, const char *account), void *ctx)
 {
+    int looks = 0;
     for (size_t i = 0; i < len; i++) {
         if (text[i] != '@')
             continue;
@@ -2233,7 +2373,7 @@ void extract_accounts(const extract_input_t *in, const char *text, size_t len,
         if (addr && alpha_tld) {
             for (char *c = addr; *c; c++)
                 *c = (char)tolower((unsigned char)*c);
-            if (!excluded_account(in, addr))
+            if (!excluded_account(in, addr, text, s, &looks))
                 add(ctx, addr);
         }
         free(addr);
