@@ -1,5 +1,6 @@
 /* case_store.c -- Redis case store (see case_store.h for the key schema). */
 #include "case_store.h"
+#include "log.h"
 #include "wire.h"
 
 #include <glib.h>
@@ -20,6 +21,10 @@ struct case_store_t {
     uint64_t next_attempt_ms;   /* reconnect backoff */
     uint64_t backoff_ms;
     char error[256];
+    /* What this connection cost Redis, logged when it closes: the bench
+     * reads it (Redis's own counters also count commands run inside
+     * scripts, so they cannot tell round trips apart). */
+    unsigned long long round_trips, commands;
 };
 
 /* The scripts, loaded by EVAL (Redis caches them by sha itself; the body
@@ -65,6 +70,9 @@ static const char *ADVANCE_LUA =
     "    'note', 'already processed; nothing changed')\n"
     "  return 1\n"
     "end\n"
+    "if ARGV[13] ~= '' and (redis.call('GET', ARGV[13]) or '0') ~= ARGV[14] then\n"
+    "  return 3\n"
+    "end\n"
     "redis.call('HSET', key, 'state', ARGV[4], 'record', ARGV[7],\n"
     "  'updated_at', ARGV[10], 'challenge', ARGV[11],\n"
     "  'review_reason', ARGV[12])\n"
@@ -72,7 +80,7 @@ static const char *ADVANCE_LUA =
     "if ARGV[5] ~= '' then\n"
     "  redis.call('ZADD', 'writ:pending:'..ARGV[5], ARGV[6], ARGV[1])\n"
     "end\n"
-    "for i = 13, #ARGV, 2 do\n"
+    "for i = 15, #ARGV, 2 do\n"
     "  redis.call('ZADD', 'writ:held', ARGV[i+1], ARGV[i])\n"
     "end\n"
     "redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', ARGV[2],\n"
@@ -114,6 +122,18 @@ static const char *MARK_REVIEW_LUA =
     "  'worker', ARGV[3], 'event', 'review', 'from', st, 'to', 'review',\n"
     "  'note', ARGV[4])\n"
     "return 0\n";
+
+/* A script is called by its SHA-1 (EVALSHA): the body crosses the wire and
+ * is hashed by Redis only when Redis does not know it yet (first call,
+ * after a Redis restart or SCRIPT FLUSH: NOSCRIPT -> EVAL loads it). */
+typedef struct {
+    const char *body;
+    char sha[41];
+} script_t;
+
+static script_t s_create = { NULL, "" }, s_advance = { NULL, "" },
+                s_claim = { NULL, "" }, s_release = { NULL, "" },
+                s_mark_review = { NULL, "" };
 
 uint64_t writ_now_ms(void)
 {
@@ -167,6 +187,9 @@ void case_store_destroy(case_store_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
+    if ((*self_p)->round_trips)
+        log_info(NULL, "redis: %llu round trips, %llu commands",
+                 (*self_p)->round_trips, (*self_p)->commands);
     if ((*self_p)->ctx)
         redisFree((*self_p)->ctx);
     free(*self_p);
@@ -232,6 +255,13 @@ static bool ensure_connected(case_store_t *self)
     return true;
 }
 
+void case_store_count(case_store_t *self, unsigned round_trips,
+                      unsigned commands)
+{
+    self->round_trips += round_trips;
+    self->commands += commands;
+}
+
 void *case_store_redis(case_store_t *self)
 {
     return ensure_connected(self) ? self->ctx : NULL;
@@ -244,6 +274,7 @@ static redisReply *run_argv(case_store_t *self, int argc, const char **argv,
 {
     if (!ensure_connected(self))
         return NULL;
+    case_store_count(self, 1, 1);
     redisReply *r = redisCommandArgv(self->ctx, argc, argv, lens);
     if (!r) {
         drop_connection(self, self->ctx->errstr[0] ? self->ctx->errstr
@@ -315,6 +346,59 @@ static void argv_num(argv_t *a, unsigned long long n)
     argv_str(a, a->numbers[a->argc]);
 }
 
+static void script_sha(script_t *sc, const char *body)
+{
+    if (sc->sha[0])
+        return;
+    sc->body = body;
+    gchar *hex = g_compute_checksum_for_string(G_CHECKSUM_SHA1, body, -1);
+    snprintf(sc->sha, sizeof sc->sha, "%s", hex);
+    g_free(hex);
+}
+
+/* Runs a script whose arguments are a->argv[3..] (argv[0..2] are filled
+ * here: EVALSHA sha 0). One round trip, two when Redis must load it. */
+static redisReply *run_script(case_store_t *self, script_t *sc,
+                              const char *body, argv_t *a)
+{
+    script_sha(sc, body);
+    a->argv[0] = "EVALSHA";
+    a->lens[0] = 7;
+    a->argv[1] = sc->sha;
+    a->lens[1] = 40;
+    a->argv[2] = "0";
+    a->lens[2] = 1;
+    redisReply *r = run_argv(self, a->argc, a->argv, a->lens);
+    if (!r && strncmp(self->error, "NOSCRIPT", 8) == 0) {
+        a->argv[0] = "EVAL";
+        a->lens[0] = 4;
+        a->argv[1] = body;
+        a->lens[1] = strlen(body);
+        r = run_argv(self, a->argc, a->argv, a->lens);
+    }
+    return r;
+}
+
+/* For other modules' scripts (registry.c): args are the script's ARGV. */
+void *case_store_script(case_store_t *self, const char *body, char sha[41],
+                        int argc, const char **args, const size_t *lens)
+{
+    argv_t a;
+    if (argv_init(&a, argc + 3) != 0) {
+        argv_free(&a);
+        return NULL;
+    }
+    a.argc = 3;
+    for (int i = 0; i < argc; i++)
+        argv_bin(&a, args[i], lens ? lens[i] : strlen(args[i]));
+    script_t sc = { body, "" };
+    snprintf(sc.sha, sizeof sc.sha, "%s", sha);
+    redisReply *r = run_script(self, &sc, body, &a);
+    memcpy(sha, sc.sha, 41);
+    argv_free(&a);
+    return r;
+}
+
 int case_store_create(case_store_t *self, const case_create_t *p,
                       char existing_id[CASE_ID_LEN])
 {
@@ -335,9 +419,7 @@ int case_store_create(case_store_t *self, const case_create_t *p,
         argv_free(&a);
         return -1;
     }
-    argv_str(&a, "EVAL");
-    argv_str(&a, CREATE_LUA);
-    argv_str(&a, "0");
+    a.argc = 3;                       /* EVALSHA sha 0: run_script */
     argv_str(&a, p->c->id);                        /* 1 */
     argv_str(&a, dedupe);                          /* 2 */
     argv_bin(&a, record, record_len);              /* 3 */
@@ -353,7 +435,7 @@ int case_store_create(case_store_t *self, const case_create_t *p,
     argv_str(&a, p->c->review_reason ? p->c->review_reason : ""); /* 13 */
     argv_num(&a, p->raw_len);                      /* 14 */
     argv_num(&a, p->max_pending);                  /* 15 */
-    redisReply *r = run_argv(self, a.argc, a.argv, a.lens);
+    redisReply *r = run_script(self, &s_create, CREATE_LUA, &a);
     argv_free(&a);
     free(record);
     g_free(dedupe);
@@ -375,33 +457,33 @@ int case_store_create(case_store_t *self, const case_create_t *p,
 int case_store_advance(case_store_t *self, const case_advance_t *p)
 {
     char *record = NULL;
-    size_t record_len = 0;
-    if (wire_encode_case(p->c, &record, &record_len) != 0) {
+    size_t record_len = p->record_len;
+    if (!p->record && wire_encode_case(p->c, &record, &record_len) != 0) {
         snprintf(self->error, sizeof self->error, "cannot encode case");
         return -1;
     }
     argv_t a;
-    if (argv_init(&a, 16 + 2 * (int) p->held_count) != 0) {
+    if (argv_init(&a, 18 + 2 * (int) p->held_count) != 0) {
         free(record);
         argv_free(&a);
         return -1;
     }
     uint64_t now = writ_now_ms();
-    argv_str(&a, "EVAL");
-    argv_str(&a, ADVANCE_LUA);
-    argv_str(&a, "0");
+    a.argc = 3;                       /* EVALSHA sha 0: run_script */
     argv_str(&a, p->c->id);                            /* 1 */
     argv_str(&a, p->stage);                            /* 2 */
     argv_str(&a, p->expect_state);                     /* 3 */
     argv_str(&a, p->new_state);                        /* 4 */
     argv_str(&a, p->next_stage ? p->next_stage : "");  /* 5 */
     argv_num(&a, now + p->lease_ms);                   /* 6 */
-    argv_bin(&a, record, record_len);                  /* 7 */
+    argv_bin(&a, p->record ? p->record : record, record_len); /* 7 */
     argv_str(&a, p->worker);                           /* 8 */
     argv_str(&a, p->note ? p->note : "");              /* 9 */
     argv_num(&a, now);                                 /* 10 */
     argv_str(&a, p->c->challenge_recommended ? "1" : "0"); /* 11 */
     argv_str(&a, p->c->review_reason ? p->c->review_reason : ""); /* 12 */
+    argv_str(&a, p->guard_key ? p->guard_key : "");    /* 13 */
+    argv_str(&a, p->guard_value ? p->guard_value : "0"); /* 14 */
     for (size_t i = 0; i < p->held_count; i++) {
         argv_str(&a, p->held_members[i]);
         if (p->held_release[i] > 0)
@@ -409,7 +491,7 @@ int case_store_advance(case_store_t *self, const case_advance_t *p)
         else
             argv_str(&a, "+inf");
     }
-    redisReply *r = run_argv(self, a.argc, a.argv, a.lens);
+    redisReply *r = run_script(self, &s_advance, ADVANCE_LUA, &a);
     argv_free(&a);
     free(record);
     if (!r)
@@ -432,14 +514,12 @@ int case_store_claim_expired(case_store_t *self, const char *stage,
         argv_free(&a);
         return -1;
     }
-    argv_str(&a, "EVAL");
-    argv_str(&a, CLAIM_LUA);
-    argv_str(&a, "0");
+    a.argc = 3;                       /* EVALSHA sha 0: run_script */
     argv_str(&a, stage);
     argv_num(&a, now);
     argv_num(&a, now + lease_ms);
     argv_num(&a, max);
-    redisReply *r = run_argv(self, a.argc, a.argv, a.lens);
+    redisReply *r = run_script(self, &s_claim, CLAIM_LUA, &a);
     argv_free(&a);
     if (!r)
         return -1;
@@ -541,7 +621,7 @@ int case_store_heartbeat(case_store_t *self, const char *stage,
     argv_str(&a, key);
     argv_num(&a, writ_now_ms());
     argv_str(&a, worker);
-    redisReply *r = run_argv(self, a.argc, a.argv, a.lens);
+    redisReply *r = run_script(self, &s_release, RELEASE_LUA, &a);
     argv_free(&a);
     if (!r)
         return -1;
@@ -565,7 +645,7 @@ int case_store_due_held(case_store_t *self, long today, size_t max,
     argv_str(&a, "LIMIT");
     argv_str(&a, "0");
     argv_num(&a, max);
-    redisReply *r = run_argv(self, a.argc, a.argv, a.lens);
+    redisReply *r = run_script(self, &s_mark_review, MARK_REVIEW_LUA, &a);
     argv_free(&a);
     if (!r)
         return -1;
@@ -591,9 +671,7 @@ int case_store_release_held(case_store_t *self, const case_t *c,
         argv_free(&a);
         return -1;
     }
-    argv_str(&a, "EVAL");
-    argv_str(&a, RELEASE_LUA);
-    argv_str(&a, "0");
+    a.argc = 3;                       /* EVALSHA sha 0: run_script */
     argv_str(&a, c->id);
     argv_str(&a, member);
     argv_str(&a, new_state);
@@ -620,9 +698,7 @@ int case_store_mark_review(case_store_t *self, const char *id,
         argv_free(&a);
         return -1;
     }
-    argv_str(&a, "EVAL");
-    argv_str(&a, MARK_REVIEW_LUA);
-    argv_str(&a, "0");
+    a.argc = 3;                       /* EVALSHA sha 0: run_script */
     argv_str(&a, id);
     argv_str(&a, stage);
     argv_str(&a, worker);

@@ -42,6 +42,15 @@ const char *case_store_error(case_store_t *self);
 /* The underlying hiredis context (redisContext *), for modules that share
  * the connection (registry.c). NULL when not connected and cannot be. */
 void    *case_store_redis(case_store_t *self);
+/* Runs a Lua script by its SHA-1, loading it when Redis does not know it
+ * (sha: 41 bytes, "" at first, filled in and kept by the caller). Returns
+ * the redisReply (caller frees with freeReplyObject), NULL on failure. */
+void    *case_store_script(case_store_t *self, const char *body, char sha[41],
+                           int argc, const char **args, const size_t *lens);
+/* Modules that use the connection directly account for what they sent
+ * (logged when the store is destroyed: round trips and commands). */
+void     case_store_count(case_store_t *self, unsigned round_trips,
+                          unsigned commands);
 
 uint64_t writ_now_ms(void);
 
@@ -83,10 +92,21 @@ typedef struct {
     const char **held_members;
     const long *held_release;
     size_t held_count;
+    /* The record already encoded (wire_encode_case of c), so a caller that
+     * also sends it on encodes it once; NULL: encoded here. */
+    const char *record;
+    size_t record_len;
+    /* Optional guard: record only while GET guard_key (missing: "0")
+     * equals guard_value -- e.g. the registry version a decision was made
+     * with, so a decision made from a cached registry is never recorded
+     * after an import changed it. */
+    const char *guard_key;
+    const char *guard_value;
 } case_advance_t;
 
 /* Returns 0 advanced, 1 already advanced by an earlier delivery (nothing
- * changed, pending entry cleared), 2 no such case, -1 Redis failure. */
+ * changed, pending entry cleared), 2 no such case, 3 the guard did not
+ * match (nothing changed, still pending), -1 Redis failure. */
 int case_store_advance(case_store_t *self, const case_advance_t *p);
 
 /* Sweeper: claims up to max cases of a stage whose lease expired,

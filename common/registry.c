@@ -1,6 +1,7 @@
 /* registry.c -- data-location registry: CSV import and lookup in Redis. */
 #include "registry.h"
 
+#include <glib.h>
 #include <hiredis/hiredis.h>
 #include <ctype.h>
 #include <stdio.h>
@@ -316,6 +317,32 @@ long registry_import(case_store_t *store, const char *locations_csv,
 
 /* ---- lookup ---------------------------------------------------------- */
 
+/* One round trip for any number of accounts: the registry version, then
+ * for each account region tenant customer_type country name admin_contact
+ * (region nil: not registered). */
+static const char *LOOKUP_LUA =
+    "local out = { redis.call('GET', 'writ:registry:version') or '0' }\n"
+    "for _, acct in ipairs(ARGV) do\n"
+    "  local f = redis.call('HMGET', 'writ:registry:acct:'..acct, 'region',\n"
+    "    'tenant', 'customer_type', 'country')\n"
+    "  local t = { false, false }\n"
+    "  if f[1] and f[2] and f[2] ~= '' then\n"
+    "    t = redis.call('HMGET', 'writ:registry:tenant:'..f[2], 'name',\n"
+    "      'admin_contact')\n"
+    "  end\n"
+    "  out[#out + 1] = f[1] or ''\n"
+    "  out[#out + 1] = f[1] and 'y' or 'n'\n"
+    "  out[#out + 1] = f[2] or ''\n"
+    "  out[#out + 1] = f[3] or ''\n"
+    "  out[#out + 1] = f[4] or ''\n"
+    "  out[#out + 1] = t[1] or ''\n"
+    "  out[#out + 1] = t[2] or ''\n"
+    "end\n"
+    "return out\n";
+#define LOOKUP_FIELDS 7
+
+static char s_lookup_sha[41];
+
 static void copy_field(char *dst, size_t len, redisReply *r)
 {
     if (r && r->type == REDIS_REPLY_STRING)
@@ -324,54 +351,120 @@ static void copy_field(char *dst, size_t len, redisReply *r)
         dst[0] = '\0';
 }
 
+/* Fills out[i] from the script's reply fields for account i. */
+static void location_from(redisReply **f, location_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->found = f[1]->type == REDIS_REPLY_STRING && f[1]->str[0] == 'y';
+    if (!out->found)
+        return;
+    copy_field(out->region, sizeof out->region, f[0]);
+    copy_field(out->tenant, sizeof out->tenant, f[2]);
+    char type[32];
+    copy_field(type, sizeof type, f[3]);
+    out->enterprise = !strcmp(type, "enterprise");
+    copy_field(out->country, sizeof out->country, f[4]);
+    copy_field(out->tenant_name, sizeof out->tenant_name, f[5]);
+    copy_field(out->admin_contact, sizeof out->admin_contact, f[6]);
+}
+
+/* The lookup itself; version (may be NULL) receives the registry version
+ * the answer belongs to. */
+static int lookup_versioned(case_store_t *store, char *const *accounts,
+                            size_t n, location_t *out, char *version,
+                            size_t version_len)
+{
+    redisReply *r = case_store_script(store, LOOKUP_LUA, s_lookup_sha,
+                                      (int) n, (const char **) accounts, NULL);
+    if (!r)
+        return -1;
+    int rc = -1;
+    if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 + LOOKUP_FIELDS * n) {
+        if (version)
+            copy_field(version, version_len, r->element[0]);
+        for (size_t i = 0; i < n; i++)
+            location_from(r->element + 1 + LOOKUP_FIELDS * i, &out[i]);
+        rc = 0;
+    }
+    freeReplyObject(r);
+    return rc;
+}
+
 int registry_lookup(case_store_t *store, char *const *accounts, size_t n,
                     location_t *out)
 {
-    redisContext *ctx = case_store_redis(store);
-    if (!ctx)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        redisAppendCommand(ctx, "HMGET writ:registry:acct:%s tenant "
-                           "customer_type region country", accounts[i]);
-    size_t tenants = 0;
-    int rc = 0;
+    return n == 0 ? 0 : lookup_versioned(store, accounts, n, out, NULL, 0);
+}
+
+/* ---- cache ------------------------------------------------------------- */
+
+struct registry_cache_t {
+    GHashTable *entries;        /* account -> location_t (both owned) */
+    size_t max_entries;
+    char version[32];           /* the import the entries belong to */
+};
+
+registry_cache_t *registry_cache_new(size_t max_entries)
+{
+    registry_cache_t *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->entries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    self->max_entries = max_entries > 0 ? max_entries : 1;
+    return self;
+}
+
+void registry_cache_destroy(registry_cache_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    g_hash_table_destroy((*self_p)->entries);
+    free(*self_p);
+    *self_p = NULL;
+}
+
+void registry_cache_invalidate(registry_cache_t *self)
+{
+    g_hash_table_remove_all(self->entries);
+    self->version[0] = '\0';
+}
+
+const char *registry_cache_version(const registry_cache_t *self)
+{
+    return self->version;
+}
+
+/* True when every account is cached: out is filled from the cache. */
+static bool from_cache(registry_cache_t *self, char *const *accounts, size_t n,
+                       location_t *out)
+{
+    if (!self->version[0])
+        return false;
     for (size_t i = 0; i < n; i++) {
-        redisReply *r = NULL;
-        if (redisGetReply(ctx, (void **) &r) != REDIS_OK)
-            return -1;
-        memset(&out[i], 0, sizeof out[i]);
-        if (r->type == REDIS_REPLY_ARRAY && r->elements == 4
-            && r->element[2]->type == REDIS_REPLY_STRING) {
-            out[i].found = true;
-            copy_field(out[i].tenant, sizeof out[i].tenant, r->element[0]);
-            char type[32];
-            copy_field(type, sizeof type, r->element[1]);
-            out[i].enterprise = !strcmp(type, "enterprise");
-            copy_field(out[i].region, sizeof out[i].region, r->element[2]);
-            copy_field(out[i].country, sizeof out[i].country, r->element[3]);
-        }
-        else if (r->type == REDIS_REPLY_ERROR)
-            rc = -1;
-        freeReplyObject(r);
+        const location_t *hit = g_hash_table_lookup(self->entries, accounts[i]);
+        if (!hit)
+            return false;
+        out[i] = *hit;
     }
+    return true;
+}
+
+int registry_cache_lookup(registry_cache_t *self, case_store_t *store,
+                          char *const *accounts, size_t n, location_t *out)
+{
+    if (n == 0 || from_cache(self, accounts, n, out))
+        return 0;
+    char version[32] = "";
+    if (lookup_versioned(store, accounts, n, out, version, sizeof version) != 0)
+        return -1;
+    /* Another import since the entries were cached: they are all stale.
+     * (A bounded cache: when full, start again rather than track age.) */
+    if (strcmp(version, self->version) != 0
+        || g_hash_table_size(self->entries) + n > self->max_entries)
+        registry_cache_invalidate(self);
+    snprintf(self->version, sizeof self->version, "%s", version);
     for (size_t i = 0; i < n; i++)
-        if (out[i].found && out[i].tenant[0]) {
-            redisAppendCommand(ctx, "HMGET writ:registry:tenant:%s name "
-                               "admin_contact", out[i].tenant);
-            tenants++;
-        }
-    for (size_t i = 0; i < n && tenants > 0; i++) {
-        if (!out[i].found || !out[i].tenant[0])
-            continue;
-        redisReply *r = NULL;
-        if (redisGetReply(ctx, (void **) &r) != REDIS_OK)
-            return -1;
-        if (r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
-            copy_field(out[i].tenant_name, sizeof out[i].tenant_name, r->element[0]);
-            copy_field(out[i].admin_contact, sizeof out[i].admin_contact, r->element[1]);
-        }
-        freeReplyObject(r);
-        tenants--;
-    }
-    return rc;
+        g_hash_table_replace(self->entries, g_strdup(accounts[i]),
+                             g_memdup2(&out[i], sizeof out[i]));
+    return 0;
 }

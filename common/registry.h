@@ -33,9 +33,28 @@ void csv_row_clear(csv_row_t *row);
 long registry_import(case_store_t *store, const char *locations_csv,
                      const char *tenants_csv, char *err, size_t errlen);
 
-/* Looks up n accounts; out[i].found says whether each is registered.
- * Returns 0, or -1 on Redis failure. */
+#define REGISTRY_VERSION_KEY "writ:registry:version"
+
+/* Looks up n accounts (one round trip); out[i].found says whether each is
+ * registered. Returns 0, or -1 on Redis failure. */
 int  registry_lookup(case_store_t *store, char *const *accounts, size_t n,
                      location_t *out);
+
+/* A replica's cache of the registry, for the import it last saw
+ * (writ:registry:version). A lookup whose accounts are all cached costs no
+ * round trip; otherwise one, which also reads the version and drops every
+ * entry of an older import. What the cache cannot see by itself is an
+ * import after its last round trip: a decision made from it must be
+ * recorded with the guard REGISTRY_VERSION_KEY == registry_cache_version()
+ * (case_store_advance), and on a guard miss the caller invalidates and
+ * decides again. Entries hold no personal data beyond the registry's. */
+typedef struct registry_cache_t registry_cache_t;
+registry_cache_t *registry_cache_new(size_t max_entries);
+void registry_cache_destroy(registry_cache_t **self_p);
+int  registry_cache_lookup(registry_cache_t *self, case_store_t *store,
+                           char *const *accounts, size_t n, location_t *out);
+/* The import the entries belong to ("" when empty; "0" before any). */
+const char *registry_cache_version(const registry_cache_t *self);
+void registry_cache_invalidate(registry_cache_t *self);
 
 #endif

@@ -5,6 +5,7 @@
 #include "wire.h"
 
 #include <czmq.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,72 +43,101 @@ void stage_worker_id(const char *stage, char *buf, size_t len)
              s_instance_tag());
 }
 
-/* Records the result; returns the store's advance code. */
-static int record_result(runner_t *r, case_t *c, stage_result_t *res)
+/* Records the result; returns the store's advance code. The record is
+ * encoded once, for Redis and for the next stage (*record, caller frees). */
+static int record_result(runner_t *r, case_t *c, stage_result_t *res,
+                         char **record, size_t *len)
 {
+    if (wire_encode_case(c, record, len) != 0)
+        return -1;
     case_advance_t adv = {
         .c = c, .stage = r->def->stage, .expect_state = r->def->input_state,
         .new_state = res->new_state, .next_stage = res->next_stage,
         .lease_ms = r->lease_ms, .worker = r->worker, .note = res->note,
         .held_members = res->held_members, .held_release = res->held_release,
-        .held_count = res->held_count,
+        .held_count = res->held_count, .record = *record, .record_len = *len,
+        .guard_key = res->guard_key, .guard_value = res->guard_value,
     };
     return case_store_advance(r->store, &adv);
 }
 
-static void hand_on(runner_t *r, case_t *c, const char *next_stage)
+static void hand_on(runner_t *r, case_t *c, const char *next_stage,
+                    const char *record, size_t len)
 {
-    char *record = NULL;
-    size_t len = 0;
-    if (wire_encode_case(c, &record, &len) != 0)
-        return;                       /* the sweeper will send it */
     if (bus_submit_send(r->submit, next_stage, c->id, record, len) != 0)
         log_warn(c->id, "bus busy: left to the %s sweeper", next_stage);
+}
+
+static void mark_undecodable(runner_t *r, bus_job_t *job, const char *err)
+{
+    /* Retrying cannot help a record that does not decode: a person must
+     * look at the original message. */
+    log_error(job->id, "undecodable record: sent to review");
+    char reason[256];
+    snprintf(reason, sizeof reason, "the case record cannot be read "
+             "(%s); a person must read the original message", err);
+    if (case_store_mark_review(r->store, job->id, r->def->stage, r->worker,
+                               reason) != 0)
+        log_warn(job->id, "cannot mark for review now: stays pending");
+}
+
+/* One attempt: decide, record, hand on. Returns the advance code (3: the
+ * guard missed, decide again), or -1. */
+static int attempt(runner_t *r, case_t *c)
+{
+    stage_result_t res;
+    memset(&res, 0, sizeof res);
+    int rc = -1;
+    if (r->def->process(r->def->ctx, r->store, c, &res) != 0) {
+        log_warn(c->id, "temporary failure; the case stays pending");
+        goto done;
+    }
+    char *record = NULL;
+    size_t len = 0;
+    rc = record_result(r, c, &res, &record, &len);
+    if (rc == 0) {
+        r->done++;
+        log_info(c->id, "%s -> %s", r->def->input_state, res.new_state);
+        if (res.next_stage)
+            hand_on(r, c, res.next_stage, record, len);
+    }
+    else if (rc == 1)
+        log_info(c->id, "already processed (redelivery): no change");
+    else if (rc == 2)
+        log_warn(c->id, "case no longer exists");
+    else if (rc == 3)
+        log_info(c->id, "what the decision used changed meanwhile: deciding again");
+    else
+        log_warn(c->id, "cannot record result (%s): stays pending",
+                 case_store_error(r->store));
     free(record);
+done:
+    if (r->def->release)
+        r->def->release(r->def->ctx, &res);
+    return rc;
 }
 
 static void handle_job(runner_t *r, bus_job_t *job)
 {
-    char err[160];
-    case_t *c = wire_decode_case(job->record, job->len, err, sizeof err);
-    if (!c) {
-        /* Retrying cannot help a record that does not decode: a person
-         * must look at the original message. */
-        log_error(job->id, "undecodable record: sent to review");
-        char reason[256];
-        snprintf(reason, sizeof reason, "the case record cannot be read "
-                 "(%s); a person must read the original message", err);
-        if (case_store_mark_review(r->store, job->id, r->def->stage,
-                                   r->worker, reason) != 0)
-            log_warn(job->id, "cannot mark for review now: stays pending");
-        return;
-    }
     if (r->delay_ms > 0)
         zclock_sleep((int) r->delay_ms);
-    stage_result_t res;
-    memset(&res, 0, sizeof res);
-    if (r->def->process(r->def->ctx, r->store, c, &res) != 0) {
-        log_warn(c->id, "temporary failure; the case stays pending");
-    }
-    else {
-        int rc = record_result(r, c, &res);
-        if (rc == 0) {
-            r->done++;
-            log_info(c->id, "%s -> %s", r->def->input_state, res.new_state);
-            if (res.next_stage)
-                hand_on(r, c, res.next_stage);
+    /* A guard miss means an import landed while deciding: decide again
+     * from the job's record (process changed c), a few times at most;
+     * after that the case stays pending and its lease brings it back. */
+    for (int tries = 0; tries < 3; tries++) {
+        char err[160];
+        case_t *c = wire_decode_case(job->record, job->len, err, sizeof err);
+        if (!c) {
+            mark_undecodable(r, job, err);
+            return;
         }
-        else if (rc == 1)
-            log_info(c->id, "already processed (redelivery): no change");
-        else if (rc == 2)
-            log_warn(c->id, "case no longer exists");
-        else
-            log_warn(c->id, "cannot record result (%s): stays pending",
-                     case_store_error(r->store));
+        int rc = attempt(r, c);
+        case_destroy(&c);
+        if (rc != 3)
+            return;
+        if (r->def->stale)
+            r->def->stale(r->def->ctx);
     }
-    if (r->def->release)
-        r->def->release(r->def->ctx, &res);
-    case_destroy(&c);
 }
 
 /* Puts this stage's expired leases back on the bus. A busy replica
@@ -141,6 +171,25 @@ static void housekeeping(runner_t *r, uint64_t *next)
     sweep(r);
     if (r->def->tick)
         r->def->tick(r->def->ctx, r->store);
+}
+
+/* SIGTERM/SIGINT end the loop after the current job (czmq's own handler
+ * is not installed by the workers, and the default action would kill the
+ * replica without closing its sockets or logging what it did). */
+static void on_stop_signal(int sig)
+{
+    (void) sig;
+    zsys_interrupted = 1;
+}
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
 }
 
 /* Stopping: the broker may already have sent this replica up to `credit`
@@ -179,6 +228,7 @@ int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
         bus_worker_destroy(&r.bus);
         return 69;
     }
+    catch_stop_signals();
     log_info(NULL, "ready: stage %s, credit %d, lease %llums", def->stage,
              credit, (unsigned long long) r.lease_ms);
     uint64_t next_housekeeping = 0;

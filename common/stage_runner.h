@@ -23,6 +23,10 @@ typedef struct {
     const char *held_members[STAGE_MAX_HELD];  /* owned by the stage */
     long held_release[STAGE_MAX_HELD];
     size_t held_count;
+    /* Optional: record only while Redis key guard_key still holds
+     * guard_value (e.g. the registry version the decision used). */
+    const char *guard_key;
+    char guard_value[32];
 } stage_result_t;
 
 typedef struct {
@@ -37,6 +41,9 @@ typedef struct {
     /* Called about once a second between jobs (e.g. releasing gags that
      * ended). May be NULL. */
     void (*tick)(void *ctx, case_store_t *store);
+    /* The guard did not match: what process relied on changed (a registry
+     * import). Called before the case is decided again. May be NULL. */
+    void (*stale)(void *ctx);
     void *ctx;
 } stage_def_t;
 

@@ -38,6 +38,7 @@ jurisdiction
     provider_country = US
     executive_agreements = "GB,AU"      #   CLOUD Act executive agreements
     credit = 2                          #   cases a replica takes at once
+    registry_cache = 100000             #   registry entries a replica keeps (per import)
 
 notify
     outbox = "run/outbox"               #   Maildir: tmp/ new/ cur/

@@ -16,25 +16,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+typedef struct {
+    policy_settings_t settings;
+    registry_cache_t *registry;
+} jurisdiction_t;
+
 static int decide(void *ctx, case_store_t *store, case_t *c,
                   stage_result_t *out)
 {
-    const policy_settings_t *settings = ctx;
+    jurisdiction_t *j = ctx;
     location_t *locs = calloc(c->account_count + 1, sizeof *locs);
     if (!locs)
         return -1;
-    if (c->account_count > 0 && c->request
-        && registry_lookup(store, c->request->accounts, c->account_count,
-                           locs) != 0) {
+    bool lookup = c->account_count > 0 && c->request;
+    if (lookup && registry_cache_lookup(j->registry, store, c->request->accounts,
+                                        c->account_count, locs) != 0) {
         free(locs);
         return -1;
     }
-    out->new_state = pipeline_decide_case(settings, c, locs);
+    if (lookup) {
+        /* Recorded only if no import replaced that registry meanwhile. */
+        out->guard_key = REGISTRY_VERSION_KEY;
+        snprintf(out->guard_value, sizeof out->guard_value, "%s",
+                 registry_cache_version(j->registry));
+    }
+    out->new_state = pipeline_decide_case(&j->settings, c, locs);
     out->next_stage = strcmp(out->new_state, STATE_REVIEW) ? "notify" : NULL;
     snprintf(out->note, sizeof out->note, "%zu account(s) decided%s",
              c->account_count, out->next_stage ? "" : "; needs review");
     free(locs);
     return 0;
+}
+
+static void registry_changed(void *ctx)
+{
+    jurisdiction_t *j = ctx;
+    registry_cache_invalidate(j->registry);
 }
 
 static int load_settings(writ_config_t *cfg, policy_settings_t *s)
@@ -73,16 +90,19 @@ int main(int argc, char **argv)
                   writ_config_get(cfg, "writ/log_level", "info"));
     zsys_handler_set(NULL);
     zsys_catch_interrupts();
-    policy_settings_t settings;
-    if (load_settings(cfg, &settings) != 0) {
+    jurisdiction_t j = { .registry = registry_cache_new((size_t)
+        writ_config_get_long(cfg, "jurisdiction/registry_cache", 100000)) };
+    if (!j.registry || load_settings(cfg, &j.settings) != 0) {
+        registry_cache_destroy(&j.registry);
         writ_config_destroy(&cfg);
         return 78;
     }
     stage_def_t def = {
         .stage = "jurisdiction", .input_state = STATE_RECEIVED,
-        .process = decide, .ctx = &settings,
+        .process = decide, .stale = registry_changed, .ctx = &j,
     };
     int rc = stage_runner_run(cfg, &def, worker);
+    registry_cache_destroy(&j.registry);
     writ_config_destroy(&cfg);
     return rc;
 }
