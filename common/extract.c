@@ -493,6 +493,15 @@ static const type_cue_t strong_cues[] = {
     {"preservation of records", REQ_PRESERVATION_REQUEST},
     {"preservation of evidence", REQ_PRESERVATION_REQUEST},
     {"preservation demand", REQ_PRESERVATION_REQUEST},
+    {"demande de pr\xc3\xa9""servation", REQ_PRESERVATION_REQUEST},
+    {"pr\xc3\xa9""servation des donn\xc3\xa9""es", REQ_PRESERVATION_REQUEST},
+    {"conservation des donn\xc3\xa9""es", REQ_PRESERVATION_REQUEST},
+    {"solicitud de conservaci\xc3\xb3""n", REQ_PRESERVATION_REQUEST},
+    {"conservaci\xc3\xb3""n de datos", REQ_PRESERVATION_REQUEST},
+    {"preservaci\xc3\xb3""n de datos", REQ_PRESERVATION_REQUEST},
+    {"datensicherung", REQ_PRESERVATION_REQUEST},
+    {"sicherungsanordnung", REQ_PRESERVATION_REQUEST},
+    {"quick freeze", REQ_PRESERVATION_REQUEST},
     {"2703(d)", REQ_COURT_ORDER},
     {"pen register", REQ_COURT_ORDER},
     {"trap and trace", REQ_COURT_ORDER},
@@ -528,6 +537,9 @@ static const type_cue_t weak_cues[] = {
     {"2705(b)", REQ_COURT_ORDER},
     {"gag order", REQ_COURT_ORDER},
     {"preserve", REQ_PRESERVATION_REQUEST},
+    {"pr\xc3\xa9""server", REQ_PRESERVATION_REQUEST},
+    {"conservar", REQ_PRESERVATION_REQUEST},
+    {"preservar", REQ_PRESERVATION_REQUEST},
 };
 
 static const char *const emergency_type_cues[] = {
@@ -540,7 +552,9 @@ static const char *const mlat_cues[] = {
     "letters rogatory", "letter of request", "letters of request",
     "rechtshilfeersuchen", "rechtshilfe*", "commission rogatoire",
     "central authority", "request for assistance from", "u.s.c. 3512",
-    "\xc2\xa7 3512", NULL};
+    "\xc2\xa7 3512", "entraide judiciaire", "entraide p\xc3\xa9""nale",
+    "asistencia judicial", "auxilio judicial", "mutual assistance in criminal",
+    "comisi\xc3\xb3""n rogatoria", NULL};
 
 /* Process that is only announced ("pending the issuance of a court
  * order", "a subpoena will follow") is not the document at hand. The
@@ -568,7 +582,9 @@ static bool prospective_mention(const char *t, size_t n, size_t p, size_t l)
         "pending receipt", "pending formal", "pending legal", "will be sent",
         "will be submitted", "will be transmitted", "will submit",
         "will be made", "in due course", "we will request", "we will seek",
-        "will be requesting", "intend to submit", "will be forwarded", NULL};
+        "will be requesting", "intend to submit", "will be forwarded",
+        "dans l'attente", "en attendant", "a la espera", "pendiente de",
+        "in afwachting", NULL};
     size_t s, e;
     sentence_bounds(t, n, p, &s, &e);
     size_t bs = p - s > PROSPECT_WINDOW ? p - PROSPECT_WINDOW : s;
@@ -1312,6 +1328,8 @@ char *extract_country(const char *text, size_t len, request_type_t type,
         cc = mlat_country(&v, ac);
     else if (ac)
         cc = ac;
+    else if ((cc = sender_country(sender)) && strcmp(cc, "US") != 0)
+        ;   /* a UK force citing 18 U.S.C. 2702 is still a UK request */
     else if (contains_any(v.lo, v.n, us_cues))
         cc = "US";
     else
@@ -1599,6 +1617,11 @@ static const char *const subscriber_phrases[] = {
     "means of payment", "payment method*", "account opened", "date of birth",
     "used to create the account", "creation ip", "customer name*",
     "bestandsdaten", "anschrift", "zahlungsinformation*", "bei der registrierung",
+    /* narrative wording */
+    "identifying the person", "identify the person", "identity of the person",
+    "identity of the user", "who opened the account", "who registered the account",
+    "who created the account", "who owns the account", "who the account belongs to",
+    "account belongs to", "registered owner",
     /* French, Spanish, Portuguese, Dutch */
     "donn\xc3\xa9""es d'identification", "donn\xc3\xa9""es d'abonn\xc3\xa9",
     "identit\xc3\xa9"" de l'abonn\xc3\xa9", "informations sur l'abonn\xc3\xa9",
@@ -1619,7 +1642,9 @@ static const char *const transactional_phrases[] = {
     "verkehrsdaten", "nutzungsdaten", "metadata", "activity logs",
     "to/from", "correspondents", "ip address history", "ip address log*",
     "history of ip addresses", "access records", "connection history",
-    "session records", "journaux de connexion", "donn\xc3\xa9""es de connexion",
+    "session records", "account was accessed", "accessed the account",
+    "from which ip address*", "ip addresses from which", "when and from where",
+    "journaux de connexion", "donn\xc3\xa9""es de connexion",
     "donn\xc3\xa9""es de trafic", "registros de conexi\xc3\xb3""n",
     "datos de tr\xc3\xa1""fico", "registros de acceso", "registros de acesso",
     "dados de conex\xc3\xa3""o", "verkeersgegevens", "ip-adressen der anmeldung*",
@@ -1634,6 +1659,9 @@ static const char *const content_phrases[] = {
     "stored email*", "message bodies", "message body", "body of each",
     "inhaltsdaten", "inhalte", "gespeicherte e-mails", "anh\xc3\xa4nge",
     "stored messages", "messages stored", "mailbox contents", "saved messages",
+    "messages themselves", "e-mails themselves", "emails themselves",
+    "files stored", "images stored", "any images", "documents stored",
+    "uploaded files", "cloud storage", "stored images", "stored documents",
     "contenu", "pi\xc3\xa8""ces jointes", "contenido", "archivos adjuntos",
     "conte\xc3\xba""do", "inhoud", NULL};
 
@@ -1664,15 +1692,21 @@ static bool category_mention_ok(const view_t *v, size_t p, size_t l)
     return true;
 }
 
+#define IGNORE_WINDOW 100
+
 /* A negation cue before the mention in its clause, or a trailing one
  * after it ("... is not requested"). */
 static bool negated_in_clause(const view_t *v, size_t p, size_t l)
 {
     size_t cs, ce;
     clause_bounds(v->t, v->n, p, l, &cs, &ce);
+    /* "The name, address, e-mail ... of the United States attorney who
+     * requests this subpoena": the requester's own contact details. The
+     * person follows the data words closely. */
     static const char *const ignore[] = {"attorney", "who requests", NULL};
-    if (find_any(v->lo, ce, cs, ignore, NULL, NULL) != NPOS)
-        return true;   /* the requester's own contact details */
+    size_t ie = p + l + IGNORE_WINDOW < ce ? p + l + IGNORE_WINDOW : ce;
+    if (find_any(v->lo, ie, p + l, ignore, NULL, NULL) != NPOS)
+        return true;
     static const char *const before[] = {
         "not", "do not", "don't", "excluding", "exclude", "except",
         "other than", "no", "without", "nicht", "kein", "keine", "keinerlei",
@@ -1748,7 +1782,9 @@ static const char *const letter_date_labels[] = {
     "date issued", "date and time issued", "issued on",
     "datum:", "date of issue", "letter date", "so ordered", "it is so ordered",
     "dated this", "entered this", "signed this", "issued this",
-    "date of request", "request date", "date/time", NULL};
+    "date of request", "request date", "date/time", "entered:", "entered on",
+    "signed:", "signed on", "issued:", "date signed", "date entered",
+    "ordered this", "done this", NULL};
 
 static bool date_in_line(const view_t *v, size_t from, size_t le, date_t *out)
 {
@@ -2028,6 +2064,54 @@ static size_t skip_weekday(const view_t *v, size_t i)
     return skip_ws(v->lo, v->n, i);
 }
 
+/* "5:00 p.m. on", "noon EST on", "close of business on" between "by" and
+ * a date. Returns where the date may start (i when there is no time). */
+static size_t skip_time_of_day(const view_t *v, size_t i)
+{
+    static const char *const words[] = {
+        "the close of business", "close of business", "end of business",
+        "the end of the day", "end of day", "cob", "eod", "noon", "midnight",
+        NULL};
+    size_t j = i, ml;
+    int which;
+    if (find_any(v->lo, v->n < i + 24 ? v->n : i + 24, i, words, &ml, &which) == i) {
+        j = i + ml;
+    } else {
+        size_t k = i;
+        while (k < v->n && k - i < 2 && isdigit((unsigned char)v->lo[k]))
+            k++;
+        if (k == i)
+            return i;
+        if (k + 2 < v->n && v->lo[k] == ':' && isdigit((unsigned char)v->lo[k + 1]) &&
+            isdigit((unsigned char)v->lo[k + 2]))
+            k += 3;
+        size_t m = skip_spaces(v->lo, v->n, k);
+        static const char *const ampm[] = {"a.m.", "p.m.", "a.m", "p.m", "am",
+                                           "pm", "hrs", "h", NULL};
+        if (find_any(v->lo, v->n < m + 5 ? v->n : m + 5, m, ampm, &ml, &which) == m)
+            j = m + ml;
+        else if (k > i + 2)
+            j = k;   /* "17:00" */
+        else
+            return i;
+    }
+    j = skip_spaces(v->lo, v->n, j);
+    /* a zone: "EST", "(CET)", "local time" */
+    size_t z = j + (j < v->n && v->t[j] == '(');
+    size_t ze = z;
+    while (ze < v->n && ze - z < 5 && isupper((unsigned char)v->t[ze]))
+        ze++;
+    if (ze - z >= 2 && (ze >= v->n || !isalpha((unsigned char)v->t[ze])))
+        j = skip_spaces(v->lo, v->n, ze + (ze < v->n && v->t[ze] == ')'));
+    else if (strncmp(v->lo + j, "local time", 10) == 0)
+        j = skip_spaces(v->lo, v->n, j + 10);
+    if (j < v->n && v->lo[j] == ',')
+        j = skip_spaces(v->lo, v->n, j + 1);
+    if (j + 3 <= v->n && strncmp(v->lo + j, "on ", 3) == 0)
+        j = skip_ws(v->lo, v->n, j + 3);
+    return j;
+}
+
 static const char *const produce_verbs[] = {
     "produc*", "provid*", "furnish*", "respond*", "response", "return*",
     "send", "sent", "submit*", "deliver*", "disclos*", "comply", "compliance",
@@ -2061,7 +2145,10 @@ static void deadline_by_date(const view_t *v, dl_candidate_t *best)
     guard = 0;
     while (guard++ < 500 && (p = find_phrase(v->lo, v->n, from, "by", &ml)) != NPOS) {
         from = p + ml;
-        size_t i = skip_weekday(v, skip_ws(v->t, v->n, p + ml));
+        size_t i = skip_ws(v->t, v->n, p + ml);
+        if (i < v->n && v->t[i] == ':')
+            i = skip_ws(v->t, v->n, i + 1);   /* "Response requested by: ..." */
+        i = skip_weekday(v, skip_time_of_day(v, i));
         if (i + 4 < v->n && strncmp(v->lo + i, "the ", 4) == 0)
             i = skip_ws(v->t, v->n, i + 4);   /* "by the 14th day of March" */
         date_t d;
@@ -2108,6 +2195,38 @@ static void deadline_within(const view_t *v, const date_t *letter_date,
         }
         date_t due = date_add_duration(*letter_date, &d);
         dl_consider(best, p, &due);
+    }
+    /* "no later than 10 business days from the date of this letter",
+     * "Deadline for response: 21 days from the date of this request": a
+     * duration shortly after the cue, anchored to a date. */
+    static const char *const cues[] = {
+        "no later than", "not later than", "deadline", "response due",
+        "due", "respond in", "reply in", "production due", NULL};
+    cursor_t cur;
+    cursor_init(&cur, cues);
+    int which;
+    from = 0;
+    guard = 0;
+    while (guard++ < 200 &&
+           (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
+        from = p + ml;
+        size_t stop = p + ml + 32 < v->n ? p + ml + 32 : v->n;
+        for (size_t i = p + ml; i < stop && v->lo[i] != '\n'; i++) {
+            if (is_wc((unsigned char)v->lo[i - 1]) || !is_wc((unsigned char)v->lo[i]))
+                continue;
+            duration_t d;
+            size_t dl = duration_parse_at(v->lo + i, v->n - i, &d);
+            if (!dl)
+                continue;
+            size_t j = skip_ws(v->lo, v->n, i + dl), al;
+            if (d.unit != DUR_HOURS &&
+                find_any(v->lo, j + 10 < v->n ? j + 10 : v->n, j, anchors, &al,
+                         &which) == j) {
+                date_t due = date_add_duration(*letter_date, &d);
+                dl_consider(best, p, &due);
+            }
+            break;
+        }
     }
 }
 
@@ -2308,12 +2427,32 @@ static bool named_as_target(const char *text, size_t s)
     return last_t != NPOS && (last_c == NPOS || last_c < last_t);
 }
 
+/* "you can also reach me at my personal e-mail, x@gmail.com": the
+ * requester's own address, introduced in the first person just before. */
+#define CONTACT_LOOKBACK 60
+
+static bool first_person_contact(const char *text, size_t s)
+{
+    size_t b = s > CONTACT_LOOKBACK ? s - CONTACT_LOOKBACK : 0;
+    char *lo = lower_dup_range(text + b, s - b);
+    if (!lo)
+        return false;
+    static const char *const cues[] = {
+        "me at", "my e-mail", "my email", "my personal", "my address",
+        "my mail", "reach me", "contact me", "write to me", "e-mail me",
+        "email me", "undersigned at", "my direct", "my own", NULL};
+    bool hit = contains_any(lo, s - b, cues);
+    free(lo);
+    return hit;
+}
+
 /* named_as_target() looks back a bounded window; a text full of
  * government addresses gets only this many looks, the rest are excluded. */
 #define TARGET_LOOKS 64
+#define CONTACT_LOOKS 4096
 
 static bool excluded_account(const extract_input_t *in, const char *addr,
-                             const char *text, size_t pos, int *looks)
+                             const char *text, size_t pos, int looks[2])
 {
     const char *at = strrchr(addr, '@');
     const char *dom = at ? at + 1 : "";
@@ -2321,8 +2460,10 @@ static bool excluded_account(const extract_input_t *in, const char *addr,
         if (in->provider_domains[i] && domain_matches(dom, in->provider_domains[i]))
             return true;
     if (government_domain(dom) &&
-        (law_enforcement_domain(dom) || (*looks)++ >= TARGET_LOOKS ||
+        (law_enforcement_domain(dom) || looks[0]++ >= TARGET_LOOKS ||
          !named_as_target(text, pos)))
+        return true;
+    if (looks[1]++ < CONTACT_LOOKS && first_person_contact(text, pos))
         return true;
     const char *sender = in->sender;
     if (sender && strcasecmp(sender, addr) == 0)
@@ -2344,7 +2485,7 @@ static bool excluded_account(const extract_input_t *in, const char *addr,
 void extract_accounts(const extract_input_t *in, const char *text, size_t len,
                       void (*add)(void *ctx, const char *account), void *ctx)
 {
-    int looks = 0;
+    int looks[2] = {0, 0};
     for (size_t i = 0; i < len; i++) {
         if (text[i] != '@')
             continue;
@@ -2373,7 +2514,7 @@ void extract_accounts(const extract_input_t *in, const char *text, size_t len,
         if (addr && alpha_tld) {
             for (char *c = addr; *c; c++)
                 *c = (char)tolower((unsigned char)*c);
-            if (!excluded_account(in, addr, text, s, &looks))
+            if (!excluded_account(in, addr, text, s, looks))
                 add(ctx, addr);
         }
         free(addr);
