@@ -1480,7 +1480,8 @@ static bool provider_label(const view_t *v, size_t p)
     const char *w = v->lo + ls;
     size_t n = p - ls;
     return mem_find(w, n, "your", 4) != NULL || mem_find(w, n, "ticket", 6) != NULL ||
-           mem_find(w, n, "votre", 5) != NULL || mem_find(w, n, "v/r", 3) != NULL ||
+           mem_find(w, n, "votre", 5) != NULL ||
+           (p >= 2 && v->lo[p - 2] == 'v' && v->lo[p - 1] == '/') ||   /* V/Réf. */
            mem_find(w, n, "ihr ", 4) != NULL || mem_find(w, n, "ihre ", 5) != NULL;
 }
 

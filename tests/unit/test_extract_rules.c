@@ -1044,6 +1044,172 @@ static void deadline_weekday_and_bare_within(void **state)
                    false, "");
 }
 
+/* ------------------------------------------------------------------ */
+/* robustness campaign: rules fixed after probing with new letters     */
+/* ------------------------------------------------------------------ */
+
+static void type_announced_mlat_far_back_in_sentence(void **state)
+{
+    (void)state;
+    /* The announcing verb stands well before the MLAT words. */
+    request_t r;
+    parse_mail("cpl.x@rcmp-grc.gc.ca", "Request to preserve data",
+               "Royal Canadian Mounted Police\nDate: 2025-02-11\nOur file: "
+               "2025-0417-CYB\n\nThe RCMP requests that you preserve, for 90 days, "
+               "all data for the account m.l.t@northmail.example, including "
+               "stored messages, pending a request under the Treaty between "
+               "Canada and the United States on Mutual Legal Assistance in "
+               "Criminal Matters.\n",
+               &r);
+    assert_int_equal(r.type, REQ_PRESERVATION_REQUEST);
+    assert_string_equal(r.issuing_country, "CA");
+    assert_string_equal(r.reference, "2025-0417-CYB");
+    assert_true(r.categories & CAT_CONTENT);
+    request_clear(&r);
+    assert_type("Preservation",
+                "An Garda Siochana asks you to preserve the account data for 90 "
+                "days. A formal request will follow through the mutual legal "
+                "assistance process.\n",
+                REQ_PRESERVATION_REQUEST);
+    /* French: "dans l'attente d'une demande d'entraide". */
+    assert_type("Demande",
+                "Nous vous demandons de bien vouloir pr\xc3\xa9server les "
+                "donn\xc3\xa9""es du compte pendant 90 jours, dans l'attente "
+                "d'une demande d'entraide p\xc3\xa9nale internationale.\n",
+                REQ_PRESERVATION_REQUEST);
+}
+
+static void agency_uk_force_and_country(void **state)
+{
+    (void)state;
+    /* "<Name> Police" ends at the line; a US citation does not make a UK
+     * force's request American. */
+    request_t r;
+    parse_mail("duty@kent.police.uk", "Urgent disclosure 44/2025",
+               "Kent Police\nForce Control Room\n\nRef: 44/2025\nKent Police "
+               "requests disclosure under 18 U.S.C. 2702(b)(8): a man has "
+               "threatened to kill his partner. Account: k.m@northmail.example\n",
+               &r);
+    assert_string_equal(r.issuing_agency, "Kent Police");
+    assert_string_equal(r.issuing_country, "GB");
+    assert_int_equal(r.type, REQ_EMERGENCY_REQUEST);
+    request_clear(&r);
+    /* A dictionary agency's long name is not a second, local one. */
+    parse_mail("x@politie.example", "Request",
+               "The Dutch National Police (Politie) asks for the subscriber "
+               "data.\n",
+               &r);
+    assert_string_equal(r.issuing_agency, "Politie");
+    request_clear(&r);
+}
+
+static void reference_french_and_file_labels(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("c3n@gendarmerie.interieur.gouv.fr", "Demande MLAT",
+               "R\xc3\xa9""f\xc3\xa9rence : PV 2025/0417\nObjet : entraide "
+               "judiciaire. Le contenu des courriers du compte "
+               "l.m@northmail.example et les donn\xc3\xa9""es d'identification de "
+               "l'abonn\xc3\xa9.\n",
+               &r);
+    assert_string_equal(r.reference, "PV 2025/0417");
+    assert_int_equal(r.categories, CAT_CONTENT | CAT_SUBSCRIBER);
+    request_clear(&r);
+    /* "V/R\xc3\xa9""f." is the provider's own. */
+    parse_mail("x@interieur.gouv.fr", "Demande",
+               "V/R\xc3\xa9""f. : NWC-123-45\nN/R\xc3\xa9""f. : OFAC-2025-1187\n",
+               &r);
+    assert_string_equal(r.reference, "OFAC-2025-1187");
+    request_clear(&r);
+}
+
+static void categories_narrative_and_negation_wording(void **state)
+{
+    (void)state;
+    assert_int_equal(cats_of("Please provide information identifying the person "
+                             "who opened the account; records showing when and "
+                             "from which IP address the account was accessed; "
+                             "and the messages themselves.\n"),
+                     CAT_SUBSCRIBER | CAT_TRANSACTIONAL | CAT_CONTENT);
+    assert_int_equal(cats_of("Bestandsdaten und Verkehrsdaten. Inhaltsdaten "
+                             "werden nicht ben\xc3\xb6tigt.\n"),
+                     CAT_SUBSCRIBER | CAT_TRANSACTIONAL);
+    assert_int_equal(cats_of("Message content is not needed.\n"), 0);
+    /* "attorney" before the data words is not the requester's contact. */
+    assert_int_equal(cats_of("On the application of the District Attorney's "
+                             "Office, the Court orders disclosure of login "
+                             "records for the account.\n"),
+                     CAT_TRANSACTIONAL);
+    assert_int_equal(cats_of("The name, address and telephone number of the "
+                             "attorney who requests this subpoena are: ...\n"),
+                     0);
+}
+
+static void gag_wording_and_inclusive_end(void **state)
+{
+    (void)state;
+    gag_check("Australia asks that the account holder not be told of this "
+              "request.\n",
+              REQ_MLAT_REQUEST, true, "");
+    gag_check("Pursuant to 18 U.S.C. 2705(b), the Provider shall not disclose "
+              "this warrant to any person through and including December 31, "
+              "2025.\n",
+              REQ_SEARCH_WARRANT, true, "2025-12-31");
+    gag_check("Entered: 06/30/2025\nThe Provider shall not notify any person of "
+              "this Order for a period of two (2) years.\n",
+              REQ_COURT_ORDER, true, "2027-06-30");
+}
+
+static void deadline_more_phrasings(void **state)
+{
+    (void)state;
+    deadline_check("Records must be produced by the 14th day of March, 2025.\n",
+                   false, "2025-03-14");
+    deadline_check("Please provide the requested information by 5:00 p.m. on "
+                   "March 21, 2025.\n",
+                   false, "2025-03-21");
+    deadline_check("Please produce the records by noon EST on Friday, April 4, "
+                   "2025.\n",
+                   false, "2025-04-04");
+    deadline_check("Response requested by: 2025-04-30\n", false, "2025-04-30");
+    deadline_check("Date: May 5, 2025\nDeadline for response: 21 days from the "
+                   "date of this request.\n",
+                   false, "2025-05-26");
+    deadline_check("Date: March 3, 2025\nPlease produce the records no later "
+                   "than 10 business days from the date of this letter.\n",
+                   false, "2025-03-17");
+    deadline_check("SIGNED on April 7, 2025.\nDisclose the records within 10 "
+                   "days of the date of this Order.\n",
+                   false, "2025-04-17");
+    /* a duration with nothing to count from is still no deadline */
+    deadline_check("Date: May 5, 2025\nThe deadline is tight: 2 days matter.\n",
+                   false, "");
+}
+
+static void accounts_gov_targets_and_contacts(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("agent@fbi.gov", "Search warrant 25-SW-1",
+               "This warrant applies to the e-mail account "
+               "treasurer@millbrookvillage.gov stored by Northwind Cloud. Send "
+               "the records to the case agent at agent2@fbi.gov or to the "
+               "village's counsel, counsel@millbrookvillage.gov. Contact: "
+               "det.x@sheriff.millcounty.gov\n",
+               &r);
+    assert_int_equal(r.account_count, 1);
+    assert_true(has_account(&r, "treasurer@millbrookvillage.gov"));
+    request_clear(&r);
+    parse_mail("ofc@smallvillepd.org", "Preservation",
+               "Preserve the account corn.kid@northmail.example. You can also "
+               "reach me at my personal e-mail, jb.badge204@gmail.com.\n",
+               &r);
+    assert_int_equal(r.account_count, 1);
+    assert_true(has_account(&r, "corn.kid@northmail.example"));
+    request_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1086,6 +1252,13 @@ int main(void)
         cmocka_unit_test(agency_written_acronym_and_country_fallbacks),
         cmocka_unit_test(gag_end_in_following_sentence),
         cmocka_unit_test(deadline_weekday_and_bare_within),
+        cmocka_unit_test(type_announced_mlat_far_back_in_sentence),
+        cmocka_unit_test(agency_uk_force_and_country),
+        cmocka_unit_test(reference_french_and_file_labels),
+        cmocka_unit_test(categories_narrative_and_negation_wording),
+        cmocka_unit_test(gag_wording_and_inclusive_end),
+        cmocka_unit_test(deadline_more_phrasings),
+        cmocka_unit_test(accounts_gov_targets_and_contacts),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
