@@ -510,6 +510,7 @@ static const type_cue_t strong_cues[] = {
     {"u.s.c. 2518", REQ_COURT_ORDER},
     {"\xc2\xa7 2518", REQ_COURT_ORDER},
     {"wiretap order", REQ_COURT_ORDER},
+    {"production order", REQ_COURT_ORDER},
     {"d order", REQ_COURT_ORDER},
     {"search warrant*", REQ_SEARCH_WARRANT},
     {"search and seizure warrant*", REQ_SEARCH_WARRANT},
@@ -717,6 +718,10 @@ static const agency_t agencies[] = {
      AG_INVESTIGATIVE},
     {"air force office of special investigations", false, "AFOSI", "US",
      AG_INVESTIGATIVE},
+    {"office of inspector general", false, "Office of Inspector General", "US",
+     AG_INVESTIGATIVE},
+    {"office of the inspector general", false, "Office of the Inspector General",
+     "US", AG_INVESTIGATIVE},
     {"customs and border protection", false, "CBP", "US", AG_INVESTIGATIVE},
     {"immigration and customs enforcement", false, "ICE", "US", AG_INVESTIGATIVE},
     {"national crime agency", false, "NCA", "GB", AG_INVESTIGATIVE},
@@ -829,6 +834,8 @@ static const struct {
     {"county attorney's office", AG_PROSECUTOR, "US"},
     {"state attorney's office", AG_PROSECUTOR, "US"},
     {"prosecutor's office", AG_PROSECUTOR, ""},
+    {"office of the attorney general", AG_PROSECUTOR, "US"},
+    {"attorney general's office", AG_PROSECUTOR, "US"},
     /* "Greater Manchester Police", "Thames Valley Police": only where the
      * name ends there (not "... Police Department", handled above). */
     {"police", AG_INVESTIGATIVE, ""},
@@ -1213,6 +1220,22 @@ static char *subject_paren_agency(const char *subject, char country[3])
     return name;
 }
 
+/* Is name one of the investigating (not prosecuting) agencies? Unknown
+ * names (local forces) count as investigating. */
+static bool agency_investigative(const char *name)
+{
+    for (size_t k = 0; k < COUNT(agencies); k++)
+        if (strcmp(agencies[k].name, name) == 0)
+            return agencies[k].kind == AG_INVESTIGATIVE;
+    size_t n = strlen(name);
+    for (size_t k = 0; k < COUNT(local_suffixes); k++) {
+        size_t l = strlen(local_suffixes[k].suffix);
+        if (n >= l && strcasecmp(name + n - l, local_suffixes[k].suffix) == 0)
+            return local_suffixes[k].kind == AG_INVESTIGATIVE;
+    }
+    return true;
+}
+
 char *extract_agency(const char *text, size_t len, const char *subject,
                      const char *sender, char country[3])
 {
@@ -1222,6 +1245,12 @@ char *extract_agency(const char *text, size_t len, const char *subject,
         name = agency_in(subject, strlen(subject), sender, country);
     if (!name && subject)
         name = subject_paren_agency(subject, country);
+    if (name && sender_agency(sender, NULL) && !agency_investigative(name)) {
+        /* Only a prosecutor is named ("USAO No. ..."), but the letter comes
+         * from a known investigating agency: that agency applied. */
+        free(name);
+        name = NULL;
+    }
     if (!name) {
         /* The letter names no agency, but it comes from a known one. */
         const char *cc = NULL;
@@ -1348,12 +1377,13 @@ char *extract_country(const char *text, size_t len, request_type_t type,
 static const char *const ref_need_designator[] = {
     "case", "docket", "file", "subpoena", "warrant", "order", "nsl",
     "request", "matter", "investigation", "incident", "report", "control",
-    "serial", "agency case", "complaint", "cause", "tracking", NULL};
+    "serial", "agency case", "complaint", "cause", "tracking", "crime", "fir",
+    NULL};
 static const char *const ref_standalone[] = {
     "reference", "ref", "re", "az", "aktenzeichen", "gesch\xc3\xa4""ftszeichen",
     "geschaeftszeichen", "tgb.-nr", "serial", "unser zeichen", "our file",
     "file ref", "r\xc3\xa9""f\xc3\xa9""rence", "r\xc3\xa9""f", "n/r\xc3\xa9""f",
-    "referencia", "n/ref", NULL};
+    "referencia", "n/ref", "file:", NULL};
 static const char *const ref_designators[] = {
     "number", "no.", "no", "nos.", "nr.", "nr", "#", "id", "ref", NULL};
 

@@ -1210,6 +1210,53 @@ static void accounts_gov_targets_and_contacts(void **state)
     request_clear(&r);
 }
 
+static void agency_oig_state_ag_and_prosecutor_vs_sender(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("k@oig.hhs.gov", "Subpoena OIG-25-1",
+               "U.S. Department of Health and Human Services\nOffice of Inspector "
+               "General (HHS-OIG)\nProduce the subscriber records.\n",
+               &r);
+    assert_string_equal(r.issuing_agency, "HHS-OIG");
+    request_clear(&r);
+    parse_mail("j@ag.ny.gov", "Subpoena 2025-AG-1",
+               "New York State Office of the Attorney General\nSubpoena Duces "
+               "Tecum No. 2025-AG-1\n",
+               &r);
+    assert_string_equal(r.issuing_agency,
+                        "New York State Office of the Attorney General");
+    request_clear(&r);
+    /* Only the USAO's file number names a prosecutor; the FBI sent it. */
+    parse_mail("sa@fbi.gov", "Search warrant",
+               "USAO No. 2025R00711\nCase No. 2:25-mj-30455\nSEARCH AND SEIZURE "
+               "WARRANT for all content of the account m@northmail.example.\n",
+               &r);
+    assert_string_equal(r.issuing_agency, "FBI");
+    assert_string_equal(r.reference, "2:25-mj-30455");
+    request_clear(&r);
+}
+
+static void type_production_order_and_more_labels(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("a@ontario.ca", "Production order",
+               "Ontario Provincial Police\nFile: OPP-2025-00912\nProduction Order "
+               "under s. 487.014 of the Criminal Code.\n",
+               &r);
+    assert_int_equal(r.type, REQ_COURT_ORDER);
+    assert_string_equal(r.reference, "OPP-2025-00912");
+    assert_string_equal(r.issuing_country, "CA");
+    request_clear(&r);
+    parse_mail("p@police.example", "MLAT request from India",
+               "Letter of Request under the Mutual Legal Assistance Treaty\nCrime "
+               "No. 112/2025\n",
+               &r);
+    assert_string_equal(r.reference, "112/2025");
+    request_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1259,6 +1306,8 @@ int main(void)
         cmocka_unit_test(gag_wording_and_inclusive_end),
         cmocka_unit_test(deadline_more_phrasings),
         cmocka_unit_test(accounts_gov_targets_and_contacts),
+        cmocka_unit_test(agency_oig_state_ag_and_prosecutor_vs_sender),
+        cmocka_unit_test(type_production_order_and_more_labels),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 /* test_parse_samples.c -- every labelled sample in
- * tests/fixtures/samples/requests/NNN.eml must parse to the contract fields
+ * tests/fixtures/samples/requests/NNN.eml (and every further labelled letter
+ * in tests/fixtures/extra/) must parse to the contract fields
  * of its NNN.json label (the label's "expected" and "notes" keys are for
  * later stages and are ignored here). One cmocka test per sample; a failure
  * names each differing field with both values.
@@ -117,36 +118,48 @@ int main(void)
     const char *root = getenv("WRIT_SOURCE_DIR");
     if (!root || !*root)
         root = ".";
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/tests/fixtures/samples/requests", root);
-
-    DIR *d = opendir(dir);
-    if (!d) {
-        fprintf(stderr, "cannot open %s\n", dir);
-        return 1;
-    }
+    /* The public samples, then further labelled letters written for the
+     * extraction rules (tests/fixtures/extra, same format). */
+    static const char *const subdirs[] = {"tests/fixtures/samples/requests",
+                                          "tests/fixtures/extra"};
     char *paths[MAX_SAMPLES];
     size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < MAX_SAMPLES) {
-        size_t l = strlen(e->d_name);
-        if (l > 4 && strcmp(e->d_name + l - 4, ".eml") == 0) {
-            size_t need = strlen(dir) + l + 2;
-            paths[n] = malloc(need);
-            snprintf(paths[n], need, "%s/%s", dir, e->d_name);
-            n++;
+    for (size_t k = 0; k < sizeof subdirs / sizeof subdirs[0]; k++) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s/%s", root, subdirs[k]);
+        DIR *d = opendir(dir);
+        if (!d) {
+            if (k == 0) {
+                fprintf(stderr, "cannot open %s\n", dir);
+                return 1;
+            }
+            continue;
         }
+        struct dirent *e;
+        while ((e = readdir(d)) && n < MAX_SAMPLES) {
+            size_t l = strlen(e->d_name);
+            if (l > 4 && strcmp(e->d_name + l - 4, ".eml") == 0) {
+                size_t need = strlen(dir) + l + 2;
+                paths[n] = malloc(need);
+                snprintf(paths[n], need, "%s/%s", dir, e->d_name);
+                n++;
+            }
+        }
+        closedir(d);
     }
-    closedir(d);
     if (n == 0) {
-        fprintf(stderr, "no samples in %s\n", dir);
+        fprintf(stderr, "no samples under %s\n", root);
         return 1;
     }
     qsort(paths, n, sizeof paths[0], cmp_str);
 
     struct CMUnitTest *tests = calloc(n, sizeof *tests);
     for (size_t i = 0; i < n; i++) {
-        tests[i].name = strrchr(paths[i], '/') + 1;
+        /* "requests/001.eml", "extra/x01.eml" */
+        const char *slash = strrchr(paths[i], '/');
+        while (slash > paths[i] && slash[-1] != '/')
+            slash--;
+        tests[i].name = slash;
         tests[i].test_func = test_sample;
         tests[i].initial_state = paths[i];
     }
