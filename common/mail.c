@@ -748,8 +748,15 @@ static bool forward_marker(const char *p, const char *e, bool fwd_subject)
     if (n > 120)
         return false;
     char *l = g_ascii_strdown(p, (gssize)n);
+    /* English, German, French and Spanish clients' marker lines. */
     bool hit = strstr(l, "forwarded message") || strstr(l, "begin forwarded") ||
-               (fwd_subject && strstr(l, "original message") && strstr(l, "-----"));
+               strstr(l, "weitergeleitete nachricht") ||
+               strstr(l, "message transf\xc3\xa9r\xc3\xa9") ||
+               strstr(l, "mensaje reenviado") ||
+               (fwd_subject && strstr(l, "-----") &&
+                (strstr(l, "original message") ||
+                 strstr(l, "urspr\xc3\xbcngliche nachricht") ||
+                 strstr(l, "message d'origine") || strstr(l, "mensaje original")));
     if (!hit && fwd_subject && n >= 10) {
         /* Outlook's rule line: only underscores. */
         size_t k = 0;
@@ -772,7 +779,10 @@ static const char *forward_field(const char *p, const char *e, char *kind)
         {"from:", 'f'}, {"von:", 'f'}, {"sent:", 'd'}, {"date:", 'd'},
         {"gesendet:", 'd'}, {"datum:", 'd'}, {"subject:", 's'},
         {"betreff:", 's'}, {"to:", 'a'}, {"an:", 'a'}, {"cc:", 'a'},
-        {"reply-to:", 'a'}, {"bcc:", 'a'},
+        {"reply-to:", 'a'}, {"bcc:", 'a'}, {"de :", 'f'}, {"de:", 'f'},
+        {"envoy\xc3\xa9 :", 'd'}, {"date :", 'd'}, {"objet :", 's'},
+        {"\xc3\xa0"" :", 'a'}, {"\xc3\x80"" :", 'a'}, {"enviado:", 'd'}, {"asunto:", 's'},
+        {"para:", 'a'},
     };
     while (p < e && (*p == ' ' || *p == '\t' || *p == '*' || *p == '>'))
         p++;

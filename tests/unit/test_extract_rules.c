@@ -1257,6 +1257,42 @@ static void type_production_order_and_more_labels(void **state)
     request_clear(&r);
 }
 
+static void inline_forward_other_languages(void **state)
+{
+    (void)state;
+    static const char raw[] =
+        "From: Kollege <k@northwind-cloud.example>\n"
+        "To: legal-requests@northwind-cloud.example\n"
+        "Subject: WG: Ersuchen\n"
+        "Date: Mon, 3 Mar 2025 10:00:00 +0100\n"
+        "Message-ID: <outer-de@northwind-cloud.example>\n"
+        "Content-Type: text/plain; charset=utf-8\n"
+        "Content-Transfer-Encoding: 8bit\n\n"
+        "Bitte bearbeiten.\n\n"
+        "-------- Weitergeleitete Nachricht --------\n"
+        "Betreff: Ersuchen SO41-1\n"
+        "Datum: Fri, 28 Feb 2025 09:00:00 +0100\n"
+        "Von: BKA <so41@bka.bund.de>\n"
+        "An: k@northwind-cloud.example\n\n"
+        "Bundeskriminalamt, Gesch\xc3\xa4""ftszeichen: SO41-1. Konto "
+        "a.b@northmail.example.\n";
+    request_t r;
+    assert_int_equal(parse_raw(raw, sizeof raw - 1, &r), PARSE_OK);
+    assert_string_equal(r.from, "k@northwind-cloud.example");
+    assert_string_equal(r.issuing_agency, "BKA");
+    assert_string_equal(r.reference, "SO41-1");
+    assert_int_equal(r.account_count, 1);
+    request_clear(&r);
+    /* The forward itself is recognized: the BKA is the request's sender. */
+    mail_doc_t doc;
+    assert_int_equal(mail_decode(raw, sizeof raw - 1, &doc, NULL, 0), 0);
+    assert_true(doc.forwarded);
+    assert_string_equal(doc.request_from, "so41@bka.bund.de");
+    assert_string_equal(doc.request_subject, "Ersuchen SO41-1");
+    assert_string_equal(doc.request_date, "2025-02-28");
+    mail_doc_clear(&doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1308,6 +1344,7 @@ int main(void)
         cmocka_unit_test(accounts_gov_targets_and_contacts),
         cmocka_unit_test(agency_oig_state_ag_and_prosecutor_vs_sender),
         cmocka_unit_test(type_production_order_and_more_labels),
+        cmocka_unit_test(inline_forward_other_languages),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
