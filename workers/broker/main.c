@@ -84,7 +84,8 @@ int main(int argc, char **argv)
     char worker_id[96];
     snprintf(worker_id, sizeof worker_id, "broker-%d", (int) getpid());
     writ_log_init("writ-broker", worker_id, writ_config_get(cfg, "writ/log_level", "info"));
-    zsys_handler_set(NULL);
+    /* SIGINT/SIGTERM set zsys_interrupted: the loop finishes its case and
+     * stops. (zsys_handler_set(NULL) first would make this a no-op.) */
     zsys_catch_interrupts();
 
     const char *submit_ep = writ_config_get(cfg, "bus/submit_bind", "tcp://127.0.0.1:5560");
