@@ -15,19 +15,39 @@ static const struct {
     const char *name;
     int month;
 } month_names[] = {
-    /* Longest first where one name is a prefix of another. */
-    {"january", 1}, {"januar", 1}, {"jänner", 1}, {"jan", 1},
-    {"february", 2}, {"februar", 2}, {"feb", 2},
-    {"march", 3}, {"märz", 3}, {"maerz", 3}, {"mar", 3},
-    {"april", 4}, {"apr", 4},
-    {"may", 5}, {"mai", 5},
-    {"june", 6}, {"juni", 6}, {"jun", 6},
-    {"july", 7}, {"juli", 7}, {"jul", 7},
-    {"august", 8}, {"aug", 8},
-    {"september", 9}, {"sept", 9}, {"sep", 9},
+    /* English and German, then the other languages requests come in:
+     * French, Spanish, Italian, Portuguese, Dutch. A name only matches as
+     * a whole word, so the order does not matter. Abbreviations that are
+     * also common words or docket parts ("Mag." in "13 Mag. 3097", "set",
+     * "out") are deliberately left out. */
+    {"january", 1}, {"januar", 1}, {"j\xc3\xa4nner", 1}, {"jan", 1},
+    {"janvier", 1}, {"janv", 1}, {"enero", 1}, {"ene", 1}, {"gennaio", 1},
+    {"gen", 1}, {"janeiro", 1}, {"januari", 1},
+    {"february", 2}, {"februar", 2}, {"feb", 2}, {"f\xc3\xa9vrier", 2},
+    {"fevrier", 2}, {"f\xc3\xa9vr", 2}, {"febrero", 2}, {"febbraio", 2},
+    {"fevereiro", 2}, {"fev", 2}, {"februari", 2}, {"febr", 2},
+    {"march", 3}, {"m\xc3\xa4rz", 3}, {"maerz", 3}, {"mar", 3}, {"mars", 3},
+    {"marzo", 3}, {"mar\xc3\xa7o", 3}, {"marco", 3}, {"maart", 3}, {"mrt", 3},
+    {"april", 4}, {"apr", 4}, {"avril", 4}, {"avr", 4}, {"abril", 4},
+    {"abr", 4}, {"aprile", 4},
+    {"may", 5}, {"mai", 5}, {"mayo", 5}, {"maggio", 5}, {"maio", 5},
+    {"mei", 5},
+    {"june", 6}, {"juni", 6}, {"jun", 6}, {"juin", 6}, {"junio", 6},
+    {"giugno", 6}, {"giu", 6}, {"junho", 6},
+    {"july", 7}, {"juli", 7}, {"jul", 7}, {"juillet", 7}, {"juil", 7},
+    {"julio", 7}, {"luglio", 7}, {"lug", 7}, {"julho", 7},
+    {"august", 8}, {"aug", 8}, {"ao\xc3\xbbt", 8}, {"aout", 8},
+    {"agosto", 8}, {"ago", 8}, {"augustus", 8},
+    {"september", 9}, {"sept", 9}, {"sep", 9}, {"septembre", 9},
+    {"septiembre", 9}, {"setiembre", 9}, {"settembre", 9}, {"setembro", 9},
     {"october", 10}, {"oktober", 10}, {"oct", 10}, {"okt", 10},
-    {"november", 11}, {"nov", 11},
+    {"octobre", 10}, {"octubre", 10}, {"ottobre", 10}, {"ott", 10},
+    {"outubro", 10},
+    {"november", 11}, {"nov", 11}, {"novembre", 11}, {"noviembre", 11},
+    {"novembro", 11},
     {"december", 12}, {"dezember", 12}, {"dec", 12}, {"dez", 12},
+    {"d\xc3\xa9""cembre", 12}, {"decembre", 12}, {"d\xc3\xa9""c", 12},
+    {"diciembre", 12}, {"dic", 12}, {"dicembre", 12}, {"dezembro", 12},
 };
 #define MONTH_NAME_COUNT (sizeof month_names / sizeof month_names[0])
 
@@ -110,9 +130,18 @@ static size_t match_word(const char *s, size_t len, size_t i, const char *w)
     size_t n = strlen(w);
     if (i + n > len)
         return 0;
-    for (size_t k = 0; k < n; k++)
-        if (tolower((unsigned char)s[i + k]) != (unsigned char)w[k])
+    for (size_t k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)s[i + k];
+        /* Latin-1 capitals (U+00C0..U+00DE but U+00D7) are C3 80..9E in
+         * UTF-8, their small letters C3 A0..BE: "MÄRZ", "FÉVRIER". */
+        if (k > 0 && (unsigned char)s[i + k - 1] == 0xC3 && c >= 0x80 &&
+            c <= 0x9E && c != 0x97)
+            c = (unsigned char)(c + 0x20);
+        else
+            c = (unsigned char)tolower(c);
+        if (c != (unsigned char)w[k])
             return 0;
+    }
     if (i + n < len && word_char((unsigned char)s[i + n]))
         return 0;
     return n;
@@ -132,14 +161,31 @@ static size_t read_month(const char *s, size_t len, size_t i, int *month)
     return 0;
 }
 
-/* "st" / "nd" / "rd" / "th" after a day number. */
+/* "st" / "nd" / "rd" / "th" after a day number, the French "1er" and
+ * the Romance "1º" / "1°" (ordinal indicator, degree sign). */
 static size_t read_ordinal_suffix(const char *s, size_t len, size_t i)
 {
-    static const char *const sfx[] = {"st", "nd", "rd", "th"};
-    for (size_t k = 0; k < 4; k++)
+    static const char *const sfx[] = {"st", "nd", "rd", "th", "er"};
+    for (size_t k = 0; k < sizeof sfx / sizeof sfx[0]; k++)
         if (match_word(s, len, i, sfx[k]))
             return 2;
+    if (i + 1 < len && (unsigned char)s[i] == 0xC2 &&
+        ((unsigned char)s[i + 1] == 0xBA || (unsigned char)s[i + 1] == 0xB0))
+        return 2;
     return 0;
+}
+
+/* The Spanish / Portuguese "de" / "del" between the parts of "7 de abril
+ * de 2025": returns where the next part starts (i when there is none). */
+static size_t skip_de(const char *s, size_t len, size_t i)
+{
+    size_t n = match_word(s, len, i, "de");
+    if (!n)
+        n = match_word(s, len, i, "del");
+    if (!n)
+        return i;
+    size_t j = skip_ws(s, len, i + n, DATE_MAX_GAP);
+    return j > i + n ? j : i;
 }
 
 static int expand_year(int y, size_t digits)
@@ -217,6 +263,7 @@ static size_t parse_day_first(const char *s, size_t len, date_t *out)
             return 0;
         i = skip_ws(s, len, k + n, DATE_MAX_GAP);
     }
+    i = skip_de(s, len, i);   /* "7 de abril" */
     if (!(n = read_month(s, len, i, &month)))
         return 0;
     i += n;
@@ -225,7 +272,7 @@ static size_t parse_day_first(const char *s, size_t len, date_t *out)
     j = skip_ws(s, len, i, DATE_MAX_GAP);
     if (j == i)
         return 0;
-    i = j;
+    i = skip_de(s, len, j);   /* "abril de 2025" */
     if ((n = read_int(s, len, i, 4, &year)) != 4 || !year_end_ok(s, len, i + n))
         return 0;
     date_t d = {year, month, day};
@@ -294,7 +341,9 @@ size_t date_parse_at_style(const char *s, size_t len, bool day_first,
 
 static bool may_start_date(unsigned char c)
 {
-    return isdigit(c) || strchr("JFMASONDjfmasond", c) != NULL;
+    /* first letters of the month names above ("enero", "gennaio",
+     * "luglio" add E, G and L) */
+    return isdigit(c) || (c && strchr("JFMASONDEGLjfmasondegl", c) != NULL);
 }
 
 bool date_find(const char *s, size_t len, date_t *out, size_t *start,
@@ -567,14 +616,51 @@ size_t duration_parse_at(const char *s, size_t len, duration_t *out)
         {"months", DUR_MONTHS}, {"month", DUR_MONTHS},
         {"years", DUR_YEARS},   {"year", DUR_YEARS},
         {"hours", DUR_HOURS},   {"hour", DUR_HOURS},
-        {"tage", DUR_DAYS},     {"tagen", DUR_DAYS},
-        {"monate", DUR_MONTHS}, {"monaten", DUR_MONTHS},
+        /* German, French, Spanish, Italian, Portuguese, Dutch */
+        {"tage", DUR_DAYS},     {"tagen", DUR_DAYS},     {"tag", DUR_DAYS},
+        {"jours", DUR_DAYS},    {"jour", DUR_DAYS},
+        {"d\xc3\xad""as", DUR_DAYS}, {"dias", DUR_DAYS}, {"d\xc3\xad""a", DUR_DAYS},
+        {"dia", DUR_DAYS},      {"giorni", DUR_DAYS},    {"giorno", DUR_DAYS},
+        {"dagen", DUR_DAYS},    {"dag", DUR_DAYS},
+        {"werktage", DUR_BUSINESS_DAYS}, {"werktagen", DUR_BUSINESS_DAYS},
+        {"arbeitstage", DUR_BUSINESS_DAYS}, {"arbeitstagen", DUR_BUSINESS_DAYS},
+        {"werkdagen", DUR_BUSINESS_DAYS},
+        {"wochen", DUR_WEEKS},  {"woche", DUR_WEEKS},    {"semaines", DUR_WEEKS},
+        {"semaine", DUR_WEEKS}, {"semanas", DUR_WEEKS},  {"semana", DUR_WEEKS},
+        {"settimane", DUR_WEEKS}, {"weken", DUR_WEEKS},
+        {"monate", DUR_MONTHS}, {"monaten", DUR_MONTHS}, {"monat", DUR_MONTHS},
+        {"mois", DUR_MONTHS},   {"meses", DUR_MONTHS},   {"mes", DUR_MONTHS},
+        {"m\xc3\xaas", DUR_MONTHS}, {"mesi", DUR_MONTHS}, {"mese", DUR_MONTHS},
+        {"maanden", DUR_MONTHS}, {"maand", DUR_MONTHS},
+        {"jahre", DUR_YEARS},   {"jahren", DUR_YEARS},   {"jahr", DUR_YEARS},
+        {"ans", DUR_YEARS},     {"an", DUR_YEARS},       {"ann\xc3\xa9""es", DUR_YEARS},
+        {"a\xc3\xb1os", DUR_YEARS}, {"a\xc3\xb1o", DUR_YEARS}, {"anos", DUR_YEARS},
+        {"ano", DUR_YEARS},     {"anni", DUR_YEARS},     {"anno", DUR_YEARS},
+        {"jaar", DUR_YEARS},
+        {"stunden", DUR_HOURS}, {"heures", DUR_HOURS},   {"horas", DUR_HOURS},
+        {"ore", DUR_HOURS},     {"uur", DUR_HOURS},
     };
+    /* Words after the unit that make days working days: "10 jours
+     * ouvrables", "10 d\xc3\xad""as h\xc3\xa1""biles", "10 giorni lavorativi". */
+    static const char *const business_after[] = {
+        "ouvrables", "ouvr\xc3\xa9s", "h\xc3\xa1""biles", "habiles",
+        "lavorativi", "\xc3\xba""teis", "uteis", NULL};
     for (size_t k = 0; k < sizeof units / sizeof units[0]; k++) {
         if ((m = match_word(s, len, i, units[k].w))) {
             unit = units[k].u;
             if (business && unit == DUR_DAYS)
                 unit = DUR_BUSINESS_DAYS;
+            if (unit == DUR_DAYS) {
+                size_t j = skip_ws(s, len, i + m, 3);
+                for (size_t b = 0; business_after[b]; b++) {
+                    size_t bl = match_word(s, len, j, business_after[b]);
+                    if (bl) {
+                        unit = DUR_BUSINESS_DAYS;
+                        m = j + bl - i;
+                        break;
+                    }
+                }
+            }
             out->n = n;
             out->unit = unit;
             return i + m;

@@ -1815,7 +1815,11 @@ static const char *const letter_date_labels[] = {
     "dated this", "entered this", "signed this", "issued this",
     "date of request", "request date", "date/time", "entered:", "entered on",
     "signed:", "signed on", "issued:", "date signed", "date entered",
-    "ordered this", "done this", NULL};
+    "ordered this", "done this",
+    /* French (with its space before the colon), Spanish, Italian,
+     * Portuguese, Dutch, German */
+    "date :", "fecha:", "fecha :", "data:", "data :", "datum :",
+    "fait le", "fait \xc3\xa0", "en fecha", NULL};
 
 static bool date_in_line(const view_t *v, size_t from, size_t le, date_t *out)
 {
@@ -2146,7 +2150,14 @@ static size_t skip_time_of_day(const view_t *v, size_t i)
 static const char *const produce_verbs[] = {
     "produc*", "provid*", "furnish*", "respond*", "response", "return*",
     "send", "sent", "submit*", "deliver*", "disclos*", "comply", "compliance",
-    "records", "reply", "answer*", NULL};
+    "records", "reply", "answer*",
+    /* French, Spanish, Italian, Portuguese, Dutch, German */
+    "r\xc3\xa9pon*", "transmet*", "transmis*", "communiqu*", "fourni*",
+    "respuesta*", "remit*", "envi*", "facilit*", "proporcion*", "entreg*",
+    "rispost*", "trasmett*", "fornir*", "fornit*", "invia*", "comunica*",
+    "resposta*", "forne*", "antwoord*", "verstrek*", "toezend*", "aanlever*",
+    "\xc3\xbc""bermitt*", "antwort*", "auskunft*", "mitteil*", "herausgabe",
+    NULL};
 
 /* "no later than December 18, 2013", "on or before ...", "by 15 November
  * 2024" (in a sentence about producing something). */
@@ -2156,7 +2167,18 @@ static void deadline_by_date(const view_t *v, dl_candidate_t *best)
         "no later than", "not later than", "on or before", "due by", "due on",
         "deadline", "response date", "return date", "return by", "due date",
         "response due", "production date", "compliance date", "respond by",
-        "sp\xc3\xa4testens", "bis zum", "by close of business on", NULL};
+        "sp\xc3\xa4testens", "bis zum", "by close of business on",
+        "au plus tard le", "au plus tard", "date limite", "d\xc3\xa9lai de r\xc3\xa9ponse",
+        "a m\xc3\xa1s tardar", "fecha l\xc3\xadmite", "plazo de respuesta",
+        "entro e non oltre", "non oltre il", "data di scadenza",
+        "o mais tardar", "prazo de resposta", "data limite",
+        "uiterlijk", "antwoordtermijn", "frist", NULL};
+    /* Words that make a date a deadline only in a sentence about answering
+     * ("avant le 30 mai 2025" in "R\xc3\xa9ponse avant le ..."). */
+    static const char *const verb_cues[] = {
+        "avant le", "d'ici le", "antes del", "antes de", "hasta el",
+        "entro il", "entro", "at\xc3\xa9"" o dia", "at\xc3\xa9", "v\xc3\xb3\xc3\xb3r",
+        "voor", "bis", NULL};
     size_t from = 0, ml, p;
     int which, guard = 0;
     cursor_t cur;
@@ -2172,6 +2194,22 @@ static void deadline_by_date(const view_t *v, dl_candidate_t *best)
             dl_consider(best, p, &d);
     }
     const char *const *produce = produce_verbs;
+    cursor_init(&cur, verb_cues);
+    from = 0;
+    guard = 0;
+    while (guard++ < 200 &&
+           (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
+        from = p + ml;
+        size_t i = skip_ws(v->t, v->n, p + ml);
+        date_t d;
+        /* the date follows the cue directly ("antes del 30 de mayo") */
+        if (!date_parse_at_style(v->t + i, v->n - i, v->day_first, &d))
+            continue;
+        size_t s, e;
+        sentence_bounds(v->t, v->n, p, &s, &e);
+        if (find_any(v->lo, e, s, produce, NULL, NULL) != NPOS)
+            dl_consider(best, p, &d);
+    }
     from = 0;
     guard = 0;
     while (guard++ < 500 && (p = find_phrase(v->lo, v->n, from, "by", &ml)) != NPOS) {
@@ -2199,12 +2237,26 @@ static void deadline_within(const view_t *v, const date_t *letter_date,
 {
     if (!letter_date || !date_valid(letter_date))
         return;
-    static const char *const anchors[] = {"of", "from", "after", "following",
-                                          NULL};
+    static const char *const anchors[] = {
+        "of", "from", "after", "following",
+        /* French, Spanish, Italian, Portuguese, Dutch, German */
+        "\xc3\xa0 compter de", "\xc3\xa0 partir de", "suivant", "apr\xc3\xa8s",
+        "d\xc3\xa8s", "a partir de", "desde", "tras", "contados a partir de",
+        "dalla", "dal", "a decorrere da*", "a partire da*", "a contar d*",
+        "ap\xc3\xb3s", "na", "nach", "ab", "vanaf", NULL};
+    /* "within" and its equivalents before a duration */
+    static const char *const within[] = {
+        "within", "dans un d\xc3\xa9lai de", "dans les", "sous",
+        "dentro de", "en un plazo de", "en el plazo de",
+        "en un plazo m\xc3\xa1ximo de", "entro", "no prazo de",
+        "no prazo m\xc3\xa1ximo de", "binnen", "innerhalb von", "innerhalb",
+        "inner", NULL};
     size_t from = 0, ml, p;
-    int guard = 0;
+    int guard = 0, wh;
+    cursor_t wcur;
+    cursor_init(&wcur, within);
     while (guard++ < 200 &&
-           (p = find_phrase(v->lo, v->n, from, "within", &ml)) != NPOS) {
+           (p = cursor_next(&wcur, v->lo, v->n, from, &ml, &wh)) != NPOS) {
         from = p + ml;
         size_t i = skip_ws(v->lo, v->n, p + ml);
         duration_t d;
@@ -2214,7 +2266,7 @@ static void deadline_within(const view_t *v, const date_t *letter_date,
         size_t j = skip_ws(v->lo, v->n, i + dl);
         int which;
         size_t al;
-        if (find_any(v->lo, j + 10 < v->n ? j + 10 : v->n, j, anchors, &al,
+        if (find_any(v->lo, j + 24 < v->n ? j + 24 : v->n, j, anchors, &al,
                      &which) != j) {
             /* A bare "Please respond within 10 days." also counts from the
              * letter's date; other bare durations describe something else. */
@@ -2251,7 +2303,7 @@ static void deadline_within(const view_t *v, const date_t *letter_date,
                 continue;
             size_t j = skip_ws(v->lo, v->n, i + dl), al;
             if (d.unit != DUR_HOURS &&
-                find_any(v->lo, j + 10 < v->n ? j + 10 : v->n, j, anchors, &al,
+                find_any(v->lo, j + 24 < v->n ? j + 24 : v->n, j, anchors, &al,
                          &which) == j) {
                 date_t due = date_add_duration(*letter_date, &d);
                 dl_consider(best, p, &due);

@@ -1293,6 +1293,126 @@ static void inline_forward_other_languages(void **state)
     mail_doc_clear(&doc);
 }
 
+/* ------------------------------------------------------------------ */
+/* rules fixed in the multilingual / robustness pass                   */
+/* ------------------------------------------------------------------ */
+
+/* Month names in the languages requests arrive in, with their own day
+ * forms: French "1er", Spanish / Portuguese "7 de abril de 2025", Italian
+ * "1\xc2\xb0 aprile", Dutch, German "M\xc3\xa4rz" / "Maerz", and capitals. */
+static void dates_non_english_months(void **state)
+{
+    (void)state;
+    assert_parses("3 mars 2025", "2025-03-03");
+    assert_parses("1er janvier 2025", "2025-01-01");
+    assert_parses("30 mai 2025", "2025-05-30");
+    assert_parses("15 ao\xc3\xbbt 2024", "2024-08-15");
+    assert_parses("2 d\xc3\xa9""cembre 2024", "2024-12-02");
+    assert_parses("7 F\xc3\x89VRIER 2025", "2025-02-07");
+    assert_parses("7 de abril de 2025", "2025-04-07");
+    assert_parses("30 de mayo de 2025", "2025-05-30");
+    assert_parses("1 de enero del 2026", "2026-01-01");
+    assert_parses("12 de mar\xc3\xa7o de 2025", "2025-03-12");
+    assert_parses("5 de mar. de 2025", "2025-03-05");
+    assert_parses("1\xc2\xb0 aprile 2025", "2025-04-01");
+    assert_parses("21 luglio 2025", "2025-07-21");
+    assert_parses("9 gennaio 2025", "2025-01-09");
+    assert_parses("3 maart 2025", "2025-03-03");
+    assert_parses("17 mei 2025", "2025-05-17");
+    assert_parses("3 mrt 2025", "2025-03-03");
+    assert_parses("4. Maerz 2025", "2025-03-04");
+    assert_parses("4. M\xc3\x84RZ 2025", "2025-03-04");
+    assert_parses("20. Juni 2025", "2025-06-20");
+    date_t d;
+    /* a docket "13 Mag. 3097" is still no date */
+    assert_int_equal(date_parse_at("13 Mag. 3097", 12, &d), 0);
+    assert_int_equal(date_parse_at("7 de la tarde", 13, &d), 0);
+    size_t s, e;
+    const char *t = "Madrid, a lunes 7 de abril de 2025";
+    assert_true(date_find(t, strlen(t), &d, &s, &e));
+    assert_date(d, "2025-04-07");
+    duration_t du;
+    assert_true(duration_parse_at("10 jours ouvrables", 18, &du) > 0);
+    assert_int_equal(du.unit, DUR_BUSINESS_DAYS);
+    assert_true(duration_parse_at("15 d\xc3\xad""as", 8, &du) > 0);
+    assert_int_equal(du.n, 15);
+    assert_int_equal(du.unit, DUR_DAYS);
+}
+
+/* The same dates as deadlines and as the letter's own date, where the
+ * English forms already work ("Paris, le 3 mars 2025" is a dateline like
+ * "Wiesbaden, 12. September 2024"). */
+static void deadline_and_letter_date_non_english(void **state)
+{
+    (void)state;
+    deadline_check("Paris, le 3 mars 2025\nR\xc3\xa9ponse avant le 30 mai 2025, "
+                   "s'il vous pla\xc3\xaet.\n",
+                   true, "2025-05-30");
+    deadline_check("Les donn\xc3\xa9""es doivent \xc3\xaatre transmises au plus "
+                   "tard le 1er juin 2025.\n",
+                   true, "2025-06-01");
+    deadline_check("Madrid, 7 de abril de 2025\nLe rogamos remita la informaci"
+                   "\xc3\xb3n antes del 30 de mayo de 2025.\n",
+                   true, "2025-05-30");
+    deadline_check("Madrid, 7 de abril de 2025\nLe rogamos env\xc3\xad""e la "
+                   "respuesta dentro de 10 d\xc3\xad""as a partir de la "
+                   "recepci\xc3\xb3n.\n",
+                   true, "2025-04-17");
+    deadline_check("Roma, 3 marzo 2025\nSi prega di trasmettere i dati entro il "
+                   "31 marzo 2025.\n",
+                   true, "2025-03-31");
+    deadline_check("Lisboa, 3 de mar\xc3\xa7o de 2025\nSolicita-se o envio da "
+                   "resposta at\xc3\xa9 30 de abril de 2025.\n",
+                   true, "2025-04-30");
+    deadline_check("Den Haag, 3 maart 2025\nWij verzoeken u de gegevens uiterlijk "
+                   "17 maart 2025 te verstrekken.\n",
+                   true, "2025-03-17");
+    deadline_check("Wiesbaden, 3. M\xc3\xa4rz 2025\nBitte \xc3\xbc""bermitteln Sie "
+                   "die Daten bis 31. M\xc3\xa4rz 2025.\n",
+                   true, "2025-03-31");
+    /* "avant le" about something else is no deadline */
+    deadline_check("Le compte a \xc3\xa9t\xc3\xa9 cr\xc3\xa9\xc3\xa9 avant le 3 mars "
+                   "2025.\n",
+                   true, "");
+    const char *t = "Madrid, 7 de abril de 2025\nAsunto: solicitud\n";
+    date_t d;
+    assert_true(extract_letter_date(t, strlen(t), true, &d));
+    assert_date(d, "2025-04-07");
+    t = "Fecha: 12 de mayo de 2025\n";
+    assert_true(extract_letter_date(t, strlen(t), true, &d));
+    assert_date(d, "2025-05-12");
+}
+
+/* A French request in ISO-8859-1 (mail.c converts it to UTF-8 before the
+ * rules see it): capitals with accents, "1er", "avant le". */
+static void french_latin1_message(void **state)
+{
+    (void)state;
+    static const char raw[] =
+        "From: OFAC <ofac@interieur.gouv.fr>\n"
+        "To: legal-requests@northwind-cloud.example\n"
+        "Subject: =?ISO-8859-1?Q?R=E9quisition_judiciaire?=\n"
+        "Date: Mon, 3 Mar 2025 10:00:00 +0100\n"
+        "Message-ID: <fr-1@interieur.gouv.fr>\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=iso-8859-1\n"
+        "Content-Transfer-Encoding: 8bit\n\n"
+        "POLICE NATIONALE\n"
+        "Paris, le 1er mars 2025\n"
+        "R\xe9""f\xe9""rence : OFAC-2025-0311\n"
+        "Merci de nous communiquer les donn\xe9""es d'identification du compte "
+        "p.durand@northmail.example. R\xe9ponse avant le 30 mai 2025.\n";
+    request_t r;
+    assert_int_equal(parse_raw(raw, sizeof raw - 1, &r), PARSE_OK);
+    assert_string_equal(r.subject, "R\xc3\xa9quisition judiciaire");
+    assert_string_equal(r.issuing_agency, "Police nationale");
+    assert_string_equal(r.issuing_country, "FR");
+    assert_string_equal(r.reference, "OFAC-2025-0311");
+    assert_string_equal(r.deadline, "2025-05-30");
+    assert_int_equal(r.categories, CAT_SUBSCRIBER);
+    request_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1345,6 +1465,9 @@ int main(void)
         cmocka_unit_test(agency_oig_state_ag_and_prosecutor_vs_sender),
         cmocka_unit_test(type_production_order_and_more_labels),
         cmocka_unit_test(inline_forward_other_languages),
+        cmocka_unit_test(dates_non_english_months),
+        cmocka_unit_test(deadline_and_letter_date_non_english),
+        cmocka_unit_test(french_latin1_message),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
