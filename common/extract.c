@@ -2,8 +2,10 @@
  * (extract.h). Rules are phrase tables, statute citations and document
  * structure (labels, sentences, clauses), never sample-specific strings.
  *
- * Matching runs on an ASCII-lower-cased copy of the normalized text, so
- * byte offsets are shared between the two and UTF-8 passes through.
+ * Matching runs on a lower-cased copy of the normalized text in which
+ * every character keeps its byte length (fold_same_length()), so byte
+ * offsets are shared between the two: "POLIC\xc3\x8d""A NACIONAL" and
+ * "R\xc3\x89""F\xc3\x89""RENCE" match the lower-case tables.
  */
 #include "extract.h"
 
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <glib.h>
 
 #define NPOS SIZE_MAX
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -27,6 +30,48 @@ typedef struct {
     bool day_first;  /* "03/02/2025" is 3 February (non-US request) */
 } view_t;
 
+/* Lower-cases src[0..n) into dst (n bytes, no terminator). ASCII with
+ * tolower(); other characters with GLib's Unicode tables, but only where
+ * the small letter has the same UTF-8 length as the capital (nearly all:
+ * Latin-1, Latin Extended, Greek, Cyrillic), so offsets in dst are those
+ * of src. The rare length-changing ones (U+0130 'I' with a dot) stay as
+ * written. Invalid bytes are copied. One pass: linear time. */
+static void fold_same_length(char *dst, const char *src, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)src[i];
+        if (c < 0x80) {
+            dst[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            i++;
+            continue;
+        }
+        if (c == 0xC3 && i + 1 < n) {
+            /* Latin-1 letters, the common case, without a table lookup:
+             * capitals C3 80..9E (but U+00D7) are small letters + 0x20. */
+            unsigned char d = (unsigned char)src[i + 1];
+            dst[i] = (char)c;
+            dst[i + 1] = (char)(d >= 0x80 && d <= 0x9E && d != 0x97 ? d + 0x20 : d);
+            i += 2;
+            continue;
+        }
+        size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+                     : (c & 0xF8) == 0xF0 ? 4 : 1;
+        if (len == 1 || i + len > n) {
+            dst[i] = src[i];
+            i++;
+            continue;
+        }
+        gunichar cp = g_utf8_get_char_validated(src + i, (gssize)len);
+        char buf[6];
+        gint bl = cp < 0x110000 ? g_unichar_to_utf8(g_unichar_tolower(cp), buf) : 0;
+        if (bl == (gint)len)
+            memcpy(dst + i, buf, len);
+        else
+            memcpy(dst + i, src + i, len);
+        i += len;
+    }
+}
+
 static bool view_init(view_t *v, const char *t, size_t n)
 {
     v->day_first = false;
@@ -35,8 +80,7 @@ static bool view_init(view_t *v, const char *t, size_t n)
     v->lo = malloc(v->n + 1);
     if (!v->lo)
         return false;
-    for (size_t i = 0; i < v->n; i++)
-        v->lo[i] = (char)tolower((unsigned char)v->t[i]);
+    fold_same_length(v->lo, v->t, v->n);
     v->lo[v->n] = '\0';
     return true;
 }
@@ -84,19 +128,13 @@ static char *lower_dup_range(const char *s, size_t n)
 {
     char *d = dup_range(s, n);
     if (d)
-        for (size_t i = 0; i < n; i++)
-            d[i] = (char)tolower((unsigned char)d[i]);
+        fold_same_length(d, s, n);
     return d;
 }
 
 static char *lower_dup(const char *s)
 {
-    size_t n = s ? strlen(s) : 0;
-    char *d = dup_range(s ? s : "", n);
-    if (d)
-        for (size_t i = 0; i < n; i++)
-            d[i] = (char)tolower((unsigned char)d[i]);
-    return d;
+    return lower_dup_range(s ? s : "", s ? strlen(s) : 0);
 }
 
 /* Matches ph[0..pl) at hay[i], a space in the phrase standing for any

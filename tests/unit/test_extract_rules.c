@@ -1413,6 +1413,44 @@ static void french_latin1_message(void **state)
     request_clear(&r);
 }
 
+/* Letterheads and labels in capitals with accents match the dictionaries
+ * like their mixed-case forms: the matching copy folds non-ASCII capitals
+ * too, keeping every byte offset. */
+static void case_folding_beyond_ascii(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("udef@policia.es", "Solicitud",
+               "POLIC\xc3\x8d""A NACIONAL\nComisar\xc3\xad""a General de "
+               "Polic\xc3\xad""a Judicial\nREFERENCIA: UDEF-2025-118\nSe solicitan "
+               "los datos del abonado de la cuenta j.g@northmail.example.\n",
+               &r);
+    assert_string_equal(r.issuing_agency, "Polic\xc3\xad""a Nacional");
+    assert_string_equal(r.issuing_country, "ES");
+    assert_string_equal(r.reference, "UDEF-2025-118");
+    request_clear(&r);
+    parse_mail("ofac@interieur.gouv.fr", "Demande",
+               "R\xc3\x89""F\xc3\x89RENCE : OFAC-2025-0420\nLes DONN\xc3\x89""ES DE "
+               "CONNEXION du compte x.y@northmail.example.\n",
+               &r);
+    assert_string_equal(r.reference, "OFAC-2025-0420");
+    assert_int_equal(r.categories, CAT_TRANSACTIONAL);
+    request_clear(&r);
+    parse_mail("lka@polizei.bayern.de", "Ersuchen",
+               "LANDESKRIMINALAMT BAYERN\nGESCH\xc3\x84""FTSZEICHEN: LKA-25-0099\n"
+               "Bestandsdaten zum Konto a.b@northmail.example.\n",
+               &r);
+    assert_string_equal(r.issuing_agency, "LKA");
+    assert_string_equal(r.reference, "LKA-25-0099");
+    request_clear(&r);
+    parse_mail("x@garda.ie", "Request",
+               "AN GARDA S\xc3\x8d""OCH\xc3\x81""NA\nPlease preserve the account "
+               "c.d@northmail.example.\n",
+               &r);
+    assert_string_equal(r.issuing_agency, "Garda S\xc3\xad""och\xc3\xa1na");
+    request_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1468,6 +1506,7 @@ int main(void)
         cmocka_unit_test(dates_non_english_months),
         cmocka_unit_test(deadline_and_letter_date_non_english),
         cmocka_unit_test(french_latin1_message),
+        cmocka_unit_test(case_folding_beyond_ascii),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
