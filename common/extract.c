@@ -1965,18 +1965,43 @@ static bool gag_negated(const view_t *v, size_t p)
     return find_any(v->lo, p, p - w, neg, NULL, NULL) != NPOS;
 }
 
+static bool gag_stated_end(const view_t *v, size_t s, size_t e,
+                           const date_t *letter_date, date_t *out);
+
 /* End of a gag stated in the sentence [s, e): explicit date or a
  * duration from the letter's date. */
 static bool gag_end_in(const view_t *v, size_t s, size_t e,
                        const date_t *letter_date, date_t *out, bool *open_ended)
 {
+    /* Per the contract, until is the end date "when the message states
+     * one"; only a gag with no stated end ("until further order of the
+     * Court") has none. So "until March 1, 2026, or until further order of
+     * the Court" ends on March 1, 2026: a further order may shorten or
+     * extend it, but the date is what the order states. Only where the
+     * order itself says the later of the two applies is there no end. */
     static const char *const open[] = {
         "until further order", "until otherwise ordered",
         "until further notice", "indefinitely", NULL};
-    if (find_any(v->lo, e, s, open, NULL, NULL) != NPOS) {
+    static const char *const later[] = {
+        "whichever is later", "whichever occurs later", "whichever comes later",
+        "whichever is the later", NULL};
+    bool open_here = find_any(v->lo, e, s, open, NULL, NULL) != NPOS;
+    if (open_here && find_any(v->lo, e, s, later, NULL, NULL) != NPOS) {
         *open_ended = true;
         return false;
     }
+    if (gag_stated_end(v, s, e, letter_date, out))
+        return true;
+    if (open_here)
+        *open_ended = true;
+    return false;
+}
+
+/* The explicit end of a gag in [s, e): a date after "until" and friends,
+ * or a duration tied to the gag counted from the letter's date. */
+static bool gag_stated_end(const view_t *v, size_t s, size_t e,
+                           const date_t *letter_date, date_t *out)
+{
     static const char *const until[] = {
         "through and including", "up to and including", "until and including",
         "until", "through", "expires on", "expire on", "expiring on", "ends on",

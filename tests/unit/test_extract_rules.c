@@ -1451,6 +1451,31 @@ static void case_folding_beyond_ascii(void **state)
     request_clear(&r);
 }
 
+/* The contract: until is the date the gag ends "when the message states
+ * one", null for "until further order of the Court". A gag stating a date
+ * *and* "or until further order" states an end: the date (a further order
+ * could change it, as it could any dated gag). Only "whichever is later"
+ * makes the further order the real end, so there is none. */
+static void gag_date_or_further_order(void **state)
+{
+    (void)state;
+    gag_check("Pursuant to 18 U.S.C. 2705(b), the Provider shall not disclose "
+              "the existence of this warrant until March 1, 2026, or until "
+              "further order of the Court.\n",
+              REQ_SEARCH_WARRANT, true, "2026-03-01");
+    gag_check("Dated: April 2, 2025\nThe Provider shall not notify any person "
+              "of this Order for a period of one year from the date of this "
+              "Order or until further order of the Court, whichever is "
+              "earlier.\n",
+              REQ_COURT_ORDER, true, "2026-04-02");
+    gag_check("The Provider shall not disclose this Order until further order "
+              "of the Court.\n",
+              REQ_COURT_ORDER, true, "");
+    gag_check("The Provider shall not disclose this Order until further order "
+              "of the Court or until March 1, 2026, whichever is later.\n",
+              REQ_COURT_ORDER, true, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1507,6 +1532,7 @@ int main(void)
         cmocka_unit_test(deadline_and_letter_date_non_english),
         cmocka_unit_test(french_latin1_message),
         cmocka_unit_test(case_folding_beyond_ascii),
+        cmocka_unit_test(gag_date_or_further_order),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
