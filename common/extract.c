@@ -395,6 +395,8 @@ static void clause_bounds(const char *t, size_t n, size_t pos, size_t len,
 }
 
 static bool negated_in_clause(const view_t *v, size_t p, size_t l);
+static bool danger_claimed(const view_t *v);
+static bool asks_for_data(const view_t *v);
 
 /* First match of any phrase that is not negated in its clause. */
 static size_t find_affirmed(const view_t *v, const char *const *phrases)
@@ -707,6 +709,11 @@ request_type_t extract_type(const char *text, size_t len, const char *subject)
         t = earliest_cue(subj, subj, sn, weak_cues, COUNT(weak_cues));
     if (t == REQ_TYPE_COUNT)
         t = earliest_cue(v.t, v.lo, v.n, weak_cues, COUNT(weak_cues));
+    /* No process named, but a present danger to life claimed: a request
+     * for voluntary disclosure in an emergency (\xc2\xa7 2702(b)(8)) in all
+     * but name. */
+    if (t == REQ_TYPE_COUNT && danger_claimed(&v) && asks_for_data(&v))
+        t = REQ_EMERGENCY_REQUEST;
     free(subj);
     view_free(&v);
     return t == REQ_TYPE_COUNT ? REQ_UNKNOWN : t;
@@ -1824,6 +1831,20 @@ static bool category_present(const view_t *v, const char *const *phrases)
     return false;
 }
 
+/* Does the text ask for data at all (a kind of data, or a disclosure
+ * verb)? "Please call us" is a plea, not a disclosure request. */
+static bool asks_for_data(const view_t *v)
+{
+    static const char *const verbs[] = {
+        "disclos*", "provide", "produce", "release", "furnish", "send us",
+        "share", "communiquer", "transmettre", "proporcion*", "facilit*",
+        "fornire", "fornecer", "verstrekken", "herausgabe", "\xc3\xbc""bermitt*",
+        NULL};
+    return category_present(v, subscriber_phrases) ||
+           category_present(v, transactional_phrases) ||
+           category_present(v, content_phrases) || contains_any(v->lo, v->n, verbs);
+}
+
 unsigned extract_categories(const char *text, size_t len)
 {
     view_t v;
@@ -2422,35 +2443,106 @@ void extract_deadline(const char *text, size_t len, const date_t *letter_date,
 /* emergency                                                           */
 /* ================================================================== */
 
+/* Wording that claims a present danger of death or serious physical
+ * injury by itself ("imminent danger", "a child is at risk of serious
+ * bodily harm", "Gefahr f\xc3\xbcr Leib und Leben"). "life or physical
+ * safety" is the 2705(b) / 2709(c) boilerplate, so it is in neither list. */
+static const char *const danger_present[] = {
+    "imminent danger", "imminent threat to", "imminent threat of",
+    "imminent risk", "immediate danger", "immediate threat to",
+    "life is in danger", "life may be in danger", "lives are in danger",
+    "life at risk", "at risk of death", "at risk of serious",
+    "risk of serious bodily", "risk of serious physical", "risk to life",
+    "risk to the life", "danger to life", "threat to life",
+    "threat to the life", "life-threatening", "life threatening",
+    "danger of death", "risk of death",
+    /* German, French, Spanish, Italian, Portuguese, Dutch */
+    "lebensgefahr", "gefahr f\xc3\xbcr leib und leben", "gefahr fuer leib und leben",
+    "gefahr f\xc3\xbcr leib oder leben", "gefahr f\xc3\xbcr das leben",
+    "danger de mort", "menace de mort", "risque de mort", "danger imminent",
+    "p\xc3\xa9ril imminent", "danger pour la vie", "vie est en danger",
+    "peligro de muerte", "amenaza de muerte", "riesgo para la vida",
+    "peligro para la vida", "peligro inminente", "vida est\xc3\xa1 en peligro",
+    "pericolo di vita", "pericolo di morte", "minaccia di morte",
+    "pericolo imminente", "perigo de morte", "perigo de vida", "risco de vida",
+    "risco de morte", "amea\xc3\xa7""a de morte", "perigo iminente",
+    "levensgevaar", "doodsbedreiging", "acuut gevaar", "gevaar voor het leven",
+    NULL};
+
+/* Wording that also describes past events or statutes ("threatened to
+ * kill a witness in 2019", "offenses resulting in serious bodily
+ * injury"): a claim only where the text also speaks of an emergency. */
+static const char *const danger_narrative[] = {
+    "death or serious physical injury", "death or serious bodily injury",
+    "death or serious bodily harm", "death or serious physical harm",
+    "serious physical injury or death", "serious bodily injury or death",
+    "serious bodily harm", "serious physical harm", "serious bodily injury",
+    "threat of death", "threat to kill", "threatened to kill",
+    "threatening to kill", "intends to kill",
+    "danger of serious physical injury", "suicidal", "threatening suicide",
+    "threatened suicide", "threatening to commit suicide",
+    "threatened to commit suicide", "lesiones graves", "lesioni gravi",
+    "les\xc3\xa3o corporal grave", "ernstig lichamelijk letsel",
+    "atteinte grave \xc3\xa0 l'int\xc3\xa9grit\xc3\xa9 physique", NULL};
+
+/* A danger mentioned only as a condition or an instruction ("If you
+ * believe there is an imminent threat to life, call 911", "for
+ * emergencies involving danger of death ...") is not a claim. */
+static bool hypothetical_mention(const view_t *v, size_t p)
+{
+    static const char *const cond[] = {
+        "if ", "if,", "in the event", "in case of", "should there",
+        "whether", "for emergencies", "in emergencies", "unless",
+        "for future", "en cas de", "en caso de", "falls ", "im falle", NULL};
+    size_t s, e;
+    sentence_bounds(v->t, v->n, p, &s, &e);
+    size_t from = p - s > 120 ? p - 120 : s;
+    return find_any(v->lo, p, from, cond, NULL, NULL) != NPOS;
+}
+
+/* Does the text claim a present danger of death or serious physical
+ * injury? Any affirmed, non-hypothetical mention counts, with or without
+ * the word "emergency": "a child is at risk of serious bodily harm" is
+ * the claim the contract asks about. */
+static bool danger_claimed(const view_t *v)
+{
+    /* "This is not an emergency", "no emergency exists now". */
+    static const char *const denial[] = {
+        "not an emergency", "no emergency", "not constitute an emergency",
+        "no imminent", "pas d'urgence", "kein notfall", "no es una emergencia",
+        NULL};
+    if (contains_any(v->lo, v->n, denial))
+        return false;
+    static const char *const emergency_word[] = {
+        "emergency", "notfall", "urgence", "emergencia", "emergenza",
+        "emerg\xc3\xaancia", "noodgeval", "exigent", NULL};
+    bool said = find_affirmed(v, emergency_word) != NPOS;
+    for (int list = 0; list < (said ? 2 : 1); list++) {
+        size_t from = 0, ml, p;
+        int which, guard = 0;
+        cursor_t cur;
+        cursor_init(&cur, list ? danger_narrative : danger_present);
+        while (guard++ < 100 &&
+               (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
+            from = p + ml;
+            if (!negated_in_clause(v, p, ml) && !hypothetical_mention(v, p))
+                return true;
+        }
+    }
+    return false;
+}
+
 bool extract_emergency(const char *text, size_t len, request_type_t type)
 {
     if (type == REQ_EMERGENCY_REQUEST)
         return true;
+    /* An NSL's only danger wording is its gag certification. */
+    if (type == REQ_NATIONAL_SECURITY_LETTER)
+        return false;
     view_t v;
     if (!view_init(&v, text, len))
         return false;
-    /* "life or physical safety" is the 2705(b) / 2709(c) boilerplate, so it
-     * is not in this list. */
-    static const char *const danger[] = {
-        "death or serious physical injury", "death or serious bodily injury",
-        "serious physical injury or death", "serious bodily injury or death",
-        "danger of death", "threat of death", "risk of death", "threat to life",
-        "imminent threat", "imminent danger", "threat to kill",
-        "threatened to kill", "intends to kill", "life-threatening",
-        "danger of serious physical injury", "lebensgefahr", NULL};
-    bool claim = false;
-    static const char *const emergency_word[] = {"emergency", "notfall", NULL};
-    if (find_affirmed(&v, emergency_word) != NPOS) {
-        size_t from = 0, ml, p;
-        int which, guard = 0;
-        cursor_t cur;
-        cursor_init(&cur, danger);
-        while (!claim && guard++ < 100 &&
-               (p = cursor_next(&cur, v.lo, v.n, from, &ml, &which)) != NPOS) {
-            from = p + ml;
-            claim = !negated_in_clause(&v, p, ml);
-        }
-    }
+    bool claim = danger_claimed(&v);
     view_free(&v);
     return claim;
 }
