@@ -2314,13 +2314,62 @@ static void deadline_by_date(const view_t *v, dl_candidate_t *best)
     }
 }
 
+/* What "within N days of / after ..." counts from, k being just after the
+ * "of" / "after": a date written there ("from 3 February 2025"), or the
+ * letter's own date when the event is the letter itself or its receipt
+ * (the contract: "of receipt" / "of the date of this letter"). Any other
+ * event ("after the conclusion of the hearing", "of the arrest") has no
+ * date, so there is no deadline to compute. k == 0 is a bare duration
+ * ("respond within 10 days."), counted from the letter's date. */
+static bool within_base(const view_t *v, size_t k, const date_t *letter_date,
+                        date_t *base)
+{
+    bool have_letter = letter_date && date_valid(letter_date);
+    if (k == 0) {
+        if (have_letter)
+            *base = *letter_date;
+        return have_letter;
+    }
+    k = skip_ws(v->lo, v->n, k);
+    if (k < v->n && date_parse_at_style(v->t + k, v->n - k, v->day_first, base))
+        return true;
+    static const char *const letter_events[] = {
+        "receipt", "your receipt", "the receipt", "receiving", "delivery",
+        "service", "today", "issuance", "the date of this", "the date hereof",
+        "the date of receipt", "the date of service", "the date of delivery",
+        "the date of issu*", "the date of your", "the date above",
+        "the above date", "the date you", "the date on which you",
+        "the date this", "this", "these", "the present", "the date of the letter",
+        "the date of the order", "the date of the request",
+        "the date of the subpoena", "the date of the notice",
+        "the date of signature", "the date of transmission", "date of this",
+        "date hereof", "the letter", "the order", "the request", "the subpoena",
+        "the notice", "the warrant", "the summons", "transmission",
+        "the date of the present",
+        /* French, Spanish, Italian, Portuguese, Dutch, German */
+        "la r\xc3\xa9""ception", "r\xc3\xa9""ception", "la date de",
+        "la pr\xc3\xa9sente", "la recepci\xc3\xb3n", "recepci\xc3\xb3n",
+        "la fecha de", "la presente", "ricezione", "la ricezione", "data",
+        "recebimento", "o recebimento", "rece\xc3\xa7\xc3\xa3o", "recep\xc3\xa7\xc3\xa3o",
+        "a rece\xc3\xa7\xc3\xa3o", "a recep\xc3\xa7\xc3\xa3o", "a data", "ontvangst",
+        "dagtekening", "de datum", "erhalt", "eingang", "zugang", "zustellung",
+        "datum", "dieses", "dem datum", NULL};
+    size_t ml;
+    int which;
+    size_t lim = k + 40 < v->n ? k + 40 : v->n;
+    if (have_letter &&
+        find_any(v->lo, lim, k, letter_events, &ml, &which) == k) {
+        *base = *letter_date;
+        return true;
+    }
+    return false;
+}
+
 /* "within ten days of the date of this Order", "within 14 days of
  * receipt": counted from the date the letter states. */
 static void deadline_within(const view_t *v, const date_t *letter_date,
                             dl_candidate_t *best)
 {
-    if (!letter_date || !date_valid(letter_date))
-        return;
     static const char *const anchors[] = {
         "of", "from", "after", "following",
         /* French, Spanish, Italian, Portuguese, Dutch, German */
@@ -2349,9 +2398,10 @@ static void deadline_within(const view_t *v, const date_t *letter_date,
             continue;
         size_t j = skip_ws(v->lo, v->n, i + dl);
         int which;
-        size_t al;
+        size_t al = 0;
         if (find_any(v->lo, j + 24 < v->n ? j + 24 : v->n, j, anchors, &al,
                      &which) != j) {
+            al = 0;
             /* A bare "Please respond within 10 days." also counts from the
              * letter's date; other bare durations describe something else. */
             size_t s, e;
@@ -2360,7 +2410,10 @@ static void deadline_within(const view_t *v, const date_t *letter_date,
             if (!bare_end || find_any(v->lo, e, s, produce_verbs, NULL, NULL) == NPOS)
                 continue;
         }
-        date_t due = date_add_duration(*letter_date, &d);
+        date_t base;
+        if (!within_base(v, al ? j + al : 0, letter_date, &base))
+            continue;
+        date_t due = date_add_duration(base, &d);
         dl_consider(best, p, &due);
     }
     /* "no later than 10 business days from the date of this letter",
@@ -2389,8 +2442,11 @@ static void deadline_within(const view_t *v, const date_t *letter_date,
             if (d.unit != DUR_HOURS &&
                 find_any(v->lo, j + 24 < v->n ? j + 24 : v->n, j, anchors, &al,
                          &which) == j) {
-                date_t due = date_add_duration(*letter_date, &d);
-                dl_consider(best, p, &due);
+                date_t base;
+                if (within_base(v, j + al, letter_date, &base)) {
+                    date_t due = date_add_duration(base, &d);
+                    dl_consider(best, p, &due);
+                }
             }
             break;
         }

@@ -1540,6 +1540,30 @@ static void emergency_claim_without_the_word(void **state)
     request_clear(&r);
 }
 
+/* "within N days of receipt / of the date of this letter" counts from the
+ * letter's date (contract); a duration after some other event ("after the
+ * conclusion of the hearing") has no date to count from: no deadline. A
+ * date written after "from" is counted from itself. */
+static void deadline_within_after_non_date_event(void **state)
+{
+    (void)state;
+    deadline_check("Date: May 5, 2025\nProduce the records within 10 days after "
+                   "the conclusion of the hearing.\n",
+                   false, "");
+    deadline_check("Date: May 5, 2025\nThe records shall be provided within 14 "
+                   "days of the defendant's arrest.\n",
+                   false, "");
+    deadline_check("Date: May 5, 2025\nProduce the records within 10 days of "
+                   "receipt of this subpoena.\n",
+                   false, "2025-05-15");
+    deadline_check("Please provide the material within 28 days from 3 February "
+                   "2025.\n",
+                   true, "2025-03-03");
+    deadline_check("Date: May 5, 2025\nRespond no later than 7 days after the "
+                   "trial ends.\n",
+                   false, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1598,6 +1622,7 @@ int main(void)
         cmocka_unit_test(case_folding_beyond_ascii),
         cmocka_unit_test(gag_date_or_further_order),
         cmocka_unit_test(emergency_claim_without_the_word),
+        cmocka_unit_test(deadline_within_after_non_date_event),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
