@@ -741,22 +741,71 @@ static const char *line_end(const char *p, const char *end)
     return nl ? nl : end;
 }
 
+/* "-----Original Message-----": the phrase framed by runs of at least
+ * five dashes on both sides and nothing else. Clients write exactly this
+ * line above a quoted message, so it needs no "Fw:" subject to be
+ * believed (l is the lower-cased line). */
+static bool framed_original_marker(const char *l)
+{
+    static const char *const phrases[] = {
+        "original message", "urspr\xc3\xbcngliche nachricht", "message d'origine",
+        "mensaje original", "oorspronkelijk bericht", "mensagem original",
+        "messaggio originale", NULL};
+    const char *p = l;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    size_t lead = strspn(p, "-");
+    if (lead < 5)
+        return false;
+    p += lead;
+    while (*p == ' ')
+        p++;
+    for (int k = 0; phrases[k]; k++) {
+        size_t n = strlen(phrases[k]);
+        if (strncmp(p, phrases[k], n) != 0)
+            continue;
+        const char *q = p + n;
+        while (*q == ' ')
+            q++;
+        size_t trail = strspn(q, "-");
+        if (trail < 5)
+            return false;
+        q += trail;
+        while (*q == ' ' || *q == '\t' || *q == '\r')
+            q++;
+        return *q == '\0';
+    }
+    return false;
+}
+
 /* Is [p, e) a marker line introducing an inline forward? */
 static bool forward_marker(const char *p, const char *e, bool fwd_subject)
 {
     size_t n = (size_t)(e - p);
     if (n > 120)
         return false;
-    char *l = g_ascii_strdown(p, (gssize)n);
-    /* English, German, French and Spanish clients' marker lines. */
+    /* Unicode lower case, so "MESSAGE TRANSF\xc3\x89R\xc3\x89" matches too (the
+     * text is valid UTF-8 by now). */
+    char *l = g_utf8_strdown(p, (gssize)n);
+    if (!l)
+        return false;
+    /* English, German, French, Spanish, Dutch, Portuguese and Italian
+     * clients' marker lines. */
     bool hit = strstr(l, "forwarded message") || strstr(l, "begin forwarded") ||
                strstr(l, "weitergeleitete nachricht") ||
                strstr(l, "message transf\xc3\xa9r\xc3\xa9") ||
                strstr(l, "mensaje reenviado") ||
+               strstr(l, "doorgestuurd bericht") ||
+               strstr(l, "mensagem encaminhada") ||
+               strstr(l, "messaggio inoltrato") ||
+               framed_original_marker(l) ||
                (fwd_subject && strstr(l, "-----") &&
                 (strstr(l, "original message") ||
                  strstr(l, "urspr\xc3\xbcngliche nachricht") ||
-                 strstr(l, "message d'origine") || strstr(l, "mensaje original")));
+                 strstr(l, "message d'origine") || strstr(l, "mensaje original") ||
+                 strstr(l, "oorspronkelijk bericht") ||
+                 strstr(l, "mensagem original") ||
+                 strstr(l, "messaggio originale")));
     if (!hit && fwd_subject && n >= 10) {
         /* Outlook's rule line: only underscores. */
         size_t k = 0;
@@ -783,6 +832,10 @@ static const char *forward_field(const char *p, const char *e, char *kind)
         {"envoy\xc3\xa9 :", 'd'}, {"date :", 'd'}, {"objet :", 's'},
         {"\xc3\xa0"" :", 'a'}, {"\xc3\x80"" :", 'a'}, {"enviado:", 'd'}, {"asunto:", 's'},
         {"para:", 'a'},
+        /* Dutch, Portuguese and Italian clients */
+        {"van:", 'f'}, {"verzonden:", 'd'}, {"aan:", 'a'}, {"onderwerp:", 's'},
+        {"enviada:", 'd'}, {"assunto:", 's'}, {"data:", 'd'}, {"da:", 'f'},
+        {"inviato:", 'd'}, {"oggetto:", 's'}, {"a:", 'a'}, {"cc :", 'a'},
     };
     while (p < e && (*p == ' ' || *p == '\t' || *p == '*' || *p == '>'))
         p++;
@@ -883,7 +936,11 @@ static bool find_inline_forward(mail_doc_t *doc, const GString *text,
     bool fwd_subject = ascii_prefix_ci(subj, "fw:") ||
                        ascii_prefix_ci(subj, "fwd:") ||
                        ascii_prefix_ci(subj, "wg:") ||
-                       ascii_prefix_ci(subj, "tr:");
+                       ascii_prefix_ci(subj, "tr:") ||
+                       ascii_prefix_ci(subj, "rv:") ||      /* Spanish */
+                       ascii_prefix_ci(subj, "enc:") ||     /* Portuguese */
+                       ascii_prefix_ci(subj, "doorst:") ||  /* Dutch */
+                       ascii_prefix_ci(subj, "i:");         /* Italian */
     const char *p = text->str, *end = text->str + text->len;
     while (p < end) {
         const char *e = line_end(p, end);

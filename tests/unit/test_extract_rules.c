@@ -1564,6 +1564,90 @@ static void deadline_within_after_non_date_event(void **state)
                    false, "");
 }
 
+/* Inline forwards from Dutch and Portuguese clients, and an Outlook
+ * "-----Original Message-----" line recognised without a "Fw:" subject:
+ * framed by dashes on both sides it is unmistakable. */
+static void inline_forward_dutch_portuguese_and_bare_original(void **state)
+{
+    (void)state;
+    static const char nl[] =
+        "From: Collega <c@northwind-cloud.example>\n"
+        "To: legal-requests@northwind-cloud.example\n"
+        "Subject: Doorst: vordering\n"
+        "Date: Mon, 3 Mar 2025 10:00:00 +0100\n"
+        "Message-ID: <outer-nl@northwind-cloud.example>\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        "Graag behandelen.\n\n"
+        "---------- Doorgestuurd bericht ---------\n"
+        "Van: Politie <recherche@politie.nl>\n"
+        "Datum: vr 28 feb 2025 om 09:00\n"
+        "Onderwerp: Vordering PL0900-2025-1\n"
+        "Aan: <c@northwind-cloud.example>\n\n"
+        "Politie, kenmerk PL0900-2025-1. Account d.e@northmail.example.\n";
+    mail_doc_t doc;
+    assert_int_equal(mail_decode(nl, sizeof nl - 1, &doc, NULL, 0), 0);
+    assert_true(doc.forwarded);
+    assert_string_equal(doc.request_from, "recherche@politie.nl");
+    assert_string_equal(doc.request_subject, "Vordering PL0900-2025-1");
+    assert_string_equal(doc.request_date, "2025-02-28");
+    assert_string_equal(doc.from, "c@northwind-cloud.example");
+    mail_doc_clear(&doc);
+
+    static const char pt[] =
+        "From: Colega <c@northwind-cloud.example>\n"
+        "To: legal-requests@northwind-cloud.example\n"
+        "Subject: Pedido PJ\n"
+        "Date: Mon, 3 Mar 2025 10:00:00 +0000\n"
+        "Message-ID: <outer-pt@northwind-cloud.example>\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        "---------- Mensagem encaminhada ---------\n"
+        "De: PJ <unc3t@pj.pt>\n"
+        "Data: qua., 26 de fev. de 2025 \xc3\xa0s 11:02\n"
+        "Assunto: Pedido de dados\n"
+        "Para: <c@northwind-cloud.example>\n\n"
+        "Pol\xc3\xad""cia Judici\xc3\xa1ria. Conta f.g@northmail.example.\n";
+    assert_int_equal(mail_decode(pt, sizeof pt - 1, &doc, NULL, 0), 0);
+    assert_true(doc.forwarded);
+    assert_string_equal(doc.request_from, "unc3t@pj.pt");
+    assert_string_equal(doc.request_subject, "Pedido de dados");
+    assert_string_equal(doc.request_date, "2025-02-26");
+    mail_doc_clear(&doc);
+
+    static const char ol[] =
+        "From: Paralegal <p@northwind-cloud.example>\n"
+        "To: legal-requests@northwind-cloud.example\n"
+        "Subject: please log this one\n"
+        "Date: Mon, 3 Mar 2025 10:00:00 -0500\n"
+        "Message-ID: <outer-ol@northwind-cloud.example>\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        "See below.\n\n"
+        "-----Original Message-----\n"
+        "From: Det. Ruiz <aruiz@elmwoodpd.org>\n"
+        "Sent: Friday, February 28, 2025 4:12 PM\n"
+        "To: p@northwind-cloud.example\n"
+        "Subject: Preservation request 25-3318\n\n"
+        "Please preserve the account h.i@northmail.example under 18 U.S.C. "
+        "2703(f).\n";
+    request_t r;
+    assert_int_equal(parse_raw(ol, sizeof ol - 1, &r), PARSE_OK);
+    assert_string_equal(r.subject, "please log this one");
+    assert_int_equal(r.type, REQ_PRESERVATION_REQUEST);
+    request_clear(&r);
+    assert_int_equal(mail_decode(ol, sizeof ol - 1, &doc, NULL, 0), 0);
+    assert_true(doc.forwarded);
+    assert_string_equal(doc.request_from, "aruiz@elmwoodpd.org");
+    assert_string_equal(doc.request_date, "2025-02-28");
+    mail_doc_clear(&doc);
+    /* prose mentioning an original message is no marker */
+    static const char prose[] =
+        "From: A <a@example.org>\n"
+        "Subject: question\n\n"
+        "I lost the original message, sorry.\nFrom: memory\n";
+    assert_int_equal(mail_decode(prose, sizeof prose - 1, &doc, NULL, 0), 0);
+    assert_false(doc.forwarded);
+    mail_doc_clear(&doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1623,6 +1707,7 @@ int main(void)
         cmocka_unit_test(gag_date_or_further_order),
         cmocka_unit_test(emergency_claim_without_the_word),
         cmocka_unit_test(deadline_within_after_non_date_event),
+        cmocka_unit_test(inline_forward_dutch_portuguese_and_bare_original),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
