@@ -1572,14 +1572,42 @@ static bool appears_in(const char *hay, const char *needle, size_t nl)
     return false;
 }
 
+/* How strongly a label at p names the request's own number: 0 for the
+ * requester's own file ("Our reference", "Unser Zeichen", "N/R\xc3\xa9""f.",
+ * "Agency case number"), 2 for a court's docket quoted alongside it
+ * ("Docket No."), 1 for the rest ("Case No.", "Subpoena No."). */
+static int ref_label_rank(const view_t *v, size_t p, const char *label)
+{
+    static const char *const own_labels[] = {
+        "unser zeichen", "our file", "n/r\xc3\xa9""f", "n/ref", "agency case", NULL};
+    for (int k = 0; own_labels[k]; k++)
+        if (strcmp(label, own_labels[k]) == 0)
+            return 0;
+    static const char *const own_words[] = {
+        "our ", "unser ", "unsere ", "notre ", "nuestra ", "nuestro ", "nossa ",
+        "nosso ", "ons ", "onze ", "my ", NULL};
+    size_t ls = p > 10 ? p - 10 : 0;
+    for (int k = 0; own_words[k]; k++) {
+        size_t wl = strlen(own_words[k]);
+        if (p - ls >= wl && strncmp(v->lo + p - wl, own_words[k], wl) == 0 &&
+            (p == wl || !is_wc((unsigned char)v->lo[p - wl - 1])))
+            return 0;
+    }
+    if (strcmp(label, "docket") == 0)
+        return 2;
+    return 1;
+}
+
 /* The labelled reference in text (malloc'ed) or NULL: the earliest one
- * the subject line repeats, else the earliest. */
+ * the subject line repeats, else the best-ranked (ref_label_rank), the
+ * earliest among equals. */
 static char *reference_in(const char *text, size_t len, const char *subject)
 {
     view_t v;
     if (!view_init(&v, text, len))
         return NULL;
     size_t best = NPOS, vstart = 0, vlen = 0;
+    int brank = 3;
     size_t sbest = NPOS, sstart = 0, slen = 0;
     for (int pass = 0; pass < 2; pass++) {
         const char *const *labels = pass ? ref_standalone : ref_need_designator;
@@ -1605,7 +1633,9 @@ static char *reference_in(const char *text, size_t len, const char *subject)
                 size_t l = ref_value(v.t, v.n, i);
                 if (!l)
                     continue;
-                if (p < best) {
+                int rank = ref_label_rank(&v, p, labels[k]);
+                if (rank < brank || (rank == brank && p < best)) {
+                    brank = rank;
                     best = p;
                     vstart = i;
                     vlen = l;

@@ -1648,6 +1648,32 @@ static void inline_forward_dutch_portuguese_and_bare_original(void **state)
     mail_doc_clear(&doc);
 }
 
+/* Several labelled numbers: the subject's choice first (as before), then
+ * the label naming the requester's own file ("Our reference", "Unser
+ * Zeichen") over a court docket quoted alongside, earliest among equals. */
+static void reference_own_file_over_docket(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("det@elmwoodpd.org", "Records request",
+               "Docket No. 2:25-cr-00118\nOur reference: EPD-25-4471\nPlease "
+               "produce the subscriber records of m.n@northmail.example.\n",
+               &r);
+    assert_string_equal(r.reference, "EPD-25-4471");
+    request_clear(&r);
+    parse_mail("det@elmwoodpd.org", "Subpoena",
+               "Docket No. 2:25-cr-00118\nCase No. 25-4471\nProduce the "
+               "subscriber records of m.n@northmail.example.\n",
+               &r);
+    assert_string_equal(r.reference, "25-4471");
+    request_clear(&r);
+    /* the subject names the docket: that is the request's number */
+    parse_mail("det@elmwoodpd.org", "Subpoena 2:25-cr-00118",
+               "Docket No. 2:25-cr-00118\nOur reference: EPD-25-4471\n", &r);
+    assert_string_equal(r.reference, "2:25-cr-00118");
+    request_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1708,6 +1734,7 @@ int main(void)
         cmocka_unit_test(emergency_claim_without_the_word),
         cmocka_unit_test(deadline_within_after_non_date_event),
         cmocka_unit_test(inline_forward_dutch_portuguese_and_bare_original),
+        cmocka_unit_test(reference_own_file_over_docket),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
