@@ -621,7 +621,7 @@ int case_store_heartbeat(case_store_t *self, const char *stage,
     argv_str(&a, key);
     argv_num(&a, writ_now_ms());
     argv_str(&a, worker);
-    redisReply *r = run_script(self, &s_release, RELEASE_LUA, &a);
+    redisReply *r = run_argv(self, a.argc, a.argv, a.lens);
     argv_free(&a);
     if (!r)
         return -1;
@@ -645,7 +645,7 @@ int case_store_due_held(case_store_t *self, long today, size_t max,
     argv_str(&a, "LIMIT");
     argv_str(&a, "0");
     argv_num(&a, max);
-    redisReply *r = run_script(self, &s_mark_review, MARK_REVIEW_LUA, &a);
+    redisReply *r = run_argv(self, a.argc, a.argv, a.lens);
     argv_free(&a);
     if (!r)
         return -1;
@@ -679,7 +679,7 @@ int case_store_release_held(case_store_t *self, const case_t *c,
     argv_num(&a, writ_now_ms());
     argv_str(&a, worker);
     argv_str(&a, note);
-    redisReply *r = run_argv(self, a.argc, a.argv, a.lens);
+    redisReply *r = run_script(self, &s_release, RELEASE_LUA, &a);
     argv_free(&a);
     free(record);
     if (!r)
@@ -704,7 +704,7 @@ int case_store_mark_review(case_store_t *self, const char *id,
     argv_str(&a, worker);
     argv_str(&a, reason);
     argv_num(&a, writ_now_ms());
-    redisReply *r = run_argv(self, a.argc, a.argv, a.lens);
+    redisReply *r = run_script(self, &s_mark_review, MARK_REVIEW_LUA, &a);
     argv_free(&a);
     if (!r)
         return -1;
