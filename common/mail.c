@@ -786,7 +786,10 @@ static bool forward_marker(const char *p, const char *e, bool fwd_subject)
         return false;
     /* Unicode lower case, so "MESSAGE TRANSF\xc3\x89R\xc3\x89" matches too (the
      * text is valid UTF-8 by now). */
-    char *l = g_utf8_strdown(p, (gssize)n);
+    bool ascii = true;
+    for (size_t k = 0; k < n && ascii; k++)
+        ascii = (unsigned char)p[k] < 0x80;
+    char *l = ascii ? g_ascii_strdown(p, (gssize)n) : g_utf8_strdown(p, (gssize)n);
     if (!l)
         return false;
     /* English, German, French, Spanish, Dutch, Portuguese and Italian
