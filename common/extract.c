@@ -2341,6 +2341,18 @@ static void deadline_by_date(const view_t *v, dl_candidate_t *best)
         /* the date follows the cue directly ("antes del 30 de mayo") */
         if (!date_parse_at_style(v->t + i, v->n - i, v->day_first, &d))
             continue;
+        /* "vom 1. Januar 2025 bis 31. M\xc3\xa4rz 2025", "desde el 1 de enero
+         * hasta el 31 de marzo": the end of a period asked for, not a
+         * deadline. A date ending just before the cue gives it away. */
+        size_t ws = p > 48 ? p - 48 : 0, ds, de;
+        date_t prev;
+        bool range = false;
+        for (size_t k = ws; !range && k < p &&
+             date_find_style(v->t + k, p - k, v->day_first, &prev, &ds, &de);
+             k += de)
+            range = k + de + 8 >= p;
+        if (range)
+            continue;
         size_t s, e;
         sentence_bounds(v->t, v->n, p, &s, &e);
         if (find_any(v->lo, e, s, produce, NULL, NULL) != NPOS)

@@ -1370,6 +1370,13 @@ static void deadline_and_letter_date_non_english(void **state)
     deadline_check("Wiesbaden, 3. M\xc3\xa4rz 2025\nBitte \xc3\xbc""bermitteln Sie "
                    "die Daten bis 31. M\xc3\xa4rz 2025.\n",
                    true, "2025-03-31");
+    /* the end of a period asked for is no deadline */
+    deadline_check("Bitte \xc3\xbc""bermitteln Sie die Verkehrsdaten vom 1. Januar "
+                   "2025 bis 31. M\xc3\xa4rz 2025.\n",
+                   true, "");
+    deadline_check("Se ruega remitir los registros de acceso desde el 1 de enero "
+                   "de 2025 hasta el 31 de marzo de 2025.\n",
+                   true, "");
     /* "avant le" about something else is no deadline */
     deadline_check("Le compte a \xc3\xa9t\xc3\xa9 cr\xc3\xa9\xc3\xa9 avant le 3 mars "
                    "2025.\n",
