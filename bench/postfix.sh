@@ -46,11 +46,12 @@ pf_start() {
         "relay_domains = northwind-cloud.example" \
         "relay_transport = error:5.1.1 not a writ intake address" \
         "default_transport = error:5.7.1 delivers nowhere else" \
-        "transport_maps = inline:{ legal-requests@northwind-cloud.example = lmtp:inet:127.0.0.1:$lmtp_port }" \
+        "transport_maps = texthash:$PF_CONF/transport" \
         "lmtp_destination_concurrency_limit = $conc" \
         "default_process_limit = 100" \
         "smtpd_tls_security_level = none" "lmtp_tls_security_level = none" \
         "biff = no" "append_dot_mydomain = no" "compatibility_level = 3.6"
+    echo "legal-requests@northwind-cloud.example lmtp:inet:127.0.0.1:$lmtp_port" > "$PF_CONF/transport"
     $pc -M# smtp/inet
     $pc -M "127.0.0.1:$PF_PORT/inet=127.0.0.1:$PF_PORT inet n - n - - smtpd"
     $pc -M "postlog/unix-dgram=postlog unix-dgram n - n - 1 postlogd"

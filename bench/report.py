@@ -87,7 +87,7 @@ w("| final states | %s |" % ", ".join("%s %s" % kv for kv in sorted(full.get("st
 w("")
 w("## Scaling (%s cases per point, full load)" % load("scale_i1_r1").get("cases", "?"))
 w("")
-w("| intake | jurisdiction | notify | cases/s | × vs 1/1/1 | CPU %% intake / jurisdiction / notify / broker / redis / client | bottleneck |")
+w("| intake | jurisdiction | notify | cases/s | × vs 1/1/1 | CPU % intake / jurisdiction / notify / broker / redis / client | bottleneck |")
 w("| --- | --- | --- | --- | --- | --- | --- |")
 base = load("scale_i1_r1").get("cases_per_s") or 0
 for i in (1, 2):
