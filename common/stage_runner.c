@@ -140,18 +140,13 @@ static void handle_job(runner_t *r, bus_job_t *job)
     }
 }
 
-/* Puts this stage's expired leases back on the bus. A busy replica
- * sweeps only a few a second: under a backlog, leases expire while cases
- * wait in the broker's queue, and re-sending them all would only grow the
- * queue. An idle replica knows the queue is empty, so what expired was
- * really lost. */
-static void sweep(runner_t *r)
+/* Puts up to max of this stage's expired leases back on the bus. */
+static void sweep(runner_t *r, size_t max)
 {
     char **ids, **records;
     size_t *lens;
-    bool idle = writ_now_ms() - r->last_job_ms > 1000;
     int n = case_store_claim_expired(r->store, r->def->stage, r->lease_ms,
-                                     idle ? 200 : 10, &ids, &records, &lens);
+                                     max, &ids, &records, &lens);
     for (int i = 0; i < n; i++) {
         log_warn(ids[i], "lease expired: re-sending to %s", r->def->stage);
         bus_submit_send(r->submit, r->def->stage, ids[i], records[i], lens[i]);
@@ -159,6 +154,16 @@ static void sweep(runner_t *r)
     if (n > 0)
         case_store_free_claims(ids, records, lens, (size_t) n);
 }
+
+/* How much a sweep takes. A busy replica sweeps only a few a second:
+ * under a backlog, leases expire while cases wait in the broker's queue,
+ * and re-sending them all would only grow the queue. A replica that got
+ * nothing for a poll period knows the queue is empty, so what expired was
+ * really lost (or never fitted in the broker's bounded queue): it takes a
+ * large batch at once, and again each time it runs dry, so a backlog
+ * larger than the broker's queue drains at the stage's own speed. */
+#define SWEEP_BUSY 10
+#define SWEEP_STARVED 500
 
 static void housekeeping(runner_t *r, uint64_t *next)
 {
@@ -168,7 +173,7 @@ static void housekeeping(runner_t *r, uint64_t *next)
     *next = now + 1000;
     if (case_store_heartbeat(r->store, r->def->stage, r->worker) != 0)
         log_warn(NULL, "redis unavailable: %s", case_store_error(r->store));
-    sweep(r);
+    sweep(r, now - r->last_job_ms > 1000 ? SWEEP_STARVED : SWEEP_BUSY);
     if (r->def->tick)
         r->def->tick(r->def->ctx, r->store);
 }
@@ -235,14 +240,16 @@ int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
     while (!zsys_interrupted) {
         housekeeping(&r, &next_housekeeping);
         bus_job_t job;
-        int got = bus_worker_recv(r.bus, &job, 500);
+        int got = bus_worker_recv(r.bus, &job, 250);
         if (got == 1) {
             r.last_job_ms = writ_now_ms();
             handle_job(&r, &job);
             bus_job_clear(&job);
             bus_worker_done(r.bus);
         }
-        else if (got < 0)
+        else if (got == 0)
+            sweep(&r, SWEEP_STARVED);        /* ran dry: nothing is queued */
+        else
             break;
     }
     finish_in_flight(&r);
