@@ -97,9 +97,19 @@ def procs(run_dir):
     return out
 
 
+def machine_ticks():
+    """(busy, total) jiffies of the whole machine, from /proc/stat: catches
+    what per-process figures miss (loopback softirq, jbd2, kworkers)."""
+    f = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    idle = f[3] + f[4]                      # idle + iowait
+    return sum(f) - idle, sum(f)
+
+
 def cmd_snap(port, run_dir):
     r = Redis(port)
-    print(json.dumps({"t": time.time(), "redis": info(r), "procs": procs(run_dir)}))
+    busy, total = machine_ticks()
+    print(json.dumps({"t": time.time(), "redis": info(r), "procs": procs(run_dir),
+                      "machine": {"busy": busy, "total": total}}))
 
 
 def cmd_wait(port, n, timeout):
@@ -126,6 +136,13 @@ def pct(values, p):
     values = sorted(values)
     k = min(len(values) - 1, max(0, int(round(p / 100.0 * len(values) + 0.5)) - 1))
     return values[k]
+
+
+def machine_busy(before, after):
+    b, a = before.get("machine"), after.get("machine")
+    if not b or not a or a["total"] <= b["total"]:
+        return None
+    return round((a["busy"] - b["busy"]) / (a["total"] - b["total"]) * 100, 1)
 
 
 def cmd_run(port, client_out, before, after, client_json, wait_json):
@@ -177,6 +194,7 @@ def cmd_run(port, client_out, before, after, client_json, wait_json):
         "redis_bytes_per_case": round((ra["used_memory"] - rb["used_memory"]) / n) if n else 0,
         "redis_in_bytes_per_case": round((ra["total_net_input_bytes"] - rb["total_net_input_bytes"]) / n) if n else 0,
         "cpu_pct": cpu,
+        "machine_busy_pct": machine_busy(before, after),
         "cpu_per_stage_pct": {k: round(sum(v), 1) for k, v in stages.items()},
         "cpu_per_replica_max_pct": {k: max(v) for k, v in stages.items()},
         "hwm_kb": {k: v["hwm_kb"] for k, v in after["procs"].items()},
