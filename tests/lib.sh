@@ -45,12 +45,20 @@ stack_env() {
 stack_teardown() {
     local rc=$?
     "$src/scripts/stack" down >/dev/null 2>&1 || true
+    # In the sanitizer build the workers report errors and leaks when they
+    # exit, into their logs: a report there fails the test.
+    if [ -d "${WRIT_RUN_DIR:-}/logs" ] && grep -l -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
+            "$WRIT_RUN_DIR"/logs/*.log >/dev/null 2>&1; then
+        echo "FAIL: sanitizer report in a worker's log:" >&2
+        grep -h -A 30 -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$WRIT_RUN_DIR"/logs/*.log | head -80 >&2
+        [ $rc -ne 0 ] || rc=1
+    fi
     if [ $rc -ne 0 ] && [ -d "${WRIT_RUN_DIR:-}/logs" ]; then
         echo "--- logs of the failed test ($WRIT_RUN_DIR/logs):" >&2
         tail -n 20 "$WRIT_RUN_DIR"/logs/*.log >&2 || true
     fi
     [ $rc -eq 0 ] && rm -rf "$WRIT_RUN_DIR"
-    return $rc
+    exit $rc                # (in an EXIT trap only `exit` sets the test's status)
 }
 
 # stack_up [--scale STAGE=N ...]: starts the stack and takes its
