@@ -190,6 +190,8 @@ static void print_case_text(json_t *c)
     printf("  request  %s from %s (%s), reference %s\n", jstr(req, "request_type"),
            jstr(req, "issuing_agency"), jstr(req, "issuing_country"),
            jstr(req, "reference"));
+    if (json_is_string(json_object_get(c, "envelope")) && *jstr(c, "envelope"))
+        printf("  envelope %s\n", jstr(c, "envelope"));
     if (json_is_string(json_object_get(c, "review_reason")))
         printf("  REVIEW   %s\n", jstr(c, "review_reason"));
     if (json_is_true(json_object_get(c, "challenge_recommended")))

@@ -47,7 +47,7 @@ static const char *CREATE_LUA =
     "redis.call('HSET', key, 'id', ARGV[1], 'state', ARGV[8],\n"
     "  'message_id', ARGV[6], 'sha256', ARGV[5], 'received_at', ARGV[7],\n"
     "  'updated_at', ARGV[7], 'size', ARGV[14], 'record', ARGV[3],\n"
-    "  'review_reason', ARGV[13], 'challenge', '0')\n"
+    "  'review_reason', ARGV[13], 'challenge', '0', 'envelope', ARGV[16])\n"
     "redis.call('SET', 'writ:raw:'..ARGV[1], ARGV[4])\n"
     "redis.call('ZADD', 'writ:cases', ARGV[7], ARGV[1])\n"
     "redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', 'intake',\n"
@@ -435,6 +435,7 @@ int case_store_create(case_store_t *self, const case_create_t *p,
     argv_str(&a, p->c->review_reason ? p->c->review_reason : ""); /* 13 */
     argv_num(&a, p->raw_len);                      /* 14 */
     argv_num(&a, p->max_pending);                  /* 15 */
+    argv_str(&a, p->envelope ? p->envelope : "");  /* 16 */
     redisReply *r = run_script(self, &s_create, CREATE_LUA, &a);
     argv_free(&a);
     free(record);

@@ -65,6 +65,7 @@ typedef struct {
     uint64_t lease_ms;
     const char *worker;
     const char *note;           /* audit note (no personal data) */
+    const char *envelope;       /* "from=<..> to=<..>": who handed it over (custody) */
     uint64_t max_pending;       /* refuse when next_stage has this many
                                    cases waiting (0: no limit) */
 } case_create_t;

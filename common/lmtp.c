@@ -26,6 +26,7 @@ struct lmtp_session_t {
     buf_t message;
     buf_t output;
     size_t recipients;
+    char envelope[1024];              /* "from=<..> to=<..>,<..>" of this transaction */
     bool too_big;
     bool at_line_start;
 };
@@ -102,6 +103,7 @@ void lmtp_session_abort(lmtp_session_t *self, const char *text)
 static void reset_transaction(lmtp_session_t *self)
 {
     self->recipients = 0;
+    self->envelope[0] = '\0';
     self->too_big = false;
     self->message.len = 0;
     if (self->state != ST_START && self->state != ST_CLOSED)
@@ -170,7 +172,19 @@ static void cmd_mail(lmtp_session_t *self, const char *arg)
         return;
     }
     self->state = ST_MAIL;
+    snprintf(self->envelope, sizeof self->envelope, "from=<%s> to=", path);
     reply(self, "250 2.1.0 sender ok");
+}
+
+/* Custody: who handed the message over, to whom (bounded: a long list
+ * ends in "..."). */
+static void envelope_add_recipient(lmtp_session_t *self, const char *path)
+{
+    size_t n = strlen(self->envelope), room = sizeof self->envelope - n;
+    int w = snprintf(self->envelope + n, room, "%s<%s>",
+                     self->recipients > 1 ? "," : "", path);
+    if (w < 0 || (size_t) w >= room)
+        memcpy(self->envelope + sizeof self->envelope - 4, "...", 4);
 }
 
 static void cmd_rcpt(lmtp_session_t *self, const char *arg)
@@ -194,6 +208,7 @@ static void cmd_rcpt(lmtp_session_t *self, const char *arg)
         return;
     }
     self->recipients++;
+    envelope_add_recipient(self, path);
     reply(self, "250 2.1.5 recipient ok");
 }
 
@@ -339,6 +354,11 @@ const char *lmtp_session_message(lmtp_session_t *self, size_t *len)
 {
     *len = self->message.len;
     return self->message.data ? self->message.data : "";
+}
+
+const char *lmtp_session_envelope(lmtp_session_t *self)
+{
+    return self->envelope;
 }
 
 size_t lmtp_session_recipients(lmtp_session_t *self)

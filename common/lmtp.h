@@ -50,6 +50,9 @@ lmtp_event_t lmtp_session_feed(lmtp_session_t *self, const char *data,
  * the terminating "." line). Valid until lmtp_session_delivered. */
 const char *lmtp_session_message(lmtp_session_t *self, size_t *len);
 size_t lmtp_session_recipients(lmtp_session_t *self);
+/* The current transaction's envelope, "from=<sender> to=<rcpt>,<rcpt>"
+ * (accepted recipients only), for the case's custody record. */
+const char *lmtp_session_envelope(lmtp_session_t *self);
 
 /* Reports the outcome for the message: e.g. (250, "2.0.0", "queued as
  * c123"), (451, "4.3.0", "..."), (554, "5.6.0", "..."). One reply per

@@ -18,6 +18,17 @@ writctl case raw "$id" > "$tmp/raw"
 cmp -s "$tmp/raw" "$fixtures/requests/001.eml" || fail "case raw differs from the piped bytes"
 pass "pipe mode stores the case; case raw is byte-exact (LF)"
 
+# Pipe mode records pipe(8)'s envelope (--sender/--recipient) for custody.
+env_of() { writctl case show "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["envelope"] or "")'; }
+[ "$(env_of "$id")" = "" ] || fail "a pipe delivery without --sender has an envelope: $(env_of "$id")"
+"$bin/writ-intake" --stdin --recipient=legal-requests@northwind-cloud.example \
+    --sender=duty.officer@fbi.gov < "$fixtures/requests/002.eml" > "$tmp/out" \
+    || fail "pipe delivery with an envelope exited $?"
+id=$(grep -o 'case c[0-9a-f]*' "$tmp/out" | cut -d' ' -f2)
+[ "$(env_of "$id")" = "from=<duty.officer@fbi.gov> to=<legal-requests@northwind-cloud.example>" ] \
+    || fail "pipe envelope: '$(env_of "$id")'"
+pass "pipe mode records the envelope it is given"
+
 # CRLF message with 8-bit body, by pipe: byte-exact too.
 "$bin/writ-intake" --stdin < "$fixtures/requests/014.eml" > "$tmp/out" 2>&1 || fail "pipe 014"
 id=$(grep -o 'case c[0-9a-f]*' "$tmp/out" | cut -d' ' -f2)
@@ -51,6 +62,15 @@ out=$(swaks --protocol LMTP --server 127.0.0.1 --port "$WRIT_LMTP_PORT" \
       --data "@$tmp/garbage" 2>&1 || true)
 grep -q '554 5.6.0' <<<"$out" || fail "garbage over LMTP not answered 554: $(tail -5 <<<"$out")"
 pass "LMTP: 550 5.1.1 for a wrong recipient, 554 5.6.0 for non-mail"
+
+# LMTP records the envelope of each delivery (custody).
+out=$(swaks --protocol LMTP --server 127.0.0.1 --port "$WRIT_LMTP_PORT" \
+      --from gw-bounce@northwind-cloud.example --to legal-requests@northwind-cloud.example \
+      --data "@$fixtures/requests/004.eml" 2>&1) || fail "LMTP delivery of 004: $out"
+id=$(grep -o 'case c[0-9a-f]*' <<<"$out" | tail -1 | cut -d' ' -f2)
+[ "$(env_of "$id")" = "from=<gw-bounce@northwind-cloud.example> to=<legal-requests@northwind-cloud.example>" ] \
+    || fail "LMTP envelope: '$(env_of "$id")'"
+pass "LMTP records the envelope"
 
 # Redis down: LMTP answers 451 4.3.0 and pipe mode exits 75.
 kill -KILL "$(cat "$WRIT_RUN_DIR/pids/redis.pid")"

@@ -315,7 +315,10 @@ for s in 001.eml 008.eml; do
 done
 grep -q "to=<legal-requests@northwind-cloud.example>.*relay=127.0.0.1\[127.0.0.1\]:$WRIT_LMTP_PORT.*status=sent (250 " \
     "$pf/maillog" || fail "Postfix's log has no LMTP delivery with status=sent"
-pass "SMTP -> Postfix -> LMTP (transport_maps) -> writ: 001 and 008 (8-bit) are finished cases as labelled"
+envelope=$(writctl case show "$id" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["envelope"] or "")')
+[[ $envelope == "from=<"*"> to=<legal-requests@northwind-cloud.example>" ]] \
+    || fail "LMTP envelope not recorded: '$envelope'"
+pass "SMTP -> Postfix -> LMTP (transport_maps) -> writ: 001 and 008 (8-bit) are finished cases as labelled; envelope recorded"
 
 # ---- 2. pipe(8): writ-intake --stdin ------------------------------------------
 smtp_send "$fixtures/requests/002.eml" legal-pipe@northwind-cloud.example >/dev/null \
@@ -324,7 +327,10 @@ id=$(wait_case 002.eml 60)
 check_case "$id" 002.eml
 grep -q "to=<legal-pipe@northwind-cloud.example>.*relay=writ,.*status=sent" "$pf/maillog" \
     || fail "Postfix's log has no pipe delivery with status=sent"
-pass "SMTP -> Postfix -> pipe(8) writ-intake --stdin -> writ: 002 is a finished case as labelled"
+envelope=$(writctl case show "$id" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["envelope"] or "")')
+[[ $envelope == "from=<"*"> to=<legal-pipe@northwind-cloud.example>" ]] \
+    || fail "pipe(8) envelope not recorded from \${sender}/\${recipient}: '$envelope'"
+pass "SMTP -> Postfix -> pipe(8) writ-intake --stdin -> writ: 002 is a finished case as labelled; envelope $envelope"
 
 # Both delivered, nothing left in the queue, nothing bounced.
 deadline=$((SECONDS + 20))

@@ -59,6 +59,9 @@ static void test_full_dialogue_pipelined(void **state)
     assert_int_equal(len, strlen("Subject: x\r\n\r\n.leading dot\r\nline\r\n"));
     assert_memory_equal(msg, "Subject: x\r\n\r\n.leading dot\r\nline\r\n", len);
     assert_int_equal(lmtp_session_recipients(s), 2);
+    /* Custody: the envelope names the accepted recipients only. */
+    assert_string_equal(lmtp_session_envelope(s),
+        "from=<a@b.example> to=<legal@provider.example>,<legal2@provider.example>");
     lmtp_session_delivered(s, 250, "2.0.0", "accepted as case c1");
     ev = feed(s, "QUIT\r\n", out, sizeof out);
     /* One reply per accepted recipient, then QUIT's. */

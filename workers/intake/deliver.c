@@ -46,6 +46,7 @@ static case_t *keep_recordable(case_t *c)
 }
 
 deliver_status_t intake_deliver(intake_t *in, const char *raw, size_t len,
+                                const char *envelope,
                                 char case_id[CASE_ID_LEN], char *reason,
                                 size_t reason_len)
 {
@@ -83,7 +84,7 @@ deliver_status_t intake_deliver(intake_t *in, const char *raw, size_t len,
         .lease_ms = in->lease_ms, .worker = in->worker,
         .note = not_mail ? "kept for review: not a mail message"
                          : "received from the gateway",
-        .max_pending = in->max_pending,
+        .max_pending = in->max_pending, .envelope = envelope,
     };
     char existing[CASE_ID_LEN] = "";
     int rc = case_store_create(in->store, &p, existing);

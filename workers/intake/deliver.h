@@ -31,9 +31,11 @@ typedef enum {
     DELIVER_BUSY,            /* backlog limit: the gateway retries later */
 } deliver_status_t;
 
-/* Stores the message; case_id receives the (new or existing) case id and
- * reason a one-line explanation for the reply. */
+/* Stores the message with its envelope ("from=<..> to=<..>", may be
+ * NULL); case_id receives the (new or existing) case id and reason a
+ * one-line explanation for the reply. */
 deliver_status_t intake_deliver(intake_t *in, const char *raw, size_t len,
+                                const char *envelope,
                                 char case_id[CASE_ID_LEN], char *reason,
                                 size_t reason_len);
 

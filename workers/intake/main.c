@@ -63,7 +63,7 @@ static bool accept_rcpt(void *ctx, const char *address)
 
 /* ---- pipe mode ---------------------------------------------------------- */
 
-static int run_stdin(intake_t *in, size_t max_size)
+static int run_stdin(intake_t *in, size_t max_size, const char *envelope)
 {
     size_t cap = 65536, len = 0;
     char *buf = malloc(cap);
@@ -99,7 +99,7 @@ static int run_stdin(intake_t *in, size_t max_size)
         return EX_DATAERR;
     }
     char id[CASE_ID_LEN] = "", reason[512];
-    deliver_status_t st = intake_deliver(in, buf, len, id, reason, sizeof reason);
+    deliver_status_t st = intake_deliver(in, buf, len, envelope, id, reason, sizeof reason);
     free(buf);
     fprintf(st == DELIVER_ACCEPTED || st == DELIVER_DUPLICATE ? stdout : stderr,
             "writ-intake: %s\n", reason);
@@ -177,7 +177,8 @@ static void deliver_message(intake_t *in, client_t *c)
     size_t len;
     const char *raw = lmtp_session_message(c->session, &len);
     char id[CASE_ID_LEN] = "", reason[512];
-    switch (intake_deliver(in, raw, len, id, reason, sizeof reason)) {
+    switch (intake_deliver(in, raw, len, lmtp_session_envelope(c->session),
+                           id, reason, sizeof reason)) {
     case DELIVER_ACCEPTED:
     case DELIVER_DUPLICATE:
         lmtp_session_delivered(c->session, 250, "2.0.0", reason);
@@ -352,20 +353,39 @@ static void free_list(char **list, size_t count)
     free(list);
 }
 
+/* Pipe mode's envelope, from pipe(8)'s --sender=${sender} and
+ * --recipient=${recipient} (one argument per recipient), in any order. */
+static void add_recipient(char *to, size_t len, const char *addr)
+{
+    size_t n = strlen(to);
+    snprintf(to + n, len - n, "%s<%s>", n ? "," : "", addr);
+}
+
 int main(int argc, char **argv)
 {
     bool pipe_mode = false;
     const char *config_path = NULL;
+    char envelope[1200] = "", sender[512] = "", to[640] = "";
+    bool have_sender = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--stdin"))
             pipe_mode = true;
         else if (!strcmp(argv[i], "--config") && i + 1 < argc)
             config_path = argv[++i];
+        else if (!strncmp(argv[i], "--sender=", 9)) {
+            snprintf(sender, sizeof sender, "%s", argv[i] + 9);
+            have_sender = true;
+        }
+        else if (!strncmp(argv[i], "--recipient=", 12))
+            add_recipient(to, sizeof to, argv[i] + 12);
         else {
-            fprintf(stderr, "usage: writ-intake [--config FILE] [--stdin]\n");
+            fprintf(stderr, "usage: writ-intake [--config FILE] [--stdin "
+                            "[--sender=ADDR] [--recipient=ADDR]...]\n");
             return 64;
         }
     }
+    if (have_sender || *to)
+        snprintf(envelope, sizeof envelope, "from=<%s> to=%s", sender, to);
     char err[256];
     writ_config_t *cfg = writ_config_load(config_path, err, sizeof err);
     if (!cfg) {
@@ -411,7 +431,7 @@ int main(int argc, char **argv)
         rc = EX_TEMPFAIL;
     }
     else if (pipe_mode)
-        rc = run_stdin(&in, max_size);
+        rc = run_stdin(&in, max_size, *envelope ? envelope : NULL);
     else {
         lmtp_config_t lc = { .hostname = host, .max_message_size = max_size,
                              .accept_rcpt = accept_rcpt, .ctx = &rcpts };
