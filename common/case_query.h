@@ -17,7 +17,8 @@ json_t *case_query_list(case_store_t *store, const char *state_filter);
  *  request{contract fields + authenticity}, accounts[{account, decision,
  *  reason, notice, notice_path, notice_to, release_on, comity_review,
  *  customer_type, tenant, region, country}], challenge_recommended,
- *  review_reason, audit[{time, stage, worker, event, from, to, note}]}.
+ *  verify_requester, review_reason, envelope ("from=<..> to=<..>" or null),
+ *  audit[{time, stage, worker, event, from, to, note}]}.
  * *missing is set when there is no such case. NULL on failure. */
 json_t *case_query_show(case_store_t *store, const char *id, bool *missing);
 
