@@ -648,8 +648,52 @@ static bool prospective_mention(const char *t, size_t n, size_t p, size_t l)
         "will be requesting", "intend to submit", "will be forwarded",
         "dans l'attente", "en attendant", "a la espera", "pendiente de",
         "in afwachting", NULL};
+    /* Process the writer says is absent: "We don't have a subpoena yet",
+     * "without a warrant", "no court order has been issued". The denial
+     * stands right before the mention (an article or adjective between). */
+    static const char *const denied_before[] = {
+        "don't have a", "do not have a", "don't have any", "do not have any",
+        "don't yet have a", "do not yet have a", "don't have an",
+        "do not have an", "have no", "has no", "there is no", "there's no",
+        "haven't obtained a", "have not obtained a", "not yet obtained a",
+        "haven't got a", "without a", "without an", "without any",
+        "in lieu of a", "instead of a", "no need for a", NULL};
+    static const char *const denied_after[] = {
+        "has not been issued", "has not yet been", "have not been issued",
+        "is not yet", "not yet issued", "has not been obtained", NULL};
     size_t s, e;
     sentence_bounds(t, n, p, &s, &e);
+    {
+        size_t ns = p - s > 24 ? p - 24 : s;
+        size_t ne = e - (p + l) > 24 ? p + l + 24 : e;
+        char *nb = lower_dup_range(t + ns, p - ns);
+        char *na = lower_dup_range(t + p + l, ne - (p + l));
+        bool denied = false;
+        for (int k = 0; nb && !denied && denied_before[k]; k++) {
+            size_t dl = strlen(denied_before[k]);
+            const char *q = nb;
+            /* the denial ends at most one word before the mention */
+            while (!denied && (q = strstr(q, denied_before[k])) != NULL) {
+                size_t end = (size_t)(q - nb) + dl, words = 0;
+                for (size_t j = end; j < p - ns; j++)
+                    if (nb[j] == ' ' && j + 1 < p - ns && nb[j + 1] != ' ')
+                        words++;
+                denied = (end == p - ns || nb[end] == ' ') && words <= 1;
+                q++;
+            }
+        }
+        /* "No court order has been issued": a bare "no" right before */
+        size_t bl = p - ns;
+        if (!denied && nb && bl >= 3 && strcmp(nb + bl - 3, "no ") == 0 &&
+            (bl == 3 || !isalnum((unsigned char)nb[bl - 4])))
+            denied = true;
+        if (!denied && na)
+            denied = contains_any(na, ne - (p + l), denied_after);
+        free(nb);
+        free(na);
+        if (denied)
+            return true;
+    }
     size_t bs = p - s > PROSPECT_WINDOW ? p - PROSPECT_WINDOW : s;
     size_t fs = p - s > PROSPECT_FAR_WINDOW ? p - PROSPECT_FAR_WINDOW : s;
     size_t ae = p + l;
@@ -1761,7 +1805,8 @@ static const char *const subscriber_phrases[] = {
 
 static const char *const transactional_phrases[] = {
     "transactional", "toll billing", "non-content", "log files", "logs", "log of",
-    "login*", "log-in*", "log in", "logon*", "sign-in*", "sign-ins",
+    "login*", "log-in*", "log in", "logon*", "logged in", "logged into",
+    "logged on", "signed in", "signed into", "sign-in*", "sign-ins",
     "session times", "ip history", "ip addresses used to access",
     "used to access", "access history", "header information", "e-mail header*",
     "email header*", "message header*", "headers", "address book",
@@ -2295,6 +2340,21 @@ static const char *const produce_verbs[] = {
     "\xc3\xbc""bermitt*", "antwort*", "auskunft*", "mitteil*", "herausgabe",
     NULL};
 
+/* "The material is required by 15 July 2025", "needed by", "requested
+ * by": a need stated right before "by <date>" makes it a deadline without
+ * a verb of producing. */
+static bool need_word_before(const view_t *v, size_t by)
+{
+    static const char *const need[] = {"required", "needed", "requested",
+                                       "sought", "expected", "wanted", NULL};
+    size_t ws = by > 16 ? by - 16 : 0, ml;
+    int which;
+    size_t q = find_any(v->lo, by, ws, need, &ml, &which);
+    while (q != NPOS && skip_ws(v->lo, by, q + ml) != by)
+        q = find_any(v->lo, by, q + ml, need, &ml, &which);
+    return q != NPOS;
+}
+
 /* "no later than December 18, 2013", "on or before ...", "by 15 November
  * 2024" (in a sentence about producing something). */
 static void deadline_by_date(const view_t *v, dl_candidate_t *best)
@@ -2373,7 +2433,8 @@ static void deadline_by_date(const view_t *v, dl_candidate_t *best)
             continue;
         size_t s, e;
         sentence_bounds(v->t, v->n, p, &s, &e);
-        if (find_any(v->lo, e, s, produce, NULL, NULL) != NPOS)
+        if (find_any(v->lo, e, s, produce, NULL, NULL) != NPOS ||
+            need_word_before(v, p))
             dl_consider(best, p, &d);
     }
 }

@@ -1681,6 +1681,51 @@ static void reference_own_file_over_docket(void **state)
     request_clear(&r);
 }
 
+/* Process the writer says is absent is not the document's type: "We don't
+ * have a subpoena yet", "without a warrant"; a present one still counts. */
+static void type_denied_process_is_not_the_type(void **state)
+{
+    (void)state;
+    assert_type("question about an account",
+                "Hi, I am with the Oak Bend Police Department. Who owns "
+                "x.y@northmail.example? We don't have a subpoena yet. Let us "
+                "know what you need.\n",
+                REQ_UNKNOWN);
+    assert_type("account owner",
+                "Can you tell us the name on q.r@northmail.example without a "
+                "formal warrant? No court order has been issued.\n",
+                REQ_UNKNOWN);
+    assert_type("Subpoena 25-118",
+                "Attached is a subpoena for q.r@northmail.example. Northwind "
+                "shall not disclose the existence of this subpoena.\n",
+                REQ_SUBPOENA);
+}
+
+/* "required by <date>" / "needed by <date>" is a deadline without a
+ * verb of producing; a bare "by <date>" in an unrelated sentence is not. */
+static void deadline_need_word_before_by(void **state)
+{
+    (void)state;
+    deadline_check("Date: 30 May 2025\n4. Timescale. The material is "
+                   "required by 15 July 2025 for a preliminary hearing.\n",
+                   true, "2025-07-15");
+    deadline_check("The information is needed by March 3, 2025.\n", false,
+                   "2025-03-03");
+    deadline_check("The suspect moved to Ohio by March 3, 2025.\n", false, "");
+}
+
+/* "what IP addresses it was logged in from", "signed in" are login
+ * records. */
+static void categories_logged_in_wording(void **state)
+{
+    (void)state;
+    assert_int_equal(cats_of("Could you tell us what IP addresses it was "
+                             "logged in from?\n"),
+                     CAT_TRANSACTIONAL);
+    assert_int_equal(cats_of("the times the user signed in during May\n"),
+                     CAT_TRANSACTIONAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1742,6 +1787,9 @@ int main(void)
         cmocka_unit_test(deadline_within_after_non_date_event),
         cmocka_unit_test(inline_forward_dutch_portuguese_and_bare_original),
         cmocka_unit_test(reference_own_file_over_docket),
+        cmocka_unit_test(type_denied_process_is_not_the_type),
+        cmocka_unit_test(deadline_need_word_before_by),
+        cmocka_unit_test(categories_logged_in_wording),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
