@@ -2311,7 +2311,7 @@ static size_t skip_time_of_day(const view_t *v, size_t i)
         else
             return i;
     }
-    j = skip_spaces(v->lo, v->n, j);
+    j = skip_ws(v->lo, v->n, j);   /* "by 5:00 p.m.\non June 16" */
     /* a zone: "EST", "(CET)", "local time" */
     size_t z = j + (j < v->n && v->t[j] == '(');
     size_t ze = z;
@@ -2322,8 +2322,9 @@ static size_t skip_time_of_day(const view_t *v, size_t i)
     else if (strncmp(v->lo + j, "local time", 10) == 0)
         j = skip_spaces(v->lo, v->n, j + 10);
     if (j < v->n && v->lo[j] == ',')
-        j = skip_spaces(v->lo, v->n, j + 1);
-    if (j + 3 <= v->n && strncmp(v->lo + j, "on ", 3) == 0)
+        j = skip_ws(v->lo, v->n, j + 1);
+    if (j + 3 <= v->n && strncmp(v->lo + j, "on", 2) == 0 &&
+        isspace((unsigned char)v->lo[j + 2]))   /* "on" may end the line */
         j = skip_ws(v->lo, v->n, j + 3);
     return j;
 }

@@ -1726,6 +1726,16 @@ static void categories_logged_in_wording(void **state)
                      CAT_TRANSACTIONAL);
 }
 
+/* "by 5:00 p.m. on" with the date on the next line. */
+static void deadline_time_of_day_across_line_break(void **state)
+{
+    (void)state;
+    deadline_check("The Provider shall disclose the information above by "
+                   "5:00 p.m. on\nJune 16, 2025.\n", false, "2025-06-16");
+    deadline_check("Produce the records by noon\non Friday, May 2, 2025.\n",
+                   false, "2025-05-02");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1790,6 +1800,7 @@ int main(void)
         cmocka_unit_test(type_denied_process_is_not_the_type),
         cmocka_unit_test(deadline_need_word_before_by),
         cmocka_unit_test(categories_logged_in_wording),
+        cmocka_unit_test(deadline_time_of_day_across_line_break),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
