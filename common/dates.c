@@ -250,6 +250,22 @@ static size_t parse_day_first(const char *s, size_t len, date_t *out)
     if (!(n = read_int(s, len, 0, 2, &day)))
         return 0;
     i = n;
+    /* "20-Mar-2025", "20-MAR-25", "20/Mar/2025": a form-field style */
+    if (i < len && (s[i] == '-' || s[i] == '/')) {
+        char sep = s[i];
+        size_t m = read_month(s, len, i + 1, &month);
+        if (!m || i + 1 + m >= len || s[i + 1 + m] != sep)
+            return 0;
+        size_t k = i + 2 + m;
+        if (!(n = read_int(s, len, k, 4, &year)) || (n != 4 && n != 2) ||
+            !year_end_ok(s, len, k + n))
+            return 0;
+        date_t d = {expand_year(year, n), month, day};
+        if (!date_valid(&d))
+            return 0;
+        *out = d;
+        return k + n;
+    }
     i += read_ordinal_suffix(s, len, i);
     if (i < len && s[i] == '.')
         i++;

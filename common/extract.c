@@ -2358,7 +2358,11 @@ static bool need_word_before(const view_t *v, size_t by)
 
 /* "no later than December 18, 2013", "on or before ...", "by 15 November
  * 2024" (in a sentence about producing something). */
-static void deadline_by_date(const view_t *v, dl_candidate_t *best)
+static void deadline_word_date(const view_t *v, dl_candidate_t *best,
+                               const char *word, const date_t *after);
+
+static void deadline_by_date(const view_t *v, const date_t *letter_date,
+                             dl_candidate_t *best)
 {
     static const char *const cues[] = {
         "no later than", "not later than", "on or before", "due by", "due on",
@@ -2419,9 +2423,25 @@ static void deadline_by_date(const view_t *v, dl_candidate_t *best)
         if (find_any(v->lo, e, s, produce, NULL, NULL) != NPOS)
             dl_consider(best, p, &d);
     }
-    from = 0;
-    guard = 0;
-    while (guard++ < 500 && (p = find_phrase(v->lo, v->n, from, "by", &ml)) != NPOS) {
+    deadline_word_date(v, best, "by", NULL);
+    /* "Production is due March 20, 2025" */
+    deadline_word_date(v, best, "due", NULL);
+    /* "send the records before March 20, 2025"; a period asked for ("records
+     * before March 1") ends before the letter, a deadline after it. */
+    if (letter_date && date_valid(letter_date))
+        deadline_word_date(v, best, "before", letter_date);
+}
+
+/* <word> <date> (a time of day, a weekday, "the" between) in a sentence
+ * about producing: "by 15 November 2024", "due March 20". With after set,
+ * only dates later than it count. */
+static void deadline_word_date(const view_t *v, dl_candidate_t *best,
+                               const char *word, const date_t *after)
+{
+    const char *const *produce = produce_verbs;
+    size_t from = 0, ml, p;
+    int guard = 0;
+    while (guard++ < 500 && (p = find_phrase(v->lo, v->n, from, word, &ml)) != NPOS) {
         from = p + ml;
         size_t i = skip_ws(v->t, v->n, p + ml);
         if (i < v->n && v->t[i] == ':')
@@ -2434,6 +2454,8 @@ static void deadline_by_date(const view_t *v, dl_candidate_t *best)
             continue;
         size_t s, e;
         sentence_bounds(v->t, v->n, p, &s, &e);
+        if (after && date_cmp(&d, after) <= 0)
+            continue;
         if (find_any(v->lo, e, s, produce, NULL, NULL) != NPOS ||
             need_word_before(v, p))
             dl_consider(best, p, &d);
@@ -2612,7 +2634,7 @@ void extract_deadline(const char *text, size_t len, const date_t *letter_date,
         return;
     v.day_first = day_first;
     dl_candidate_t best = {.pos = NPOS};
-    deadline_by_date(&v, &best);
+    deadline_by_date(&v, letter_date, &best);
     deadline_within(&v, letter_date, &best);
     if (best.pos == NPOS)
         deadline_appearance(&v, &best);

@@ -1736,6 +1736,32 @@ static void deadline_time_of_day_across_line_break(void **state)
                    false, "2025-05-02");
 }
 
+/* "20-Mar-2025" (form-field style) parses; a docket part does not. */
+static void dates_day_month_abbrev_dashed(void **state)
+{
+    (void)state;
+    assert_parses("20-Mar-2025", "2025-03-20");
+    assert_parses("3-SEP-24", "2024-09-03");
+    assert_parses("20/Mar/2025", "2025-03-20");
+    date_t d;
+    assert_int_equal(date_parse_at("24-mar-00318", 12, &d), 0);
+}
+
+/* "is due <date>" and "before <date>" (after the letter's date) are
+ * deadlines; a period asked for that ends before the letter is not. */
+static void deadline_due_and_before(void **state)
+{
+    (void)state;
+    deadline_check("Date: March 3, 2025\nProduction is due March 20, 2025.\n",
+                   false, "2025-03-20");
+    deadline_check("Date: 2025-03-03\nPlease send the records before March "
+                   "20, 2025.\n", false, "2025-03-20");
+    deadline_check("Date: 2025-03-03\nProduce all records created before "
+                   "January 1, 2025.\n", false, "");
+    deadline_check("Dated: 3-Mar-2025\nDeliver the records by 20-Mar-2025.\n",
+                   false, "2025-03-20");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1801,6 +1827,8 @@ int main(void)
         cmocka_unit_test(deadline_need_word_before_by),
         cmocka_unit_test(categories_logged_in_wording),
         cmocka_unit_test(deadline_time_of_day_across_line_break),
+        cmocka_unit_test(dates_day_month_abbrev_dashed),
+        cmocka_unit_test(deadline_due_and_before),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
