@@ -1489,7 +1489,8 @@ static const char *const ref_need_designator[] = {
     "case", "docket", "file", "subpoena", "warrant", "order", "nsl",
     "request", "matter", "investigation", "incident", "report", "control",
     "serial", "agency case", "complaint", "cause", "tracking", "crime", "fir",
-    NULL};
+    /* police report numbers: "DR# 25-1234", "Occurrence No.", "Event #" */
+    "dr", "ir", "occurrence", "event", "offense", "offence", NULL};
 static const char *const ref_standalone[] = {
     "reference", "ref", "re", "az", "aktenzeichen", "gesch\xc3\xa4""ftszeichen",
     "geschaeftszeichen", "tgb.-nr", "serial", "unser zeichen", "our file",

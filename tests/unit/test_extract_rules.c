@@ -1762,6 +1762,23 @@ static void deadline_due_and_before(void **state)
                    false, "2025-03-20");
 }
 
+/* Police report numbers: "DR# 25-1234", "Occurrence No.", "Event #". */
+static void reference_police_report_labels(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("det@elmwoodpd.org", "Records request",
+               "DR# 25-1234\nPlease produce the subscriber records for "
+               "a@northmail.example.\n", &r);
+    assert_string_equal(r.reference, "25-1234");
+    request_clear(&r);
+    parse_mail("det@elmwoodpd.org", "Records request",
+               "Occurrence No. OCC-25-88120\nPlease produce the subscriber "
+               "records for a@northmail.example.\n", &r);
+    assert_string_equal(r.reference, "OCC-25-88120");
+    request_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1829,6 +1846,7 @@ int main(void)
         cmocka_unit_test(deadline_time_of_day_across_line_break),
         cmocka_unit_test(dates_day_month_abbrev_dashed),
         cmocka_unit_test(deadline_due_and_before),
+        cmocka_unit_test(reference_police_report_labels),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
