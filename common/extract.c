@@ -1801,7 +1801,8 @@ static const char *const subscriber_phrases[] = {
     "moyens de paiement", "datos de abonado", "datos del abonado",
     "datos del titular", "dados cadastrais", "dados do assinante",
     "abonneegegevens", "gebruikersgegevens", "account holder details",
-    "account holder's details",
+    "account holder's details", "registration details", "registration data",
+    "registration records", "account registration",
     NULL};
 
 static const char *const transactional_phrases[] = {
@@ -1822,6 +1823,7 @@ static const char *const transactional_phrases[] = {
     "donn\xc3\xa9""es de trafic", "registros de conexi\xc3\xb3""n",
     "datos de tr\xc3\xa1""fico", "registros de acceso", "registros de acesso",
     "dados de conex\xc3\xa3""o", "verkeersgegevens", "ip-adressen der anmeldung*",
+    "ip addresses associated with", "ip address associated with",
     NULL};
 
 static const char *const content_phrases[] = {
@@ -1837,7 +1839,11 @@ static const char *const content_phrases[] = {
     "files stored", "images stored", "any images", "documents stored",
     "uploaded files", "cloud storage", "stored images", "stored documents",
     "contenu", "pi\xc3\xa8""ces jointes", "contenido", "archivos adjuntos",
-    "conte\xc3\xba""do", "inhoud", NULL};
+    "conte\xc3\xba""do", "inhoud",
+    /* mailbox folders: "all e-mails in the inbox and sent folder" */
+    "inbox", "sent folder", "sent items", "sent mail", "deleted items",
+    "trash folder", "full mailbox", "entire mailbox", "complete mailbox",
+    NULL};
 
 /* Is the match at p a usable mention? Filters labels ("Telephone:"),
  * "non-content", "the contents of this letter" and "Attachment(s) A". */

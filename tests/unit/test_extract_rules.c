@@ -1779,6 +1779,29 @@ static void reference_police_report_labels(void **state)
     request_clear(&r);
 }
 
+/* Mailbox folders are content; registration details are subscriber
+ * data; IP addresses associated with an account are access records. */
+static void categories_folders_registration_ip_wording(void **state)
+{
+    (void)state;
+    assert_int_equal(cats_of("Please provide all e-mails in the inbox and sent "
+                             "folder of a@northmail.example.\n"),
+                     CAT_CONTENT);
+    assert_int_equal(cats_of("Produce the full mailbox, including deleted "
+                             "items.\n"),
+                     CAT_CONTENT);
+    assert_int_equal(cats_of("Provide account registration details and the "
+                             "IP address of each login.\n"),
+                     CAT_SUBSCRIBER | CAT_TRANSACTIONAL);
+    assert_int_equal(cats_of("Please provide all IP addresses associated with "
+                             "the account, with timestamps.\n"),
+                     CAT_TRANSACTIONAL);
+    /* a mailbox mentioned in passing is not a request for content */
+    assert_int_equal(cats_of("The mailbox for this account is hosted in "
+                             "Dublin.\n"),
+                     0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1847,6 +1870,7 @@ int main(void)
         cmocka_unit_test(dates_day_month_abbrev_dashed),
         cmocka_unit_test(deadline_due_and_before),
         cmocka_unit_test(reference_police_report_labels),
+        cmocka_unit_test(categories_folders_registration_ip_wording),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
