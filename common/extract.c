@@ -938,6 +938,17 @@ static const struct {
     {"state patrol", AG_INVESTIGATIVE, "US"},
     {"department of public safety", AG_INVESTIGATIVE, "US"},
     {"bureau of investigation", AG_INVESTIGATIVE, "US"},
+    /* state investigative agencies: "Florida Department of Law
+     * Enforcement", "Iowa Division of Criminal Investigation", "Minnesota
+     * Bureau of Criminal Apprehension", "Ohio Bureau of Criminal
+     * Investigation" */
+    {"department of law enforcement", AG_INVESTIGATIVE, "US"},
+    {"division of criminal investigation", AG_INVESTIGATIVE, "US"},
+    {"bureau of criminal apprehension", AG_INVESTIGATIVE, "US"},
+    {"bureau of criminal investigation", AG_INVESTIGATIVE, "US"},
+    {"police services", AG_INVESTIGATIVE, ""},
+    {"constable's office", AG_INVESTIGATIVE, "US"},
+    {"marshal's office", AG_INVESTIGATIVE, "US"},
     {"police service", AG_INVESTIGATIVE, ""},
     {"police force", AG_INVESTIGATIVE, ""},
     {"constabulary", AG_INVESTIGATIVE, ""},
@@ -1093,14 +1104,28 @@ static bool all_caps(const char *s, size_t n)
  * Office" for letterheads in capitals. */
 static void title_case(char *s)
 {
-    bool start = true;
-    for (; *s; s++) {
-        if (isalpha((unsigned char)*s)) {
-            *s = (char)(start ? toupper((unsigned char)*s)
-                              : tolower((unsigned char)*s));
+    /* words kept small inside a name: "Bureau of Criminal Apprehension",
+     * "Department of Public Safety" */
+    static const char *const small[] = {"of", "the", "and", "for", "in",
+                                        "de", "du", "la", NULL};
+    bool start = true, first = true;
+    for (char *p = s; *p; p++) {
+        if (isalpha((unsigned char)*p)) {
+            bool keep_small = false;
+            if (start && !first) {
+                size_t wl = 0;
+                while (isalpha((unsigned char)p[wl]))
+                    wl++;
+                for (int k = 0; small[k] && !keep_small; k++)
+                    keep_small = strlen(small[k]) == wl &&
+                                 strncasecmp(p, small[k], wl) == 0;
+            }
+            *p = (char)(start && !keep_small ? toupper((unsigned char)*p)
+                                             : tolower((unsigned char)*p));
             start = false;
+            first = false;
         } else {
-            start = *s == ' ' || *s == '-' || *s == '\t';
+            start = *p == ' ' || *p == '-' || *p == '\t';
         }
     }
 }

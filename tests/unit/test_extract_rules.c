@@ -1802,6 +1802,30 @@ static void categories_folders_registration_ip_wording(void **state)
                      0);
 }
 
+/* State investigative agencies and other local forms, named as written;
+ * an all-capitals heading keeps "of" small. */
+static void agency_state_investigative_forms(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("d@city.example.org", "Preservation",
+               "Florida Department of Law Enforcement\nPreservation request "
+               "under 18 U.S.C. 2703(f) for a@northmail.example.\n", &r);
+    assert_string_equal(r.issuing_agency, "Florida Department of Law Enforcement");
+    request_clear(&r);
+    parse_mail("d@city.example.org", "Preservation",
+               "MINNESOTA BUREAU OF CRIMINAL APPREHENSION\nPreservation request "
+               "under 18 U.S.C. 2703(f) for a@northmail.example.\n", &r);
+    assert_string_equal(r.issuing_agency,
+                        "Minnesota Bureau of Criminal Apprehension");
+    request_clear(&r);
+    parse_mail("d@city.example.org", "Preservation",
+               "Fort Collins Police Services\nPreservation request under 18 "
+               "U.S.C. 2703(f) for a@northmail.example.\n", &r);
+    assert_string_equal(r.issuing_agency, "Fort Collins Police Services");
+    request_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1871,6 +1895,7 @@ int main(void)
         cmocka_unit_test(deadline_due_and_before),
         cmocka_unit_test(reference_police_report_labels),
         cmocka_unit_test(categories_folders_registration_ip_wording),
+        cmocka_unit_test(agency_state_investigative_forms),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
