@@ -1220,9 +1220,15 @@ static const agency_hit_t *labelled_agency(const view_t *v,
            (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
         from = p + ml;
         size_t le = line_end(v->t, v->n, p);
+        /* the agency the label names first, not one mentioned after it
+         * ("Riverside Police Department (in coordination with the FBI)") */
+        const agency_hit_t *first = NULL;
         for (size_t i = 0; i < h->count; i++)
-            if (h->hit[i].pos >= p && h->hit[i].pos < le)
-                return &h->hit[i];
+            if (h->hit[i].pos >= p && h->hit[i].pos < le &&
+                (!first || h->hit[i].pos < first->pos))
+                first = &h->hit[i];
+        if (first)
+            return first;
     }
     return NULL;
 }

@@ -1826,6 +1826,21 @@ static void agency_state_investigative_forms(void **state)
     request_clear(&r);
 }
 
+/* A "Requesting agency:" line names its agency first; one mentioned after
+ * it on the line ("in coordination with the FBI") is not the requester. */
+static void agency_label_names_first_agency(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("d@city.example.org", "Emergency request",
+               "Requesting agency: Riverside Police Department (in "
+               "coordination with the FBI)\nEmergency disclosure under "
+               "2702(c)(4): threat to kill. Subscriber info for "
+               "a@northmail.example.\n", &r);
+    assert_string_equal(r.issuing_agency, "Riverside Police Department");
+    request_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1896,6 +1911,7 @@ int main(void)
         cmocka_unit_test(reference_police_report_labels),
         cmocka_unit_test(categories_folders_registration_ip_wording),
         cmocka_unit_test(agency_state_investigative_forms),
+        cmocka_unit_test(agency_label_names_first_agency),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
