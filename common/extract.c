@@ -565,6 +565,13 @@ static const type_cue_t strong_cues[] = {
     {"sicherungsanordnung", REQ_PRESERVATION_REQUEST},
     {"quick freeze", REQ_PRESERVATION_REQUEST},
     {"2703(d)", REQ_COURT_ORDER},
+    /* "18 U.S.C. 2703(c) and (d)": the (d) stands apart from its section */
+    {"2703(c) and (d)", REQ_COURT_ORDER},
+    {"2703(c) & (d)", REQ_COURT_ORDER},
+    {"2703(b) and (d)", REQ_COURT_ORDER},
+    {"2703(b), (c) and (d)", REQ_COURT_ORDER},
+    {"2703(b), (c), and (d)", REQ_COURT_ORDER},
+    {"2703(c)(1)(b)", REQ_COURT_ORDER},
     {"pen register", REQ_COURT_ORDER},
     {"trap and trace", REQ_COURT_ORDER},
     {"u.s.c. 3123", REQ_COURT_ORDER},

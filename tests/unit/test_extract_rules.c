@@ -1841,6 +1841,21 @@ static void agency_label_names_first_agency(void **state)
     request_clear(&r);
 }
 
+/* "2703(c) and (d)": the (d) written apart from its section number. */
+static void type_2703_c_and_d(void **state)
+{
+    (void)state;
+    assert_type("Records request",
+                "APPLICATION PURSUANT TO 18 U.S.C. 2703(c) and (d). ORDER. "
+                "Northwind shall disclose subscriber records of "
+                "a@northmail.example.\n",
+                REQ_COURT_ORDER);
+    assert_type("Records request",
+                "Order under 18 U.S.C. 2703(b), (c), and (d) for login records "
+                "of a@northmail.example.\n",
+                REQ_COURT_ORDER);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1912,6 +1927,7 @@ int main(void)
         cmocka_unit_test(categories_folders_registration_ip_wording),
         cmocka_unit_test(agency_state_investigative_forms),
         cmocka_unit_test(agency_label_names_first_agency),
+        cmocka_unit_test(type_2703_c_and_d),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
