@@ -2168,7 +2168,9 @@ static bool gag_stated_end(const view_t *v, size_t s, size_t e,
     static const char *const until[] = {
         "through and including", "up to and including", "until and including",
         "until", "through", "expires on", "expire on", "expiring on", "ends on",
-        "end on", "ending on", "bis zum", "bis", NULL};
+        "end on", "ending on", "bis zum", "bis",
+        /* "shall not notify the account holder before June 1, 2025" */
+        "before", "prior to", NULL};
     size_t from = s, ml, p;
     int which, guard = 0;
     while (guard++ < 20 &&

@@ -1856,6 +1856,25 @@ static void type_2703_c_and_d(void **state)
                 REQ_COURT_ORDER);
 }
 
+/* A delay of notice stated as "not ... before <date>" / "prior to <date>"
+ * ends on that date. */
+static void gag_end_before_date(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("agent@fbi.gov", "Subpoena 25-1",
+               "Date: March 3, 2025\nNondisclosure: Northwind shall not notify "
+               "the account holder before June 1, 2025.\n", &r);
+    assert_true(r.nondisclosure);
+    assert_string_equal(r.nondisclosure_until, "2025-06-01");
+    request_clear(&r);
+    parse_mail("agent@fbi.gov", "Subpoena 25-1",
+               "Date: March 3, 2025\nDo not disclose this subpoena to the "
+               "subscriber prior to 09/30/2025.\n", &r);
+    assert_string_equal(r.nondisclosure_until, "2025-09-30");
+    request_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1928,6 +1947,7 @@ int main(void)
         cmocka_unit_test(agency_state_investigative_forms),
         cmocka_unit_test(agency_label_names_first_agency),
         cmocka_unit_test(type_2703_c_and_d),
+        cmocka_unit_test(gag_end_before_date),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
