@@ -2869,6 +2869,9 @@ static bool law_enforcement_domain(const char *d)
                        : (n == wl && strncmp(l, words[k], wl) == 0))
                 return true;
         }
+        /* "carverlakepd.org", "nypd.org": a police department's own name */
+        if (n >= 4 && strncmp(l + n - 2, "pd", 2) == 0)
+            return true;
         l += n;
         if (*l == '.')
             l++;

@@ -1875,6 +1875,21 @@ static void gag_end_before_date(void **state)
     request_clear(&r);
 }
 
+/* A police department's own domain ("elmpd.org") never hosts a target,
+ * even when the colleague named is not the sender. */
+static void accounts_police_department_domain(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("agent@fbi.gov", "Subpoena 25-1",
+               "Produce subscriber records of t@northmail.example.\nQuestions: "
+               "AUSA Jane Roe, jane.roe@usdoj.gov, or my partner "
+               "det.kim@elmpd.org.\n", &r);
+    assert_int_equal(r.account_count, 1);
+    assert_true(has_account(&r, "t@northmail.example"));
+    request_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1948,6 +1963,7 @@ int main(void)
         cmocka_unit_test(agency_label_names_first_agency),
         cmocka_unit_test(type_2703_c_and_d),
         cmocka_unit_test(gag_end_before_date),
+        cmocka_unit_test(accounts_police_department_domain),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
