@@ -2869,8 +2869,22 @@ static bool law_enforcement_domain(const char *d)
                        : (n == wl && strncmp(l, words[k], wl) == 0))
                 return true;
         }
-        /* "carverlakepd.org", "nypd.org": a police department's own name */
-        if (n >= 4 && strncmp(l + n - 2, "pd", 2) == 0)
+
+        l += n;
+        if (*l == '.')
+            l++;
+    }
+    return false;
+}
+
+/* Police domains outside .gov: "carverlakepd.org", "tulsapolice.org",
+ * a police department's own mailboxes, never a target's. */
+static bool police_org_domain(const char *d)
+{
+    for (const char *l = d; *l;) {
+        size_t n = strcspn(l, ".");
+        if ((n >= 4 && strncmp(l + n - 2, "pd", 2) == 0) ||
+            (n >= 6 && (mem_find(l, n, "police", 6) || mem_find(l, n, "sheriff", 7))))
             return true;
         l += n;
         if (*l == '.')
@@ -2954,6 +2968,8 @@ static bool excluded_account(const extract_input_t *in, const char *addr,
     if (government_domain(dom) &&
         (law_enforcement_domain(dom) || looks[0]++ >= TARGET_LOOKS ||
          !named_as_target(text, pos)))
+        return true;
+    if (!government_domain(dom) && police_org_domain(dom))
         return true;
     if (looks[1]++ < CONTACT_LOOKS && first_person_contact(text, pos))
         return true;
