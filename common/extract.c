@@ -2656,6 +2656,18 @@ static void deadline_appearance(const view_t *v, dl_candidate_t *best)
         "date of appearance", "appearance date", "time, date, and place",
         "time, date and place", "date, time, and place", "date, time and place",
         "time and place", NULL};
+    /* "You are commanded to appear on September 12, 2024 at 9:00 a.m." */
+    static const char *const appear_on[] = {"appear on", "appearance on", NULL};
+    size_t from = 0, q, al;
+    int aw, guard = 0;
+    while (guard++ < 50 &&
+           (q = find_any(v->lo, v->n, from, appear_on, &al, &aw)) != NPOS) {
+        from = q + al;
+        size_t i = skip_weekday(v, skip_ws(v->t, v->n, q + al));
+        date_t d;
+        if (date_parse_at_style(v->t + i, v->n - i, v->day_first, &d))
+            dl_consider(best, q, &d);
+    }
     if (!contains_any(v->lo, v->n, appear))
         return;
     static const char *const labels[] = {"date and time:", "date and time of appearance",
@@ -2670,6 +2682,14 @@ static void deadline_appearance(const view_t *v, dl_candidate_t *best)
     if (date_find_style(v->t + p + ml, le - p - ml, v->day_first, &d, NULL,
                         NULL))
         dl_consider(best, p, &d);
+    else if (le < v->n) {
+        /* a form's column layout: "Date and Time:" ends the line, its
+         * value stands on the next one */
+        size_t ne = line_end(v->t, v->n, le + 1);
+        if (date_find_style(v->t + le + 1, ne - le - 1, v->day_first, &d, NULL,
+                            NULL))
+            dl_consider(best, p, &d);
+    }
 }
 
 void extract_deadline(const char *text, size_t len, const date_t *letter_date,

@@ -1890,6 +1890,21 @@ static void accounts_police_department_domain(void **state)
     request_clear(&r);
 }
 
+/* A subpoena's appearance date as the deadline: "commanded to appear on
+ * <date>", and a form whose "Date and Time:" value is on the next line. */
+static void deadline_appearance_wording_and_layout(void **state)
+{
+    (void)state;
+    deadline_check("Date: 08/19/2024\nGrand jury subpoena. You are commanded "
+                   "to appear on September 12, 2024 at 9:00 a.m. Produce the "
+                   "records in lieu of appearance.\n", false, "2024-09-12");
+    deadline_check("Date: 09/03/2024\nYOU ARE COMMANDED to produce at the "
+                   "time, date, and place set forth below the records.\n"
+                   "Place: 100 Main St.          Date and Time:\n"
+                   "                             10/01/2024 10:00 am\n",
+                   false, "2024-10-01");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1964,6 +1979,7 @@ int main(void)
         cmocka_unit_test(type_2703_c_and_d),
         cmocka_unit_test(gag_end_before_date),
         cmocka_unit_test(accounts_police_department_domain),
+        cmocka_unit_test(deadline_appearance_wording_and_layout),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
