@@ -2540,7 +2540,8 @@ static bool within_base(const view_t *v, size_t k, const date_t *letter_date,
         "the date of signature", "the date of transmission", "date of this",
         "date hereof", "the letter", "the order", "the request", "the subpoena",
         "the notice", "the warrant", "the summons", "transmission",
-        "the date of the present",
+        "the date of the present", "the date on this", "the date on the",
+        "the date shown", "being served", "being served with", "your being",
         /* French, Spanish, Italian, Portuguese, Dutch, German */
         "la r\xc3\xa9""ception", "r\xc3\xa9""ception", "la date de",
         "la pr\xc3\xa9sente", "la recepci\xc3\xb3n", "recepci\xc3\xb3n",
@@ -2566,7 +2567,7 @@ static void deadline_within(const view_t *v, const date_t *letter_date,
                             dl_candidate_t *best)
 {
     static const char *const anchors[] = {
-        "of", "from", "after", "following",
+        "of", "from", "after", "following", "upon", "on",
         /* French, Spanish, Italian, Portuguese, Dutch, German */
         "\xc3\xa0 compter de", "\xc3\xa0 partir de", "suivant", "apr\xc3\xa8s",
         "d\xc3\xa8s", "a partir de", "desde", "tras", "contados a partir de",

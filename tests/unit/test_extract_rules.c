@@ -1905,6 +1905,21 @@ static void deadline_appearance_wording_and_layout(void **state)
                    false, "2024-10-01");
 }
 
+/* "within N days upon receipt", "on receipt", "from the date on this
+ * letter", "of being served" count from the letter's date. */
+static void deadline_within_upon_receipt(void **state)
+{
+    (void)state;
+    deadline_check("Date: March 3, 2025\nProduce the records within 10 days "
+                   "upon receipt.\n", false, "2025-03-13");
+    deadline_check("Date: March 3, 2025\nProduce the records within 10 days "
+                   "from the date on this letter.\n", false, "2025-03-13");
+    deadline_check("Date: March 3, 2025\nProduce the records within 10 days "
+                   "of being served.\n", false, "2025-03-13");
+    deadline_check("Date: March 3, 2025\nProduce the records within 10 days "
+                   "on a CD.\n", false, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1980,6 +1995,7 @@ int main(void)
         cmocka_unit_test(gag_end_before_date),
         cmocka_unit_test(accounts_police_department_domain),
         cmocka_unit_test(deadline_appearance_wording_and_layout),
+        cmocka_unit_test(deadline_within_upon_receipt),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
