@@ -2753,7 +2753,12 @@ static const char *const danger_narrative[] = {
     "threatening to kill", "intends to kill",
     "danger of serious physical injury", "suicidal", "threatening suicide",
     "threatened suicide", "threatening to commit suicide",
-    "threatened to commit suicide", "lesiones graves", "lesioni gravi",
+    "threatened to commit suicide", "kill herself", "kill himself",
+    "kill themselves", "take her own life", "take his own life",
+    "take their own life", "end her life", "end his life", "end their life",
+    "end her own life", "end his own life", "threatened to shoot",
+    "threatening to shoot", "threatened to stab", "threatened to harm",
+    "threatening to harm", "lesiones graves", "lesioni gravi",
     "les\xc3\xa3o corporal grave", "ernstig lichamelijk letsel",
     "atteinte grave \xc3\xa0 l'int\xc3\xa9grit\xc3\xa9 physique", NULL};
 
@@ -2789,7 +2794,14 @@ static bool danger_claimed(const view_t *v)
         "emergency", "notfall", "urgence", "emergencia", "emergenza",
         "emerg\xc3\xaancia", "noodgeval", "exigent", NULL};
     bool said = find_affirmed(v, emergency_word) != NPOS;
-    for (int list = 0; list < (said ? 2 : 1); list++) {
+    /* Without an emergency word, narrative wording is a claim only when its
+     * sentence places the danger now: "threatened to kill the victim by
+     * midnight", "will kill herself tonight". */
+    static const char *const now[] = {
+        "tonight", "by midnight", "this morning", "this evening",
+        "this afternoon", "right now", "as we speak", "at this moment",
+        "still missing", "in the next few hours", "within hours", NULL};
+    for (int list = 0; list < 2; list++) {
         size_t from = 0, ml, p;
         int which, guard = 0;
         cursor_t cur;
@@ -2797,7 +2809,13 @@ static bool danger_claimed(const view_t *v)
         while (guard++ < 100 &&
                (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
             from = p + ml;
-            if (!negated_in_clause(v, p, ml) && !hypothetical_mention(v, p))
+            if (negated_in_clause(v, p, ml) || hypothetical_mention(v, p))
+                continue;
+            if (!list || said)
+                return true;
+            size_t s, e;
+            sentence_bounds(v->t, v->n, p, &s, &e);
+            if (find_any(v->lo, e, s, now, NULL, NULL) != NPOS)
                 return true;
         }
     }

@@ -1920,6 +1920,34 @@ static void deadline_within_upon_receipt(void **state)
                    "on a CD.\n", false, "");
 }
 
+/* Threats of suicide and narrative threats placed in the present ("by
+ * midnight", "tonight") are emergency claims without the word; a past
+ * threat is not, even in a sentence saying "currently". */
+static void emergency_self_harm_and_present_threats(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("ofc@elmpd.org", "Request",
+               "Exigent circumstances: a 14-year-old has told friends she will "
+               "kill herself tonight. The extortionist uses a@northmail.example."
+               " Please provide the subscriber information now.\n", &r);
+    assert_true(r.emergency);
+    request_clear(&r);
+    parse_mail("ofc@elmpd.org", "Request",
+               "We have a kidnapping. The kidnapper wrote from "
+               "a@northmail.example and threatened to kill the victim by "
+               "midnight. Please disclose the subscriber name.\n", &r);
+    assert_true(r.emergency);
+    assert_int_equal(r.type, REQ_EMERGENCY_REQUEST);
+    request_clear(&r);
+    parse_mail("agent@fbi.gov", "Subpoena 25-1",
+               "Grand jury subpoena. The target threatened to kill a witness in "
+               "2019 and is currently in custody. Produce subscriber records of "
+               "a@northmail.example.\n", &r);
+    assert_false(r.emergency);
+    request_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1996,6 +2024,7 @@ int main(void)
         cmocka_unit_test(accounts_police_department_domain),
         cmocka_unit_test(deadline_appearance_wording_and_layout),
         cmocka_unit_test(deadline_within_upon_receipt),
+        cmocka_unit_test(emergency_self_harm_and_present_threats),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
