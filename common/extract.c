@@ -2056,6 +2056,55 @@ static bool dateline(const view_t *v, size_t ls, size_t le, date_t *out)
     return rest >= le || v->t[rest] == '/' || v->t[rest] == '(';
 }
 
+/* A table with its labels in a header row (HTML cells become tabs):
+ * "\tDate\tSubpoena No.\n\t04/08/2025\tR3-25-0117". The cell under a
+ * "Date" heading holds the letter's date. */
+static bool column_date(const view_t *v, size_t ls, size_t le, date_t *out)
+{
+    static const char *const heads[] = {
+        "date", "date:", "date issued", "issue date", "date of issue",
+        "issued", "issued on", "date of this letter", "letter date",
+        "date of request", "request date", NULL};
+    if (le >= v->n)
+        return false;
+    size_t cell = 0, cs = ls;
+    for (size_t i = ls; i <= le; i++) {
+        if (i < le && v->t[i] != '\t')
+            continue;
+        size_t a = cs, b = i;
+        while (a < b && isspace((unsigned char)v->t[a]))
+            a++;
+        while (b > a && isspace((unsigned char)v->t[b - 1]))
+            b--;
+        bool head = false;
+        for (int k = 0; heads[k] && !head; k++)
+            head = strlen(heads[k]) == b - a &&
+                   strncmp(v->lo + a, heads[k], b - a) == 0;
+        if (head && cell > 0) {
+            /* the same cell of the next row */
+            size_t ns = le + 1, ne = line_end(v->t, v->n, ns), c = 0, j;
+            for (int skip = 0; skip < 2 && ne < v->n &&
+                 skip_ws(v->t, ne, ns) == ne; skip++) {
+                ns = ne + 1;   /* rows come apart by a blank line */
+                ne = line_end(v->t, v->n, ns);
+            }
+            j = ns;
+            while (j < ne && c < cell) {
+                if (v->t[j] == '\t')
+                    c++;
+                j++;
+            }
+            if (c != cell)
+                return false;
+            j = skip_spaces(v->t, ne, j);
+            return date_parse_at_style(v->t + j, ne - j, v->day_first, out) > 0;
+        }
+        cell++;
+        cs = i + 1;
+    }
+    return false;
+}
+
 bool extract_letter_date(const char *text, size_t len, bool day_first,
                          date_t *out)
 {
@@ -2079,6 +2128,12 @@ bool extract_letter_date(const char *text, size_t len, bool day_first,
         while (i < v.n && (v.t[i] == ':' || v.t[i] == ' ' || v.t[i] == '\t'))
             i++;
         found = date_in_line(&v, i, line_end(v.t, v.n, i), out);
+    }
+    for (size_t ls = 0; !found && ls < v.n;) {
+        size_t le = line_end(v.t, v.n, ls);
+        if (memchr(v.t + ls, '\t', le - ls))
+            found = column_date(&v, ls, le, out);
+        ls = le + 1;
     }
     for (size_t ls = 0; !found && ls < v.n;) {
         size_t le = line_end(v.t, v.n, ls);

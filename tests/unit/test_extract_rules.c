@@ -1948,6 +1948,23 @@ static void emergency_self_harm_and_present_threats(void **state)
     request_clear(&r);
 }
 
+/* A table with its labels in a header row: the cell under "Date" is the
+ * letter's date (HTML cells become tabs, rows lines). */
+static void letter_date_from_column_table(void **state)
+{
+    (void)state;
+    const char *t = "DEA SUBPOENA\n\tDate\tSubpoena No.\n\n"
+                    "\t04/08/2025\tR3-25-9\n";
+    date_t d;
+    assert_true(extract_letter_date(t, strlen(t), false, &d));
+    assert_date(d, "2025-04-08");
+    const char *u = "\tSubpoena No.\tDate issued\n\tR3-25-9\tApril 8, 2025\n";
+    assert_true(extract_letter_date(u, strlen(u), false, &d));
+    assert_date(d, "2025-04-08");
+    const char *w = "\tPeriod\tDate\n\tJan-Mar\t\n";
+    assert_false(extract_letter_date(w, strlen(w), false, &d));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2025,6 +2042,7 @@ int main(void)
         cmocka_unit_test(deadline_appearance_wording_and_layout),
         cmocka_unit_test(deadline_within_upon_receipt),
         cmocka_unit_test(emergency_self_harm_and_present_threats),
+        cmocka_unit_test(letter_date_from_column_table),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
