@@ -1628,6 +1628,50 @@ static size_t ref_value(const char *t, size_t n, size_t i)
 
 /* After a label word at p (length wl): designator, "is", a parenthesised
  * gloss, separators. Returns the value's start or NPOS. */
+/* The start of cell number `cell` (0 = before the first tab) in the next
+ * non-blank row after the line ending at le, or NPOS. HTML tables become
+ * tab-separated rows, apart by a blank line. */
+static size_t next_row_cell(const view_t *v, size_t le, size_t cell)
+{
+    if (le >= v->n)
+        return NPOS;
+    size_t ns = le + 1, ne = line_end(v->t, v->n, ns), c = 0, j;
+    for (int skip = 0; skip < 2 && ne < v->n && skip_ws(v->t, ne, ns) == ne;
+         skip++) {
+        ns = ne + 1;
+        ne = line_end(v->t, v->n, ns);
+    }
+    for (j = ns; j < ne && c < cell; j++)
+        if (v->t[j] == '\t')
+            c++;
+    if (c != cell)
+        return NPOS;
+    j = skip_spaces(v->t, ne, j);
+    return j < ne ? j : NPOS;
+}
+
+/* Is [a, b) a whole table cell ("\tSubpoena No.\t")? Its index in the
+ * row, or NPOS. */
+static size_t whole_cell(const view_t *v, size_t a, size_t b)
+{
+    size_t ls = line_start(v->t, a), le = line_end(v->t, v->n, a);
+    size_t x = a;
+    while (x > ls && (v->t[x - 1] == ' '))
+        x--;
+    if (x == ls || v->t[x - 1] != '\t')
+        return NPOS;
+    size_t y = b;
+    while (y < le && (v->t[y] == ' ' || v->t[y] == ':'))
+        y++;
+    if (y < le && v->t[y] != '\t')
+        return NPOS;
+    size_t cell = 0;
+    for (size_t i = ls; i < a; i++)
+        if (v->t[i] == '\t')
+            cell++;
+    return cell;
+}
+
 static size_t ref_after_label(const view_t *v, size_t p, size_t wl,
                               bool need_designator)
 {
@@ -1647,6 +1691,23 @@ static size_t ref_after_label(const view_t *v, size_t p, size_t wl,
         i = skip_spaces(v->lo, v->n, i + 1);
     if (i + 3 <= v->n && strncmp(v->lo + i, "is ", 3) == 0)
         i = skip_spaces(v->lo, v->n, i + 3);
+    /* A header row of a table: "\tSubpoena No.\tDate\n\n\tR3-25-9\t...":
+     * the value stands in the same cell of the next row. */
+    size_t k = i;
+    while (k > p + wl && (v->lo[k - 1] == ' ' || v->lo[k - 1] == '\t'))
+        k--;
+    size_t cell = whole_cell(v, p, k);
+    if (cell != NPOS && cell > 0) {
+        size_t le = line_end(v->t, v->n, p), ce = i;
+        while (ce < le && v->lo[ce] != '\t')
+            ce++;
+        /* the next cell of this row holds no identifier: a header row */
+        if (i >= le || !has_digit(v->lo + i, ce - i)) {
+            size_t j = next_row_cell(v, le, cell);
+            if (j != NPOS)
+                return j;
+        }
+    }
     /* A value on the next line ("Case No.\n  13 Mag. 3097") or cell. */
     if (i < v->n && (v->lo[i] == '\n' || v->lo[i] == '\t'))
         i = skip_ws(v->lo, v->n, i);
@@ -2082,22 +2143,10 @@ static bool column_date(const view_t *v, size_t ls, size_t le, date_t *out)
                    strncmp(v->lo + a, heads[k], b - a) == 0;
         if (head && cell > 0) {
             /* the same cell of the next row */
-            size_t ns = le + 1, ne = line_end(v->t, v->n, ns), c = 0, j;
-            for (int skip = 0; skip < 2 && ne < v->n &&
-                 skip_ws(v->t, ne, ns) == ne; skip++) {
-                ns = ne + 1;   /* rows come apart by a blank line */
-                ne = line_end(v->t, v->n, ns);
-            }
-            j = ns;
-            while (j < ne && c < cell) {
-                if (v->t[j] == '\t')
-                    c++;
-                j++;
-            }
-            if (c != cell)
-                return false;
-            j = skip_spaces(v->t, ne, j);
-            return date_parse_at_style(v->t + j, ne - j, v->day_first, out) > 0;
+            size_t j = next_row_cell(v, le, cell);
+            return j != NPOS &&
+                   date_parse_at_style(v->t + j, line_end(v->t, v->n, j) - j,
+                                       v->day_first, out) > 0;
         }
         cell++;
         cs = i + 1;

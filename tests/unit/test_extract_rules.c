@@ -1965,6 +1965,29 @@ static void letter_date_from_column_table(void **state)
     assert_false(extract_letter_date(w, strlen(w), false, &d));
 }
 
+/* A reference label heading a table column: the value is the same cell of
+ * the next row; a label with its value beside it is read as before. */
+static void reference_from_column_table(void **state)
+{
+    (void)state;
+    const char *t = "DEA SUBPOENA\n\n\tSubpoena No.\tDate\n\n"
+                    "\tR3-25-9\t04/08/2025\n\nProduce records.\n";
+    char *r = extract_reference(t, strlen(t), "DEA administrative subpoena");
+    assert_non_null(r);
+    assert_string_equal(r, "R3-25-9");
+    free(r);
+    const char *u = "\tDate\tCase No.\n\n\t04/08/2025\t2025-CR-0042\n";
+    r = extract_reference(u, strlen(u), "Subpoena");
+    assert_non_null(r);
+    assert_string_equal(r, "2025-CR-0042");
+    free(r);
+    const char *w = "\tSubpoena No.\tR3-25-7\n\tDate\t04/08/2025\n";
+    r = extract_reference(w, strlen(w), "Subpoena");
+    assert_non_null(r);
+    assert_string_equal(r, "R3-25-7");
+    free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2043,6 +2066,7 @@ int main(void)
         cmocka_unit_test(deadline_within_upon_receipt),
         cmocka_unit_test(emergency_self_harm_and_present_threats),
         cmocka_unit_test(letter_date_from_column_table),
+        cmocka_unit_test(reference_from_column_table),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
