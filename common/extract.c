@@ -2692,6 +2692,14 @@ static void deadline_within(const view_t *v, const date_t *letter_date,
            (p = cursor_next(&wcur, v->lo, v->n, from, &ml, &wh)) != NPOS) {
         from = p + ml;
         size_t i = skip_ws(v->lo, v->n, p + ml);
+        /* "within a period of 10 days", "within the next 10 days" */
+        static const char *const fillers[] = {"a period of", "the period of",
+                                              "the next", "a maximum of", NULL};
+        size_t fl;
+        int fw;
+        if (find_any(v->lo, i + 16 < v->n ? i + 16 : v->n, i, fillers, &fl,
+                     &fw) == i)
+            i = skip_ws(v->lo, v->n, i + fl);
         duration_t d;
         size_t dl = duration_parse_at(v->lo + i, v->n - i, &d);
         if (!dl || d.unit == DUR_HOURS)
@@ -2699,6 +2707,16 @@ static void deadline_within(const view_t *v, const date_t *letter_date,
         size_t j = skip_ws(v->lo, v->n, i + dl);
         int which;
         size_t al = 0;
+        /* "within ten days hereof": counted from the letter itself */
+        if (j + 6 <= v->n && strncmp(v->lo + j, "hereof", 6) == 0 &&
+            (j + 6 == v->n || !is_wc((unsigned char)v->lo[j + 6]))) {
+            date_t base;
+            if (within_base(v, 0, letter_date, &base)) {
+                date_t due = date_add_duration(base, &d);
+                dl_consider(best, p, &due);
+            }
+            continue;
+        }
         if (find_any(v->lo, j + 24 < v->n ? j + 24 : v->n, j, anchors, &al,
                      &which) != j) {
             al = 0;
@@ -2721,7 +2739,9 @@ static void deadline_within(const view_t *v, const date_t *letter_date,
      * duration shortly after the cue, anchored to a date. */
     static const char *const cues[] = {
         "no later than", "not later than", "deadline", "response due",
-        "due", "respond in", "reply in", "production due", NULL};
+        "due", "respond in", "reply in", "production due",
+        "later than",   /* "in no event later than 10 days after receipt" */
+        NULL};
     cursor_t cur;
     cursor_init(&cur, cues);
     int which;

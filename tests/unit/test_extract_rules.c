@@ -1988,6 +1988,22 @@ static void reference_from_column_table(void **state)
     free(r);
 }
 
+/* "within a period of / the next N days", "within ten days hereof", "in no
+ * event later than N days after receipt". */
+static void deadline_within_fillers_and_hereof(void **state)
+{
+    (void)state;
+    deadline_check("Date: March 3, 2025\nProduce the records within a period "
+                   "of 10 days from the date of this letter.\n", false,
+                   "2025-03-13");
+    deadline_check("Date: March 3, 2025\nProduce the records within the next "
+                   "10 days.\n", false, "2025-03-13");
+    deadline_check("Date: March 3, 2025\nProduce the records within ten days "
+                   "hereof.\n", false, "2025-03-13");
+    deadline_check("Date: March 3, 2025\nProduce the records in no event later "
+                   "than 10 days after receipt.\n", false, "2025-03-13");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2067,6 +2083,7 @@ int main(void)
         cmocka_unit_test(emergency_self_harm_and_present_threats),
         cmocka_unit_test(letter_date_from_column_table),
         cmocka_unit_test(reference_from_column_table),
+        cmocka_unit_test(deadline_within_fillers_and_hereof),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
