@@ -2296,7 +2296,11 @@ static bool gag_stated_end(const view_t *v, size_t s, size_t e,
         if (!dl || d.unit == DUR_HOURS)
             continue;
         static const char *const before[] = {"for", "of", "until", "fuer",
-                                             "f\xc3\xbcr", NULL};
+                                             "f\xc3\xbcr",
+                                             /* "not to exceed 90 days",
+                                              * "no longer than 1 year" */
+                                             "exceed", "exceeding", "than",
+                                             NULL};
         static const char *const after[] = {"from", "after", "following", NULL};
         size_t ws = i;
         while (ws > s && v->lo[ws - 1] == ' ')

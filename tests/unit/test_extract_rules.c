@@ -2004,6 +2004,25 @@ static void deadline_within_fillers_and_hereof(void **state)
                    "than 10 days after receipt.\n", false, "2025-03-13");
 }
 
+/* A gag "for a period not to exceed 90 days" / "for no longer than one
+ * year" ends that long after the letter's date. */
+static void gag_not_to_exceed_duration(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("agent@fbi.gov", "2703(d) order",
+               "Date: March 3, 2025\nIT IS ORDERED that Northwind shall not "
+               "disclose the existence of this Order to any person for a "
+               "period not to exceed 90 days.\n", &r);
+    assert_string_equal(r.nondisclosure_until, "2025-06-01");
+    request_clear(&r);
+    parse_mail("agent@fbi.gov", "2703(d) order",
+               "Date: March 3, 2025\nNorthwind shall not notify the subscriber "
+               "for no longer than one year.\n", &r);
+    assert_string_equal(r.nondisclosure_until, "2026-03-03");
+    request_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2084,6 +2103,7 @@ int main(void)
         cmocka_unit_test(letter_date_from_column_table),
         cmocka_unit_test(reference_from_column_table),
         cmocka_unit_test(deadline_within_fillers_and_hereof),
+        cmocka_unit_test(gag_not_to_exceed_duration),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
