@@ -2299,8 +2299,7 @@ static bool gag_stated_end(const view_t *v, size_t s, size_t e,
                                              "f\xc3\xbcr",
                                              /* "not to exceed 90 days",
                                               * "no longer than 1 year" */
-                                             "exceed", "exceeding", "than",
-                                             NULL};
+                                             "exceed", "exceeding", NULL};
         static const char *const after[] = {"from", "after", "following", NULL};
         size_t ws = i;
         while (ws > s && v->lo[ws - 1] == ' ')
@@ -2312,11 +2311,19 @@ static bool gag_stated_end(const view_t *v, size_t s, size_t e,
         for (int k = 0; before[k] && !tied; k++)
             tied = ws - wb == strlen(before[k]) &&
                    strncmp(v->lo + wb, before[k], ws - wb) == 0;
+        /* "no longer than one year" (not "no later than 10 days", a
+         * response deadline in the same sentence) */
+        if (!tied && ws - wb == 4 && strncmp(v->lo + wb, "than", 4) == 0)
+            tied = (wb >= s + 7 && strncmp(v->lo + wb - 7, "longer ", 7) == 0) ||
+                   (wb >= s + 5 && strncmp(v->lo + wb - 5, "more ", 5) == 0);
         size_t j = skip_ws(v->lo, e, i + dl);
         for (int k = 0; after[k] && !tied; k++)
             tied = find_phrase(v->lo, e, j, after[k], NULL) == j;
         if (ws - wb == 6 && strncmp(v->lo + wb, "within", 6) == 0)
             tied = false;   /* a response deadline, not the gag's end */
+        if (ws - wb == 4 && strncmp(v->lo + wb, "than", 4) == 0 &&
+            wb >= s + 6 && strncmp(v->lo + wb - 6, "later ", 6) == 0)
+            tied = false;   /* "no later than 10 days after receipt" */
         if (tied) {
             *out = date_add_duration(*letter_date, &d);
             return date_valid(out);

@@ -2021,6 +2021,16 @@ static void gag_not_to_exceed_duration(void **state)
                "for no longer than one year.\n", &r);
     assert_string_equal(r.nondisclosure_until, "2026-03-03");
     request_clear(&r);
+    /* a response deadline in the gag's sentence is not the gag's end */
+    parse_mail("agent@fbi.gov", "2703(d) order",
+               "Date: March 3, 2025\nIT IS ORDERED that Northwind shall, no "
+               "later than 10 days after receipt, disclose the records and "
+               "shall not disclose the existence of this Order until further "
+               "order of the Court.\n", &r);
+    assert_true(r.nondisclosure);
+    assert_string_equal(r.nondisclosure_until, "");
+    assert_string_equal(r.deadline, "2025-03-13");
+    request_clear(&r);
 }
 
 int main(void)
