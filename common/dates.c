@@ -220,7 +220,9 @@ static size_t parse_numeric(const char *s, size_t len, bool day_first,
     if (!(nc = read_int(s, len, i, 4, &c)))
         return 0;
     i += nc;
-    if (!year_end_ok(s, len, i) || (i < len && s[i] == sep))
+    /* "1.2.3.4" is no date, but "by 14.06.2025." ends its sentence */
+    if (!year_end_ok(s, len, i) ||
+        (i < len && s[i] == sep && i + 1 < len && isdigit((unsigned char)s[i + 1])))
         return 0;
 
     date_t d = {0, 0, 0};
@@ -250,6 +252,27 @@ static size_t parse_day_first(const char *s, size_t len, date_t *out)
     if (!(n = read_int(s, len, 0, 2, &day)))
         return 0;
     i = n;
+    /* "14JUN2025": the military style, no separators */
+    if (i + 7 <= len && isalpha((unsigned char)s[i])) {
+        static const char *const abbr[] = {"jan", "feb", "mar", "apr", "may",
+                                           "jun", "jul", "aug", "sep", "oct",
+                                           "nov", "dec"};
+        for (int m = 0; m < 12; m++) {
+            if (tolower((unsigned char)s[i]) != abbr[m][0] ||
+                tolower((unsigned char)s[i + 1]) != abbr[m][1] ||
+                tolower((unsigned char)s[i + 2]) != abbr[m][2])
+                continue;
+            size_t k = i + 3;
+            if ((n = read_int(s, len, k, 4, &year)) != 4 ||
+                !year_end_ok(s, len, k + n))
+                return 0;
+            date_t d = {year, m + 1, day};
+            if (!date_valid(&d))
+                return 0;
+            *out = d;
+            return k + n;
+        }
+    }
     /* "20-Mar-2025", "20-MAR-25", "20/Mar/2025": a form-field style */
     if (i < len && (s[i] == '-' || s[i] == '/')) {
         char sep = s[i];

@@ -2033,6 +2033,19 @@ static void gag_not_to_exceed_duration(void **state)
     request_clear(&r);
 }
 
+/* "14JUN2025" (military style) and a dotted date ending its sentence. */
+static void dates_military_and_dotted_sentence_end(void **state)
+{
+    (void)state;
+    assert_parses("14JUN2025", "2025-06-14");
+    assert_parses("03sep2024 1700 hrs", "2024-09-03");
+    assert_parses("14.06.2025.", "2025-06-14");
+    date_t d;
+    assert_int_equal(date_parse_at("10.1.2.3", 8, &d), 0);
+    deadline_check("Date: June 1, 2025\nProduce the records no later than "
+                   "14.06.2025.\n", false, "2025-06-14");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2114,6 +2127,7 @@ int main(void)
         cmocka_unit_test(reference_from_column_table),
         cmocka_unit_test(deadline_within_fillers_and_hereof),
         cmocka_unit_test(gag_not_to_exceed_duration),
+        cmocka_unit_test(dates_military_and_dotted_sentence_end),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
