@@ -2215,7 +2215,10 @@ static const char *const gag_cues[] = {
     "nicht zu benachrichtigen", "nicht benachrichtigt", "nicht informiert",
     "keine benachrichtigung", "vertraulich zu behandeln",
     "not be told", "not to tell", "not be informed", "not be made aware",
-    "not be alerted", "not be advised",
+    "not be alerted", "not be advised", "not made aware", "not be revealed",
+    "not to reveal", "not reveal", "no notice be given", "no notice is given",
+    "no notification be", "confidentiality is requested",
+    "requests confidentiality", "request confidentiality",
     "ne pas informer", "ne pas aviser", "ne pas avertir", "no informar",
     "no notificar", "no alertar", NULL};
 

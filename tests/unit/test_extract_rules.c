@@ -2046,6 +2046,29 @@ static void dates_military_and_dotted_sentence_end(void **state)
                    "14.06.2025.\n", false, "2025-06-14");
 }
 
+/* More ways to ask that the customer not learn of a request. */
+static void gag_not_made_aware_and_no_notice(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("x@nca.gov.uk", "Request",
+               "Preservation request. Please ensure that the subscriber is not "
+               "made aware of this request.\n", &r);
+    assert_true(r.nondisclosure);
+    request_clear(&r);
+    parse_mail("x@nca.gov.uk", "Request",
+               "MLAT request. Confidentiality is requested: the existence of "
+               "this request should not be revealed to the account holder.\n",
+               &r);
+    assert_true(r.nondisclosure);
+    request_clear(&r);
+    parse_mail("agent@fbi.gov", "Subpoena 25-1",
+               "Notification could jeopardize the investigation; we therefore "
+               "request that no notice be given to the subscriber.\n", &r);
+    assert_true(r.nondisclosure);
+    request_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2128,6 +2151,7 @@ int main(void)
         cmocka_unit_test(deadline_within_fillers_and_hereof),
         cmocka_unit_test(gag_not_to_exceed_duration),
         cmocka_unit_test(dates_military_and_dotted_sentence_end),
+        cmocka_unit_test(gag_not_made_aware_and_no_notice),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
