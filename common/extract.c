@@ -2015,6 +2015,8 @@ static bool negated_in_clause(const view_t *v, size_t p, size_t l)
         "not required", "is excluded", "are excluded", "nicht erforderlich",
         "not needed", "not necessary", "nicht ben\xc3\xb6tigt",
         "nicht angefordert", "nicht erbeten", "nicht verlangt",
+        "outside the scope", "beyond the scope", "not within the scope",
+        "not part of this request", "not covered by",
         "ne sont pas demand\xc3\xa9*", "no se solicita*", NULL};
     return find_any(v->lo, ce, p + l, after, NULL, NULL) != NPOS;
 }

@@ -2069,6 +2069,19 @@ static void gag_not_made_aware_and_no_notice(void **state)
     request_clear(&r);
 }
 
+/* "Contents ... are outside the scope of this subpoena" asks for none. */
+static void categories_outside_the_scope(void **state)
+{
+    (void)state;
+    assert_int_equal(cats_of("Produce the subscriber name and address. Contents "
+                             "of communications are outside the scope of this "
+                             "subpoena.\n"),
+                     CAT_SUBSCRIBER);
+    assert_int_equal(cats_of("Login records are not part of this request; "
+                             "produce the stored e-mails.\n"),
+                     CAT_CONTENT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2152,6 +2165,7 @@ int main(void)
         cmocka_unit_test(gag_not_to_exceed_duration),
         cmocka_unit_test(dates_military_and_dotted_sentence_end),
         cmocka_unit_test(gag_not_made_aware_and_no_notice),
+        cmocka_unit_test(categories_outside_the_scope),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
