@@ -2082,6 +2082,24 @@ static void categories_outside_the_scope(void **state)
                      CAT_CONTENT);
 }
 
+/* German: "darf nicht in Kenntnis gesetzt werden", "nicht zu unterrichten". */
+static void gag_german_kenntnis_unterrichten(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("x@bka.bund.de", "Rechtshilfeersuchen",
+               "Bundeskriminalamt\nRechtshilfeersuchen. Der Kontoinhaber darf "
+               "\xc3\xbc""ber dieses Ersuchen nicht in Kenntnis gesetzt "
+               "werden.\n", &r);
+    assert_true(r.nondisclosure);
+    request_clear(&r);
+    parse_mail("x@bka.bund.de", "Rechtshilfeersuchen",
+               "Bundeskriminalamt\nWir bitten, den Nutzer nicht zu "
+               "unterrichten.\n", &r);
+    assert_true(r.nondisclosure);
+    request_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2166,6 +2184,7 @@ int main(void)
         cmocka_unit_test(dates_military_and_dotted_sentence_end),
         cmocka_unit_test(gag_not_made_aware_and_no_notice),
         cmocka_unit_test(categories_outside_the_scope),
+        cmocka_unit_test(gag_german_kenntnis_unterrichten),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
