@@ -1922,6 +1922,8 @@ static const char *const transactional_phrases[] = {
     "donn\xc3\xa9""es de trafic", "registros de conexi\xc3\xb3""n",
     "datos de tr\xc3\xa1""fico", "registros de acceso", "registros de acesso",
     "dados de conex\xc3\xa3""o", "verkeersgegevens", "ip-adressen der anmeldung*",
+    "protokolldaten", "logdatei*", "log-datei*", "anmeldedaten",
+    "verbindungsdaten",
     "ip addresses associated with", "ip address associated with",
     NULL};
 
@@ -1933,6 +1935,9 @@ static const char *const content_phrases[] = {
     "copies of emails", "e-mails stored", "emails stored", "stored e-mail*",
     "stored email*", "message bodies", "message body", "body of each",
     "inhaltsdaten", "inhalte", "gespeicherte e-mails", "anh\xc3\xa4nge",
+    "gespeicherte nachrichten", "gespeicherten nachrichten",
+    "gespeicherten e-mails", "inhalt des postfachs", "inhalt des kontos",
+    "postfachinhalt*", "nachrichteninhalt*",
     "stored messages", "messages stored", "mailbox contents", "saved messages",
     "messages themselves", "e-mails themselves", "emails themselves",
     "files stored", "images stored", "any images", "documents stored",

@@ -2100,6 +2100,19 @@ static void gag_german_kenntnis_unterrichten(void **state)
     request_clear(&r);
 }
 
+/* German data kinds: stored messages, mailbox contents, log data. */
+static void categories_german_more_wording(void **state)
+{
+    (void)state;
+    assert_int_equal(cats_of("Wir bitten um die gespeicherten Nachrichten des "
+                             "Kontos.\n"),
+                     CAT_CONTENT);
+    assert_int_equal(cats_of("Wir bitten um den Inhalt des Postfachs.\n"),
+                     CAT_CONTENT);
+    assert_int_equal(cats_of("Wir bitten um die Protokolldaten (Logdateien).\n"),
+                     CAT_TRANSACTIONAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2185,6 +2198,7 @@ int main(void)
         cmocka_unit_test(gag_not_made_aware_and_no_notice),
         cmocka_unit_test(categories_outside_the_scope),
         cmocka_unit_test(gag_german_kenntnis_unterrichten),
+        cmocka_unit_test(categories_german_more_wording),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
