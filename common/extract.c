@@ -2631,8 +2631,14 @@ static void deadline_word_date(const view_t *v, dl_candidate_t *best,
         sentence_bounds(v->t, v->n, p, &s, &e);
         if (after && date_cmp(&d, after) <= 0)
             continue;
-        if (find_any(v->lo, e, s, produce, NULL, NULL) != NPOS ||
-            need_word_before(v, p))
+        /* with "before", the bare noun "records" ("records created before
+         * March 30") is no verb of answering */
+        size_t vm = 0;
+        int vw = 0;
+        size_t vp = find_any(v->lo, e, s, produce, &vm, &vw);
+        while (after && vp != NPOS && strcmp(produce[vw], "records") == 0)
+            vp = find_any(v->lo, e, vp + vm, produce, &vm, &vw);
+        if (vp != NPOS || need_word_before(v, p))
             dl_consider(best, p, &d);
     }
 }

@@ -1760,6 +1760,9 @@ static void deadline_due_and_before(void **state)
                    "January 1, 2025.\n", false, "");
     deadline_check("Dated: 3-Mar-2025\nDeliver the records by 20-Mar-2025.\n",
                    false, "2025-03-20");
+    /* "records created before <date>" describes the records, not a reply */
+    deadline_check("Date: March 3, 2025\nPlease preserve all records created "
+                   "before March 30, 2025.\n", false, "");
 }
 
 /* Police report numbers: "DR# 25-1234", "Occurrence No.", "Event #". */
