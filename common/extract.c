@@ -937,6 +937,9 @@ static const struct {
     {"police department", AG_INVESTIGATIVE, "US"},
     {"police dept", AG_INVESTIGATIVE, "US"},
     {"sheriff's office", AG_INVESTIGATIVE, "US"},
+    /* "Riverbend PD" (capitals only; a spelled-out name wins) */
+    {"pd", AG_INVESTIGATIVE, "US"},
+    {"p.d.", AG_INVESTIGATIVE, "US"},
     {"sheriffs office", AG_INVESTIGATIVE, "US"},
     {"sheriff's department", AG_INVESTIGATIVE, "US"},
     {"sheriff's dept", AG_INVESTIGATIVE, "US"},
@@ -1153,6 +1156,20 @@ static void find_local_agencies(const view_t *v, agency_hits_t *h)
             if (s == p)
                 continue;
             size_t e = p + ml;
+            bool abbrev = local_suffixes[k].suffix[0] == 'p' &&
+                          local_suffixes[k].suffix[1] != 'o';   /* pd, p.d. */
+            if (abbrev) {
+                if (!isupper((unsigned char)v->t[p]) ||
+                    !isupper((unsigned char)v->t[p + ml - 1 - (v->t[p + ml - 1] == '.')]))
+                    continue;
+                /* "Pinecrest PD" beside "Pinecrest Police Department" */
+                bool spelled = false;
+                for (size_t i = 0; i < h->count && !spelled; i++)
+                    spelled = strncasecmp(h->hit[i].name, v->t + s, p - s) == 0 &&
+                              strncasecmp(h->hit[i].name + (p - s), "police", 6) == 0;
+                if (spelled)
+                    continue;
+            }
             if (strcmp(local_suffixes[k].suffix, "police") == 0) {
                 size_t nx = skip_spaces(v->t, v->n, e);
                 if (nx < v->n && isupper((unsigned char)v->t[nx]))

@@ -2116,6 +2116,26 @@ static void categories_german_more_wording(void **state)
                      CAT_TRANSACTIONAL);
 }
 
+/* "Riverbend PD" names a local agency as written; where the text also
+ * spells it out ("Riverbend Police Department"), the full name wins. */
+static void agency_pd_abbreviation(void **state)
+{
+    (void)state;
+    request_t r;
+    parse_mail("det.x@gmail.com", "Emergency",
+               "This is an emergency: a child is in danger of death. Please "
+               "provide the subscriber name of a@northmail.example.\n\nDet. Alma "
+               "Ortiz\nRiverbend PD\n", &r);
+    assert_string_equal(r.issuing_agency, "Riverbend PD");
+    request_clear(&r);
+    parse_mail("det.x@gmail.com", "Emergency",
+               "This is an emergency: a child is in danger of death. Riverbend "
+               "PD dispatch can verify me. Please provide the subscriber name "
+               "of a@northmail.example.\n\nRiverbend Police Department\n", &r);
+    assert_string_equal(r.issuing_agency, "Riverbend Police Department");
+    request_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2202,6 +2222,7 @@ int main(void)
         cmocka_unit_test(categories_outside_the_scope),
         cmocka_unit_test(gag_german_kenntnis_unterrichten),
         cmocka_unit_test(categories_german_more_wording),
+        cmocka_unit_test(agency_pd_abbreviation),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
