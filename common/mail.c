@@ -505,6 +505,8 @@ typedef struct {
     GString *inner;          /* text inside forwarded messages */
     size_t total;            /* bytes appended anywhere (the size cap) */
     int forward_depth;       /* depth of the message that set request_* */
+    size_t part_ends[64];    /* where each part's text ends in outer */
+    int parts;
 } walk_t;
 
 static void append_text(walk_t *w, GString *out, const char *t, size_t n)
@@ -521,6 +523,24 @@ static void append_text(walk_t *w, GString *out, const char *t, size_t n)
         g_string_append(out, "\n\n");
     g_string_append_len(out, t, (gssize)n);
     w->total += n;
+    if (out == w->outer && w->parts < (int)(sizeof w->part_ends / sizeof w->part_ends[0]))
+        w->part_ends[w->parts++] = out->len;
+}
+
+/* Removes the quote that starts at cut up to the end of its part, keeping
+ * the text of later parts (an attached subpoena, say). */
+static void drop_quote(mail_doc_t *doc, const walk_t *w, size_t cut)
+{
+    size_t stop = doc->text_len;
+    for (int i = 0; i < w->parts; i++)
+        if (w->part_ends[i] > cut) {
+            stop = w->part_ends[i];
+            break;
+        }
+    if (cut >= stop || stop > doc->text_len)
+        return;
+    memmove(doc->text + cut, doc->text + stop, doc->text_len - stop + 1);
+    doc->text_len -= stop - cut;
 }
 
 static const char *const address_headers[] = {
@@ -928,10 +948,61 @@ static const char *parse_forward_headers(mail_doc_t *doc, const char *p,
     return fields ? p : NULL;
 }
 
+/* Reply prefixes in the languages the forward markers cover. */
+static bool reply_subject(const char *subj)
+{
+    static const char *const prefixes[] = {"re:", "aw:", "sv:", "antw:",
+                                           "r:", "ref:", "rif:", NULL};
+    for (const char *const *p = prefixes; *p; p++)
+        if (ascii_prefix_ci(subj, *p))
+            return true;
+    return false;
+}
+
+/* The domain of an addr-spec, or "". */
+static const char *addr_domain(const char *addr)
+{
+    const char *at = addr ? strrchr(addr, '@') : NULL;
+    return at ? at + 1 : "";
+}
+
+/* Whether two domains belong to one sender (equal, or one a subdomain of
+ * the other). */
+static bool same_sender_domain(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (!la || !lb)
+        return true;                  /* unknown: do not judge */
+    if (la < lb) {
+        const char *t = a; a = b; b = t;
+        size_t n = la; la = lb; lb = n;
+    }
+    return g_ascii_strcasecmp(a + la - lb, b) == 0
+        && (la == lb || a[la - lb - 1] == '.');
+}
+
+/* A reply quotes the mail it answers below an "Original Message" line.
+ * When that quoted mail is someone else's (the provider's own question to
+ * the agency, say), the request is the reply's own text, not the quote:
+ * reading the quote as a forward would take the provider as the requester
+ * and its reference as the request's. */
+static bool quotes_another_sender(mail_doc_t *doc, const char *p, const char *end)
+{
+    mail_doc_t quoted = {0};
+    parse_forward_headers(&quoted, p, end);
+    bool other = quoted.request_from
+              && !same_sender_domain(addr_domain(quoted.request_from),
+                                     addr_domain(doc->from));
+    mail_doc_clear(&quoted);
+    return other;
+}
+
 /* Finds an inline forward in text; on success the request_* fields are
- * set and the body offset is returned through *body. */
+ * set and the body offset is returned through *body. A reply quoting
+ * another sender's mail is no forward: *cut then marks where the quote
+ * starts, so that the provider's own words are not read as the request. */
 static bool find_inline_forward(mail_doc_t *doc, const GString *text,
-                                const char **body)
+                                const char **body, const char **cut)
 {
     const char *subj = doc->subject ? doc->subject : "";
     while (*subj == ' ')
@@ -944,10 +1015,15 @@ static bool find_inline_forward(mail_doc_t *doc, const GString *text,
                        ascii_prefix_ci(subj, "enc:") ||     /* Portuguese */
                        ascii_prefix_ci(subj, "doorst:") ||  /* Dutch */
                        ascii_prefix_ci(subj, "i:");         /* Italian */
+    bool reply = !fwd_subject && reply_subject(subj);
     const char *p = text->str, *end = text->str + text->len;
     while (p < end) {
         const char *e = line_end(p, end);
         if (forward_marker(p, e, fwd_subject)) {
+            if (reply && quotes_another_sender(doc, e < end ? e + 1 : end, end)) {
+                *cut = p;
+                return false;
+            }
             const char *b = parse_forward_headers(doc, e < end ? e + 1 : end, end);
             if (b) {
                 *body = b;
@@ -1054,15 +1130,17 @@ static char *gstring_tail_dup(const GString *g, size_t from, size_t *outlen)
 
 static void fill_text(mail_doc_t *doc, walk_t *w)
 {
-    const char *body = NULL;
+    const char *body = NULL, *cut = NULL;
     if (doc->forwarded) {
         doc->text = gstring_tail_dup(w->inner, 0, &doc->text_len);
-    } else if (find_inline_forward(doc, w->outer, &body)) {
+    } else if (find_inline_forward(doc, w->outer, &body, &cut)) {
         doc->forwarded = true;
         doc->text = gstring_tail_dup(w->outer, (size_t)(body - w->outer->str),
                                      &doc->text_len);
     } else {
         doc->text = gstring_tail_dup(w->outer, 0, &doc->text_len);
+        if (doc->text && cut)
+            drop_quote(doc, w, (size_t)(cut - w->outer->str));
     }
     if (!doc->forwarded) {
         doc->request_from = doc->from ? strdup(doc->from) : NULL;

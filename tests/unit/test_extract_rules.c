@@ -2136,6 +2136,84 @@ static void agency_pd_abbreviation(void **state)
     request_clear(&r);
 }
 
+/* An agency's reply ("RE:") quoting the provider's own question under an
+ * "Original Message" line is the agency's request, not a forward of the
+ * provider's mail; a forward ("FW:") of the same layout still is one. */
+static void reply_quoting_the_provider_is_not_a_forward(void **state)
+{
+    (void)state;
+    static const char reply[] =
+        "From: Det. Lena Ortiz <lortiz@dallaspolice.gov>\n"
+        "To: legal-requests@northwind-cloud.example\n"
+        "Subject: RE: Your request NW-LR-2025-0417\n"
+        "Date: Tue, 4 Mar 2025 09:12:00 -0600\n"
+        "Message-ID: <reply-1@dallaspolice.gov>\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        "Attached is the signed grand jury subpoena, our case number "
+        "DPD-25-118842. Please produce the subscriber information for "
+        "r.kane@northmail.example.\n\n"
+        "Det. Lena Ortiz\nDallas Police Department\n\n"
+        "-----Original Message-----\n"
+        "From: Northwind Cloud Legal <legal-requests@northwind-cloud.example>\n"
+        "Sent: Monday, March 3, 2025 4:40 PM\n"
+        "To: Ortiz, Lena <lortiz@dallaspolice.gov>\n"
+        "Subject: Your request NW-LR-2025-0417\n\n"
+        "Our reference: NW-LR-2025-0417. We need the signed subpoena before "
+        "we can act on this request.\n";
+    request_t r;
+    assert_int_equal(parse_raw(reply, sizeof reply - 1, &r), PARSE_OK);
+    assert_string_equal(r.from, "lortiz@dallaspolice.gov");
+    assert_non_null(r.issuing_agency);
+    assert_string_equal(r.reference, "DPD-25-118842");
+    assert_int_equal(r.type, REQ_SUBPOENA);
+    request_clear(&r);
+
+    /* The quote is dropped up to the end of its part only: an attached
+     * document after it is still read. */
+    static const char with_attachment[] =
+        "From: Det. Lena Ortiz <lortiz@dallaspolice.gov>\n"
+        "To: legal-requests@northwind-cloud.example\n"
+        "Subject: RE: Your request NW-LR-2025-0417\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=b1\n\n"
+        "--b1\nContent-Type: text/plain; charset=utf-8\n\n"
+        "The signed subpoena is attached.\n\n"
+        "-----Original Message-----\n"
+        "From: Northwind Cloud Legal <legal-requests@northwind-cloud.example>\n"
+        "Subject: Your request NW-LR-2025-0417\n\n"
+        "Which account? We hold old.one@northmail.example and others.\n"
+        "--b1\nContent-Type: text/plain; name=subpoena.txt\n"
+        "Content-Disposition: attachment; filename=subpoena.txt\n\n"
+        "GRAND JURY SUBPOENA. Produce the subscriber information for "
+        "z.q@northmail.example.\n--b1--\n";
+    assert_int_equal(parse_raw(with_attachment, sizeof with_attachment - 1, &r), PARSE_OK);
+    bool has_zq = false, has_old = false;
+    for (size_t i = 0; i < r.account_count; i++) {
+        has_zq |= !strcmp(r.accounts[i], "z.q@northmail.example");
+        has_old |= !strcmp(r.accounts[i], "old.one@northmail.example");
+    }
+    assert_true(has_zq);
+    assert_false(has_old);
+    request_clear(&r);
+
+    mail_doc_t doc;
+    static const char fwd[] =
+        "From: Paralegal <p@northwind-cloud.example>\n"
+        "To: legal-requests@northwind-cloud.example\n"
+        "Subject: FW: Subpoena DPD-25-118842\n"
+        "Date: Tue, 4 Mar 2025 10:00:00 -0600\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        "-----Original Message-----\n"
+        "From: Det. Lena Ortiz <lortiz@dallaspolice.gov>\n"
+        "Sent: Tuesday, March 4, 2025 9:12 AM\n"
+        "Subject: Subpoena DPD-25-118842\n\n"
+        "Please produce the subscriber information for r.kane@northmail.example.\n";
+    assert_int_equal(mail_decode(fwd, sizeof fwd - 1, &doc, NULL, 0), 0);
+    assert_true(doc.forwarded);
+    assert_string_equal(doc.request_from, "lortiz@dallaspolice.gov");
+    mail_doc_clear(&doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2196,6 +2274,7 @@ int main(void)
         cmocka_unit_test(emergency_claim_without_the_word),
         cmocka_unit_test(deadline_within_after_non_date_event),
         cmocka_unit_test(inline_forward_dutch_portuguese_and_bare_original),
+        cmocka_unit_test(reply_quoting_the_provider_is_not_a_forward),
         cmocka_unit_test(reference_own_file_over_docket),
         cmocka_unit_test(type_denied_process_is_not_the_type),
         cmocka_unit_test(deadline_need_word_before_by),
