@@ -3103,6 +3103,20 @@ static bool police_org_domain(const char *d)
     return false;
 }
 
+/* Where the last of the phrases starts in lo[0, n), or NPOS. */
+static size_t last_phrase_at(const char *lo, size_t n, const char *const *phrases)
+{
+    size_t last = NPOS, from = 0, p, ml;
+    int which;
+    cursor_t cur;
+    cursor_init(&cur, phrases);
+    while ((p = cursor_next(&cur, lo, n, from, &ml, &which)) != NPOS) {
+        last = p;
+        from = p + ml;
+    }
+    return last;
+}
+
 /* Is the address at s named as a target ("the e-mail account
  * treasurer@village.gov", a list under "Accounts:") rather than as a
  * contact ("send the records to ...", "E-mail: ...")? The nearer of the
@@ -3124,21 +3138,8 @@ static bool named_as_target(const char *text, size_t s)
         "furnish*", "return*", "to me", "phone", "tel", "cc", "copy",
         "agent", "officer", "attorney", "ausa", "detective", "investigator",
         "inspector", "signed", "sincerely", "regards", "|", NULL};
-    size_t n = s - b, last_t = NPOS, last_c = NPOS, ml;
-    int which;
-    size_t from = 0, p;
-    cursor_t cur;
-    cursor_init(&cur, target);
-    while ((p = cursor_next(&cur, lo, n, from, &ml, &which)) != NPOS) {
-        last_t = p;
-        from = p + ml;
-    }
-    from = 0;
-    cursor_init(&cur, contact);
-    while ((p = cursor_next(&cur, lo, n, from, &ml, &which)) != NPOS) {
-        last_c = p;
-        from = p + ml;
-    }
+    size_t last_t = last_phrase_at(lo, s - b, target);
+    size_t last_c = last_phrase_at(lo, s - b, contact);
     free(lo);
     return last_t != NPOS && (last_c == NPOS || last_c < last_t);
 }
