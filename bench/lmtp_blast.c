@@ -34,14 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TOKEN "@@MSGID@@"
-
-typedef struct {
-    char *head;                 /* bytes before the token */
-    size_t head_len;
-    char *tail;                 /* bytes after it */
-    size_t tail_len;
-} template_t;
+#include "mix.h"
 
 typedef struct {
     int64_t t_data_us, t_reply_us;
@@ -60,7 +53,7 @@ static struct {
     const char *run_id;
     const char *out;
     double deadline_s;
-    template_t *tmpl;
+    mix_entry_t *tmpl;
     size_t ntmpl;
     result_t *results;
     atomic_long next;
@@ -74,48 +67,6 @@ static int64_t now_us(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-/* ---- mix file ------------------------------------------------------------ */
-
-static int load_mix(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    size_t cap = 0;
-    unsigned long len;
-    while (fscanf(f, "%lu", &len) == 1 && fgetc(f) == '\n') {
-        char *buf = malloc(len + 1);
-        if (!buf || fread(buf, 1, len, f) != len) {
-            free(buf);
-            break;
-        }
-        buf[len] = '\0';
-        char *tok = strstr(buf, TOKEN);
-        if (!tok) {
-            free(buf);
-            continue;
-        }
-        if (g.ntmpl == cap) {
-            cap = cap ? cap * 2 : 64;
-            g.tmpl = realloc(g.tmpl, cap * sizeof *g.tmpl);
-        }
-        template_t *t = &g.tmpl[g.ntmpl++];
-        t->head = buf;
-        t->head_len = (size_t) (tok - buf);
-        t->tail = tok + strlen(TOKEN);
-        t->tail_len = len - t->head_len - strlen(TOKEN);
-    }
-    fclose(f);
-    return g.ntmpl > 0 ? 0 : -1;
-}
-
-static void free_mix(void)
-{
-    for (size_t i = 0; i < g.ntmpl; i++)
-        free(g.tmpl[i].head);
-    free(g.tmpl);
 }
 
 /* ---- one connection -------------------------------------------------------- */
@@ -198,7 +149,8 @@ static int send_message(conn_t *c, long i, result_t *res)
     static const char *envelope =
         "MAIL FROM:<gateway@bench.load.example>\r\n"
         "RCPT TO:<legal-requests@northwind-cloud.example>\r\nDATA\r\n";
-    template_t *t = &g.tmpl[(size_t) i % g.ntmpl];
+    const mix_entry_t *t = &g.tmpl[(size_t) i % g.ntmpl];
+    const char *tail = t->data + t->token_at + strlen(MIX_TOKEN);
     char msgid[96], text[512];
     int n = snprintf(msgid, sizeof msgid, "bench-%s-%ld@load.example", g.run_id, i);
     /* MAIL, RCPT and DATA in one write (both servers offer PIPELINING). */
@@ -211,9 +163,9 @@ static int send_message(conn_t *c, long i, result_t *res)
     if (data != 354)
         return mail != 250 ? mail : rcpt != 250 ? rcpt : data;
     res->t_data_us = now_us();
-    if (send_all(c->fd, t->head, t->head_len) != 0
+    if (send_all(c->fd, t->data, t->token_at) != 0
         || send_all(c->fd, msgid, (size_t) n) != 0
-        || send_all(c->fd, t->tail, t->tail_len) != 0
+        || send_all(c->fd, tail, (size_t) (t->data + t->len - tail)) != 0
         || send_all(c->fd, ".\r\n", 3) != 0)
         return -1;
     int code = read_reply(c, text, sizeof text);
@@ -364,7 +316,7 @@ int main(int argc, char **argv)
     const char *mix = NULL;
     if (parse_args(argc, argv, &mix) != 0)
         return usage();
-    if (load_mix(mix) != 0) {
+    if (!(g.tmpl = mix_load(mix, &g.ntmpl))) {
         fprintf(stderr, "lmtp_blast: no templates in %s\n", mix);
         return 66;
     }
@@ -383,6 +335,6 @@ int main(int argc, char **argv)
         write_results();
     free(th);
     free(g.results);
-    free_mix();
+    mix_free(g.tmpl, g.ntmpl);
     return atomic_load(&g.failed) ? 1 : 0;
 }

@@ -18,13 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#define TOKEN "@@MSGID@@"
-
-typedef struct {
-    char *data;
-    size_t len;
-    size_t token_at;            /* where the Message-ID goes */
-} message_t;
+#include "mix.h"
 
 /* "..x" at a line start was dot-stuffed on the wire: undo it in place. */
 static size_t unstuff(char *s, size_t len)
@@ -38,41 +32,15 @@ static size_t unstuff(char *s, size_t len)
     return w;
 }
 
-static message_t *load_mix(const char *path, size_t *count)
+/* The mix is in wire form: un-stuff each template as intake's LMTP
+ * session does, and find its token again. */
+static void unstuff_mix(mix_entry_t *m, size_t n)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    message_t *out = NULL;
-    size_t n = 0, cap = 0;
-    unsigned long len;
-    while (fscanf(f, "%lu", &len) == 1 && fgetc(f) == '\n') {
-        char *buf = malloc(len + 1);
-        if (!buf || fread(buf, 1, len, f) != len) {
-            free(buf);
-            break;
-        }
-        len = unstuff(buf, len);
-        buf[len] = '\0';
-        char *tok = strstr(buf, TOKEN);
-        if (!tok) {
-            free(buf);
-            continue;
-        }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            message_t *grown = realloc(out, cap * sizeof *out);
-            if (!grown) {
-                free(buf);
-                break;
-            }
-            out = grown;
-        }
-        out[n++] = (message_t) { buf, len, (size_t) (tok - buf) };
+    for (size_t i = 0; i < n; i++) {
+        m[i].len = unstuff(m[i].data, m[i].len);
+        m[i].data[m[i].len] = '\0';
+        m[i].token_at = (size_t) (strstr(m[i].data, MIX_TOKEN) - m[i].data);
     }
-    fclose(f);
-    *count = n;
-    return out;
 }
 
 static double cpu_seconds(void)
@@ -83,17 +51,17 @@ static double cpu_seconds(void)
 }
 
 /* Message i of the mix with its own Message-ID, as the load client sends. */
-static char *build(const message_t *m, long i, size_t *len)
+static char *build(const mix_entry_t *m, long i, size_t *len)
 {
     char id[64];
     int idn = snprintf(id, sizeof id, "bench-parse-%ld@load.example", i);
-    size_t tail = m->len - m->token_at - strlen(TOKEN);
+    size_t tail = m->len - m->token_at - strlen(MIX_TOKEN);
     char *buf = malloc(m->len + (size_t) idn + 1);
     if (!buf)
         return NULL;
     memcpy(buf, m->data, m->token_at);
     memcpy(buf + m->token_at, id, (size_t) idn);
-    memcpy(buf + m->token_at + idn, m->data + m->token_at + strlen(TOKEN), tail);
+    memcpy(buf + m->token_at + idn, m->data + m->token_at + strlen(MIX_TOKEN), tail);
     *len = m->token_at + (size_t) idn + tail;
     buf[*len] = '\0';
     return buf;
@@ -110,12 +78,12 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--seconds")) seconds = atof(argv[i + 1]);
     }
     size_t n = 0;
-    message_t *msgs = mix ? load_mix(mix, &n) : NULL;
-    if (!msgs || n == 0) {
+    mix_entry_t *msgs = mix ? mix_load(mix, &n) : NULL;
+    if (!msgs) {
         fprintf(stderr, "usage: parse_ceiling --mix FILE [--count N] [--seconds S]\n");
-        free(msgs);
         return 64;
     }
+    unstuff_mix(msgs, n);
     char err[256];
     writ_config_t *cfg = writ_config_load(NULL, err, sizeof err);
     parse_global_init();
@@ -143,9 +111,7 @@ int main(int argc, char **argv)
     double dt = cpu_seconds() - t0;
     printf("{\"messages\": %ld, \"cpu_s\": %.3f, \"msgs_per_s\": %.1f, \"mb_per_s\": %.2f}\n",
            done, dt, dt > 0 ? (double) done / dt : 0, dt > 0 ? bytes / dt / 1e6 : 0);
-    for (size_t i = 0; i < n; i++)
-        free(msgs[i].data);
-    free(msgs);
+    mix_free(msgs, n);
     agencies_destroy(&agencies);
     parse_global_shutdown();
     writ_config_destroy(&cfg);
