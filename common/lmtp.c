@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "lmtp.h"
 
+#include "envelope.h"
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -172,19 +174,8 @@ static void cmd_mail(lmtp_session_t *self, const char *arg)
         return;
     }
     self->state = ST_MAIL;
-    snprintf(self->envelope, sizeof self->envelope, "from=<%s> to=", path);
+    envelope_start(self->envelope, sizeof self->envelope, path);
     reply(self, "250 2.1.0 sender ok");
-}
-
-/* Custody: who handed the message over, to whom (bounded: a long list
- * ends in "..."). */
-static void envelope_add_recipient(lmtp_session_t *self, const char *path)
-{
-    size_t n = strlen(self->envelope), room = sizeof self->envelope - n;
-    int w = snprintf(self->envelope + n, room, "%s<%s>",
-                     self->recipients > 1 ? "," : "", path);
-    if (w < 0 || (size_t) w >= room)
-        memcpy(self->envelope + sizeof self->envelope - 4, "...", 4);
 }
 
 static void cmd_rcpt(lmtp_session_t *self, const char *arg)
@@ -208,7 +199,7 @@ static void cmd_rcpt(lmtp_session_t *self, const char *arg)
         return;
     }
     self->recipients++;
-    envelope_add_recipient(self, path);
+    envelope_add_recipient(self->envelope, sizeof self->envelope, path);
     reply(self, "250 2.1.5 recipient ok");
 }
 

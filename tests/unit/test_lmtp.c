@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "envelope.h"
 #include "lmtp.h"
 
 static bool only_legal(void *ctx, const char *addr)
@@ -196,6 +197,24 @@ static void test_smtputf8_sender_and_headers(void **state)
     lmtp_session_destroy(&s);
 }
 
+/* The custody line: pipe mode builds it from argv with the same calls;
+ * a list that does not fit ends in "...". */
+static void test_envelope_line(void **state)
+{
+    (void) state;
+    char env[40];
+    envelope_start(env, sizeof env, "");
+    assert_string_equal(env, "from=<> to=");
+    envelope_add_recipient(env, sizeof env, "a@b.example");
+    envelope_add_recipient(env, sizeof env, "c@d.example");
+    assert_string_equal(env, "from=<> to=<a@b.example>,<c@d.example>");
+    envelope_add_recipient(env, sizeof env, "overflowing@d.example");
+    assert_int_equal(strlen(env), sizeof env - 1);
+    assert_string_equal(env + sizeof env - 4, "...");
+    envelope_add_recipient(env, sizeof env, "x@y.example");
+    assert_string_equal(env + sizeof env - 4, "...");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +226,7 @@ int main(void)
         cmocka_unit_test(test_overlong_command_line),
         cmocka_unit_test(test_tempfail_reply_per_recipient),
         cmocka_unit_test(test_smtputf8_sender_and_headers),
+        cmocka_unit_test(test_envelope_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include "config.h"
 #include "deliver.h"
+#include "envelope.h"
 #include "lmtp.h"
 #include "log.h"
 #include "parse_config.h"
@@ -353,39 +354,37 @@ static void free_list(char **list, size_t count)
     free(list);
 }
 
-/* Pipe mode's envelope, from pipe(8)'s --sender=${sender} and
- * --recipient=${recipient} (one argument per recipient), in any order. */
-static void add_recipient(char *to, size_t len, const char *addr)
-{
-    size_t n = strlen(to);
-    snprintf(to + n, len - n, "%s<%s>", n ? "," : "", addr);
-}
-
 int main(int argc, char **argv)
 {
     bool pipe_mode = false;
     const char *config_path = NULL;
-    char envelope[1200] = "", sender[512] = "", to[640] = "";
-    bool have_sender = false;
+    /* pipe(8)'s envelope: --sender=${sender} --recipient=${recipient}
+     * (one argument per recipient), in any order. */
+    const char *sender = NULL, *recipients[64];
+    size_t nrcpt = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--stdin"))
             pipe_mode = true;
         else if (!strcmp(argv[i], "--config") && i + 1 < argc)
             config_path = argv[++i];
-        else if (!strncmp(argv[i], "--sender=", 9)) {
-            snprintf(sender, sizeof sender, "%s", argv[i] + 9);
-            have_sender = true;
+        else if (!strncmp(argv[i], "--sender=", 9))
+            sender = argv[i] + 9;
+        else if (!strncmp(argv[i], "--recipient=", 12)) {
+            if (nrcpt < sizeof recipients / sizeof recipients[0])
+                recipients[nrcpt++] = argv[i] + 12;
         }
-        else if (!strncmp(argv[i], "--recipient=", 12))
-            add_recipient(to, sizeof to, argv[i] + 12);
         else {
             fprintf(stderr, "usage: writ-intake [--config FILE] [--stdin "
                             "[--sender=ADDR] [--recipient=ADDR]...]\n");
             return 64;
         }
     }
-    if (have_sender || *to)
-        snprintf(envelope, sizeof envelope, "from=<%s> to=%s", sender, to);
+    char envelope[1024] = "";
+    if (sender || nrcpt) {
+        envelope_start(envelope, sizeof envelope, sender);
+        for (size_t i = 0; i < nrcpt; i++)
+            envelope_add_recipient(envelope, sizeof envelope, recipients[i]);
+    }
     char err[256];
     writ_config_t *cfg = writ_config_load(config_path, err, sizeof err);
     if (!cfg) {
