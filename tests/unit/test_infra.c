@@ -36,15 +36,22 @@ static void test_csv_quoting(void **state)
     assert_int_equal(csv_next_row(&bad, &row), -1);
 }
 
+/* Writes zpl to a new file under /tmp; path must hold the mkstemp
+ * template (its six Xs are replaced by the file's unique name). */
+static void write_temp_config(char *path, const char *zpl)
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, zpl, strlen(zpl)), (ssize_t) strlen(zpl));
+    close(fd);
+}
+
 static void test_config_env_overrides_file(void **state)
 {
     (void) state;
     char path[] = "/tmp/writ-config-XXXXXX";
-    int fd = mkstemp(path);
-    const char *zpl = "writ\n    redis_url = \"redis://10.0.0.1:1\"\n"
-                      "intake\n    lmtp_listen = \"127.0.0.1:9\"\n";
-    assert_int_equal(write(fd, zpl, strlen(zpl)), (ssize_t) strlen(zpl));
-    close(fd);
+    write_temp_config(path, "writ\n    redis_url = \"redis://10.0.0.1:1\"\n"
+                            "intake\n    lmtp_listen = \"127.0.0.1:9\"\n");
     char err[128];
     writ_config_t *cfg = writ_config_load(path, err, sizeof err);
     assert_non_null(cfg);
@@ -77,11 +84,8 @@ static void test_config_file_names_beside_the_file(void **state)
 {
     (void) state;
     char path[] = "/tmp/writ-config-XXXXXX";
-    int fd = mkstemp(path);
-    const char *zpl = "intake\n    agencies = \"agencies.zpl\"\n"
-                      "notify\n    template = \"/abs/notice.tmpl\"\n";
-    assert_int_equal(write(fd, zpl, strlen(zpl)), (ssize_t) strlen(zpl));
-    close(fd);
+    write_temp_config(path, "intake\n    agencies = \"agencies.zpl\"\n"
+                            "notify\n    template = \"/abs/notice.tmpl\"\n");
     char err[128];
     writ_config_t *cfg = writ_config_load(path, err, sizeof err);
     assert_non_null(cfg);
