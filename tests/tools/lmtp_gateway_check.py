@@ -23,6 +23,8 @@ JSON object and exits non-zero with a message when a promise is broken.
 """
 import base64, json, re, smtplib, socket, sys, threading, time
 
+from lmtp_load import load_templates
+
 RCPT = "legal-requests@northwind-cloud.example"
 FROM = "gateway@northwind-cloud.example"
 
@@ -75,13 +77,8 @@ class RawClient:
 
 
 def template_messages(directory):
-    import glob, os
-    out = []
-    for path in sorted(glob.glob(os.path.join(directory, "*.eml"))):
-        raw = open(path, "rb").read()
-        raw = re.sub(rb"(?im)^message-id:.*\r?\n([ \t].*\r?\n)*", b"", raw, count=1)
-        out.append(raw)
-    return out
+    """The samples without their Message-ID (lmtp_load's templates)."""
+    return [raw for _, raw in load_templates(directory)]
 
 
 def concurrency(port, tdir, n_conn, per_conn, timeout_s):
