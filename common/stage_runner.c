@@ -178,9 +178,10 @@ static void housekeeping(runner_t *r, uint64_t *next)
         r->def->tick(r->def->ctx, r->store);
 }
 
-/* SIGTERM/SIGINT end the loop after the current job (czmq's own handler
- * is not installed by the workers, and the default action would kill the
- * replica without closing its sockets or logging what it did). */
+/* SIGTERM/SIGINT end the loop after the current job; the runner owns the
+ * stage workers' signal handling (installed after the sockets, so it
+ * replaces czmq's), and the default action would kill the replica without
+ * finishing what it holds or closing its sockets. */
 static void on_stop_signal(int sig)
 {
     (void) sig;

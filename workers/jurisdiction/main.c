@@ -88,9 +88,6 @@ int main(int argc, char **argv)
     stage_worker_id("jurisdiction", worker, sizeof worker);
     writ_log_init("writ-jurisdiction", worker,
                   writ_config_get(cfg, "writ/log_level", "info"));
-    /* SIGINT/SIGTERM set zsys_interrupted: the loop finishes its case and
-     * stops. (zsys_handler_set(NULL) first would make this a no-op.) */
-    zsys_catch_interrupts();
     jurisdiction_t j = { .registry = registry_cache_new((size_t)
         writ_config_get_long(cfg, "jurisdiction/registry_cache", 100000)) };
     if (!j.registry || load_settings(cfg, &j.settings) != 0) {

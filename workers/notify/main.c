@@ -170,9 +170,6 @@ int main(int argc, char **argv)
     char worker[96];
     stage_worker_id("notify", worker, sizeof worker);
     writ_log_init("writ-notify", worker, writ_config_get(cfg, "writ/log_level", "info"));
-    /* SIGINT/SIGTERM set zsys_interrupted: the loop finishes its case and
-     * stops. (zsys_handler_set(NULL) first would make this a no-op.) */
-    zsys_catch_interrupts();
     notify_ctx_t n = {
         .outbox = writ_config_get(cfg, "notify/outbox", "run/outbox"),
         .sender = writ_config_get(cfg, "notify/sender",
