@@ -69,29 +69,42 @@ void writ_config_destroy(writ_config_t **self_p)
     *self_p = NULL;
 }
 
-const char *writ_config_get(writ_config_t *self, const char *path,
-                            const char *default_value)
+typedef enum { FROM_DEFAULT, FROM_ENV, FROM_FILE } source_t;
+
+/* The value for path and where it came from; a stable copy is kept in the
+ * cache (getenv's storage may change under setenv). */
+static const char *lookup(writ_config_t *self, const char *path,
+                          const char *default_value, source_t *source)
 {
     char env[128];
     writ_config_env_name(path, env, sizeof env);
     const char *value = getenv(env);
-    if (!value && self->root)
+    *source = FROM_ENV;
+    if (!value && self->root) {
         value = zconfig_get(self->root, path, NULL);
-    if (!value)
+        *source = FROM_FILE;
+    }
+    if (!value) {
+        *source = FROM_DEFAULT;
         return default_value;
-    /* Keep a stable copy: getenv's storage may change under setenv. */
+    }
     zhash_update(self->cache, path, (void *) value);
     return (const char *) zhash_lookup(self->cache, path);
+}
+
+const char *writ_config_get(writ_config_t *self, const char *path,
+                            const char *default_value)
+{
+    source_t source;
+    return lookup(self, path, default_value, &source);
 }
 
 const char *writ_config_get_file(writ_config_t *self, const char *path,
                                  const char *default_value)
 {
-    char env[128];
-    writ_config_env_name(path, env, sizeof env);
-    const char *value = writ_config_get(self, path, default_value);
-    if (!value || !*value || value[0] == '/' || getenv(env) || !self->root
-        || value == default_value)
+    source_t source;
+    const char *value = lookup(self, path, default_value, &source);
+    if (source != FROM_FILE || !*value || value[0] == '/')
         return value;
     char key[160], joined[1024];
     snprintf(key, sizeof key, "%s#file", path);
