@@ -12,8 +12,8 @@
 #      writ-intake --stdin (as the master.cf snippet does, with the test's
 #      WRIT_* settings passed through /usr/bin/env).
 #   3. Redis down: LMTP's 451 4.3.0 and pipe's exit 75 make Postfix defer
-#      (the messages stay queued, nothing bounces); with Redis back, a queue
-#      flush delivers both.
+#      (the messages stay queued, nothing bounces); with Redis back, queue
+#      runs deliver both.
 #
 # Postfix is installed when missing (root or passwordless sudo; otherwise
 # SKIP). A system Postfix is left alone; one started by this test's
@@ -380,19 +380,23 @@ grep -q 'temporary failure' <<<"$pipe_line" || fail "pipe deferral is not a temp
 pass "Redis down: Postfix keeps both messages queued (LMTP 451 4.3.0, pipe exit 75), none bounced"
 
 # Redis back (scripts/stack restarts it; its AOF keeps the earlier cases),
-# a queue flush, and both are delivered.
+# and both are delivered on a later queue run. A delivery attempt made in
+# the moment Redis is still loading its AOF, or before the intake's
+# reconnect backoff (at most 2 s) has passed, is deferred again with 451 --
+# correctly -- so, like a gateway's own retries, flush until the queue is
+# empty rather than once.
 restart_missing
-$POSTQUEUE -c "$conf" -f
+deadline=$((SECONDS + 60))
+while [ -n "$(queue_json)" ]; do
+    [ $SECONDS -lt $deadline ] || fail "Postfix's queue is not empty 60 s after Redis came back: $(queue_state)"
+    $POSTQUEUE -c "$conf" -f
+    sleep 2
+done
 for s in 003.eml 004.eml; do
     id=$(wait_case "$s" 60)
     check_case "$id" "$s"
 done
-deadline=$((SECONDS + 20))
-until [ -z "$(queue_json)" ]; do
-    [ $SECONDS -lt $deadline ] || fail "Postfix's queue is not empty after the flush: $(queue_state)"
-    sleep 0.2
-done
 ! grep -q 'status=bounced' "$pf/maillog" || fail "Postfix bounced a message"
 n=$(writctl case list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 [ "$n" -eq 5 ] || fail "$n cases, want 5"
-pass "Redis back: the deferred messages are delivered on the next queue run; 5 cases, 0 bounces"
+pass "Redis back: the deferred messages are delivered on a later queue run; 5 cases, 0 bounces"
