@@ -154,11 +154,12 @@ int bus_worker_recv(bus_worker_t *self, bus_job_t *job, int timeout_ms)
     return got;
 }
 
-void bus_worker_done(bus_worker_t *self)
+void bus_worker_done(bus_worker_t *self, int jobs)
 {
-    if (self->busy > 0)
-        self->busy--;
-    zstr_sendx(self->dealer, "DONE", self->stage, NULL);
+    self->busy = self->busy > jobs ? self->busy - jobs : 0;
+    char n[16];
+    snprintf(n, sizeof n, "%d", jobs);
+    zstr_sendx(self->dealer, "DONE", self->stage, n, NULL);
 }
 
 void bus_job_clear(bus_job_t *job)

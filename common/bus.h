@@ -4,7 +4,7 @@
  *   submit  (PULL)   producers PUSH [stage][case id][record]
  *   workers (ROUTER) stage replicas connect a DEALER and speak:
  *       -> ["READY", stage, credit]   I can take `credit` jobs at once
- *       -> ["DONE", stage]            one job finished: one more credit
+ *       -> ["DONE", stage, n]         n jobs finished: n more credit
  *       -> ["HB", stage, free]        I am alive (and have `free` credit)
  *       <- ["JOB", stage, id, record] work for you
  * Work goes to replicas by readiness (credit), never blindly round-robin,
@@ -41,8 +41,8 @@ void bus_worker_destroy(bus_worker_t **self_p);
 /* Waits up to timeout_ms for a job. 1 job received, 0 timeout or
  * interrupted, -1 error. Sends heartbeats as needed. */
 int  bus_worker_recv(bus_worker_t *self, bus_job_t *job, int timeout_ms);
-/* Tells the broker one job is finished. */
-void bus_worker_done(bus_worker_t *self);
+/* Tells the broker `jobs` jobs are finished (one message for a batch). */
+void bus_worker_done(bus_worker_t *self, int jobs);
 /* Sends a heartbeat now if one is due. */
 void bus_worker_tick(bus_worker_t *self);
 void bus_job_clear(bus_job_t *job);

@@ -322,6 +322,9 @@ static void argv_free(argv_t *a)
     free(a->argv);
     free(a->lens);
     free(a->numbers);
+    a->argv = NULL;
+    a->lens = NULL;
+    a->numbers = NULL;
 }
 
 static void argv_bin(argv_t *a, const char *s, size_t len)
@@ -399,107 +402,254 @@ void *case_store_script(case_store_t *self, const char *body, char sha[41],
     return r;
 }
 
+/* Runs the same script n times with each args[i] (argv[0..2] filled
+ * here) in one round trip: every call goes out before the first reply is
+ * read. A reply that says Redis does not know the script yet (NOSCRIPT:
+ * first call, or Redis restarted) is run again by EVAL. replies[i] is
+ * NULL for a call that failed (error text kept); args[i].argv NULL skips
+ * call i. */
+static void run_script_batch(case_store_t *self, script_t *sc, const char *body,
+                             argv_t *args, size_t n, redisReply **replies)
+{
+    for (size_t i = 0; i < n; i++)
+        replies[i] = NULL;
+    if (!ensure_connected(self))
+        return;
+    script_sha(sc, body);
+    size_t sent = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!args[i].argv)
+            continue;
+        args[i].argv[0] = "EVALSHA";
+        args[i].lens[0] = 7;
+        args[i].argv[1] = sc->sha;
+        args[i].lens[1] = 40;
+        args[i].argv[2] = "0";
+        args[i].lens[2] = 1;
+        if (redisAppendCommandArgv(self->ctx, args[i].argc, args[i].argv,
+                                   args[i].lens) != REDIS_OK)
+            break;
+        sent++;
+    }
+    if (sent > 0)
+        case_store_count(self, 1, (unsigned) sent);
+    bool lost = false;
+    for (size_t i = 0, got = 0; i < n && got < sent; i++) {
+        if (!args[i].argv)
+            continue;
+        got++;
+        redisReply *r = NULL;
+        if (!lost && redisGetReply(self->ctx, (void **) &r) != REDIS_OK) {
+            drop_connection(self, self->ctx->errstr[0] ? self->ctx->errstr
+                                                       : "redis connection lost");
+            lost = true;
+        }
+        if (lost)
+            continue;
+        if (r && r->type == REDIS_REPLY_ERROR
+            && strncmp(r->str, "NOSCRIPT", 8) == 0) {
+            freeReplyObject(r);
+            /* The rest of the batch's replies are still to be read on
+             * this connection: EVAL it after them (below). */
+            r = NULL;
+            args[i].lens[0] = 0;        /* mark: run by EVAL */
+        }
+        else if (r && r->type == REDIS_REPLY_ERROR) {
+            snprintf(self->error, sizeof self->error, "%s", r->str);
+            freeReplyObject(r);
+            r = NULL;
+        }
+        replies[i] = r;
+    }
+    for (size_t i = 0; i < n && !lost; i++)
+        if (args[i].argv && args[i].lens[0] == 0) {
+            replies[i] = run_script(self, sc, body, &args[i]);
+            lost = !self->ctx;
+        }
+}
+
+/* The argument vector of one create; *record and *dedupe receive what
+ * the vector points into (caller frees: free, g_free). */
+static int create_argv(const case_create_t *p, argv_t *a, char **record,
+                       char **dedupe)
+{
+    size_t record_len = 0;
+    *dedupe = NULL;
+    if (wire_encode_case(p->c, record, &record_len) != 0)
+        return -1;
+    const char *mid = p->c->request ? p->c->request->message_id : NULL;
+    *dedupe = mid && *mid ? g_strconcat("writ:msgid:", mid, NULL)
+                          : g_strconcat("writ:sha256:", p->sha256, NULL);
+    if (argv_init(a, 20) != 0) {
+        argv_free(a);
+        return -1;
+    }
+    uint64_t now = writ_now_ms();
+    a->argc = 3;                      /* EVALSHA sha 0 */
+    argv_str(a, p->c->id);                         /* 1 */
+    argv_str(a, *dedupe);                          /* 2 */
+    argv_bin(a, *record, record_len);              /* 3 */
+    argv_bin(a, p->raw, p->raw_len);               /* 4 */
+    argv_str(a, p->sha256);                        /* 5 */
+    argv_str(a, mid ? mid : "");                   /* 6 */
+    argv_num(a, now);                              /* 7 */
+    argv_str(a, p->state);                         /* 8 */
+    argv_str(a, p->next_stage ? p->next_stage : ""); /* 9 */
+    argv_num(a, now + p->lease_ms);                /* 10 */
+    argv_str(a, p->worker);                        /* 11 */
+    argv_str(a, p->note ? p->note : "");           /* 12 */
+    argv_str(a, p->c->review_reason ? p->c->review_reason : ""); /* 13 */
+    argv_num(a, p->raw_len);                       /* 14 */
+    argv_num(a, p->max_pending);                   /* 15 */
+    argv_str(a, p->envelope ? p->envelope : "");   /* 16 */
+    return 0;
+}
+
+static int create_code(case_store_t *self, redisReply *r,
+                       char existing_id[CASE_ID_LEN])
+{
+    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2
+        || r->element[1]->type != REDIS_REPLY_STRING)
+        return -1;
+    int rc = (int) r->element[0]->integer;
+    if (rc == 2)
+        snprintf(self->error, sizeof self->error,
+                 "backlog limit reached: too many cases waiting");
+    snprintf(existing_id, CASE_ID_LEN, "%s", r->element[1]->str);
+    return rc;
+}
+
 int case_store_create(case_store_t *self, const case_create_t *p,
                       char existing_id[CASE_ID_LEN])
 {
-    char *record = NULL;
-    size_t record_len = 0;
-    if (wire_encode_case(p->c, &record, &record_len) != 0) {
-        snprintf(self->error, sizeof self->error, "cannot encode case");
-        return -1;
-    }
-    const char *mid = p->c->request ? p->c->request->message_id : NULL;
-    char *dedupe = mid && *mid ? g_strconcat("writ:msgid:", mid, NULL)
-                               : g_strconcat("writ:sha256:", p->sha256, NULL);
-    uint64_t now = writ_now_ms();
-    argv_t a;
-    if (argv_init(&a, 20) != 0) {
-        g_free(dedupe);
-        free(record);
-        argv_free(&a);
-        return -1;
-    }
-    a.argc = 3;                       /* EVALSHA sha 0: run_script */
-    argv_str(&a, p->c->id);                        /* 1 */
-    argv_str(&a, dedupe);                          /* 2 */
-    argv_bin(&a, record, record_len);              /* 3 */
-    argv_bin(&a, p->raw, p->raw_len);              /* 4 */
-    argv_str(&a, p->sha256);                       /* 5 */
-    argv_str(&a, mid ? mid : "");                  /* 6 */
-    argv_num(&a, now);                             /* 7 */
-    argv_str(&a, p->state);                        /* 8 */
-    argv_str(&a, p->next_stage ? p->next_stage : ""); /* 9 */
-    argv_num(&a, now + p->lease_ms);               /* 10 */
-    argv_str(&a, p->worker);                       /* 11 */
-    argv_str(&a, p->note ? p->note : "");          /* 12 */
-    argv_str(&a, p->c->review_reason ? p->c->review_reason : ""); /* 13 */
-    argv_num(&a, p->raw_len);                      /* 14 */
-    argv_num(&a, p->max_pending);                  /* 15 */
-    argv_str(&a, p->envelope ? p->envelope : "");  /* 16 */
-    redisReply *r = run_script(self, &s_create, CREATE_LUA, &a);
-    argv_free(&a);
-    free(record);
-    g_free(dedupe);
-    if (!r)
-        return -1;
-    int rc = -1;
-    if (r->type == REDIS_REPLY_ARRAY && r->elements == 2
-        && r->element[1]->type == REDIS_REPLY_STRING) {
-        rc = (int) r->element[0]->integer;
-        if (rc == 2)
-            snprintf(self->error, sizeof self->error,
-                     "backlog limit reached: too many cases waiting");
-        snprintf(existing_id, CASE_ID_LEN, "%s", r->element[1]->str);
-    }
-    freeReplyObject(r);
+    int rc;
+    case_store_create_batch(self, p, 1, &rc,
+                            (char (*)[CASE_ID_LEN]) existing_id);
     return rc;
+}
+
+void case_store_create_batch(case_store_t *self, const case_create_t *ps,
+                             size_t n, int *rcs,
+                             char (*existing_ids)[CASE_ID_LEN])
+{
+    for (size_t i = 0; i < n; i++) {
+        rcs[i] = -1;
+        existing_ids[i][0] = '\0';
+    }
+    if (n == 0)
+        return;
+    argv_t *args = calloc(n, sizeof *args);
+    char **records = calloc(n, sizeof *records);
+    char **dedupes = calloc(n, sizeof *dedupes);
+    redisReply **replies = calloc(n, sizeof *replies);
+    if (args && records && dedupes && replies) {
+        bool encoded = true;
+        for (size_t i = 0; i < n; i++)
+            if (create_argv(&ps[i], &args[i], &records[i], &dedupes[i]) != 0) {
+                args[i].argv = NULL;
+                encoded = false;
+            }
+        if (!encoded)
+            snprintf(self->error, sizeof self->error, "cannot encode case");
+        run_script_batch(self, &s_create, CREATE_LUA, args, n, replies);
+        for (size_t i = 0; i < n; i++) {
+            rcs[i] = create_code(self, replies[i], existing_ids[i]);
+            if (replies[i])
+                freeReplyObject(replies[i]);
+        }
+    }
+    for (size_t i = 0; args && i < n; i++) {
+        argv_free(&args[i]);
+        free(records ? records[i] : NULL);
+        g_free(dedupes ? dedupes[i] : NULL);
+    }
+    free(args);
+    free(records);
+    free(dedupes);
+    free(replies);
+}
+
+/* The EVALSHA argument vector of one advance (argv[0..2] are filled by
+ * the caller). *record receives what was encoded here (caller frees). */
+static int advance_argv(const case_advance_t *p, argv_t *a, char **record)
+{
+    size_t record_len = p->record_len;
+    *record = NULL;
+    if (!p->record && wire_encode_case(p->c, record, &record_len) != 0)
+        return -1;
+    if (argv_init(a, 18 + 2 * (int) p->held_count) != 0) {
+        free(*record);
+        *record = NULL;
+        argv_free(a);
+        return -1;
+    }
+    uint64_t now = writ_now_ms();
+    a->argc = 3;                      /* EVALSHA sha 0 */
+    argv_str(a, p->c->id);                             /* 1 */
+    argv_str(a, p->stage);                             /* 2 */
+    argv_str(a, p->expect_state);                      /* 3 */
+    argv_str(a, p->new_state);                         /* 4 */
+    argv_str(a, p->next_stage ? p->next_stage : "");   /* 5 */
+    argv_num(a, now + p->lease_ms);                    /* 6 */
+    argv_bin(a, p->record ? p->record : *record, record_len); /* 7 */
+    argv_str(a, p->worker);                            /* 8 */
+    argv_str(a, p->note ? p->note : "");               /* 9 */
+    argv_num(a, now);                                  /* 10 */
+    argv_str(a, p->c->challenge_recommended ? "1" : "0"); /* 11 */
+    argv_str(a, p->c->review_reason ? p->c->review_reason : ""); /* 12 */
+    argv_str(a, p->guard_key ? p->guard_key : "");     /* 13 */
+    argv_str(a, p->guard_value ? p->guard_value : "0"); /* 14 */
+    for (size_t i = 0; i < p->held_count; i++) {
+        argv_str(a, p->held_members[i]);
+        if (p->held_release[i] > 0)
+            argv_num(a, (unsigned long long) p->held_release[i]);
+        else
+            argv_str(a, "+inf");
+    }
+    return 0;
+}
+
+static int advance_code(redisReply *r)
+{
+    return r && r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
 }
 
 int case_store_advance(case_store_t *self, const case_advance_t *p)
 {
-    char *record = NULL;
-    size_t record_len = p->record_len;
-    if (!p->record && wire_encode_case(p->c, &record, &record_len) != 0) {
-        snprintf(self->error, sizeof self->error, "cannot encode case");
-        return -1;
-    }
-    argv_t a;
-    if (argv_init(&a, 18 + 2 * (int) p->held_count) != 0) {
-        free(record);
-        argv_free(&a);
-        return -1;
-    }
-    uint64_t now = writ_now_ms();
-    a.argc = 3;                       /* EVALSHA sha 0: run_script */
-    argv_str(&a, p->c->id);                            /* 1 */
-    argv_str(&a, p->stage);                            /* 2 */
-    argv_str(&a, p->expect_state);                     /* 3 */
-    argv_str(&a, p->new_state);                        /* 4 */
-    argv_str(&a, p->next_stage ? p->next_stage : "");  /* 5 */
-    argv_num(&a, now + p->lease_ms);                   /* 6 */
-    argv_bin(&a, p->record ? p->record : record, record_len); /* 7 */
-    argv_str(&a, p->worker);                           /* 8 */
-    argv_str(&a, p->note ? p->note : "");              /* 9 */
-    argv_num(&a, now);                                 /* 10 */
-    argv_str(&a, p->c->challenge_recommended ? "1" : "0"); /* 11 */
-    argv_str(&a, p->c->review_reason ? p->c->review_reason : ""); /* 12 */
-    argv_str(&a, p->guard_key ? p->guard_key : "");    /* 13 */
-    argv_str(&a, p->guard_value ? p->guard_value : "0"); /* 14 */
-    for (size_t i = 0; i < p->held_count; i++) {
-        argv_str(&a, p->held_members[i]);
-        if (p->held_release[i] > 0)
-            argv_num(&a, (unsigned long long) p->held_release[i]);
-        else
-            argv_str(&a, "+inf");
-    }
-    redisReply *r = run_script(self, &s_advance, ADVANCE_LUA, &a);
-    argv_free(&a);
-    free(record);
-    if (!r)
-        return -1;
-    int rc = r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
-    freeReplyObject(r);
+    int rc;
+    case_store_advance_batch(self, p, 1, &rc);
     return rc;
+}
+
+/* The same for n cases in one round trip. */
+void case_store_advance_batch(case_store_t *self, const case_advance_t *ps,
+                              size_t n, int *rcs)
+{
+    for (size_t i = 0; i < n; i++)
+        rcs[i] = -1;
+    if (n == 0)
+        return;
+    argv_t *args = calloc(n, sizeof *args);
+    char **records = calloc(n, sizeof *records);
+    redisReply **replies = calloc(n, sizeof *replies);
+    if (args && records && replies) {
+        for (size_t i = 0; i < n; i++)
+            if (advance_argv(&ps[i], &args[i], &records[i]) != 0)
+                args[i].argv = NULL;
+        run_script_batch(self, &s_advance, ADVANCE_LUA, args, n, replies);
+        for (size_t i = 0; i < n; i++) {
+            rcs[i] = advance_code(replies[i]);
+            if (replies[i])
+                freeReplyObject(replies[i]);
+        }
+    }
+    for (size_t i = 0; args && i < n; i++) {
+        argv_free(&args[i]);
+        free(records ? records[i] : NULL);
+    }
+    free(args);
+    free(records);
+    free(replies);
 }
 
 int case_store_claim_expired(case_store_t *self, const char *stage,

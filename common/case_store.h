@@ -77,6 +77,11 @@ typedef struct {
  * or everything: the script is atomic). */
 int case_store_create(case_store_t *self, const case_create_t *p,
                       char existing_id[CASE_ID_LEN]);
+/* The same for n messages in one round trip (an intake's batch): rcs[i]
+ * and existing_ids[i] receive message i's outcome as above. */
+void case_store_create_batch(case_store_t *self, const case_create_t *ps,
+                             size_t n, int *rcs,
+                             char (*existing_ids)[CASE_ID_LEN]);
 
 /* A stage's result plus hand-off to the next stage, atomically. */
 typedef struct {
@@ -109,6 +114,11 @@ typedef struct {
  * changed, pending entry cleared), 2 no such case, 3 the guard did not
  * match (nothing changed, still pending), -1 Redis failure. */
 int case_store_advance(case_store_t *self, const case_advance_t *p);
+
+/* The same for n cases in one round trip (a stage replica's batch): rcs[i]
+ * receives case i's code as above. */
+void case_store_advance_batch(case_store_t *self, const case_advance_t *ps,
+                              size_t n, int *rcs);
 
 /* Sweeper: claims up to max cases of a stage whose lease expired,
  * extends their lease and returns their ids and records. *ids and

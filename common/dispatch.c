@@ -158,14 +158,16 @@ void dispatch_heartbeat(dispatch_t *self, zframe_t *identity,
     }
 }
 
-void dispatch_done(dispatch_t *self, zframe_t *identity, uint64_t now)
+void dispatch_done(dispatch_t *self, zframe_t *identity, int jobs,
+                   uint64_t now)
 {
     char *key = zframe_strhex(identity);
     replica_t *r = (replica_t *) zhashx_lookup(self->replicas, key);
     free(key);
     if (!r)
         return;               /* unknown: its next heartbeat registers it */
-    r->credit++;
+    /* A replica's count is trusted only within sane bounds. */
+    r->credit += jobs < 1 ? 1 : jobs > 1000 ? 1000 : jobs;
     r->last_seen = now;
     make_ready(self, r);
 }

@@ -27,7 +27,9 @@ void   dispatch_ready(dispatch_t *self, zframe_t *identity, const char *stage,
                       int credit, uint64_t now);
 void   dispatch_heartbeat(dispatch_t *self, zframe_t *identity,
                           const char *stage, int free_credit, uint64_t now);
-void   dispatch_done(dispatch_t *self, zframe_t *identity, uint64_t now);
+/* `jobs` finished (a replica that took a batch says so once). */
+void   dispatch_done(dispatch_t *self, zframe_t *identity, int jobs,
+                     uint64_t now);
 
 /* The next assignment, if any: *identity and *job are new, caller sends
  * and destroys them. Returns false when nothing can be dispatched. */

@@ -43,24 +43,6 @@ void stage_worker_id(const char *stage, char *buf, size_t len)
              s_instance_tag());
 }
 
-/* Records the result; returns the store's advance code. The record is
- * encoded once, for Redis and for the next stage (*record, caller frees). */
-static int record_result(runner_t *r, case_t *c, stage_result_t *res,
-                         char **record, size_t *len)
-{
-    if (wire_encode_case(c, record, len) != 0)
-        return -1;
-    case_advance_t adv = {
-        .c = c, .stage = r->def->stage, .expect_state = r->def->input_state,
-        .new_state = res->new_state, .next_stage = res->next_stage,
-        .lease_ms = r->lease_ms, .worker = r->worker, .note = res->note,
-        .held_members = res->held_members, .held_release = res->held_release,
-        .held_count = res->held_count, .record = *record, .record_len = *len,
-        .guard_key = res->guard_key, .guard_value = res->guard_value,
-    };
-    return case_store_advance(r->store, &adv);
-}
-
 static void hand_on(runner_t *r, case_t *c, const char *next_stage,
                     const char *record, size_t len)
 {
@@ -81,26 +63,19 @@ static void mark_undecodable(runner_t *r, bus_job_t *job, const char *err)
         log_warn(job->id, "cannot mark for review now: stays pending");
 }
 
-/* One attempt: decide, record, hand on. Returns the advance code (3: the
- * guard missed, decide again), or -1. */
-static int attempt(runner_t *r, case_t *c)
+/* One case of a batch on its way through process_batch. */
+typedef struct {
+    bus_job_t *job;
+    case_t *c;                        /* NULL: did not decode */
+    bool processed;                   /* process() succeeded */
+    char *record;                     /* encoded once: Redis and next stage */
+    size_t len;
+} batch_item_t;
+
+static void log_outcome(runner_t *r, case_t *c, int rc, const char *new_state)
 {
-    stage_result_t res;
-    memset(&res, 0, sizeof res);
-    int rc = -1;
-    if (r->def->process(r->def->ctx, r->store, c, &res) != 0) {
-        log_warn(c->id, "temporary failure; the case stays pending");
-        goto done;
-    }
-    char *record = NULL;
-    size_t len = 0;
-    rc = record_result(r, c, &res, &record, &len);
-    if (rc == 0) {
-        r->done++;
-        log_info(c->id, "%s -> %s", r->def->input_state, res.new_state);
-        if (res.next_stage)
-            hand_on(r, c, res.next_stage, record, len);
-    }
+    if (rc == 0)
+        log_info(c->id, "%s -> %s", r->def->input_state, new_state);
     else if (rc == 1)
         log_info(c->id, "already processed (redelivery): no change");
     else if (rc == 2)
@@ -110,32 +85,99 @@ static int attempt(runner_t *r, case_t *c)
     else
         log_warn(c->id, "cannot record result (%s): stays pending",
                  case_store_error(r->store));
-    free(record);
-done:
-    if (r->def->release)
-        r->def->release(r->def->ctx, &res);
-    return rc;
 }
 
-static void handle_job(runner_t *r, bus_job_t *job)
+/* Decides every case of the batch, commits what the stage did, records
+ * all results in one round trip and hands the cases on. Jobs whose guard
+ * missed (decide again) are moved to the front of jobs; returns their
+ * number. A case that fails stays pending: its lease brings it back. */
+static size_t process_batch(runner_t *r, bus_job_t **jobs, size_t n)
+{
+    batch_item_t *items = calloc(n, sizeof *items);
+    stage_result_t *res = calloc(n, sizeof *res);
+    case_advance_t *advs = calloc(n, sizeof *advs);
+    int *rcs = calloc(n, sizeof *rcs);
+    size_t *which = calloc(n, sizeof *which);
+    size_t misses = 0;
+    if (!items || !res || !advs || !rcs || !which) {
+        log_warn(NULL, "out of memory: %zu case(s) stay pending", n);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char err[160];
+        items[i].job = jobs[i];
+        items[i].c = wire_decode_case(jobs[i]->record, jobs[i]->len, err, sizeof err);
+        if (!items[i].c) {
+            mark_undecodable(r, jobs[i], err);
+            continue;
+        }
+        if (r->def->process(r->def->ctx, r->store, items[i].c, &res[i]) != 0)
+            log_warn(items[i].c->id, "temporary failure; the case stays pending");
+        else
+            items[i].processed = true;
+    }
+    bool durable = !r->def->commit || r->def->commit(r->def->ctx) == 0;
+    if (!durable)
+        log_warn(NULL, "a batch of %zu case(s) could not be made durable: "
+                 "its cases stay pending", n);
+    size_t m = 0;
+    for (size_t i = 0; i < n && durable; i++) {
+        case_t *c = items[i].c;
+        if (!items[i].processed)
+            continue;
+        if (wire_encode_case(c, &items[i].record, &items[i].len) != 0) {
+            log_warn(c->id, "cannot encode the result: stays pending");
+            continue;
+        }
+        advs[m] = (case_advance_t) {
+            .c = c, .stage = r->def->stage, .expect_state = r->def->input_state,
+            .new_state = res[i].new_state, .next_stage = res[i].next_stage,
+            .lease_ms = r->lease_ms, .worker = r->worker, .note = res[i].note,
+            .held_members = res[i].held_members,
+            .held_release = res[i].held_release,
+            .held_count = res[i].held_count, .record = items[i].record,
+            .record_len = items[i].len, .guard_key = res[i].guard_key,
+            .guard_value = res[i].guard_value,
+        };
+        which[m++] = i;
+    }
+    case_store_advance_batch(r->store, advs, m, rcs);
+    for (size_t k = 0; k < m; k++) {
+        batch_item_t *it = &items[which[k]];
+        log_outcome(r, it->c, rcs[k], res[which[k]].new_state);
+        if (rcs[k] == 0) {
+            r->done++;
+            if (res[which[k]].next_stage)
+                hand_on(r, it->c, res[which[k]].next_stage, it->record, it->len);
+        }
+        else if (rcs[k] == 3)
+            jobs[misses++] = it->job;       /* misses <= k: not yet read */
+    }
+out:
+    for (size_t i = 0; items && i < n; i++) {
+        if (items[i].processed && r->def->release)
+            r->def->release(r->def->ctx, &res[i]);
+        free(items[i].record);
+        case_destroy(&items[i].c);
+    }
+    free(items);
+    free(res);
+    free(advs);
+    free(rcs);
+    free(which);
+    return misses;
+}
+
+static void handle_batch(runner_t *r, bus_job_t **jobs, size_t n)
 {
     if (r->delay_ms > 0)
-        zclock_sleep((int) r->delay_ms);
+        zclock_sleep((int) (r->delay_ms * (long) n));
     /* A guard miss means an import landed while deciding: decide again
-     * from the job's record (process changed c), a few times at most;
-     * after that the case stays pending and its lease brings it back. */
-    for (int tries = 0; tries < 3; tries++) {
-        char err[160];
-        case_t *c = wire_decode_case(job->record, job->len, err, sizeof err);
-        if (!c) {
-            mark_undecodable(r, job, err);
-            return;
-        }
-        int rc = attempt(r, c);
-        case_destroy(&c);
-        if (rc != 3)
-            return;
-        if (r->def->stale)
+     * from the job's record, a few times at most; after that the case
+     * stays pending and its lease brings it back. */
+    for (int tries = 0; tries < 3 && n > 0; tries++) {
+        n = process_batch(r, jobs, n);
+        if (n > 0 && r->def->stale)
             r->def->stale(r->def->ctx);
     }
 }
@@ -163,6 +205,7 @@ static void sweep(runner_t *r, size_t max)
  * large batch at once, and again each time it runs dry, so a backlog
  * larger than the broker's queue drains at the stage's own speed. */
 #define SWEEP_BUSY 10
+#define STAGE_BATCH_MAX 64
 #define SWEEP_STARVED 500
 
 static void housekeeping(runner_t *r, uint64_t *next)
@@ -203,9 +246,9 @@ static void catch_stop_signals(void)
  * expire; no credit is given back, so no more arrive. */
 static void finish_in_flight(runner_t *r)
 {
-    bus_job_t job;
+    bus_job_t job, *one = &job;
     while (bus_worker_recv(r->bus, &job, 200) == 1) {
-        handle_job(r, &job);
+        handle_batch(r, &one, 1);
         bus_job_clear(&job);
     }
 }
@@ -216,7 +259,8 @@ int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
     runner_t r = { .def = def, .worker = worker_id };
     char path[96];
     snprintf(path, sizeof path, "%s/credit", def->stage);
-    int credit = (int) writ_config_get_long(cfg, path, 2);
+    long credit_setting = writ_config_get_long(cfg, path, 8);
+    int credit = credit_setting < 1 ? 1 : credit_setting > 1000 ? 1000 : (int) credit_setting;
     snprintf(path, sizeof path, "%s/debug_delay_ms", def->stage);
     r.delay_ms = writ_config_get_long(cfg, path, 0);
     r.lease_ms = (uint64_t) writ_config_get_long(cfg, "pipeline/lease_ms", 10000);
@@ -238,15 +282,23 @@ int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
     log_info(NULL, "ready: stage %s, credit %d, lease %llums", def->stage,
              credit, (unsigned long long) r.lease_ms);
     uint64_t next_housekeeping = 0;
+    bus_job_t batch[STAGE_BATCH_MAX], *jobs[STAGE_BATCH_MAX];
+    size_t batch_max = credit < STAGE_BATCH_MAX ? (size_t) credit : STAGE_BATCH_MAX;
     while (!zsys_interrupted) {
         housekeeping(&r, &next_housekeeping);
-        bus_job_t job;
-        int got = bus_worker_recv(r.bus, &job, 250);
+        int got = bus_worker_recv(r.bus, &batch[0], 250);
         if (got == 1) {
+            /* Whatever else the broker already sent joins the batch. */
+            size_t n = 1;
+            while (n < batch_max && bus_worker_recv(r.bus, &batch[n], 0) == 1)
+                n++;
             r.last_job_ms = writ_now_ms();
-            handle_job(&r, &job);
-            bus_job_clear(&job);
-            bus_worker_done(r.bus);
+            for (size_t i = 0; i < n; i++)
+                jobs[i] = &batch[i];
+            handle_batch(&r, jobs, n);
+            for (size_t i = 0; i < n; i++)
+                bus_job_clear(&batch[i]);
+            bus_worker_done(r.bus, (int) n);
         }
         else if (got == 0)
             sweep(&r, SWEEP_STARVED);        /* ran dry: nothing is queued */

@@ -1,9 +1,12 @@
 /* stage_runner.h -- the loop every pipeline stage replica runs.
  *
  * It wires Redis and the bus around a stage's pure processing function:
- * take a job from the broker, decode the case, let the stage decide,
- * record the result and the hand-off atomically in Redis, send the case on
- * to the next stage, ask for more. It also heartbeats (so `writctl health`
+ * take a job from the broker (and whatever else the broker has already
+ * sent, up to the replica's credit: a batch), decode each case, let the
+ * stage decide, record every result and hand-off atomically per case in
+ * one Redis round trip for the batch, send the cases on to the next
+ * stage, ask for more. Under light load a batch is one case; under load
+ * the fixed costs (round trips, flushes, wake-ups) are shared. It also heartbeats (so `writctl health`
  * sees the replica) and sweeps its stage's expired leases back onto the
  * bus, which is what makes delivery at-least-once whatever crashes.
  */
@@ -36,6 +39,12 @@ typedef struct {
      * pending and comes back after its lease). */
     int  (*process)(void *ctx, case_store_t *store, case_t *c,
                     stage_result_t *out);
+    /* Called once a batch's cases are processed and before any of their
+     * results is recorded: makes what process did durable (notify: one
+     * flush for the batch's notice files). -1: nothing of the batch is
+     * recorded; its cases stay pending and come back after their lease.
+     * May be NULL. */
+    int  (*commit)(void *ctx);
     /* Frees what process put in out (held_members). May be NULL. */
     void (*release)(void *ctx, stage_result_t *out);
     /* Called about once a second between jobs (e.g. releasing gags that

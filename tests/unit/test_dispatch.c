@@ -52,7 +52,7 @@ static void test_credit_limits_what_a_replica_gets(void **state)
     assert_null(next(d, &id));                  /* no credit left */
     assert_int_equal(dispatch_queued(d, "jurisdiction"), 3);
     /* A finishes: only A gets the next one. */
-    dispatch_done(d, a, 1);
+    dispatch_done(d, a, 1, 1);
     char *who3 = next(d, &id);
     free(id);
     assert_string_equal(who3, "A");

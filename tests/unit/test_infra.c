@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include "config.h"
 #include "outbox.h"
@@ -136,26 +137,8 @@ static void test_no_accounts_goes_to_review(void **state)
     assert_int_equal(pipeline_date_number("2026-3-31"), 0);
 }
 
-static void test_outbox_writes_once(void **state)
+static void remove_maildir(const char *dir)
 {
-    (void) state;
-    char dir[] = "/tmp/writ-outbox-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[4096], path2[4096];
-    assert_int_equal(outbox_write(dir, "c1", "a@x.example", "hello\n", 6, path, sizeof path), 0);
-    assert_non_null(strstr(path, "/new/c1."));
-    assert_null(strstr(path, "a@x.example"));   /* no personal data in names */
-    struct stat st;
-    assert_int_equal(stat(path, &st), 0);
-    assert_int_equal(st.st_size, 6);
-    assert_int_equal(outbox_write(dir, "c1", "a@x.example", "hello\n", 6, path2, sizeof path2), 1);
-    assert_string_equal(path, path2);
-    /* A reader moved it to cur/: still not written again. */
-    char cur[4200];
-    snprintf(cur, sizeof cur, "%s/cur/%s:2,S", dir, strrchr(path, '/') + 1);
-    assert_int_equal(rename(path, cur), 0);
-    assert_int_equal(outbox_write(dir, "c1", "a@x.example", "hello\n", 6, path2, sizeof path2), 1);
-    unlink(cur);
     char sub[4200];
     const char *names[] = { "tmp", "new", "cur" };
     for (int i = 0; i < 3; i++) {
@@ -163,6 +146,101 @@ static void test_outbox_writes_once(void **state)
         rmdir(sub);
     }
     rmdir(dir);
+}
+
+static size_t files_in(const char *dir, const char *sub)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, sub);
+    DIR *d = opendir(path);
+    size_t n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        n += e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void test_outbox_writes_once(void **state)
+{
+    (void) state;
+    char dir[] = "/tmp/writ-outbox-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    outbox_t *ob = outbox_new(dir);
+    assert_non_null(ob);
+    char path[4096], path2[4096];
+    assert_int_equal(outbox_write(ob, "c1", "a@x.example", "hello\n", 6, path, sizeof path), 0);
+    assert_non_null(strstr(path, "/new/c1."));
+    assert_null(strstr(path, "a@x.example"));   /* no personal data in names */
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_size, 6);
+    assert_int_equal(outbox_write(ob, "c1", "a@x.example", "hello\n", 6, path2, sizeof path2), 1);
+    assert_string_equal(path, path2);
+    /* A reader moved it to cur/: still not written again. */
+    char cur[4200];
+    snprintf(cur, sizeof cur, "%s/cur/%s:2,S", dir, strrchr(path, '/') + 1);
+    assert_int_equal(rename(path, cur), 0);
+    assert_int_equal(outbox_write(ob, "c1", "a@x.example", "hello\n", 6, path2, sizeof path2), 1);
+    unlink(cur);
+    outbox_destroy(&ob);
+    assert_null(ob);
+    remove_maildir(dir);
+}
+
+static void test_outbox_batch_commit(void **state)
+{
+    (void) state;
+    char dir[] = "/tmp/writ-outbox-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    outbox_t *ob = outbox_new(dir);
+    assert_non_null(ob);
+    char p1[4096], p2[4096], p3[4096];
+    /* Staged notices are invisible in new/ until the commit. */
+    assert_int_equal(outbox_stage(ob, "c1", "a@x.example", "one\n", 4, p1, sizeof p1), 0);
+    assert_int_equal(outbox_stage(ob, "c2", "b@x.example", "two\n", 4, p2, sizeof p2), 0);
+    /* The same notice twice in one batch (a redelivered case): one file. */
+    assert_int_equal(outbox_stage(ob, "c1", "a@x.example", "one\n", 4, p3, sizeof p3), 1);
+    assert_string_equal(p1, p3);
+    assert_int_equal(outbox_staged(ob), 2);
+    assert_int_equal(files_in(dir, "new"), 0);
+    assert_int_equal(files_in(dir, "tmp"), 2);
+    assert_int_equal(outbox_commit(ob), 0);
+    assert_int_equal(outbox_staged(ob), 0);
+    assert_int_equal(files_in(dir, "new"), 2);
+    assert_int_equal(files_in(dir, "tmp"), 0);
+    struct stat st;
+    assert_int_equal(stat(p2, &st), 0);
+    assert_int_equal(st.st_size, 4);
+    /* Discarded (the batch could not be recorded): nothing is left. */
+    assert_int_equal(outbox_stage(ob, "c3", "c@x.example", "three\n", 6, p3, sizeof p3), 0);
+    outbox_discard(ob);
+    assert_int_equal(files_in(dir, "tmp"), 0);
+    assert_int_equal(stat(p3, &st), -1);
+    /* So a later attempt writes it. */
+    assert_int_equal(outbox_write(ob, "c3", "c@x.example", "three\n", 6, p3, sizeof p3), 0);
+    assert_int_equal(files_in(dir, "new"), 3);
+    /* Destroying with notices staged removes them too. */
+    assert_int_equal(outbox_stage(ob, "c4", "d@x.example", "four\n", 5, p3, sizeof p3), 0);
+    outbox_destroy(&ob);
+    assert_int_equal(files_in(dir, "tmp"), 0);
+    unlink(p1);
+    unlink(p2);
+    char c3[4200];
+    snprintf(c3, sizeof c3, "%s/new/", dir);
+    DIR *d = opendir(c3);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char f[4500];
+        snprintf(f, sizeof f, "%s%s", c3, e->d_name);
+        unlink(f);
+    }
+    if (d)
+        closedir(d);
+    remove_maildir(dir);
 }
 
 int main(void)
@@ -174,6 +252,7 @@ int main(void)
         cmocka_unit_test(test_final_state_rules),
         cmocka_unit_test(test_no_accounts_goes_to_review),
         cmocka_unit_test(test_outbox_writes_once),
+        cmocka_unit_test(test_outbox_batch_commit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -51,7 +51,7 @@ static void on_worker(dispatch_t *d, zsock_t *workers)
         if (!strcmp(kind, "READY"))
             dispatch_ready(d, identity, stage, arg ? atoi(arg) : 1, now);
         else if (!strcmp(kind, "DONE"))
-            dispatch_done(d, identity, now);
+            dispatch_done(d, identity, arg ? atoi(arg) : 1, now);
         else if (!strcmp(kind, "HB"))
             dispatch_heartbeat(d, identity, stage, arg ? atoi(arg) : 0, now);
     }
@@ -60,6 +60,26 @@ static void on_worker(dispatch_t *d, zsock_t *workers)
     free(arg);
     zframe_destroy(&identity);
     zmsg_destroy(&msg);
+}
+
+/* Takes everything already waiting on both sockets (up to a bound, so
+ * dispatching keeps up): under load one wake-up serves many messages
+ * instead of one poll per message. */
+static void drain(dispatch_t *d, zsock_t *submit, zsock_t *workers)
+{
+    for (int i = 0; i < 256; i++) {
+        bool any = false;
+        if (zsock_events(workers) & ZMQ_POLLIN) {
+            on_worker(d, workers);
+            any = true;
+        }
+        if (zsock_events(submit) & ZMQ_POLLIN) {
+            on_submit(d, submit);
+            any = true;
+        }
+        if (!any)
+            break;
+    }
 }
 
 static void dispatch_all(dispatch_t *d, zsock_t *workers)
@@ -111,10 +131,8 @@ int main(int argc, char **argv)
     uint64_t next_expiry = writ_now_ms() + 1000;
     while (!zsys_interrupted) {
         zsock_t *which = (zsock_t *) zpoller_wait(poller, 500);
-        if (which == submit)
-            on_submit(d, submit);
-        else if (which == workers)
-            on_worker(d, workers);
+        if (which == submit || which == workers)
+            drain(d, submit, workers);
         else if (zpoller_terminated(poller))
             break;
         dispatch_all(d, workers);

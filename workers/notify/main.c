@@ -20,7 +20,7 @@
 
 typedef struct {
     char *template_text;
-    const char *outbox;
+    outbox_t *outbox;
     const char *sender;
     const char *domain;
     const char *today;               /* "YYYY-MM-DD" override, or NULL */
@@ -35,7 +35,8 @@ static void rfc5322_now(char *buf, size_t len)
     strftime(buf, len, "%a, %d %b %Y %H:%M:%S +0000", &tm);
 }
 
-/* Renders and writes one prepared notice. */
+/* Renders one prepared notice and stages it in the outbox (the runner
+ * commits the batch's notices before recording it; see commit_notices). */
 static int prepare_notice(notify_ctx_t *n, case_t *c, account_decision_t *d)
 {
     char date[64], msgid[192], path[4096];
@@ -49,7 +50,7 @@ static int prepare_notice(notify_ctx_t *n, case_t *c, account_decision_t *d)
         log_error(c->id, "notice template failed to render");
         return -1;
     }
-    int rc = outbox_write(n->outbox, c->id, d->account, text, strlen(text),
+    int rc = outbox_stage(n->outbox, c->id, d->account, text, strlen(text),
                           path, sizeof path);
     free(text);
     if (rc < 0) {
@@ -123,7 +124,8 @@ static void release_one(notify_ctx_t *n, case_store_t *store, const char *member
         if (strcmp(d->account, space + 1) || d->notice != NOTICE_HELD)
             continue;
         d->notice = NOTICE_PREPARED;
-        if (!d->notice_to || prepare_notice(n, c, d) != 0) {
+        if (!d->notice_to || prepare_notice(n, c, d) != 0
+            || outbox_commit(n->outbox) != 0) {
             log_warn(c->id, "gag ended but the notice cannot be prepared yet");
             break;
         }
@@ -150,6 +152,19 @@ static void release_due(void *ctx, case_store_t *store)
     free(members);
 }
 
+/* Before a batch is recorded: its notices are on disk, complete, and
+ * visible in new/ -- Redis never says "prepared" for a notice a crash
+ * could still lose. */
+static int commit_notices(void *ctx)
+{
+    notify_ctx_t *n = ctx;
+    if (outbox_commit(n->outbox) != 0) {
+        log_error(NULL, "cannot commit notices to the outbox: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static void release(void *ctx, stage_result_t *out)
 {
     (void) ctx;
@@ -170,8 +185,8 @@ int main(int argc, char **argv)
     char worker[96];
     stage_worker_id("notify", worker, sizeof worker);
     writ_log_init("writ-notify", worker, writ_config_get(cfg, "writ/log_level", "info"));
+    const char *outbox_dir = writ_config_get(cfg, "notify/outbox", "run/outbox");
     notify_ctx_t n = {
-        .outbox = writ_config_get(cfg, "notify/outbox", "run/outbox"),
         .sender = writ_config_get(cfg, "notify/sender",
                                   "Northwind Cloud Legal <legal-notices@northwind-cloud.example>"),
         .domain = writ_config_get(cfg, "notify/message_id_domain", "northwind-cloud.example"),
@@ -186,17 +201,20 @@ int main(int argc, char **argv)
         writ_config_destroy(&cfg);
         return 78;
     }
-    if (outbox_prepare(n.outbox) != 0) {
-        log_error(NULL, "cannot create outbox %s: %s", n.outbox, strerror(errno));
+    n.outbox = outbox_new(outbox_dir);
+    if (!n.outbox) {
+        log_error(NULL, "cannot create outbox %s: %s", outbox_dir, strerror(errno));
         g_free(n.template_text);
         writ_config_destroy(&cfg);
         return 73;              /* EX_CANTCREAT */
     }
     stage_def_t def = {
         .stage = "notify", .input_state = STATE_DECIDED,
-        .process = notify, .release = release, .tick = release_due, .ctx = &n,
+        .process = notify, .commit = commit_notices, .release = release,
+        .tick = release_due, .ctx = &n,
     };
     int rc = stage_runner_run(cfg, &def, worker);
+    outbox_destroy(&n.outbox);
     g_free(n.template_text);
     writ_config_destroy(&cfg);
     return rc;
