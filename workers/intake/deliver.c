@@ -45,24 +45,29 @@ static case_t *keep_recordable(case_t *c)
     return bare;
 }
 
-deliver_status_t intake_deliver(intake_t *in, const char *raw, size_t len,
-                                const char *envelope,
-                                char case_id[CASE_ID_LEN], char *reason,
-                                size_t reason_len)
+/* One message between parsing and storing. */
+typedef struct {
+    gchar *sha;
+    case_t *c;
+    bool not_mail, review;
+    char err[256];
+} prepared_t;
+
+static void prepare(intake_t *in, const delivery_t *d, prepared_t *p)
 {
-    gchar *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
-                                             (const guchar *) raw, len);
+    p->sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+                                         (const guchar *) d->raw, d->len);
     request_t *req = request_new();
-    char err[256] = "";
-    parse_status_t ps = parse_message(in->parse, raw, len, req, err, sizeof err);
+    parse_status_t ps = parse_message(in->parse, d->raw, d->len, req,
+                                      p->err, sizeof p->err);
     char id[CASE_ID_LEN];
-    derive_case_id(ps == PARSE_OK ? req : NULL, sha, id);
+    derive_case_id(ps == PARSE_OK ? req : NULL, p->sha, id);
     case_t *c = case_new(id);
     case_set_request(c, req);
-    bool not_mail = ps != PARSE_OK;
-    if (not_mail) {
+    p->not_mail = ps != PARSE_OK;
+    if (p->not_mail) {
         char why[300];
-        snprintf(why, sizeof why, "not a mail message: %s", err);
+        snprintf(why, sizeof why, "not a mail message: %s", p->err);
         case_set_review(c, why);
     }
     else if (c->request->over_limits)
@@ -75,67 +80,112 @@ deliver_status_t intake_deliver(intake_t *in, const char *raw, size_t len,
         c->verify_requester = true;
         c->verify_reason = strdup(why);
     }
-    c = keep_recordable(c);
-    bool review = c->review_reason != NULL;
-    case_create_t p = {
-        .c = c, .raw = raw, .raw_len = len, .sha256 = sha,
-        .state = review ? STATE_REVIEW : STATE_RECEIVED,
-        .next_stage = review ? NULL : "jurisdiction",
-        .lease_ms = in->lease_ms, .worker = in->worker,
-        .note = not_mail ? "kept for review: not a mail message"
-                         : "received from the gateway",
-        .max_pending = in->max_pending, .envelope = envelope,
-    };
-    char existing[CASE_ID_LEN] = "";
-    int rc = case_store_create(in->store, &p, existing);
-    deliver_status_t status;
+    p->c = keep_recordable(c);
+    p->review = p->c->review_reason != NULL;
+}
+
+/* The outcome of one stored (or refused) message: status, reply text,
+ * log line, and the hand-off to jurisdiction for a new case. */
+static void finish(intake_t *in, delivery_t *d, prepared_t *p, int rc,
+                   const char *existing)
+{
+    const char *id = p->c->id;
+    char *reason = d->reason;
+    size_t reason_len = sizeof d->reason;
     if (rc == 2) {
         snprintf(reason, reason_len, "%s", case_store_error(in->store));
         log_warn(id, "backlog limit reached: the gateway will retry");
-        status = DELIVER_BUSY;
+        d->status = DELIVER_BUSY;
     }
     else if (rc < 0) {
         snprintf(reason, reason_len, "cannot store the case now: %s",
                  case_store_error(in->store));
         log_warn(id, "store failed: the gateway will retry");
-        status = DELIVER_TEMPFAIL;
+        d->status = DELIVER_TEMPFAIL;
     }
     else if (rc == 1) {
-        snprintf(case_id, CASE_ID_LEN, "%s", existing);
         snprintf(reason, reason_len, "already received as case %s", existing);
         log_info(existing, "redelivered message mapped to the existing case");
-        status = DELIVER_DUPLICATE;
+        d->status = DELIVER_DUPLICATE;
+    }
+    else if (p->review && !p->not_mail) {
+        snprintf(reason, reason_len, "accepted as case %s (for review)", id);
+        log_warn(id, "received, but a person must review it");
+        d->status = DELIVER_ACCEPTED;
+    }
+    else if (p->not_mail) {
+        snprintf(reason, reason_len, "not a mail message (%s); kept as "
+                 "case %s for review", p->err, id);
+        log_warn(id, "not a mail message: kept for review");
+        d->status = DELIVER_NOT_MAIL;
     }
     else {
-        snprintf(case_id, CASE_ID_LEN, "%s", id);
-        if (review && !not_mail) {
-            snprintf(reason, reason_len, "accepted as case %s (for review)", id);
-            log_warn(id, "received, but a person must review it");
-            status = DELIVER_ACCEPTED;
-        }
-        else if (not_mail) {
-            snprintf(reason, reason_len, "not a mail message (%s); kept as "
-                     "case %s for review", err, id);
-            log_warn(id, "not a mail message: kept for review");
-            status = DELIVER_NOT_MAIL;
-        }
-        else {
-            snprintf(reason, reason_len, "accepted as case %s", id);
-            log_info(id, "received (%zu bytes, %zu account(s))", len,
-                     c->account_count);
-            char *record = NULL;
-            size_t record_len = 0;
-            if (wire_encode_case(c, &record, &record_len) == 0
-                && bus_submit_send(in->submit, "jurisdiction", id, record,
-                                   record_len) != 0)
-                log_warn(id, "bus busy: left to the jurisdiction sweeper");
-            free(record);
-            status = DELIVER_ACCEPTED;
-        }
+        snprintf(reason, reason_len, "accepted as case %s", id);
+        log_info(id, "received (%zu bytes, %zu account(s))", d->len,
+                 p->c->account_count);
+        char *record = NULL;
+        size_t record_len = 0;
+        if (wire_encode_case(p->c, &record, &record_len) == 0
+            && bus_submit_send(in->submit, "jurisdiction", id, record,
+                               record_len) != 0)
+            log_warn(id, "bus busy: left to the jurisdiction sweeper");
+        free(record);
+        d->status = DELIVER_ACCEPTED;
     }
+    d->case_id[0] = '\0';
     if (rc == 0 || rc == 1)
-        snprintf(case_id, CASE_ID_LEN, "%s", rc == 1 ? existing : id);
-    case_destroy(&c);
-    g_free(sha);
-    return status;
+        snprintf(d->case_id, CASE_ID_LEN, "%s", rc == 1 ? existing : id);
+}
+
+void intake_deliver_batch(intake_t *in, delivery_t *ds, size_t n)
+{
+    prepared_t *ps = calloc(n, sizeof *ps);
+    case_create_t *creates = calloc(n, sizeof *creates);
+    int *rcs = calloc(n, sizeof *rcs);
+    char (*existing)[CASE_ID_LEN] = calloc(n, sizeof *existing);
+    if (!ps || !creates || !rcs || !existing) {
+        for (size_t i = 0; i < n; i++) {
+            ds[i].status = DELIVER_TEMPFAIL;
+            snprintf(ds[i].reason, sizeof ds[i].reason, "out of memory");
+            ds[i].case_id[0] = '\0';
+        }
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        prepare(in, &ds[i], &ps[i]);
+        creates[i] = (case_create_t) {
+            .c = ps[i].c, .raw = ds[i].raw, .raw_len = ds[i].len,
+            .sha256 = ps[i].sha,
+            .state = ps[i].review ? STATE_REVIEW : STATE_RECEIVED,
+            .next_stage = ps[i].review ? NULL : "jurisdiction",
+            .lease_ms = in->lease_ms, .worker = in->worker,
+            .note = ps[i].not_mail ? "kept for review: not a mail message"
+                                   : "received from the gateway",
+            .max_pending = in->max_pending, .envelope = ds[i].envelope,
+        };
+    }
+    case_store_create_batch(in->store, creates, n, rcs, existing);
+    for (size_t i = 0; i < n; i++)
+        finish(in, &ds[i], &ps[i], rcs[i], existing[i]);
+out:
+    for (size_t i = 0; ps && i < n; i++) {
+        case_destroy(&ps[i].c);
+        g_free(ps[i].sha);
+    }
+    free(ps);
+    free(creates);
+    free(rcs);
+    free(existing);
+}
+
+deliver_status_t intake_deliver(intake_t *in, const char *raw, size_t len,
+                                const char *envelope,
+                                char case_id[CASE_ID_LEN], char *reason,
+                                size_t reason_len)
+{
+    delivery_t d = { .raw = raw, .len = len, .envelope = envelope };
+    intake_deliver_batch(in, &d, 1);
+    snprintf(case_id, CASE_ID_LEN, "%s", d.case_id);
+    snprintf(reason, reason_len, "%s", d.reason);
+    return d.status;
 }

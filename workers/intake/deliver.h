@@ -31,6 +31,22 @@ typedef enum {
     DELIVER_BUSY,            /* backlog limit: the gateway retries later */
 } deliver_status_t;
 
+/* One message of a batch: what came in, and what to answer. */
+typedef struct {
+    const char *raw;
+    size_t len;
+    const char *envelope;             /* "from=<..> to=<..>", may be NULL */
+    deliver_status_t status;
+    char case_id[CASE_ID_LEN];        /* new or existing case ("" if none) */
+    char reason[512];                 /* one line for the reply */
+} delivery_t;
+
+/* Delivers n messages that arrived together (several gateway
+ * connections): each is parsed, then all are stored in one Redis round
+ * trip, then each new case goes to jurisdiction. Every message gets its
+ * own outcome, exactly as if delivered alone. */
+void intake_deliver_batch(intake_t *in, delivery_t *ds, size_t n);
+
 /* Stores the message with its envelope ("from=<..> to=<..>", may be
  * NULL); case_id receives the (new or existing) case id and reason a
  * one-line explanation for the reply. */

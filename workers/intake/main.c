@@ -117,6 +117,7 @@ typedef struct {
     char in[65536];
     size_t in_len;
     bool closing;
+    bool awaiting;                    /* a whole message waits for the batch */
 } client_t;
 
 static int listen_on(const char *spec)
@@ -173,19 +174,15 @@ static void client_flush(client_t *c)
     }
 }
 
-static void deliver_message(intake_t *in, client_t *c)
+static void reply_delivered(client_t *c, const delivery_t *d)
 {
-    size_t len;
-    const char *raw = lmtp_session_message(c->session, &len);
-    char id[CASE_ID_LEN] = "", reason[512];
-    switch (intake_deliver(in, raw, len, lmtp_session_envelope(c->session),
-                           id, reason, sizeof reason)) {
+    switch (d->status) {
     case DELIVER_ACCEPTED:
     case DELIVER_DUPLICATE:
-        lmtp_session_delivered(c->session, 250, "2.0.0", reason);
+        lmtp_session_delivered(c->session, 250, "2.0.0", d->reason);
         break;
     case DELIVER_NOT_MAIL:
-        lmtp_session_delivered(c->session, 554, "5.6.0", reason);
+        lmtp_session_delivered(c->session, 554, "5.6.0", d->reason);
         break;
     case DELIVER_BUSY:
         lmtp_session_delivered(c->session, 451, "4.3.2",
@@ -198,16 +195,17 @@ static void deliver_message(intake_t *in, client_t *c)
     }
 }
 
-/* Runs the protocol over what is buffered, delivering complete messages. */
-static void client_process(intake_t *in, client_t *c)
+/* Runs the protocol over what is buffered, up to a complete message,
+ * which then waits for the batch (deliver_waiting). */
+static void client_process(client_t *c)
 {
-    while (c->in_len > 0 && !c->closing) {
+    while (c->in_len > 0 && !c->closing && !c->awaiting) {
         size_t used = 0;
         lmtp_event_t ev = lmtp_session_feed(c->session, c->in, c->in_len, &used);
         memmove(c->in, c->in + used, c->in_len - used);
         c->in_len -= used;
         if (ev == LMTP_MESSAGE)
-            deliver_message(in, c);
+            c->awaiting = true;
         else if (ev == LMTP_CLOSE)
             c->closing = true;
         else
@@ -216,8 +214,10 @@ static void client_process(intake_t *in, client_t *c)
     client_flush(c);
 }
 
-static void client_read(intake_t *in, client_t *c)
+static void client_read(client_t *c)
 {
+    if (c->in_len == sizeof c->in)
+        return;                       /* full: the session takes it first */
     ssize_t n = recv(c->fd, c->in + c->in_len, sizeof c->in - c->in_len, 0);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
@@ -227,7 +227,39 @@ static void client_read(intake_t *in, client_t *c)
     }
     c->in_len += (size_t) n;
     c->last_activity = writ_now_ms();
-    client_process(in, c);
+    client_process(c);
+}
+
+#define INTAKE_BATCH_MAX 64
+
+/* Delivers every whole message waiting, as batches: parsing each, then
+ * one Redis round trip for all (the 250s go out only after it). A
+ * connection whose buffered input already holds its next message joins
+ * the next round. */
+static void deliver_waiting(intake_t *in, client_t *clients, size_t max_clients)
+{
+    client_t *batch[INTAKE_BATCH_MAX];
+    delivery_t ds[INTAKE_BATCH_MAX];
+    for (;;) {
+        size_t n = 0;
+        for (size_t i = 0; i < max_clients && n < INTAKE_BATCH_MAX; i++) {
+            client_t *c = &clients[i];
+            if (c->fd < 0 || !c->awaiting)
+                continue;
+            ds[n] = (delivery_t) { .envelope = lmtp_session_envelope(c->session) };
+            ds[n].raw = lmtp_session_message(c->session, &ds[n].len);
+            batch[n++] = c;
+        }
+        if (n == 0)
+            return;
+        intake_deliver_batch(in, ds, n);
+        for (size_t k = 0; k < n; k++) {
+            batch[k]->awaiting = false;
+            reply_delivered(batch[k], &ds[k]);
+            batch[k]->last_activity = writ_now_ms();
+            client_process(batch[k]);
+        }
+    }
 }
 
 static void client_close(client_t *c)
@@ -303,11 +335,17 @@ static int run_lmtp(intake_t *in, writ_config_t *cfg, lmtp_config_t *lc)
             for (size_t k = 1; k < n; k++)
                 if (pfds[k].fd == c->fd) {
                     if (pfds[k].revents & (POLLIN | POLLHUP | POLLERR))
-                        client_read(in, c);
+                        client_read(c);
                     if (pfds[k].revents & POLLOUT)
                         client_flush(c);
                     break;
                 }
+        }
+        deliver_waiting(in, clients, max_clients);
+        for (size_t i = 0; i < max_clients; i++) {
+            client_t *c = &clients[i];
+            if (c->fd < 0)
+                continue;
             uint64_t now = writ_now_ms();
             if (!c->closing && now > c->last_activity
                 && now - c->last_activity > timeout_ms) {
