@@ -74,7 +74,7 @@ w("- mix: %s templates from the %s samples, %s–%s bytes (median %s), 1–5 acc
                         mix.get("size_max"), mix.get("size_median"),
                         ", ".join("%s %s" % kv for kv in sorted(mix.get("request_types", {}).items()))))
 w("- load client: bench/lmtp_blast (C), %s connections; figures are noisy on a shared "
-  "2-core machine: read the ratios, measured in the same run" % full.get("client", {}).get("conns", 4))
+  "2-core machine: read the ratios, measured in the same run" % load("settings").get("conns", "?"))
 w("")
 w("## Ceilings and end to end")
 w("")
@@ -124,11 +124,11 @@ if load("cap_skipped"):
     w("Skipped: %s" % load("cap_skipped")["skipped"])
 else:
     w("Every replica of the stage runs in its own cgroup held to the CPU quota shown "
-      "(as a container's `cpus:` limit would), about 30 %% of what the stage used at "
+      "(as a container's `cpus:` limit would), about 30 % of what the stage used at "
       "the full-load peak: the stage is the bottleneck, and a second replica has CPU "
       "to scale into. Other stages run unlimited, one replica each.")
     w("")
-    w("| stage | quota per replica (%% of a core) | 1 replica cases/s | 2 replicas cases/s | × 1 → 2 | stage CPU %% at 1 / 2 replicas | machine busy at 2 |")
+    w("| stage | quota per replica (% of a core) | 1 replica cases/s | 2 replicas cases/s | × 1 → 2 | stage CPU % at 1 / 2 replicas | machine busy at 2 |")
     w("| --- | --- | --- | --- | --- | --- | --- |")
     for s in ("intake", "jurisdiction", "notify"):
         one, two_r = load("cap_%s_r1" % s), load("cap_%s_r2" % s)
@@ -173,8 +173,9 @@ targets = [
     ("p99 250 → notice < 20 ms at half of peak", "%s ms" % f(half.get("lat_p99_ms")), (half.get("lat_p99_ms") or 1e9) < 20),
     ("bottleneck stage ≥ 1.7× from 1 to 2 replicas (where cores allow)",
      ("%s with each stage the bottleneck (CPU quota per replica); unlimited, all stages 1 → 2: %.2f× "
-      "(machine %s %% busy: no core left to scale into)" % (
-          ", ".join("%s %.2f×" % kv for kv in caps.items()) or "–", two / base if base else 0, f(busy_two))),
+      "(machine %s %% busy%s)" % (
+          ", ".join("%s %.2f×" % kv for kv in caps.items()) or "–", two / base if base else 0, f(busy_two),
+          ": no core left to scale into" if (busy_two or 0) >= 80 else "")),
      bool(caps) and min(caps.values()) >= 1.7),
     ("intake accepts faster than Postfix delivers", "%s vs %s msg/s" % (f(feed.get("accept_rate")), f(pf.get("postfix_to_writ_per_s"))),
      bool(pf.get("postfix_to_writ_per_s")) and (feed.get("accept_rate") or 0) > pf.get("postfix_to_writ_per_s", 0)),
