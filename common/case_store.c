@@ -468,14 +468,16 @@ static void run_script_batch(case_store_t *self, script_t *sc, const char *body,
         }
 }
 
-/* The argument vector of one create; *record and *dedupe receive what
- * the vector points into (caller frees: free, g_free). */
+/* The argument vector of one create; *record (when encoded here) and
+ * *dedupe receive what the vector points into (caller frees: free,
+ * g_free). */
 static int create_argv(const case_create_t *p, argv_t *a, char **record,
                        char **dedupe)
 {
-    size_t record_len = 0;
+    size_t record_len = p->record_len;
+    *record = NULL;
     *dedupe = NULL;
-    if (wire_encode_case(p->c, record, &record_len) != 0)
+    if (!p->record && wire_encode_case(p->c, record, &record_len) != 0)
         return -1;
     const char *mid = p->c->request ? p->c->request->message_id : NULL;
     *dedupe = mid && *mid ? g_strconcat("writ:msgid:", mid, NULL)
@@ -488,7 +490,7 @@ static int create_argv(const case_create_t *p, argv_t *a, char **record,
     a->argc = 3;                      /* EVALSHA sha 0 */
     argv_str(a, p->c->id);                         /* 1 */
     argv_str(a, *dedupe);                          /* 2 */
-    argv_bin(a, *record, record_len);              /* 3 */
+    argv_bin(a, p->record ? p->record : *record, record_len); /* 3 */
     argv_bin(a, p->raw, p->raw_len);               /* 4 */
     argv_str(a, p->sha256);                        /* 5 */
     argv_str(a, mid ? mid : "");                   /* 6 */

@@ -68,6 +68,10 @@ typedef struct {
     const char *envelope;       /* "from=<..> to=<..>": who handed it over (custody) */
     uint64_t max_pending;       /* refuse when next_stage has this many
                                    cases waiting (0: no limit) */
+    /* The record already encoded (wire_encode_case of c), so a caller that
+     * also sends it on encodes it once; NULL: encoded here. */
+    const char *record;
+    size_t record_len;
 } case_create_t;
 
 /* Creates the case atomically, or finds the existing case for the same

@@ -27,15 +27,15 @@ static void derive_case_id(const request_t *req, const char *sha256,
 
 /* A case whose record cannot be encoded (should not happen once the
  * parser enforces its limits) must still be kept: keep an empty request
- * and send it to review, rather than answer 451 for ever. */
-static case_t *keep_recordable(case_t *c)
+ * and send it to review, rather than answer 451 for ever. *record
+ * receives the encoded record (once: Redis and the bus share it), or NULL
+ * for the bare case, which the store encodes. */
+static case_t *keep_recordable(case_t *c, char **record, size_t *len)
 {
-    char *record = NULL;
-    size_t len = 0;
-    if (wire_encode_case(c, &record, &len) == 0) {
-        free(record);
+    if (wire_encode_case(c, record, len) == 0)
         return c;
-    }
+    *record = NULL;
+    *len = 0;
     case_t *bare = case_new(c->id);
     case_set_request(bare, request_new());
     case_set_review(bare, "the extracted request could not be recorded; "
@@ -49,6 +49,8 @@ static case_t *keep_recordable(case_t *c)
 typedef struct {
     gchar *sha;
     case_t *c;
+    char *record;                     /* c encoded, or NULL */
+    size_t record_len;
     bool not_mail, review;
     char err[256];
 } prepared_t;
@@ -80,7 +82,7 @@ static void prepare(intake_t *in, const delivery_t *d, prepared_t *p)
         c->verify_requester = true;
         c->verify_reason = strdup(why);
     }
-    p->c = keep_recordable(c);
+    p->c = keep_recordable(c, &p->record, &p->record_len);
     p->review = p->c->review_reason != NULL;
 }
 
@@ -123,13 +125,9 @@ static void finish(intake_t *in, delivery_t *d, prepared_t *p, int rc,
         snprintf(reason, reason_len, "accepted as case %s", id);
         log_info(id, "received (%zu bytes, %zu account(s))", d->len,
                  p->c->account_count);
-        char *record = NULL;
-        size_t record_len = 0;
-        if (wire_encode_case(p->c, &record, &record_len) == 0
-            && bus_submit_send(in->submit, "jurisdiction", id, record,
-                               record_len) != 0)
+        if (p->record && bus_submit_send(in->submit, "jurisdiction", id,
+                                         p->record, p->record_len) != 0)
             log_warn(id, "bus busy: left to the jurisdiction sweeper");
-        free(record);
         d->status = DELIVER_ACCEPTED;
     }
     d->case_id[0] = '\0';
@@ -162,6 +160,7 @@ void intake_deliver_batch(intake_t *in, delivery_t *ds, size_t n)
             .note = ps[i].not_mail ? "kept for review: not a mail message"
                                    : "received from the gateway",
             .max_pending = in->max_pending, .envelope = ds[i].envelope,
+            .record = ps[i].record, .record_len = ps[i].record_len,
         };
     }
     case_store_create_batch(in->store, creates, n, rcs, existing);
@@ -170,6 +169,7 @@ void intake_deliver_batch(intake_t *in, delivery_t *ds, size_t n)
 out:
     for (size_t i = 0; ps && i < n; i++) {
         case_destroy(&ps[i].c);
+        free(ps[i].record);
         g_free(ps[i].sha);
     }
     free(ps);
