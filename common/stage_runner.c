@@ -68,6 +68,7 @@ typedef struct {
     bus_job_t *job;
     case_t *c;                        /* NULL: did not decode */
     bool processed;                   /* process() succeeded */
+    stage_result_t res;
     char *record;                     /* encoded once: Redis and next stage */
     size_t len;
 } batch_item_t;
@@ -87,84 +88,100 @@ static void log_outcome(runner_t *r, case_t *c, int rc, const char *new_state)
                  case_store_error(r->store));
 }
 
-/* Decides every case of the batch, commits what the stage did, records
- * all results in one round trip and hands the cases on. Jobs whose guard
- * missed (decide again) are moved to the front of jobs; returns their
- * number. A case that fails stays pending: its lease brings it back. */
-static size_t process_batch(runner_t *r, bus_job_t **jobs, size_t n)
+/* Decodes and decides every case; then lets the stage make what it did
+ * durable, once for the batch. Returns whether that succeeded. */
+static bool decide_batch(runner_t *r, batch_item_t *items, size_t n)
 {
-    batch_item_t *items = calloc(n, sizeof *items);
-    stage_result_t *res = calloc(n, sizeof *res);
-    case_advance_t *advs = calloc(n, sizeof *advs);
-    int *rcs = calloc(n, sizeof *rcs);
-    size_t *which = calloc(n, sizeof *which);
-    size_t misses = 0;
-    if (!items || !res || !advs || !rcs || !which) {
-        log_warn(NULL, "out of memory: %zu case(s) stay pending", n);
-        goto out;
-    }
     for (size_t i = 0; i < n; i++) {
         char err[160];
-        items[i].job = jobs[i];
-        items[i].c = wire_decode_case(jobs[i]->record, jobs[i]->len, err, sizeof err);
-        if (!items[i].c) {
-            mark_undecodable(r, jobs[i], err);
-            continue;
-        }
-        if (r->def->process(r->def->ctx, r->store, items[i].c, &res[i]) != 0)
+        bus_job_t *job = items[i].job;
+        items[i].c = wire_decode_case(job->record, job->len, err, sizeof err);
+        if (!items[i].c)
+            mark_undecodable(r, job, err);
+        else if (r->def->process(r->def->ctx, r->store, items[i].c, &items[i].res) != 0)
             log_warn(items[i].c->id, "temporary failure; the case stays pending");
         else
             items[i].processed = true;
     }
-    bool durable = !r->def->commit || r->def->commit(r->def->ctx) == 0;
-    if (!durable)
+    if (r->def->commit && r->def->commit(r->def->ctx) != 0) {
         log_warn(NULL, "a batch of %zu case(s) could not be made durable: "
                  "its cases stay pending", n);
-    size_t m = 0;
-    for (size_t i = 0; i < n && durable; i++) {
-        case_t *c = items[i].c;
+        return false;
+    }
+    return true;
+}
+
+static case_advance_t advance_of(runner_t *r, batch_item_t *it)
+{
+    return (case_advance_t) {
+        .c = it->c, .stage = r->def->stage, .expect_state = r->def->input_state,
+        .new_state = it->res.new_state, .next_stage = it->res.next_stage,
+        .lease_ms = r->lease_ms, .worker = r->worker, .note = it->res.note,
+        .held_members = it->res.held_members, .held_release = it->res.held_release,
+        .held_count = it->res.held_count, .record = it->record,
+        .record_len = it->len, .guard_key = it->res.guard_key,
+        .guard_value = it->res.guard_value,
+    };
+}
+
+/* Records the decided cases in one round trip and hands them on. Jobs
+ * whose guard missed (decide again) are moved to the front of jobs;
+ * returns their number. */
+static size_t record_batch(runner_t *r, batch_item_t *items, size_t n,
+                           bus_job_t **jobs)
+{
+    case_advance_t *advs = calloc(n, sizeof *advs);
+    batch_item_t **recorded = calloc(n, sizeof *recorded);
+    int *rcs = calloc(n, sizeof *rcs);
+    size_t m = 0, misses = 0;
+    for (size_t i = 0; advs && recorded && rcs && i < n; i++) {
         if (!items[i].processed)
             continue;
-        if (wire_encode_case(c, &items[i].record, &items[i].len) != 0) {
-            log_warn(c->id, "cannot encode the result: stays pending");
+        if (wire_encode_case(items[i].c, &items[i].record, &items[i].len) != 0) {
+            log_warn(items[i].c->id, "cannot encode the result: stays pending");
             continue;
         }
-        advs[m] = (case_advance_t) {
-            .c = c, .stage = r->def->stage, .expect_state = r->def->input_state,
-            .new_state = res[i].new_state, .next_stage = res[i].next_stage,
-            .lease_ms = r->lease_ms, .worker = r->worker, .note = res[i].note,
-            .held_members = res[i].held_members,
-            .held_release = res[i].held_release,
-            .held_count = res[i].held_count, .record = items[i].record,
-            .record_len = items[i].len, .guard_key = res[i].guard_key,
-            .guard_value = res[i].guard_value,
-        };
-        which[m++] = i;
+        advs[m] = advance_of(r, &items[i]);
+        recorded[m++] = &items[i];
     }
     case_store_advance_batch(r->store, advs, m, rcs);
     for (size_t k = 0; k < m; k++) {
-        batch_item_t *it = &items[which[k]];
-        log_outcome(r, it->c, rcs[k], res[which[k]].new_state);
+        batch_item_t *it = recorded[k];
+        log_outcome(r, it->c, rcs[k], it->res.new_state);
         if (rcs[k] == 0) {
             r->done++;
-            if (res[which[k]].next_stage)
-                hand_on(r, it->c, res[which[k]].next_stage, it->record, it->len);
+            if (it->res.next_stage)
+                hand_on(r, it->c, it->res.next_stage, it->record, it->len);
         }
         else if (rcs[k] == 3)
-            jobs[misses++] = it->job;       /* misses <= k: not yet read */
+            jobs[misses++] = it->job;       /* items hold their own copy */
     }
-out:
-    for (size_t i = 0; items && i < n; i++) {
+    free(advs);
+    free(recorded);
+    free(rcs);
+    return misses;
+}
+
+/* Decides, commits, records and hands on a batch; a case that fails
+ * stays pending and its lease brings it back. Returns the number of
+ * guard misses, moved to the front of jobs. */
+static size_t process_batch(runner_t *r, bus_job_t **jobs, size_t n)
+{
+    batch_item_t *items = calloc(n, sizeof *items);
+    if (!items) {
+        log_warn(NULL, "out of memory: %zu case(s) stay pending", n);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        items[i].job = jobs[i];
+    size_t misses = decide_batch(r, items, n) ? record_batch(r, items, n, jobs) : 0;
+    for (size_t i = 0; i < n; i++) {
         if (items[i].processed && r->def->release)
-            r->def->release(r->def->ctx, &res[i]);
+            r->def->release(r->def->ctx, &items[i].res);
         free(items[i].record);
         case_destroy(&items[i].c);
     }
     free(items);
-    free(res);
-    free(advs);
-    free(rcs);
-    free(which);
     return misses;
 }
 
