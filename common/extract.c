@@ -3123,10 +3123,19 @@ static size_t last_phrase_at(const char *lo, size_t n, const char *const *phrase
  * two kinds of cue before it decides. */
 #define TARGET_LOOKBACK 300
 
+/* The lower-cased window of at most max bytes before s (caller frees);
+ * *len receives its length. */
+static char *lower_lookback(const char *text, size_t s, size_t max, size_t *len)
+{
+    size_t b = s > max ? s - max : 0;
+    *len = s - b;
+    return lower_dup_range(text + b, *len);
+}
+
 static bool named_as_target(const char *text, size_t s)
 {
-    size_t b = s > TARGET_LOOKBACK ? s - TARGET_LOOKBACK : 0;
-    char *lo = lower_dup_range(text + b, s - b);
+    size_t n;
+    char *lo = lower_lookback(text, s, TARGET_LOOKBACK, &n);
     if (!lo)
         return false;
     static const char *const target[] = {
@@ -3138,8 +3147,8 @@ static bool named_as_target(const char *text, size_t s)
         "furnish*", "return*", "to me", "phone", "tel", "cc", "copy",
         "agent", "officer", "attorney", "ausa", "detective", "investigator",
         "inspector", "signed", "sincerely", "regards", "|", NULL};
-    size_t last_t = last_phrase_at(lo, s - b, target);
-    size_t last_c = last_phrase_at(lo, s - b, contact);
+    size_t last_t = last_phrase_at(lo, n, target);
+    size_t last_c = last_phrase_at(lo, n, contact);
     free(lo);
     return last_t != NPOS && (last_c == NPOS || last_c < last_t);
 }
@@ -3150,15 +3159,15 @@ static bool named_as_target(const char *text, size_t s)
 
 static bool first_person_contact(const char *text, size_t s)
 {
-    size_t b = s > CONTACT_LOOKBACK ? s - CONTACT_LOOKBACK : 0;
-    char *lo = lower_dup_range(text + b, s - b);
+    size_t n;
+    char *lo = lower_lookback(text, s, CONTACT_LOOKBACK, &n);
     if (!lo)
         return false;
     static const char *const cues[] = {
         "me at", "my e-mail", "my email", "my personal", "my address",
         "my mail", "reach me", "contact me", "write to me", "e-mail me",
         "email me", "undersigned at", "my direct", "my own", NULL};
-    bool hit = contains_any(lo, s - b, cues);
+    bool hit = contains_any(lo, n, cues);
     free(lo);
     return hit;
 }
