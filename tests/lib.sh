@@ -7,24 +7,9 @@ src=${WRIT_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 bin=${WRIT_BUILD_DIR:-$src/build}
 fixtures=$src/tests/fixtures/samples
 
-free_port() {
-    python3 - <<'PY'
-import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
-PY
-}
-
-# A block of n consecutive free ports (bus needs two).
-free_port_pair() {
-    local p
-    for _ in $(seq 50); do
-        p=$(free_port)
-        if python3 -c "import socket,sys; s=socket.socket(); s.bind(('127.0.0.1',$((p+1))))" 2>/dev/null; then
-            echo "$p"; return 0
-        fi
-    done
-    return 1
-}
+free_port() { "$src/scripts/free-port"; }
+# Two consecutive free ports (the bus needs two).
+free_port_pair() { "$src/scripts/free-port" --pair; }
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }
