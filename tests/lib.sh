@@ -12,6 +12,11 @@ free_port() { "$src/scripts/free-port"; }
 free_port_pair() { "$src/scripts/free-port" --pair; }
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# Any other command that fails ends the test (set -e): say which, or the
+# test fails without a word. -E: also inside functions and $(...); not
+# where a test turned -e off to look at a status itself.
+set -E
+trap '_writ_rc=$?; [[ $- != *e* ]] || echo "FAIL: line $LINENO: \`$BASH_COMMAND\` exited with status $_writ_rc" >&2' ERR
 pass() { echo "ok: $*"; }
 
 # stack_env: configure a private stack in a temp dir.
@@ -28,14 +33,17 @@ stack_env() {
 }
 
 stack_teardown() {
-    local rc=$?
+    local rc=$? job
+    # A load still running in the background would keep the test (and
+    # ctest, which waits for its output) going until the load's deadline.
+    for job in $(jobs -p); do kill "$job" 2>/dev/null || true; done
     "$src/scripts/stack" down >/dev/null 2>&1 || true
     # In the sanitizer build the workers report errors and leaks when they
     # exit, into their logs: a report there fails the test.
     if [ -d "${WRIT_RUN_DIR:-}/logs" ] && grep -l -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
             "$WRIT_RUN_DIR"/logs/*.log >/dev/null 2>&1; then
         echo "FAIL: sanitizer report in a worker's log:" >&2
-        grep -h -A 30 -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$WRIT_RUN_DIR"/logs/*.log | head -80 >&2
+        grep -h -A 30 -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$WRIT_RUN_DIR"/logs/*.log | sed -n 1,80p >&2
         [ $rc -ne 0 ] || rc=1
     fi
     if [ $rc -ne 0 ] && [ -d "${WRIT_RUN_DIR:-}/logs" ]; then

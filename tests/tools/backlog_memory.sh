@@ -39,7 +39,7 @@ while :; do
 done
 end=$(date +%s.%N)
 echo "drained $queued cases in $(python3 -c "print(round($end - $start, 1))") s after jurisdiction started"
-jpid=$(ls "$WRIT_RUN_DIR"/pids/jurisdiction.*.pid | head -1)
+jpid=$(ls "$WRIT_RUN_DIR"/pids/jurisdiction.*.pid | sed -n 1p)
 printf '%-22s %s\n' "jurisdiction VmHWM" "$(awk '/VmHWM/ {print $2}' "/proc/$(cat "$jpid")/status") kB" \
     "broker VmHWM" "$(hwm broker) kB" "notify VmHWM" "$(hwm notify.1) kB" \
     "redis used_memory_peak" "$(redis_mem used_memory_peak_human)" "redis VmHWM" "$(hwm redis) kB"
