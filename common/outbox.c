@@ -6,10 +6,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct {
@@ -22,12 +24,30 @@ typedef struct {
  * commits what it holds first (committing early is always safe). */
 #define OUTBOX_MAX_STAGED 64
 
+/* The base names in cur/ as last read. A consumer that moves a notice
+ * into cur/ changes the directory's mtime, so the set is read again only
+ * when that moved -- or when it is too recent to trust: file times are
+ * taken from a coarse clock, and a rename in the same tick as the last
+ * read would leave the mtime as it was. Without this, every notice read
+ * all of cur/, which only grows. */
+typedef struct {
+    GHashTable *names;                /* NAME (":2,FLAGS" cut off) */
+    struct timespec mtime;
+    ino_t ino;
+    bool valid;
+} cur_cache_t;
+
+#define CUR_MTIME_TRUST_S 2
+
 struct outbox_t {
     char *dir;
+    char *cur;                        /* dir/cur */
     int new_fd;                       /* dir/new, for fsync and syncfs */
     staged_t *staged;
     size_t count, cap;
     unsigned long seq;
+    cur_cache_t cur_cache;
+    unsigned long cur_reads;          /* times cur/ was read (tests) */
 };
 
 static int make_dir(const char *path)
@@ -57,6 +77,8 @@ outbox_t *outbox_new(const char *dir)
     if (!self)
         return NULL;
     self->dir = strdup(dir);
+    self->cur = g_strdup_printf("%s/cur", dir);
+    self->cur_cache.names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     char sub[4096];
     snprintf(sub, sizeof sub, "%s/new", dir);
     self->new_fd = open(sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -79,6 +101,9 @@ void outbox_destroy(outbox_t **self_p)
         close(self->new_fd);
     free(self->staged);
     free(self->dir);
+    g_free(self->cur);
+    if (self->cur_cache.names)
+        g_hash_table_destroy(self->cur_cache.names);
     free(self);
     *self_p = NULL;
 }
@@ -93,22 +118,54 @@ static void notice_name(const char *case_id, const char *account, char *buf,
     g_free(digest);
 }
 
-/* A consumer that read the notice moved it to cur/NAME:2,FLAGS. */
-static int seen_in_cur(const char *dir, const char *name)
+static void cur_cache_read(outbox_t *self, const struct stat *st)
 {
-    char cur[4096];
-    snprintf(cur, sizeof cur, "%s/cur", dir);
-    DIR *d = opendir(cur);
+    cur_cache_t *cc = &self->cur_cache;
+    g_hash_table_remove_all(cc->names);
+    cc->valid = false;
+    DIR *d = opendir(self->cur);
     if (!d)
-        return 0;
-    size_t n = strlen(name);
-    int found = 0;
+        return;
     struct dirent *e;
-    while (!found && (e = readdir(d)))
-        found = !strncmp(e->d_name, name, n)
-                && (e->d_name[n] == '\0' || e->d_name[n] == ':');
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        const char *colon = strchr(e->d_name, ':');
+        g_hash_table_add(cc->names, colon ? g_strndup(e->d_name, (gsize) (colon - e->d_name))
+                                          : g_strdup(e->d_name));
+    }
     closedir(d);
-    return found;
+    /* The mtime from before the read: a change during it shows next time. */
+    cc->mtime = st->st_mtim;
+    cc->ino = st->st_ino;
+    cc->valid = true;
+    self->cur_reads++;
+}
+
+static bool cur_cache_current(const cur_cache_t *cc, const struct stat *st)
+{
+    if (!cc->valid || cc->ino != st->st_ino || cc->mtime.tv_sec != st->st_mtim.tv_sec
+        || cc->mtime.tv_nsec != st->st_mtim.tv_nsec)
+        return false;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return now.tv_sec - st->st_mtim.tv_sec > CUR_MTIME_TRUST_S;
+}
+
+/* A consumer that read the notice moved it to cur/NAME:2,FLAGS. */
+static int seen_in_cur(outbox_t *self, const char *name)
+{
+    struct stat st;
+    if (stat(self->cur, &st) != 0)
+        return 0;
+    if (!cur_cache_current(&self->cur_cache, &st))
+        cur_cache_read(self, &st);
+    return g_hash_table_contains(self->cur_cache.names, name);
+}
+
+unsigned long outbox_cur_reads(const outbox_t *self)
+{
+    return self->cur_reads;
 }
 
 static int staged_already(const outbox_t *self, const char *final)
@@ -160,7 +217,7 @@ int outbox_stage(outbox_t *self, const char *case_id, const char *account,
     notice_name(case_id, account, name, sizeof name);
     snprintf(path, path_len, "%s/new/%s", self->dir, name);
     if (access(path, F_OK) == 0 || staged_already(self, path)
-        || seen_in_cur(self->dir, name))
+        || seen_in_cur(self, name))
         return 1;
     if (self->count >= OUTBOX_MAX_STAGED && outbox_commit(self) != 0)
         return -1;

@@ -37,6 +37,10 @@ void outbox_discard(outbox_t *self);
 /* Notices staged and not yet committed. */
 size_t outbox_staged(outbox_t *self);
 
+/* How many times cur/ was read to look for consumed notices (it is read
+ * again only after it changed; for tests). */
+unsigned long outbox_cur_reads(const outbox_t *self);
+
 /* Stage and commit one notice. */
 int outbox_write(outbox_t *self, const char *case_id, const char *account,
                  const char *content, size_t len, char *path,

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <time.h>
 #include <sys/stat.h>
 #include "config.h"
 #include "outbox.h"
@@ -189,6 +191,79 @@ static void test_outbox_writes_once(void **state)
     remove_maildir(dir);
 }
 
+static void empty_sub(const char *dir, const char *sub)
+{
+    char path[4200], file[4600];
+    snprintf(path, sizeof path, "%s/%s", dir, sub);
+    DIR *d = opendir(path);
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        if (e->d_name[0] != '.') {
+            snprintf(file, sizeof file, "%s/%s", path, e->d_name);
+            unlink(file);
+        }
+    if (d)
+        closedir(d);
+}
+
+/* Moves new/NAME of path to cur/NAME:2,S, as a mail reader does. */
+static void consume(const char *dir, const char *path)
+{
+    char cur[4200];
+    snprintf(cur, sizeof cur, "%s/cur/%s:2,S", dir, strrchr(path, '/') + 1);
+    assert_int_equal(rename(path, cur), 0);
+}
+
+static void age_cur(const char *dir, time_t seconds_ago)
+{
+    char cur[4200];
+    snprintf(cur, sizeof cur, "%s/cur", dir);
+    struct timespec t[2];
+    clock_gettime(CLOCK_REALTIME, &t[0]);
+    t[0].tv_sec -= seconds_ago;
+    t[1] = t[0];
+    assert_int_equal(utimensat(AT_FDCWD, cur, t, 0), 0);
+}
+
+/* cur/ is read again only after it changed (or while its mtime is too
+ * recent to trust), and a notice moved there is never written again. */
+static void test_outbox_cur_cache(void **state)
+{
+    (void) state;
+    char dir[] = "/tmp/writ-outbox-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    outbox_t *ob = outbox_new(dir);
+    assert_non_null(ob);
+    char p1[4096], p2[4096], p3[4096], again[4096];
+    assert_int_equal(outbox_write(ob, "c1", "a@x.example", "1\n", 2, p1, sizeof p1), 0);
+    consume(dir, p1);
+    /* Just changed: read, and c1 found there. */
+    unsigned long reads = outbox_cur_reads(ob);
+    assert_int_equal(outbox_write(ob, "c1", "a@x.example", "1\n", 2, again, sizeof again), 1);
+    assert_true(outbox_cur_reads(ob) > reads);
+    /* Settled: one more read for the new mtime, then none. */
+    age_cur(dir, 60);
+    assert_int_equal(outbox_write(ob, "c2", "b@x.example", "2\n", 2, p2, sizeof p2), 0);
+    reads = outbox_cur_reads(ob);
+    assert_int_equal(outbox_write(ob, "c3", "c@x.example", "3\n", 2, p3, sizeof p3), 0);
+    assert_int_equal(outbox_write(ob, "c1", "a@x.example", "1\n", 2, again, sizeof again), 1);
+    assert_int_equal(outbox_cur_reads(ob), reads);
+    /* A reader takes c2: cur/ changed, so it is read again and c2 is not
+     * written a second time. */
+    consume(dir, p2);
+    assert_int_equal(outbox_write(ob, "c2", "b@x.example", "2\n", 2, again, sizeof again), 1);
+    assert_true(outbox_cur_reads(ob) > reads);
+    /* Even once the change is old news. */
+    consume(dir, p3);
+    age_cur(dir, 30);
+    assert_int_equal(outbox_write(ob, "c3", "c@x.example", "3\n", 2, again, sizeof again), 1);
+    assert_int_equal(files_in(dir, "new"), 0);
+    assert_int_equal(files_in(dir, "cur"), 3);
+    outbox_destroy(&ob);
+    empty_sub(dir, "cur");
+    remove_maildir(dir);
+}
+
 static void test_outbox_batch_commit(void **state)
 {
     (void) state;
@@ -253,6 +328,7 @@ int main(void)
         cmocka_unit_test(test_no_accounts_goes_to_review),
         cmocka_unit_test(test_outbox_writes_once),
         cmocka_unit_test(test_outbox_batch_commit),
+        cmocka_unit_test(test_outbox_cur_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
