@@ -408,34 +408,61 @@ void *case_store_script(case_store_t *self, const char *body, char sha[41],
  * first call, or Redis restarted) is run again by EVAL. replies[i] is
  * NULL for a call that failed (error text kept); args[i].argv NULL skips
  * call i. */
-static void run_script_batch(case_store_t *self, script_t *sc, const char *body,
-                             argv_t *args, size_t n, redisReply **replies)
+/* One pipelined batch of script calls: sent, replies not read yet. */
+typedef struct {
+    script_t *sc;
+    const char *body;
+    argv_t *args;                     /* argv NULL: not sent (encoding failed) */
+    size_t n, sent;
+    bool lost;                        /* the connection broke */
+} script_batch_t;
+
+/* Appends every call and writes them all out, without reading. */
+static void script_batch_send(case_store_t *self, script_batch_t *b)
 {
-    for (size_t i = 0; i < n; i++)
-        replies[i] = NULL;
-    if (!ensure_connected(self))
+    b->sent = 0;
+    b->lost = !ensure_connected(self);
+    if (b->lost)
         return;
-    script_sha(sc, body);
-    size_t sent = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!args[i].argv)
+    script_sha(b->sc, b->body);
+    for (size_t i = 0; i < b->n; i++) {
+        argv_t *a = &b->args[i];
+        if (!a->argv)
             continue;
-        args[i].argv[0] = "EVALSHA";
-        args[i].lens[0] = 7;
-        args[i].argv[1] = sc->sha;
-        args[i].lens[1] = 40;
-        args[i].argv[2] = "0";
-        args[i].lens[2] = 1;
-        if (redisAppendCommandArgv(self->ctx, args[i].argc, args[i].argv,
-                                   args[i].lens) != REDIS_OK)
+        a->argv[0] = "EVALSHA";
+        a->lens[0] = 7;
+        a->argv[1] = b->sc->sha;
+        a->lens[1] = 40;
+        a->argv[2] = "0";
+        a->lens[2] = 1;
+        if (redisAppendCommandArgv(self->ctx, a->argc, a->argv, a->lens) != REDIS_OK)
             break;
-        sent++;
+        b->sent++;
     }
-    if (sent > 0)
-        case_store_count(self, 1, (unsigned) sent);
-    bool lost = false;
-    for (size_t i = 0, got = 0; i < n && got < sent; i++) {
-        if (!args[i].argv)
+    if (b->sent == 0)
+        return;
+    case_store_count(self, 1, (unsigned) b->sent);
+    int done = 0;
+    while (!done)
+        if (redisBufferWrite(self->ctx, &done) != REDIS_OK) {
+            drop_connection(self, self->ctx->errstr[0] ? self->ctx->errstr
+                                                       : "redis connection lost");
+            b->lost = true;
+            return;
+        }
+}
+
+/* Reads the batch's replies (blocking); a call Redis did not know by its
+ * sha (NOSCRIPT) is run again by EVAL once all of them are read. */
+static void script_batch_recv(case_store_t *self, script_batch_t *b,
+                              redisReply **replies)
+{
+    for (size_t i = 0; i < b->n; i++)
+        replies[i] = NULL;
+    bool lost = b->lost;
+    for (size_t i = 0, got = 0; i < b->n && got < b->sent; i++) {
+        argv_t *a = &b->args[i];
+        if (!a->argv)
             continue;
         got++;
         redisReply *r = NULL;
@@ -449,10 +476,8 @@ static void run_script_batch(case_store_t *self, script_t *sc, const char *body,
         if (r && r->type == REDIS_REPLY_ERROR
             && strncmp(r->str, "NOSCRIPT", 8) == 0) {
             freeReplyObject(r);
-            /* The rest of the batch's replies are still to be read on
-             * this connection: EVAL it after them (below). */
             r = NULL;
-            args[i].lens[0] = 0;        /* mark: run by EVAL */
+            a->lens[0] = 0;             /* mark: run by EVAL (below) */
         }
         else if (r && r->type == REDIS_REPLY_ERROR) {
             snprintf(self->error, sizeof self->error, "%s", r->str);
@@ -461,11 +486,21 @@ static void run_script_batch(case_store_t *self, script_t *sc, const char *body,
         }
         replies[i] = r;
     }
-    for (size_t i = 0; i < n && !lost; i++)
-        if (args[i].argv && args[i].lens[0] == 0) {
-            replies[i] = run_script(self, sc, body, &args[i]);
+    for (size_t i = 0; i < b->n && !lost; i++)
+        if (b->args[i].argv && b->args[i].lens[0] == 0) {
+            replies[i] = run_script(self, b->sc, b->body, &b->args[i]);
             lost = !self->ctx;
         }
+}
+
+/* Runs n calls of one script in one round trip; replies[i] is call i's
+ * reply or NULL (error text kept). args[i].argv NULL: call i is skipped. */
+static void run_script_batch(case_store_t *self, script_t *sc, const char *body,
+                             argv_t *args, size_t n, redisReply **replies)
+{
+    script_batch_t b = { .sc = sc, .body = body, .args = args, .n = n };
+    script_batch_send(self, &b);
+    script_batch_recv(self, &b, replies);
 }
 
 /* The argument vector of one create; *record (when encoded here) and
@@ -530,45 +565,90 @@ int case_store_create(case_store_t *self, const case_create_t *p,
     return rc;
 }
 
-void case_store_create_batch(case_store_t *self, const case_create_t *ps,
-                             size_t n, int *rcs,
-                             char (*existing_ids)[CASE_ID_LEN])
+struct case_store_creates_t {
+    script_batch_t batch;
+    char **records;
+    char **dedupes;
+};
+
+static void creates_free(case_store_creates_t *b)
 {
+    for (size_t i = 0; b->batch.args && i < b->batch.n; i++) {
+        argv_free(&b->batch.args[i]);
+        free(b->records ? b->records[i] : NULL);
+        g_free(b->dedupes ? b->dedupes[i] : NULL);
+    }
+    free(b->batch.args);
+    free(b->records);
+    free(b->dedupes);
+    free(b);
+}
+
+case_store_creates_t *case_store_create_send(case_store_t *self,
+                                             const case_create_t *ps, size_t n)
+{
+    case_store_creates_t *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    b->batch = (script_batch_t) { .sc = &s_create, .body = CREATE_LUA, .n = n };
+    b->batch.args = calloc(n ? n : 1, sizeof *b->batch.args);
+    b->records = calloc(n ? n : 1, sizeof *b->records);
+    b->dedupes = calloc(n ? n : 1, sizeof *b->dedupes);
+    if (!b->batch.args || !b->records || !b->dedupes) {
+        b->batch.n = 0;
+        b->batch.lost = true;
+        return b;
+    }
+    bool encoded = true;
+    for (size_t i = 0; i < n; i++)
+        if (create_argv(&ps[i], &b->batch.args[i], &b->records[i], &b->dedupes[i]) != 0) {
+            b->batch.args[i].argv = NULL;
+            encoded = false;
+        }
+    if (!encoded)
+        snprintf(self->error, sizeof self->error, "cannot encode case");
+    script_batch_send(self, &b->batch);
+    return b;
+}
+
+void case_store_create_finish(case_store_t *self, case_store_creates_t **batch_p,
+                              size_t n, int *rcs, char (*existing_ids)[CASE_ID_LEN])
+{
+    case_store_creates_t *b = *batch_p;
     for (size_t i = 0; i < n; i++) {
         rcs[i] = -1;
         existing_ids[i][0] = '\0';
     }
-    if (n == 0)
+    if (!b)
         return;
-    argv_t *args = calloc(n, sizeof *args);
-    char **records = calloc(n, sizeof *records);
-    char **dedupes = calloc(n, sizeof *dedupes);
-    redisReply **replies = calloc(n, sizeof *replies);
-    if (args && records && dedupes && replies) {
-        bool encoded = true;
-        for (size_t i = 0; i < n; i++)
-            if (create_argv(&ps[i], &args[i], &records[i], &dedupes[i]) != 0) {
-                args[i].argv = NULL;
-                encoded = false;
-            }
-        if (!encoded)
-            snprintf(self->error, sizeof self->error, "cannot encode case");
-        run_script_batch(self, &s_create, CREATE_LUA, args, n, replies);
-        for (size_t i = 0; i < n; i++) {
+    *batch_p = NULL;
+    redisReply **replies = calloc(b->batch.n ? b->batch.n : 1, sizeof *replies);
+    if (replies) {
+        script_batch_recv(self, &b->batch, replies);
+        for (size_t i = 0; i < b->batch.n && i < n; i++) {
             rcs[i] = create_code(self, replies[i], existing_ids[i]);
             if (replies[i])
                 freeReplyObject(replies[i]);
         }
     }
-    for (size_t i = 0; args && i < n; i++) {
-        argv_free(&args[i]);
-        free(records ? records[i] : NULL);
-        g_free(dedupes ? dedupes[i] : NULL);
-    }
-    free(args);
-    free(records);
-    free(dedupes);
+    else if (b->batch.sent > 0 && !b->batch.lost)
+        /* Replies that cannot be read leave the connection out of step. */
+        drop_connection(self, "out of memory");
     free(replies);
+    creates_free(b);
+}
+
+int case_store_fd(case_store_t *self)
+{
+    return self->ctx ? self->ctx->fd : -1;
+}
+
+void case_store_create_batch(case_store_t *self, const case_create_t *ps,
+                             size_t n, int *rcs,
+                             char (*existing_ids)[CASE_ID_LEN])
+{
+    case_store_creates_t *b = n ? case_store_create_send(self, ps, n) : NULL;
+    case_store_create_finish(self, &b, n, rcs, existing_ids);
 }
 
 /* The EVALSHA argument vector of one advance (argv[0..2] are filled by

@@ -87,6 +87,21 @@ void case_store_create_batch(case_store_t *self, const case_create_t *ps,
                              size_t n, int *rcs,
                              char (*existing_ids)[CASE_ID_LEN]);
 
+/* The same in two halves, so the caller can work while Redis does: _send
+ * writes the batch out and returns; _finish reads its outcomes (blocking)
+ * into rcs/existing_ids as above and frees it. Between the two, ps and
+ * what it points to must stay as they are, and nothing else may use the
+ * store (its replies would be read out of turn). A batch that could not
+ * be sent finishes with every outcome -1. */
+typedef struct case_store_creates_t case_store_creates_t;
+case_store_creates_t *case_store_create_send(case_store_t *self,
+                                             const case_create_t *ps, size_t n);
+void case_store_create_finish(case_store_t *self, case_store_creates_t **batch_p,
+                              size_t n, int *rcs, char (*existing_ids)[CASE_ID_LEN]);
+/* The Redis connection's socket (to poll for a sent batch's replies), or
+ * -1 when not connected. */
+int case_store_fd(case_store_t *self);
+
 /* A stage's result plus hand-off to the next stage, atomically. */
 typedef struct {
     const case_t *c;            /* the new record */

@@ -276,7 +276,7 @@ int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
     runner_t r = { .def = def, .worker = worker_id };
     char path[96];
     snprintf(path, sizeof path, "%s/credit", def->stage);
-    long credit_setting = writ_config_get_long(cfg, path, 8);
+    long credit_setting = writ_config_get_long(cfg, path, 32);
     int credit = credit_setting < 1 ? 1 : credit_setting > 1000 ? 1000 : (int) credit_setting;
     snprintf(path, sizeof path, "%s/debug_delay_ms", def->stage);
     r.delay_ms = writ_config_get_long(cfg, path, 0);

@@ -37,7 +37,7 @@ jurisdiction
     redirect_enterprise = true
     provider_country = US
     executive_agreements = "GB,AU"      #   CLOUD Act executive agreements
-    credit = 8                          #   cases a replica takes at once (its largest batch)
+    credit = 32                         #   cases a replica takes at once (its largest batch)
     registry_cache = 100000             #   registry entries a replica keeps (per import)
 
 notify
@@ -45,5 +45,5 @@ notify
     template = "notice.tmpl"            #   relative: beside this file
     sender = "Northwind Cloud Legal <legal-notices@northwind-cloud.example>"
     message_id_domain = "northwind-cloud.example"
-    credit = 8
+    credit = 32
     #   today = "2026-01-01"            #   testing only: the date gags are compared with

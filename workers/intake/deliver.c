@@ -135,47 +135,103 @@ static void finish(intake_t *in, delivery_t *d, prepared_t *p, int rc,
         snprintf(d->case_id, CASE_ID_LEN, "%s", rc == 1 ? existing : id);
 }
 
+struct intake_batch_t {
+    delivery_t *ds;
+    size_t n;
+    prepared_t *ps;
+    case_create_t *creates;
+    int *rcs;
+    char (*existing)[CASE_ID_LEN];
+    bool prepared;                    /* parsed (false: out of memory) */
+    case_store_creates_t *sent;       /* NULL: nothing was sent */
+};
+
+static void batch_free(intake_batch_t *b)
+{
+    for (size_t i = 0; b->ps && i < b->n; i++) {
+        case_destroy(&b->ps[i].c);
+        free(b->ps[i].record);
+        g_free(b->ps[i].sha);
+    }
+    free(b->ps);
+    free(b->creates);
+    free(b->rcs);
+    free(b->existing);
+    free(b);
+}
+
+intake_batch_t *intake_batch_prepare(intake_t *in, delivery_t *ds, size_t n)
+{
+    intake_batch_t *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    b->ds = ds;
+    b->n = n;
+    b->ps = calloc(n ? n : 1, sizeof *b->ps);
+    b->creates = calloc(n ? n : 1, sizeof *b->creates);
+    b->rcs = calloc(n ? n : 1, sizeof *b->rcs);
+    b->existing = calloc(n ? n : 1, sizeof *b->existing);
+    if (!b->ps || !b->creates || !b->rcs || !b->existing)
+        return b;                     /* finishes as out of memory */
+    for (size_t i = 0; i < n; i++) {
+        prepare(in, &ds[i], &b->ps[i]);
+        prepared_t *p = &b->ps[i];
+        b->creates[i] = (case_create_t) {
+            .c = p->c, .raw = ds[i].raw, .raw_len = ds[i].len,
+            .sha256 = p->sha,
+            .state = p->review ? STATE_REVIEW : STATE_RECEIVED,
+            .next_stage = p->review ? NULL : "jurisdiction",
+            .lease_ms = in->lease_ms, .worker = in->worker,
+            .note = p->not_mail ? "kept for review: not a mail message"
+                                : "received from the gateway",
+            .max_pending = in->max_pending, .envelope = ds[i].envelope,
+            .record = p->record, .record_len = p->record_len,
+        };
+    }
+    b->prepared = true;
+    return b;
+}
+
+void intake_batch_send(intake_t *in, intake_batch_t *b)
+{
+    if (b->prepared)
+        b->sent = case_store_create_send(in->store, b->creates, b->n);
+}
+
+void intake_batch_finish(intake_t *in, intake_batch_t **batch_p)
+{
+    intake_batch_t *b = *batch_p;
+    if (!b)
+        return;
+    *batch_p = NULL;
+    if (!b->sent) {
+        for (size_t i = 0; i < b->n; i++) {
+            b->ds[i].status = DELIVER_TEMPFAIL;
+            snprintf(b->ds[i].reason, sizeof b->ds[i].reason, "out of memory");
+            b->ds[i].case_id[0] = '\0';
+        }
+    }
+    else {
+        case_store_create_finish(in->store, &b->sent, b->n, b->rcs, b->existing);
+        for (size_t i = 0; i < b->n; i++)
+            finish(in, &b->ds[i], &b->ps[i], b->rcs[i], b->existing[i]);
+    }
+    batch_free(b);
+}
+
 void intake_deliver_batch(intake_t *in, delivery_t *ds, size_t n)
 {
-    prepared_t *ps = calloc(n, sizeof *ps);
-    case_create_t *creates = calloc(n, sizeof *creates);
-    int *rcs = calloc(n, sizeof *rcs);
-    char (*existing)[CASE_ID_LEN] = calloc(n, sizeof *existing);
-    if (!ps || !creates || !rcs || !existing) {
+    intake_batch_t *b = intake_batch_prepare(in, ds, n);
+    if (b) {
+        intake_batch_send(in, b);
+        intake_batch_finish(in, &b);
+    }
+    else
         for (size_t i = 0; i < n; i++) {
             ds[i].status = DELIVER_TEMPFAIL;
             snprintf(ds[i].reason, sizeof ds[i].reason, "out of memory");
             ds[i].case_id[0] = '\0';
         }
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        prepare(in, &ds[i], &ps[i]);
-        creates[i] = (case_create_t) {
-            .c = ps[i].c, .raw = ds[i].raw, .raw_len = ds[i].len,
-            .sha256 = ps[i].sha,
-            .state = ps[i].review ? STATE_REVIEW : STATE_RECEIVED,
-            .next_stage = ps[i].review ? NULL : "jurisdiction",
-            .lease_ms = in->lease_ms, .worker = in->worker,
-            .note = ps[i].not_mail ? "kept for review: not a mail message"
-                                   : "received from the gateway",
-            .max_pending = in->max_pending, .envelope = ds[i].envelope,
-            .record = ps[i].record, .record_len = ps[i].record_len,
-        };
-    }
-    case_store_create_batch(in->store, creates, n, rcs, existing);
-    for (size_t i = 0; i < n; i++)
-        finish(in, &ds[i], &ps[i], rcs[i], existing[i]);
-out:
-    for (size_t i = 0; ps && i < n; i++) {
-        case_destroy(&ps[i].c);
-        free(ps[i].record);
-        g_free(ps[i].sha);
-    }
-    free(ps);
-    free(creates);
-    free(rcs);
-    free(existing);
 }
 
 deliver_status_t intake_deliver(intake_t *in, const char *raw, size_t len,

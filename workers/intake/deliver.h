@@ -47,6 +47,17 @@ typedef struct {
  * own outcome, exactly as if delivered alone. */
 void intake_deliver_batch(intake_t *in, delivery_t *ds, size_t n);
 
+/* The same in three steps, so that the LMTP loop parses the next messages
+ * while Redis stores these: _prepare parses ds[0..n) (NULL: out of
+ * memory); _send writes their creates to Redis; _finish reads the outcomes
+ * (blocking), fills in each delivery, hands new cases on and frees the
+ * batch. ds and the messages it points to must stay as they are until
+ * _finish, and the store is the sent batch's alone until then. */
+typedef struct intake_batch_t intake_batch_t;
+intake_batch_t *intake_batch_prepare(intake_t *in, delivery_t *ds, size_t n);
+void intake_batch_send(intake_t *in, intake_batch_t *b);
+void intake_batch_finish(intake_t *in, intake_batch_t **batch_p);
+
 /* Stores the message with its envelope ("from=<..> to=<..>", may be
  * NULL); case_id receives the (new or existing) case id and reason a
  * one-line explanation for the reply. */

@@ -118,6 +118,7 @@ typedef struct {
     size_t in_len;
     bool closing;
     bool awaiting;                    /* a whole message waits for the batch */
+    bool in_flight;                   /* ... and Redis is storing it now */
 } client_t;
 
 static int listen_on(const char *spec)
@@ -232,33 +233,102 @@ static void client_read(client_t *c)
 
 #define INTAKE_BATCH_MAX 64
 
-/* Delivers every whole message waiting, as batches: parsing each, then
- * one Redis round trip for all (the 250s go out only after it). A
- * connection whose buffered input already holds its next message joins
- * the next round. */
-static void deliver_waiting(intake_t *in, client_t *clients, size_t max_clients)
-{
-    client_t *batch[INTAKE_BATCH_MAX];
+/* The messages of one batch, and the connections they came on. */
+typedef struct {
+    client_t *clients[INTAKE_BATCH_MAX];
     delivery_t ds[INTAKE_BATCH_MAX];
+    size_t n;
+    intake_batch_t *batch;
+} batch_slot_t;
+
+/* Two slots: while Redis stores the batch in one (in flight), the next
+ * messages are parsed into the other. */
+typedef struct {
+    batch_slot_t slot[2];
+    int flying;                       /* index of the slot in flight, or -1 */
+    uint64_t next_heartbeat;
+} pipeline_t;
+
+/* Collects the whole messages waiting (not already in flight). */
+static void collect(batch_slot_t *s, client_t *clients, size_t max_clients)
+{
+    s->n = 0;
+    for (size_t i = 0; i < max_clients && s->n < INTAKE_BATCH_MAX; i++) {
+        client_t *c = &clients[i];
+        if (c->fd < 0 || !c->awaiting || c->in_flight)
+            continue;
+        s->ds[s->n] = (delivery_t) { .envelope = lmtp_session_envelope(c->session) };
+        s->ds[s->n].raw = lmtp_session_message(c->session, &s->ds[s->n].len);
+        s->clients[s->n++] = c;
+    }
+}
+
+/* Reads the outcomes of the batch in flight and answers its connections;
+ * one whose buffered input already holds its next message waits again. */
+static void land(intake_t *in, pipeline_t *p)
+{
+    batch_slot_t *s = &p->slot[p->flying];
+    p->flying = -1;
+    intake_batch_finish(in, &s->batch);
+    for (size_t k = 0; k < s->n; k++) {
+        client_t *c = s->clients[k];
+        c->awaiting = false;
+        c->in_flight = false;
+        reply_delivered(c, &s->ds[k]);
+        c->last_activity = writ_now_ms();
+        client_process(c);
+    }
+    s->n = 0;
+}
+
+/* So `writctl health` sees this replica (best effort); only between
+ * batches, as the connection is the batch's while one is in flight. */
+static void heartbeat(intake_t *in, pipeline_t *p)
+{
+    if (p->flying >= 0 || writ_now_ms() < p->next_heartbeat)
+        return;
+    case_store_heartbeat(in->store, "intake", in->worker);
+    p->next_heartbeat = writ_now_ms() + 1000;
+}
+
+/* Delivers every whole message waiting, as batches: the messages that
+ * arrived are parsed while Redis stores the batch before them, then that
+ * batch lands (its 250s go out only now) and theirs is sent. */
+static void deliver_waiting(intake_t *in, pipeline_t *p, client_t *clients,
+                            size_t max_clients, bool redis_ready)
+{
     for (;;) {
-        size_t n = 0;
-        for (size_t i = 0; i < max_clients && n < INTAKE_BATCH_MAX; i++) {
-            client_t *c = &clients[i];
-            if (c->fd < 0 || !c->awaiting)
-                continue;
-            ds[n] = (delivery_t) { .envelope = lmtp_session_envelope(c->session) };
-            ds[n].raw = lmtp_session_message(c->session, &ds[n].len);
-            batch[n++] = c;
+        batch_slot_t *next = &p->slot[p->flying == 0 ? 1 : 0];
+        collect(next, clients, max_clients);
+        intake_batch_t *b = next->n ? intake_batch_prepare(in, next->ds, next->n) : NULL;
+        if (next->n && !b)
+            for (size_t k = 0; k < next->n; k++) {
+                next->ds[k].status = DELIVER_TEMPFAIL;
+                snprintf(next->ds[k].reason, sizeof next->ds[k].reason, "out of memory");
+            }
+        if (p->flying >= 0 && (next->n || redis_ready))
+            land(in, p);
+        else if (next->n == 0)
+            return;                   /* nothing new, and Redis not done */
+        redis_ready = true;           /* (nothing in flight from here) */
+        heartbeat(in, p);
+        if (b) {
+            intake_batch_send(in, b);
+            next->batch = b;
+            for (size_t k = 0; k < next->n; k++)
+                next->clients[k]->in_flight = true;
+            p->flying = (int) (next - p->slot);
+            return;                   /* the loop polls for its replies */
         }
-        if (n == 0)
-            return;
-        intake_deliver_batch(in, ds, n);
-        for (size_t k = 0; k < n; k++) {
-            batch[k]->awaiting = false;
-            reply_delivered(batch[k], &ds[k]);
-            batch[k]->last_activity = writ_now_ms();
-            client_process(batch[k]);
+        /* Nothing parsed (out of memory) or nothing new: answer the ones
+         * that failed, then see what landing the batch made ready. */
+        for (size_t k = 0; k < next->n; k++) {
+            client_t *c = next->clients[k];
+            c->awaiting = false;
+            reply_delivered(c, &next->ds[k]);
+            client_process(c);
         }
+        next->n = 0;
     }
 }
 
@@ -291,13 +361,16 @@ static int run_lmtp(intake_t *in, writ_config_t *cfg, lmtp_config_t *lc)
     for (size_t i = 0; i < max_clients; i++)
         clients[i].fd = -1;
     log_info(NULL, "ready: LMTP on %s", spec);
-    uint64_t next_heartbeat = 0;
+    pipeline_t *pl = calloc(1, sizeof *pl);
+    if (!pl) {
+        free(clients);
+        free(pfds);
+        close(lfd);
+        return EX_TEMPFAIL;
+    }
+    pl->flying = -1;
     while (!s_stop) {
-        if (writ_now_ms() >= next_heartbeat) {
-            /* So `writctl health` sees this replica (best effort). */
-            case_store_heartbeat(in->store, "intake", in->worker);
-            next_heartbeat = writ_now_ms() + 1000;
-        }
+        heartbeat(in, pl);
         size_t n = 0;
         pfds[n++] = (struct pollfd) { .fd = lfd, .events = POLLIN };
         for (size_t i = 0; i < max_clients; i++)
@@ -307,7 +380,11 @@ static int run_lmtp(intake_t *in, writ_config_t *cfg, lmtp_config_t *lc)
                 pfds[n++] = (struct pollfd) { .fd = clients[i].fd,
                     .events = (short) (POLLIN | (pending ? POLLOUT : 0)) };
             }
-        int rc = poll(pfds, (nfds_t) n, 1000);
+        /* A batch in flight: its replies wake the loop too. */
+        int redis_fd = pl->flying >= 0 ? case_store_fd(in->store) : -1;
+        if (redis_fd >= 0)
+            pfds[n++] = (struct pollfd) { .fd = redis_fd, .events = POLLIN };
+        int rc = poll(pfds, (nfds_t) n, pl->flying >= 0 && redis_fd < 0 ? 0 : 1000);
         if (rc < 0 && errno != EINTR)
             break;
         if (rc > 0 && (pfds[0].revents & POLLIN)) {
@@ -341,11 +418,13 @@ static int run_lmtp(intake_t *in, writ_config_t *cfg, lmtp_config_t *lc)
                     break;
                 }
         }
-        deliver_waiting(in, clients, max_clients);
+        bool redis_ready = redis_fd < 0
+            || (rc > 0 && (pfds[n - 1].revents & (POLLIN | POLLERR | POLLHUP)));
+        deliver_waiting(in, pl, clients, max_clients, redis_ready);
         for (size_t i = 0; i < max_clients; i++) {
             client_t *c = &clients[i];
-            if (c->fd < 0)
-                continue;
+            if (c->fd < 0 || c->in_flight)
+                continue;             /* its session holds what Redis stores */
             uint64_t now = writ_now_ms();
             if (!c->closing && now > c->last_activity
                 && now - c->last_activity > timeout_ms) {
@@ -356,6 +435,9 @@ static int run_lmtp(intake_t *in, writ_config_t *cfg, lmtp_config_t *lc)
                 client_close(c);
         }
     }
+    if (pl->flying >= 0)
+        land(in, pl);                 /* stored: those get their 250 */
+    free(pl);
     log_info(NULL, "stopping: closing connections");
     for (size_t i = 0; i < max_clients; i++)
         if (clients[i].fd >= 0) {
