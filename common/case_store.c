@@ -305,6 +305,7 @@ typedef struct {
     size_t *lens;
     char (*numbers)[24];
     int argc, cap;
+    bool needs_eval;                  /* Redis answered NOSCRIPT (batches) */
 } argv_t;
 
 static int argv_init(argv_t *a, int cap)
@@ -314,6 +315,7 @@ static int argv_init(argv_t *a, int cap)
     a->numbers = calloc((size_t) cap, sizeof *a->numbers);
     a->argc = 0;
     a->cap = cap;
+    a->needs_eval = false;
     return a->argv && a->lens && a->numbers ? 0 : -1;
 }
 
@@ -477,7 +479,7 @@ static void script_batch_recv(case_store_t *self, script_batch_t *b,
             && strncmp(r->str, "NOSCRIPT", 8) == 0) {
             freeReplyObject(r);
             r = NULL;
-            a->lens[0] = 0;             /* mark: run by EVAL (below) */
+            a->needs_eval = true;       /* run by EVAL (below) */
         }
         else if (r && r->type == REDIS_REPLY_ERROR) {
             snprintf(self->error, sizeof self->error, "%s", r->str);
@@ -487,7 +489,7 @@ static void script_batch_recv(case_store_t *self, script_batch_t *b,
         replies[i] = r;
     }
     for (size_t i = 0; i < b->n && !lost; i++)
-        if (b->args[i].argv && b->args[i].lens[0] == 0) {
+        if (b->args[i].argv && b->args[i].needs_eval) {
             replies[i] = run_script(self, b->sc, b->body, &b->args[i]);
             lost = !self->ctx;
         }
@@ -625,8 +627,9 @@ void case_store_create_finish(case_store_t *self, case_store_creates_t **batch_p
     redisReply **replies = calloc(b->batch.n ? b->batch.n : 1, sizeof *replies);
     if (replies) {
         script_batch_recv(self, &b->batch, replies);
-        for (size_t i = 0; i < b->batch.n && i < n; i++) {
-            rcs[i] = create_code(self, replies[i], existing_ids[i]);
+        for (size_t i = 0; i < b->batch.n; i++) {
+            if (i < n)
+                rcs[i] = create_code(self, replies[i], existing_ids[i]);
             if (replies[i])
                 freeReplyObject(replies[i]);
         }
@@ -636,6 +639,11 @@ void case_store_create_finish(case_store_t *self, case_store_creates_t **batch_p
         drop_connection(self, "out of memory");
     free(replies);
     creates_free(b);
+}
+
+bool case_store_create_awaits_replies(const case_store_creates_t *b)
+{
+    return b->batch.sent > 0 && !b->batch.lost;
 }
 
 int case_store_fd(case_store_t *self)

@@ -98,6 +98,9 @@ case_store_creates_t *case_store_create_send(case_store_t *self,
                                              const case_create_t *ps, size_t n);
 void case_store_create_finish(case_store_t *self, case_store_creates_t **batch_p,
                               size_t n, int *rcs, char (*existing_ids)[CASE_ID_LEN]);
+/* Whether the batch's replies are still to be read (false when nothing
+ * could be sent: _finish returns at once). */
+bool case_store_create_awaits_replies(const case_store_creates_t *b);
 /* The Redis connection's socket (to poll for a sent batch's replies), or
  * -1 when not connected. */
 int case_store_fd(case_store_t *self);

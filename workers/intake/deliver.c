@@ -198,6 +198,11 @@ void intake_batch_send(intake_t *in, intake_batch_t *b)
         b->sent = case_store_create_send(in->store, b->creates, b->n);
 }
 
+bool intake_batch_awaits_redis(const intake_batch_t *b)
+{
+    return b->sent && case_store_create_awaits_replies(b->sent);
+}
+
 void intake_batch_finish(intake_t *in, intake_batch_t **batch_p)
 {
     intake_batch_t *b = *batch_p;

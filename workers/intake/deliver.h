@@ -56,6 +56,9 @@ void intake_deliver_batch(intake_t *in, delivery_t *ds, size_t n);
 typedef struct intake_batch_t intake_batch_t;
 intake_batch_t *intake_batch_prepare(intake_t *in, delivery_t *ds, size_t n);
 void intake_batch_send(intake_t *in, intake_batch_t *b);
+/* Whether replies from Redis are still to come for the batch sent (false
+ * when nothing could be sent: _finish then returns at once). */
+bool intake_batch_awaits_redis(const intake_batch_t *b);
 void intake_batch_finish(intake_t *in, intake_batch_t **batch_p);
 
 /* Stores the message with its envelope ("from=<..> to=<..>", may be

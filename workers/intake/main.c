@@ -318,7 +318,10 @@ static void deliver_waiting(intake_t *in, pipeline_t *p, client_t *clients,
             for (size_t k = 0; k < next->n; k++)
                 next->clients[k]->in_flight = true;
             p->flying = (int) (next - p->slot);
-            return;                   /* the loop polls for its replies */
+            if (intake_batch_awaits_redis(b))
+                return;               /* the loop polls for its replies */
+            land(in, p);              /* nothing went out: no reply comes */
+            continue;
         }
         /* Nothing parsed (out of memory) or nothing new: answer the ones
          * that failed, then see what landing the batch made ready. */
@@ -351,7 +354,8 @@ static int run_lmtp(intake_t *in, writ_config_t *cfg, lmtp_config_t *lc)
         return EX_UNAVAILABLE;
     }
     client_t *clients = calloc(max_clients, sizeof *clients);
-    struct pollfd *pfds = calloc(max_clients + 1, sizeof *pfds);
+    /* The listener, every client, and Redis while a batch is in flight. */
+    struct pollfd *pfds = calloc(max_clients + 2, sizeof *pfds);
     if (!clients || !pfds) {
         free(clients);
         free(pfds);
@@ -377,8 +381,14 @@ static int run_lmtp(intake_t *in, writ_config_t *cfg, lmtp_config_t *lc)
             if (clients[i].fd >= 0) {
                 size_t pending;
                 lmtp_session_output(clients[i].session, &pending);
-                pfds[n++] = (struct pollfd) { .fd = clients[i].fd,
-                    .events = (short) (POLLIN | (pending ? POLLOUT : 0)) };
+                /* In flight, a client is not read (its next message waits
+                 * for the reply) and one that hung up is not flushed:
+                 * polling it would only spin until the batch lands. */
+                short events = (short) (clients[i].in_flight ? 0 : POLLIN);
+                if (pending && !(clients[i].in_flight && clients[i].closing))
+                    events |= POLLOUT;
+                if (events)
+                    pfds[n++] = (struct pollfd) { .fd = clients[i].fd, .events = events };
             }
         /* A batch in flight: its replies wake the loop too. */
         int redis_fd = pl->flying >= 0 ? case_store_fd(in->store) : -1;
@@ -411,7 +421,7 @@ static int run_lmtp(intake_t *in, writ_config_t *cfg, lmtp_config_t *lc)
                 continue;
             for (size_t k = 1; k < n; k++)
                 if (pfds[k].fd == c->fd) {
-                    if (pfds[k].revents & (POLLIN | POLLHUP | POLLERR))
+                    if (!c->in_flight && (pfds[k].revents & (POLLIN | POLLHUP | POLLERR)))
                         client_read(c);
                     if (pfds[k].revents & POLLOUT)
                         client_flush(c);
