@@ -2,11 +2,13 @@
  * gateway, or `--stdin` for pipe(8) delivery of one message.
  *
  * Wiring only: sockets and poll() around the LMTP state machine
- * (common/lmtp.c) and the delivery step (deliver.c). Exit statuses follow
- * sysexits: 0 stored, 75 temporary failure (the gateway retries), 65 not a
- * mail message, 78 bad configuration (LMTP server only: in pipe mode a
- * configuration error is 75, so the gateway keeps the request queued
- * while the operator fixes it instead of bouncing it to the agency).
+ * (common/lmtp.c) and the delivery step (deliver.c). Whole messages go to
+ * Redis in batches, one batch in flight: the loop parses the next while
+ * Redis stores it, and answers a batch only once Redis has. Exit statuses
+ * follow sysexits: 0 stored, 75 temporary failure (the gateway retries),
+ * 65 not a mail message, 78 bad configuration (LMTP server only: in pipe
+ * mode a configuration error is 75, so the gateway keeps the request
+ * queued while the operator fixes it instead of bouncing it to the agency).
  */
 #define _GNU_SOURCE
 #include "config.h"
