@@ -160,11 +160,23 @@ static void batch_free(intake_batch_t *b)
     free(b);
 }
 
+/* Out of memory: each message gets 451 and the gateway retries it. */
+static void tempfail_all(delivery_t *ds, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        ds[i].status = DELIVER_TEMPFAIL;
+        snprintf(ds[i].reason, sizeof ds[i].reason, "out of memory");
+        ds[i].case_id[0] = '\0';
+    }
+}
+
 intake_batch_t *intake_batch_prepare(intake_t *in, delivery_t *ds, size_t n)
 {
     intake_batch_t *b = calloc(1, sizeof *b);
-    if (!b)
+    if (!b) {
+        tempfail_all(ds, n);
         return NULL;
+    }
     b->ds = ds;
     b->n = n;
     b->ps = calloc(n ? n : 1, sizeof *b->ps);
@@ -209,13 +221,8 @@ void intake_batch_finish(intake_t *in, intake_batch_t **batch_p)
     if (!b)
         return;
     *batch_p = NULL;
-    if (!b->sent) {
-        for (size_t i = 0; i < b->n; i++) {
-            b->ds[i].status = DELIVER_TEMPFAIL;
-            snprintf(b->ds[i].reason, sizeof b->ds[i].reason, "out of memory");
-            b->ds[i].case_id[0] = '\0';
-        }
-    }
+    if (!b->sent)
+        tempfail_all(b->ds, b->n);
     else {
         case_store_create_finish(in->store, &b->sent, b->n, b->rcs, b->existing);
         for (size_t i = 0; i < b->n; i++)
@@ -231,12 +238,6 @@ void intake_deliver_batch(intake_t *in, delivery_t *ds, size_t n)
         intake_batch_send(in, b);
         intake_batch_finish(in, &b);
     }
-    else
-        for (size_t i = 0; i < n; i++) {
-            ds[i].status = DELIVER_TEMPFAIL;
-            snprintf(ds[i].reason, sizeof ds[i].reason, "out of memory");
-            ds[i].case_id[0] = '\0';
-        }
 }
 
 deliver_status_t intake_deliver(intake_t *in, const char *raw, size_t len,

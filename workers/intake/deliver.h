@@ -49,7 +49,7 @@ void intake_deliver_batch(intake_t *in, delivery_t *ds, size_t n);
 
 /* The same in three steps, so that the LMTP loop parses the next messages
  * while Redis stores these: _prepare parses ds[0..n) (NULL: out of
- * memory); _send writes their creates to Redis; _finish reads the outcomes
+ * memory, every delivery then marked TEMPFAIL); _send writes their creates to Redis; _finish reads the outcomes
  * (blocking), fills in each delivery, hands new cases on and frees the
  * batch. ds and the messages it points to must stay as they are until
  * _finish, and the store is the sent batch's alone until then. */

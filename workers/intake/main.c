@@ -303,11 +303,6 @@ static void deliver_waiting(intake_t *in, pipeline_t *p, client_t *clients,
         batch_slot_t *next = &p->slot[p->flying == 0 ? 1 : 0];
         collect(next, clients, max_clients);
         intake_batch_t *b = next->n ? intake_batch_prepare(in, next->ds, next->n) : NULL;
-        if (next->n && !b)
-            for (size_t k = 0; k < next->n; k++) {
-                next->ds[k].status = DELIVER_TEMPFAIL;
-                snprintf(next->ds[k].reason, sizeof next->ds[k].reason, "out of memory");
-            }
         if (p->flying >= 0 && (next->n || redis_ready))
             land(in, p);
         else if (next->n == 0)
