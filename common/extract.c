@@ -670,6 +670,11 @@ static bool prospective_mention(const char *t, size_t n, size_t p, size_t l)
         "is not yet", "not yet issued", "has not been obtained", NULL};
     size_t s, e;
     sentence_bounds(t, n, p, &s, &e);
+    /* A match may run past the end of the sentence it starts in (the
+     * phrase search skips line breaks and punctuation): the windows after
+     * it start at its end, so the sentence must reach that far. */
+    if (e < p + l)
+        e = p + l;
     {
         size_t ns = p - s > 24 ? p - 24 : s;
         size_t ne = e - (p + l) > 24 ? p + l + 24 : e;
