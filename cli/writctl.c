@@ -194,6 +194,9 @@ static void print_case_text(json_t *c)
         printf("  envelope %s\n", jstr(c, "envelope"));
     if (json_is_string(json_object_get(c, "review_reason")))
         printf("  REVIEW   %s\n", jstr(c, "review_reason"));
+    if (json_is_string(json_object_get(c, "duplicate_of")))
+        printf("  RELATED  same Message-ID as case %s, different content\n",
+               jstr(c, "duplicate_of"));
     if (json_is_true(json_object_get(c, "challenge_recommended")))
         printf("  CHALLENGE recommended: gag on enterprise data\n");
     size_t i;

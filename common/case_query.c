@@ -136,8 +136,9 @@ json_t *case_query_show(case_store_t *store, const char *id, bool *missing)
     if (!ctx)
         return NULL;
     redisReply *r = redisCommand(ctx, "HMGET writ:case:%s state message_id "
-                                 "sha256 size received_at updated_at record review_reason envelope", id);
-    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 9) {
+                                 "sha256 size received_at updated_at record review_reason envelope "
+                                 "duplicate_of", id);
+    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 10) {
         if (r)
             freeReplyObject(r);
         return NULL;
@@ -176,6 +177,9 @@ json_t *case_query_show(case_store_t *store, const char *id, bool *missing)
     json_object_set_new(out, "verify_requester", json_boolean(c && c->verify_requester));
     json_object_set_new(out, "review_reason", reply_str(r->element[7]));
     json_object_set_new(out, "envelope", reply_str(r->element[8]));
+    /* Set when this message reused the Message-ID of that earlier case
+     * with other bytes. */
+    json_object_set_new(out, "duplicate_of", reply_str(r->element[9]));
     if (!c)
         json_object_set_new(out, "record_error", json_string(err));
     json_object_set_new(out, "audit", audit_json(ctx, id));

@@ -18,6 +18,8 @@ json_t *case_query_list(case_store_t *store, const char *state_filter);
  *  reason, notice, notice_path, notice_to, release_on, comity_review,
  *  customer_type, tenant, region, country}], challenge_recommended,
  *  verify_requester, review_reason, envelope ("from=<..> to=<..>" or null),
+ *  duplicate_of (the earlier case whose Message-ID this one reused with
+ *  other bytes, or null),
  *  audit[{time, stage, worker, event, from, to, note}]}.
  * *missing is set when there is no such case. NULL on failure. */
 json_t *case_query_show(case_store_t *store, const char *id, bool *missing);

@@ -32,6 +32,8 @@ struct case_store_t {
 static const char *CREATE_LUA =
     "local existing = redis.call('GET', ARGV[2])\n"
     "if existing then\n"
+    "  local sha = redis.call('HGET', 'writ:case:'..existing, 'sha256')\n"
+    "  if sha and sha ~= ARGV[5] then return {3, existing} end\n"
     "  redis.call('XADD', 'writ:audit:'..existing, '*', 'stage', 'intake',\n"
     "    'worker', ARGV[11], 'event', 'redelivered', 'from', '', 'to', '',\n"
     "    'note', 'the same message was delivered again')\n"
@@ -48,6 +50,12 @@ static const char *CREATE_LUA =
     "  'message_id', ARGV[6], 'sha256', ARGV[5], 'received_at', ARGV[7],\n"
     "  'updated_at', ARGV[7], 'size', ARGV[14], 'record', ARGV[3],\n"
     "  'review_reason', ARGV[13], 'challenge', '0', 'envelope', ARGV[16])\n"
+    "if ARGV[17] ~= '' then\n"
+    "  redis.call('HSET', key, 'duplicate_of', ARGV[17])\n"
+    "  redis.call('XADD', 'writ:audit:'..ARGV[17], '*', 'stage', 'intake',\n"
+    "    'worker', ARGV[11], 'event', 'related', 'from', '', 'to', '',\n"
+    "    'note', 'same Message-ID, different content: case '..ARGV[1])\n"
+    "end\n"
     "redis.call('SET', 'writ:raw:'..ARGV[1], ARGV[4])\n"
     "redis.call('ZADD', 'writ:cases', ARGV[7], ARGV[1])\n"
     "redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', 'intake',\n"
@@ -517,8 +525,11 @@ static int create_argv(const case_create_t *p, argv_t *a, char **record,
     if (!p->record && wire_encode_case(p->c, record, &record_len) != 0)
         return -1;
     const char *mid = p->c->request ? p->c->request->message_id : NULL;
-    *dedupe = mid && *mid ? g_strconcat("writ:msgid:", mid, NULL)
-                          : g_strconcat("writ:sha256:", p->sha256, NULL);
+    /* A variant (same Message-ID, other bytes) is found again by its
+     * bytes: the Message-ID already names the first case. */
+    *dedupe = mid && *mid && !p->duplicate_of
+            ? g_strconcat("writ:msgid:", mid, NULL)
+            : g_strconcat("writ:sha256:", p->sha256, NULL);
     if (argv_init(a, 20) != 0) {
         argv_free(a);
         return -1;
@@ -541,6 +552,7 @@ static int create_argv(const case_create_t *p, argv_t *a, char **record,
     argv_num(a, p->raw_len);                       /* 14 */
     argv_num(a, p->max_pending);                   /* 15 */
     argv_str(a, p->envelope ? p->envelope : "");   /* 16 */
+    argv_str(a, p->duplicate_of ? p->duplicate_of : ""); /* 17 */
     return 0;
 }
 

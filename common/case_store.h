@@ -4,12 +4,14 @@
  * Key schema (all keys start with "writ:"; documented in README.md):
  *   writ:case:{id}          hash   id state message_id sha256 received_at
  *                                  updated_at size record review_reason
- *                                  challenge
+ *                                  challenge envelope [duplicate_of]
  *   writ:raw:{id}           string the original message, byte-exact
  *   writ:audit:{id}         stream one entry per state change:
  *                                  stage worker event from to note
- *   writ:msgid:{message-id} string case id (redelivery -> same case)
+ *   writ:msgid:{message-id} string case id (redelivery -> same case, when
+ *                                  the sha256 matches too)
  *   writ:sha256:{hex}       string case id, for messages without Message-ID
+ *                                  and for a Message-ID's later variants
  *   writ:cases              zset   id by received_at (ms)
  *   writ:pending:{stage}    zset   id by lease expiry (ms): work handed to
  *                                  a stage and not yet recorded as done
@@ -72,13 +74,21 @@ typedef struct {
      * also sends it on encodes it once; NULL: encoded here. */
     const char *record;
     size_t record_len;
+    /* Set when this message reuses the Message-ID of that case with other
+     * bytes: it is stored as a case of its own (found again by its sha256,
+     * linked by the hash field duplicate_of, an audit entry "related" on
+     * the earlier case). */
+    const char *duplicate_of;
 } case_create_t;
 
 /* Creates the case atomically, or finds the existing case for the same
- * Message-ID (or sha256 when there is none). Returns 0 created, 1 an
- * existing case (its id in existing_id), 2 refused because the backlog
- * limit is reached (nothing written), -1 Redis failure (nothing written,
- * or everything: the script is atomic). */
+ * message: the same Message-ID and the same bytes (sha256), or the same
+ * bytes when there is no Message-ID. Returns 0 created, 1 an existing
+ * case (its id in existing_id), 2 refused because the backlog limit is
+ * reached (nothing written), 3 the Message-ID belongs to a case with
+ * other bytes (its id in existing_id; nothing written: create the message
+ * again as a case of its own, with duplicate_of set), -1 Redis failure
+ * (nothing written, or everything: the script is atomic). */
 int case_store_create(case_store_t *self, const case_create_t *p,
                       char existing_id[CASE_ID_LEN]);
 /* The same for n messages in one round trip (an intake's batch): rcs[i]

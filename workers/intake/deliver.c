@@ -25,6 +25,18 @@ static void derive_case_id(const request_t *req, const char *sha256,
     g_free(key);
 }
 
+/* The id of a message that reuses an earlier case's Message-ID with other
+ * bytes: derived from both, so its redelivery computes it again. */
+static void derive_variant_id(const char *message_id, const char *sha256,
+                              char id[CASE_ID_LEN])
+{
+    gchar *key = g_strconcat("variant:", message_id, ":", sha256, NULL);
+    gchar *digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, key, -1);
+    snprintf(id, CASE_ID_LEN, "c%.16s", digest);
+    g_free(digest);
+    g_free(key);
+}
+
 /* A case whose record cannot be encoded (should not happen once the
  * parser enforces its limits) must still be kept: keep an empty request
  * and send it to review, rather than answer 451 for ever. *record
@@ -52,6 +64,8 @@ typedef struct {
     char *record;                     /* c encoded, or NULL */
     size_t record_len;
     bool not_mail, review;
+    char duplicate_of[CASE_ID_LEN];   /* a variant: the case whose
+                                         Message-ID it reuses ("" if not) */
     char err[256];
 } prepared_t;
 
@@ -109,6 +123,13 @@ static void finish(intake_t *in, delivery_t *d, prepared_t *p, int rc,
         snprintf(reason, reason_len, "already received as case %s", existing);
         log_info(existing, "redelivered message mapped to the existing case");
         d->status = DELIVER_DUPLICATE;
+    }
+    else if (p->duplicate_of[0]) {
+        snprintf(reason, reason_len, "accepted as case %s (for review: same "
+                 "Message-ID as case %s, different content)", id, p->duplicate_of);
+        log_warn(id, "same Message-ID as case %s, different content: kept "
+                 "for review", p->duplicate_of);
+        d->status = DELIVER_ACCEPTED;
     }
     else if (p->review && !p->not_mail) {
         snprintf(reason, reason_len, "accepted as case %s (for review)", id);
@@ -215,6 +236,78 @@ bool intake_batch_awaits_redis(const intake_batch_t *b)
     return b->sent && case_store_create_awaits_replies(b->sent);
 }
 
+/* Turns message p, whose Message-ID case `earlier` holds with other bytes,
+ * into a case of its own for review, linked to that one. */
+static void make_variant(prepared_t *p, case_create_t *create,
+                         const char *earlier)
+{
+    char id[CASE_ID_LEN];
+    const request_t *req = p->c->request;
+    derive_variant_id(req && req->message_id ? req->message_id : "", p->sha, id);
+    snprintf(p->c->id, sizeof p->c->id, "%s", id);
+    snprintf(p->duplicate_of, sizeof p->duplicate_of, "%s", earlier);
+    char *why = g_strdup_printf("same Message-ID as %s, different content%s%s",
+                                earlier, p->c->review_reason ? "; " : "",
+                                p->c->review_reason ? p->c->review_reason : "");
+    case_set_review(p->c, why);
+    g_free(why);
+    free(p->record);
+    p->record = NULL;
+    p->c = keep_recordable(p->c, &p->record, &p->record_len);
+    p->review = true;
+    create->c = p->c;
+    create->record = p->record;
+    create->record_len = p->record_len;
+    create->state = STATE_REVIEW;
+    create->next_stage = NULL;
+    create->note = "kept for review: same Message-ID as an earlier case, "
+                   "different content";
+    create->duplicate_of = p->duplicate_of;
+}
+
+/* The messages Redis answered 3 (their Message-ID names a case with other
+ * bytes) are stored again, each as a case of its own for review: a second
+ * round trip, only for them. Their outcomes replace the 3s. */
+static void store_variants(intake_t *in, intake_batch_t *b)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->n; i++)
+        if (b->rcs[i] == 3)
+            n++;
+    if (n == 0)
+        return;
+    case_create_t *creates = calloc(n, sizeof *creates);
+    size_t *index = calloc(n, sizeof *index);
+    int *rcs = calloc(n, sizeof *rcs);
+    char (*existing)[CASE_ID_LEN] = calloc(n, sizeof *existing);
+    if (!creates || !index || !rcs || !existing) {
+        for (size_t i = 0; i < b->n; i++)
+            if (b->rcs[i] == 3)
+                b->rcs[i] = -1;
+    }
+    else {
+        size_t k = 0;
+        for (size_t i = 0; i < b->n; i++)
+            if (b->rcs[i] == 3) {
+                creates[k] = b->creates[i];
+                make_variant(&b->ps[i], &creates[k], b->existing[i]);
+                b->creates[i] = creates[k];
+                index[k++] = i;
+            }
+        case_store_create_batch(in->store, creates, n, rcs, existing);
+        for (k = 0; k < n; k++) {
+            size_t i = index[k];
+            /* 3 again cannot happen (a variant is found by its bytes). */
+            b->rcs[i] = rcs[k] == 3 ? -1 : rcs[k];
+            snprintf(b->existing[i], CASE_ID_LEN, "%s", existing[k]);
+        }
+    }
+    free(creates);
+    free(index);
+    free(rcs);
+    free(existing);
+}
+
 void intake_batch_finish(intake_t *in, intake_batch_t **batch_p)
 {
     intake_batch_t *b = *batch_p;
@@ -225,6 +318,7 @@ void intake_batch_finish(intake_t *in, intake_batch_t **batch_p)
         tempfail_all(b->ds, b->n);
     else {
         case_store_create_finish(in->store, &b->sent, b->n, b->rcs, b->existing);
+        store_variants(in, b);
         for (size_t i = 0; i < b->n; i++)
             finish(in, &b->ds[i], &b->ps[i], b->rcs[i], b->existing[i]);
     }
