@@ -171,12 +171,14 @@ static int cmd_case_list(case_store_t *store, int argc, char **argv)
     if (as_json)
         print_json(list);
     else {
-        printf("%-18s %-9s %-26s %-25s\n", "CASE", "STATE", "TYPE", "RECEIVED");
+        printf("%-18s %-9s %-26s %-25s %s\n", "CASE", "STATE", "TYPE",
+               "RECEIVED", "REQUESTER");
         size_t i;
         json_t *c;
         json_array_foreach(list, i, c)
-            printf("%-18s %-9s %-26s %-25s\n", jstr(c, "id"), jstr(c, "state"),
-                   jstr(c, "request_type"), jstr(c, "received_at"));
+            printf("%-18s %-9s %-26s %-25s %s\n", jstr(c, "id"),
+                   jstr(c, "state"), jstr(c, "request_type"),
+                   jstr(c, "received_at"), jstr(c, "requester"));
     }
     json_decref(list);
     return 0;
@@ -187,9 +189,8 @@ static void print_case_text(json_t *c)
     json_t *req = json_object_get(c, "request");
     printf("case %s  state %s  received %s\n", jstr(c, "id"), jstr(c, "state"),
            jstr(c, "received_at"));
-    printf("  request  %s from %s (%s), reference %s\n", jstr(req, "request_type"),
-           jstr(req, "issuing_agency"), jstr(req, "issuing_country"),
-           jstr(req, "reference"));
+    printf("  request  %s from %s, reference %s\n", jstr(req, "request_type"),
+           jstr(c, "requester"), jstr(req, "reference"));
     if (json_is_string(json_object_get(c, "envelope")) && *jstr(c, "envelope"))
         printf("  envelope %s\n", jstr(c, "envelope"));
     if (json_is_string(json_object_get(c, "review_reason")))

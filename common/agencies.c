@@ -103,7 +103,8 @@ static bool domain_within(const char *domain, const char *parent)
     return dl == pl || domain[dl - pl - 1] == '.';
 }
 
-const char *agencies_match(const agencies_t *self, const char *address)
+static const agency_t *match_entry(const agencies_t *self,
+                                   const char *address)
 {
     const char *at = address ? strrchr(address, '@') : NULL;
     if (!self || !at)
@@ -111,8 +112,20 @@ const char *agencies_match(const agencies_t *self, const char *address)
     for (size_t i = 0; i < self->count; i++)
         for (char **d = self->items[i].domains; d && *d; d++)
             if (domain_within(at + 1, *d))
-                return self->items[i].name;
+                return &self->items[i];
     return NULL;
+}
+
+const char *agencies_match(const agencies_t *self, const char *address)
+{
+    const agency_t *a = match_entry(self, address);
+    return a ? a->name : NULL;
+}
+
+const char *agencies_country(const agencies_t *self, const char *address)
+{
+    const agency_t *a = match_entry(self, address);
+    return a && a->country[0] ? a->country : NULL;
 }
 
 void agencies_verify(const agencies_t *self, request_t *req,

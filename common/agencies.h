@@ -30,6 +30,10 @@ size_t      agencies_count(const agencies_t *self);
  * (mail.fbi.gov matches fbi.gov); NULL when none. */
 const char *agencies_match(const agencies_t *self, const char *address);
 
+/* The country of that agency ("US"); NULL when none matches or the
+ * list gives no country. */
+const char *agencies_country(const agencies_t *self, const char *address);
+
 /* Sets req->auth.known_agency and verified from the trusted gateway's
  * DMARC result (already in req->auth, for the outer From) and
  * agency_sender: the address that speaks for the agency -- the forwarded

@@ -34,6 +34,15 @@ static json_t *ms_to_iso(redisReply *r)
     return json_string(out);
 }
 
+/* "Garda Síochána, IE, via US" (request_requester_text), or null. */
+static json_t *requester_json(const case_t *c)
+{
+    char *text = c && c->request ? request_requester_text(c->request) : NULL;
+    json_t *j = text ? json_string(text) : NULL;
+    free(text);
+    return j ? j : json_null();
+}
+
 json_t *case_query_list(case_store_t *store, const char *state_filter)
 {
     redisContext *ctx = case_store_redis(store);
@@ -64,7 +73,7 @@ json_t *case_query_list(case_store_t *store, const char *state_filter)
             case_t *c = r->element[5]->type == REDIS_REPLY_STRING
                       ? wire_decode_case(r->element[5]->str, r->element[5]->len, err, sizeof err)
                       : NULL;
-            json_array_append_new(out, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+            json_array_append_new(out, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
                 "id", reply_str(r->element[0]),
                 "state", reply_str(r->element[1]),
                 "message_id", reply_str(r->element[2]),
@@ -72,6 +81,7 @@ json_t *case_query_list(case_store_t *store, const char *state_filter)
                 "updated_at", ms_to_iso(r->element[4]),
                 "request_type", c && c->request
                     ? json_string(request_type_name(c->request->type)) : json_null(),
+                "requester", requester_json(c),
                 "review_reason", reply_str(r->element[6])));
             case_destroy(&c);
         }
@@ -172,6 +182,7 @@ json_t *case_query_show(case_store_t *store, const char *id, bool *missing)
             json_array_append_new(accounts, account_json(&c->accounts[i]));
     }
     json_object_set_new(out, "request", request);
+    json_object_set_new(out, "requester", requester_json(c));
     json_object_set_new(out, "accounts", accounts);
     json_object_set_new(out, "challenge_recommended", json_boolean(c && c->challenge_recommended));
     json_object_set_new(out, "verify_requester", json_boolean(c && c->verify_requester));

@@ -9,12 +9,13 @@
 #include "case_store.h"
 
 /* Array of {id, state, message_id, received_at, updated_at, request_type,
- * review_reason}, oldest first; state_filter NULL for all. NULL on a
+ * requester ("Garda Síochána, IE, via US"), review_reason}, oldest first; state_filter NULL for all. NULL on a
  * Redis failure. */
 json_t *case_query_list(case_store_t *store, const char *state_filter);
 
 /* {id, state, message_id, sha256, size, received_at, updated_at,
- *  request{contract fields + authenticity}, accounts[{account, decision,
+ *  request{contract fields + authenticity}, requester (as in the list),
+ *  accounts[{account, decision,
  *  reason, notice, notice_path, notice_to, release_on, comity_review,
  *  customer_type, tenant, region, country}], challenge_recommended,
  *  verify_requester, review_reason, envelope ("from=<..> to=<..>" or null),

@@ -1538,6 +1538,119 @@ char *extract_country(const char *text, size_t len, request_type_t type,
     return cc ? strdup(cc) : NULL;
 }
 
+/* The country named right after position i, past "the", "government
+ * of", "authorities of", "republic of" and punctuation ("Requesting
+ * State: Ireland", "on behalf of the authorities of the Netherlands",
+ * "Mutual Legal Assistance - Germany"). */
+static const char *country_after(const char *lo, size_t n, size_t i)
+{
+    static const char *const fillers[] = {
+        "the ", "competent ", "judicial ", "government of ",
+        "authorities of ", "authorities in ", "republic of ",
+        "federal republic of ", "kingdom of ", "state of ", "is ", NULL};
+    for (int guard = 0; guard < 8; guard++) {
+        while (i < n && (isspace((unsigned char)lo[i]) || lo[i] == ':' ||
+                         lo[i] == '-' || lo[i] == '(' || lo[i] == ','))
+            i++;
+        bool skipped = false;
+        for (int k = 0; fillers[k] && !skipped; k++) {
+            size_t l = strlen(fillers[k]);
+            if (i + l <= n && strncmp(lo + i, fillers[k], l) == 0) {
+                i += l;
+                skipped = true;
+            }
+        }
+        if (!skipped)
+            break;
+    }
+    return i < n ? country_at(lo, n, i, NULL) : NULL;
+}
+
+/* The first country a cue names that is not the requested state. */
+static const char *cued_foreign_country(const char *lo, size_t n,
+                                        const char *issuing)
+{
+    static const char *const cues[] = {
+        "requesting state", "requesting country", "requesting party",
+        "requesting authority", "requesting authorities", "ersuchender staat",
+        "ersuchende staat", "on behalf of", "at the request of",
+        "request from", "request of", "assistance from", "assistance -",
+        "letter of request from", "the competent authorities of",
+        "the authorities of", "the government of", NULL};
+    size_t from = 0, ml, p;
+    int which, guard = 0;
+    cursor_t cur;
+    cursor_init(&cur, cues);
+    while (guard++ < 100 &&
+           (p = cursor_next(&cur, lo, n, from, &ml, &which)) != NPOS) {
+        from = p + ml;
+        const char *c = country_after(lo, n, p + ml);
+        if (c && (!issuing || strcmp(c, issuing) != 0))
+            return c;
+    }
+    return NULL;
+}
+
+/* "the Irish authorities", "German police": a nationality right before a
+ * word for the authorities that asked. */
+static const char *adjective_foreign_country(const char *lo, size_t n,
+                                             const char *issuing)
+{
+    static const char *const nouns[] = {
+        "authorities", "authority", "police", "prosecutor", "prosecutors",
+        "investigation", "investigators", "court", "judge", NULL};
+    size_t from = 0, ml, p;
+    int which, guard = 0;
+    cursor_t cur;
+    cursor_init(&cur, nouns);
+    while (guard++ < 200 &&
+           (p = cursor_next(&cur, lo, n, from, &ml, &which)) != NPOS) {
+        from = p + ml;
+        const char *c = country_before(lo, p);
+        if (c && (!issuing || strcmp(c, issuing) != 0))
+            return c;
+    }
+    return NULL;
+}
+
+char *extract_requesting_country(const char *text, size_t len,
+                                 const char *subject, request_type_t type,
+                                 const char *issuing_country,
+                                 const char *agency_country,
+                                 const char *sender)
+{
+    const char *issuing = issuing_country && *issuing_country
+                              ? issuing_country : NULL;
+    if (type != REQ_MLAT_REQUEST)
+        return issuing ? strdup(issuing) : NULL;
+    /* A treaty request: the foreign state, never the requested one. */
+    const char *ac = agency_country && *agency_country ? agency_country
+                                                       : NULL;
+    if (ac && (!issuing || strcmp(ac, issuing) != 0))
+        return strdup(ac);
+    const char *cc = NULL;
+    char *slo = subject ? lower_dup(subject) : NULL;
+    if (slo)
+        cc = cued_foreign_country(slo, strlen(slo), issuing);
+    view_t v;
+    bool have_view = !cc && view_init(&v, text, len);
+    if (have_view) {
+        cc = cued_foreign_country(v.lo, v.n, issuing);
+        if (!cc)
+            cc = adjective_foreign_country(v.lo, v.n, issuing);
+        view_free(&v);
+    }
+    if (!cc && slo)
+        cc = adjective_foreign_country(slo, strlen(slo), issuing);
+    free(slo);
+    if (!cc) {
+        const char *sc = sender_country(sender);
+        if (sc && (!issuing || strcmp(sc, issuing) != 0))
+            cc = sc;
+    }
+    return cc ? strdup(cc) : NULL;
+}
+
 /* ================================================================== */
 /* reference                                                           */
 /* ================================================================== */
@@ -3292,6 +3405,9 @@ int extract_request(const extract_input_t *in, request_t *out)
     out->issuing_agency = agency;
     free(out->issuing_country);
     out->issuing_country = extract_country(t, n, out->type, cc, in->sender);
+    free(out->requesting_country);
+    out->requesting_country = extract_requesting_country(
+        t, n, in->subject, out->type, out->issuing_country, cc, in->sender);
     free(out->reference);
     out->reference = extract_reference(t, n, in->subject);
 

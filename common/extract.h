@@ -1,6 +1,7 @@
 /* extract.h -- the contract's request fields from the decoded text of a
  * request (tests/fixtures/contracts/parse-output.md): request_type,
- * issuing_agency, issuing_country, reference, accounts, data_categories,
+ * issuing_agency, issuing_country, requesting_country, reference,
+ * accounts, data_categories,
  * nondisclosure, deadline and emergency.
  *
  * Pure functions over UTF-8 text: phrase tables, statute citations and
@@ -36,7 +37,8 @@ typedef struct {
     size_t provider_domain_count;
 } extract_input_t;
 
-/* Fills type, issuing_agency, issuing_country, reference, accounts,
+/* Fills type, issuing_agency, issuing_country, requesting_country,
+ * reference, accounts,
  * categories, nondisclosure(+until), deadline and emergency of out.
  * Leaves message_id / from / subject / auth alone. Returns 0, or -1 on
  * allocation failure (out then holds what was extracted so far). */
@@ -62,6 +64,19 @@ char *extract_agency(const char *text, size_t len, const char *subject,
  * sender's national mail domain. sender may be NULL. */
 char *extract_country(const char *text, size_t len, request_type_t type,
                       const char *agency_country, const char *sender);
+
+/* ISO 3166-1 alpha-2 of the state whose authorities originated the
+ * request (malloc'ed) or NULL. For an mlat_request the foreign state
+ * that asked: the named agency's country, else the state the text or
+ * subject names as asking ("Requesting State: Ireland", "on behalf of
+ * the authorities of the Netherlands", "the German authorities"), else
+ * the sender's national mail domain -- never the requested state. For
+ * any other request, issuing_country. subject and sender may be NULL. */
+char *extract_requesting_country(const char *text, size_t len,
+                                 const char *subject, request_type_t type,
+                                 const char *issuing_country,
+                                 const char *agency_country,
+                                 const char *sender);
 
 /* The request's own reference without its label (malloc'ed) or NULL. */
 char *extract_reference(const char *text, size_t len, const char *subject);

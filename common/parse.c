@@ -164,6 +164,13 @@ static void verify_sender(request_t *out, const mail_doc_t *doc,
 {
     bool internal = doc->forwarded && in_provider_domain(doc->from, s);
     agencies_verify(s->agencies, out, internal ? doc->request_from : doc->from);
+    /* Policy rule 5: who served the request is the forwarded message's
+     * sender whoever forwarded it. */
+    const char *cc = agencies_country(s->agencies, doc->forwarded
+                                                       ? doc->request_from
+                                                       : doc->from);
+    snprintf(out->auth.agency_country, sizeof out->auth.agency_country, "%s",
+             cc ? cc : "");
 }
 
 parse_status_t parse_message(const parse_settings_t *settings,

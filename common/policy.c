@@ -73,7 +73,7 @@ int policy_set_agreements(policy_settings_t *self, const char *list)
     return 0;
 }
 
-/* ---- rule 6: what each process reaches ----------------------------------- */
+/* ---- rule 7: what each process reaches ----------------------------------- */
 
 unsigned policy_sufficient_categories(request_type_t type)
 {
@@ -89,7 +89,7 @@ unsigned policy_sufficient_categories(request_type_t type)
         return CAT_SUBSCRIBER;
     default:
         /* Preservation, emergency and unknown are not compulsory process
-         * for disclosure; rules 2-4 catch them before rule 6. */
+         * for disclosure; rules 2-4 catch them before rule 7. */
         return 0;
     }
 }
@@ -243,8 +243,51 @@ static void rule_unknown(ctx_t *c)
         "is decided");
 }
 
-/* Rule 5. Returns true when it decided. Under cloud_act, process from the
- * provider's own country passes and the decision continues with rule 6;
+/* Rule 5: a treaty request is process in the requested state (the
+ * issuing_country) only once that state's own authority serves it -- for
+ * the US, the Justice Department's Office of International Affairs, with
+ * a court order under 18 U.S.C. § 3512. The foreign agency's own letter
+ * of request is not, whatever it asks for. Returns true when it decided. */
+static bool rule_treaty_route(ctx_t *c)
+{
+    const request_t *req = c->req;
+    const char *served_by = req->auth.agency_country;
+    if (req->type != REQ_MLAT_REQUEST
+        || same_country(served_by, req->issuing_country))
+        return false;
+    account_decision_t *d = c->d;
+    d->decision = DEC_REJECT_INSUFFICIENT_PROCESS;
+    d->refused = (req->categories & CAT_ALL) ? (req->categories & CAT_ALL)
+                                             : CAT_SUBSCRIBER;
+    d->granted = 0;
+    const char *agency = req->issuing_agency && *req->issuing_agency
+                             ? req->issuing_agency : "the requesting agency";
+    say(&c->r, "mlat_request sent by %s", agency);
+    if (served_by && *served_by)
+        say(&c->r, " (%s)", served_by);
+    else if (req->requesting_country && *req->requesting_country)
+        say(&c->r, " (from %s)", req->requesting_country);
+    say(&c->r, " itself, not served by an authority of the requested state");
+    if (!req->issuing_country || !*req->issuing_country) {
+        say(&c->r, " (unknown); a letter of request is not process until "
+            "the requested state's central authority executes it");
+    } else if (same_country(req->issuing_country, "US")) {
+        say(&c->r, " (US): a letter of request is not process in the US "
+            "until the Justice Department's Office of International Affairs "
+            "executes it and obtains a court order under 18 U.S.C. § 3512; "
+            "the request must go through that Office");
+    } else {
+        say(&c->r, " (%s): a letter of request is not process there until "
+            "the central authority of %s executes it; the request must go "
+            "through that authority", req->issuing_country,
+            req->issuing_country);
+    }
+    say(&c->r, "; nothing is disclosed");
+    return true;
+}
+
+/* Rule 6. Returns true when it decided. Under cloud_act, process from the
+ * provider's own country passes and the decision continues with rule 7;
  * the comity note is kept in *comity for the final reason. */
 static bool rule_jurisdiction(ctx_t *c, bool *comity_pass, bool *comity)
 {
@@ -287,7 +330,7 @@ static void say_cloud_act(ctx_t *c, bool comity)
             "the %s)", or_unknown(c->loc->country), c->s->provider_country);
 }
 
-/* Rules 6 to 8, once jurisdiction is settled. */
+/* Rules 7 to 9, once jurisdiction is settled. */
 static void rule_process(ctx_t *c, bool comity_pass, bool comity)
 {
     unsigned asked = c->req->categories & CAT_ALL;
@@ -376,7 +419,8 @@ void policy_decide(const policy_settings_t *settings, const request_t *req,
         rule_emergency(&c);
     else if (req->type == REQ_UNKNOWN || req->type >= REQ_TYPE_COUNT)
         rule_unknown(&c);
-    else if (!rule_jurisdiction(&c, &comity_pass, &comity))
+    else if (!rule_treaty_route(&c)
+             && !rule_jurisdiction(&c, &comity_pass, &comity))
         rule_process(&c, comity_pass, comity);
     d->reason = strdup(c.r.text);
 }

@@ -32,7 +32,7 @@ int  policy_set_agreements(policy_settings_t *self, const char *list);
 void policy_decide(const policy_settings_t *settings, const request_t *req,
                    const location_t *loc, account_decision_t *d);
 
-/* Categories a given process suffices for (rule 6). */
+/* Categories a given process suffices for (rule 7). */
 unsigned policy_sufficient_categories(request_type_t type);
 
 #endif

@@ -45,6 +45,7 @@ void request_clear(request_t *self)
     free(self->subject);
     free(self->issuing_agency);
     free(self->issuing_country);
+    free(self->requesting_country);
     free(self->reference);
     for (size_t i = 0; i < self->account_count; i++)
         free(self->accounts[i]);
@@ -162,6 +163,7 @@ static json_t *auth_json(const request_auth_t *a)
     json_object_set_new(o, "dmarc", str_or_null(a->dmarc));
     json_object_set_new(o, "known_agency", json_boolean(a->known_agency));
     json_object_set_new(o, "verified", json_boolean(a->verified));
+    json_object_set_new(o, "agency_country", str_or_null(a->agency_country));
     return o;
 }
 
@@ -181,6 +183,8 @@ char *request_to_json(const request_t *self, bool include_auth)
                         str_or_null(self->issuing_agency));
     json_object_set_new(o, "issuing_country",
                         str_or_null(self->issuing_country));
+    json_object_set_new(o, "requesting_country",
+                        str_or_null(self->requesting_country));
     json_object_set_new(o, "reference", str_or_null(self->reference));
 
     json_t *acc = json_array();
@@ -209,6 +213,36 @@ char *request_to_json(const request_t *self, bool include_auth)
     return out;
 }
 
+char *request_requester_text(const request_t *self)
+{
+    const char *agency = self && self->issuing_agency && *self->issuing_agency
+                             ? self->issuing_agency : "agency unknown";
+    const char *serving = self && self->issuing_country
+                              && *self->issuing_country
+                              ? self->issuing_country : NULL;
+    const char *asking = self && self->requesting_country
+                             && *self->requesting_country
+                             ? self->requesting_country : NULL;
+    /* A treaty request recorded before requesting_country existed: the
+     * serving state is not the agency's, so it is only ever "via". */
+    bool foreign = asking ? (serving && strcmp(asking, serving) != 0)
+                          : (self && self->type == REQ_MLAT_REQUEST);
+    size_t need = strlen(agency) + 32;
+    char *out = malloc(need);
+    if (!out)
+        return NULL;
+    if (foreign && asking)
+        snprintf(out, need, "%s, %s, via %s", agency, asking,
+                 serving ? serving : "?");
+    else if (foreign)
+        snprintf(out, need, "%s, via %s", agency, serving ? serving : "?");
+    else if (asking || serving)
+        snprintf(out, need, "%s, %s", agency, asking ? asking : serving);
+    else
+        snprintf(out, need, "%s", agency);
+    return out;
+}
+
 /* Cuts *field to at most max bytes without splitting a UTF-8 sequence. */
 static bool cut_string(char *field, size_t max)
 {
@@ -233,6 +267,10 @@ bool request_enforce_limits(request_t *self)
     cut |= cut_string(self->reference, 256);
     if (self->issuing_country && strlen(self->issuing_country) != 2) {
         request_set_string(&self->issuing_country, NULL);
+        cut = true;
+    }
+    if (self->requesting_country && strlen(self->requesting_country) != 2) {
+        request_set_string(&self->requesting_country, NULL);
         cut = true;
     }
     /* No address is longer than 254 bytes (RFC 5321): drop, don't cut,

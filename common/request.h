@@ -42,6 +42,11 @@ typedef struct {
     char dmarc[16];
     bool known_agency;
     bool verified;
+    /* Country of the known agency (config/agencies.zpl) the request's
+     * sender belongs to -- for a forwarded request, the forwarded
+     * message's sender; "" when none. Policy rule 5 asks whether an
+     * authority of the requested state served an MLAT request. */
+    char agency_country[3];
 } request_auth_t;
 
 typedef struct {
@@ -51,6 +56,9 @@ typedef struct {
     request_type_t type;
     char *issuing_agency;      /* NULL if none found */
     char *issuing_country;     /* ISO 3166-1 alpha-2; NULL if unknown */
+    char *requesting_country;  /* the state that originated the request:
+                                  for an MLAT the foreign one; NULL if
+                                  unknown */
     char *reference;           /* NULL if none */
     char **accounts;           /* sorted, unique, lower-cased */
     size_t account_count;
@@ -83,6 +91,12 @@ unsigned    request_category_from_name(const char *name);
 int         request_add_account(request_t *self, const char *account);
 /* Replaces *field with a copy of value (NULL allowed). */
 void        request_set_string(char **field, const char *value);
+
+/* Who asked, for people: "Garda Síochána, IE, via US" when the
+ * requesting state is not the one serving the request, "FBI, US"
+ * otherwise -- never a serving state's code alone beside a foreign agency.
+ * Newly allocated; NULL only on allocation failure. */
+char       *request_requester_text(const request_t *self);
 
 /* Limits a request must fit so that it can be recorded and sent on:
  * longer strings are cut (on a UTF-8 boundary), accounts beyond

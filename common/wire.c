@@ -5,10 +5,11 @@
  *    "challenge":bool, "verify":bool, "review":str|nil,
  *    "verify_reason":str|nil (optional)}
  * request: message_id, from, subject, issuing_agency, issuing_country,
- *   reference (str|nil); request_type (contract name); accounts [str];
- *   data_categories [category name]; nondisclosure (bool);
+ *   requesting_country, reference (str|nil); request_type (contract name);
+ *   accounts [str]; data_categories [category name]; nondisclosure (bool);
  *   nondisclosure_until, deadline ("YYYY-MM-DD"|nil); emergency (bool);
- *   auth {spf, dkim, dmarc (str), known_agency, verified (bool)}.
+ *   auth {spf, dkim, dmarc (str), known_agency, verified (bool),
+ *   agency_country (str)}.
  * account: account (str), location {found, enterprise (bool), tenant,
  *   tenant_name, admin_contact, region, country (str)}, decision and
  *   notice (contract names), reason, notice_to, notice_path (str|nil),
@@ -103,24 +104,26 @@ static void kv_cats(enc_t *e, const char *k, unsigned cats)
 static void enc_auth(enc_t *e, const request_auth_t *a)
 {
     key(e, "auth");
-    e->rc |= msgpack_pack_map(&e->pk, 5);
+    e->rc |= msgpack_pack_map(&e->pk, 6);
     kv_str(e, "spf", a->spf);
     kv_str(e, "dkim", a->dkim);
     kv_str(e, "dmarc", a->dmarc);
     kv_bool(e, "known_agency", a->known_agency);
     kv_bool(e, "verified", a->verified);
+    kv_str(e, "agency_country", a->agency_country);
 }
 
 static void enc_request(enc_t *e, const request_t *r)
 {
     key(e, "request");
-    e->rc |= msgpack_pack_map(&e->pk, 14);
+    e->rc |= msgpack_pack_map(&e->pk, 15);
     kv_str(e, "message_id", r->message_id);
     kv_str(e, "from", r->from);
     kv_str(e, "subject", r->subject);
     kv_str(e, "request_type", request_type_name(r->type));
     kv_str(e, "issuing_agency", r->issuing_agency);
     kv_str(e, "issuing_country", r->issuing_country);
+    kv_str(e, "requesting_country", r->requesting_country);
     kv_str(e, "reference", r->reference);
     key(e, "accounts");
     e->rc |= msgpack_pack_array(&e->pk, r->account_count);
@@ -583,7 +586,9 @@ static bool dec_auth(dec_t *d, const msgpack_object *map, request_auth_t *a)
         && get_fixed(d, o, "request.auth", "dmarc", a->dmarc, sizeof a->dmarc)
         && get_bool(d, o, "request.auth", "known_agency", false,
                     &a->known_agency)
-        && get_bool(d, o, "request.auth", "verified", false, &a->verified);
+        && get_bool(d, o, "request.auth", "verified", false, &a->verified)
+        && get_fixed(d, o, "request.auth", "agency_country",
+                     a->agency_country, sizeof a->agency_country);
 }
 
 static bool dec_request_type(dec_t *d, const msgpack_object *map, request_t *r)
@@ -608,6 +613,8 @@ static bool dec_request(dec_t *d, const msgpack_object *o, request_t *r)
         && dec_request_type(d, o, r)
         && get_str(d, o, w, "issuing_agency", false, &r->issuing_agency)
         && get_str(d, o, w, "issuing_country", false, &r->issuing_country)
+        && get_str(d, o, w, "requesting_country", false,
+                   &r->requesting_country)
         && get_str(d, o, w, "reference", false, &r->reference)
         && dec_request_accounts(d, o, r)
         && get_cats(d, o, w, "data_categories", true, &r->categories)

@@ -5,12 +5,20 @@
 #   Unverified requests are never decided automatically: they go to review.
 #   The legal team maintains this list; add a domain only after confirming
 #   it with the agency by a channel other than e-mail.
+#   country is the state the agency is an authority of: policy rule 5
+#   checks it for treaty (MLAT) requests.
 
 agencies
     fbi
         name = "FBI"
         country = US
         domains = "fbi.gov, ic.fbi.gov, leo.gov"
+    #   The Justice Department includes the Criminal Division's Office of
+    #   International Affairs (OIA), the US central authority for treaty
+    #   (MLAT) requests: policy rule 5 lets an mlat_request count as process
+    #   only when its sender is a known agency of the requested state, so a
+    #   treaty request the US executes must come from here (OIA writes from
+    #   usdoj.gov), never from the foreign agency that asked.
     doj
         name = "U.S. Department of Justice"
         country = US

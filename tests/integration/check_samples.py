@@ -15,7 +15,8 @@ tenants = {r["tenant"]: r for r in csv.DictReader(open(os.path.join(fixtures, "t
 locations = {r["account"]: r for r in csv.DictReader(open(os.path.join(fixtures, "locations.csv")))}
 
 cases = {}
-for c in run("case", "list", "--json"):
+listed = run("case", "list", "--json")
+for c in listed:
     shown = run("case", "show", c["id"], "--json")
     cases[shown["request"]["subject"]] = shown
 
@@ -57,6 +58,15 @@ for path in labels:
             for needle in (req["issuing_agency"], req["reference"], decision):
                 if needle:
                     check(needle.lower() in body.lower(), f"{name}: notice does not name {needle!r}")
+    req = case["request"]
+    check(req.get("requesting_country") == label["requesting_country"],
+          f"{name}: requesting_country {req.get('requesting_country')}")
+    # case list / case show name who asked, never a serving state alone.
+    ic, rc = label["issuing_country"], label["requesting_country"]
+    who = f"{label['issuing_agency']}, {rc}" + (f", via {ic}" if rc != ic else "")
+    check(case.get("requester") == who, f"{name}: requester {case.get('requester')!r} != {who!r}")
+    check(any(c.get("requester") == who for c in listed if c["id"] == case["id"]),
+          f"{name}: case list requester differs")
     check(case["challenge_recommended"] == exp["challenge_recommended"],
           f"{name}: challenge_recommended {case['challenge_recommended']}")
     verified = case["request"]["authenticity"]["verified"]

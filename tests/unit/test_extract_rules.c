@@ -294,6 +294,76 @@ static void country_mlat_requested_state(void **state)
     request_clear(&r);
 }
 
+/* requesting_country: for an MLAT the foreign state that asked, found
+ * from the agency, from what the letter says, or from the sender's
+ * national domain -- never the requested state; else issuing_country. */
+static void requesting_country_rules(void **state)
+{
+    (void)state;
+    request_t r;
+    /* The agency named: its country. */
+    parse_mail("mla@nca.gov.uk", "Letter of Request",
+               "The National Crime Agency asks, via the UK Central Authority, "
+               "that this request be executed in the United States.\n", &r);
+    assert_string_equal(r.issuing_country, "US");
+    assert_string_equal(r.requesting_country, "GB");
+    request_clear(&r);
+
+    /* Transmitted by the Justice Department, no agency the parser knows:
+     * the state the letter names as asking. */
+    parse_mail("oia.mla-service@usdoj.gov", "Mutual legal assistance",
+               "Pursuant to the Treaty on Mutual Legal Assistance, the "
+               "Requesting State: Republic of Korea asks the United States "
+               "to obtain the subscriber records of kim@northmail.example.\n",
+               &r);
+    assert_int_equal(r.type, REQ_MLAT_REQUEST);
+    assert_string_equal(r.issuing_country, "US");
+    assert_string_equal(r.requesting_country, "KR");
+    request_clear(&r);
+
+    parse_mail("oia.mla-service@usdoj.gov", "MLAT request",
+               "This Office transmits a request for mutual legal assistance "
+               "made on behalf of the competent authorities of Portugal for "
+               "records of ana@northmail.example.\n", &r);
+    assert_string_equal(r.requesting_country, "PT");
+    request_clear(&r);
+
+    /* "the Swiss authorities": a nationality before the authority. */
+    parse_mail("oia.mla-service@usdoj.gov", "MLAT request",
+               "The Swiss authorities are investigating fraud and ask, under "
+               "the mutual legal assistance treaty, for records of "
+               "x@northmail.example.\n", &r);
+    assert_string_equal(r.requesting_country, "CH");
+    request_clear(&r);
+
+    /* Only the sender's national domain says who asked. */
+    parse_mail("rechtshilfe@justiz.example.at", "Rechtshilfeersuchen / MLAT",
+               "Mutual legal assistance request for x@northmail.example.\n",
+               &r);
+    assert_int_equal(r.type, REQ_MLAT_REQUEST);
+    assert_string_equal(r.requesting_country, "AT");
+    request_clear(&r);
+
+    /* Nothing says which state asked: null, never the requested state. */
+    parse_mail("someone@mail.example.com", "MLAT request",
+               "Mutual legal assistance request for x@northmail.example.\n",
+               &r);
+    assert_string_equal(r.issuing_country, "US");
+    assert_null(r.requesting_country);
+    request_clear(&r);
+
+    /* Any other request: the issuing state. */
+    parse_mail("x@rcmp-grc.gc.ca", "Preservation request",
+               "The Royal Canadian Mounted Police requests preservation.\n", &r);
+    assert_string_equal(r.issuing_country, "CA");
+    assert_string_equal(r.requesting_country, "CA");
+    request_clear(&r);
+    parse_mail("agent@fbi.gov", "Subpoena",
+               "Grand jury subpoena for records of x@northmail.example.\n", &r);
+    assert_string_equal(r.requesting_country, "US");
+    request_clear(&r);
+}
+
 static void reference_labels(void **state)
 {
     (void)state;
@@ -2264,6 +2334,7 @@ int main(void)
         cmocka_unit_test(agency_federal_and_local),
         cmocka_unit_test(agency_by_sender_domain),
         cmocka_unit_test(country_mlat_requested_state),
+        cmocka_unit_test(requesting_country_rules),
         cmocka_unit_test(reference_labels),
         cmocka_unit_test(accounts_fold_dedupe_exclude),
         cmocka_unit_test(accounts_freemail_requester),

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agencies.h"
 #include "case.h"
 #include "notice.h"
 #include "policy.h"
@@ -210,7 +211,122 @@ static void test_rule4_unknown(void **state)
     decide_cleanup();
 }
 
-static void test_rule5_out_of_jurisdiction(void **state)
+/* An MLAT request as the foreign agency sends it, and as the requested
+ * state's authority serves it. */
+static request_t *mlat_make(const char *issuing, const char *agency,
+                            const char *requesting, const char *served_by,
+                            unsigned cats)
+{
+    request_t *r = req_make(REQ_MLAT_REQUEST, issuing, cats);
+    request_set_string(&r->issuing_agency, agency);
+    request_set_string(&r->requesting_country, requesting);
+    snprintf(r->auth.agency_country, sizeof r->auth.agency_country, "%s",
+             served_by ? served_by : "");
+    return r;
+}
+
+static void test_rule5_treaty_route(void **state)
+{
+    (void)state;
+    location_t l = loc_make(false, "us-east-1", "US");
+
+    /* The BKA's own letter of request: not process in the US. */
+    request_t *r = mlat_make("US", "BKA", "DE", "DE",
+                             CAT_CONTENT | CAT_SUBSCRIBER);
+    account_decision_t *d = decide(NULL, r, &l);
+    assert_int_equal(d->decision, DEC_REJECT_INSUFFICIENT_PROCESS);
+    assert_int_equal(d->granted, 0);
+    assert_int_equal(d->refused, CAT_CONTENT | CAT_SUBSCRIBER);
+    assert_string_equal(d->reason,
+        "mlat_request sent by BKA (DE) itself, not served by an authority of "
+        "the requested state (US): a letter of request is not process in the "
+        "US until the Justice Department's Office of International Affairs "
+        "executes it and obtains a court order under 18 U.S.C. § 3512; the "
+        "request must go through that Office; nothing is disclosed");
+    request_destroy(&r);
+
+    /* ... even for data stored in its own country: rule 5 precedes the
+     * jurisdiction rule, so the reason never sends it to "an MLAT to DE". */
+    location_t de = loc_make(false, "eu-central-1", "DE");
+    r = mlat_make("US", "BKA", "DE", "DE", CAT_CONTENT);
+    d = decide(NULL, r, &de);
+    assert_int_equal(d->decision, DEC_REJECT_INSUFFICIENT_PROCESS);
+    assert_contains(d->reason, "Office of International Affairs");
+    assert_null(strstr(d->reason, "MLAT request to"));
+    request_destroy(&r);
+
+    /* ... and for an enterprise account (not a redirect). */
+    location_t ent = loc_make(true, "us-east-1", "US");
+    r = mlat_make("US", "NCA", "GB", "GB", CAT_TRANSACTIONAL);
+    d = decide(NULL, r, &ent);
+    assert_int_equal(d->decision, DEC_REJECT_INSUFFICIENT_PROCESS);
+    assert_int_equal(d->refused, CAT_TRANSACTIONAL);
+    request_destroy(&r);
+
+    /* A sender that is no known agency at all (free mail, unknown force). */
+    r = mlat_make("US", "Politie", "NL", NULL, CAT_SUBSCRIBER);
+    d = decide(NULL, r, &l);
+    assert_int_equal(d->decision, DEC_REJECT_INSUFFICIENT_PROCESS);
+    assert_contains(d->reason, "sent by Politie (from NL) itself");
+    request_destroy(&r);
+
+    /* No categories named: subscriber is what is refused. */
+    r = mlat_make("US", "Garda Síochána", "IE", "IE", 0);
+    d = decide(NULL, r, &l);
+    assert_int_equal(d->refused, CAT_SUBSCRIBER);
+    request_destroy(&r);
+
+    /* Served by the requested state's authority (OIA for the US): the
+     * table goes on -- here to disclose. */
+    r = mlat_make("US", "Garda Síochána", "IE", "US", CAT_CONTENT);
+    d = decide(NULL, r, &l);
+    assert_int_equal(d->decision, DEC_DISCLOSE);
+    request_destroy(&r);
+
+    /* ... and on to the jurisdiction rule for data stored abroad. */
+    r = mlat_make("US", "Garda Síochána", "IE", "US", CAT_CONTENT);
+    d = decide(NULL, r, &de);
+    assert_int_equal(d->decision, DEC_REJECT_OUT_OF_JURISDICTION);
+    request_destroy(&r);
+
+    /* Another requested state: its own central authority, named by code. */
+    location_t ie = loc_make(false, "ie-dublin-1", "IE");
+    r = mlat_make("IE", "FBI", "US", "US", CAT_CONTENT);
+    d = decide(NULL, r, &ie);
+    assert_int_equal(d->decision, DEC_REJECT_INSUFFICIENT_PROCESS);
+    assert_contains(d->reason, "not process there until the central "
+                    "authority of IE executes it");
+    request_destroy(&r);
+    r = mlat_make("IE", "FBI", "US", "IE", CAT_CONTENT);
+    d = decide(NULL, r, &ie);
+    assert_int_equal(d->decision, DEC_DISCLOSE);
+    request_destroy(&r);
+
+    /* Requested state unknown: nobody can have served it. */
+    r = mlat_make(NULL, "BKA", "DE", "DE", CAT_CONTENT);
+    d = decide(NULL, r, &l);
+    assert_int_equal(d->decision, DEC_REJECT_INSUFFICIENT_PROCESS);
+    request_destroy(&r);
+
+    /* Rules 1-4 still come first. */
+    r = mlat_make("US", "BKA", "DE", "DE", CAT_CONTENT);
+    location_t none = { 0 };
+    d = decide(NULL, r, &none);
+    assert_int_equal(d->decision, DEC_NO_DATA);
+    r->emergency = true;
+    d = decide(NULL, r, &l);
+    assert_int_equal(d->decision, DEC_EMERGENCY_REVIEW);
+    request_destroy(&r);
+
+    /* Not an MLAT: rule 5 does not look at the sender at all. */
+    r = req_make(REQ_SEARCH_WARRANT, "US", CAT_CONTENT);
+    d = decide(NULL, r, &l);
+    assert_int_equal(d->decision, DEC_DISCLOSE);
+    request_destroy(&r);
+    decide_cleanup();
+}
+
+static void test_rule6_out_of_jurisdiction(void **state)
 {
     (void)state;
     location_t l = loc_make(false, "ie-dublin-1", "IE");
@@ -242,7 +358,7 @@ static void test_rule5_out_of_jurisdiction(void **state)
     decide_cleanup();
 }
 
-static void test_rule6_insufficient(void **state)
+static void test_rule7_insufficient(void **state)
 {
     (void)state;
     location_t l = loc_make(true, "us-east-1", "US");  /* before rule 7 */
@@ -274,7 +390,7 @@ static void test_rule6_insufficient(void **state)
     decide_cleanup();
 }
 
-static void test_rule6_partial(void **state)
+static void test_rule7_partial(void **state)
 {
     (void)state;
     location_t l = loc_make(false, "us-central-1", "US");
@@ -301,7 +417,7 @@ static void test_rule6_partial(void **state)
     decide_cleanup();
 }
 
-static void test_rule7_redirect(void **state)
+static void test_rule8_redirect(void **state)
 {
     (void)state;
     location_t l = loc_make(true, "us-west-2", "US");
@@ -322,11 +438,12 @@ static void test_rule7_redirect(void **state)
     decide_cleanup();
 }
 
-static void test_rule8_disclose(void **state)
+static void test_rule9_disclose(void **state)
 {
     (void)state;
     location_t l = loc_make(false, "us-east-1", "US");
     request_t *r = req_make(REQ_MLAT_REQUEST, "US", CAT_CONTENT | CAT_SUBSCRIBER);
+    snprintf(r->auth.agency_country, sizeof r->auth.agency_country, "US");
     account_decision_t *d = decide(NULL, r, &l);
     assert_int_equal(d->decision, DEC_DISCLOSE);
     assert_int_equal(d->granted, CAT_CONTENT | CAT_SUBSCRIBER);
@@ -535,9 +652,26 @@ static const char *jstr(json_t *o, const char *k)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* config/agencies.zpl, as intake loads it: which agency sent each label's
+ * message (policy rule 5). */
+static agencies_t *g_agencies;
+
 static request_t *request_from_label(json_t *j)
 {
     request_t *r = request_new();
+    if (!g_agencies) {
+        const char *root = getenv("WRIT_SOURCE_DIR");
+        char path[1024], err[256];
+        snprintf(path, sizeof path, "%s/config/agencies.zpl",
+                 root ? root : ".");
+        g_agencies = agencies_load(path, err, sizeof err);
+        if (!g_agencies)
+            fail_msg("%s", err);
+    }
+    const char *cc = agencies_country(g_agencies, jstr(j, "from"));
+    snprintf(r->auth.agency_country, sizeof r->auth.agency_country, "%s",
+             cc ? cc : "");
+    request_set_string(&r->requesting_country, jstr(j, "requesting_country"));
     r->type = request_type_from_name(jstr(j, "request_type"));
     assert_true(r->type < REQ_TYPE_COUNT);
     request_set_string(&r->issuing_agency, jstr(j, "issuing_agency"));
@@ -606,6 +740,7 @@ static void test_samples(void **state)
     load_registry();
     for (int n = 1; n <= 14; n++)
         check_sample(n);
+    agencies_destroy(&g_agencies);
 }
 
 int main(void)
@@ -617,11 +752,12 @@ int main(void)
         cmocka_unit_test(test_rule2_preserve),
         cmocka_unit_test(test_rule3_emergency),
         cmocka_unit_test(test_rule4_unknown),
-        cmocka_unit_test(test_rule5_out_of_jurisdiction),
-        cmocka_unit_test(test_rule6_insufficient),
-        cmocka_unit_test(test_rule6_partial),
-        cmocka_unit_test(test_rule7_redirect),
-        cmocka_unit_test(test_rule8_disclose),
+        cmocka_unit_test(test_rule5_treaty_route),
+        cmocka_unit_test(test_rule6_out_of_jurisdiction),
+        cmocka_unit_test(test_rule7_insufficient),
+        cmocka_unit_test(test_rule7_partial),
+        cmocka_unit_test(test_rule8_redirect),
+        cmocka_unit_test(test_rule9_disclose),
         cmocka_unit_test(test_no_categories),
         cmocka_unit_test(test_cloud_act),
         cmocka_unit_test(test_samples),

@@ -39,6 +39,7 @@ static case_t *full_case(void)
     r->type = REQ_SEARCH_WARRANT;
     request_set_string(&r->issuing_agency, "USSS");
     request_set_string(&r->issuing_country, "US");
+    request_set_string(&r->requesting_country, "US");
     request_set_string(&r->reference, "25 MJ 4418");
     request_add_account(r, "billing@rheinwerk-mb.example");
     request_add_account(r, "escrow@copperline-title.example");
@@ -53,6 +54,7 @@ static case_t *full_case(void)
     cp(r->auth.dmarc, sizeof r->auth.dmarc, "fail");
     r->auth.known_agency = true;
     r->auth.verified = false;
+    cp(r->auth.agency_country, sizeof r->auth.agency_country, "US");
 
     case_t *c = case_new("c0123456789abcdef");
     case_set_request(c, r);
@@ -103,6 +105,7 @@ static void assert_request_equal(const request_t *a, const request_t *b)
     assert_int_equal(a->type, b->type);
     str_eq(a->issuing_agency, b->issuing_agency);
     str_eq(a->issuing_country, b->issuing_country);
+    str_eq(a->requesting_country, b->requesting_country);
     str_eq(a->reference, b->reference);
     assert_int_equal(a->account_count, b->account_count);
     for (size_t i = 0; i < a->account_count; i++)
@@ -597,6 +600,39 @@ static void test_wrong_fields(void **state)
     expect_reject("\x91\xc0", 2, "case: not a map");
 }
 
+/* How case list / case show name who asked: the requesting state, and
+ * the serving one only as "via". */
+static void test_requester_text(void **state)
+{
+    (void)state;
+    request_t *r = request_new();
+    r->type = REQ_MLAT_REQUEST;
+    request_set_string(&r->issuing_agency, "Garda Síochána");
+    request_set_string(&r->issuing_country, "US");
+    request_set_string(&r->requesting_country, "IE");
+    char *t = request_requester_text(r);
+    assert_string_equal(t, "Garda Síochána, IE, via US");
+    free(t);
+    /* A record from before requesting_country: never a bare "US". */
+    request_set_string(&r->requesting_country, NULL);
+    t = request_requester_text(r);
+    assert_string_equal(t, "Garda Síochána, via US");
+    free(t);
+    r->type = REQ_SEARCH_WARRANT;
+    request_set_string(&r->issuing_agency, "FBI");
+    request_set_string(&r->requesting_country, "US");
+    t = request_requester_text(r);
+    assert_string_equal(t, "FBI, US");
+    free(t);
+    request_set_string(&r->issuing_agency, NULL);
+    request_set_string(&r->issuing_country, NULL);
+    request_set_string(&r->requesting_country, NULL);
+    t = request_requester_text(r);
+    assert_string_equal(t, "agency unknown");
+    free(t);
+    request_destroy(&r);
+}
+
 static void test_unknown_keys_skipped(void **state)
 {
     (void)state;
@@ -648,6 +684,7 @@ int main(void)
         cmocka_unit_test(test_mutated_bytes),
         cmocka_unit_test(test_wrong_fields),
         cmocka_unit_test(test_unknown_keys_skipped),
+        cmocka_unit_test(test_requester_text),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
