@@ -8,8 +8,10 @@
 #include "case_query.h"
 #include "case_store.h"
 #include "config.h"
+#include "log.h"
 #include "parse.h"
 #include "parse_config.h"
+#include "pipeline.h"
 #include "registry.h"
 
 #include <glib.h>
@@ -151,6 +153,17 @@ static const char *jstr(json_t *o, const char *key)
     return s ? s : "-";
 }
 
+/* A state name a case can be in; a typo must not look like "no cases". */
+static bool known_state(const char *state)
+{
+    static const char *const states[] = { STATE_RECEIVED, STATE_DECIDED,
+        STATE_NOTIFIED, STATE_HELD, STATE_REVIEW };
+    for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
+        if (!strcmp(state, states[i]))
+            return true;
+    return false;
+}
+
 static int cmd_case_list(case_store_t *store, int argc, char **argv)
 {
     const char *state = NULL;
@@ -162,6 +175,12 @@ static int cmd_case_list(case_store_t *store, int argc, char **argv)
             state = argv[++i];
         else
             return usage();
+    }
+    if (state && !known_state(state)) {
+        fprintf(stderr, "writctl: unknown state '%s' (states: %s, %s, %s, "
+                "%s, %s)\n", state, STATE_RECEIVED, STATE_DECIDED,
+                STATE_NOTIFIED, STATE_HELD, STATE_REVIEW);
+        return 64;
     }
     json_t *list = case_query_list(store, state);
     if (!list) {
@@ -306,6 +325,11 @@ int main(int argc, char **argv)
     }
     if (i >= argc)
         return usage();
+    /* A command prints what was asked for: the daemons' info lines (the
+     * store's round-trip count ...) only when WRIT_LOG_LEVEL asks; the
+     * configuration's log_level is the daemons'. */
+    const char *level = getenv("WRIT_LOG_LEVEL");
+    writ_log_init("writctl", NULL, level && *level ? level : "warn");
     char err[256];
     writ_config_t *cfg = writ_config_load(config_path, err, sizeof err);
     if (!cfg) {

@@ -107,16 +107,18 @@ static const char *CLAIM_LUA =
     "end\n"
     "return out\n";
 
+/* The member is "{id} {account}": the audit entry names the account
+ * whoever releases it. */
 static const char *RELEASE_LUA =
     "if not redis.call('ZSCORE', 'writ:held', ARGV[2]) then return 1 end\n"
     "local key = 'writ:case:'..ARGV[1]\n"
     "local st = redis.call('HGET', key, 'state') or ''\n"
     "redis.call('HSET', key, 'state', ARGV[3], 'record', ARGV[4],\n"
-    "  'updated_at', ARGV[5])\n"
+    "  'updated_at', ARGV[5], 'challenge', ARGV[8])\n"
     "redis.call('ZREM', 'writ:held', ARGV[2])\n"
     "redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', 'notify',\n"
     "  'worker', ARGV[6], 'event', 'released', 'from', st, 'to', ARGV[3],\n"
-    "  'note', ARGV[7])\n"
+    "  'account', string.sub(ARGV[2], #ARGV[1] + 2), 'note', ARGV[7])\n"
     "return 0\n";
 
 static const char *MARK_REVIEW_LUA =
@@ -932,6 +934,7 @@ int case_store_release_held(case_store_t *self, const case_t *c,
     argv_num(&a, writ_now_ms());
     argv_str(&a, worker);
     argv_str(&a, note);
+    argv_str(&a, c->challenge_recommended ? "1" : "0");
     redisReply *r = run_script(self, &s_release, RELEASE_LUA, &a);
     argv_free(&a);
     free(record);

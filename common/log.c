@@ -41,7 +41,8 @@ void writ_log(writ_log_level_t level, const char *case_id, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "%s.%03ldZ %s[%s] %s%s%s: %s\n", stamp,
-            (long) (tv.tv_usec / 1000), s_program, s_worker, names[level],
+    fprintf(stderr, "%s.%03ldZ %s%s%s%s %s%s%s: %s\n", stamp,
+            (long) (tv.tv_usec / 1000), s_program, s_worker[0] ? "[" : "",
+            s_worker, s_worker[0] ? "]" : "", names[level],
             case_id ? " case=" : "", case_id ? case_id : "", msg);
 }

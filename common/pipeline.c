@@ -66,6 +66,71 @@ const char *pipeline_final_state(const case_t *c)
     return held ? STATE_HELD : STATE_NOTIFIED;
 }
 
+/* Appends one clause to the reason being built ("a; b"). */
+static void add_reason(GString *why, const char *clause)
+{
+    if (!clause || !*clause || strstr(why->str, clause))
+        return;
+    if (why->len)
+        g_string_append(why, "; ");
+    g_string_append(why, clause);
+}
+
+const char *pipeline_finish(case_t *c)
+{
+    const char *state = pipeline_final_state(c);
+    if (strcmp(state, STATE_REVIEW) != 0 || c->review_reason)
+        return state;
+    GString *why = g_string_new(NULL);
+    if (c->verify_requester)
+        add_reason(why, c->verify_reason ? c->verify_reason
+                                         : "requester not verified");
+    for (size_t i = 0; i < c->account_count; i++) {
+        const account_decision_t *d = &c->accounts[i];
+        if (d->decision == DEC_EMERGENCY_REVIEW)
+            add_reason(why, "emergency request: a person decides at once "
+                       "whether to disclose voluntarily (18 U.S.C. § 2702); "
+                       "the customer notice waits until the emergency has "
+                       "passed");
+        else if (d->decision == DEC_NEEDS_REVIEW && c->request
+                 && c->request->type == REQ_UNKNOWN)
+            add_reason(why, "the request carries no recognisable legal "
+                       "process; a person must read it before anything is "
+                       "decided");
+        else if (d->decision == DEC_NEEDS_REVIEW && !c->verify_requester)
+            add_reason(why, "a decision needs a person");
+    }
+    if (!why->len)
+        add_reason(why, "a customer notice waits for a person");
+    case_set_review(c, why->str);
+    g_string_free(why, TRUE);
+    return pipeline_final_state(c);
+}
+
+size_t pipeline_release_held(case_t *c, account_decision_t *d)
+{
+    d->notice = NOTICE_PREPARED;
+    size_t still = 0;
+    for (size_t i = 0; i < c->account_count; i++)
+        still += c->accounts[i].notice == NOTICE_HELD;
+    if (still == 0)
+        c->challenge_recommended = false;
+    return still;
+}
+
+void pipeline_release_note(const account_decision_t *d, size_t still_held,
+                           char *buf, size_t len)
+{
+    const char *who = d->account && *d->account ? d->account : "an account";
+    int n = d->release_on[0]
+          ? snprintf(buf, len, "gag on %s ended %s: notice prepared", who,
+                     d->release_on)
+          : snprintf(buf, len, "gag on %s lifted: notice prepared", who);
+    if (still_held && n > 0 && (size_t) n < len)
+        snprintf(buf + n, len - (size_t) n, "; %zu notice(s) still held",
+                 still_held);
+}
+
 long pipeline_date_number(const char *date)
 {
     if (!date || strlen(date) != 10 || date[4] != '-' || date[7] != '-')

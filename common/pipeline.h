@@ -26,6 +26,24 @@ const char *pipeline_decide_case(const policy_settings_t *settings,
  * held under a gag, else STATE_NOTIFIED. */
 const char *pipeline_final_state(const case_t *c);
 
+/* pipeline_final_state, and when that is STATE_REVIEW and no reason is
+ * recorded yet, the reason a person reads in `case show`: an unverified
+ * requester (the verification's own reason), an emergency awaiting a
+ * person, a request of no recognisable type. */
+const char *pipeline_finish(case_t *c);
+
+/* Releases the held notice of account d once its gag has ended or was
+ * lifted: the notice becomes prepared, and challenge_recommended is
+ * cleared when no notice is held any more (there is no gag left to
+ * challenge). Returns the number of the case's notices still held. */
+size_t pipeline_release_held(case_t *c, account_decision_t *d);
+
+/* The audit note of such a release: "gag on ACCOUNT ended 2026-03-31:
+ * notice prepared; 2 notice(s) still held", "gag on ACCOUNT lifted" when
+ * no end date was known. */
+void pipeline_release_note(const account_decision_t *d, size_t still_held,
+                           char *buf, size_t len);
+
 /* "YYYY-MM-DD" -> yyyymmdd as a number, 0 when empty or malformed. */
 long pipeline_date_number(const char *date);
 

@@ -124,6 +124,89 @@ static void test_final_state_rules(void **state)
     case_destroy(&c);
 }
 
+/* A case that ends in review says why (issue 11: review_reason was null
+ * for the emergencies, the unknown request and unverified senders). */
+static void test_review_says_why(void **state)
+{
+    (void) state;
+    case_t *c = case_new("c3");
+    request_t *r = request_new();
+    r->type = REQ_EMERGENCY_REQUEST;
+    request_add_account(r, "a@x.example");
+    case_set_request(c, r);
+    c->accounts[0].decision = DEC_EMERGENCY_REVIEW;
+    c->accounts[0].notice = NOTICE_DEFERRED;
+    assert_string_equal(pipeline_finish(c), STATE_REVIEW);
+    assert_non_null(c->review_reason);
+    assert_non_null(strstr(c->review_reason, "emergency request"));
+    /* Deciding again keeps the one reason (idempotent). */
+    char *first = strdup(c->review_reason);
+    assert_string_equal(pipeline_finish(c), STATE_REVIEW);
+    assert_string_equal(c->review_reason, first);
+    free(first);
+    case_destroy(&c);
+
+    /* Unknown request from an unverified sender: both reasons. */
+    c = case_new("c4");
+    r = request_new();
+    r->type = REQ_UNKNOWN;
+    request_add_account(r, "a@x.example");
+    case_set_request(c, r);
+    c->verify_requester = true;
+    c->verify_reason = strdup("requester not verified: DMARC fail");
+    c->accounts[0].decision = DEC_NEEDS_REVIEW;
+    c->accounts[0].notice = NOTICE_DEFERRED;
+    assert_string_equal(pipeline_finish(c), STATE_REVIEW);
+    assert_non_null(strstr(c->review_reason, "requester not verified: DMARC fail"));
+    assert_non_null(strstr(c->review_reason, "no recognisable legal process"));
+    case_destroy(&c);
+
+    /* A case that does not end in review gets no reason. */
+    c = case_new("c5");
+    r = request_new();
+    request_add_account(r, "a@x.example");
+    case_set_request(c, r);
+    c->accounts[0].decision = DEC_DISCLOSE;
+    c->accounts[0].notice = NOTICE_PREPARED;
+    assert_string_equal(pipeline_finish(c), STATE_NOTIFIED);
+    assert_null(c->review_reason);
+    case_destroy(&c);
+}
+
+/* Releasing held notices one by one: the case stays held until the last,
+ * then the challenge flag goes (no gag is left to challenge); each note
+ * names the account and the date. */
+static void test_release_held(void **state)
+{
+    (void) state;
+    case_t *c = case_new("c6");
+    request_t *r = request_new();
+    request_add_account(r, "a@x.example");
+    request_add_account(r, "b@x.example");
+    case_set_request(c, r);
+    for (size_t i = 0; i < 2; i++) {
+        c->accounts[i].decision = DEC_REDIRECT_TO_CUSTOMER;
+        c->accounts[i].notice = NOTICE_HELD;
+        snprintf(c->accounts[i].release_on, sizeof c->accounts[i].release_on,
+                 "2026-03-31");
+    }
+    c->challenge_recommended = true;
+    char note[256];
+    assert_int_equal(pipeline_release_held(c, &c->accounts[0]), 1);
+    assert_true(c->challenge_recommended);
+    assert_string_equal(pipeline_finish(c), STATE_HELD);
+    pipeline_release_note(&c->accounts[0], 1, note, sizeof note);
+    assert_string_equal(note, "gag on a@x.example ended 2026-03-31: notice "
+                        "prepared; 1 notice(s) still held");
+    assert_int_equal(pipeline_release_held(c, &c->accounts[1]), 0);
+    assert_false(c->challenge_recommended);
+    assert_string_equal(pipeline_finish(c), STATE_NOTIFIED);
+    c->accounts[1].release_on[0] = '\0';         /* lifted by a person */
+    pipeline_release_note(&c->accounts[1], 0, note, sizeof note);
+    assert_string_equal(note, "gag on b@x.example lifted: notice prepared");
+    case_destroy(&c);
+}
+
 static void test_no_accounts_goes_to_review(void **state)
 {
     (void) state;
@@ -325,6 +408,8 @@ int main(void)
         cmocka_unit_test(test_config_env_overrides_file),
         cmocka_unit_test(test_config_file_names_beside_the_file),
         cmocka_unit_test(test_final_state_rules),
+        cmocka_unit_test(test_review_says_why),
+        cmocka_unit_test(test_release_held),
         cmocka_unit_test(test_no_accounts_goes_to_review),
         cmocka_unit_test(test_outbox_writes_once),
         cmocka_unit_test(test_outbox_batch_commit),

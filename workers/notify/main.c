@@ -89,7 +89,7 @@ static int notify(void *ctx, case_store_t *store, case_t *c,
             out->held_release[out->held_count++] = pipeline_date_number(d->release_on);
         }
     }
-    out->new_state = pipeline_final_state(c);
+    out->new_state = pipeline_finish(c);
     out->next_stage = NULL;
     snprintf(out->note, sizeof out->note, "%zu notice(s) prepared, %zu held",
              prepared, out->held_count);
@@ -123,15 +123,15 @@ static void release_one(notify_ctx_t *n, case_store_t *store, const char *member
         account_decision_t *d = &c->accounts[i];
         if (strcmp(d->account, space + 1) || d->notice != NOTICE_HELD)
             continue;
-        d->notice = NOTICE_PREPARED;
+        size_t still_held = pipeline_release_held(c, d);
         if (!d->notice_to || prepare_notice(n, c, d) != 0
             || outbox_commit(n->outbox) != 0) {
             log_warn(c->id, "gag ended but the notice cannot be prepared yet");
             break;
         }
-        char note[128];
-        snprintf(note, sizeof note, "gag ended %s: notice prepared", d->release_on);
-        if (case_store_release_held(store, c, member, pipeline_final_state(c),
+        char note[512];
+        pipeline_release_note(d, still_held, note, sizeof note);
+        if (case_store_release_held(store, c, member, pipeline_finish(c),
                                     n->worker, note) == 0)
             log_info(c->id, "gag ended: notice released");
         break;
