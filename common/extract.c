@@ -938,44 +938,45 @@ static const struct {
     const char *suffix;
     int kind;
     const char *country;   /* "" when the form says nothing */
+    bool abbreviation;     /* counts only in capitals ("Riverbend PD") */
 } local_suffixes[] = {
-    {"police department", AG_INVESTIGATIVE, "US"},
-    {"police dept", AG_INVESTIGATIVE, "US"},
-    {"sheriff's office", AG_INVESTIGATIVE, "US"},
+    {"police department", AG_INVESTIGATIVE, "US", false},
+    {"police dept", AG_INVESTIGATIVE, "US", false},
+    {"sheriff's office", AG_INVESTIGATIVE, "US", false},
     /* "Riverbend PD" (capitals only; a spelled-out name wins) */
-    {"pd", AG_INVESTIGATIVE, "US"},
-    {"p.d.", AG_INVESTIGATIVE, "US"},
-    {"sheriffs office", AG_INVESTIGATIVE, "US"},
-    {"sheriff's department", AG_INVESTIGATIVE, "US"},
-    {"sheriff's dept", AG_INVESTIGATIVE, "US"},
-    {"state police", AG_INVESTIGATIVE, "US"},
-    {"highway patrol", AG_INVESTIGATIVE, "US"},
-    {"state patrol", AG_INVESTIGATIVE, "US"},
-    {"department of public safety", AG_INVESTIGATIVE, "US"},
-    {"bureau of investigation", AG_INVESTIGATIVE, "US"},
+    {"pd", AG_INVESTIGATIVE, "US", true},
+    {"p.d.", AG_INVESTIGATIVE, "US", true},
+    {"sheriffs office", AG_INVESTIGATIVE, "US", false},
+    {"sheriff's department", AG_INVESTIGATIVE, "US", false},
+    {"sheriff's dept", AG_INVESTIGATIVE, "US", false},
+    {"state police", AG_INVESTIGATIVE, "US", false},
+    {"highway patrol", AG_INVESTIGATIVE, "US", false},
+    {"state patrol", AG_INVESTIGATIVE, "US", false},
+    {"department of public safety", AG_INVESTIGATIVE, "US", false},
+    {"bureau of investigation", AG_INVESTIGATIVE, "US", false},
     /* state investigative agencies: "Florida Department of Law
      * Enforcement", "Iowa Division of Criminal Investigation", "Minnesota
      * Bureau of Criminal Apprehension", "Ohio Bureau of Criminal
      * Investigation" */
-    {"department of law enforcement", AG_INVESTIGATIVE, "US"},
-    {"division of criminal investigation", AG_INVESTIGATIVE, "US"},
-    {"bureau of criminal apprehension", AG_INVESTIGATIVE, "US"},
-    {"bureau of criminal investigation", AG_INVESTIGATIVE, "US"},
-    {"police services", AG_INVESTIGATIVE, ""},
-    {"constable's office", AG_INVESTIGATIVE, "US"},
-    {"marshal's office", AG_INVESTIGATIVE, "US"},
-    {"police service", AG_INVESTIGATIVE, ""},
-    {"police force", AG_INVESTIGATIVE, ""},
-    {"constabulary", AG_INVESTIGATIVE, ""},
-    {"district attorney's office", AG_PROSECUTOR, "US"},
-    {"county attorney's office", AG_PROSECUTOR, "US"},
-    {"state attorney's office", AG_PROSECUTOR, "US"},
-    {"prosecutor's office", AG_PROSECUTOR, ""},
-    {"office of the attorney general", AG_PROSECUTOR, "US"},
-    {"attorney general's office", AG_PROSECUTOR, "US"},
+    {"department of law enforcement", AG_INVESTIGATIVE, "US", false},
+    {"division of criminal investigation", AG_INVESTIGATIVE, "US", false},
+    {"bureau of criminal apprehension", AG_INVESTIGATIVE, "US", false},
+    {"bureau of criminal investigation", AG_INVESTIGATIVE, "US", false},
+    {"police services", AG_INVESTIGATIVE, "", false},
+    {"constable's office", AG_INVESTIGATIVE, "US", false},
+    {"marshal's office", AG_INVESTIGATIVE, "US", false},
+    {"police service", AG_INVESTIGATIVE, "", false},
+    {"police force", AG_INVESTIGATIVE, "", false},
+    {"constabulary", AG_INVESTIGATIVE, "", false},
+    {"district attorney's office", AG_PROSECUTOR, "US", false},
+    {"county attorney's office", AG_PROSECUTOR, "US", false},
+    {"state attorney's office", AG_PROSECUTOR, "US", false},
+    {"prosecutor's office", AG_PROSECUTOR, "", false},
+    {"office of the attorney general", AG_PROSECUTOR, "US", false},
+    {"attorney general's office", AG_PROSECUTOR, "US", false},
     /* "Greater Manchester Police", "Thames Valley Police": only where the
      * name ends there (not "... Police Department", handled above). */
-    {"police", AG_INVESTIGATIVE, ""},
+    {"police", AG_INVESTIGATIVE, "", false},
 };
 
 typedef struct {
@@ -1161,9 +1162,7 @@ static void find_local_agencies(const view_t *v, agency_hits_t *h)
             if (s == p)
                 continue;
             size_t e = p + ml;
-            bool abbrev = local_suffixes[k].suffix[0] == 'p' &&
-                          local_suffixes[k].suffix[1] != 'o';   /* pd, p.d. */
-            if (abbrev) {
+            if (local_suffixes[k].abbreviation) {
                 if (!isupper((unsigned char)v->t[p]) ||
                     !isupper((unsigned char)v->t[p + ml - 1 - (v->t[p + ml - 1] == '.')]))
                     continue;

@@ -364,6 +364,38 @@ static void requesting_country_rules(void **state)
     request_clear(&r);
 }
 
+/* Local prosecutors are named as written, like police departments: the
+ * "PD" abbreviation check once took "Prosecutor's Office" for one (both
+ * start with "p") and dropped it. */
+static void agency_local_prosecutors(void **state)
+{
+    (void)state;
+    static const char *const offices[] = {
+        "Cook County Prosecutor's Office", "Kings County District Attorney's Office",
+        "Maricopa County Attorney's Office", "Palm Beach State Attorney's Office",
+        NULL};
+    for (int i = 0; offices[i]; i++) {
+        request_t r;
+        char body[512];
+        snprintf(body, sizeof body, "The %s requests, by the attached grand "
+                 "jury subpoena, the subscriber information of "
+                 "x@northmail.example.\n", offices[i]);
+        parse_mail("investigator@example-county.org", "Subpoena", body, &r);
+        if (!r.issuing_agency || strcmp(r.issuing_agency, offices[i]) != 0)
+            fail_msg("%s -> %s", offices[i],
+                     r.issuing_agency ? r.issuing_agency : "null");
+        request_clear(&r);
+    }
+    /* The abbreviation itself still counts only in capitals. */
+    request_t r;
+    parse_mail("det@example-city.org", "Subpoena",
+               "Riverbend PD requests the subscriber information of "
+               "x@northmail.example under the attached subpoena.\n", &r);
+    assert_non_null(r.issuing_agency);
+    assert_string_equal(r.issuing_agency, "Riverbend PD");
+    request_clear(&r);
+}
+
 static void reference_labels(void **state)
 {
     (void)state;
@@ -2335,6 +2367,7 @@ int main(void)
         cmocka_unit_test(agency_by_sender_domain),
         cmocka_unit_test(country_mlat_requested_state),
         cmocka_unit_test(requesting_country_rules),
+        cmocka_unit_test(agency_local_prosecutors),
         cmocka_unit_test(reference_labels),
         cmocka_unit_test(accounts_fold_dedupe_exclude),
         cmocka_unit_test(accounts_freemail_requester),
