@@ -39,11 +39,12 @@ COPY --from=build /src/build/writ-intake /src/build/writ-jurisdiction \
      /src/build/writ-notify /src/build/writ-broker /src/build/writctl \
      /usr/local/bin/
 COPY docker/writ-healthcheck /usr/local/bin/writ-healthcheck
-COPY config/writ.zpl config/notice.tmpl config/agencies.zpl /etc/writ/
+COPY config/writ.zpl config/agencies.zpl /etc/writ/
+COPY config/notices /etc/writ/notices
 # Defaults for a container; every one is overridden by the environment
 # (compose sets the Redis URL and the bus endpoints).
 ENV WRIT_CONFIG=/etc/writ/writ.zpl \
-    WRIT_NOTIFY_TEMPLATE=/etc/writ/notice.tmpl \
+    WRIT_NOTIFY_TEMPLATES=/etc/writ/notices \
     WRIT_INTAKE_AGENCIES=/etc/writ/agencies.zpl \
     WRIT_NOTIFY_OUTBOX=/var/lib/writ/outbox \
     WRIT_INTAKE_LMTP_LISTEN=0.0.0.0:2424

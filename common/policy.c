@@ -248,12 +248,17 @@ static void rule_unknown(ctx_t *c)
  * the US, the Justice Department's Office of International Affairs, with
  * a court order under 18 U.S.C. § 3512. The foreign agency's own letter
  * of request is not, whatever it asks for. Returns true when it decided. */
+bool policy_treaty_route_missing(const request_t *req)
+{
+    return req && req->type == REQ_MLAT_REQUEST
+        && !same_country(req->auth.agency_country, req->issuing_country);
+}
+
 static bool rule_treaty_route(ctx_t *c)
 {
     const request_t *req = c->req;
     const char *served_by = req->auth.agency_country;
-    if (req->type != REQ_MLAT_REQUEST
-        || same_country(served_by, req->issuing_country))
+    if (!policy_treaty_route_missing(req))
         return false;
     account_decision_t *d = c->d;
     d->decision = DEC_REJECT_INSUFFICIENT_PROCESS;

@@ -32,6 +32,10 @@ int  policy_set_agreements(policy_settings_t *self, const char *list);
 void policy_decide(const policy_settings_t *settings, const request_t *req,
                    const location_t *loc, account_decision_t *d);
 
+/* Rule 5's test: an mlat_request that no authority of its issuing_country
+ * (the requested state) served -- the foreign agency's own letter. */
+bool policy_treaty_route_missing(const request_t *req);
+
 /* Categories a given process suffices for (rule 7). */
 unsigned policy_sufficient_categories(request_type_t type);
 

@@ -42,8 +42,13 @@ jurisdiction
 
 notify
     outbox = "run/outbox"               #   Maildir: tmp/ new/ cur/
-    template = "notice.tmpl"            #   relative: beside this file
+    #   One letter per situation, <letter>.txt (disclosure, partial,
+    #   rejected-jurisdiction, rejected-process, rejected-treaty,
+    #   redirected, released, other); relative: beside this file.
+    templates = "notices"
     sender = "Northwind Cloud Legal <legal-notices@northwind-cloud.example>"
+    #   Where customers write back; every letter gives it.
+    contact = "legal-notices@northwind-cloud.example"
     message_id_domain = "northwind-cloud.example"
     credit = 32
     #   today = "2026-01-01"            #   testing only: the date gags are compared with

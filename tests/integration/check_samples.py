@@ -20,6 +20,18 @@ for c in listed:
     shown = run("case", "show", c["id"], "--json")
     cases[shown["request"]["subject"]] = shown
 
+# What each decision's letter says, in the words a customer reads.
+plain = {
+    "disclose": "the legal process requires us to hand over",
+    "partial": "allows us to hand over only part of what was asked for",
+    "reject_out_of_jurisdiction": "does not reach data stored there",
+    "reject_insufficient_process": "we refused the request and have handed over nothing",
+    "redirect_to_customer": "should ask the customer directly",
+}
+internal = ["no_data", "preserve", "emergency_review", "needs_review",
+            "reject_out_of_jurisdiction", "reject_insufficient_process",
+            "redirect_to_customer", "territorial", "has been told", "(US)"]
+
 failures = []
 def check(cond, what):
     if not cond:
@@ -54,10 +66,21 @@ for path in labels:
             for h in ("From", "Date", "Subject", "Message-ID"):
                 check(msg[h] is not None, f"{name}: notice lacks {h}")
             body = msg.get_body(("plain",)).get_content()
+            flat = " ".join(body.split())
             req = case["request"]
-            for needle in (req["issuing_agency"], req["reference"], decision):
+            for needle in (req["issuing_agency"], req["reference"], case["id"]):
                 if needle:
-                    check(needle.lower() in body.lower(), f"{name}: notice does not name {needle!r}")
+                    check(needle.lower() in flat.lower(), f"{name}: notice does not name {needle!r}")
+            # The letter for the situation, in plain words, wrapped at 72.
+            check(plain[decision] in flat, f"{name}: {acct} notice lacks {plain[decision]!r}")
+            for code in internal + [loc["region"], loc["tenant"]]:
+                check(not code or code not in body, f"{name}: notice shows {code!r}")
+            if req["request_type"] == "mlat_request" and decision == "reject_insufficient_process":
+                # The foreign agency's own letter: where it must go.
+                check("Office of International Affairs" in flat and "writing to us directly" in flat,
+                      f"{name}: treaty notice does not say where the request must go")
+            long = [l for l in body.splitlines() if len(l) > 72]
+            check(not long, f"{name}: notice lines over 72 columns: {long[:1]}")
     req = case["request"]
     check(req.get("requesting_country") == label["requesting_country"],
           f"{name}: requesting_country {req.get('requesting_country')}")

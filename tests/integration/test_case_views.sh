@@ -100,6 +100,15 @@ for ref, until, n in (("1:24-ec-00318", "2025-03-31", 1), ("25 MJ 4418", "2026-0
     assert [e["to"] for e in rel] == ["held"] * (n - 1) + ["notified"], rel
     for e in rel[:-1]:
         assert "still held" in e["note"], e
+    # Each released notice is the letter that says why it comes late.
+    for a in s["accounts"]:
+        if not a["release_on"]:
+            continue
+        assert a["notice"] == "prepared" and a["notice_path"], a
+        flat = " ".join(open(a["notice_path"], encoding="utf-8").read().split())
+        assert "prevented us from telling you" in flat, flat
+        words = {"2025-03-31": "31 March 2025", "2026-03-31": "31 March 2026"}[until]
+        assert "restriction ended on " + words in flat, flat
 # Gags with no end date stay held, with their challenge flag as decided.
 for ref in ("NSL-WF-2024-00871",):
     assert by_ref[ref]["state"] == "held", by_ref[ref]["state"]

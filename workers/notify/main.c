@@ -19,9 +19,10 @@
 #include <time.h>
 
 typedef struct {
-    char *template_text;
+    char *templates[NOTICE_LETTER_COUNT];  /* config/notices/<letter>.txt */
     outbox_t *outbox;
     const char *sender;
+    const char *contact;
     const char *domain;
     const char *today;               /* "YYYY-MM-DD" override, or NULL */
     const char *worker;
@@ -44,8 +45,10 @@ static int prepare_notice(notify_ctx_t *n, case_t *c, account_decision_t *d)
     gchar *digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, d->account, -1);
     snprintf(msgid, sizeof msgid, "%s.%.12s@%s", c->id, digest, n->domain);
     g_free(digest);
-    notice_envelope_t env = { .from = n->sender, .date = date, .message_id = msgid };
-    char *text = notice_render(n->template_text, c, d, &env);
+    notice_envelope_t env = { .from = n->sender, .date = date,
+                              .message_id = msgid, .contact = n->contact };
+    char *text = notice_render(n->templates[notice_letter_for(c, d)], c, d,
+                               &env);
     if (!text) {
         log_error(c->id, "notice template failed to render");
         return -1;
@@ -173,6 +176,54 @@ static void release(void *ctx, stage_result_t *out)
     out->held_count = 0;
 }
 
+/* Reads every letter's template from dir; each must render (a typo in a
+ * placeholder stops notify at start, not at the first notice). */
+static int load_templates(notify_ctx_t *n, const char *dir)
+{
+    case_t *probe = case_new("c0000000000000000");
+    request_t *r = request_new();
+    if (!probe || !r || request_add_account(r, "probe@example.invalid") != 0) {
+        request_destroy(&r);
+        case_destroy(&probe);
+        return -1;
+    }
+    case_set_request(probe, r);
+    account_decision_t *d = &probe->accounts[0];
+    d->notice_to = strdup("probe@example.invalid");
+    notice_envelope_t env = { .from = n->sender, .date = "", .message_id = "",
+                              .contact = n->contact };
+    int rc = 0;
+    for (int i = 0; i < NOTICE_LETTER_COUNT && rc == 0; i++) {
+        char *path = g_strdup_printf("%s/%s.txt", dir,
+                                     notice_letter_name((notice_letter_t) i));
+        GError *gerr = NULL;
+        if (!g_file_get_contents(path, &n->templates[i], NULL, &gerr)) {
+            log_error(NULL, "cannot read notice template %s: %s", path,
+                      gerr->message);
+            g_error_free(gerr);
+            rc = -1;
+        }
+        else {
+            char *text = notice_render(n->templates[i], probe, d, &env);
+            if (!text) {
+                log_error(NULL, "notice template %s: unknown or malformed "
+                          "{{placeholder}}", path);
+                rc = -1;
+            }
+            free(text);
+        }
+        g_free(path);
+    }
+    case_destroy(&probe);
+    return rc;
+}
+
+static void free_templates(notify_ctx_t *n)
+{
+    for (int i = 0; i < NOTICE_LETTER_COUNT; i++)
+        g_free(n->templates[i]);
+}
+
 int main(int argc, char **argv)
 {
     char err[256];
@@ -190,21 +241,21 @@ int main(int argc, char **argv)
         .sender = writ_config_get(cfg, "notify/sender",
                                   "Northwind Cloud Legal <legal-notices@northwind-cloud.example>"),
         .domain = writ_config_get(cfg, "notify/message_id_domain", "northwind-cloud.example"),
+        .contact = writ_config_get(cfg, "notify/contact",
+                                   "legal-notices@northwind-cloud.example"),
         .today = writ_config_get(cfg, "notify/today", NULL),
         .worker = worker,
     };
-    const char *tmpl = writ_config_get_file(cfg, "notify/template", "config/notice.tmpl");
-    GError *gerr = NULL;
-    if (!g_file_get_contents(tmpl, &n.template_text, NULL, &gerr)) {
-        log_error(NULL, "cannot read notice template %s: %s", tmpl, gerr->message);
-        g_error_free(gerr);
+    const char *dir = writ_config_get_file(cfg, "notify/templates", "config/notices");
+    if (load_templates(&n, dir) != 0) {
+        free_templates(&n);
         writ_config_destroy(&cfg);
         return 78;
     }
     n.outbox = outbox_new(outbox_dir);
     if (!n.outbox) {
         log_error(NULL, "cannot create outbox %s: %s", outbox_dir, strerror(errno));
-        g_free(n.template_text);
+        free_templates(&n);
         writ_config_destroy(&cfg);
         return 73;              /* EX_CANTCREAT */
     }
@@ -215,7 +266,7 @@ int main(int argc, char **argv)
     };
     int rc = stage_runner_run(cfg, &def, worker);
     outbox_destroy(&n.outbox);
-    g_free(n.template_text);
+    free_templates(&n);
     writ_config_destroy(&cfg);
     return rc;
 }
