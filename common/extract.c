@@ -1572,6 +1572,7 @@ static const char *cued_foreign_country(const char *lo, size_t n,
     static const char *const cues[] = {
         "requesting state", "requesting country", "requesting party",
         "requesting authority", "requesting authorities", "ersuchender staat",
+        "central authority of", "central authority for",
         "ersuchende staat", "on behalf of", "at the request of",
         "request from", "request of", "assistance from", "assistance -",
         "letter of request from", "the competent authorities of",
@@ -1596,7 +1597,8 @@ static const char *adjective_foreign_country(const char *lo, size_t n,
                                              const char *issuing)
 {
     static const char *const nouns[] = {
-        "authorities", "authority", "police", "prosecutor", "prosecutors",
+        "central authority", "authorities", "authority", "police",
+        "prosecutor", "prosecutors",
         "investigation", "investigators", "court", "judge", NULL};
     size_t from = 0, ml, p;
     int which, guard = 0;

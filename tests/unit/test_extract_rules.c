@@ -328,6 +328,17 @@ static void requesting_country_rules(void **state)
     assert_string_equal(r.requesting_country, "PT");
     request_clear(&r);
 
+    /* The foreign central authority that sent it; the requested state's
+     * own central authority is not the asker. */
+    parse_mail("oia.mla-service@usdoj.gov", "MLAT request",
+               "The Central Authority of the United States transmits this "
+               "request for mutual legal assistance from the Central "
+               "Authority of Spain for records of x@northmail.example.\n",
+               &r);
+    assert_string_equal(r.issuing_country, "US");
+    assert_string_equal(r.requesting_country, "ES");
+    request_clear(&r);
+
     /* "the Swiss authorities": a nationality before the authority. */
     parse_mail("oia.mla-service@usdoj.gov", "MLAT request",
                "The Swiss authorities are investigating fraud and ask, under "
