@@ -1,12 +1,17 @@
-/* notice.c -- the customer-notice table of default-policy.md, and the
- * rendering of a prepared notice as an RFC 5322 message.
+/* notice.c -- the customer-notice table of default-policy.md, the letter
+ * for each situation, and the rendering of a prepared notice as an RFC
+ * 5322 message.
  *
- * notice_decide_case() applies the table to every decided account.
- * notice_render() fills a {{placeholder}} template: the template's own text
- * is trusted (it ships in config/), the values are not -- they come from the
- * requester's mail -- so every value is stripped of control characters and,
- * in the header section, RFC 2047-encoded when it is not plain ASCII. A
- * value can therefore never end a header line or start a new one.
+ * notice_decide_case() applies the table to every decided account;
+ * notice_letter_for() picks the letter (config/notices/<letter>.txt).
+ * notice_render() fills a {{placeholder}} template with plain words --
+ * country names, the kind of process, the data in a customer's terms --
+ * never writ's internal codes. The template's own text is trusted (it
+ * ships in config/), the values are not -- they come from the requester's
+ * mail -- so every value is stripped of control characters and, in the
+ * header section, RFC 2047-encoded when it is not plain ASCII: a value can
+ * never end a header line or start a new one. The result is laid out
+ * last: header fields folded, the body wrapped at 72 columns.
  */
 #include "notice.h"
 #include "policy.h"
