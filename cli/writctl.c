@@ -29,7 +29,9 @@ static const char *USAGE =
     "  case show ID [--json]            one case with decisions and audit\n"
     "  case raw ID                      the original message bytes\n"
     "  health [--json] [--max-age SECONDS] [--stage S]\n"
-    "                                   live replicas and pending work; exit 1 if unhealthy\n";
+    "                                   live replicas and pending work; exit 1 if unhealthy\n"
+    "                                   (no replica, or oldest pending older than --max-age,\n"
+    "                                   by default 3 leases)\n";
 
 static int usage(void)
 {
@@ -267,10 +269,17 @@ static int cmd_case_raw(case_store_t *store, int argc, char **argv)
     return 0;
 }
 
-static int cmd_health(case_store_t *store, int argc, char **argv)
+/* A stage whose oldest pending case waited this many leases is not
+ * keeping up, or is stuck: one lease is a case's normal worst delay (a
+ * replica died holding it), a second the sweep that brings it back. */
+#define HEALTH_MAX_AGE_LEASES 3
+
+static int cmd_health(writ_config_t *cfg, int argc, char **argv)
 {
     bool as_json = false;
-    double max_age = 300;
+    double max_age = HEALTH_MAX_AGE_LEASES
+                   * (double) writ_config_get_long(cfg, "pipeline/lease_ms", 10000)
+                   / 1000.0;
     const char *stage = NULL;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--json"))
@@ -282,11 +291,16 @@ static int cmd_health(case_store_t *store, int argc, char **argv)
         else
             return usage();
     }
+    case_store_t *store = open_store(cfg);
+    if (!store)
+        return 69;
     json_t *h = case_query_health(store, 5000, max_age, stage);
     if (!h) {
         fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
+        case_store_destroy(&store);
         return 69;
     }
+    case_store_destroy(&store);
     if (as_json)
         print_json(h);
     else {
@@ -345,7 +359,7 @@ int main(int argc, char **argv)
     else if (!strcmp(cmd, "registry"))
         rc = cmd_registry(cfg, rest, args);
     else if (!strcmp(cmd, "health"))
-        rc = with_store(cfg, cmd_health, rest, args);
+        rc = cmd_health(cfg, rest, args);
     else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "list"))
         rc = with_store(cfg, cmd_case_list, rest - 1, args + 1);
     else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "show"))

@@ -1,6 +1,8 @@
 /* bus.c -- producer and worker ends of the work bus (see bus.h). */
 #include "bus.h"
 #include "case_store.h"
+#include "log.h"
+#include "wire.h"
 
 #include <czmq.h>
 #include <stdio.h>
@@ -8,6 +10,27 @@
 #include <string.h>
 
 #define BUS_HEARTBEAT_MS 1000
+
+/* 0: libzmq's default (no limit) until a daemon sets it. */
+static long long s_max_message_size = 0;
+
+void bus_set_max_message_size(long long bytes)
+{
+    s_max_message_size = bytes > 0 ? bytes : 0;
+}
+
+long long bus_max_message_size_setting(writ_config_t *cfg)
+{
+    return writ_config_get_long(cfg, "bus/max_message_size",
+                                (long) WIRE_MAX_BYTES + 64 * 1024);
+}
+
+void bus_limit_message_size(void *sock)
+{
+    int64_t max = s_max_message_size;
+    if (max > 0)
+        zmq_setsockopt(zsock_resolve(sock), ZMQ_MAXMSGSIZE, &max, sizeof max);
+}
 
 struct bus_submit_t {
     zsock_t *push;
@@ -24,6 +47,7 @@ bus_submit_t *bus_submit_new(const char *endpoint)
         return NULL;
     }
     zsock_set_sndhwm(self->push, 10000);
+    bus_limit_message_size(self->push);
     zsock_set_linger(self->push, 2000);
     if (zsock_connect(self->push, "%s", endpoint) != 0) {
         zsock_destroy(&self->push);
@@ -84,6 +108,7 @@ bus_worker_t *bus_worker_new(const char *endpoint, const char *stage,
         return NULL;
     }
     zsock_set_linger(self->dealer, 0);
+    bus_limit_message_size(self->dealer);
     if (zsock_connect(self->dealer, "%s", endpoint) != 0) {
         zsock_destroy(&self->dealer);
         free(self);
@@ -113,6 +138,19 @@ void bus_worker_tick(bus_worker_t *self)
     self->next_heartbeat = writ_now_ms() + BUS_HEARTBEAT_MS;
 }
 
+/* A job that cannot be used still took one credit when the broker sent
+ * it: give it back, or enough of them leave the replica with none and the
+ * stage stalls. Its case (if it names one) is still pending in Redis. */
+static void refuse_job(bus_worker_t *self)
+{
+    static log_limit_t limit;
+    unsigned long count;
+    if (log_limit_allow(&limit, &count))
+        log_warn(NULL, "%lu unusable job(s) refused (bad frames or id): "
+                 "credit given back", count);
+    zstr_sendx(self->dealer, "DONE", self->stage, "1", NULL);
+}
+
 int bus_worker_recv(bus_worker_t *self, bus_job_t *job, int timeout_ms)
 {
     memset(job, 0, sizeof *job);
@@ -127,11 +165,12 @@ int bus_worker_recv(bus_worker_t *self, bus_job_t *job, int timeout_ms)
         return 0;
     int got = 0;
     char *kind = zmsg_popstr(msg);
-    if (kind && !strcmp(kind, "JOB") && zmsg_size(msg) == 3) {
+    bool is_job = kind && !strcmp(kind, "JOB");
+    if (is_job && zmsg_size(msg) == 3) {
         zframe_t *stage = zmsg_pop(msg);
         zframe_t *id = zmsg_pop(msg);
         zframe_t *record = zmsg_pop(msg);
-        if (zframe_size(id) < sizeof job->id) {
+        if (zframe_size(id) > 0 && zframe_size(id) <= BUS_ID_MAX) {
             memcpy(job->id, zframe_data(id), zframe_size(id));
             job->id[zframe_size(id)] = '\0';
             job->len = zframe_size(record);
@@ -149,6 +188,8 @@ int bus_worker_recv(bus_worker_t *self, bus_job_t *job, int timeout_ms)
     }
     else if (kind && !strcmp(kind, "HELLO"))
         send_ready(self);       /* a restarted broker asks who is there */
+    if (is_job && !got)
+        refuse_job(self);
     free(kind);
     zmsg_destroy(&msg);
     return got;

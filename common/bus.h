@@ -17,6 +17,24 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "config.h"
+
+/* The longest case id a job may carry (bus_job_t.id holds it). */
+#define BUS_ID_MAX 63
+
+/* The largest message any bus socket accepts (ZMQ_MAXMSGSIZE: a peer
+ * that sends a larger one is disconnected, its message never held), for
+ * every bus socket made after the call. Each daemon sets it once from
+ * bus_max_message_size_setting. */
+void bus_set_max_message_size(long long bytes);
+/* The setting bus/max_message_size; by default WIRE_MAX_BYTES (4 MiB,
+ * the largest record wire_encode_case makes: a job carries a case's
+ * record, never its message) plus 64 KiB. ZMQ_MAXMSGSIZE bounds each
+ * frame. */
+long long bus_max_message_size_setting(writ_config_t *cfg);
+/* Applies that limit to a socket (the broker's own; bus_submit_new and
+ * bus_worker_new apply it themselves). sock is a zsock_t *. */
+void bus_limit_message_size(void *sock);
 
 typedef struct bus_submit_t bus_submit_t;
 
@@ -39,7 +57,10 @@ bus_worker_t *bus_worker_new(const char *endpoint, const char *stage,
                              int credit);
 void bus_worker_destroy(bus_worker_t **self_p);
 /* Waits up to timeout_ms for a job. 1 job received, 0 timeout or
- * interrupted, -1 error. Sends heartbeats as needed. */
+ * interrupted, -1 error. Sends heartbeats as needed. A JOB this replica
+ * cannot use (wrong frames, an id over BUS_ID_MAX) is logged (at most a
+ * line a second, no content) and its credit given back at once (DONE):
+ * what the broker counted as sent must come back, or the stage stalls. */
 int  bus_worker_recv(bus_worker_t *self, bus_job_t *job, int timeout_ms);
 /* Tells the broker `jobs` jobs are finished (one message for a batch). */
 void bus_worker_done(bus_worker_t *self, int jobs);

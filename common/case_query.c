@@ -1,5 +1,6 @@
 /* case_query.c -- JSON views of cases (see case_query.h). */
 #include "case_query.h"
+#include "pipeline.h"
 #include "wire.h"
 
 #include <hiredis/hiredis.h>
@@ -240,11 +241,10 @@ json_t *case_query_health(case_store_t *store, uint64_t live_ms,
     uint64_t now = writ_now_ms();
     bool ok = true;
     json_t *stages = json_object();
-    const char *names[] = { "intake", "jurisdiction", "notify" };
-    for (int i = 0; i < 3; i++)
-        if (!only_stage || !strcmp(only_stage, names[i]))
-            json_object_set_new(stages, names[i],
-                            stage_health(ctx, names[i], now, live_ms, &ok,
+    for (const char *const *name = PIPELINE_STAGES; *name; name++)
+        if (!only_stage || !strcmp(only_stage, *name))
+            json_object_set_new(stages, *name,
+                            stage_health(ctx, *name, now, live_ms, &ok,
                                          max_pending_age_s));
     redisReply *cases = redisCommand(ctx, "ZCARD writ:cases");
     json_t *out = json_pack("{s:o,s:I,s:b}", "stages", stages,

@@ -29,7 +29,7 @@ json_t *case_query_show(case_store_t *store, const char *id, bool *missing);
  *  ok}}, cases, ok}. A stage is unhealthy with no live replica (heartbeat
  * within live_ms) or when its oldest pending case waited longer than
  * max_pending_age_s. only_stage limits the check to one stage (NULL:
- * intake, jurisdiction and notify). */
+ * every stage of PIPELINE_STAGES). */
 json_t *case_query_health(case_store_t *store, uint64_t live_ms,
                           double max_pending_age_s, const char *only_stage);
 

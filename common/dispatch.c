@@ -12,11 +12,13 @@ typedef struct {
 
 typedef struct {
     zlistx_t *jobs;            /* zmsg_t * */
+    size_t bytes;              /* of the jobs queued */
     zlistx_t *ready;           /* replica keys (char *), oldest first */
 } stage_t;
 
 struct dispatch_t {
     size_t max_queue;
+    size_t max_bytes;
     zhashx_t *stages;          /* name -> stage_t */
     zhashx_t *replicas;        /* key -> replica_t */
 };
@@ -46,16 +48,39 @@ static void replica_free(void **item)
     *item = NULL;
 }
 
-dispatch_t *dispatch_new(size_t max_queue_per_stage)
+static stage_t *stage_new(void)
+{
+    stage_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->jobs = zlistx_new();
+    s->ready = zlistx_new();
+    zlistx_set_duplicator(s->ready, (zlistx_duplicator_fn *) strdup);
+    zlistx_set_destructor(s->ready, (zlistx_destructor_fn *) zstr_free);
+    zlistx_set_comparator(s->ready, (zlistx_comparator_fn *) strcmp);
+    return s;
+}
+
+dispatch_t *dispatch_new(const char *const *stages, size_t max_jobs,
+                         size_t max_bytes)
 {
     dispatch_t *self = calloc(1, sizeof *self);
     if (!self)
         return NULL;
-    self->max_queue = max_queue_per_stage;
+    self->max_queue = max_jobs;
+    self->max_bytes = max_bytes;
     self->stages = zhashx_new();
     self->replicas = zhashx_new();
     zhashx_set_destructor(self->stages, stage_free);
     zhashx_set_destructor(self->replicas, replica_free);
+    for (size_t i = 0; stages && stages[i]; i++) {
+        stage_t *s = stage_new();
+        if (!s) {
+            dispatch_destroy(&self);
+            return NULL;
+        }
+        zhashx_insert(self->stages, stages[i], s);
+    }
     return self;
 }
 
@@ -69,31 +94,25 @@ void dispatch_destroy(dispatch_t **self_p)
     *self_p = NULL;
 }
 
+/* The stages are those dispatch_new was given: NULL for any other name. */
 static stage_t *stage_get(dispatch_t *self, const char *name)
 {
-    stage_t *s = (stage_t *) zhashx_lookup(self->stages, name);
-    if (s)
-        return s;
-    s = calloc(1, sizeof *s);
-    if (!s)
-        return NULL;
-    s->jobs = zlistx_new();
-    s->ready = zlistx_new();
-    zlistx_set_duplicator(s->ready, (zlistx_duplicator_fn *) strdup);
-    zlistx_set_destructor(s->ready, (zlistx_destructor_fn *) zstr_free);
-    zlistx_set_comparator(s->ready, (zlistx_comparator_fn *) strcmp);
-    zhashx_insert(self->stages, name, s);
-    return s;
+    return name ? (stage_t *) zhashx_lookup(self->stages, name) : NULL;
 }
 
 int dispatch_enqueue(dispatch_t *self, const char *stage, zmsg_t **job)
 {
     stage_t *s = stage_get(self, stage);
-    if (!s || zlistx_size(s->jobs) >= self->max_queue) {
+    size_t size = *job ? zmsg_content_size(*job) : 0;
+    int rc = !s ? -2
+           : zlistx_size(s->jobs) >= self->max_queue
+             || s->bytes + size > self->max_bytes ? -1 : 0;
+    if (rc != 0) {
         zmsg_destroy(job);
-        return -1;
+        return rc;
     }
     zlistx_add_end(s->jobs, *job);
+    s->bytes += size;
     *job = NULL;
     return 0;
 }
@@ -135,6 +154,8 @@ static void make_ready(dispatch_t *self, replica_t *r)
 void dispatch_ready(dispatch_t *self, zframe_t *identity, const char *stage,
                     int credit, uint64_t now)
 {
+    if (!stage_get(self, stage))
+        return;
     bool created;
     replica_t *r = replica_get(self, identity, stage, &created);
     if (!r)
@@ -147,6 +168,8 @@ void dispatch_ready(dispatch_t *self, zframe_t *identity, const char *stage,
 void dispatch_heartbeat(dispatch_t *self, zframe_t *identity,
                         const char *stage, int free_credit, uint64_t now)
 {
+    if (!stage_get(self, stage))
+        return;
     bool created;
     replica_t *r = replica_get(self, identity, stage, &created);
     if (!r)
@@ -192,6 +215,8 @@ bool dispatch_next(dispatch_t *self, zframe_t **identity, zmsg_t **job)
                 r->queued = false;
             }
             *job = (zmsg_t *) zlistx_detach(s->jobs, NULL);
+            size_t size = zmsg_content_size(*job);
+            s->bytes = s->bytes > size ? s->bytes - size : 0;
             *identity = zframe_dup(r->identity);
             return true;
         }
@@ -226,6 +251,12 @@ size_t dispatch_queued(dispatch_t *self, const char *stage)
 {
     stage_t *s = (stage_t *) zhashx_lookup(self->stages, stage);
     return s ? zlistx_size(s->jobs) : 0;
+}
+
+size_t dispatch_queued_bytes(dispatch_t *self, const char *stage)
+{
+    stage_t *s = stage_get(self, stage);
+    return s ? s->bytes : 0;
 }
 
 size_t dispatch_replicas(dispatch_t *self, const char *stage)

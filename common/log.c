@@ -46,3 +46,34 @@ void writ_log(writ_log_level_t level, const char *case_id, const char *fmt, ...)
             s_worker, s_worker[0] ? "]" : "", names[level],
             case_id ? " case=" : "", case_id ? case_id : "", msg);
 }
+
+static unsigned long long monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (unsigned long long) ts.tv_sec * 1000u
+         + (unsigned long long) ts.tv_nsec / 1000000u;
+}
+
+int log_limit_due(log_limit_t *limit, unsigned long *count)
+{
+    unsigned long long now = monotonic_ms();
+    if (limit->count == 0 || now < limit->next_ms)
+        return 0;
+    *count = limit->count;
+    limit->count = 0;
+    limit->next_ms = now + LOG_LIMIT_INTERVAL_MS;
+    return 1;
+}
+
+int log_limit_allow(log_limit_t *limit, unsigned long *count)
+{
+    unsigned long long now = monotonic_ms();
+    limit->count++;
+    if (now < limit->next_ms)
+        return 0;
+    *count = limit->count;
+    limit->count = 0;
+    limit->next_ms = now + LOG_LIMIT_INTERVAL_MS;
+    return 1;
+}

@@ -7,6 +7,18 @@
 #include <stdio.h>
 #include <string.h>
 
+const char *const PIPELINE_STAGES[] = {
+    "intake", "jurisdiction", "notify", NULL
+};
+
+bool pipeline_is_bus_stage(const char *name)
+{
+    for (const char *const *s = PIPELINE_BUS_STAGES; name && *s; s++)
+        if (!strcmp(*s, name))
+            return true;
+    return false;
+}
+
 /* An unverified requester's demand is never decided automatically: what
  * the policy would decide becomes a proposal for the person who checks
  * the requester. Facts (no data) and decisions that already wait for a

@@ -15,6 +15,16 @@
 #define STATE_HELD     "held"
 #define STATE_REVIEW   "review"
 
+/* Every stage, in pipeline order, NULL-terminated: the one list of stage
+ * names. intake, first, is where requests enter; every stage after it
+ * takes its work from the bus (PIPELINE_BUS_STAGES), and the broker
+ * refuses jobs for any other name. A new stage is added here, in order. */
+extern const char *const PIPELINE_STAGES[];
+#define PIPELINE_BUS_STAGES (PIPELINE_STAGES + 1)
+
+/* Whether name is a stage that takes work from the bus. */
+bool pipeline_is_bus_stage(const char *name);
+
 /* Decides every account (locs[i] is account i's registry entry) and
  * returns the state the case moves to: STATE_DECIDED, or STATE_REVIEW
  * when it cannot be decided automatically (review_reason set). */

@@ -281,6 +281,7 @@ int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
     snprintf(path, sizeof path, "%s/debug_delay_ms", def->stage);
     r.delay_ms = writ_config_get_long(cfg, path, 0);
     r.lease_ms = (uint64_t) writ_config_get_long(cfg, "pipeline/lease_ms", 10000);
+    bus_set_max_message_size(bus_max_message_size_setting(cfg));
     r.store = case_store_new(writ_config_get(cfg, "writ/redis_url",
                                              "redis://127.0.0.1:6379"));
     r.submit = bus_submit_new(writ_config_get(cfg, "bus/submit",

@@ -16,6 +16,10 @@ bus
     submit = "tcp://127.0.0.1:5560"
     workers = "tcp://127.0.0.1:5561"
     max_queue = 20000                   #   jobs held in memory per stage
+    max_queue_bytes = 67108864          #   ... and at most these bytes of them (64 MiB)
+    #   the largest frame any bus socket takes (a peer sending more is
+    #   disconnected): a job carries a case's record, at most 4 MiB
+    max_message_size = 4259840          #   4 MiB + 64 KiB
 
 pipeline
     lease_ms = 10000                    #   a case not recorded done by then is re-sent

@@ -7,6 +7,8 @@
 #include <cmocka.h>
 #include "dispatch.h"
 
+static const char *const STAGES[] = { "jurisdiction", "notify", "s", NULL };
+
 static zmsg_t *job(const char *id)
 {
     zmsg_t *m = zmsg_new();
@@ -36,7 +38,7 @@ static char *next(dispatch_t *d, char **id)
 static void test_credit_limits_what_a_replica_gets(void **state)
 {
     (void) state;
-    dispatch_t *d = dispatch_new(100);
+    dispatch_t *d = dispatch_new(STAGES, 100, 1u << 30);
     zframe_t *a = ident("A"), *b = ident("B");
     dispatch_ready(d, a, "jurisdiction", 1, 0);
     dispatch_ready(d, b, "jurisdiction", 1, 0);
@@ -65,7 +67,7 @@ static void test_credit_limits_what_a_replica_gets(void **state)
 static void test_stages_are_separate_and_queue_bounded(void **state)
 {
     (void) state;
-    dispatch_t *d = dispatch_new(2);
+    dispatch_t *d = dispatch_new(STAGES, 2, 1u << 30);
     zframe_t *n = ident("N");
     dispatch_ready(d, n, "notify", 5, 0);
     zmsg_t *m = job("j1");
@@ -90,7 +92,7 @@ static void test_stages_are_separate_and_queue_bounded(void **state)
 static void test_silent_replica_expires_and_heartbeat_reregisters(void **state)
 {
     (void) state;
-    dispatch_t *d = dispatch_new(10);
+    dispatch_t *d = dispatch_new(STAGES, 10, 1u << 30);
     zframe_t *a = ident("A");
     dispatch_ready(d, a, "notify", 2, 1000);
     assert_int_equal(dispatch_replicas(d, "notify"), 1);
@@ -113,7 +115,7 @@ static void test_silent_replica_expires_and_heartbeat_reregisters(void **state)
 static void test_readiness_order_is_fair(void **state)
 {
     (void) state;
-    dispatch_t *d = dispatch_new(100);
+    dispatch_t *d = dispatch_new(STAGES, 100, 1u << 30);
     zframe_t *a = ident("A"), *b = ident("B"), *c = ident("C");
     dispatch_ready(d, a, "s", 2, 0);
     dispatch_ready(d, b, "s", 2, 0);
@@ -135,6 +137,59 @@ static void test_readiness_order_is_fair(void **state)
     dispatch_destroy(&d);
 }
 
+/* A stage that does not exist gets no queue (and no replica): a peer
+ * cannot make the broker keep one per name it invents. */
+static void test_unknown_stage_is_refused(void **state)
+{
+    (void) state;
+    dispatch_t *d = dispatch_new(STAGES, 100, 1u << 30);
+    zframe_t *a = ident("A");
+    dispatch_ready(d, a, "made-up", 5, 0);
+    assert_int_equal(dispatch_replicas(d, "made-up"), 0);
+    zmsg_t *m = job("c1");
+    assert_int_equal(dispatch_enqueue(d, "made-up", &m), -2);
+    assert_null(m);
+    assert_int_equal(dispatch_queued(d, "made-up"), 0);
+    zframe_destroy(&a);
+    dispatch_destroy(&d);
+}
+
+/* Each stage's queue is bounded in bytes as well as in jobs; what is
+ * dispatched frees its share. */
+static void test_queue_bounded_in_bytes(void **state)
+{
+    (void) state;
+    dispatch_t *d = dispatch_new(STAGES, 100, 3000);
+    char big[1000];
+    memset(big, 'x', sizeof big);
+    for (int i = 0; i < 2; i++) {
+        zmsg_t *m = zmsg_new();
+        zmsg_addmem(m, big, sizeof big);
+        assert_int_equal(dispatch_enqueue(d, "notify", &m), 0);
+    }
+    assert_int_equal(dispatch_queued_bytes(d, "notify"), 2000);
+    zmsg_t *m = zmsg_new();
+    zmsg_addmem(m, big, sizeof big);
+    zmsg_addmem(m, big, 2);               /* 1002: over 3000 in all */
+    assert_int_equal(dispatch_enqueue(d, "notify", &m), -1);
+    assert_null(m);
+    assert_int_equal(dispatch_queued(d, "notify"), 2);
+    zframe_t *a = ident("A");
+    dispatch_ready(d, a, "notify", 1, 0);
+    char *id = NULL;
+    char *who = next(d, &id);
+    assert_non_null(who);
+    free(who);
+    free(id);
+    assert_int_equal(dispatch_queued_bytes(d, "notify"), 1000);
+    m = zmsg_new();
+    zmsg_addmem(m, big, sizeof big);
+    zmsg_addmem(m, big, 2);
+    assert_int_equal(dispatch_enqueue(d, "notify", &m), 0);
+    zframe_destroy(&a);
+    dispatch_destroy(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -142,6 +197,8 @@ int main(void)
         cmocka_unit_test(test_stages_are_separate_and_queue_bounded),
         cmocka_unit_test(test_silent_replica_expires_and_heartbeat_reregisters),
         cmocka_unit_test(test_readiness_order_is_fair),
+        cmocka_unit_test(test_unknown_stage_is_refused),
+        cmocka_unit_test(test_queue_bounded_in_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

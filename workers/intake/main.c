@@ -543,6 +543,7 @@ int main(int argc, char **argv)
                &rcpts.addresses, &rcpts.count);
     size_t max_size = (size_t) writ_config_get_long(cfg, "intake/max_message_size",
                                                     25L * 1024 * 1024);
+    bus_set_max_message_size(bus_max_message_size_setting(cfg));
     intake_t in = {
         .store = case_store_new(writ_config_get(cfg, "writ/redis_url", "redis://127.0.0.1:6379")),
         .submit = bus_submit_new(writ_config_get(cfg, "bus/submit", "tcp://127.0.0.1:5560")),
