@@ -250,8 +250,9 @@ static void date_words(buf_t *b, const char *iso)
     if (!iso || strlen(iso) != 10 || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3
         || m < 1 || m > 12 || d < 1 || d > 31)
         return;
-    char out[40];
-    snprintf(out, sizeof out, "%d %s %d", d, months[m - 1], y);
+    /* No-break spaces (U+00A0): a wrapped line never splits a date. */
+    char out[48];
+    snprintf(out, sizeof out, "%d\xc2\xa0%s\xc2\xa0%d", d, months[m - 1], y);
     puts_(b, out);
 }
 
@@ -267,6 +268,9 @@ static void outcome_text(buf_t *b, const case_t *c,
         puts_(b, "the law required us to hand over ");
         categories_text(b, handed, "the data asked for");
         puts_(b, ", and we decided to comply.");
+        if (r->nondisclosure)
+            puts_(b, " As we could not tell you earlier, it may already "
+                     "have been handed over.");
         break;
     case DEC_PARTIAL:
         puts_(b, "the legal process allowed only part of what was asked "
@@ -275,6 +279,9 @@ static void outcome_text(buf_t *b, const case_t *c,
         puts_(b, " and refused to hand over ");
         categories_text(b, withheld, "the rest");
         puts_(b, ".");
+        if (r->nondisclosure)
+            puts_(b, " As we could not tell you earlier, that part may "
+                     "already have been handed over.");
         break;
     case DEC_REDIRECT_TO_CUSTOMER:
         puts_(b, "we decided not to hand over any data ourselves: the "

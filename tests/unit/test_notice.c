@@ -451,7 +451,8 @@ static void test_letters_say_what_happened(void **state)
         { 5, { "Dear administrator of Copperline Title & Escrow Inc.",
                "escrow@copperline-title.example", "ask the customer "
                "directly", NULL } },
-        { 6, { "ended on 31 March 2026", "hand over subscriber information", "we decided to comply",
+        { 6, { "ended on 31\u00a0March\u00a02026", "hand over subscriber information", "we decided to comply",
+               "may already have been handed over",
                NULL } },
         { 7, { "Garda Síochána (Ireland), through the authorities of the "
                "United States", "has been lifted", NULL } },
