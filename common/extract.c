@@ -1456,21 +1456,31 @@ static const char *mlat_country(const view_t *v, const char *requesting)
         "office of international affairs", "u.s. department of justice",
         "united states department of justice", "us department of justice",
         NULL};
-    static const char *const after_cues[] = {
-        "central authority of ", "central authority for ", "executed in ",
-        "execute it in ", "execution in ", "executed by the authorities of ",
-        "zentrale beh\xc3\xb6rde der ", "vollzogen in ", NULL};
-    size_t from = 0, ml, p;
-    int which, guard = 0;
-    cursor_t cur;
-    cursor_init(&cur, after_cues);
-    while (guard++ < 100 &&
-           (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
-        from = p + ml;
-        size_t i = skip_ws(v->lo, v->n, p + ml);
-        const char *c = country_at(v->lo, v->n, i, NULL);
-        if (c && (!requesting || strcmp(c, requesting) != 0))
-            return c;
+    /* Where the request is to be executed says it best; a central
+     * authority can be either state's ("transmitted from the Central
+     * Authority of Spain"), so it counts only when nothing says where. */
+    static const char *const execute_cues[] = {
+        "executed in ", "execute it in ", "execution in ",
+        "executed by the authorities of ", "vollzogen in ", NULL};
+    static const char *const authority_cues[] = {
+        "central authority of ", "central authority for ",
+        "zentrale beh\xc3\xb6rde der ", NULL};
+    const char *const *passes[] = { execute_cues, authority_cues };
+    size_t from, ml, p;
+    int which, guard;
+    for (size_t k = 0; k < 2; k++) {
+        cursor_t cur;
+        cursor_init(&cur, passes[k]);
+        from = 0;
+        guard = 0;
+        while (guard++ < 100 &&
+               (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
+            from = p + ml;
+            size_t i = skip_ws(v->lo, v->n, p + ml);
+            const char *c = country_at(v->lo, v->n, i, NULL);
+            if (c && (!requesting || strcmp(c, requesting) != 0))
+                return c;
+        }
     }
     from = 0;
     guard = 0;

@@ -328,6 +328,16 @@ static void requesting_country_rules(void **state)
     assert_string_equal(r.requesting_country, "PT");
     request_clear(&r);
 
+    /* Where it is to be executed decides the requested state, even when
+     * the foreign central authority is named first. */
+    parse_mail("mla@justicia.example.es", "Mutual legal assistance request",
+               "The Central Authority of Spain requests that this mutual "
+               "legal assistance request be executed in the United States "
+               "for the records of x@northmail.example.\n", &r);
+    assert_string_equal(r.issuing_country, "US");
+    assert_string_equal(r.requesting_country, "ES");
+    request_clear(&r);
+
     /* The foreign central authority that sent it; the requested state's
      * own central authority is not the asker. */
     parse_mail("oia.mla-service@usdoj.gov", "MLAT request",
