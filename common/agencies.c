@@ -1,5 +1,6 @@
 /* agencies.c -- known agencies and requester verification (agencies.h). */
 #include "agencies.h"
+#include "domain.h"
 
 #include <czmq.h>
 #include <glib.h>
@@ -95,14 +96,6 @@ agencies_t *agencies_load(const char *path, char *err, size_t errlen)
     return self;
 }
 
-static bool domain_within(const char *domain, const char *parent)
-{
-    size_t dl = strlen(domain), pl = strlen(parent);
-    if (dl < pl || strcasecmp(domain + dl - pl, parent))
-        return false;
-    return dl == pl || domain[dl - pl - 1] == '.';
-}
-
 static const agency_t *match_entry(const agencies_t *self,
                                    const char *address)
 {
@@ -128,15 +121,6 @@ const char *agencies_country(const agencies_t *self, const char *address)
     return a && a->country[0] ? a->country : NULL;
 }
 
-void agencies_verify(const agencies_t *self, request_t *req,
-                     const char *agency_sender)
-{
-    request_auth_t *a = &req->auth;
-    a->known_agency = agencies_match(self, agency_sender ? agency_sender
-                                                         : req->from) != NULL;
-    a->verified = a->known_agency && !strcasecmp(a->dmarc, "pass");
-}
-
 void agencies_unverified_reason(const request_t *req, char *reason,
                                 size_t reason_len)
 {
@@ -144,6 +128,10 @@ void agencies_unverified_reason(const request_t *req, char *reason,
     reason[0] = '\0';
     if (a->verified)
         return;
+    if (a->why[0]) {
+        snprintf(reason, reason_len, "%s", a->why);
+        return;
+    }
     if (strcasecmp(a->dmarc, "pass"))
         snprintf(reason, reason_len, "requester not verified: the provider's "
                  "gateway reports DMARC %s for the sender's domain%s",

@@ -34,15 +34,10 @@ const char *agencies_match(const agencies_t *self, const char *address);
  * list gives no country. */
 const char *agencies_country(const agencies_t *self, const char *address);
 
-/* Sets req->auth.known_agency and verified from the trusted gateway's
- * DMARC result (already in req->auth, for the outer From) and
- * agency_sender: the address that speaks for the agency -- the forwarded
- * request's sender when a colleague forwarded it from the provider's own
- * domain, else the outer From. */
-void        agencies_verify(const agencies_t *self, request_t *req,
-                            const char *agency_sender);
-
-/* One line saying why req is not verified ("" when it is). */
+/* One line saying why req is not verified ("" when it is): parse's own
+ * words (req->auth.why) when it gave some. The verdict itself is parse.c's
+ * (verify_sender): DMARC pass from the provider's gateway for the one From
+ * domain, and that domain a known agency's (agencies_match). */
 void        agencies_unverified_reason(const request_t *req, char *reason,
                                        size_t reason_len);
 

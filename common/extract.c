@@ -8,6 +8,7 @@
  * "R\xc3\x89""F\xc3\x89""RENCE" match the lower-case tables.
  */
 #include "extract.h"
+#include "domain.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -1211,21 +1212,13 @@ static void find_local_agencies(const view_t *v, agency_hits_t *h)
     }
 }
 
-static bool domain_matches(const char *addr_domain, const char *domain)
-{
-    size_t a = strlen(addr_domain), d = strlen(domain);
-    if (a < d || strcasecmp(addr_domain + a - d, domain) != 0)
-        return false;
-    return a == d || addr_domain[a - d - 1] == '.';
-}
-
 static const char *sender_agency(const char *sender, const char **country)
 {
     const char *at = sender ? strrchr(sender, '@') : NULL;
     if (!at)
         return NULL;
     for (size_t k = 0; k < COUNT(agency_domains); k++)
-        if (domain_matches(at + 1, agency_domains[k].domain)) {
+        if (domain_within(at + 1, agency_domains[k].domain)) {
             if (country)
                 *country = agency_domains[k].country;
             return agency_domains[k].name;
@@ -3162,7 +3155,7 @@ static bool freemail_domain(const char *d)
         "me.com", "mail.com", "gmx.com", "gmx.de", "gmx.net", "web.de",
         "proton.me", "protonmail.com", "yandex.com", "zoho.com", NULL};
     for (int k = 0; fm[k]; k++)
-        if (domain_matches(d, fm[k]))
+        if (domain_within(d, fm[k]))
             return true;
     return false;
 }
@@ -3175,7 +3168,7 @@ static bool government_domain(const char *d)
         "polizei.de", "gov.ie", "garda.ie", "gc.ca", "gov.au", "europa.eu",
         "gouv.fr", "interieur.gouv.fr", NULL};
     for (int k = 0; gov[k]; k++)
-        if (domain_matches(d, gov[k]))
+        if (domain_within(d, gov[k]))
             return true;
     return false;
 }
@@ -3191,10 +3184,10 @@ static bool law_enforcement_domain(const char *d)
         "garda.ie", "gc.ca", "interieur.gouv.fr", "justice.gouv.fr",
         "europa.eu", NULL};
     for (int k = 0; le[k]; k++)
-        if (domain_matches(d, le[k]))
+        if (domain_within(d, le[k]))
             return true;
     for (size_t k = 0; k < COUNT(agency_domains); k++)
-        if (domain_matches(d, agency_domains[k].domain))
+        if (domain_within(d, agency_domains[k].domain))
             return true;
     /* "sheriff.pinehollowcounty.gov", "pd.cityofx.gov", "da.county.gov" */
     static const char *const words[] = {"police", "polizei", "sheriff", "justice",
@@ -3312,7 +3305,7 @@ static bool excluded_account(const extract_input_t *in, const char *addr,
     const char *at = strrchr(addr, '@');
     const char *dom = at ? at + 1 : "";
     for (size_t i = 0; i < in->provider_domain_count; i++)
-        if (in->provider_domains[i] && domain_matches(dom, in->provider_domains[i]))
+        if (in->provider_domains[i] && domain_within(dom, in->provider_domains[i]))
             return true;
     if (government_domain(dom) &&
         (law_enforcement_domain(dom) || looks[0]++ >= TARGET_LOOKS ||

@@ -7,6 +7,7 @@
  */
 #include "mail.h"
 #include "dates.h"
+#include "domain.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -53,22 +54,6 @@ static void add_address(mail_doc_t *doc, const char *addr)
     }
     doc->addresses = g;
     g[doc->address_count++] = l;
-}
-
-static void add_auth_result(mail_doc_t *doc, const char *value)
-{
-    if (!value || doc->auth_count >= MAIL_MAX_AUTH_RESULTS)
-        return;
-    char *v = strdup(value);
-    if (!v)
-        return;
-    char **g = realloc(doc->auth_results, (doc->auth_count + 1) * sizeof *g);
-    if (!g) {
-        free(v);
-        return;
-    }
-    doc->auth_results = g;
-    g[doc->auth_count++] = v;
 }
 
 /* RFC 5322 unfolding: a line break followed by white space is dropped,
@@ -627,6 +612,8 @@ static char *message_subject(GMimeMessage *msg)
 }
 
 static void walk(walk_t *w, GMimeObject *obj, int depth, GString *out);
+static void collect_origin(mail_origin_t *o, GMimeMessage *msg);
+static void origin_clear(mail_origin_t *o);
 
 static bool text_type_wanted(GMimeContentType *ct)
 {
@@ -720,6 +707,8 @@ static void walk_message_part(walk_t *w, GMimeMessagePart *mpart, int depth)
         doc->request_from = message_from(inner);
         doc->request_subject = message_subject(inner);
         message_date(inner, doc->request_date);
+        origin_clear(&doc->request_origin);
+        collect_origin(&doc->request_origin, inner);
     }
     GMimeObject *body = g_mime_message_get_mime_part(inner);
     if (body)
@@ -970,15 +959,9 @@ static const char *addr_domain(const char *addr)
  * the other). */
 static bool same_sender_domain(const char *a, const char *b)
 {
-    size_t la = strlen(a), lb = strlen(b);
-    if (!la || !lb)
+    if (!*a || !*b)
         return true;                  /* unknown: do not judge */
-    if (la < lb) {
-        const char *t = a; a = b; b = t;
-        size_t n = la; la = lb; lb = n;
-    }
-    return g_ascii_strcasecmp(a + la - lb, b) == 0
-        && (la == lb || a[la - lb - 1] == '.');
+    return domain_within(a, b) || domain_within(b, a);
 }
 
 /* A reply quotes the mail it answers below an "Original Message" line.
@@ -1082,19 +1065,83 @@ static bool has_identity_header(GMimeMessage *msg)
     return false;
 }
 
-static void collect_auth_results(mail_doc_t *doc, GMimeMessage *msg)
+/* Trace fields: what MTAs add on top of a message in transit (RFC 5321
+ * section 4.4, RFC 8601, RFC 8617), as opposed to what its author wrote. */
+static const char *const trace_headers[] = {
+    "Received", "Return-Path", "Authentication-Results", "Delivered-To",
+    "X-Original-To", "ARC-Seal", "ARC-Message-Signature",
+    "ARC-Authentication-Results", "DKIM-Signature", "Received-SPF",
+    "X-Received", NULL};
+
+static void origin_push(mail_origin_t *o, mail_hdr_kind_t kind, const char *value)
 {
+    /* Runs of the sender's own fields count once: only where they start
+     * matters to the trust rule (parse.c). */
+    if (kind == MAIL_HDR_CONTENT && o->count && o->fields[o->count - 1].kind == kind)
+        return;
+    if (o->count >= MAIL_MAX_TRACE)
+        return;
+    mail_hdr_t *f = &o->fields[o->count];
+    f->kind = kind;
+    f->value = value ? unfold_dup(value) : NULL;
+    if (value && !f->value)
+        return;
+    o->count++;
+}
+
+static unsigned count_mailboxes(InternetAddressList *list, int depth)
+{
+    unsigned n = 0;
+    int len = list && depth <= 4 ? internet_address_list_length(list) : 0;
+    for (int i = 0; i < len; i++) {
+        InternetAddress *a = internet_address_list_get_address(list, i);
+        if (INTERNET_ADDRESS_IS_MAILBOX(a))
+            n++;
+        else if (INTERNET_ADDRESS_IS_GROUP(a))
+            n += count_mailboxes(internet_address_group_get_members(
+                                     INTERNET_ADDRESS_GROUP(a)), depth + 1);
+    }
+    return n;
+}
+
+/* The header facts that say where a message came from: its trace fields
+ * and Authentication-Results in order, and how many From fields and From
+ * addresses it has (a message's author is one mailbox in one From). */
+static void collect_origin(mail_origin_t *o, GMimeMessage *msg)
+{
+    o->present = true;
     GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
     int n = hl ? g_mime_header_list_get_count(hl) : 0;
     for (int i = 0; i < n; i++) {
         GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
         const char *name = g_mime_header_get_name(h);
-        if (name && g_ascii_strcasecmp(name, "Authentication-Results") == 0) {
-            char *v = unfold_dup(g_mime_header_get_value(h));
-            add_auth_result(doc, v);
-            free(v);
+        const char *value = g_mime_header_get_value(h);
+        if (!name)
+            continue;
+        if (g_ascii_strcasecmp(name, "Authentication-Results") == 0)
+            origin_push(o, MAIL_HDR_AUTH_RESULTS, value ? value : "");
+        else if (g_ascii_strcasecmp(name, "Received") == 0)
+            origin_push(o, MAIL_HDR_RECEIVED, value ? value : "");
+        else if (tag_is(name, trace_headers))
+            origin_push(o, MAIL_HDR_TRACE, NULL);
+        else
+            origin_push(o, MAIL_HDR_CONTENT, NULL);
+        if (g_ascii_strcasecmp(name, "From") == 0) {
+            o->from_fields++;
+            InternetAddressList *l = value ? internet_address_list_parse(NULL, value)
+                                           : NULL;
+            o->from_mailboxes += count_mailboxes(l, 0);
+            if (l)
+                g_object_unref(l);
         }
     }
+}
+
+static void origin_clear(mail_origin_t *o)
+{
+    for (size_t i = 0; i < o->count; i++)
+        free(o->fields[i].value);
+    memset(o, 0, sizeof *o);
 }
 
 static void fill_outer(mail_doc_t *doc, GMimeMessage *msg)
@@ -1113,7 +1160,7 @@ static void fill_outer(mail_doc_t *doc, GMimeMessage *msg)
     doc->subject = message_subject(msg);
     message_date(msg, doc->date);
     collect_header_addresses(doc, GMIME_OBJECT(msg));
-    collect_auth_results(doc, msg);
+    collect_origin(&doc->origin, msg);
 }
 
 static char *gstring_tail_dup(const GString *g, size_t from, size_t *outlen)
@@ -1205,9 +1252,8 @@ void mail_doc_clear(mail_doc_t *doc)
     for (size_t i = 0; i < doc->address_count; i++)
         free(doc->addresses[i]);
     free(doc->addresses);
-    for (size_t i = 0; i < doc->auth_count; i++)
-        free(doc->auth_results[i]);
-    free(doc->auth_results);
+    origin_clear(&doc->origin);
+    origin_clear(&doc->request_origin);
     free(doc->text);
     memset(doc, 0, sizeof *doc);
 }

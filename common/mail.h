@@ -1,7 +1,7 @@
 /* mail.h -- from the raw bytes of one RFC 5322 message to a plain decoded
  * document: the outer message's identity (Message-ID, From, Subject, Date),
  * the header addresses of every message involved (outer and forwarded), the
- * Authentication-Results values, and the UTF-8 text to extract the request
+ * header facts that say where each came from (mail_origin_t), and the UTF-8 text to extract the request
  * from.
  *
  * All MIME work (GMime) lives here, so extraction (extract.h) is pure text
@@ -22,7 +22,32 @@
 #define MAIL_MAX_DEPTH 16
 #define MAIL_MAX_TEXT (4u * 1024u * 1024u)
 #define MAIL_MAX_ADDRESSES 512
-#define MAIL_MAX_AUTH_RESULTS 32
+
+#define MAIL_MAX_TRACE 128
+
+typedef enum {
+    MAIL_HDR_AUTH_RESULTS,   /* Authentication-Results (value kept) */
+    MAIL_HDR_RECEIVED,       /* Received (value kept) */
+    MAIL_HDR_TRACE,          /* other fields MTAs add (Return-Path, ...) */
+    MAIL_HDR_CONTENT,        /* a run of fields the author wrote */
+} mail_hdr_kind_t;
+
+typedef struct {
+    mail_hdr_kind_t kind;
+    char *value;             /* unfolded; NULL for TRACE and CONTENT */
+} mail_hdr_t;
+
+/* One message's header facts that say who sent it: its header fields in
+ * order (top first; consecutive author fields as one CONTENT entry; at
+ * most MAIL_MAX_TRACE entries), and its From fields and addresses.
+ * Judged by parse.c (RFC 8601 section 5). */
+typedef struct {
+    bool present;            /* the message's own header was read */
+    mail_hdr_t fields[MAIL_MAX_TRACE];
+    size_t count;
+    unsigned from_fields;    /* From header fields */
+    unsigned from_mailboxes; /* mailboxes in them, group members included */
+} mail_origin_t;
 
 typedef struct {
     /* The outer message (what the mail gateway received). */
@@ -43,10 +68,12 @@ typedef struct {
     char **addresses;
     size_t address_count;
 
-    /* Values of the outer message's Authentication-Results headers, in
-     * header order (topmost first). */
-    char **auth_results;
-    size_t auth_count;
+    /* Where the outer message came from (its header fields), and, for a
+     * forwarded message/rfc822 part, where that came from. An inline
+     * forward has no header fields of its own: request_origin.present is
+     * then false (its "From:" line is text anyone could type). */
+    mail_origin_t origin;
+    mail_origin_t request_origin;
 
     /* UTF-8 text of the request: text parts decoded, HTML converted, text
      * attachments included; NUL-free and valid UTF-8. Never NULL after a

@@ -1,9 +1,11 @@
 /* parse.c -- parse.h: raw message bytes -> request_t. MIME decoding is
  * mail.c's, field extraction extract.c's; this file joins them and reads
- * the trusted gateway's Authentication-Results (issue 3).
+ * the trusted gateway's Authentication-Results (RFC 8601 section 5) to
+ * say whether the request's sender is who it claims to be.
  */
 #include "parse.h"
 #include "agencies.h"
+#include "domain.h"
 #include "extract.h"
 #include "mail.h"
 
@@ -24,7 +26,7 @@ void parse_settings_default(parse_settings_t *self)
              PROVIDER_DOMAIN);
     self->provider_domain_count = 1;
     /* The gateways are mx1., mx2. ... of the provider's domain: the id is
-     * matched as itself or any subdomain (auth_id_trusted). */
+     * matched as itself or any subdomain (domain_within). */
     snprintf(self->trusted_authserv_id, sizeof self->trusted_authserv_id, "%s",
              PROVIDER_DOMAIN);
 }
@@ -51,16 +53,6 @@ void parse_global_shutdown(void)
 
 /* ---- Authentication-Results (RFC 8601) ---- */
 
-static bool auth_id_trusted(const char *id, size_t idlen, const char *trusted)
-{
-    size_t tl = strlen(trusted);
-    if (tl == 0 || idlen < tl)
-        return false;
-    if (strncasecmp(id + idlen - tl, trusted, tl) != 0)
-        return false;
-    return idlen == tl || id[idlen - tl - 1] == '.';
-}
-
 /* Copies value without (nested) comments. */
 static void strip_comments(const char *in, char *out, size_t outlen)
 {
@@ -85,7 +77,16 @@ static void strip_comments(const char *in, char *out, size_t outlen)
     out[j] = '\0';
 }
 
-static void set_result(char *field, size_t fl, const char *v, size_t vl)
+/* What the provider's gateway said about one message. */
+typedef struct {
+    bool found;              /* its results were there, where it writes them */
+    char spf[16];
+    char dkim[16];
+    char dmarc[16];
+    char header_from[256];   /* the domain DMARC was evaluated for */
+} gateway_verdict_t;
+
+static void set_token(char *field, size_t fl, const char *v, size_t vl)
 {
     if (field[0] || vl == 0)
         return;   /* the first statement wins */
@@ -96,7 +97,29 @@ static void set_result(char *field, size_t fl, const char *v, size_t vl)
     field[vl] = '\0';
 }
 
-static void read_resinfo(request_auth_t *a, const char *s)
+/* The value of property name ("header.from") in one resinfo, or NULL. */
+static const char *resinfo_property(const char *s, const char *name, size_t *len)
+{
+    size_t nl = strlen(name);
+    for (const char *p = s; *p; p++) {
+        if ((p == s || p[-1] == ' ' || p[-1] == '\t') &&
+            strncasecmp(p, name, nl) == 0) {
+            const char *v = p + nl;
+            while (*v == ' ' || *v == '\t')
+                v++;
+            if (*v != '=')
+                continue;
+            v++;
+            while (*v == ' ' || *v == '\t')
+                v++;
+            *len = strcspn(v, " \t;");
+            return v;
+        }
+    }
+    return NULL;
+}
+
+static void read_resinfo(gateway_verdict_t *g, const char *s)
 {
     while (*s == ' ' || *s == '\t')
         s++;
@@ -109,61 +132,227 @@ static void read_resinfo(request_auth_t *a, const char *s)
         v++;
     size_t vl = strcspn(v, " \t;");
     if (ml == 3 && strncasecmp(s, "spf", 3) == 0)
-        set_result(a->spf, sizeof a->spf, v, vl);
+        set_token(g->spf, sizeof g->spf, v, vl);
     else if (ml == 4 && strncasecmp(s, "dkim", 4) == 0)
-        set_result(a->dkim, sizeof a->dkim, v, vl);
-    else if (ml == 5 && strncasecmp(s, "dmarc", 5) == 0)
-        set_result(a->dmarc, sizeof a->dmarc, v, vl);
+        set_token(g->dkim, sizeof g->dkim, v, vl);
+    else if (ml == 5 && strncasecmp(s, "dmarc", 5) == 0 && !g->dmarc[0]) {
+        set_token(g->dmarc, sizeof g->dmarc, v, vl);
+        size_t hl = 0;
+        const char *hf = resinfo_property(v + vl, "header.from", &hl);
+        if (hf)
+            set_token(g->header_from, sizeof g->header_from, hf, hl);
+    }
 }
 
-/* Reads one header value if its authserv-id is trusted. */
-static bool read_auth_results(request_auth_t *a, const char *value,
-                              const char *trusted)
+/* The header value without comments, and where its authserv-id ends. */
+static const char *authserv_id(const char *value, char *buf, size_t buflen,
+                               size_t *idlen)
 {
-    char buf[4096];
-    strip_comments(value, buf, sizeof buf);
+    strip_comments(value, buf, buflen);
     char *p = buf;
     while (*p == ' ' || *p == '\t')
         p++;
-    size_t idl = strcspn(p, "; \t");
-    if (!auth_id_trusted(p, idl, trusted))
-        return false;
-    char *save = NULL;
-    char *part = strtok_r(p + idl, ";", &save);
-    while (part) {
-        read_resinfo(a, part);
-        part = strtok_r(NULL, ";", &save);
-    }
-    return true;
+    *idlen = strcspn(p, "; \t");
+    return p;
 }
 
-static void fill_auth(request_auth_t *a, const mail_doc_t *doc,
-                      const parse_settings_t *s)
+static bool results_trusted(const mail_hdr_t *f, const char *trusted)
 {
-    memset(a, 0, sizeof *a);
-    /* Outer headers only: a forwarded message's headers are whatever the
-     * forwarder's copy says and prove nothing. */
-    for (size_t i = 0; i < doc->auth_count; i++)
-        if (read_auth_results(a, doc->auth_results[i], s->trusted_authserv_id))
-            break;  /* the topmost trusted header is the gateway's own */
+    if (f->kind != MAIL_HDR_AUTH_RESULTS || !f->value)
+        return false;
+    char buf[4096];
+    size_t idl;
+    const char *id = authserv_id(f->value, buf, sizeof buf, &idl);
+    return domain_within_n(id, idl, trusted);
 }
+
+static void read_results(gateway_verdict_t *g, const char *value)
+{
+    char buf[4096];
+    size_t idl;
+    char *p = (char *)authserv_id(value, buf, sizeof buf, &idl);
+    char *save = NULL;
+    for (char *part = strtok_r(p + idl, ";", &save); part;
+         part = strtok_r(NULL, ";", &save))
+        read_resinfo(g, part);
+}
+
+/* A Received line the provider's own MTA wrote: "by" a host under the
+ * trusted authserv-id. */
+static bool provider_received(const mail_hdr_t *f, const char *trusted)
+{
+    if (f->kind != MAIL_HDR_RECEIVED || !f->value)
+        return false;
+    char buf[4096];
+    strip_comments(f->value, buf, sizeof buf);
+    for (const char *p = buf; *p; p++) {
+        if ((p == buf || p[-1] == ' ' || p[-1] == '\t') &&
+            strncasecmp(p, "by", 2) == 0 && (p[2] == ' ' || p[2] == '\t')) {
+            const char *h = p + 2;
+            while (*h == ' ' || *h == '\t')
+                h++;
+            return domain_within_n(h, strcspn(h, " \t;"), trusted);
+        }
+    }
+    return false;
+}
+
+/* RFC 8601 section 5: only results the provider's gateway wrote count.
+ * They are the topmost run of Authentication-Results fields carrying its
+ * authserv-id, which must sit above every field the author wrote and, for
+ * a message the gateway received (anchored), where the gateway writes
+ * them relative to its own Received line. Every other field carrying the
+ * id -- lower down, or a run in the wrong place -- is ignored: anyone can
+ * write one. A forwarded message's own header has no anchor (clients drop
+ * Received lines when attaching a message). */
+static gateway_verdict_t gateway_verdict(const mail_origin_t *o,
+                                         const parse_settings_t *s,
+                                         bool anchored)
+{
+    gateway_verdict_t g;
+    memset(&g, 0, sizeof g);
+    const char *trusted = s->trusted_authserv_id;
+    size_t start = 0;
+    while (start < o->count && !results_trusted(&o->fields[start], trusted))
+        start++;
+    if (start == o->count)
+        return g;
+    size_t end = start;
+    while (end + 1 < o->count && results_trusted(&o->fields[end + 1], trusted))
+        end++;
+    /* The top trace block: fields above the first one the author wrote. */
+    size_t block = 0;
+    while (block < o->count && o->fields[block].kind != MAIL_HDR_CONTENT)
+        block++;
+    if (end >= block)
+        return g;
+    if (anchored) {
+        size_t r = 0;
+        if (s->results_position == PARSE_RESULTS_ABOVE_RECEIVED) {
+            while (r < o->count && o->fields[r].kind != MAIL_HDR_RECEIVED)
+                r++;
+            if (r < end || r >= block || !provider_received(&o->fields[r], trusted))
+                return g;
+        } else {
+            while (r < block && !provider_received(&o->fields[r], trusted))
+                r++;
+            if (r >= block)
+                return g;
+        }
+    }
+    g.found = true;
+    for (size_t i = start; i <= end; i++)
+        read_results(&g, o->fields[i].value);
+    return g;
+}
+
+/* ---- who sent the request ---- */
 
 static bool in_provider_domain(const char *address, const parse_settings_t *s)
 {
-    const char *at = address ? strrchr(address, '@') : NULL;
-    for (size_t i = 0; at && i < s->provider_domain_count; i++)
-        if (!strcasecmp(at + 1, s->provider_domains[i]))
+    for (size_t i = 0; i < s->provider_domain_count; i++)
+        if (address_within(address, s->provider_domains[i]))
             return true;
     return false;
 }
 
-/* A colleague on the provider's own domain forwarding a request vouches
- * for the outer message (DMARC); the agency is the forwarded sender. */
+/* Why the gateway's verdict does not prove that address sent the message,
+ * or NULL when it does (DMARC pass for exactly the From domain). */
+static const char *verdict_problem(const gateway_verdict_t *g,
+                                   const mail_origin_t *o, const char *address,
+                                   char *buf, size_t buflen)
+{
+    if (o->from_fields != 1 || o->from_mailboxes != 1) {
+        snprintf(buf, buflen, "the message has %u From field(s) with %u "
+                 "address(es); its sender cannot be known",
+                 o->from_fields, o->from_mailboxes);
+        return buf;
+    }
+    if (!g->found) {
+        snprintf(buf, buflen, "the provider's gateway left no "
+                 "Authentication-Results where it writes them");
+        return buf;
+    }
+    if (strcmp(g->dmarc, "pass") != 0) {
+        snprintf(buf, buflen, "the provider's gateway reports DMARC %s for "
+                 "the sender's domain", g->dmarc[0] ? g->dmarc : "(no result)");
+        return buf;
+    }
+    const char *dom = address_domain(address);
+    if (!dom || strcasecmp(dom, g->header_from) != 0) {
+        snprintf(buf, buflen, "the gateway's DMARC pass is for %s, not for "
+                 "the From domain %s",
+                 g->header_from[0] ? g->header_from : "(no header.from)",
+                 dom ? dom : "(none)");
+        return buf;
+    }
+    return NULL;
+}
+
+static void set_results(request_auth_t *a, const gateway_verdict_t *g)
+{
+    snprintf(a->spf, sizeof a->spf, "%s", g->spf);
+    snprintf(a->dkim, sizeof a->dkim, "%s", g->dkim);
+    snprintf(a->dmarc, sizeof a->dmarc, "%s", g->dmarc);
+}
+
+/* A request is verified when the provider's gateway passed DMARC for the
+ * very domain of its one From address, and that domain is a known
+ * agency's. A colleague on the provider's own domain forwarding an
+ * agency's mail proves nothing about the agency: the request is then the
+ * forwarded message's, judged by the results the gateway wrote when the
+ * colleague received it (an inline forward has none). */
+static void judge_sender(request_t *out, const mail_doc_t *doc,
+                         const parse_settings_t *s)
+{
+    request_auth_t *a = &out->auth;
+    char detail[320];
+    const char *problem;
+    gateway_verdict_t outer = gateway_verdict(&doc->origin, s, true);
+    set_results(a, &outer);
+    bool colleague = doc->forwarded && doc->origin.from_fields == 1 &&
+                     doc->origin.from_mailboxes == 1 &&
+                     in_provider_domain(doc->from, s);
+    if (!colleague) {
+        a->known_agency = agencies_match(s->agencies, doc->from) != NULL;
+        problem = verdict_problem(&outer, &doc->origin, doc->from, detail,
+                                  sizeof detail);
+        a->verified = !problem && a->known_agency;
+        if (problem)
+            snprintf(a->why, sizeof a->why, "requester not verified: %s%s",
+                     problem, a->known_agency ? ""
+                     : "; the sender's domain is not a known agency domain");
+        return;
+    }
+    a->known_agency = agencies_match(s->agencies, doc->request_from) != NULL;
+    if (!doc->request_origin.present) {
+        memset(a->spf, 0, sizeof a->spf);
+        memset(a->dkim, 0, sizeof a->dkim);
+        memset(a->dmarc, 0, sizeof a->dmarc);
+        problem = "the forward is inline: its \"From:\" line is text anyone "
+                  "could have typed";
+    } else if ((problem = verdict_problem(&outer, &doc->origin, doc->from,
+                                          detail, sizeof detail)) != NULL) {
+        /* The colleague's own message must be the colleague's. */
+    } else {
+        gateway_verdict_t inner = gateway_verdict(&doc->request_origin, s, false);
+        set_results(a, &inner);
+        problem = verdict_problem(&inner, &doc->request_origin,
+                                  doc->request_from, detail, sizeof detail);
+        if (!problem && !a->known_agency)
+            problem = "its sender's domain is not a known agency domain";
+    }
+    a->verified = !problem;
+    if (problem)
+        snprintf(a->why, sizeof a->why, "requester not verified: forwarded "
+                 "by %s; the original sender could not be verified (%s)",
+                 doc->from, problem);
+}
+
 static void verify_sender(request_t *out, const mail_doc_t *doc,
                           const parse_settings_t *s)
 {
-    bool internal = doc->forwarded && in_provider_domain(doc->from, s);
-    agencies_verify(s->agencies, out, internal ? doc->request_from : doc->from);
+    judge_sender(out, doc, s);
     /* Policy rule 5: who served the request is the forwarded message's
      * sender whoever forwarded it. */
     const char *cc = agencies_country(s->agencies, doc->forwarded
@@ -214,7 +403,6 @@ parse_status_t parse_message(const parse_settings_t *settings,
     };
     extract_request(&in, out);
     request_enforce_limits(out);
-    fill_auth(&out->auth, &doc, settings);
     verify_sender(out, &doc, settings);
     mail_doc_clear(&doc);
     return PARSE_OK;

@@ -15,13 +15,31 @@ typedef struct agencies_t agencies_t;
 
 #define PARSE_MAX_DOMAINS 32
 
+/* Where the provider's gateway writes its Authentication-Results (RFC 8601
+ * section 5). Either way only the topmost run of results carrying the
+ * trusted authserv-id is read, above every field the author wrote; every
+ * other such field, wherever it sits, is ignored. */
+typedef enum {
+    /* Within the trace fields at the top, with a Received line of the
+     * provider's own (by a host under the authserv-id) among them: fits
+     * gateways that write their results below their Received line. */
+    PARSE_RESULTS_TRACE_BLOCK = 0,
+    /* Above the topmost Received line, which must be the provider's: what
+     * Postfix with OpenDKIM/OpenDMARC (config/postfix/) writes. A sender's
+     * copy can never be there. */
+    PARSE_RESULTS_ABOVE_RECEIVED,
+} parse_results_position_t;
+
 typedef struct {
     /* The provider's own mail domains: addresses there are never targets. */
     char provider_domains[PARSE_MAX_DOMAINS][128];
     size_t provider_domain_count;
-    /* authserv-id of the provider's own gateway: only Authentication-Results
-     * headers carrying it are believed (issue 3). "" trusts none. */
+    /* authserv-id of the provider's own gateway, standing for itself and
+     * every host under it: only Authentication-Results carrying it are
+     * believed, and only where the gateway writes them (results_position).
+     * "" trusts none. */
     char trusted_authserv_id[128];
+    parse_results_position_t results_position;
     /* Known agencies (not owned); NULL: no sender counts as known. */
     const agencies_t *agencies;
 } parse_settings_t;

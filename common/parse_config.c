@@ -4,6 +4,7 @@
 #include <czmq.h>
 #include <glib.h>
 #include <stdio.h>
+#include <string.h>
 
 int parse_settings_load(writ_config_t *cfg, parse_settings_t *ps,
                         agencies_t **agencies, char *err, size_t errlen)
@@ -23,6 +24,18 @@ int parse_settings_load(writ_config_t *cfg, parse_settings_t *ps,
     const char *authserv = writ_config_get(cfg, "intake/trusted_authserv_id", NULL);
     if (authserv)
         snprintf(ps->trusted_authserv_id, sizeof ps->trusted_authserv_id, "%s", authserv);
+    const char *where = writ_config_get(cfg, "intake/trusted_results", NULL);
+    if (where) {
+        if (!strcmp(where, "above_received"))
+            ps->results_position = PARSE_RESULTS_ABOVE_RECEIVED;
+        else if (!strcmp(where, "trace_block"))
+            ps->results_position = PARSE_RESULTS_TRACE_BLOCK;
+        else {
+            snprintf(err, errlen, "intake/trusted_results: '%s' is not "
+                     "above_received or trace_block", where);
+            return -1;
+        }
+    }
     static const char *const default_path = "config/agencies.zpl";
     const char *path = writ_config_get_file(cfg, "intake/agencies", default_path);
     /* With no configuration at all (writctl parse outside a writ tree) no

@@ -47,6 +47,10 @@ typedef struct {
      * message's sender; "" when none. Policy rule 5 asks whether an
      * authority of the requested state served an MLAT request. */
     char agency_country[3];
+    /* Why not verified, set by parse (not on the wire: intake turns it
+     * into the case's verify_reason); "" lets agencies_unverified_reason
+     * say it from the fields above. */
+    char why[512];
 } request_auth_t;
 
 typedef struct {

@@ -32,7 +32,15 @@ intake
     max_pending = 100000                #   cases waiting for jurisdiction; beyond: 451 4.3.2
     timeout_s = 300                     #   idle gateway connections are closed
     provider_domains = "northwind-cloud.example"
-    trusted_authserv_id = "northwind-cloud.example"
+    trusted_authserv_id = "northwind-cloud.example"   #   the gateway's authserv-id (and hosts under it)
+    #   Where the gateway writes its Authentication-Results: above_received
+    #   (above its own Received line: Postfix with config/postfix/'s
+    #   milters; the strictest) or trace_block (anywhere among the trace
+    #   fields on top, with a Received line of the provider's: gateways that
+    #   write below their Received line, as the samples' did). Either way
+    #   only the topmost run carrying the id counts, and the gateway must
+    #   remove copies a sender wrote (config/postfix/header_checks).
+    trusted_results = trace_block
     agencies = "agencies.zpl"           #   known agencies and their mail domains (relative: beside this file)
     verify_requester = true             #   unverified senders go to review
 

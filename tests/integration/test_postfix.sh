@@ -15,6 +15,13 @@
 #      (the messages stay queued, nothing bounces); with Redis back, queue
 #      runs deliver both.
 #
+#   4. Authentication-Results (issue 13): OpenDKIM and OpenDMARC as milters,
+#      configured from config/postfix/opendkim.conf and opendmarc.conf
+#      (private instances on loopback ports, no DNS needed for what is
+#      asserted): a sender-written Authentication-Results in the provider's
+#      name is removed, the gateway's own is on top, and the request does
+#      not verify in writ (review, not disclose).
+#
 # Postfix is installed when missing (root or passwordless sudo; otherwise
 # SKIP). A system Postfix is left alone; one started by this test's
 # install is stopped again. Runs once per suite: skipped in build-asan/.
@@ -117,6 +124,10 @@ postfix_teardown() {
         done
         [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
     fi
+    local mpid
+    for mpid in "$pf"/milter/*.pid; do
+        [ -f "$mpid" ] && kill "$(cat "$mpid")" 2>/dev/null || true
+    done
     if [ $rc -eq 0 ]; then rm -rf "$pf"; else echo "(private Postfix kept in $pf)" >&2; fi
     set +e                  # (under -e, the subshell's status would end the trap here)
     ( exit $rc )            # stack_teardown reads the test's status from $?
@@ -154,9 +165,16 @@ pc -e "queue_directory = $pf/queue" \
       "biff = no" \
       "append_dot_mydomain = no" \
       "compatibility_level = 3.6"
-# ... and the shipped snippet's active lines, with this test's paths.
+# ... and the shipped snippet's active lines, with this test's paths. The
+# Authentication-Results lines (header_checks, milters) come in section 4:
+# sections 1-3 test the delivery routes with the samples as the provider's
+# gateway recorded them, its Authentication-Results included.
 grep -v '^[[:space:]]*#' "$src/config/postfix/main.cf.snippet" | grep '=' \
-    | sed "s#/etc/postfix/#$conf/#g" > "$tmp/main.cf.snippet"
+    | sed "s#/etc/postfix/#$conf/#g" > "$tmp/main.cf.all"
+auth_lines='milter|header_checks'
+grep -Ev "$auth_lines" "$tmp/main.cf.all" > "$tmp/main.cf.snippet"
+grep -E "$auth_lines" "$tmp/main.cf.all" > "$tmp/main.cf.auth" \
+    || fail "main.cf.snippet configures no milters"
 grep -q '^transport_maps' "$tmp/main.cf.snippet" || fail "main.cf.snippet sets no transport_maps"
 while IFS= read -r line; do pc -e "$line"; done < "$tmp/main.cf.snippet"
 # The routes under test: the shipped transport map's LMTP line (with this
@@ -237,9 +255,10 @@ for c in json.load(sys.stdin):
 
 # wait_case SAMPLE SECONDS: until the sample's case exists and is finished;
 # prints its id.
-wait_case() {
-    local msgid deadline=$((SECONDS + $2)) got
-    msgid=$(msgid_of "$1")
+wait_case() { wait_msgid "$(msgid_of "$1")" "$2"; }
+# wait_msgid MSGID SECONDS: the same by Message-ID.
+wait_msgid() {
+    local msgid=$1 deadline=$((SECONDS + $2)) got
     while :; do
         got=$(case_of "$msgid")
         case ${got#* } in
@@ -400,3 +419,125 @@ done
 n=$(writctl case list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 [ "$n" -eq 5 ] || fail "$n cases, want 5"
 pass "Redis back: the deferred messages are delivered on a later queue run; 5 cases, 0 bounces"
+
+# ---- 4. Authentication-Results: OpenDKIM and OpenDMARC on the gateway ---------
+command -v opendkim >/dev/null && command -v opendmarc >/dev/null \
+    || fail "opendkim / opendmarc missing (scripts/deps --test installs them)"
+dkim_port=$(free_port) dmarc_port=$(free_port)
+mkdir -m 755 "$pf/milter"
+: > "$pf/milter/empty"
+# The shipped configurations, with this test's sockets, files and user
+# (root: the private instance's directories are root's).
+sed -e "s#^Socket .*#Socket inet:$dkim_port@127.0.0.1#" \
+    -e "s#^PidFile .*#PidFile $pf/milter/opendkim.pid#" \
+    -e "s#^UserID .*#UserID root#" \
+    -e "s#^Syslog .*#Syslog no#" \
+    -e "s#^InternalHosts .*#InternalHosts $pf/milter/empty#" \
+    "$src/config/postfix/opendkim.conf" > "$pf/milter/opendkim.conf"
+sed -e "s#^Socket .*#Socket inet:$dmarc_port@127.0.0.1#" \
+    -e "s#^PidFile .*#PidFile $pf/milter/opendmarc.pid#" \
+    -e "s#^UserID .*#UserID root#" \
+    -e "s#^Syslog .*#Syslog false#" \
+    -e "s#^IgnoreHosts .*#IgnoreHosts $pf/milter/empty#" \
+    "$src/config/postfix/opendmarc.conf" > "$pf/milter/opendmarc.conf"
+opendkim -x "$pf/milter/opendkim.conf" >"$pf/milter/opendkim.log" 2>&1 \
+    || { cat "$pf/milter/opendkim.log" >&2; fail "opendkim did not start"; }
+opendmarc -c "$pf/milter/opendmarc.conf" >"$pf/milter/opendmarc.log" 2>&1 \
+    || { cat "$pf/milter/opendmarc.log" >&2; fail "opendmarc did not start"; }
+for port in "$dkim_port" "$dmarc_port"; do
+    deadline=$((SECONDS + 20))
+    until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+        [ $SECONDS -lt $deadline ] || fail "no milter listens on 127.0.0.1:$port"
+        sleep 0.2
+    done
+done
+# The snippet's header_checks and milter lines, pointed at this test's
+# milters and its copy of the shipped header_checks.
+grep -v '^[[:space:]]*#' "$src/config/postfix/header_checks" | grep . > "$conf/header_checks"
+sed -e "s#inet:127.0.0.1:8891#inet:127.0.0.1:$dkim_port#" \
+    -e "s#inet:127.0.0.1:8893#inet:127.0.0.1:$dmarc_port#" "$tmp/main.cf.auth" \
+    | while IFS= read -r line; do pc -e "$line"; done
+grep -q "^header_checks = regexp:$conf/header_checks\$" <(pc header_checks) \
+    || fail "header_checks not set from the snippet: $(pc header_checks)"
+grep -q "^smtpd_milters = inet:127.0.0.1:$dkim_port, inet:127.0.0.1:$dmarc_port\$" \
+    <(pc smtpd_milters) || fail "smtpd_milters not set from the snippet: $(pc smtpd_milters)"
+# The gateway is the provider's own host from here on: its Received line
+# says "by mx1.northwind-cloud.example", as the border MX's would.
+pc -e "myhostname = mx1.northwind-cloud.example"
+# A restart, not a reload: after a reload, an smtpd started before it could
+# still take the next message without the milters.
+old_pid=$(tr -d ' ' < "$pf/queue/pid/master.pid")
+$POSTFIX -c "$conf" stop >/dev/null 2>&1 || fail "postfix stop failed"
+deadline=$((SECONDS + 30))
+while kill -0 "$old_pid" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || fail "the private Postfix did not stop"
+    sleep 0.2
+done
+$POSTFIX -c "$conf" start >/dev/null 2>&1 || fail "the private Postfix did not start with the milters"
+deadline=$((SECONDS + 20))
+until swaks --silent 2 --quit-after EHLO --server 127.0.0.1 --port "$pf_port" >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || fail "the private Postfix does not answer after its restart"
+    sleep 0.2
+done
+
+# Forged results in the provider's name: one with a full set (dmarc=pass),
+# one with only the DKIM result a milter could take as its input; and the
+# colleague's forward of sample 013, whose forwarded message carries the
+# results the provider's gateway wrote when the colleague received it.
+for f in forged-ar forged-dkim; do
+    smtp_send "$src/tests/fixtures/auth/$f.eml" legal-requests@northwind-cloud.example >/dev/null \
+        || fail "Postfix refused $f.eml"
+done
+smtp_send "$fixtures/requests/013.eml" legal-requests@northwind-cloud.example >/dev/null \
+    || fail "Postfix refused 013.eml"
+for m in forged-ar-gateway forged-dkim-gateway; do
+    id=$(wait_msgid "$m@attacker.example" 60)
+    writctl case raw "$id" > "$tmp/raw"
+    writctl case show "$id" --json > "$tmp/show.json"
+    python3 - "$tmp/raw" "$tmp/show.json" "$m" <<'PY' || fail "$m: see above"
+import json, re, sys
+raw = open(sys.argv[1], "rb").read().decode("latin-1").replace("\r\n", "\n")
+case, name = json.load(open(sys.argv[2])), sys.argv[3]
+head = raw.partition("\n\n")[0]
+fields = re.findall(r"(?m)^([A-Za-z-]+):((?:.*)(?:\n[ \t].*)*)", head)
+names = [f[0] for f in fields]
+ar = [v for n, v in fields if n.lower() == "authentication-results"]
+errs = []
+first_rcvd = names.index("Received")
+if not ar or any(n.lower() == "authentication-results" for n in names[first_rcvd:]):
+    errs.append(f"results not all above the gateway's Received line: {names}")
+if "by mx1.northwind-cloud.example" not in fields[first_rcvd][1]:
+    errs.append(f"gateway Received: {fields[first_rcvd][1]!r}")
+if any("header.d=fbi.gov" in v or "p=REJECT" in v for v in ar):
+    errs.append(f"the sender's results survived: {ar}")
+if not any("dmarc=" in v for v in ar) or not any("dkim=" in v for v in ar):
+    errs.append(f"the gateway's DKIM and DMARC results are missing: {ar}")
+auth = case["request"]["authenticity"]
+if auth["verified"] or case["state"] != "review" or \
+        any(a["decision"] == "disclose" for a in case["accounts"]):
+    errs.append(f"not held for review: state {case['state']}, authenticity {auth}, "
+                f"{[a['decision'] for a in case['accounts']]}")
+if errs:
+    sys.exit(f"FAIL: {name}: " + "; ".join(errs))
+print(f"  {name}: gateway results {' | '.join(v.split(';', 1)[1].strip() for v in ar)}; "
+      f"case {case['state']}, dmarc {auth['dmarc']}, {[a['decision'] for a in case['accounts']]}")
+PY
+    # The shipped layout fits writ's strictest position too: the gateway's
+    # own results are read (not the sender's "pass").
+    dmarc=$(WRIT_INTAKE_TRUSTED_RESULTS=above_received writctl parse "$tmp/raw" \
+            | python3 -c 'import json,sys; print(json.load(sys.stdin)["authenticity"]["dmarc"])')
+    [ "$dmarc" != pass ] && [ "$dmarc" != None ] \
+        || fail "$m: with trusted_results = above_received writ reads dmarc '$dmarc'"
+done
+pass "forged Authentication-Results in the provider's name are removed by the gateway (header_checks); OpenDKIM and OpenDMARC write theirs above its Received line; writ holds both requests for review"
+
+# The forward: the colleague's message gets the gateway's results; the
+# forwarded message's own results (written by the provider's gateway when
+# the colleague received it) pass through untouched (nested_header_checks).
+id=$(wait_case 013.eml 60)
+writctl case raw "$id" > "$tmp/raw"
+grep -q '^Authentication-Results: mx2.northwind-cloud.example;' "$tmp/raw" \
+    || fail "013: the forwarded message's Authentication-Results were removed"
+[ "$(grep -c '^Authentication-Results: mx1.northwind-cloud.example;' "$tmp/raw")" -ge 2 ] \
+    || fail "013: the gateway did not write its results"
+pass "a forwarded message's own results survive the gateway (nested_header_checks is empty)"

@@ -934,6 +934,7 @@ static void authentication_results_trusted_only(void **state)
         "Authentication-Results: mx2.northwind-cloud.example;\n"
         "\tdkim=fail (body hash did not verify) header.d=x.gov;\n"
         "\tspf=pass smtp.mailfrom=a@x.gov;\n\tdmarc=none (p=NONE) header.from=x.gov\n"
+        "Received: from mail.x.gov by mx2.northwind-cloud.example; Tue, 1 Apr 2025 09:00:01 +0000\n"
         "From: a@x.gov\nTo: legal-requests@northwind-cloud.example\n"
         "Subject: s\nDate: Tue, 1 Apr 2025 09:00:00 +0000\n\nhello\n";
     request_t r;

@@ -1,6 +1,7 @@
 /* test_verify.c -- requester verification: the agencies table, which
  * Authentication-Results are believed, and what an unverified request's
  * decisions become. */
+#define _GNU_SOURCE   /* asprintf */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "agencies.h"
+#include "domain.h"
 #include "case.h"
 #include "notice.h"
 #include "parse.h"
@@ -50,25 +52,32 @@ static void test_shipped_table_loads(void **state)
     assert_null(agencies_load("/nonexistent.zpl", err, sizeof err));
 }
 
-static const char *MSG_FMT =
-    "Authentication-Results: %s; dkim=pass header.d=fbi.gov; spf=pass;\r\n"
-    "  dmarc=%s header.from=fbi.gov\r\n"
-    "%s"
-    "From: Agent <agent@%s>\r\n"
-    "To: legal-requests@northwind-cloud.example\r\n"
-    "Subject: National Security Letter NSL-1\r\n"
-    "Date: Mon, 3 Feb 2025 10:00:00 +0000\r\n"
-    "Message-ID: <v1@x>\r\n\r\n"
-    "Under 18 U.S.C. 2709 provide subscriber name and address for\r\n"
-    "target@northmail.example.\r\n";
+/* ---- messages as the provider's gateway hands them on ---- */
 
-static request_t *parse_with(const char *authserv, const char *dmarc,
-                             const char *extra, const char *domain)
+/* The gateway's own Received line (mx1 of the provider) and results. */
+#define GW_RECEIVED \
+    "Received: from mx-relay.fbi.gov (mx-relay.fbi.gov [198.51.100.37])\r\n" \
+    "\tby mx1.northwind-cloud.example (Postfix) with ESMTPS id 4WPb1x;\r\n" \
+    "\tMon, 3 Feb 2025 10:00:01 +0000\r\n"
+#define AR(id, dmarc, hfrom) \
+    "Authentication-Results: " id "; dkim=pass header.d=" hfrom ";\r\n" \
+    "\tspf=pass smtp.mailfrom=agent@" hfrom ";\r\n" \
+    "\tdmarc=" dmarc " (p=REJECT dis=NONE) header.from=" hfrom "\r\n"
+#define GW_AR(dmarc, hfrom) AR("mx1.northwind-cloud.example", dmarc, hfrom)
+#define NSL_BODY(from) \
+    "From: Agent <" from ">\r\n" \
+    "To: legal-requests@northwind-cloud.example\r\n" \
+    "Subject: National Security Letter NSL-1\r\n" \
+    "Date: Mon, 3 Feb 2025 10:00:00 +0000\r\n" \
+    "Message-ID: <v1@x>\r\n\r\n" \
+    "Under 18 U.S.C. 2709 provide subscriber name and address for\r\n" \
+    "target@northmail.example.\r\n"
+
+static request_t *parse_in(parse_results_position_t where, const char *msg)
 {
-    char msg[2048];
-    snprintf(msg, sizeof msg, MSG_FMT, authserv, dmarc, extra, domain);
     parse_settings_t ps;
     parse_settings_default(&ps);
+    ps.results_position = where;
     agencies_t *a = table();
     ps.agencies = a;
     request_t *r = request_new();
@@ -78,16 +87,45 @@ static request_t *parse_with(const char *authserv, const char *dmarc,
     return r;
 }
 
+static request_t *parse_msg(const char *msg)
+{
+    return parse_in(PARSE_RESULTS_TRACE_BLOCK, msg);
+}
+
+/* Asserts r is not verified and its reason contains needle. */
+static void assert_unverified(request_t *r, const char *needle)
+{
+    assert_false(r->auth.verified);
+    char why[600];
+    agencies_unverified_reason(r, why, sizeof why);
+    if (!strstr(why, needle))
+        fail_msg("reason '%s' lacks '%s'", why, needle);
+}
+
 static void test_trusted_gateway_and_known_domain_verify(void **state)
 {
     (void) state;
-    request_t *r = parse_with("mx1.northwind-cloud.example", "pass", "", "fbi.gov");
-    assert_string_equal(r->auth.dmarc, "pass");
-    assert_true(r->auth.known_agency);
+    /* Where Postfix with OpenDKIM/OpenDMARC writes them: above its own
+     * Received line; both positions accept it. */
+    const char *above = GW_AR("pass", "fbi.gov") GW_RECEIVED NSL_BODY("agent@fbi.gov");
+    for (int where = 0; where < 2; where++) {
+        request_t *r = parse_in((parse_results_position_t)where, above);
+        assert_string_equal(r->auth.dmarc, "pass");
+        assert_true(r->auth.known_agency);
+        assert_true(r->auth.verified);
+        char why[256];
+        agencies_unverified_reason(r, why, sizeof why);
+        assert_string_equal(why, "");
+        request_destroy(&r);
+    }
+    /* Below its Received line (the samples' gateway): trace_block only. */
+    const char *below = "Return-Path: <agent@fbi.gov>\r\n" GW_RECEIVED
+                        GW_AR("pass", "fbi.gov") NSL_BODY("agent@fbi.gov");
+    request_t *r = parse_msg(below);
     assert_true(r->auth.verified);
-    char why[256];
-    agencies_unverified_reason(r, why, sizeof why);
-    assert_string_equal(why, "");
+    request_destroy(&r);
+    r = parse_in(PARSE_RESULTS_ABOVE_RECEIVED, below);
+    assert_unverified(r, "no Authentication-Results where it writes them");
     request_destroy(&r);
 }
 
@@ -96,19 +134,15 @@ static void test_untrusted_results_are_ignored(void **state)
     (void) state;
     /* A sender can write any Authentication-Results it likes; only the
      * provider's own gateway's count. */
-    request_t *r = parse_with("mx.attacker.example", "pass", "", "fbi.gov");
+    request_t *r = parse_msg(AR("mx.attacker.example", "pass", "fbi.gov")
+                             GW_RECEIVED NSL_BODY("agent@fbi.gov"));
     assert_string_equal(r->auth.dmarc, "");
     assert_true(r->auth.known_agency);
-    assert_false(r->auth.verified);
-    char why[256];
-    agencies_unverified_reason(r, why, sizeof why);
-    assert_non_null(strstr(why, "DMARC"));
+    assert_unverified(r, "no Authentication-Results");
     request_destroy(&r);
-    /* A forged trusted header below the gateway's own is not believed. */
-    r = parse_with("mx1.northwind-cloud.example", "fail",
-                   "Authentication-Results: mx1.northwind-cloud.example; dmarc=pass\r\n",
-                   "fbi.gov");
-    assert_string_equal(r->auth.dmarc, "fail");
+    /* A look-alike id is not the provider's. */
+    r = parse_msg(AR("evil-northwind-cloud.example", "pass", "fbi.gov")
+                  GW_RECEIVED NSL_BODY("agent@fbi.gov"));
     assert_false(r->auth.verified);
     request_destroy(&r);
 }
@@ -116,16 +150,304 @@ static void test_untrusted_results_are_ignored(void **state)
 static void test_dmarc_fail_or_unknown_domain_not_verified(void **state)
 {
     (void) state;
-    request_t *r = parse_with("mx1.northwind-cloud.example", "fail", "", "fbi.gov");
-    assert_false(r->auth.verified);
+    request_t *r = parse_msg(GW_AR("fail", "fbi.gov") GW_RECEIVED NSL_BODY("agent@fbi.gov"));
+    assert_unverified(r, "DMARC fail");
     request_destroy(&r);
-    r = parse_with("mx1.northwind-cloud.example", "pass", "", "fbi-gov.example");
+    r = parse_msg(GW_AR("pass", "fbi-gov.example") GW_RECEIVED
+                  NSL_BODY("agent@fbi-gov.example"));
     assert_false(r->auth.known_agency);
-    assert_false(r->auth.verified);
-    char why[256];
-    agencies_unverified_reason(r, why, sizeof why);
-    assert_non_null(strstr(why, "not a known agency"));
+    assert_unverified(r, "not a known agency");
     request_destroy(&r);
+}
+
+/* Attack: the sender writes the provider's authserv-id below the
+ * gateway's own header. Only the topmost run counts. */
+static void test_forged_results_below_the_gateways(void **state)
+{
+    (void) state;
+    for (int where = 0; where < 2; where++) {
+        request_t *r = parse_in((parse_results_position_t)where,
+                                GW_AR("fail", "fbi.gov") GW_RECEIVED
+                                GW_AR("pass", "fbi.gov") NSL_BODY("agent@fbi.gov"));
+        assert_string_equal(r->auth.dmarc, "fail");
+        assert_unverified(r, "DMARC fail");
+        request_destroy(&r);
+    }
+    /* Below the gateway's (sample-style) results, among the author's
+     * fields, or after a foreign Received line: ignored too. */
+    request_t *r = parse_msg(GW_RECEIVED GW_AR("none", "fbi.gov")
+                             "Received: from x by mail.fbi.gov; Mon, 3 Feb 2025 09:59:00 +0000\r\n"
+                             GW_AR("pass", "fbi.gov") NSL_BODY("agent@fbi.gov"));
+    assert_string_equal(r->auth.dmarc, "none");
+    assert_false(r->auth.verified);
+    request_destroy(&r);
+}
+
+/* Attack: the sender's results are the only ones (no gateway header). */
+static void test_forged_results_without_a_gateway_header(void **state)
+{
+    (void) state;
+    /* Straight to writ: no Received line of the provider's at all. */
+    const char *bare = GW_AR("pass", "fbi.gov") NSL_BODY("agent@fbi.gov");
+    for (int where = 0; where < 2; where++) {
+        request_t *r = parse_in((parse_results_position_t)where, bare);
+        assert_unverified(r, "no Authentication-Results where it writes them");
+        request_destroy(&r);
+    }
+    /* Through a gateway that added no results: the sender's copy sits
+     * below the gateway's Received line, where above_received never looks. */
+    request_t *r = parse_in(PARSE_RESULTS_ABOVE_RECEIVED,
+                            GW_RECEIVED GW_AR("pass", "fbi.gov") NSL_BODY("agent@fbi.gov"));
+    assert_unverified(r, "no Authentication-Results");
+    request_destroy(&r);
+    /* Among the author's own fields: never the gateway's. */
+    r = parse_msg(GW_RECEIVED "X-Mailer: forger\r\n" GW_AR("pass", "fbi.gov")
+                  NSL_BODY("agent@fbi.gov"));
+    assert_unverified(r, "no Authentication-Results");
+    request_destroy(&r);
+}
+
+static void test_header_from_must_be_the_from_domain(void **state)
+{
+    (void) state;
+    /* DMARC passed -- for the attacker's own domain. */
+    request_t *r = parse_msg(GW_AR("pass", "evil.example") GW_RECEIVED
+                             NSL_BODY("agent@fbi.gov"));
+    assert_true(r->auth.known_agency);
+    assert_unverified(r, "is for evil.example, not for the From domain fbi.gov");
+    request_destroy(&r);
+    /* A parent domain is not the From domain either (DMARC names the
+     * RFC5322.From domain itself). */
+    r = parse_msg(GW_AR("pass", "fbi.gov") GW_RECEIVED NSL_BODY("agent@ic.fbi.gov"));
+    assert_false(r->auth.verified);
+    request_destroy(&r);
+    /* No header.from at all. */
+    r = parse_msg("Authentication-Results: mx1.northwind-cloud.example; dmarc=pass\r\n"
+                  GW_RECEIVED NSL_BODY("agent@fbi.gov"));
+    assert_unverified(r, "no header.from");
+    request_destroy(&r);
+}
+
+static void test_several_from_never_verify(void **state)
+{
+    (void) state;
+    /* Two From fields: whichever a reader shows, the sender is unknown. */
+    request_t *r = parse_msg(GW_AR("pass", "fbi.gov") GW_RECEIVED
+                             "From: Mallory <m@evil.example>\r\n"
+                             NSL_BODY("agent@fbi.gov"));
+    assert_unverified(r, "2 From field(s)");
+    request_destroy(&r);
+    r = parse_msg(GW_AR("pass", "fbi.gov") GW_RECEIVED
+                  "From: Agent <agent@fbi.gov>\r\n" NSL_BODY("m@evil.example"));
+    assert_false(r->auth.verified);
+    request_destroy(&r);
+    /* One From field, a list of addresses (fbi.gov first). */
+    r = parse_msg(GW_AR("pass", "fbi.gov") GW_RECEIVED
+                  NSL_BODY("agent@fbi.gov>, Mallory <m@evil.example"));
+    assert_unverified(r, "1 From field(s) with 2 address(es)");
+    request_destroy(&r);
+    /* A group hides its members no better. */
+    r = parse_msg(GW_AR("pass", "fbi.gov") GW_RECEIVED
+                  "From: FBI: agent@fbi.gov, m@evil.example;\r\n"
+                  "To: legal-requests@northwind-cloud.example\r\n"
+                  "Subject: NSL\r\n\r\nprovide target@northmail.example\r\n");
+    assert_false(r->auth.verified);
+    request_destroy(&r);
+}
+
+/* ---- forwarded requests (issue 11, part 2) ---- */
+
+/* A colleague's forward of an agency's message as message/rfc822; the
+ * colleague's own message passed the gateway. inner_trace: the forwarded
+ * message's header fields above its From. */
+static char *forward_rfc822(const char *colleague, const char *inner_trace,
+                            const char *inner_from)
+{
+    char *m = NULL;
+    int n = asprintf(&m,
+        "Received: from internal-relay.northwind-cloud.example ([10.12.4.18])\r\n"
+        "\tby mx1.northwind-cloud.example with ESMTP id 4Zs; Tue, 6 May 2025 11:47:30 -0400\r\n"
+        "Authentication-Results: mx1.northwind-cloud.example; dkim=pass;\r\n"
+        "\tdmarc=pass header.from=%s\r\n"
+        "From: Priya Raman <%s>\r\n"
+        "To: legal-requests@northwind-cloud.example\r\n"
+        "Subject: Fwd: NSL-1\r\n"
+        "Date: Tue, 6 May 2025 11:47:22 -0400\r\n"
+        "MIME-Version: 1.0\r\n"
+        "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+        "--b1\r\nContent-Type: text/plain\r\n\r\nLegal team, see attached.\r\n"
+        "--b1\r\nContent-Type: message/rfc822\r\n\r\n"
+        "%s"
+        "From: \"Agent (FBI)\" <%s>\r\n"
+        "To: support@northwind-cloud.example\r\n"
+        "Subject: NSL-1\r\n"
+        "Date: Tue, 6 May 2025 09:02:11 -0400\r\n\r\n"
+        "National Security Letter. Under 18 U.S.C. 2709 provide the subscriber\r\n"
+        "name and address of target@northmail.example.\r\n"
+        "--b1--\r\n",
+        strchr(colleague, '@') + 1, colleague, inner_trace, inner_from);
+    assert_true(n > 0);
+    return m;
+}
+
+#define INNER_AR(dmarc, hfrom) AR("mx2.northwind-cloud.example", dmarc, hfrom)
+#define FORWARDED_BY "forwarded by p.raman@northwind-cloud.example; the original sender could not be verified"
+
+static request_t *parse_forward(const char *colleague, const char *inner_trace,
+                                const char *inner_from)
+{
+    char *m = forward_rfc822(colleague, inner_trace, inner_from);
+    request_t *r = parse_msg(m);
+    free(m);
+    return r;
+}
+
+static void test_forward_verified_by_its_own_results(void **state)
+{
+    (void) state;
+    request_t *r = parse_forward("p.raman@northwind-cloud.example",
+                                 "Return-Path: <agent@fbi.gov>\r\n"
+                                 INNER_AR("pass", "fbi.gov"), "agent@fbi.gov");
+    assert_string_equal(r->from, "p.raman@northwind-cloud.example"); /* the forwarder, kept */
+    assert_string_equal(r->auth.dmarc, "pass");
+    assert_true(r->auth.known_agency);
+    assert_true(r->auth.verified);
+    request_destroy(&r);
+}
+
+static void test_forward_fail_or_missing_results(void **state)
+{
+    (void) state;
+    /* The reproduction of issue 11: the gateway said fail. */
+    request_t *r = parse_forward("p.raman@northwind-cloud.example",
+                                 "Authentication-Results: mx2.northwind-cloud.example;\r\n"
+                                 "\tdkim=none; spf=fail; dmarc=fail header.from=fbi.gov\r\n",
+                                 "agent@fbi.gov");
+    assert_string_equal(r->auth.dmarc, "fail");
+    assert_unverified(r, FORWARDED_BY " (the provider's gateway reports DMARC fail");
+    request_destroy(&r);
+    /* No results at all. */
+    r = parse_forward("p.raman@northwind-cloud.example", "", "agent@fbi.gov");
+    assert_unverified(r, FORWARDED_BY);
+    request_destroy(&r);
+    /* Pass, but for a domain that is no agency's. */
+    r = parse_forward("p.raman@northwind-cloud.example",
+                      INNER_AR("pass", "fbi-gov.example"), "agent@fbi-gov.example");
+    assert_unverified(r, FORWARDED_BY " (its sender's domain is not a known agency");
+    request_destroy(&r);
+}
+
+static void test_forward_with_edited_inner_headers(void **state)
+{
+    (void) state;
+    /* The From changed after the gateway judged the message. */
+    request_t *r = parse_forward("p.raman@northwind-cloud.example",
+                                 INNER_AR("pass", "fbi-gov.example"), "agent@fbi.gov");
+    assert_unverified(r, "not for the From domain fbi.gov");
+    request_destroy(&r);
+    /* Results added below the author's fields. */
+    char *m = forward_rfc822("p.raman@northwind-cloud.example", "", "agent@fbi.gov");
+    char *at = strstr(m, "To: support@");
+    assert_non_null(at);
+    char *edited = NULL;
+    assert_true(asprintf(&edited, "%.*s%s%s", (int)(at - m), m,
+                         INNER_AR("pass", "fbi.gov"), at) > 0);
+    r = parse_msg(edited);
+    assert_unverified(r, FORWARDED_BY);
+    request_destroy(&r);
+    free(edited);
+    free(m);
+    /* Results in someone else's name. */
+    r = parse_forward("p.raman@northwind-cloud.example",
+                      AR("mx.fbi.gov", "pass", "fbi.gov"), "agent@fbi.gov");
+    assert_unverified(r, FORWARDED_BY);
+    request_destroy(&r);
+    /* A second From in the forwarded message. */
+    r = parse_forward("p.raman@northwind-cloud.example",
+                      INNER_AR("pass", "fbi.gov") "From: m@evil.example\r\n",
+                      "agent@fbi.gov");
+    assert_unverified(r, "2 From field(s)");
+    request_destroy(&r);
+}
+
+/* The forwarder's own message must pass too: otherwise anyone could sign
+ * as a colleague. */
+static void test_forward_from_an_unproven_colleague(void **state)
+{
+    (void) state;
+    char *m = forward_rfc822("p.raman@northwind-cloud.example",
+                             INNER_AR("pass", "fbi.gov"), "agent@fbi.gov");
+    char *p = strstr(m, "dmarc=pass header.from=northwind-cloud.example");
+    assert_non_null(p);
+    memcpy(p, "dmarc=fail", 10);
+    request_t *r = parse_msg(m);
+    assert_unverified(r, FORWARDED_BY " (the provider's gateway reports DMARC fail");
+    request_destroy(&r);
+    free(m);
+}
+
+/* Issue 11 part 4: a colleague on a subdomain of a provider domain is a
+ * colleague (extract.h: "and their subdomains"); parse.c matched exactly,
+ * and such a forward was judged by the colleague's own domain. */
+static void test_forward_from_a_provider_subdomain(void **state)
+{
+    (void) state;
+    request_t *r = parse_forward("p.raman@eu.northwind-cloud.example",
+                                 INNER_AR("pass", "fbi.gov"), "agent@fbi.gov");
+    assert_true(r->auth.known_agency);
+    assert_true(r->auth.verified);
+    request_destroy(&r);
+    r = parse_forward("p.raman@eu.northwind-cloud.example",
+                      INNER_AR("fail", "fbi.gov"), "agent@fbi.gov");
+    assert_unverified(r, "forwarded by p.raman@eu.northwind-cloud.example");
+    request_destroy(&r);
+}
+
+/* Attack: a provider-domain sender types an agency's "From:" line into a
+ * body. An inline forward carries no results of the agency's message. */
+static void test_inline_from_never_verifies(void **state)
+{
+    (void) state;
+    const char *msg =
+        "Received: from internal-relay.northwind-cloud.example ([10.12.4.18])\r\n"
+        "\tby mx1.northwind-cloud.example with ESMTP id 4Zs; Tue, 6 May 2025 11:47:30 -0400\r\n"
+        "Authentication-Results: mx1.northwind-cloud.example; dkim=pass;\r\n"
+        "\tdmarc=pass header.from=northwind-cloud.example\r\n"
+        "From: Priya Raman <p.raman@northwind-cloud.example>\r\n"
+        "To: legal-requests@northwind-cloud.example\r\n"
+        "Subject: Fwd: NSL-1\r\n"
+        "Date: Tue, 6 May 2025 11:47:22 -0400\r\n\r\n"
+        "See below.\r\n\r\n"
+        "---------- Forwarded message ---------\r\n"
+        "From: Agent <agent@fbi.gov>\r\n"
+        "Date: Tue, 6 May 2025 09:02:11 -0400\r\n"
+        "Subject: NSL-1\r\n"
+        "Authentication-Results: mx1.northwind-cloud.example; dmarc=pass header.from=fbi.gov\r\n\r\n"
+        "National Security Letter. Under 18 U.S.C. 2709 provide the subscriber\r\n"
+        "name and address of target@northmail.example.\r\n";
+    request_t *r = parse_msg(msg);
+    assert_true(r->auth.known_agency);                 /* it names the FBI ... */
+    assert_unverified(r, FORWARDED_BY " (the forward is inline");  /* ... proves nothing */
+    request_destroy(&r);
+}
+
+/* ---- one domain test for all (issue 11 part 4) ---- */
+
+static void test_domain_within(void **state)
+{
+    (void) state;
+    assert_true(domain_within("fbi.gov", "fbi.gov"));
+    assert_true(domain_within("Mail.FBI.gov", "fbi.gov"));
+    assert_false(domain_within("notfbi.gov", "fbi.gov"));
+    assert_false(domain_within("fbi.gov.evil.example", "fbi.gov"));
+    assert_false(domain_within("gov", "fbi.gov"));
+    assert_false(domain_within("fbi.gov", ""));
+    assert_false(domain_within(NULL, "fbi.gov"));
+    assert_true(domain_within_n("mx1.northwind-cloud.example; dkim", 27,
+                                "northwind-cloud.example"));
+    assert_true(address_within("a@eu.northwind-cloud.example", "northwind-cloud.example"));
+    assert_false(address_within("no-at-sign", "northwind-cloud.example"));
+    assert_string_equal(address_domain("a@b@c.example"), "c.example");
 }
 
 static location_t consumer_us(void)
@@ -193,6 +515,17 @@ int main(void)
         cmocka_unit_test(test_trusted_gateway_and_known_domain_verify),
         cmocka_unit_test(test_untrusted_results_are_ignored),
         cmocka_unit_test(test_dmarc_fail_or_unknown_domain_not_verified),
+        cmocka_unit_test(test_forged_results_below_the_gateways),
+        cmocka_unit_test(test_forged_results_without_a_gateway_header),
+        cmocka_unit_test(test_header_from_must_be_the_from_domain),
+        cmocka_unit_test(test_several_from_never_verify),
+        cmocka_unit_test(test_forward_verified_by_its_own_results),
+        cmocka_unit_test(test_forward_fail_or_missing_results),
+        cmocka_unit_test(test_forward_with_edited_inner_headers),
+        cmocka_unit_test(test_forward_from_an_unproven_colleague),
+        cmocka_unit_test(test_forward_from_a_provider_subdomain),
+        cmocka_unit_test(test_inline_from_never_verifies),
+        cmocka_unit_test(test_domain_within),
         cmocka_unit_test(test_unverified_case_is_not_decided_automatically),
         cmocka_unit_test(test_unverified_emergency_stays_emergency_review),
     };
