@@ -91,7 +91,7 @@ static void prepare(intake_t *in, const delivery_t *d, prepared_t *p)
                            "accounts or an oversized field); what fits was "
                            "kept, a person must read the original");
     else if (in->verify_requester && !c->request->auth.verified) {
-        char why[256];
+        char why[sizeof c->request->auth.why];
         agencies_unverified_reason(c->request, why, sizeof why);
         c->verify_requester = true;
         c->verify_reason = strdup(why);
