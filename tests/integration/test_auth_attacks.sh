@@ -136,3 +136,19 @@ print(sum(sum(1 for v in json.load(open(f))["expected"]["notices"].values() if v
     "$fixtures/requests/001.json" "$fixtures/requests/013.json")
 [ "$n" -eq "$want" ] || fail "outbox holds $n notices, want $want (the control's and 013's)"
 pass "no notice prepared for any attack ($n in the outbox: the control's and 013's)"
+
+# A misspelt position is a configuration error, never a silent default.
+if out=$(WRIT_INTAKE_TRUSTED_RESULTS=above writctl parse "$tmp/control.eml" 2>&1); then
+    fail "intake/trusted_results = above was accepted"
+fi
+[[ $out == *"intake/trusted_results: 'above' is not above_received or trace_block"* ]] \
+    || fail "unclear error for a bad intake/trusted_results: $out"
+# The same message in both positions: the sample's gateway wrote its
+# results below its Received line, which only trace_block accepts.
+for where in trace_block above_received; do
+    v=$(WRIT_INTAKE_TRUSTED_RESULTS=$where writctl parse "$tmp/control.eml" \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["authenticity"]["verified"])')
+    case $where in trace_block) want=True ;; *) want=False ;; esac
+    [ "$v" = "$want" ] || fail "sample 001 with trusted_results = $where: verified $v, want $want"
+done
+pass "intake/trusted_results: a bad value is refused; above_received does not accept results below the gateway's Received line"
