@@ -1,6 +1,7 @@
 /* writctl -- the operator's command line: parse a message offline, import
  * the data-location registry, list and show cases, fetch a case's
- * original bytes, check the pipeline's health.
+ * original bytes, check the pipeline's health, apply retention (purge,
+ * legal hold).
  *
  * Exit statuses: 0 ok, 1 not found / unhealthy, 64 usage, 65 not a mail
  * message, 66 cannot open input, 69 Redis unavailable.
@@ -12,10 +13,14 @@
 #include "parse.h"
 #include "parse_config.h"
 #include "pipeline.h"
+#include "redis_login.h"
 #include "registry.h"
+#include "retention.h"
 
 #include <glib.h>
 #include <jansson.h>
+#include <pwd.h>
+#include <hiredis/hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +33,12 @@ static const char *USAGE =
     "  case list [--state S] [--json]   cases, oldest first\n"
     "  case show ID [--json]            one case with decisions and audit\n"
     "  case raw ID                      the original message bytes\n"
+    "  case hold ID set|release --reason TEXT --as NAME\n"
+    "                                   legal hold: a held case is never purged\n"
+    "  purge [--older-than AGE] [--dry-run] [--as NAME]\n"
+    "                                   remove the original message and text of\n"
+    "                                   final cases unchanged for AGE (N[smhd],\n"
+    "                                   default retention/raw_days); audited\n"
     "  health [--json] [--max-age SECONDS] [--stage S]\n"
     "                                   live replicas and pending work; exit 1 if unhealthy\n"
     "                                   (no replica, or oldest pending older than --max-age,\n"
@@ -100,12 +111,15 @@ static int cmd_parse(writ_config_t *cfg, int argc, char **argv)
 
 static case_store_t *open_store(writ_config_t *cfg)
 {
-    case_store_t *store = case_store_new(writ_config_get(cfg, "writ/redis_url",
-                                                         "redis://127.0.0.1:6379"));
-    if (store && case_store_ping(store) == 0)
+    char err[256];
+    case_store_t *store = redis_login_open(cfg, "writctl", "operator", err, sizeof err);
+    if (!store) {
+        fprintf(stderr, "writctl: %s\n", err);
+        return NULL;
+    }
+    if (case_store_ping(store) == 0)
         return store;
-    fprintf(stderr, "writctl: redis unavailable: %s\n",
-            store ? case_store_error(store) : "out of memory");
+    fprintf(stderr, "writctl: redis unavailable: %s\n", case_store_error(store));
     case_store_destroy(&store);
     return NULL;
 }
@@ -318,6 +332,136 @@ static int cmd_health(writ_config_t *cfg, int argc, char **argv)
     return rc;
 }
 
+static int cmd_case_hold(case_store_t *store, int argc, char **argv)
+{
+    const char *reason = NULL, *name = NULL;
+    if (argc < 2 || (strcmp(argv[1], "set") && strcmp(argv[1], "release")))
+        return usage();
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--reason") && i + 1 < argc)
+            reason = argv[++i];
+        else if (!strcmp(argv[i], "--as") && i + 1 < argc)
+            name = argv[++i];
+        else
+            return usage();
+    }
+    if (!reason || !*reason || !name || !*name) {
+        fprintf(stderr, "writctl: case hold needs --reason TEXT and --as NAME (for the audit)\n");
+        return 64;
+    }
+    bool set = !strcmp(argv[1], "set");
+    int rc = set ? retention_hold_set(store, argv[0], reason, name)
+                 : retention_hold_release(store, argv[0], reason, name);
+    switch (rc) {
+    case 0:
+        printf("case %s: legal hold %s\n", argv[0], set ? "set" : "released");
+        return 0;
+    case 1:
+        printf("case %s: legal hold was already %s\n", argv[0], set ? "set" : "released");
+        return 0;
+    case 2:
+        fprintf(stderr, "writctl: no such case\n");
+        return 1;
+    default:
+        fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
+        return 69;
+    }
+}
+
+/* The name purges are audited under when --as is not given: the Unix
+ * user running writctl. */
+static const char *login_name(void)
+{
+    struct passwd *pw = getpwuid(getuid());
+    return pw && pw->pw_name ? pw->pw_name : "unknown";
+}
+
+/* One candidate for purging, judged from its fields (the purge script
+ * judges again, atomically). */
+static purge_result_t judge_case(redisContext *ctx, const char *id,
+                                 uint64_t cutoff)
+{
+    redisReply *r = redisCommand(ctx, "HMGET writ:case:%s state updated_at hold purged_at", id);
+    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 4) {
+        if (r)
+            freeReplyObject(r);
+        return PURGE_ERROR;
+    }
+    const char *f[4];
+    for (size_t i = 0; i < 4; i++)
+        f[i] = r->element[i]->type == REDIS_REPLY_STRING ? r->element[i]->str : NULL;
+    purge_result_t v = retention_judge(f[0], f[1] ? strtoull(f[1], NULL, 10) : 0,
+                                       f[2], f[3], cutoff);
+    freeReplyObject(r);
+    return v;
+}
+
+static int cmd_purge(writ_config_t *cfg, case_store_t *store, int argc, char **argv)
+{
+    const char *age_text = NULL, *name = NULL;
+    bool dry_run = false;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--older-than") && i + 1 < argc)
+            age_text = argv[++i];
+        else if (!strcmp(argv[i], "--dry-run"))
+            dry_run = true;
+        else if (!strcmp(argv[i], "--as") && i + 1 < argc)
+            name = argv[++i];
+        else
+            return usage();
+    }
+    char setting[40];
+    if (!age_text) {
+        snprintf(setting, sizeof setting, "%sd",
+                 writ_config_get(cfg, "retention/raw_days", "365"));
+        age_text = setting;
+    }
+    int64_t age = retention_parse_age(age_text);
+    if (age < 0) {
+        fprintf(stderr, "writctl: age %s: want N with an optional unit s, m, h or d\n",
+                age_text);
+        return 64;
+    }
+    if (!name || !*name)
+        name = login_name();
+    uint64_t now = writ_now_ms();
+    uint64_t cutoff = (uint64_t) age > now ? 0 : now - (uint64_t) age;
+    redisContext *ctx = case_store_redis(store);
+    redisReply *ids = ctx ? redisCommand(ctx, "ZRANGE writ:cases 0 -1") : NULL;
+    if (!ids || ids->type != REDIS_REPLY_ARRAY) {
+        fprintf(stderr, "writctl: redis: %s\n",
+                ids && ids->type == REDIS_REPLY_ERROR ? ids->str : case_store_error(store));
+        if (ids)
+            freeReplyObject(ids);
+        return 69;
+    }
+    char note[200];
+    snprintf(note, sizeof note, "original message and text purged (retention: final "
+             "and unchanged for %s) by %s", age_text, name);
+    size_t purged = 0, held = 0;
+    int rc = 0;
+    for (size_t i = 0; i < ids->elements && rc == 0; i++) {
+        const char *id = ids->element[i]->str;
+        purge_result_t v = judge_case(ctx, id, cutoff);
+        if (v == PURGE_DONE && !dry_run)
+            v = retention_purge(store, id, cutoff, name, note);
+        if (v == PURGE_DONE) {
+            printf("%s %s\n", dry_run ? "would purge" : "purged", id);
+            purged++;
+        }
+        else if (v == PURGE_HELD)
+            held++;
+        else if (v == PURGE_ERROR) {
+            fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
+            rc = 69;
+        }
+    }
+    freeReplyObject(ids);
+    printf("%s %zu case(s); %zu on legal hold kept\n",
+           dry_run ? "would purge" : "purged", purged, held);
+    return rc;
+}
+
 static int with_store(writ_config_t *cfg, int (*fn)(case_store_t *, int, char **),
                       int argc, char **argv)
 {
@@ -366,6 +510,13 @@ int main(int argc, char **argv)
         rc = with_store(cfg, cmd_case_show, rest - 1, args + 1);
     else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "raw"))
         rc = with_store(cfg, cmd_case_raw, rest - 1, args + 1);
+    else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "hold"))
+        rc = with_store(cfg, cmd_case_hold, rest - 1, args + 1);
+    else if (!strcmp(cmd, "purge")) {
+        case_store_t *store = open_store(cfg);
+        rc = store ? cmd_purge(cfg, store, rest, args) : 69;
+        case_store_destroy(&store);
+    }
     else
         rc = usage();
     writ_config_destroy(&cfg);

@@ -148,8 +148,8 @@ json_t *case_query_show(case_store_t *store, const char *id, bool *missing)
         return NULL;
     redisReply *r = redisCommand(ctx, "HMGET writ:case:%s state message_id "
                                  "sha256 size received_at updated_at record review_reason envelope "
-                                 "duplicate_of", id);
-    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 10) {
+                                 "duplicate_of hold hold_by hold_at purged_at purged_by", id);
+    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 15) {
         if (r)
             freeReplyObject(r);
         return NULL;
@@ -192,6 +192,11 @@ json_t *case_query_show(case_store_t *store, const char *id, bool *missing)
     /* Set when this message reused the Message-ID of that earlier case
      * with other bytes. */
     json_object_set_new(out, "duplicate_of", reply_str(r->element[9]));
+    json_object_set_new(out, "legal_hold", r->element[10]->type != REDIS_REPLY_STRING ? json_null()
+        : json_pack("{s:o,s:o,s:o}", "reason", reply_str(r->element[10]),
+                    "by", reply_str(r->element[11]), "at", ms_to_iso(r->element[12])));
+    json_object_set_new(out, "purged", r->element[13]->type != REDIS_REPLY_STRING ? json_null()
+        : json_pack("{s:o,s:o}", "at", ms_to_iso(r->element[13]), "by", reply_str(r->element[14])));
     if (!c)
         json_object_set_new(out, "record_error", json_string(err));
     json_object_set_new(out, "audit", audit_json(ctx, id));

@@ -15,6 +15,7 @@ struct case_store_t {
     char host[256];
     int port;
     char unix_path[256];
+    char user[64];              /* ACL user; "" logs in as "default" */
     char password[256];
     int db;
     redisContext *ctx;
@@ -167,6 +168,8 @@ static void parse_url(case_store_t *self, const char *url)
     if (at) {
         const char *colon = memchr(p, ':', (size_t) (at - p));
         const char *pw = colon ? colon + 1 : p;
+        if (colon && colon > p)
+            snprintf(self->user, sizeof self->user, "%.*s", (int) (colon - p), p);
         snprintf(self->password, sizeof self->password, "%.*s",
                  (int) (at - pw), pw);
         p = at + 1;
@@ -185,10 +188,20 @@ static void parse_url(case_store_t *self, const char *url)
 
 case_store_t *case_store_new(const char *url)
 {
+    return case_store_new_login(url, NULL, NULL);
+}
+
+case_store_t *case_store_new_login(const char *url, const char *user,
+                                   const char *password)
+{
     case_store_t *self = calloc(1, sizeof *self);
     if (!self)
         return NULL;
     parse_url(self, url);
+    if (user && *user && password) {
+        snprintf(self->user, sizeof self->user, "%s", user);
+        snprintf(self->password, sizeof self->password, "%s", password);
+    }
     self->backoff_ms = 100;
     return self;
 }
@@ -202,6 +215,7 @@ void case_store_destroy(case_store_t **self_p)
                  (*self_p)->round_trips, (*self_p)->commands);
     if ((*self_p)->ctx)
         redisFree((*self_p)->ctx);
+    memset((*self_p)->password, 0, sizeof (*self_p)->password);
     free(*self_p);
     *self_p = NULL;
 }
@@ -223,9 +237,9 @@ static void drop_connection(case_store_t *self, const char *why)
         self->backoff_ms *= 2;
 }
 
-static bool simple_command(case_store_t *self, const char *fmt, const char *arg)
+static bool simple_command(case_store_t *self, int argc, const char **argv)
 {
-    redisReply *r = redisCommand(self->ctx, fmt, arg);
+    redisReply *r = redisCommandArgv(self->ctx, argc, argv, NULL);
     bool ok = r && r->type != REDIS_REPLY_ERROR;
     if (r && r->type == REDIS_REPLY_ERROR)
         snprintf(self->error, sizeof self->error, "%s", r->str);
@@ -253,8 +267,13 @@ static bool ensure_connected(case_store_t *self)
     redisSetTimeout(self->ctx, (struct timeval) { 5, 0 });
     char db[16];
     snprintf(db, sizeof db, "%d", self->db);
-    if ((self->password[0] && !simple_command(self, "AUTH %s", self->password))
-        || (self->db && !simple_command(self, "SELECT %s", db))) {
+    const char *auth_user[] = { "AUTH", self->user, self->password };
+    const char *auth[] = { "AUTH", self->password };
+    const char *select[] = { "SELECT", db };
+    bool logged_in = !self->password[0]
+        || (self->user[0] ? simple_command(self, 3, auth_user)
+                          : simple_command(self, 2, auth));
+    if (!logged_in || (self->db && !simple_command(self, 2, select))) {
         char why[256];
         snprintf(why, sizeof why, "%s", self->error);
         drop_connection(self, why);

@@ -33,10 +33,16 @@
 
 typedef struct case_store_t case_store_t;
 
-/* url: redis://[:password@]host[:port][/db] or unix:///path/to.sock.
+/* url: redis://[[user]:password@]host[:port][/db] or unix:///path/to.sock.
  * Connects lazily; a lost connection is re-established on the next call
  * (with backoff), so callers just retry later. */
 case_store_t *case_store_new(const char *url);
+/* The same, logging in as an ACL user (AUTH user password) on every
+ * connection; user NULL or "": as case_store_new. The password is copied
+ * (and wiped when the store is destroyed). Daemons use redis_login_open,
+ * which reads both from the settings. */
+case_store_t *case_store_new_login(const char *url, const char *user,
+                                   const char *password);
 void     case_store_destroy(case_store_t **self_p);
 /* 0 when Redis answers PING. */
 int      case_store_ping(case_store_t *self);

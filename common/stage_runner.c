@@ -1,5 +1,6 @@
 /* stage_runner.c -- the shared replica loop (see stage_runner.h). */
 #include "stage_runner.h"
+#include "redis_login.h"
 #include "bus.h"
 #include "log.h"
 #include "wire.h"
@@ -282,8 +283,12 @@ int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
     r.delay_ms = writ_config_get_long(cfg, path, 0);
     r.lease_ms = (uint64_t) writ_config_get_long(cfg, "pipeline/lease_ms", 10000);
     bus_set_max_message_size(bus_max_message_size_setting(cfg));
-    r.store = case_store_new(writ_config_get(cfg, "writ/redis_url",
-                                             "redis://127.0.0.1:6379"));
+    char err[256];
+    r.store = redis_login_open(cfg, def->stage, def->stage, err, sizeof err);
+    if (!r.store) {
+        log_error(NULL, "%s", err);
+        return 78;                    /* EX_CONFIG: a setting to fix, not a retry */
+    }
     r.submit = bus_submit_new(writ_config_get(cfg, "bus/submit",
                                               "tcp://127.0.0.1:5560"));
     r.bus = bus_worker_new(writ_config_get(cfg, "bus/workers",

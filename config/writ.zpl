@@ -5,7 +5,16 @@
 #   writ/redis_url -> WRIT_REDIS_URL.
 
 writ
+    #   redis://[[USER]:PASSWORD@]HOST[:PORT][/DB] or unix:///PATH (scripts/stack:
+    #   a Unix socket in its run directory). Prefer the settings below to a
+    #   password in the URL: a URL ends up in environments and process lists.
     redis_url = "redis://127.0.0.1:6379"
+    #   Each daemon logs in as its own ACL user (config/redis-acl.roles),
+    #   SECTION/redis_user below, with the password in
+    #   {redis_secrets}/{user}.password (mode 0600, first line) unless
+    #   SECTION/redis_password_file names another file. scripts/stack
+    #   generates them in its run directory.
+    redis_secrets = "run/redis-secrets"
     log_level = info                    #   debug | info | warn | error
 
 bus
@@ -25,6 +34,7 @@ pipeline
     lease_ms = 10000                    #   a case not recorded done by then is re-sent
 
 intake
+    redis_user = intake                 #   "" : no login (a Redis without ACL users)
     lmtp_listen = "127.0.0.1:2424"
     addresses = "legal-requests@northwind-cloud.example"
     max_message_size = 26214400         #   bytes; larger -> 552 5.3.4
@@ -45,6 +55,7 @@ intake
     verify_requester = true             #   unverified senders go to review
 
 jurisdiction
+    redis_user = jurisdiction
     reach = territorial                 #   territorial | cloud_act
     redirect_enterprise = true
     provider_country = US
@@ -53,6 +64,7 @@ jurisdiction
     registry_cache = 100000             #   registry entries a replica keeps (per import)
 
 notify
+    redis_user = notify
     outbox = "run/outbox"               #   Maildir: tmp/ new/ cur/
     #   One letter per situation, <letter>.txt (disclosure, partial,
     #   rejected-jurisdiction, rejected-process, rejected-treaty,
@@ -64,3 +76,13 @@ notify
     message_id_domain = "northwind-cloud.example"
     credit = 32
     #   today = "2026-01-01"            #   testing only: the date gags are compared with
+
+writctl
+    redis_user = operator               #   viewer: read-only (no raw messages)
+
+retention
+    #   The original message (writ:raw) and extracted text (writ:text) of a
+    #   case in a final state (notified; closed) are purged by `writctl
+    #   purge` once its last change is older than this, unless the case is
+    #   on legal hold. The case record, sha256, decisions and audit stay.
+    raw_days = 365

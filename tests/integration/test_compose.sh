@@ -68,11 +68,10 @@ COMPOSE=/usr/bin/docker-compose
 [ -x /usr/sbin/dockerd ] && [ -x $DOCKER ] && [ -x $COMPOSE ] || skip "docker.io / docker-compose commands missing after install"
 
 # ---- 1. the real compose file validates ----------------------------------
-export WRIT_REDIS_PASSWORD=t$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 $COMPOSE -f "$src/docker-compose.yml" --project-directory "$src" config -q \
     || fail "docker-compose config rejects docker-compose.yml"
 $COMPOSE -f "$src/docker-compose.yml" --project-directory "$src" config --services \
-    | sort | tr '\n' ' ' | grep -qx 'broker intake jurisdiction notify redis ' \
+    | sort | tr '\n' ' ' | grep -qx 'broker intake jurisdiction notify redis redis-secrets ' \
     || fail "docker-compose.yml lacks a service"
 pass "docker-compose config accepts docker-compose.yml (bridge network)"
 
@@ -188,7 +187,11 @@ tar -C "$rootfs" --exclude=./.writ-complete -c . | $DOCKER import - debian:bookw
 export WRIT_LMTP_PORT=$(free_port)
 export WRIT_REDIS_PORT=$(free_port)
 bus=$(free_port_pair)
-export WRIT_REDIS_URL=redis://:$WRIT_REDIS_PASSWORD@127.0.0.1:$WRIT_REDIS_PORT
+export WRIT_REDIS_URL=redis://127.0.0.1:$WRIT_REDIS_PORT
+# The redis-secrets service generates the passwords here; writctl on this
+# host logs in as the operator from its directory.
+export WRIT_REDIS_SECRETS_DIR=$T/secrets
+export WRIT_REDIS_SECRETS=$T/secrets/operator
 mkdir -p "$T/outbox"
 chown 10001:10001 "$T/outbox"        # the image's writ user
 # The outbox is bound at the same path as on this host, so the notice
@@ -263,7 +266,7 @@ compose up -d --scale jurisdiction=3 --scale notify=2 >"$T/up.log" 2>&1 \
 # every container healthy (the compose healthchecks: writctl health per stage)
 all_healthy() {
     local ids states
-    ids=$(compose ps -q)
+    ids=$(compose ps -q redis broker intake jurisdiction notify)
     [ "$(echo "$ids" | wc -w)" -eq 8 ] || return 1
     states=$($DOCKER inspect -f '{{.State.Health.Status}}' $ids | sort -u | tr '\n' ' ')
     [ "$states" = "healthy " ]
@@ -279,6 +282,21 @@ h = json.load(sys.stdin)["stages"]
 print(" ".join("%s=%d" % (s, len(h[s]["live_workers"])) for s in ("intake", "jurisdiction", "notify")))')
 [ "$live" = "intake=1 jurisdiction=3 notify=2" ] || fail "live replicas: $live"
 pass "8 containers healthy; live replicas $live"
+
+# Redis: generated passwords, 0600 in 0700 directories, each service's own;
+# nothing gets in without one (the old default password included).
+[ "$($DOCKER inspect -f '{{.State.ExitCode}}' "$(compose ps -q redis-secrets)")" = 0 ] \
+    || fail "the redis-secrets service failed"
+[ "$(stat -c %a "$T/secrets")" = 700 ] || fail "secrets dir mode $(stat -c %a "$T/secrets")"
+loose=$(find "$T/secrets" -perm /077 | head -3)
+[ -z "$loose" ] || fail "secret files others may read: $loose"
+out=$(redis-cli -h 127.0.0.1 -p "$WRIT_REDIS_PORT" ping 2>&1)
+[[ $out == *NOAUTH* ]] || fail "Redis answered without credentials: $out"
+out=$(redis-cli -h 127.0.0.1 -p "$WRIT_REDIS_PORT" --no-auth-warning -a writ-change-me ping 2>&1)
+[[ $out == *WRONGPASS* ]] || fail "Redis took the old default password: $out"
+out=$(REDISCLI_AUTH=$(cat "$T/secrets/intake/intake.password") redis-cli -h 127.0.0.1 -p "$WRIT_REDIS_PORT" --user intake config get dir 2>&1)
+[[ $out == *NOPERM* ]] || fail "intake's user ran CONFIG: $out"
+pass "compose Redis: per-role generated passwords (0600, 0700 dirs); no login, the old default and CONFIG as intake refused"
 
 # ---- 6. the samples ------------------------------------------------------
 writctl registry import "$fixtures/locations.csv" "$fixtures/tenants.csv" >/dev/null

@@ -83,6 +83,9 @@ echo "using $($POSTCONF -d -h mail_version | sed 's/^/Postfix /')"
 # ---- writ's stack ---------------------------------------------------------
 stack_env
 export WRIT_NOTIFY_TODAY=2013-01-01      # held notices stay held (as in test_pipeline_samples)
+# pipe(8) runs writ-intake as another user (nobody), who cannot enter the
+# stack's private run directory: Redis listens on loopback TCP as well.
+export WRIT_REDIS_PORT=$(free_port)
 stack_up
 writctl registry import "$fixtures/locations.csv" "$fixtures/tenants.csv" >/dev/null
 tmp=$WRIT_RUN_DIR/tmp; mkdir -p "$tmp"
@@ -204,7 +207,7 @@ install -m 755 "$bin/writ-intake" "$pf/writ/writ-intake"
 install -m 644 "$WRIT_CONFIG" "$pf/writ/writ.zpl"
 writ_env=""
 while IFS='=' read -r k v; do
-    case $k in WRIT_CONFIG|WRIT_RUN_DIR|WRIT_BIN_DIR) continue ;; esac
+    case $k in WRIT_CONFIG|WRIT_RUN_DIR|WRIT_BIN_DIR|WRIT_REDIS_URL|WRIT_REDIS_SECRETS) continue ;; esac
     [[ $v =~ [[:space:]\$] ]] && { echo "  (pipe service: $k not passed: its value has blanks or \$)"; continue; }
     if [ -f "$v" ]; then
         install -m 644 "$v" "$pf/writ/$k.${v##*/}"
@@ -212,6 +215,10 @@ while IFS='=' read -r k v; do
     fi
     writ_env+=" $k=$v"
 done < <(env | grep '^WRIT_[A-Z0-9_]*=' | sort)
+# Redis as the intake user, over TCP, with its own copy of the password
+# (0600, owned by the user pipe(8) runs it as).
+install -m 600 -o nobody "$WRIT_REDIS_SECRETS/intake.password" "$pf/writ/intake.password"
+writ_env+=" WRIT_REDIS_URL=redis://127.0.0.1:$WRIT_REDIS_PORT WRIT_INTAKE_REDIS_PASSWORD_FILE=$pf/writ/intake.password"
 writ_service=$(awk '/^writ[[:space:]]/ { l = $0; getline n; print l " " n }' \
                    "$src/config/postfix/master.cf.snippet" | tr -s ' \t' '  ')
 [[ $writ_service == *" pipe flags="*" user=writ "*"argv=/usr/local/bin/writ-intake "*"--stdin"* ]] \
@@ -362,7 +369,7 @@ done
 # ---- 3. Redis down: Postfix defers, then delivers ------------------------------
 kill -KILL "$(cat "$WRIT_RUN_DIR/pids/redis.pid")"
 deadline=$((SECONDS + 10))
-while redis-cli -u "$WRIT_REDIS_URL" ping >/dev/null 2>&1; do
+while rcli ping 2>/dev/null | grep -q PONG; do
     [ $SECONDS -lt $deadline ] || fail "Redis still answers after SIGKILL"
     sleep 0.1
 done

@@ -17,11 +17,11 @@ mkdir -p "$tmp"
 hwm() {   # hwm NAME: VmHWM (kB) of a stack process
     awk '/VmHWM/ {print $2}' "/proc/$(cat "$WRIT_RUN_DIR/pids/$1.pid")/status"
 }
-redis_mem() { redis-cli -p "$WRIT_REDIS_PORT" info memory | tr -d '\r' | awk -F: "/^$1:/ {print \$2}"; }
+redis_mem() { rcli info memory | tr -d '\r' | awk -F: "/^$1:/ {print \$2}"; }
 
 python3 "$src/tests/tools/lmtp_load.py" --port "$WRIT_LMTP_PORT" --count "$n" \
     --connections 4 --templates "$fixtures/requests" --deadline 1200 > "$tmp/load.json"
-queued=$(redis-cli -p "$WRIT_REDIS_PORT" zcard writ:pending:jurisdiction)
+queued=$(rcli zcard writ:pending:jurisdiction)
 echo "queued: $queued cases pending for jurisdiction ($(cat "$tmp/load.json"))"
 printf '%-22s %s\n' "intake VmHWM" "$(hwm intake.1) kB" "broker VmHWM" "$(hwm broker) kB" \
     "notify VmHWM" "$(hwm notify.1) kB" "redis used_memory_peak" "$(redis_mem used_memory_peak_human)" \
@@ -32,7 +32,7 @@ start=$(date +%s.%N)
 export WRIT_BUILD_DIR=$bin
 deadline=$((SECONDS + 1200))
 while :; do
-    left=$(redis-cli -p "$WRIT_REDIS_PORT" eval "return redis.call('zcard','writ:pending:jurisdiction') + redis.call('zcard','writ:pending:notify')" 0)
+    left=$(rcli eval "return redis.call('zcard','writ:pending:jurisdiction') + redis.call('zcard','writ:pending:notify')" 0)
     [ "$left" -eq 0 ] && break
     [ $SECONDS -lt $deadline ] || fail "$left still pending after 1200 s"
     sleep 0.5

@@ -17,6 +17,7 @@
 #include "lmtp.h"
 #include "log.h"
 #include "parse_config.h"
+#include "redis_login.h"
 
 #include <czmq.h>
 #include <glib.h>
@@ -545,7 +546,7 @@ int main(int argc, char **argv)
                                                     25L * 1024 * 1024);
     bus_set_max_message_size(bus_max_message_size_setting(cfg));
     intake_t in = {
-        .store = case_store_new(writ_config_get(cfg, "writ/redis_url", "redis://127.0.0.1:6379")),
+        .store = redis_login_open(cfg, "intake", "intake", err, sizeof err),
         .submit = bus_submit_new(writ_config_get(cfg, "bus/submit", "tcp://127.0.0.1:5560")),
         .parse = &ps, .worker = worker,
         .lease_ms = (uint64_t) writ_config_get_long(cfg, "pipeline/lease_ms", 10000),
@@ -553,8 +554,12 @@ int main(int argc, char **argv)
         .verify_requester = writ_config_get_bool(cfg, "intake/verify_requester", true),
     };
     int rc;
-    if (!in.store || !in.submit) {
-        log_error(NULL, "cannot set up redis or bus");
+    if (!in.store) {
+        log_error(NULL, "%s", err);
+        rc = pipe_mode ? EX_TEMPFAIL : EX_CONFIG;
+    }
+    else if (!in.submit) {
+        log_error(NULL, "cannot set up the bus");
         rc = EX_TEMPFAIL;
     }
     else if (pipe_mode)
