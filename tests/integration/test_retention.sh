@@ -75,8 +75,8 @@ import json, sys
 c = json.load(sys.stdin); e = c["audit"][-1]
 assert e["worker"] == "bob" and "bob" in e["note"], e
 assert c["purged"]["by"] == "bob", c["purged"]' || fail "purge not audited with the operator"
-writctl case raw "$held" | grep -q . || fail "the held case lost its message"
-writctl case raw "$other" | grep -q . || fail "an unfinished case ($other) lost its message"
+writctl case raw "$held" > "$tmp/held.eml" && [ -s "$tmp/held.eml" ] || fail "the held case lost its message"
+writctl case raw "$other" > "$tmp/other.eml" && [ -s "$tmp/other.eml" ] || fail "an unfinished case ($other) lost its message"
 pass "purged: raw gone; sha256, decisions, state and audit kept; audited as bob; held and unfinished cases kept"
 
 # ---- idempotent; a redelivery finds the purged case
@@ -84,7 +84,11 @@ writctl purge --older-than 0 --as bob > "$tmp/out"
 ! grep -q "purged $victim" "$tmp/out" || fail "purged twice"
 [ "$(events "$victim" | grep -o purged | wc -l)" = 1 ] || fail "purge audited twice: $(events "$victim")"
 n_before=$(writctl case list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-lmtp_send "$tmp/raw.eml" >/dev/null || fail "redelivery refused"
+# (the sample file, as first sent: what swaks puts on the wire from it)
+mid=$(show "$victim" | python3 -c 'import json,sys; print(json.load(sys.stdin)["message_id"])')
+sample=$(grep -l -F "$mid" "$fixtures"/requests/*.eml | head -1)
+[ -n "$sample" ] || fail "no sample holds Message-ID $mid"
+lmtp_send "$sample" >/dev/null || fail "redelivery refused"
 n_after=$(writctl case list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 [ "$n_after" = "$n_before" ] || fail "a redelivery of a purged message made a new case"
 [[ $(events "$victim") == *"purged redelivered" ]] || fail "redelivery not recorded: $(events "$victim")"
