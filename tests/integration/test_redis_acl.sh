@@ -29,7 +29,7 @@ sock=${WRIT_REDIS_URL#unix://}
 [ -S "$sock" ] || fail "the stack's Redis URL is not its Unix socket: $WRIT_REDIS_URL"
 
 lmtp_send "$fixtures/requests/001.eml" >/dev/null || fail "001 refused"
-wait_all_finished 1 30
+wait_all_finished 1 120
 id=$(writctl case list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 keys_before=$(rcli dbsize)
 [ "$keys_before" -gt 0 ] || fail "no keys after a case"

@@ -16,7 +16,7 @@ tmp=$WRIT_RUN_DIR/tmp; mkdir -p "$tmp"
 for eml in "$fixtures"/requests/*.eml; do
     lmtp_send "$eml" >/dev/null || fail "$(basename "$eml") refused"
 done
-wait_all_finished 14 60
+wait_all_finished 14 180
 writctl case list --json > "$tmp/cases.json"
 ids_in() { python3 -c 'import json,sys; print(" ".join(c["id"] for c in json.load(open(sys.argv[1])) if c["state"] in sys.argv[2].split(",")))' "$tmp/cases.json" "$1"; }
 read -r -a notified <<< "$(ids_in notified)"
