@@ -383,6 +383,8 @@ static purge_result_t judge_case(redisContext *ctx, const char *id,
 {
     redisReply *r = redisCommand(ctx, "HMGET writ:case:%s state updated_at hold purged_at", id);
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 4) {
+        fprintf(stderr, "writctl: redis: %s\n", !r ? ctx->errstr
+                : r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
         if (r)
             freeReplyObject(r);
         return PURGE_ERROR;
@@ -452,7 +454,8 @@ static int cmd_purge(writ_config_t *cfg, case_store_t *store, int argc, char **a
         else if (v == PURGE_HELD)
             held++;
         else if (v == PURGE_ERROR) {
-            fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
+            if (*case_store_error(store))
+                fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
             rc = 69;
         }
     }
