@@ -68,15 +68,15 @@ pass "1b: after 60 unusable jobs and 100 malformed submissions a request still f
 # leases (3 x 3 s here) is unhealthy, without --max-age.
 writctl health >/dev/null || fail "health not ok on a working stack"
 now=$(date +%s%3N)
-redis-cli -p "$WRIT_REDIS_PORT" hset writ:case:cstale00000000000 state received \
+rcli hset writ:case:cstale00000000000 state received \
     updated_at $((now - 60000)) >/dev/null
-redis-cli -p "$WRIT_REDIS_PORT" zadd writ:pending:jurisdiction $((now + 3600000)) cstale00000000000 >/dev/null
+rcli zadd writ:pending:jurisdiction $((now + 3600000)) cstale00000000000 >/dev/null
 set +e; writctl health > "$WRIT_RUN_DIR/health.txt"; rc=$?; set -e
 [ $rc -eq 1 ] || fail "health exit $rc with a case pending 60 s (3 leases are 9 s): $(cat "$WRIT_RUN_DIR/health.txt")"
 grep -q '^jurisdiction *FAIL' "$WRIT_RUN_DIR/health.txt" || fail "health does not name jurisdiction: $(cat "$WRIT_RUN_DIR/health.txt")"
 writctl health --max-age 600 >/dev/null || fail "--max-age 600 should accept a 60 s old case"
-redis-cli -p "$WRIT_REDIS_PORT" zrem writ:pending:jurisdiction cstale00000000000 >/dev/null
-redis-cli -p "$WRIT_REDIS_PORT" del writ:case:cstale00000000000 >/dev/null
+rcli zrem writ:pending:jurisdiction cstale00000000000 >/dev/null
+rcli del writ:case:cstale00000000000 >/dev/null
 writctl health >/dev/null || fail "health not ok once the stale case is gone"
 pass "2: health fails by default for a case pending longer than 3 leases"
 
