@@ -33,8 +33,13 @@ def split_message(raw):
 
 
 def set_msgid(head):
-    head = re.sub(rb"(?im)^message-id:.*\n([ \t].*\n)*", b"", head, count=1)
-    return b"Message-ID: <@@MSGID@@>\n" + head
+    """The placeholder where the author's Message-ID was (or, if it had
+    none, at the end of the header, where a gateway adds one): never above
+    the gateway's trace and Authentication-Results headers, which writ
+    believes only at the top of the message."""
+    new, n = re.subn(rb"(?im)^message-id:.*\n([ \t].*\n)*",
+                     b"Message-ID: <@@MSGID@@>\n", head, count=1)
+    return new if n else head + b"Message-ID: <@@MSGID@@>\n"
 
 
 def account_variants(path, raw):

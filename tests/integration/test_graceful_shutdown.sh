@@ -32,6 +32,15 @@ python3 "$src/tests/tools/lmtp_load.py" --port "$WRIT_LMTP_PORT" --count 600 \
 load=$!
 sleep 1.5
 for stage in intake jurisdiction notify; do
+    # A stage replica must be at work when its SIGTERM comes: on a busy
+    # machine the first cases can take longer than the pause above to
+    # reach it, so wait (up to 30 s) until it has finished one.
+    if [ "$stage" != intake ]; then
+        for _ in $(seq 300); do
+            grep -q 'info case=' "$WRIT_RUN_DIR/logs/extra-$stage.log" && break
+            sleep 0.1
+        done
+    fi
     start=$(date +%s%N)
     kill -TERM "${extra[$stage]}"
     set +e; wait "${extra[$stage]}"; rc=$?; set -e

@@ -11,13 +11,28 @@ with --out, writes one line per accepted message: "<sample> <message-id>
 """
 import argparse, glob, json, os, re, smtplib, sys, threading, time
 
+def without_message_id(raw):
+    """The sample with a @@MSGID@@ placeholder where its Message-ID was (or
+    at the end of its header): the fresh Message-ID goes there, not on top,
+    because writ believes Authentication-Results only at the top of the
+    message, above everything the author wrote."""
+    head, sep, body = raw.partition(b"\r\n\r\n")
+    if not sep:
+        head, sep, body = raw.partition(b"\n\n")
+    eol = b"\r\n" if sep == b"\r\n\r\n" else b"\n"
+    head += eol
+    new, n = re.subn(rb"(?im)^message-id:.*\r?\n([ \t].*\r?\n)*",
+                     b"Message-ID: @@MSGID@@" + eol, head, count=1)
+    if not n:
+        new = head + b"Message-ID: @@MSGID@@" + eol
+    return new + eol + body if sep else new
+
+
 def load_templates(directory):
     out = []
     for path in sorted(glob.glob(os.path.join(directory, "*.eml"))):
         raw = open(path, "rb").read()
-        # Drop the original Message-ID (and its folded continuation lines).
-        raw = re.sub(rb"(?im)^message-id:.*\r?\n([ \t].*\r?\n)*", b"", raw, count=1)
-        out.append((os.path.basename(path)[:-4], raw))
+        out.append((os.path.basename(path)[:-4], without_message_id(raw)))
     return out
 
 def main():
@@ -64,7 +79,7 @@ def main():
                     time.sleep(due - time.time())
             name, raw = templates[i % len(templates)]
             mid = f"<load-{a.run_id}-{i}@writ-load.test>"
-            msg = f"Message-ID: {mid}\r\n".encode() + raw
+            msg = raw.replace(b"@@MSGID@@", mid.encode(), 1)
             while True:
                 if time.time() > end_by:
                     with lock:
