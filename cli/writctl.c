@@ -6,6 +6,7 @@
  * Exit statuses: 0 ok, 1 not found / unhealthy, 64 usage, 65 not a mail
  * message, 66 cannot open input, 69 Redis unavailable.
  */
+#include "bus_auth.h"
 #include "case_query.h"
 #include "case_store.h"
 #include "config.h"
@@ -42,7 +43,9 @@ static const char *USAGE =
     "  health [--json] [--max-age SECONDS] [--stage S]\n"
     "                                   live replicas and pending work; exit 1 if unhealthy\n"
     "                                   (no replica, or oldest pending older than --max-age,\n"
-    "                                   by default 3 leases)\n";
+    "                                   by default 3 leases)\n"
+    "  keys init DIR                    make the bus's missing key pairs (broker, intake,\n"
+    "                                   each stage); secret files 0600, existing ones kept\n";
 
 static int usage(void)
 {
@@ -122,6 +125,23 @@ static case_store_t *open_store(writ_config_t *cfg)
     fprintf(stderr, "writctl: redis unavailable: %s\n", case_store_error(store));
     case_store_destroy(&store);
     return NULL;
+}
+
+/* keys init DIR: quiet when nothing was missing (scripts call it on every
+ * start); says what it made otherwise. */
+static int cmd_keys(int argc, char **argv)
+{
+    if (argc != 2 || strcmp(argv[0], "init"))
+        return usage();
+    char err[512];
+    int made = bus_keys_init(argv[1], err, sizeof err);
+    if (made < 0) {
+        fprintf(stderr, "writctl: %s\n", err);
+        return 73;              /* EX_CANTCREAT */
+    }
+    if (made > 0)
+        printf("%d key pair(s) made in %s\n", made, argv[1]);
+    return 0;
 }
 
 static int cmd_registry(writ_config_t *cfg, int argc, char **argv)
@@ -505,6 +525,8 @@ int main(int argc, char **argv)
         rc = cmd_parse(cfg, rest, args);
     else if (!strcmp(cmd, "registry"))
         rc = cmd_registry(cfg, rest, args);
+    else if (!strcmp(cmd, "keys"))
+        rc = cmd_keys(rest, args);
     else if (!strcmp(cmd, "health"))
         rc = cmd_health(cfg, rest, args);
     else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "list"))

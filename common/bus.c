@@ -36,7 +36,7 @@ struct bus_submit_t {
     zsock_t *push;
 };
 
-bus_submit_t *bus_submit_new(const char *endpoint)
+bus_submit_t *bus_submit_new(const char *endpoint, const bus_keys_t *keys)
 {
     bus_submit_t *self = calloc(1, sizeof *self);
     if (!self)
@@ -46,6 +46,8 @@ bus_submit_t *bus_submit_new(const char *endpoint)
         free(self);
         return NULL;
     }
+    if (keys)
+        bus_keys_apply_client(keys, self->push);
     zsock_set_sndhwm(self->push, 10000);
     bus_limit_message_size(self->push);
     zsock_set_linger(self->push, 2000);
@@ -95,7 +97,7 @@ static void send_ready(bus_worker_t *self)
 }
 
 bus_worker_t *bus_worker_new(const char *endpoint, const char *stage,
-                             int credit)
+                             int credit, const bus_keys_t *keys)
 {
     bus_worker_t *self = calloc(1, sizeof *self);
     if (!self)
@@ -107,6 +109,8 @@ bus_worker_t *bus_worker_new(const char *endpoint, const char *stage,
         free(self);
         return NULL;
     }
+    if (keys)
+        bus_keys_apply_client(keys, self->dealer);
     zsock_set_linger(self->dealer, 0);
     bus_limit_message_size(self->dealer);
     if (zsock_connect(self->dealer, "%s", endpoint) != 0) {

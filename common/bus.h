@@ -11,9 +11,16 @@
  * so a slow replica only gets what it asks for. The bus is the fast path
  * only: Redis holds every case as pending for its stage until the stage
  * records its result, and a sweeper re-sends what a lost message left.
+ * Every socket is CurveZMQ with a key per role (bus_auth.h): the broker
+ * takes READY/HB/DONE for a stage only from that stage's key, and a job
+ * for a stage only from the role before it or the stage itself. What a
+ * job carries is still only a copy: a stage records its result only if
+ * the record it decided on is the one Redis holds (case_store_verify).
  */
 #ifndef WRIT_BUS_H
 #define WRIT_BUS_H
+
+#include "bus_auth.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -38,7 +45,10 @@ void bus_limit_message_size(void *sock);
 
 typedef struct bus_submit_t bus_submit_t;
 
-bus_submit_t *bus_submit_new(const char *endpoint);
+/* keys: this process's (bus_auth.h), applied to the socket; NULL only on a
+ * bus run without keys. The socket keeps what it needs: keys may be
+ * destroyed afterwards. */
+bus_submit_t *bus_submit_new(const char *endpoint, const bus_keys_t *keys);
 void bus_submit_destroy(bus_submit_t **self_p);
 /* Never blocks: returns -1 when the bus cannot take it now (the case is
  * still pending in Redis, so the sweeper will send it later). */
@@ -54,7 +64,7 @@ typedef struct {
 } bus_job_t;
 
 bus_worker_t *bus_worker_new(const char *endpoint, const char *stage,
-                             int credit);
+                             int credit, const bus_keys_t *keys);
 void bus_worker_destroy(bus_worker_t **self_p);
 /* Waits up to timeout_ms for a job. 1 job received, 0 timeout or
  * interrupted, -1 error. Sends heartbeats as needed. A JOB this replica

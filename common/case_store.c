@@ -79,6 +79,13 @@ static const char *ADVANCE_LUA =
     "    'note', 'already processed; nothing changed')\n"
     "  return 1\n"
     "end\n"
+    "if ARGV[15] ~= '' and\n"
+    "   redis.sha1hex(redis.call('HGET', key, 'record') or '') ~= ARGV[15] then\n"
+    "  redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', ARGV[2],\n"
+    "    'worker', ARGV[8], 'event', 'refused', 'from', st, 'to', st,\n"
+    "    'note', 'the record decided on is not the one stored: not recorded')\n"
+    "  return 4\n"
+    "end\n"
     "if ARGV[13] ~= '' and (redis.call('GET', ARGV[13]) or '0') ~= ARGV[14] then\n"
     "  return 3\n"
     "end\n"
@@ -89,12 +96,38 @@ static const char *ADVANCE_LUA =
     "if ARGV[5] ~= '' then\n"
     "  redis.call('ZADD', 'writ:pending:'..ARGV[5], ARGV[6], ARGV[1])\n"
     "end\n"
-    "for i = 15, #ARGV, 2 do\n"
+    "for i = 16, #ARGV, 2 do\n"
     "  redis.call('ZADD', 'writ:held', ARGV[i+1], ARGV[i])\n"
     "end\n"
     "redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', ARGV[2],\n"
     "  'worker', ARGV[8], 'event', 'transition', 'from', st, 'to', ARGV[4],\n"
     "  'note', ARGV[9])\n"
+    "return 0\n";
+
+/* Whether a job's record is the one Redis holds for its case, before a
+ * stage acts on it: what travels on the bus is only a copy. A case that
+ * moved on is a redelivery (cleared from the stage's pending set, as
+ * ADVANCE does); a record that differs is refused and audited, the case
+ * left as it is: its lease expires and the sweeper re-sends the stored
+ * record. */
+static const char *VERIFY_LUA =
+    "local key = 'writ:case:'..ARGV[1]\n"
+    "local pending = 'writ:pending:'..ARGV[2]\n"
+    "local st = redis.call('HGET', key, 'state')\n"
+    "if not st then redis.call('ZREM', pending, ARGV[1]) return 2 end\n"
+    "if st ~= ARGV[3] then\n"
+    "  redis.call('ZREM', pending, ARGV[1])\n"
+    "  redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', ARGV[2],\n"
+    "    'worker', ARGV[5], 'event', 'redelivered', 'from', st, 'to', st,\n"
+    "    'note', 'already processed; nothing changed')\n"
+    "  return 1\n"
+    "end\n"
+    "if redis.sha1hex(redis.call('HGET', key, 'record') or '') ~= ARGV[4] then\n"
+    "  redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', ARGV[2],\n"
+    "    'worker', ARGV[5], 'event', 'refused', 'from', st, 'to', st,\n"
+    "    'note', 'a job carried a record that is not the one stored: not acted on')\n"
+    "  return 4\n"
+    "end\n"
     "return 0\n";
 
 static const char *CLAIM_LUA =
@@ -123,10 +156,20 @@ static const char *RELEASE_LUA =
     "return 0\n";
 
 static const char *MARK_REVIEW_LUA =
-    "redis.call('ZREM', 'writ:pending:'..ARGV[2], ARGV[1])\n"
     "local key = 'writ:case:'..ARGV[1]\n"
     "local st = redis.call('HGET', key, 'state')\n"
-    "if not st then return 1 end\n"
+    "if not st then\n"
+    "  redis.call('ZREM', 'writ:pending:'..ARGV[2], ARGV[1])\n"
+    "  return 1\n"
+    "end\n"
+    "if ARGV[6] ~= '' and\n"
+    "   redis.sha1hex(redis.call('HGET', key, 'record') or '') ~= ARGV[6] then\n"
+    "  redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', ARGV[2],\n"
+    "    'worker', ARGV[3], 'event', 'refused', 'from', st, 'to', st,\n"
+    "    'note', 'an unreadable record that is not the one stored: not acted on')\n"
+    "  return 4\n"
+    "end\n"
+    "redis.call('ZREM', 'writ:pending:'..ARGV[2], ARGV[1])\n"
     "redis.call('HSET', key, 'state', 'review', 'review_reason', ARGV[4],\n"
     "  'updated_at', ARGV[5])\n"
     "redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', ARGV[2],\n"
@@ -142,6 +185,7 @@ typedef struct {
     char sha[41];
 } script_t;
 
+static script_t s_verify = { NULL, "" };
 static script_t s_create = { NULL, "" }, s_advance = { NULL, "" },
                 s_claim = { NULL, "" }, s_release = { NULL, "" },
                 s_mark_review = { NULL, "" };
@@ -700,7 +744,7 @@ static int advance_argv(const case_advance_t *p, argv_t *a, char **record)
     *record = NULL;
     if (!p->record && wire_encode_case(p->c, record, &record_len) != 0)
         return -1;
-    if (argv_init(a, 18 + 2 * (int) p->held_count) != 0) {
+    if (argv_init(a, 19 + 2 * (int) p->held_count) != 0) {
         free(*record);
         *record = NULL;
         argv_free(a);
@@ -722,6 +766,7 @@ static int advance_argv(const case_advance_t *p, argv_t *a, char **record)
     argv_str(a, p->c->review_reason ? p->c->review_reason : ""); /* 12 */
     argv_str(a, p->guard_key ? p->guard_key : "");     /* 13 */
     argv_str(a, p->guard_value ? p->guard_value : "0"); /* 14 */
+    argv_str(a, p->input_sha1 ? p->input_sha1 : "");    /* 15 */
     for (size_t i = 0; i < p->held_count; i++) {
         argv_str(a, p->held_members[i]);
         if (p->held_release[i] > 0)
@@ -966,7 +1011,7 @@ int case_store_release_held(case_store_t *self, const case_t *c,
 
 int case_store_mark_review(case_store_t *self, const char *id,
                            const char *stage, const char *worker,
-                           const char *reason)
+                           const char *reason, const char *input_sha1)
 {
     argv_t a;
     if (argv_init(&a, 10) != 0) {
@@ -979,10 +1024,55 @@ int case_store_mark_review(case_store_t *self, const char *id,
     argv_str(&a, worker);
     argv_str(&a, reason);
     argv_num(&a, writ_now_ms());
+    argv_str(&a, input_sha1 ? input_sha1 : "");
     redisReply *r = run_script(self, &s_mark_review, MARK_REVIEW_LUA, &a);
     argv_free(&a);
     if (!r)
         return -1;
+    int rc = r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
     freeReplyObject(r);
-    return 0;
+    return rc;
+}
+
+void case_store_record_sha1(const char *record, size_t len, char out[41])
+{
+    gchar *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA1,
+                                             (const guchar *) record, len);
+    snprintf(out, 41, "%s", hex);
+    g_free(hex);
+}
+
+void case_store_verify_batch(case_store_t *self, const case_verify_t *vs,
+                             size_t n, int *rcs)
+{
+    for (size_t i = 0; i < n; i++)
+        rcs[i] = -1;
+    if (n == 0)
+        return;
+    argv_t *args = calloc(n, sizeof *args);
+    redisReply **replies = calloc(n, sizeof *replies);
+    if (args && replies) {
+        for (size_t i = 0; i < n; i++) {
+            if (argv_init(&args[i], 8) != 0) {
+                argv_free(&args[i]);
+                continue;
+            }
+            args[i].argc = 3;         /* EVALSHA sha 0: run_script_batch */
+            argv_str(&args[i], vs[i].id);
+            argv_str(&args[i], vs[i].stage);
+            argv_str(&args[i], vs[i].expect_state);
+            argv_str(&args[i], vs[i].record_sha1);
+            argv_str(&args[i], vs[i].worker);
+        }
+        run_script_batch(self, &s_verify, VERIFY_LUA, args, n, replies);
+        for (size_t i = 0; i < n; i++) {
+            rcs[i] = advance_code(replies[i]);
+            if (replies[i])
+                freeReplyObject(replies[i]);
+        }
+    }
+    for (size_t i = 0; args && i < n; i++)
+        argv_free(&args[i]);
+    free(args);
+    free(replies);
 }

@@ -146,17 +146,44 @@ typedef struct {
      * after an import changed it. */
     const char *guard_key;
     const char *guard_value;
+    /* Record only while the stored record is the one the stage decided on
+     * (case_store_record_sha1 of the job's record; NULL: no check): a
+     * forged or stale copy from the bus is never recorded over it. */
+    const char *input_sha1;
 } case_advance_t;
 
 /* Returns 0 advanced, 1 already advanced by an earlier delivery (nothing
  * changed, pending entry cleared), 2 no such case, 3 the guard did not
- * match (nothing changed, still pending), -1 Redis failure. */
+ * match (nothing changed, still pending), 4 the stored record is not the
+ * one decided on (nothing changed, still pending, audited "refused"),
+ * -1 Redis failure. */
 int case_store_advance(case_store_t *self, const case_advance_t *p);
 
 /* The same for n cases in one round trip (a stage replica's batch): rcs[i]
  * receives case i's code as above. */
 void case_store_advance_batch(case_store_t *self, const case_advance_t *ps,
                               size_t n, int *rcs);
+
+/* The SHA-1 (lower-case hex, as Redis's redis.sha1hex) of a record. */
+void case_store_record_sha1(const char *record, size_t len, char out[41]);
+
+/* Before a stage acts on a job: is the job's record the one Redis holds? */
+typedef struct {
+    const char *id;
+    const char *stage;
+    const char *expect_state;   /* the stage's input state */
+    const char *record_sha1;    /* case_store_record_sha1 of the job's record */
+    const char *worker;
+} case_verify_t;
+
+/* For n jobs in one round trip: rcs[i] is 0 the record is the stored one
+ * and the case waits for this stage; 1 the case moved on (a redelivery:
+ * pending entry cleared, as case_store_advance does); 2 no such case; 4
+ * the record differs (forged or stale: nothing changed, audited
+ * "refused", the case stays pending and its lease brings the stored
+ * record back); -1 Redis failure. */
+void case_store_verify_batch(case_store_t *self, const case_verify_t *vs,
+                             size_t n, int *rcs);
 
 /* Sweeper: claims up to max cases of a stage whose lease expired,
  * extends their lease and returns their ids and records. *ids and
@@ -191,10 +218,12 @@ int  case_store_release_held(case_store_t *self, const case_t *c,
 
 /* Sends a case a stage cannot work on to review, atomically: state
  * review with the reason, out of the stage's pending set, an audit entry.
- * For records that cannot even be decoded. 0, or -1. */
+ * For records that cannot even be decoded; only while the stored record
+ * is the unreadable one (input_sha1; NULL: no check). 0, 1 no such case,
+ * 4 the stored record differs (nothing changed, audited), -1. */
 int  case_store_mark_review(case_store_t *self, const char *id,
                             const char *stage, const char *worker,
-                            const char *reason);
+                            const char *reason, const char *input_sha1);
 
 /* Heartbeat of a worker: records it as live for its stage. */
 int  case_store_heartbeat(case_store_t *self, const char *stage,

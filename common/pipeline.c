@@ -19,6 +19,26 @@ bool pipeline_is_bus_stage(const char *name)
     return false;
 }
 
+const char *pipeline_role(size_t i)
+{
+    for (size_t k = 0; PIPELINE_STAGES[k]; k++)
+        if (k == i)
+            return PIPELINE_STAGES[k];
+    return NULL;
+}
+
+bool pipeline_may_submit(const char *role, const char *stage)
+{
+    if (!role || !pipeline_is_bus_stage(stage))
+        return false;
+    if (!strcmp(role, stage))
+        return true;
+    for (size_t k = 1; PIPELINE_STAGES[k]; k++)
+        if (!strcmp(PIPELINE_STAGES[k], stage))
+            return !strcmp(role, PIPELINE_STAGES[k - 1]);
+    return false;
+}
+
 /* An unverified requester's demand is never decided automatically: what
  * the policy would decide becomes a proposal for the person who checks
  * the requester. Facts (no data) and decisions that already wait for a

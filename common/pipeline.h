@@ -54,6 +54,15 @@ size_t pipeline_release_held(case_t *c, account_decision_t *d);
 void pipeline_release_note(const account_decision_t *d, size_t still_held,
                            char *buf, size_t len);
 
+/* The bus's roles follow from PIPELINE_STAGES: every stage there
+ * (intake included) is a role with a key of its own (see bus_auth.h).
+ * Role i is PIPELINE_STAGES[i]; NULL past the last. */
+const char *pipeline_role(size_t i);
+/* Whether a process of role `role` may hand a job for `stage` to the bus:
+ * the role just before the stage (intake before the first), and the
+ * stage itself (its sweeper re-sends its own expired leases). */
+bool pipeline_may_submit(const char *role, const char *stage);
+
 /* "YYYY-MM-DD" -> yyyymmdd as a number, 0 when empty or malformed. */
 long pipeline_date_number(const char *date);
 

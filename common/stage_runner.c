@@ -51,22 +51,37 @@ static void hand_on(runner_t *r, case_t *c, const char *next_stage,
         log_warn(c->id, "bus busy: left to the %s sweeper", next_stage);
 }
 
-static void mark_undecodable(runner_t *r, bus_job_t *job, const char *err)
+static void log_forged(const char *id)
+{
+    log_warn(id, "the job's record is not the one in Redis (forged, or "
+             "changed meanwhile): not acted on; the stored record comes "
+             "back with the lease");
+}
+
+static void mark_undecodable(runner_t *r, bus_job_t *job, const char *err,
+                             const char *sha1)
 {
     /* Retrying cannot help a record that does not decode: a person must
      * look at the original message. */
-    log_error(job->id, "undecodable record: sent to review");
     char reason[256];
     snprintf(reason, sizeof reason, "the case record cannot be read "
              "(%s); a person must read the original message", err);
-    if (case_store_mark_review(r->store, job->id, r->def->stage, r->worker,
-                               reason) != 0)
-        log_warn(job->id, "cannot mark for review now: stays pending");
+    int rc = case_store_mark_review(r->store, job->id, r->def->stage,
+                                    r->worker, reason, sha1);
+    if (rc == 0)
+        log_error(job->id, "undecodable record: sent to review");
+    else if (rc == 4)
+        log_forged(job->id);
+    else if (rc != 1)
+        log_warn(job->id, "undecodable record; cannot mark for review now: "
+                 "stays pending");
 }
 
 /* One case of a batch on its way through process_batch. */
 typedef struct {
     bus_job_t *job;
+    char sha1[41];                    /* of the job's record, as received */
+    bool verified;                    /* it is the record Redis holds */
     case_t *c;                        /* NULL: did not decode */
     bool processed;                   /* process() succeeded */
     stage_result_t res;
@@ -84,21 +99,67 @@ static void log_outcome(runner_t *r, case_t *c, int rc, const char *new_state)
         log_warn(c->id, "case no longer exists");
     else if (rc == 3)
         log_info(c->id, "what the decision used changed meanwhile: deciding again");
+    else if (rc == 4)
+        log_forged(c->id);
     else
         log_warn(c->id, "cannot record result (%s): stays pending",
                  case_store_error(r->store));
 }
 
-/* Decodes and decides every case; then lets the stage make what it did
- * durable, once for the batch. Returns whether that succeeded. */
+/* A job is a copy: before anything is decided (a notice written) its
+ * record must be the one Redis holds for a case waiting for this stage.
+ * One round trip for the batch. */
+static void verify_batch(runner_t *r, batch_item_t *items, size_t n)
+{
+    case_verify_t *vs = calloc(n, sizeof *vs);
+    int *rcs = calloc(n, sizeof *rcs);
+    if (!vs || !rcs) {
+        log_warn(NULL, "out of memory: %zu case(s) stay pending", n);
+        free(vs);
+        free(rcs);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        case_store_record_sha1(items[i].job->record, items[i].job->len,
+                               items[i].sha1);
+        vs[i] = (case_verify_t) {
+            .id = items[i].job->id, .stage = r->def->stage,
+            .expect_state = r->def->input_state, .record_sha1 = items[i].sha1,
+            .worker = r->worker,
+        };
+    }
+    case_store_verify_batch(r->store, vs, n, rcs);
+    for (size_t i = 0; i < n; i++) {
+        const char *id = items[i].job->id;
+        items[i].verified = rcs[i] == 0;
+        if (rcs[i] == 1)
+            log_info(id, "already processed (redelivery): no change");
+        else if (rcs[i] == 2)
+            log_warn(id, "case no longer exists");
+        else if (rcs[i] == 4)
+            log_forged(id);
+        else if (rcs[i] != 0)
+            log_warn(id, "cannot check the record (%s): stays pending",
+                     case_store_error(r->store));
+    }
+    free(vs);
+    free(rcs);
+}
+
+/* Decodes and decides every case whose record is the stored one; then
+ * lets the stage make what it did durable, once for the batch. Returns
+ * whether that succeeded. */
 static bool decide_batch(runner_t *r, batch_item_t *items, size_t n)
 {
+    verify_batch(r, items, n);
     for (size_t i = 0; i < n; i++) {
         char err[160];
         bus_job_t *job = items[i].job;
+        if (!items[i].verified)
+            continue;
         items[i].c = wire_decode_case(job->record, job->len, err, sizeof err);
         if (!items[i].c)
-            mark_undecodable(r, job, err);
+            mark_undecodable(r, job, err, items[i].sha1);
         else if (r->def->process(r->def->ctx, r->store, items[i].c, &items[i].res) != 0)
             log_warn(items[i].c->id, "temporary failure; the case stays pending");
         else
@@ -121,7 +182,7 @@ static case_advance_t advance_of(runner_t *r, batch_item_t *it)
         .held_members = it->res.held_members, .held_release = it->res.held_release,
         .held_count = it->res.held_count, .record = it->record,
         .record_len = it->len, .guard_key = it->res.guard_key,
-        .guard_value = it->res.guard_value,
+        .guard_value = it->res.guard_value, .input_sha1 = it->sha1,
     };
 }
 
@@ -283,17 +344,22 @@ int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
     r.delay_ms = writ_config_get_long(cfg, path, 0);
     r.lease_ms = (uint64_t) writ_config_get_long(cfg, "pipeline/lease_ms", 10000);
     bus_set_max_message_size(bus_max_message_size_setting(cfg));
+    bus_keys_t *keys = NULL;
+    if (bus_keys_configured(cfg, def->stage, &keys) != 0)
+        return 78;              /* EX_CONFIG */
     char err[256];
     r.store = redis_login_open(cfg, def->stage, def->stage, err, sizeof err);
     if (!r.store) {
         log_error(NULL, "%s", err);
+        bus_keys_destroy(&keys);
         return 78;                    /* EX_CONFIG: a setting to fix, not a retry */
     }
     r.submit = bus_submit_new(writ_config_get(cfg, "bus/submit",
-                                              "tcp://127.0.0.1:5560"));
+                                              "tcp://127.0.0.1:5560"), keys);
     r.bus = bus_worker_new(writ_config_get(cfg, "bus/workers",
                                            "tcp://127.0.0.1:5561"),
-                           def->stage, credit);
+                           def->stage, credit, keys);
+    bus_keys_destroy(&keys);
     if (!r.store || !r.submit || !r.bus) {
         log_error(NULL, "cannot set up redis or bus sockets");
         case_store_destroy(&r.store);

@@ -29,6 +29,11 @@ bus
     #   the largest frame any bus socket takes (a peer sending more is
     #   disconnected): a job carries a case's record, at most 4 MiB
     max_message_size = 4259840          #   4 MiB + 64 KiB
+    #   CurveZMQ key directory (writctl keys init DIR; relative: beside this
+    #   file). Every process loads its own role's key pair and the broker's
+    #   public key; the broker lets in only the keys found here. "off": no
+    #   authentication or encryption, for measuring its cost only.
+    keys = "keys"
 
 pipeline
     lease_ms = 10000                    #   a case not recorded done by then is re-sent

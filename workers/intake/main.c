@@ -545,14 +545,23 @@ int main(int argc, char **argv)
     size_t max_size = (size_t) writ_config_get_long(cfg, "intake/max_message_size",
                                                     25L * 1024 * 1024);
     bus_set_max_message_size(bus_max_message_size_setting(cfg));
+    bus_keys_t *keys = NULL;
+    if (bus_keys_configured(cfg, "intake", &keys) != 0) {
+        free_list(rcpts.addresses, rcpts.count);
+        agencies_destroy(&agencies);
+        parse_global_shutdown();
+        writ_config_destroy(&cfg);
+        return pipe_mode ? EX_TEMPFAIL : EX_CONFIG;
+    }
     intake_t in = {
         .store = redis_login_open(cfg, "intake", "intake", err, sizeof err),
-        .submit = bus_submit_new(writ_config_get(cfg, "bus/submit", "tcp://127.0.0.1:5560")),
+        .submit = bus_submit_new(writ_config_get(cfg, "bus/submit", "tcp://127.0.0.1:5560"), keys),
         .parse = &ps, .worker = worker,
         .lease_ms = (uint64_t) writ_config_get_long(cfg, "pipeline/lease_ms", 10000),
         .max_pending = (uint64_t) writ_config_get_long(cfg, "intake/max_pending", 100000),
         .verify_requester = writ_config_get_bool(cfg, "intake/verify_requester", true),
     };
+    bus_keys_destroy(&keys);
     int rc;
     if (!in.store) {
         log_error(NULL, "%s", err);
