@@ -38,15 +38,17 @@ RUN apt-get update -q \
 COPY --from=build /src/build/writ-intake /src/build/writ-jurisdiction \
      /src/build/writ-notify /src/build/writ-broker /src/build/writctl \
      /usr/local/bin/
-COPY docker/writ-healthcheck /usr/local/bin/writ-healthcheck
+COPY docker/writ-healthcheck docker/writ-keys /usr/local/bin/
 COPY config/writ.zpl config/agencies.zpl /etc/writ/
 COPY config/notices /etc/writ/notices
 # Defaults for a container; every one is overridden by the environment
-# (compose sets the Redis URL and the bus endpoints).
+# (compose sets the Redis URL and the bus endpoints). No key is in the
+# image: compose's `keys` step makes them into volumes (one per role).
 ENV WRIT_CONFIG=/etc/writ/writ.zpl \
     WRIT_NOTIFY_TEMPLATES=/etc/writ/notices \
     WRIT_INTAKE_AGENCIES=/etc/writ/agencies.zpl \
     WRIT_NOTIFY_OUTBOX=/var/lib/writ/outbox \
+    WRIT_BUS_KEYS=/var/lib/writ/keys \
     WRIT_INTAKE_LMTP_LISTEN=0.0.0.0:2424
 USER writ
 WORKDIR /var/lib/writ

@@ -2,8 +2,11 @@
  *
  * It wires Redis and the bus around a stage's pure processing function:
  * take a job from the broker (and whatever else the broker has already
- * sent, up to the replica's credit: a batch), decode each case, let the
- * stage decide, record every result and hand-off atomically per case in
+ * sent, up to the replica's credit: a batch), check in one round trip
+ * that each job's record is the one Redis holds for a case waiting for
+ * this stage (a job is only a copy: a forged or stale one is refused and
+ * audited, and its lease brings the stored record back), decode each
+ * case, let the stage decide, record every result and hand-off atomically per case in
  * one Redis round trip for the batch, send the cases on to the next
  * stage, ask for more. Under light load a batch is one case; under load
  * the fixed costs (round trips, flushes, wake-ups) are shared. It also heartbeats (so `writctl health`

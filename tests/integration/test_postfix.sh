@@ -208,6 +208,15 @@ install -m 644 "$WRIT_CONFIG" "$pf/writ/writ.zpl"
 writ_env=""
 while IFS='=' read -r k v; do
     case $k in WRIT_CONFIG|WRIT_RUN_DIR|WRIT_BIN_DIR|WRIT_REDIS_URL|WRIT_REDIS_SECRETS) continue ;; esac
+    if [ "$k" = WRIT_BUS_KEYS ] && [ -d "$v" ]; then
+        # The pipe user's own copy of the intake key, as an operator gives
+        # the Postfix pipe user (the intake refuses a secret others read).
+        install -d -o nobody -m 700 "$pf/writ/keys"
+        install -o nobody -m 600 "$v/intake.cert_secret" "$pf/writ/keys/"
+        install -o nobody -m 644 "$v/intake.cert" "$v/broker.cert" "$pf/writ/keys/"
+        writ_env+=" $k=$pf/writ/keys"
+        continue
+    fi
     [[ $v =~ [[:space:]\$] ]] && { echo "  (pipe service: $k not passed: its value has blanks or \$)"; continue; }
     if [ -f "$v" ]; then
         install -m 644 "$v" "$pf/writ/$k.${v##*/}"
