@@ -16,6 +16,14 @@ export WRIT_JURISDICTION_CREDIT=4 WRIT_NOTIFY_CREDIT=4
 stack_up
 writctl registry import "$fixtures/locations.csv" "$fixtures/tenants.csv" >/dev/null
 hostile=$bin/bus_hostile
+# The bus runs with keys (scripts/stack): the hostile peer holds a valid
+# one, the jurisdiction key, which may hand work to jurisdiction and
+# notify -- what is tested here is what such a peer's garbage does.
+if [ "$WRIT_BUS_KEYS" != off ]; then
+    export BUS_HOSTILE_CERT=$WRIT_BUS_KEYS/jurisdiction.cert
+    export BUS_HOSTILE_BROKER=$WRIT_BUS_KEYS/broker.cert
+    export BUS_HOSTILE_SERVER_CERT=$WRIT_BUS_KEYS/broker.cert
+fi
 submit=tcp://127.0.0.1:$WRIT_BUS_PORT
 pid_of() { cat "$WRIT_RUN_DIR/pids/$1.pid"; }
 hwm_kb() { awk '/VmHWM/ {print $2}' "/proc/$(pid_of "$1")/status"; }

@@ -16,6 +16,12 @@
  *       Exit 0 when all COUNT came back within TIMEOUT_S, 1 otherwise.
  *
  * Exit 0 when everything was sent (push/stages/frames), 1 on error.
+ *
+ * On a bus with keys (bus_auth.h) a hostile peer holds a valid key:
+ * BUS_HOSTILE_CERT=DIR/ROLE.cert and BUS_HOSTILE_BROKER=DIR/broker.cert
+ * make push/stages/frames a CurveZMQ client with that role's key;
+ * BUS_HOSTILE_SERVER_CERT=DIR/broker.cert makes the fake broker a
+ * CurveZMQ server with the broker's key (the replica checks it).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,9 +29,51 @@
 #include <time.h>
 #include <zmq.h>
 
+/* Key NAME ("public-key", "secret-key") of a zcert file, read without
+ * czmq. 0, or -1. */
+static int cert_key(const char *path, const char *name, char out[41])
+{
+    FILE *f = fopen(path, "r");
+    char line[256];
+    int rc = -1;
+    while (f && rc != 0 && fgets(line, sizeof line, f)) {
+        char *at = strstr(line, name), *q = at ? strchr(at, '"') : NULL;
+        if (q && strlen(q + 1) > 40 && q[41] == '"') {
+            memcpy(out, q + 1, 40);
+            out[40] = '\0';
+            rc = 0;
+        }
+    }
+    if (f)
+        fclose(f);
+    return rc;
+}
+
+/* A client socket with the keys the environment names, if any. */
+static int apply_client_keys(void *s)
+{
+    const char *cert = getenv("BUS_HOSTILE_CERT"), *broker = getenv("BUS_HOSTILE_BROKER");
+    if (!cert || !broker)
+        return 0;
+    char secret_path[4096], pub[41], sec[41], server[41];
+    snprintf(secret_path, sizeof secret_path, "%s_secret", cert);
+    if (cert_key(cert, "public-key", pub) || cert_key(secret_path, "secret-key", sec)
+        || cert_key(broker, "public-key", server))
+        return -1;
+    zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, pub, 41);
+    zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, sec, 41);
+    zmq_setsockopt(s, ZMQ_CURVE_SERVERKEY, server, 41);
+    return 0;
+}
+
 static void *push_socket(void *ctx, const char *endpoint)
 {
     void *s = zmq_socket(ctx, ZMQ_PUSH);
+    if (apply_client_keys(s) != 0) {
+        fprintf(stderr, "bus_hostile: cannot read the keys BUS_HOSTILE_CERT names\n");
+        zmq_close(s);
+        return NULL;
+    }
     int hwm = 0, linger = 20000;          /* queue all; wait for them to go */
     zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm);
     zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
@@ -151,6 +199,19 @@ static int cmd_fake_broker(void *ctx, char **argv)
     void *s = zmq_socket(ctx, ZMQ_ROUTER);
     int linger = 0;
     zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
+    const char *cert = getenv("BUS_HOSTILE_SERVER_CERT");
+    if (cert) {
+        char secret_path[4096], sec[41];
+        int server = 1;
+        snprintf(secret_path, sizeof secret_path, "%s_secret", cert);
+        if (cert_key(secret_path, "secret-key", sec) != 0) {
+            fprintf(stderr, "bus_hostile: cannot read %s\n", secret_path);
+            zmq_close(s);
+            return 1;
+        }
+        zmq_setsockopt(s, ZMQ_CURVE_SERVER, &server, sizeof server);
+        zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, sec, 41);
+    }
     if (zmq_bind(s, argv[-1]) != 0) {
         fprintf(stderr, "bus_hostile: bind %s: %s\n", argv[-1], zmq_strerror(zmq_errno()));
         return 1;

@@ -92,6 +92,8 @@ static bool guard_allows(guard_t *g, zframe_t *frame, const char *what,
     if (!g->secure)
         return true;
     const char *role = bus_peer_role(frame);
+    if (role && submit && !pipeline_is_bus_stage(stage))
+        return true;            /* refused by dispatch: no such stage */
     if (role && (submit ? pipeline_may_submit(role, stage)
                         : pipeline_is_bus_stage(stage) && !strcmp(role, stage)))
         return true;
