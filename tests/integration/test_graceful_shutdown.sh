@@ -30,7 +30,14 @@ python3 "$src/tests/tools/lmtp_load.py" --port "$WRIT_LMTP_PORT" --count 600 \
     --connections 4 --rate 150 --templates "$fixtures/requests" \
     --out "$tmp/accepted" > "$tmp/load.json" &
 load=$!
-sleep 1.5
+# SIGTERMs only once the stream flows through the extra replicas: on a
+# busy machine the load client alone can take seconds to start.
+deadline=$((SECONDS + 60))
+until grep -q 'received -> ' "$WRIT_RUN_DIR/logs/extra-jurisdiction.log" \
+        && grep -q 'decided -> ' "$WRIT_RUN_DIR/logs/extra-notify.log"; do
+    [ $SECONDS -lt $deadline ] || fail "the stream did not reach the extra replicas in 60 s"
+    sleep 0.1
+done
 for stage in intake jurisdiction notify; do
     # A stage replica must be at work when its SIGTERM comes: on a busy
     # machine the first cases can take longer than the pause above to
