@@ -124,7 +124,7 @@ until [ "$(grep -c 'ready:' "$logs/broker.log")" -ge 2 ]; do
     [ $SECONDS -lt $deadline ] || fail "the broker did not restart"
     sleep 0.2
 done
-"$peer" forge "$WRIT_REDIS_URL" "$victim" "$tmp/forged"
+"$peer" forge "$victim" "$tmp/forged"
 "$peer" submit "$WRIT_BUS_SUBMIT" notify "$victim" "$tmp/forged" "$keys/jurisdiction.cert:$keys/broker.cert"
 # 6. 8 bytes (an unreadable record sends a case to review) for the
 #    waiting case, and for the finished one from intake (which may hand

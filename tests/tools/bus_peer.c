@@ -7,8 +7,9 @@
  *       it receives in SECONDS; prints "jobs N"
  *   writ-bus-peer submit ENDPOINT STAGE ID FILE [KEY]
  *       pushes a job [STAGE][ID][FILE's bytes] (FILE - : stdin)
- *   writ-bus-peer forge REDIS_URL ID FILE
- *       writes case ID's record from Redis rewritten to what an attacker
+ *   writ-bus-peer forge ID FILE
+ *       writes case ID's record, read from Redis as writctl does (the
+ *       settings and WRIT_* environment), rewritten to what an attacker
  *       wants: requester verified, every account disclose, no review
  *
  * KEY: "none" (no CurveZMQ: the default), "random:BROKER_CERT" (a fresh
@@ -18,6 +19,8 @@
  * the test to find out), 64 on usage, 1 on failure.
  */
 #include "case_store.h"
+#include "config.h"
+#include "redis_login.h"
 #include "wire.h"
 
 #include <czmq.h>
@@ -30,7 +33,7 @@ static int usage(void)
 {
     fprintf(stderr, "usage: writ-bus-peer worker ENDPOINT STAGE SECONDS [KEY]\n"
                     "       writ-bus-peer submit ENDPOINT STAGE ID FILE [KEY]\n"
-                    "       writ-bus-peer forge REDIS_URL ID FILE\n");
+                    "       writ-bus-peer forge ID FILE\n");
     return 64;
 }
 
@@ -129,9 +132,13 @@ static int run_submit(const char *endpoint, const char *stage, const char *id,
     return rc;
 }
 
-static int run_forge(const char *url, const char *id, const char *file)
+static int run_forge(const char *id, const char *file)
 {
-    case_store_t *store = case_store_new(url);
+    char err[256];
+    writ_config_t *cfg = writ_config_load(NULL, err, sizeof err);
+    case_store_t *store = cfg ? redis_login_open(cfg, "writctl", "operator", err, sizeof err)
+                              : NULL;
+    writ_config_destroy(&cfg);
     char state[32];
     case_t *c = store ? case_store_load(store, id, state, sizeof state) : NULL;
     if (!c) {
@@ -170,7 +177,7 @@ int main(int argc, char **argv)
         return run_worker(argv[2], argv[3], atoi(argv[4]), argc > 5 ? argv[5] : NULL);
     if (argc >= 6 && !strcmp(argv[1], "submit"))
         return run_submit(argv[2], argv[3], argv[4], argv[5], argc > 6 ? argv[6] : NULL);
-    if (argc == 5 && !strcmp(argv[1], "forge"))
-        return run_forge(argv[2], argv[3], argv[4]);
+    if (argc == 4 && !strcmp(argv[1], "forge"))
+        return run_forge(argv[2], argv[3]);
     return usage();
 }
