@@ -118,7 +118,9 @@ pass "4: the intake key handing a job to notify: refused, logged"
 # crash): the next job for notify is the forgery, pushed with the
 # jurisdiction key, which may hand work to notify.
 stop broker
-(cd "$WRIT_RUN_DIR" && setsid "$bin/writ-broker" >> "$logs/broker.log" 2>&1 < /dev/null & echo $! > "$pids/broker.pid")
+# (as scripts/stack starts it: its pid file is what `down` stops)
+setsid "$bin/writ-broker" >> "$logs/broker.log" 2>&1 < /dev/null &
+echo $! > "$pids/broker.pid"
 deadline=$((SECONDS + 30))
 until [ "$(grep -c 'ready:' "$logs/broker.log")" -ge 2 ]; do
     [ $SECONDS -lt $deadline ] || fail "the broker did not restart"
