@@ -31,7 +31,33 @@ struct lmtp_session_t {
     char envelope[1024];              /* "from=<..> to=<..>,<..>" of this transaction */
     bool too_big;
     bool at_line_start;
+    size_t held;                      /* DATA bytes counted in data_in_flight */
+    bool over_budget;                 /* DATA beyond the server's budget: skipped */
+    size_t skipped_line;              /* ... bytes of the current line so far */
+    bool skipped_dot;                 /* ... which so far is "." or ".\r" */
 };
+
+/* Counts n more DATA bytes against the server's budget; false (nothing
+ * counted) when they do not fit. */
+static bool budget_take(lmtp_session_t *self, size_t n)
+{
+    size_t *used = self->config->data_in_flight;
+    if (!used)
+        return true;
+    if (*used + n > self->config->data_budget)
+        return false;
+    *used += n;
+    self->held += n;
+    return true;
+}
+
+static void budget_release(lmtp_session_t *self)
+{
+    size_t *used = self->config->data_in_flight;
+    if (used)
+        *used = *used > self->held ? *used - self->held : 0;
+    self->held = 0;
+}
 
 static int buf_add(buf_t *b, const char *p, size_t n)
 {
@@ -84,6 +110,7 @@ void lmtp_session_destroy(lmtp_session_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
+    budget_release(*self_p);
     buf_free(&(*self_p)->line);
     buf_free(&(*self_p)->message);
     buf_free(&(*self_p)->output);
@@ -107,7 +134,9 @@ static void reset_transaction(lmtp_session_t *self)
     self->recipients = 0;
     self->envelope[0] = '\0';
     self->too_big = false;
+    self->over_budget = false;
     self->message.len = 0;
+    budget_release(self);
     if (self->state != ST_START && self->state != ST_CLOSED)
         self->state = ST_READY;
 }
@@ -212,6 +241,9 @@ static void cmd_data(lmtp_session_t *self)
     self->state = ST_DATA;
     self->message.len = 0;
     self->too_big = false;
+    self->over_budget = false;
+    self->skipped_line = 0;
+    self->skipped_dot = false;
     self->at_line_start = true;
     reply(self, "354 end data with <CR><LF>.<CR><LF>");
 }
@@ -272,6 +304,13 @@ static bool data_line(lmtp_session_t *self, const char *p, size_t n)
 
 static lmtp_event_t end_of_data(lmtp_session_t *self)
 {
+    if (self->over_budget) {
+        for (size_t i = 0; i < self->recipients; i++)
+            reply(self, "451 4.3.1 insufficient system storage: too many "
+                  "messages in transfer, try again later");
+        reset_transaction(self);
+        return LMTP_NEED_MORE;
+    }
     if (self->too_big) {
         for (size_t i = 0; i < self->recipients; i++)
             reply(self, "552 5.3.4 message size exceeds fixed limit of %zu bytes",
@@ -283,13 +322,54 @@ static lmtp_event_t end_of_data(lmtp_session_t *self)
     return LMTP_MESSAGE;
 }
 
+/* Over the budget the message is no longer kept: what it held is given
+ * back at once, and the rest of its DATA is only watched for its end. */
+static void go_over_budget(lmtp_session_t *self)
+{
+    self->over_budget = true;
+    budget_release(self);
+    buf_free(&self->message);
+    self->skipped_line = self->line.len;
+    self->skipped_dot = self->line.len == 0
+        || (self->line.len == 1 && self->line.data[0] == '.');
+    buf_free(&self->line);
+}
+
+/* A piece of a DATA line, not kept. Returns true when it ends the line
+ * that is the final "." (".\r\n" or ".\n"). */
+static bool skip_data(lmtp_session_t *self, const char *p, size_t n, bool ends_line)
+{
+    for (size_t k = 0; k < n && self->skipped_dot; k++) {
+        size_t at = self->skipped_line + k;
+        char c = p[k];
+        self->skipped_dot = (at == 0 && c == '.') || (at == 1 && c == '\r')
+                         || (c == '\n' && (at == 1 || at == 2));
+    }
+    bool dot = ends_line && self->skipped_dot && self->skipped_line + n >= 2;
+    self->skipped_line = ends_line ? 0 : self->skipped_line + n;
+    if (ends_line)
+        self->skipped_dot = true;
+    return dot;
+}
+
 lmtp_event_t lmtp_session_feed(lmtp_session_t *self, const char *data,
                                size_t len, size_t *consumed)
 {
     size_t i = 0;
-    while (i < len && self->state != ST_DELIVER && self->state != ST_CLOSED) {
+    while (i < len && self->state != ST_DELIVER && self->state != ST_CLOSED
+           && (self->state == ST_DATA || self->output.len < LMTP_OUTPUT_LIMIT)) {
         const char *nl = memchr(data + i, '\n', len - i);
         size_t take = nl ? (size_t) (nl - (data + i)) + 1 : len - i;
+        if (self->state == ST_DATA && !self->over_budget && !self->too_big
+            && !budget_take(self, take))
+            go_over_budget(self);
+        if (self->state == ST_DATA && self->over_budget) {
+            bool end = skip_data(self, data + i, take, nl != NULL);
+            i += take;
+            if (end)
+                end_of_data(self);
+            continue;
+        }
         if (self->state != ST_DATA && self->line.len + take > LMTP_MAX_LINE) {
             /* Refuse an overlong command and skip to its end. */
             i += take;
@@ -372,6 +452,11 @@ void lmtp_session_delivered(lmtp_session_t *self, int code,
     /* Large messages: give the memory back between transactions. */
     if (self->message.cap > (1u << 20))
         buf_free(&self->message);
+}
+
+bool lmtp_session_output_full(lmtp_session_t *self)
+{
+    return self->output.len >= LMTP_OUTPUT_LIMIT;
 }
 
 const char *lmtp_session_output(lmtp_session_t *self, size_t *len)

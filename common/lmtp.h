@@ -23,7 +23,17 @@ typedef struct {
      * addr-spec). NULL accepts every recipient. */
     bool (*accept_rcpt)(void *ctx, const char *address);
     void *ctx;
+    /* The bytes of messages in transfer (DATA received and not yet
+     * answered), shared by every session of a server: a session that would
+     * take it over data_budget keeps no more of its message and answers
+     * 451 4.3.1 at its end. NULL: no budget. */
+    size_t *data_in_flight;
+    size_t data_budget;
 } lmtp_config_t;
+
+/* A session takes no more input while this many reply bytes wait to be
+ * sent: a client that does not read its replies is not read either. */
+#define LMTP_OUTPUT_LIMIT 65536
 
 typedef enum {
     LMTP_NEED_MORE = 0,               /* fed everything; wait for input */
@@ -60,6 +70,9 @@ const char *lmtp_session_envelope(lmtp_session_t *self);
 void lmtp_session_delivered(lmtp_session_t *self, int code,
                             const char *enhanced, const char *text);
 
+/* Whether the session takes no input until its replies are sent
+ * (LMTP_OUTPUT_LIMIT). */
+bool lmtp_session_output_full(lmtp_session_t *self);
 /* Reply bytes waiting to be sent. */
 const char *lmtp_session_output(lmtp_session_t *self, size_t *len);
 void lmtp_session_output_sent(lmtp_session_t *self, size_t n);

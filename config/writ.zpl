@@ -44,6 +44,8 @@ intake
     addresses = "legal-requests@northwind-cloud.example"
     max_message_size = 26214400         #   bytes; larger -> 552 5.3.4
     max_clients = 256
+    max_clients_per_address = 64        #   one address cannot take every slot; beyond: 421 4.7.0
+    max_data_in_flight = 268435456      #   bytes of messages in transfer, all connections (256 MiB); beyond: 451 4.3.1
     max_pending = 100000                #   cases waiting for jurisdiction; beyond: 451 4.3.2
     timeout_s = 300                     #   idle gateway connections are closed
     provider_domains = "northwind-cloud.example"

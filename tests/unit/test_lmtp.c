@@ -19,7 +19,8 @@ static bool only_legal(void *ctx, const char *addr)
         || !strcmp(addr, "legal2@provider.example");
 }
 
-static lmtp_config_t cfg = { "mx.test", 1000, only_legal, NULL };
+static lmtp_config_t cfg = { .hostname = "mx.test", .max_message_size = 1000,
+                             .accept_rcpt = only_legal, .ctx = NULL };
 
 /* Feeds input; returns the event; out receives all output so far. */
 static lmtp_event_t feed(lmtp_session_t *s, const char *in, char *out, size_t outlen)
@@ -215,6 +216,108 @@ static void test_envelope_line(void **state)
     assert_string_equal(env + sizeof env - 4, "...");
 }
 
+/* A client that pipelines commands without reading the replies is not
+ * read beyond LMTP_OUTPUT_LIMIT bytes of replies; once they are sent,
+ * the rest of its input is taken. */
+static void test_unread_replies_stop_input(void **state)
+{
+    (void) state;
+    lmtp_session_t *s = lmtp_session_new(&cfg);
+    size_t n = 100000, len = 6 * n, used = 0, out;
+    char *noops = malloc(len);
+    for (size_t i = 0; i < n; i++)
+        memcpy(noops + 6 * i, "NOOP\r\n", 6);
+    lmtp_session_feed(s, "LHLO gw\r\n", 9, &used);
+    lmtp_event_t ev = lmtp_session_feed(s, noops, len, &used);
+    assert_int_equal(ev, LMTP_NEED_MORE);
+    assert_true(used < len);
+    assert_true(lmtp_session_output_full(s));
+    lmtp_session_output(s, &out);
+    assert_true(out < LMTP_OUTPUT_LIMIT + 512);
+    size_t again;
+    lmtp_session_feed(s, noops + used, len - used, &again);
+    assert_int_equal(again, 0);                 /* nothing while full */
+    lmtp_session_output_sent(s, out);
+    lmtp_session_feed(s, noops + used, len - used, &again);
+    assert_true(again > 0);
+    free(noops);
+    lmtp_session_destroy(&s);
+}
+
+static void begin_data(lmtp_session_t *s)
+{
+    char out[1024];
+    feed(s, "LHLO gw\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<legal@provider.example>\r\n"
+            "DATA\r\n", out, sizeof out);
+    assert_non_null(strstr(out, "354 "));
+}
+
+/* Messages in transfer share one budget: the one that would take it over
+ * keeps nothing more and gets 451 4.3.1 at its end; the budget is given
+ * back when a message is answered, so a retry then fits. */
+static void test_data_budget_shared(void **state)
+{
+    (void) state;
+    size_t in_flight = 0;
+    lmtp_config_t c = cfg;
+    c.max_message_size = 100000;
+    c.data_in_flight = &in_flight;
+    c.data_budget = 300;
+    lmtp_session_t *a = lmtp_session_new(&c), *b = lmtp_session_new(&c);
+    char out[1024], line[101];
+    memset(line, 'x', 98);
+    memcpy(line + 98, "\r\n", 3);
+    begin_data(a);
+    begin_data(b);
+    feed(a, line, out, sizeof out);
+    feed(a, line, out, sizeof out);             /* a holds 200 */
+    assert_int_equal(in_flight, 200);
+    feed(b, line, out, sizeof out);             /* 300: still fits */
+    feed(b, line, out, sizeof out);             /* over: b keeps nothing */
+    assert_int_equal(in_flight, 200);
+    feed(b, line, out, sizeof out);
+    lmtp_event_t ev = feed(b, ".\r\n", out, sizeof out);
+    assert_int_equal(ev, LMTP_NEED_MORE);
+    assert_non_null(strstr(out, "451 4.3.1 "));
+    ev = feed(a, ".\r\n", out, sizeof out);
+    assert_int_equal(ev, LMTP_MESSAGE);
+    size_t len;
+    lmtp_session_message(a, &len);
+    assert_int_equal(len, 200);
+    lmtp_session_delivered(a, 250, "2.0.0", "ok");
+    assert_int_equal(in_flight, 0);
+    /* b's retry fits now; a line split across feeds still ends it. */
+    feed(b, "MAIL FROM:<a@b.example>\r\nRCPT TO:<legal@provider.example>\r\nDATA\r\n",
+         out, sizeof out);
+    feed(b, line, out, sizeof out);
+    assert_int_equal(feed(b, ".", out, sizeof out), LMTP_NEED_MORE);
+    assert_int_equal(feed(b, "\r\n", out, sizeof out), LMTP_MESSAGE);
+    lmtp_session_destroy(&b);
+    assert_int_equal(in_flight, 0);               /* destroy gives it back */
+    lmtp_session_destroy(&a);
+}
+
+/* Over the budget, the final dot is still found when it comes in pieces. */
+static void test_over_budget_dot_split(void **state)
+{
+    (void) state;
+    size_t in_flight = 0;
+    lmtp_config_t c = cfg;
+    c.data_in_flight = &in_flight;
+    c.data_budget = 10;
+    lmtp_session_t *s = lmtp_session_new(&c);
+    char out[1024];
+    begin_data(s);
+    feed(s, "a line longer than ten bytes\r\n", out, sizeof out);
+    feed(s, ".x\r\n", out, sizeof out);        /* not the end */
+    assert_int_equal(feed(s, ".", out, sizeof out), LMTP_NEED_MORE);
+    assert_int_equal(feed(s, "\r", out, sizeof out), LMTP_NEED_MORE);
+    feed(s, "\n", out, sizeof out);
+    assert_non_null(strstr(out, "451 4.3.1 "));
+    assert_int_equal(in_flight, 0);
+    lmtp_session_destroy(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +330,9 @@ int main(void)
         cmocka_unit_test(test_tempfail_reply_per_recipient),
         cmocka_unit_test(test_smtputf8_sender_and_headers),
         cmocka_unit_test(test_envelope_line),
+        cmocka_unit_test(test_unread_replies_stop_input),
+        cmocka_unit_test(test_data_budget_shared),
+        cmocka_unit_test(test_over_budget_dot_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

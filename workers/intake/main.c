@@ -122,6 +122,7 @@ typedef struct {
     bool closing;
     bool awaiting;                    /* a whole message waits for the batch */
     bool in_flight;                   /* ... and Redis is storing it now */
+    char addr[INET6_ADDRSTRLEN];      /* the peer's address (per-address limit) */
 } client_t;
 
 static int listen_on(const char *spec)
@@ -216,6 +217,15 @@ static void client_process(client_t *c)
             break;
     }
     client_flush(c);
+}
+
+/* Whether to read from a client now: not while its message is being
+ * stored, not while its input buffer is full, and not while its replies
+ * pile up unread (then TCP makes it wait, instead of intake's memory). */
+static bool client_takes_input(client_t *c)
+{
+    return !c->in_flight && c->in_len < sizeof c->in
+        && !lmtp_session_output_full(c->session);
 }
 
 static void client_read(client_t *c)
@@ -341,10 +351,37 @@ static void client_close(client_t *c)
     c->fd = -1;
 }
 
+/* The peer's address as text ("" when unknown: then not limited). */
+static void peer_address(const struct sockaddr_storage *ss, char *out, size_t len)
+{
+    out[0] = '\0';
+    if (ss->ss_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *) ss)->sin_addr, out, (socklen_t) len);
+    else if (ss->ss_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *) ss)->sin6_addr, out, (socklen_t) len);
+}
+
+/* Connections open from addr. */
+static size_t clients_from(const client_t *clients, size_t max_clients,
+                           const char *addr)
+{
+    size_t n = 0;
+    for (size_t i = 0; *addr && i < max_clients; i++)
+        n += clients[i].fd >= 0 && !strcmp(clients[i].addr, addr);
+    return n;
+}
+
+static void refuse_client(int fd, const char *reply)
+{
+    if (send(fd, reply, strlen(reply), MSG_NOSIGNAL) < 0) { /* closing anyway */ }
+    close(fd);
+}
+
 static int run_lmtp(intake_t *in, writ_config_t *cfg, lmtp_config_t *lc)
 {
     const char *spec = writ_config_get(cfg, "intake/lmtp_listen", "127.0.0.1:2424");
     size_t max_clients = (size_t) writ_config_get_long(cfg, "intake/max_clients", 256);
+    size_t max_per_address = (size_t) writ_config_get_long(cfg, "intake/max_clients_per_address", 64);
     uint64_t timeout_ms = (uint64_t) writ_config_get_long(cfg, "intake/timeout_s", 300) * 1000;
     int lfd = listen_on(spec);
     if (lfd < 0) {
@@ -382,7 +419,7 @@ static int run_lmtp(intake_t *in, writ_config_t *cfg, lmtp_config_t *lc)
                 /* In flight, a client is not read (its next message waits
                  * for the reply) and one that hung up is not flushed:
                  * polling it would only spin until the batch lands. */
-                short events = (short) (clients[i].in_flight ? 0 : POLLIN);
+                short events = (short) (client_takes_input(&clients[i]) ? POLLIN : 0);
                 if (pending && !(clients[i].in_flight && clients[i].closing))
                     events |= POLLOUT;
                 if (events)
@@ -396,19 +433,33 @@ static int run_lmtp(intake_t *in, writ_config_t *cfg, lmtp_config_t *lc)
         if (rc < 0 && errno != EINTR)
             break;
         if (rc > 0 && (pfds[0].revents & POLLIN)) {
-            int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            struct sockaddr_storage peer;
+            socklen_t peer_len = sizeof peer;
+            int fd = accept4(lfd, (struct sockaddr *) &peer, &peer_len,
+                             SOCK_NONBLOCK | SOCK_CLOEXEC);
+            char addr[INET6_ADDRSTRLEN] = "";
+            if (fd >= 0)
+                peer_address(&peer, addr, sizeof addr);
             size_t slot = 0;
             while (fd >= 0 && slot < max_clients && clients[slot].fd >= 0)
                 slot++;
-            if (fd >= 0 && slot == max_clients) {
-                const char *busy = "421 4.3.2 too many connections, try again later\r\n";
-                if (send(fd, busy, strlen(busy), MSG_NOSIGNAL) < 0) { /* closing anyway */ }
-                close(fd);
+            if (fd >= 0 && slot == max_clients)
+                refuse_client(fd, "421 4.3.2 too many connections, try again later\r\n");
+            else if (fd >= 0 && max_per_address > 0
+                     && clients_from(clients, max_clients, addr) >= max_per_address) {
+                static log_limit_t limit;
+                unsigned long count;
+                if (log_limit_allow(&limit, &count))
+                    log_warn(NULL, "%lu connection(s) refused: over "
+                             "intake/max_clients_per_address", count);
+                refuse_client(fd, "421 4.7.0 too many connections from your "
+                                  "address, try again later\r\n");
             }
             else if (fd >= 0) {
                 clients[slot] = (client_t) { .fd = fd,
                     .session = lmtp_session_new(lc),
                     .last_activity = writ_now_ms() };
+                snprintf(clients[slot].addr, sizeof clients[slot].addr, "%s", addr);
                 lmtp_session_greet(clients[slot].session);
                 client_flush(&clients[slot]);
             }
@@ -419,10 +470,20 @@ static int run_lmtp(intake_t *in, writ_config_t *cfg, lmtp_config_t *lc)
                 continue;
             for (size_t k = 1; k < n; k++)
                 if (pfds[k].fd == c->fd) {
-                    if (!c->in_flight && (pfds[k].revents & (POLLIN | POLLHUP | POLLERR)))
-                        client_read(c);
-                    if (pfds[k].revents & POLLOUT)
+                    if (!c->in_flight && (pfds[k].revents & (POLLIN | POLLHUP | POLLERR))) {
+                        if (client_takes_input(c))
+                            client_read(c);
+                        else if (pfds[k].revents & (POLLHUP | POLLERR))
+                            c->closing = true;  /* gone while held back */
+                    }
+                    if (pfds[k].revents & POLLOUT) {
                         client_flush(c);
+                        /* Replies went out: what it sent meanwhile is
+                         * taken again. */
+                        if (!c->in_flight && !c->awaiting && c->in_len > 0
+                            && !lmtp_session_output_full(c->session))
+                            client_process(c);
+                    }
                     break;
                 }
         }
@@ -574,8 +635,13 @@ int main(int argc, char **argv)
     else if (pipe_mode)
         rc = run_stdin(&in, max_size, *envelope ? envelope : NULL);
     else {
+        /* Bytes of messages in transfer, over every connection. */
+        size_t data_in_flight = 0;
         lmtp_config_t lc = { .hostname = host, .max_message_size = max_size,
-                             .accept_rcpt = accept_rcpt, .ctx = &rcpts };
+                             .accept_rcpt = accept_rcpt, .ctx = &rcpts,
+                             .data_in_flight = &data_in_flight,
+                             .data_budget = (size_t) writ_config_get_long(cfg,
+                                 "intake/max_data_in_flight", 256L * 1024 * 1024) };
         rc = run_lmtp(&in, cfg, &lc);
     }
     bus_submit_destroy(&in.submit);
