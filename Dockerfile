@@ -14,6 +14,8 @@ RUN apt-get update -q \
         gcc libc6-dev make cmake pkg-config \
         libczmq-dev libzmq3-dev libmsgpack-dev libhiredis-dev \
         libgmime-3.0-dev libjansson-dev libcmocka-dev \
+        libpoppler-glib-dev libtesseract-dev libleptonica-dev libzip-dev \
+        libxml2-dev libarchive-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The whole source tree (minus .dockerignore): CMakeLists.txt configures
@@ -29,7 +31,8 @@ FROM debian:bookworm-slim
 RUN apt-get update -q \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
         libczmq4 libzmq5 libmsgpackc2 libhiredis0.14 libgmime-3.0-0 \
-        libjansson4 \
+        libjansson4 libpoppler-glib8 libcairo2 libtesseract5 liblept5 \
+        libzip4 libxml2 tesseract-ocr-eng tesseract-ocr-deu \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 writ \
  && useradd --system --uid 10001 --gid writ --home-dir /var/lib/writ \

@@ -96,15 +96,18 @@ static int cmd_parse(writ_config_t *cfg, int argc, char **argv)
     request_t *req = request_new();
     char err[256] = "";
     int rc = 0;
-    if (parse_message(&ps, raw, len, req, err, sizeof err) != PARSE_OK) {
+    parse_documents_t docs = {0};
+    if (parse_message_documents(&ps, raw, len, req, &docs, err, sizeof err)
+        != PARSE_OK) {
         fprintf(stderr, "writctl: not a mail message: %s\n", err);
         rc = 65;
     }
     else {
-        char *json = request_to_json(req, true);
+        char *json = parse_json_with_documents(req, &docs);
         puts(json ? json : "null");
         free(json);
     }
+    parse_documents_clear(&docs);
     request_destroy(&req);
     agencies_destroy(&agencies);
     g_free(raw);

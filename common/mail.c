@@ -8,6 +8,7 @@
 #include "mail.h"
 #include "dates.h"
 #include "domain.h"
+#include "document.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -715,6 +716,57 @@ static void walk_message_part(walk_t *w, GMimeMessagePart *mpart, int depth)
         walk(w, body, depth + 1, w->inner);
 }
 
+/* An HTML body's inline image (a logo, a signature) is part of the
+ * mail's layout, not a document sent with it. */
+static bool inline_picture(GMimeObject *obj)
+{
+    const char *disp = g_mime_object_get_disposition(obj);
+    return g_mime_object_get_content_id(obj) &&
+           !(disp && !g_ascii_strcasecmp(disp, "attachment"));
+}
+
+/* Keeps a leaf part that is a document (by content, or as declared). */
+static void collect_document(walk_t *w, GMimePart *part, bool forwarded)
+{
+    mail_doc_t *doc = w->doc;
+    GMimeObject *obj = GMIME_OBJECT(part);
+    GMimeDataWrapper *dw = g_mime_part_get_content(part);
+    if (!dw || inline_picture(obj))
+        return;
+    GMimeStream *mem = g_mime_stream_mem_new();
+    g_mime_data_wrapper_write_to_stream(dw, mem);
+    GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+    GMimeContentType *ct = g_mime_object_get_content_type(obj);
+    char *type = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
+    const char *name = g_mime_part_get_filename(part);
+    size_t len = ba ? ba->len : 0;
+    if (len && (document_detect(ba->data, len) != DOC_KIND_NONE ||
+                document_declared_kind(type, name) != DOC_KIND_NONE)) {
+        mail_document_t *g = doc->document_count < MAIL_MAX_DOCUMENTS
+            ? realloc(doc->documents, (doc->document_count + 1) * sizeof *g)
+            : NULL;
+        if (!g) {
+            doc->documents_dropped++;
+        } else {
+            doc->documents = g;
+            mail_document_t *d = &g[doc->document_count++];
+            memset(d, 0, sizeof *d);
+            d->name = name ? strdup(name) : NULL;
+            d->declared_type = strdup(type ? type : "application/octet-stream");
+            d->len = len;
+            d->forwarded = forwarded;
+            d->oversized = len > MAIL_MAX_DOCUMENT_BYTES;
+            if (!d->oversized) {
+                d->data = malloc(len);
+                if (d->data)
+                    memcpy(d->data, ba->data, len);
+            }
+        }
+    }
+    g_free(type);
+    g_object_unref(mem);
+}
+
 static void walk(walk_t *w, GMimeObject *obj, int depth, GString *out)
 {
     if (!obj || depth > MAIL_MAX_DEPTH || w->total >= MAIL_MAX_TEXT)
@@ -736,6 +788,8 @@ static void walk(walk_t *w, GMimeObject *obj, int depth, GString *out)
         char *t = leaf_text(GMIME_PART(obj), &n);
         if (t)
             append_text(w, out, t, n);
+        else
+            collect_document(w, GMIME_PART(obj), out == w->inner);
         free(t);
     }
 }
@@ -1255,5 +1309,11 @@ void mail_doc_clear(mail_doc_t *doc)
     origin_clear(&doc->origin);
     origin_clear(&doc->request_origin);
     free(doc->text);
+    for (size_t i = 0; i < doc->document_count; i++) {
+        free(doc->documents[i].name);
+        free(doc->documents[i].declared_type);
+        free(doc->documents[i].data);
+    }
+    free(doc->documents);
     memset(doc, 0, sizeof *doc);
 }

@@ -49,6 +49,21 @@ typedef struct {
     unsigned from_mailboxes; /* mailboxes in them, group members included */
 } mail_origin_t;
 
+#define MAIL_MAX_DOCUMENTS 16
+#define MAIL_MAX_DOCUMENT_BYTES (32u * 1024u * 1024u)
+
+/* An attachment that is a document (document.h: by its content, or by its
+ * declared type / name): kept as bytes for the extract stage, which
+ * converts it in a sandboxed child. Never converted here. */
+typedef struct {
+    char *name;              /* declared file name; NULL if none */
+    char *declared_type;     /* Content-Type as declared ("type/subtype") */
+    unsigned char *data;     /* decoded bytes; NULL when oversized */
+    size_t len;              /* decoded size (also when oversized) */
+    bool oversized;          /* larger than MAIL_MAX_DOCUMENT_BYTES */
+    bool forwarded;          /* inside a forwarded message/rfc822 */
+} mail_document_t;
+
 typedef struct {
     /* The outer message (what the mail gateway received). */
     char *message_id;        /* without angle brackets; NULL if absent */
@@ -80,6 +95,13 @@ typedef struct {
      * successful mail_decode(). */
     char *text;
     size_t text_len;
+
+    /* Document attachments, in message order (at most MAIL_MAX_DOCUMENTS;
+     * documents_dropped counts those beyond). Inline images an HTML body
+     * refers to by Content-ID are not documents. */
+    mail_document_t *documents;
+    size_t document_count;
+    size_t documents_dropped;
 } mail_doc_t;
 
 /* Decodes raw[0..len) into doc (which must be zeroed). Returns 0, or -1

@@ -10,10 +10,12 @@
 #include "mail.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <gmime/gmime.h>
+#include <jansson.h>
 
 #define PROVIDER_DOMAIN "northwind-cloud.example"
 
@@ -29,6 +31,7 @@ void parse_settings_default(parse_settings_t *self)
      * matched as itself or any subdomain (domain_within). */
     snprintf(self->trusted_authserv_id, sizeof self->trusted_authserv_id, "%s",
              PROVIDER_DOMAIN);
+    document_settings_default(&self->documents);
 }
 
 static gsize init_once = 0;
@@ -362,9 +365,150 @@ static void verify_sender(request_t *out, const mail_doc_t *doc,
              cc ? cc : "");
 }
 
-parse_status_t parse_message(const parse_settings_t *settings,
-                             const char *raw, size_t len, request_t *out,
-                             char *err, size_t errlen)
+/* Runs the extraction rules over text, with the message's headers. */
+static void extract_text(const parse_settings_t *settings, const mail_doc_t *doc,
+                         const char *text, size_t len, request_t *out)
+{
+    const char *domains[PARSE_MAX_DOMAINS];
+    size_t nd = settings->provider_domain_count;
+    if (nd > PARSE_MAX_DOMAINS)
+        nd = PARSE_MAX_DOMAINS;
+    for (size_t i = 0; i < nd; i++)
+        domains[i] = settings->provider_domains[i];
+
+    extract_input_t in = {
+        .text = text,
+        .len = len,
+        .subject = doc->request_subject,
+        .sender = doc->request_from,
+        .mail_date = doc->request_date,
+        .header_addresses = (const char *const *)doc->addresses,
+        .header_address_count = doc->address_count,
+        .provider_domains = domains,
+        .provider_domain_count = nd,
+    };
+    extract_request(&in, out);
+}
+
+static void take_string(char **field, char **from)
+{
+    if (!*from)
+        return;
+    free(*field);
+    *field = *from;
+    *from = NULL;
+}
+
+/* The document is the legal process: every field it states replaces what
+ * the cover mail said; what it leaves open keeps the cover mail's. */
+static void document_wins(request_t *out, request_t *d)
+{
+    if (d->type != REQ_UNKNOWN)
+        out->type = d->type;
+    take_string(&out->issuing_agency, &d->issuing_agency);
+    take_string(&out->issuing_country, &d->issuing_country);
+    take_string(&out->reference, &d->reference);
+    if (d->account_count) {
+        for (size_t i = 0; i < out->account_count; i++)
+            free(out->accounts[i]);
+        free(out->accounts);
+        out->accounts = d->accounts;
+        out->account_count = d->account_count;
+        d->accounts = NULL;
+        d->account_count = 0;
+    }
+    if (d->categories)
+        out->categories = d->categories;
+    if (d->nondisclosure) {
+        out->nondisclosure = true;
+        memcpy(out->nondisclosure_until, d->nondisclosure_until,
+               sizeof out->nondisclosure_until);
+    }
+    if (d->deadline[0])
+        memcpy(out->deadline, d->deadline, sizeof out->deadline);
+    out->emergency |= d->emergency;
+}
+
+static void sha256_hex(const void *data, size_t len, char out[65])
+{
+    gchar *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
+    snprintf(out, 65, "%s", hex ? hex : "");
+    g_free(hex);
+}
+
+static char *document_error(const mail_document_t *m, const char *why)
+{
+    return g_strdup_printf("document \"%s\" (%s): %s",
+                           m->name ? m->name : "unnamed",
+                           m->declared_type ? m->declared_type : "?", why);
+}
+
+/* Converts one attachment (isolated) into item; appends its text. */
+static void read_document(const parse_settings_t *settings,
+                          const mail_document_t *m, parse_document_t *item,
+                          GString *text)
+{
+    item->name = m->name ? strdup(m->name) : NULL;
+    item->declared_type = strdup(m->declared_type ? m->declared_type : "");
+    item->size = m->len;
+    item->forwarded = m->forwarded;
+    item->confidence = -1;
+    item->method = document_method_name(DOC_METHOD_NONE);
+    if (m->oversized || !m->data) {
+        item->detected_type = document_kind_name(DOC_KIND_NONE);
+        char why[128];
+        snprintf(why, sizeof why, "larger than %u bytes (limit)",
+                 MAIL_MAX_DOCUMENT_BYTES);
+        item->error = document_error(m, m->oversized ? why : "out of memory");
+        return;
+    }
+    sha256_hex(m->data, m->len, item->sha256);
+    doc_kind_t kind = document_detect(m->data, m->len);
+    item->detected_type = document_kind_name(kind);
+    if (kind == DOC_KIND_NONE) {
+        /* Declared a document but its content is none writ knows. */
+        char why[160];
+        snprintf(why, sizeof why, "declared %s but its content is not one "
+                 "(corrupt or unknown format)",
+                 document_kind_name(document_declared_kind(m->declared_type,
+                                                           m->name)));
+        item->error = document_error(m, why);
+        return;
+    }
+    document_result_t res;
+    if (document_convert_isolated(&settings->documents, kind, m->data, m->len,
+                                  &res) != 0) {
+        item->error = document_error(m, res.error);
+        item->pages = res.pages;
+        document_result_clear(&res);
+        return;
+    }
+    item->pages = res.pages;
+    item->method = document_method_name(res.method);
+    item->confidence = res.confidence;
+    if (text->len)
+        g_string_append(text, "\n\f\n");
+    g_string_append_len(text, res.text, (gssize)res.text_len);
+    document_result_clear(&res);
+}
+
+static void read_documents(const parse_settings_t *settings,
+                           const mail_doc_t *doc, parse_documents_t *docs)
+{
+    GString *text = g_string_new(NULL);
+    docs->items = calloc(doc->document_count + 1, sizeof *docs->items);
+    for (size_t i = 0; docs->items && i < doc->document_count; i++)
+        read_document(settings, &doc->documents[i], &docs->items[docs->count++],
+                      text);
+    docs->dropped = doc->documents_dropped;
+    docs->text_len = text->len;
+    docs->text = g_string_free(text, FALSE);
+}
+
+static parse_status_t parse_with(const parse_settings_t *settings,
+                                 const char *raw, size_t len, request_t *out,
+                                 parse_documents_t *docs, char *err,
+                                 size_t errlen)
 {
     parse_settings_t defaults;
     if (!settings) {
@@ -382,28 +526,95 @@ parse_status_t parse_message(const parse_settings_t *settings,
     request_set_string(&out->message_id, doc.message_id);
     request_set_string(&out->from, doc.from);
     request_set_string(&out->subject, doc.subject);
+    out->documents = (unsigned)(doc.document_count + doc.documents_dropped);
 
-    const char *domains[PARSE_MAX_DOMAINS];
-    size_t nd = settings->provider_domain_count;
-    if (nd > PARSE_MAX_DOMAINS)
-        nd = PARSE_MAX_DOMAINS;
-    for (size_t i = 0; i < nd; i++)
-        domains[i] = settings->provider_domains[i];
-
-    extract_input_t in = {
-        .text = doc.text,
-        .len = doc.text_len,
-        .subject = doc.request_subject,
-        .sender = doc.request_from,
-        .mail_date = doc.request_date,
-        .header_addresses = (const char *const *)doc.addresses,
-        .header_address_count = doc.address_count,
-        .provider_domains = domains,
-        .provider_domain_count = nd,
-    };
-    extract_request(&in, out);
+    extract_text(settings, &doc, doc.text, doc.text_len, out);
+    if (docs) {
+        read_documents(settings, &doc, docs);
+        if (docs->text_len) {
+            request_t d = {0};
+            extract_text(settings, &doc, docs->text, docs->text_len, &d);
+            document_wins(out, &d);
+            request_clear(&d);
+        }
+    }
     request_enforce_limits(out);
     verify_sender(out, &doc, settings);
     mail_doc_clear(&doc);
     return PARSE_OK;
+}
+
+parse_status_t parse_message(const parse_settings_t *settings,
+                             const char *raw, size_t len, request_t *out,
+                             char *err, size_t errlen)
+{
+    return parse_with(settings, raw, len, out, NULL, err, errlen);
+}
+
+parse_status_t parse_message_documents(const parse_settings_t *settings,
+                                       const char *raw, size_t len,
+                                       request_t *out, parse_documents_t *docs,
+                                       char *err, size_t errlen)
+{
+    return parse_with(settings, raw, len, out, docs, err, errlen);
+}
+
+void parse_documents_clear(parse_documents_t *self)
+{
+    if (!self)
+        return;
+    for (size_t i = 0; i < self->count; i++) {
+        free(self->items[i].name);
+        free(self->items[i].declared_type);
+        g_free(self->items[i].error);
+    }
+    free(self->items);
+    g_free(self->text);
+    memset(self, 0, sizeof *self);
+}
+
+static json_t *documents_array(const parse_documents_t *docs)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; docs && i < docs->count; i++) {
+        const parse_document_t *d = &docs->items[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "name", d->name ? json_string(d->name) : json_null());
+        json_object_set_new(o, "declared_type", json_string(d->declared_type));
+        json_object_set_new(o, "detected_type", json_string(d->detected_type));
+        json_object_set_new(o, "sha256", d->sha256[0] ? json_string(d->sha256)
+                                                       : json_null());
+        json_object_set_new(o, "size", json_integer((json_int_t)d->size));
+        json_object_set_new(o, "forwarded", json_boolean(d->forwarded));
+        json_object_set_new(o, "pages", json_integer(d->pages));
+        json_object_set_new(o, "method", json_string(d->method));
+        json_object_set_new(o, "ocr_confidence", d->confidence >= 0
+                            ? json_integer(d->confidence) : json_null());
+        json_object_set_new(o, "error", d->error ? json_string(d->error)
+                                                 : json_null());
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+char *parse_documents_json(const parse_documents_t *docs)
+{
+    json_t *arr = documents_array(docs);
+    char *s = json_dumps(arr, JSON_COMPACT);
+    json_decref(arr);
+    return s;
+}
+
+char *parse_json_with_documents(const request_t *req,
+                                const parse_documents_t *docs)
+{
+    char *base = request_to_json(req, true);
+    json_t *o = base ? json_loads(base, 0, NULL) : NULL;
+    free(base);
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "documents", documents_array(docs));
+    char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    return s;
 }

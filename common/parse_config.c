@@ -6,6 +6,33 @@
 #include <stdio.h>
 #include <string.h>
 
+void parse_documents_load(writ_config_t *cfg, document_settings_t *d)
+{
+    document_settings_default(d);
+    const char *languages = writ_config_get(cfg, "extract/languages", NULL);
+    if (languages && *languages)
+        snprintf(d->languages, sizeof d->languages, "%s", languages);
+    const char *tessdata = writ_config_get(cfg, "extract/tessdata", NULL);
+    if (tessdata)
+        snprintf(d->tessdata, sizeof d->tessdata, "%s", tessdata);
+    d->dpi = (int)writ_config_get_long(cfg, "extract/dpi", d->dpi);
+    d->max_pages = (int)writ_config_get_long(cfg, "extract/max_pages",
+                                             d->max_pages);
+    d->max_pixels = writ_config_get_long(cfg, "extract/max_pixels",
+                                         d->max_pixels);
+    d->max_text = (size_t)writ_config_get_long(cfg, "extract/max_text",
+                                               (long)d->max_text);
+    d->max_xml = (size_t)writ_config_get_long(cfg, "extract/max_xml",
+                                              (long)d->max_xml);
+    d->cpu_seconds = (int)writ_config_get_long(cfg, "extract/cpu_seconds",
+                                               d->cpu_seconds);
+    d->timeout_seconds = (int)writ_config_get_long(cfg,
+        "extract/timeout_seconds", d->timeout_seconds);
+    d->memory_mb = writ_config_get_long(cfg, "extract/memory_mb", d->memory_mb);
+    if (d->dpi < 72 || d->dpi > 1200)
+        d->dpi = 300;
+}
+
 int parse_settings_load(writ_config_t *cfg, parse_settings_t *ps,
                         agencies_t **agencies, char *err, size_t errlen)
 {
@@ -36,6 +63,7 @@ int parse_settings_load(writ_config_t *cfg, parse_settings_t *ps,
             return -1;
         }
     }
+    parse_documents_load(cfg, &ps->documents);
     static const char *const default_path = "config/agencies.zpl";
     const char *path = writ_config_get_file(cfg, "intake/agencies", default_path);
     /* With no configuration at all (writctl parse outside a writ tree) no

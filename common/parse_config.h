@@ -15,4 +15,8 @@
 int parse_settings_load(writ_config_t *cfg, parse_settings_t *ps,
                         agencies_t **agencies, char *err, size_t errlen);
 
+/* Document limits and OCR languages (extract/... keys; defaults from
+ * document_settings_default). Also called by parse_settings_load. */
+void parse_documents_load(writ_config_t *cfg, document_settings_t *d);
+
 #endif

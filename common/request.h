@@ -75,6 +75,9 @@ typedef struct {
     bool over_limits;          /* request_enforce_limits cut something (not
                                   on the wire: intake sends such a case to
                                   review) */
+    unsigned documents;        /* document attachments the message carries
+                                  (not on the wire: intake hands such a
+                                  case to the extract stage) */
 } request_t;
 
 request_t  *request_new(void);
