@@ -90,9 +90,23 @@ static void close_inherited(int keep)
     close_range((unsigned)keep + 1, ~0u, 0);
 }
 
+/* The parent's handlers (the stage's SIGTERM flag, a test harness's
+ * SIGSEGV catcher) are not the child's: a decoder's fault must end it. */
+static void default_signals(void)
+{
+    static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT,
+                               SIGXCPU, SIGTERM, SIGINT, SIGPIPE, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        signal(sigs[i], SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 static void child(const document_settings_t *s, doc_kind_t kind,
                   const void *data, size_t len, int wfd)
 {
+    default_signals();
     int keep = fcntl(wfd, F_DUPFD, 3);
     if (keep < 0)
         _exit(70);

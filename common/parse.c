@@ -429,6 +429,17 @@ static void document_wins(request_t *out, request_t *d)
     out->emergency |= d->emergency;
 }
 
+/* Fewer visible characters than a reference and an address: unread. */
+#define MIN_DOCUMENT_CHARS 24
+
+static size_t visible_chars(const char *t)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)t; p && *p; p++)
+        n += *p > ' ';
+    return n;
+}
+
 static void sha256_hex(const void *data, size_t len, char out[65])
 {
     gchar *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
@@ -486,6 +497,13 @@ static void read_document(const parse_settings_t *settings,
     item->pages = res.pages;
     item->method = document_method_name(res.method);
     item->confidence = res.confidence;
+    if (visible_chars(res.text) < MIN_DOCUMENT_CHARS) {
+        /* A blank scan, an image of nothing, a decompression bomb that
+         * rendered white: nothing was read, so nothing may be decided. */
+        item->error = document_error(m, "no readable text in it");
+        document_result_clear(&res);
+        return;
+    }
     if (text->len)
         g_string_append(text, "\n\f\n");
     g_string_append_len(text, res.text, (gssize)res.text_len);
