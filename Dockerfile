@@ -1,4 +1,4 @@
-# writ -- one image with every writ binary (writ-intake, writ-jurisdiction,
+# writ -- one image with every writ binary (writ-intake, writ-extract, writ-jurisdiction,
 # writ-notify, writ-broker, writctl) and config/; the command is chosen per
 # service (see docker-compose.yml).
 #
@@ -23,8 +23,8 @@ WORKDIR /src
 COPY . .
 RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
  && cmake --build build -j"$(nproc)" \
-        --target writ-intake writ-jurisdiction writ-notify writ-broker writctl \
- && strip build/writ-intake build/writ-jurisdiction build/writ-notify \
+        --target writ-intake writ-extract writ-jurisdiction writ-notify writ-broker writctl \
+ && strip build/writ-intake build/writ-extract build/writ-jurisdiction build/writ-notify \
           build/writ-broker build/writctl
 
 FROM debian:bookworm-slim
@@ -38,7 +38,7 @@ RUN apt-get update -q \
  && useradd --system --uid 10001 --gid writ --home-dir /var/lib/writ \
         --shell /usr/sbin/nologin writ \
  && install -d -o writ -g writ -m 0750 /var/lib/writ /var/lib/writ/outbox
-COPY --from=build /src/build/writ-intake /src/build/writ-jurisdiction \
+COPY --from=build /src/build/writ-intake /src/build/writ-extract /src/build/writ-jurisdiction \
      /src/build/writ-notify /src/build/writ-broker /src/build/writctl \
      /usr/local/bin/
 COPY docker/writ-healthcheck docker/writ-keys /usr/local/bin/

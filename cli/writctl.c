@@ -11,6 +11,7 @@
 #include "case_store.h"
 #include "config.h"
 #include "log.h"
+#include "case_documents.h"
 #include "parse.h"
 #include "parse_config.h"
 #include "pipeline.h"
@@ -40,6 +41,8 @@ static const char *USAGE =
     "                                   remove the original message and text of\n"
     "                                   final cases unchanged for AGE (N[smhd],\n"
     "                                   default retention/raw_days); audited\n"
+    "  case text ID [--json]            the text writ read from the case's documents\n"
+    "                                   (--json: with what each document was)\n"
     "  health [--json] [--max-age SECONDS] [--stage S]\n"
     "                                   live replicas and pending work; exit 1 if unhealthy\n"
     "                                   (no replica, or oldest pending older than --max-age,\n"
@@ -306,6 +309,38 @@ static int cmd_case_raw(case_store_t *store, int argc, char **argv)
     return 0;
 }
 
+static int cmd_case_text(case_store_t *store, int argc, char **argv)
+{
+    if (argc < 1 || argc > 2 || (argc == 2 && strcmp(argv[1], "--json")))
+        return usage();
+    char *docs = NULL, *text = NULL;
+    size_t len = 0;
+    int rc = case_documents_get(store, argv[0], &docs, &text, &len);
+    if (rc != 0) {
+        fprintf(stderr, "writctl: %s\n", rc > 0
+                ? "no documents recorded for this case (none attached, or "
+                  "not read yet)" : case_store_error(store));
+        free(docs);
+        free(text);
+        return rc > 0 ? 1 : 69;
+    }
+    if (argc == 2) {
+        json_t *o = json_object();
+        json_t *arr = json_loads(docs, 0, NULL);
+        json_object_set_new(o, "documents", arr ? arr : json_array());
+        json_object_set_new(o, "text", json_stringn(text ? text : "", text ? len : 0));
+        print_json(o);
+        json_decref(o);
+    } else if (text) {
+        fwrite(text, 1, len, stdout);
+        if (len && text[len - 1] != '\n')
+            putchar('\n');
+    }
+    free(docs);
+    free(text);
+    return 0;
+}
+
 /* A stage whose oldest pending case waited this many leases is not
  * keeping up, or is stuck: one lease is a case's normal worst delay (a
  * replica died holding it), a second the sweep that brings it back. */
@@ -545,6 +580,8 @@ int main(int argc, char **argv)
         rc = store ? cmd_purge(cfg, store, rest, args) : 69;
         case_store_destroy(&store);
     }
+    else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "text"))
+        rc = with_store(cfg, cmd_case_text, rest - 1, args + 1);
     else
         rc = usage();
     writ_config_destroy(&cfg);

@@ -8,7 +8,7 @@
 #include <string.h>
 
 const char *const PIPELINE_STAGES[] = {
-    "intake", "jurisdiction", "notify", NULL
+    "intake", "extract", "jurisdiction", "notify", NULL
 };
 
 bool pipeline_is_bus_stage(const char *name)

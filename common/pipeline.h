@@ -9,6 +9,7 @@
 #include "policy.h"
 
 /* Case states, in order. */
+#define STATE_DOCUMENTS "documents"  /* waiting for writ-extract */
 #define STATE_RECEIVED "received"
 #define STATE_DECIDED  "decided"
 #define STATE_NOTIFIED "notified"

@@ -19,7 +19,8 @@ typedef struct {
     case_store_t *store;
     bus_submit_t *submit;
     bus_worker_t *bus;
-    uint64_t lease_ms;
+    uint64_t lease_ms;                /* of the cases handed on */
+    uint64_t own_lease_ms;            /* of this stage's own cases */
     long delay_ms;                    /* debug: slow this replica down */
     unsigned long done;
     uint64_t last_job_ms;
@@ -266,7 +267,7 @@ static void sweep(runner_t *r, size_t max)
 {
     char **ids, **records;
     size_t *lens;
-    int n = case_store_claim_expired(r->store, r->def->stage, r->lease_ms,
+    int n = case_store_claim_expired(r->store, r->def->stage, r->own_lease_ms,
                                      max, &ids, &records, &lens);
     for (int i = 0; i < n; i++) {
         log_warn(ids[i], "lease expired: re-sending to %s", r->def->stage);
@@ -344,6 +345,10 @@ int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
     r.delay_ms = writ_config_get_long(cfg, path, 0);
     r.lease_ms = (uint64_t) writ_config_get_long(cfg, "pipeline/lease_ms", 10000);
     bus_set_max_message_size(bus_max_message_size_setting(cfg));
+    /* A stage whose cases take long (extract: OCR) has a lease of its own
+     * ({stage}/lease_ms), so the sweeper does not re-send work in hand. */
+    snprintf(path, sizeof path, "%s/lease_ms", def->stage);
+    r.own_lease_ms = (uint64_t) writ_config_get_long(cfg, path, (long) r.lease_ms);
     bus_keys_t *keys = NULL;
     if (bus_keys_configured(cfg, def->stage, &keys) != 0)
         return 78;              /* EX_CONFIG */

@@ -61,6 +61,20 @@ intake
     agencies = "agencies.zpl"           #   known agencies and their mail domains (relative: beside this file)
     verify_requester = true             #   unverified senders go to review
 
+#   writ-extract: documents attached to requests (PDF, scans, images, docx)
+extract
+    languages = "eng+deu"               #   Tesseract languages (tesseract-ocr-LANG packages)
+    dpi = 300                           #   image-only PDF pages are rendered at this resolution for OCR
+    min_confidence = 60                 #   mean OCR confidence below this: review
+    max_pages = 100                     #   pages of one document; more: review
+    max_pixels = 40000000               #   pixels of one page or image; more: review
+    cpu_seconds = 120                   #   CPU time of one document's conversion (its child)
+    timeout_seconds = 240               #   wall-clock time of one document's conversion
+    memory_mb = 2048                    #   address space of the converting child
+    max_text = 4194304                  #   bytes of text one document may yield
+    credit = 1                          #   OCR is CPU-bound: one case at a time per replica
+    lease_ms = 600000                   #   a case in hand this long is re-sent (covers many pages)
+
 jurisdiction
     redis_user = jurisdiction
     reach = territorial                 #   territorial | cloud_act

@@ -88,7 +88,7 @@ wait_all_finished() {
         n=$(writctl case list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
         busy=$(writctl case list --json | python3 -c '
 import json,sys
-print(sum(1 for c in json.load(sys.stdin) if c["state"] in ("received","decided")))')
+print(sum(1 for c in json.load(sys.stdin) if c["state"] in ("documents","received","decided")))')
         [ "$n" -ge "$want" ] && [ "$busy" -eq 0 ] && return 0
         [ $SECONDS -lt $deadline ] || fail "only $n/$want cases, $busy in flight after ${secs}s"
         sleep 0.2

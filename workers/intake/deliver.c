@@ -66,6 +66,7 @@ typedef struct {
     bool not_mail, review;
     char duplicate_of[CASE_ID_LEN];   /* a variant: the case whose
                                          Message-ID it reuses ("" if not) */
+    bool documents;                   /* goes to extract, not jurisdiction */
     char err[256];
 } prepared_t;
 
@@ -98,6 +99,14 @@ static void prepare(intake_t *in, const delivery_t *d, prepared_t *p)
     }
     p->c = keep_recordable(c, &p->record, &p->record_len);
     p->review = p->c->review_reason != NULL;
+    /* Documents are read by writ-extract: OCR costs seconds a page and
+     * the gateway's 250 must not wait for it. */
+    p->documents = !p->review && p->c->request && p->c->request->documents > 0;
+}
+
+static const char *next_stage(const prepared_t *p)
+{
+    return p->review ? NULL : p->documents ? "extract" : "jurisdiction";
 }
 
 /* The outcome of one stored (or refused) message: status, reply text,
@@ -146,9 +155,9 @@ static void finish(intake_t *in, delivery_t *d, prepared_t *p, int rc,
         snprintf(reason, reason_len, "accepted as case %s", id);
         log_info(id, "received (%zu bytes, %zu account(s))", d->len,
                  p->c->account_count);
-        if (p->record && bus_submit_send(in->submit, "jurisdiction", id,
+        if (p->record && bus_submit_send(in->submit, next_stage(p), id,
                                          p->record, p->record_len) != 0)
-            log_warn(id, "bus busy: left to the jurisdiction sweeper");
+            log_warn(id, "bus busy: left to the %s sweeper", next_stage(p));
         d->status = DELIVER_ACCEPTED;
     }
     d->case_id[0] = '\0';
@@ -212,9 +221,11 @@ intake_batch_t *intake_batch_prepare(intake_t *in, delivery_t *ds, size_t n)
         b->creates[i] = (case_create_t) {
             .c = p->c, .raw = ds[i].raw, .raw_len = ds[i].len,
             .sha256 = p->sha,
-            .state = p->review ? STATE_REVIEW : STATE_RECEIVED,
-            .next_stage = p->review ? NULL : "jurisdiction",
-            .lease_ms = in->lease_ms, .worker = in->worker,
+            .state = p->review ? STATE_REVIEW
+                     : p->documents ? STATE_DOCUMENTS : STATE_RECEIVED,
+            .next_stage = next_stage(p),
+            .lease_ms = p->documents ? in->extract_lease_ms : in->lease_ms,
+            .worker = in->worker,
             .note = p->not_mail ? "kept for review: not a mail message"
                                 : "received from the gateway",
             .max_pending = in->max_pending, .envelope = ds[i].envelope,

@@ -18,6 +18,7 @@ typedef struct {
     const parse_settings_t *parse;
     const char *worker;
     uint64_t lease_ms;
+    uint64_t extract_lease_ms;        /* lease of a case handed to extract */
     uint64_t max_pending;    /* backlog beyond which intake says 451 4.3.2 */
     bool verify_requester;   /* unverified senders are never decided
                                 automatically */

@@ -619,6 +619,8 @@ int main(int argc, char **argv)
         .submit = bus_submit_new(writ_config_get(cfg, "bus/submit", "tcp://127.0.0.1:5560"), keys),
         .parse = &ps, .worker = worker,
         .lease_ms = (uint64_t) writ_config_get_long(cfg, "pipeline/lease_ms", 10000),
+        .extract_lease_ms = (uint64_t) writ_config_get_long(cfg, "extract/lease_ms",
+            writ_config_get_long(cfg, "pipeline/lease_ms", 10000)),
         .max_pending = (uint64_t) writ_config_get_long(cfg, "intake/max_pending", 100000),
         .verify_requester = writ_config_get_bool(cfg, "intake/verify_requester", true),
     };
