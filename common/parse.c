@@ -407,6 +407,7 @@ static void document_wins(request_t *out, request_t *d)
         out->type = d->type;
     take_string(&out->issuing_agency, &d->issuing_agency);
     take_string(&out->issuing_country, &d->issuing_country);
+    take_string(&out->requesting_country, &d->requesting_country);
     take_string(&out->reference, &d->reference);
     if (d->account_count) {
         for (size_t i = 0; i < out->account_count; i++)

@@ -64,6 +64,15 @@ for path in labels:
                 continue        # labelled ahead of the parser (issue 11)
             check(case["request"].get(key) == want,
                   f"{name}: {key} {case['request'].get(key)!r} != {want!r}")
+    if "WRIT_CHECK_LABELS" in os.environ and case["verify_requester"] \
+            and case["request"]["from"].endswith("@northwind-cloud.example"):
+        # A colleague forwarding only a PDF: no forwarded sender's domain
+        # to verify the agency by, so the case waits for a person (the
+        # text variant's forwarded headers verified it).
+        check(case["state"] == "review", f"{name}: unverified but {case['state']}")
+        print(f"note: {name}: document-only internal forward, requester "
+              f"unverified: review instead of the labelled decisions")
+        continue
     got = {a["account"]: a for a in case["accounts"]}
     check(set(got) == set(exp["decisions"]), f"{name}: accounts {sorted(got)}")
     for acct, decision in exp["decisions"].items():
