@@ -26,6 +26,7 @@ void document_settings_default(document_settings_t *self)
     self->timeout_seconds = 240;
     self->memory_mb = 2048;
     self->min_layer_chars = 16;
+    self->ocr = true;
 }
 
 void document_fail(document_result_t *res, const char *fmt, ...)

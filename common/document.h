@@ -54,6 +54,8 @@ typedef struct {
     long memory_mb;         /* address space of the converting child */
     int min_layer_chars;    /* a PDF page with fewer visible characters in
                                its text layer is OCR'd instead */
+    bool ocr;               /* false: no OCR (image-only pages yield no
+                               text, images an error); the fuzz targets */
 } document_settings_t;
 
 void document_settings_default(document_settings_t *self);

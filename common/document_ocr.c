@@ -187,8 +187,8 @@ int document_image(const document_settings_t *s, doc_kind_t kind,
     }
     if (frame_too_large(s, w, h, res))
         return -1;
-    document_ocr_t *ocr = document_ocr_new(s, res->error, sizeof res->error);
-    if (!ocr)
+    document_ocr_t *ocr = NULL;
+    if (s->ocr && !(ocr = document_ocr_new(s, res->error, sizeof res->error)))
         return -1;
     long conf_sum = 0;
     int frames = kind == DOC_KIND_TIFF ? s->max_pages + 1 : 1;
@@ -218,7 +218,7 @@ int document_image(const document_settings_t *s, doc_kind_t kind,
             rc = -1;
             break;
         }
-        int conf = ocr_frame(ocr, pix, out);
+        int conf = ocr ? ocr_frame(ocr, pix, out) : 0;
         pixDestroy(&pix);
         if (conf < 0) {
             document_fail(res, "OCR failed on page %d", n + 1);
@@ -230,6 +230,10 @@ int document_image(const document_settings_t *s, doc_kind_t kind,
         res->ocr_pages++;
     }
     document_ocr_destroy(&ocr);
+    if (rc == 0 && !s->ocr) {
+        document_fail(res, "an image, and OCR is disabled");
+        rc = -1;
+    }
     if (rc == 0 && res->pages == 0) {
         document_fail(res, "not a readable %s image", document_kind_name(kind));
         rc = -1;

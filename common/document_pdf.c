@@ -134,8 +134,8 @@ int document_pdf(const document_settings_t *s, const void *data, size_t len,
             if (i > 0)
                 g_string_append(out, "\n\f\n");
             char *layer = poppler_page_get_text(page);
-            if (visible_chars(layer) >= s->min_layer_chars) {
-                g_string_append(out, layer);
+            if (visible_chars(layer) >= s->min_layer_chars || !s->ocr) {
+                g_string_append(out, layer ? layer : "");
             } else {
                 if (!ocr)
                     ocr = document_ocr_new(s, res->error, sizeof res->error);

@@ -4,7 +4,8 @@
 # other (never two at once).
 #
 #   FUZZ_SECONDS=60        how long each fuzzer runs (libFuzzer -max_total_time)
-#   FUZZERS="wire parse"   which ones (fuzz_wire, fuzz_parse)
+#   FUZZERS="wire parse document"   which ones (fuzz_wire, fuzz_parse,
+#                          fuzz_document)
 #   WRIT_FUZZ_BUILD_DIR    build dir (default: build-fuzz/ in the repository)
 #
 # Seed corpora are made fresh in a temporary dir: fuzz_wire's by the
@@ -21,7 +22,7 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${WRIT_FUZZ_BUILD_DIR:-$src/build-fuzz}
 secs=${FUZZ_SECONDS:-60}
-read -r -a fuzzers <<< "${FUZZERS:-wire parse}"
+read -r -a fuzzers <<< "${FUZZERS:-wire parse document}"
 case $secs in ''|*[!0-9]*|0) echo "run.sh: FUZZ_SECONDS must be a positive integer" >&2; exit 2;; esac
 
 # ---- build -----------------------------------------------------------------
@@ -51,7 +52,25 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/writ-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 bin=$build/tests/fuzz
 
-mkdir -p "$work/seed-wire" "$work/seed-parse"
+mkdir -p "$work/seed-wire" "$work/seed-parse" "$work/seed-document"
+# fuzz_document: the document fixtures (not the large scans), and the PDFs
+# the labelled samples carry.
+for d in "$src"/tests/fixtures/documents/*; do
+    [ "$(stat -c %s "$d")" -le 65536 ] && cp "$d" "$work/seed-document/"
+done
+python3 - "$src/tests/fixtures/pdf-requests" "$work/seed-document" <<'PY'
+import email, glob, os, sys
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.eml"))):
+    for part in email.message_from_binary_file(open(path, "rb")).walk():
+        data = part.get_payload(decode=True) if part.get_filename() else None
+        if data and len(data) <= 65536:
+            open(os.path.join(sys.argv[2], os.path.basename(path) + ".pdf"), "wb").write(data)
+PY
+printf '%s\n' '"%PDF-1.4"' '"obj"' '"endobj"' '"stream"' '"endstream"' '"xref"' \
+    '"trailer"' '"/FlateDecode"' '"/Type /Page"' '"/MediaBox"' '"/Encrypt"' \
+    '"BT"' '"Tj"' '"ET"' '"PK\x03\x04"' '"word/document.xml"' '"content.xml"' \
+    '"<w:t>"' '"<text:p>"' '"\x89PNG"' '"IHDR"' '"IDAT"' '"\xff\xd8\xff"' \
+    '"II*\x00"' > "$work/document.dict"
 "$bin/wire_seeds" "$work/seed-wire" "$work/wire.dict" >/dev/null
 cp "$src"/tests/fixtures/samples/requests/*.eml "$work/seed-parse/"
 # A few shapes the samples do not have: minimal, nested multipart, encodings.

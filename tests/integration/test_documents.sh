@@ -13,7 +13,7 @@
 source "$(dirname "$0")/../lib.sh"
 stack_env
 export WRIT_NOTIFY_TODAY=2013-01-01
-export WRIT_EXTRACT_LEASE_MS=8000          # the kill test waits for it
+export WRIT_EXTRACT_LEASE_MS=30000         # the kill test waits for it (shorter: redeliveries under ASan)
 export WRIT_EXTRACT_CPU_SECONDS=30
 export WRIT_EXTRACT_TIMEOUT_SECONDS=90
 pdfs=$src/tests/fixtures/pdf-requests
