@@ -33,10 +33,26 @@ bool pipeline_may_submit(const char *role, const char *stage)
         return false;
     if (!strcmp(role, stage))
         return true;
-    for (size_t k = 1; PIPELINE_STAGES[k]; k++)
-        if (!strcmp(PIPELINE_STAGES[k], stage))
-            return !strcmp(role, PIPELINE_STAGES[k - 1]);
+    for (size_t k = 1; PIPELINE_STAGES[k]; k++) {
+        if (strcmp(PIPELINE_STAGES[k], stage))
+            continue;
+        /* The stage before, or the one before an optional stage that a
+         * case may skip (intake -> jurisdiction when a message carries no
+         * documents for extract). */
+        for (size_t j = k; j-- > 0;) {
+            if (!strcmp(role, PIPELINE_STAGES[j]))
+                return true;
+            if (!pipeline_is_optional_stage(PIPELINE_STAGES[j]))
+                return false;
+        }
+        return false;
+    }
     return false;
+}
+
+bool pipeline_is_optional_stage(const char *name)
+{
+    return name && !strcmp(name, "extract");
 }
 
 /* An unverified requester's demand is never decided automatically: what

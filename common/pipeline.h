@@ -60,9 +60,14 @@ void pipeline_release_note(const account_decision_t *d, size_t still_held,
  * Role i is PIPELINE_STAGES[i]; NULL past the last. */
 const char *pipeline_role(size_t i);
 /* Whether a process of role `role` may hand a job for `stage` to the bus:
- * the role just before the stage (intake before the first), and the
- * stage itself (its sweeper re-sends its own expired leases). */
+ * the role just before the stage (intake before the first) or, past an
+ * optional stage, the role before that one; and the stage itself (its
+ * sweeper re-sends its own expired leases). */
 bool pipeline_may_submit(const char *role, const char *stage);
+
+/* A stage a case may skip: extract, which only cases whose message
+ * carries documents go through. */
+bool pipeline_is_optional_stage(const char *name);
 
 /* "YYYY-MM-DD" -> yyyymmdd as a number, 0 when empty or malformed. */
 long pipeline_date_number(const char *date);

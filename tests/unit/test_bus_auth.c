@@ -43,6 +43,13 @@ static void test_who_may_hand_work_to_whom(void **state)
         }
     }
     assert_false(pipeline_may_submit("intake", "notify"));
+    /* extract is optional: a message without documents goes from intake
+     * straight to jurisdiction; extract hands on to jurisdiction only. */
+    assert_true(pipeline_may_submit("intake", "extract"));
+    assert_true(pipeline_may_submit("intake", "jurisdiction"));
+    assert_true(pipeline_may_submit("extract", "jurisdiction"));
+    assert_false(pipeline_may_submit("extract", "notify"));
+    assert_false(pipeline_may_submit("jurisdiction", "extract"));
     assert_false(pipeline_may_submit("notify", "jurisdiction"));
     assert_false(pipeline_may_submit("intake", "intake"));    /* not a stage */
     assert_false(pipeline_may_submit("notify", "nonsense"));
