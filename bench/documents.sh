@@ -42,7 +42,7 @@ secs() { python3 -c 'import time; print(time.monotonic())'; }
 elapsed() { python3 -c "print(round($2 - $1, 3))"; }
 
 # --- 1. OCR ---------------------------------------------------------------
-ocr_writ=$("$bin/doc_ceiling" 1 "$work"/img/*.png)
+ocr_writ=$("$bin/bench/doc_ceiling" 1 "$work"/img/*.png)
 pages=$(ls "$work"/img/*.png | wc -l)
 t0=$(secs)
 for f in "$work"/img/*.png; do tesseract "$f" - -l eng+deu >/dev/null 2>&1; done
@@ -51,7 +51,7 @@ ocr_cli_s=$(elapsed "$t0" "$t1")
 
 # --- 2. text layer ---------------------------------------------------------
 rounds=20
-text_writ=$("$bin/doc_ceiling" $rounds "$work"/text/*.pdf)
+text_writ=$("$bin/bench/doc_ceiling" $rounds "$work"/text/*.pdf)
 t0=$(secs)
 for ((r = 0; r < rounds; r++)); do
     for f in "$work"/text/*.pdf; do pdftotext "$f" - >/dev/null; done
