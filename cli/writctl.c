@@ -18,6 +18,7 @@
 #include "redis_login.h"
 #include "registry.h"
 #include "retention.h"
+#include "writctl.h"
 
 #include <glib.h>
 #include <jansson.h>
@@ -48,12 +49,30 @@ static const char *USAGE =
     "                                   (no replica, or oldest pending older than --max-age,\n"
     "                                   by default 3 leases)\n"
     "  keys init DIR                    make the bus's missing key pairs (broker, intake,\n"
-    "                                   each stage); secret files 0600, existing ones kept\n";
+    "                                   each stage); secret files 0600, existing ones kept\n"
+    "  queue [--json]                   cases that need a person, most urgent first\n"
+    "  due [--days N] [--json]          deadlines, gag ends, preservation expiries\n"
+    "  case search [--account A] [--agency X] [--reference R] [--state S] [--since D] [--json]\n"
+    "  case export ID --out FILE        archive for counsel (tar.gz, manifest with sha256)\n"
+    "Acts (each: --as NAME or WRIT_OPERATOR, --reason TEXT, [--json] [--act-id ID]):\n"
+    "  case verify ID                   requester confirmed out of band\n"
+    "  case wait ID [--until DATE]      waiting on the requester\n"
+    "  case decide ID [--account A] (--accept | --decision D)\n"
+    "  case notice ID [--account A] release|withhold\n"
+    "  case gag ID [--account A] lifted|set-aside|extended [--until DATE]\n"
+    "  case challenge ID filed|granted|denied|withdrawn [--court C] [--docket N]\n"
+    "  case produce ID --account A --categories LIST [--date D] [--override]\n"
+    "  case close ID | case reopen ID   | case note ID TEXT\n";
 
-static int usage(void)
+int writctl_usage(void)
 {
     fputs(USAGE, stderr);
     return 64;
+}
+
+static int usage(void)
+{
+    return writctl_usage();
 }
 
 static char *read_input(const char *path, size_t *len)
@@ -118,7 +137,7 @@ static int cmd_parse(writ_config_t *cfg, int argc, char **argv)
     return rc;
 }
 
-static case_store_t *open_store(writ_config_t *cfg)
+case_store_t *writctl_open_store(writ_config_t *cfg)
 {
     char err[256];
     case_store_t *store = redis_login_open(cfg, "writctl", "operator", err, sizeof err);
@@ -161,7 +180,7 @@ static int cmd_registry(writ_config_t *cfg, int argc, char **argv)
         g_free(loc);
         return 66;
     }
-    case_store_t *store = open_store(cfg);
+    case_store_t *store = writctl_open_store(cfg);
     int rc = 69;
     if (store) {
         char err[256];
@@ -181,7 +200,7 @@ static int cmd_registry(writ_config_t *cfg, int argc, char **argv)
     return rc;
 }
 
-static void print_json(json_t *j)
+void writctl_print_json(json_t *j)
 {
     char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     if (text)
@@ -230,7 +249,7 @@ static int cmd_case_list(case_store_t *store, int argc, char **argv)
         return 69;
     }
     if (as_json)
-        print_json(list);
+        writctl_print_json(list);
     else {
         printf("%-18s %-9s %-26s %-25s %s\n", "CASE", "STATE", "TYPE",
                "RECEIVED", "REQUESTER");
@@ -286,7 +305,7 @@ static int cmd_case_show(case_store_t *store, int argc, char **argv)
         return missing ? 1 : 69;
     }
     if (argc == 2)
-        print_json(c);
+        writctl_print_json(c);
     else
         print_case_text(c);
     json_decref(c);
@@ -363,7 +382,7 @@ static int cmd_health(writ_config_t *cfg, int argc, char **argv)
         else
             return usage();
     }
-    case_store_t *store = open_store(cfg);
+    case_store_t *store = writctl_open_store(cfg);
     if (!store)
         return 69;
     json_t *h = case_query_health(store, 5000, max_age, stage);
@@ -374,7 +393,7 @@ static int cmd_health(writ_config_t *cfg, int argc, char **argv)
     }
     case_store_destroy(&store);
     if (as_json)
-        print_json(h);
+        writctl_print_json(h);
     else {
         const char *stage;
         json_t *s;
@@ -526,7 +545,7 @@ static int cmd_purge(writ_config_t *cfg, case_store_t *store, int argc, char **a
 static int with_store(writ_config_t *cfg, int (*fn)(case_store_t *, int, char **),
                       int argc, char **argv)
 {
-    case_store_t *store = open_store(cfg);
+    case_store_t *store = writctl_open_store(cfg);
     if (!store)
         return 69;
     int rc = fn(store, argc, argv);
@@ -576,12 +595,23 @@ int main(int argc, char **argv)
     else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "hold"))
         rc = with_store(cfg, cmd_case_hold, rest - 1, args + 1);
     else if (!strcmp(cmd, "purge")) {
-        case_store_t *store = open_store(cfg);
+        case_store_t *store = writctl_open_store(cfg);
         rc = store ? cmd_purge(cfg, store, rest, args) : 69;
         case_store_destroy(&store);
     }
     else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "text"))
         rc = with_store(cfg, cmd_case_text, rest - 1, args + 1);
+    else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "search"))
+        rc = writctl_case_search(cfg, rest - 1, args + 1);
+    else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "export"))
+        rc = writctl_case_export(cfg, rest - 1, args + 1);
+    else if (!strcmp(cmd, "case") && rest >= 1
+             && (rc = writctl_case_act(cfg, args[0], rest - 1, args + 1)) >= 0)
+        ;
+    else if (!strcmp(cmd, "queue"))
+        rc = writctl_queue(cfg, rest, args);
+    else if (!strcmp(cmd, "due"))
+        rc = writctl_due(cfg, rest, args);
     else
         rc = usage();
     writ_config_destroy(&cfg);

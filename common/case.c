@@ -21,6 +21,7 @@ static const char *const decision_names[DEC_COUNT] = {
     [DEC_PARTIAL] = "partial",
     [DEC_REDIRECT_TO_CUSTOMER] = "redirect_to_customer",
     [DEC_DISCLOSE] = "disclose",
+    [DEC_REJECT_OTHER] = "reject_other",
 };
 
 static const char *const notice_names[NOTICE_COUNT] = {

@@ -22,6 +22,7 @@ typedef enum {
     DEC_PARTIAL,
     DEC_REDIRECT_TO_CUSTOMER,
     DEC_DISCLOSE,
+    DEC_REJECT_OTHER,                /* a person declined for another reason */
     DEC_COUNT
 } decision_t;
 

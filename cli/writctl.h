@@ -1,0 +1,38 @@
+/* writctl.h -- what the writctl command files share: the Redis
+ * connection, JSON printing and the usage text.
+ */
+#ifndef WRIT_WRITCTL_H
+#define WRIT_WRITCTL_H
+
+#include "case_store.h"
+#include "config.h"
+
+#include <jansson.h>
+
+/* Exit statuses (sysexits). */
+#define EXIT_REFUSED 1
+#define EXIT_USAGE 64
+#define EXIT_REDIS 69
+
+int  writctl_usage(void);
+case_store_t *writctl_open_store(writ_config_t *cfg);
+void writctl_print_json(json_t *j);
+
+/* acts.c: `case verify|wait|decide|notice|gag|challenge|produce|close|
+ * reopen|note ...` (args after the act's name). Returns the exit status;
+ * -1 when act is not one of them. */
+int  writctl_case_act(writ_config_t *cfg, const char *act, int argc, char **argv);
+
+/* views.c: queue, due, case search. */
+int  writctl_queue(writ_config_t *cfg, int argc, char **argv);
+int  writctl_due(writ_config_t *cfg, int argc, char **argv);
+int  writctl_case_search(writ_config_t *cfg, int argc, char **argv);
+
+/* export.c: case export ID --out FILE. */
+int  writctl_case_export(writ_config_t *cfg, int argc, char **argv);
+
+/* Today (UTC) as YYYY-MM-DD, or casework/today from the configuration
+ * (tests). */
+void writctl_today(writ_config_t *cfg, char out[11]);
+
+#endif

@@ -1,0 +1,787 @@
+/* casework.c -- the state machine of a person's acts on a case (see
+ * casework.h). Pure functions over the case record and its casework JSON
+ * object; every refusal is worded for the lawyer who asked.
+ */
+#include "casework.h"
+#include "pipeline.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const act_names[CW_ACT_COUNT] = {
+    [CW_VERIFY] = "verify",
+    [CW_WAIT] = "wait",
+    [CW_DECIDE] = "decide",
+    [CW_NOTICE_RELEASE] = "notice release",
+    [CW_NOTICE_WITHHOLD] = "notice withhold",
+    [CW_GAG_LIFTED] = "gag lifted",
+    [CW_GAG_SET_ASIDE] = "gag set-aside",
+    [CW_GAG_EXTENDED] = "gag extended",
+    [CW_CHALLENGE_FILED] = "challenge filed",
+    [CW_CHALLENGE_GRANTED] = "challenge granted",
+    [CW_CHALLENGE_DENIED] = "challenge denied",
+    [CW_CHALLENGE_WITHDRAWN] = "challenge withdrawn",
+    [CW_PRODUCE] = "produce",
+    [CW_CLOSE] = "close",
+    [CW_REOPEN] = "reopen",
+    [CW_NOTE] = "note",
+};
+
+const char *casework_act_name(cw_act_t act)
+{
+    return (unsigned) act < CW_ACT_COUNT ? act_names[act] : "invalid";
+}
+
+/* ---- small helpers -------------------------------------------------------- */
+
+static int refuse(cw_result_t *out, int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out->message, sizeof out->message, fmt, ap);
+    va_end(ap);
+    out->status = status;
+    return status;
+}
+
+static void say(cw_result_t *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out->message, sizeof out->message, fmt, ap);
+    va_end(ap);
+}
+
+bool casework_date_ok(const char *s)
+{
+    long n = pipeline_date_number(s);
+    if (n == 0)
+        return false;
+    int y = (int) (n / 10000), m = (int) (n / 100 % 100), d = (int) (n % 100);
+    static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return !(m == 2 && d == 29 && !leap);
+}
+
+static const char *jget(json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+/* {by, at, reason} of the act: what every casework entry carries. */
+static json_t *stamp(const cw_request_t *rq)
+{
+    return json_pack("{s:s,s:s,s:s}", "by", rq->operator_name, "at",
+                     rq->now ? rq->now : "", "reason", rq->reason ? rq->reason : "");
+}
+
+static json_t *account_cw(json_t *cw, const char *account)
+{
+    json_t *accounts = json_object_get(cw, "accounts");
+    if (!json_is_object(accounts)) {
+        accounts = json_object();
+        json_object_set_new(cw, "accounts", accounts);
+    }
+    json_t *a = json_object_get(accounts, account);
+    if (!json_is_object(a)) {
+        a = json_object();
+        json_object_set_new(accounts, account, a);
+    }
+    return a;
+}
+
+/* The account's casework entry, or NULL when it has none (no allocation). */
+static json_t *account_cw_peek(json_t *cw, const char *account)
+{
+    return json_object_get(json_object_get(cw, "accounts"), account);
+}
+
+static account_decision_t *find_account(case_t *c, const char *account)
+{
+    for (size_t i = 0; account && i < c->account_count; i++)
+        if (!strcmp(c->accounts[i].account, account))
+            return &c->accounts[i];
+    return NULL;
+}
+
+static bool held_add(cw_result_t *out, const char *account, long score)
+{
+    if (out->held_count >= sizeof out->held / sizeof out->held[0])
+        return false;
+    out->held[out->held_count++] = (cw_held_t) { account, score };
+    return true;
+}
+
+static const char *categories_names(unsigned cats, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (unsigned bit = 1; bit <= CAT_CONTENT; bit <<= 1)
+        if (cats & bit) {
+            size_t n = strlen(buf);
+            snprintf(buf + n, len - n, "%s%s", n ? "," : "", request_category_name(bit));
+        }
+    if (!buf[0])
+        snprintf(buf, len, "nothing");
+    return buf;
+}
+
+bool casework_undecided(const account_decision_t *d)
+{
+    return d->decision == DEC_NONE || d->decision == DEC_NEEDS_REVIEW
+        || d->decision == DEC_EMERGENCY_REVIEW || d->decision >= DEC_COUNT;
+}
+
+decision_t casework_proposal(const account_decision_t *d)
+{
+    static const char marker[] = "the policy would decide ";
+    const char *p = d->reason ? strstr(d->reason, marker) : NULL;
+    if (!p)
+        return DEC_NONE;
+    p += sizeof marker - 1;
+    char name[64];
+    size_t n = 0;
+    while (p[n] && (islower((unsigned char) p[n]) || p[n] == '_') && n + 1 < sizeof name) {
+        name[n] = p[n];
+        n++;
+    }
+    name[n] = '\0';
+    decision_t dec = decision_from_name(name);
+    return dec >= DEC_COUNT || casework_undecided(&(account_decision_t) { .decision = dec })
+         ? DEC_NONE : dec;
+}
+
+bool casework_gag_live(const account_decision_t *d, json_t *cw,
+                       const char *today)
+{
+    if (d->notice != NOTICE_HELD)
+        return false;
+    const char *gag = jget(json_object_get(account_cw_peek(cw, d->account), "gag"), "state");
+    if (gag && (!strcmp(gag, "lifted") || !strcmp(gag, "set_aside")))
+        return false;
+    if (!d->release_on[0])
+        return true;                       /* indefinite (e.g. an NSL) */
+    return pipeline_date_number(d->release_on) > pipeline_date_number(today);
+}
+
+static const char *notice_cw_state(json_t *cw, const char *account)
+{
+    return jget(account_cw_peek(cw, account), "notice");
+}
+
+/* ---- the states each act may start from --------------------------------- */
+
+static bool is_state(const char *state, const char *a)
+{
+    return state && !strcmp(state, a);
+}
+
+static bool in_pipeline(const char *state)
+{
+    return is_state(state, STATE_RECEIVED) || is_state(state, STATE_DECIDED);
+}
+
+static bool open_for_review(const char *state)
+{
+    return is_state(state, STATE_REVIEW) || is_state(state, STATE_WAITING);
+}
+
+/* Common gate: the case must be neither with the pipeline nor closed. */
+static int gate_open(const char *state, json_t *cw, cw_result_t *out)
+{
+    if (in_pipeline(state))
+        return refuse(out, CW_REFUSED, "writ is still working on this case "
+                      "(state %s); try again in a moment", state);
+    if (is_state(state, STATE_CLOSED)) {
+        json_t *closed = json_object_get(cw, "closed");
+        return refuse(out, CW_REFUSED, "the case is closed (by %s: %s); "
+                      "reopen it first (case reopen)",
+                      jget(closed, "by") ? jget(closed, "by") : "someone",
+                      jget(closed, "reason") ? jget(closed, "reason") : "no reason recorded");
+    }
+    return CW_OK;
+}
+
+/* ---- the acts ---------------------------------------------------------------- */
+
+static int act_verify(const char *state, case_t *c, json_t *cw,
+                      const cw_request_t *rq, cw_result_t *out)
+{
+    (void) c;
+    if (!open_for_review(state))
+        return refuse(out, CW_REFUSED, "the case has been decided already "
+                      "(state %s): a verification now changes nothing; add a "
+                      "note instead (case note)", state);
+    json_t *v = json_object_get(cw, "verification");
+    if (v)
+        return refuse(out, CW_REFUSED, "the requester was already verified by "
+                      "%s at %s", jget(v, "by"), jget(v, "at"));
+    json_object_set_new(cw, "verification", stamp(rq));
+    out->new_state = is_state(state, STATE_WAITING) ? STATE_WAITING : STATE_REVIEW;
+    say(out, "requester verified out of band: %s", rq->reason);
+    return CW_OK;
+}
+
+static int act_wait(const char *state, case_t *c, json_t *cw,
+                    const cw_request_t *rq, cw_result_t *out)
+{
+    (void) c;
+    if (!open_for_review(state))
+        return refuse(out, CW_REFUSED, "only a case in review can wait on the "
+                      "requester; this one is %s", state);
+    json_t *w = stamp(rq);
+    if (rq->until)
+        json_object_set_new(w, "until", json_string(rq->until));
+    json_object_set_new(cw, "waiting", w);
+    out->new_state = STATE_WAITING;
+    out->dated = true;
+    say(out, "waiting on the requester%s%s: %s", rq->until ? " until " : "",
+        rq->until ? rq->until : "", rq->reason);
+    return CW_OK;
+}
+
+static bool decision_value_bad(const char *name)
+{
+    decision_t dec = decision_from_name(name);
+    return dec >= DEC_COUNT || casework_undecided(&(account_decision_t) { .decision = dec });
+}
+
+/* The decision the person asked for, for account d. */
+static int decide_value(const cw_request_t *rq, const account_decision_t *d,
+                        decision_t *dec, cw_result_t *out)
+{
+    if (rq->accept) {
+        *dec = casework_proposal(d);
+        if (*dec == DEC_NONE)
+            return refuse(out, CW_REFUSED, "writ made no proposal for account "
+                          "%s (%s): decide with --decision", d->account,
+                          decision_name(d->decision));
+        return CW_OK;
+    }
+    *dec = decision_from_name(rq->decision);
+    (void) out;
+    return CW_OK;
+}
+
+static bool discloses(decision_t d)
+{
+    return d == DEC_DISCLOSE || d == DEC_PARTIAL;
+}
+
+static void record_decision(case_t *c, json_t *cw, const cw_request_t *rq,
+                            account_decision_t *d, decision_t dec)
+{
+    char *reason = NULL;
+    const char *was = decision_name(casework_proposal(d));
+    size_t len = strlen(rq->reason) + strlen(rq->operator_name) + 128;
+    reason = malloc(len);
+    if (reason) {
+        if (rq->accept)
+            snprintf(reason, len, "decided by %s, accepting writ's proposal "
+                     "(%s): %s", rq->operator_name, was, rq->reason);
+        else
+            snprintf(reason, len, "decided by %s: %s", rq->operator_name, rq->reason);
+        free(d->reason);
+        d->reason = reason;
+    }
+    d->decision = dec;
+    if (discloses(dec) && d->granted == 0)
+        d->granted = c->request && c->request->categories ? c->request->categories : CAT_ALL;
+    if (!discloses(dec))
+        d->granted = 0;
+    json_t *entry = stamp(rq);
+    json_object_set_new(entry, "decision", json_string(decision_name(dec)));
+    json_object_set_new(account_cw(cw, d->account), "decided", entry);
+}
+
+static bool emergency(const case_t *c)
+{
+    return c->request && (c->request->type == REQ_EMERGENCY_REQUEST
+                          || c->request->emergency);
+}
+
+static int act_decide(const char *state, case_t *c, json_t *cw,
+                      const cw_request_t *rq, cw_result_t *out)
+{
+    if (!open_for_review(state))
+        return refuse(out, CW_REFUSED, "the case has already been decided "
+                      "(state %s); only a case in review can be decided", state);
+    account_decision_t *only = NULL;
+    if (rq->account) {
+        only = find_account(c, rq->account);
+        if (!casework_undecided(only))
+            return refuse(out, CW_REFUSED, "account %s was already decided "
+                          "(%s); nothing is waiting for a decision there",
+                          only->account, decision_name(only->decision));
+    }
+    if (!rq->accept && decision_value_bad(rq->decision))
+        return refuse(out, CW_BAD_INPUT, "unknown decision '%s': one of no_data, "
+                      "preserve, reject_out_of_jurisdiction, "
+                      "reject_insufficient_process, reject_other, partial, "
+                      "redirect_to_customer, disclose",
+                      rq->decision ? rq->decision : "");
+    bool unverified = c->verify_requester && !json_object_get(cw, "verification");
+    size_t decided = 0;
+    /* First check every account, then change: all or nothing. */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < c->account_count; i++) {
+            account_decision_t *d = &c->accounts[i];
+            if ((only && d != only) || !casework_undecided(d))
+                continue;
+            decision_t dec;
+            if (decide_value(rq, d, &dec, out) != CW_OK)
+                return out->status;
+            if (pass == 0 && unverified && emergency(c) && discloses(dec))
+                return refuse(out, CW_REFUSED, "this emergency request comes "
+                              "from a requester writ could not verify: confirm "
+                              "it out of band first (case verify), then decide %s",
+                              decision_name(dec));
+            if (pass == 1) {
+                record_decision(c, cw, rq, d, dec);
+                decided++;
+            }
+        }
+    out->record_changed = true;
+    bool remaining = false;
+    for (size_t i = 0; i < c->account_count; i++)
+        remaining |= casework_undecided(&c->accounts[i]);
+    char what[64];
+    snprintf(what, sizeof what, "%s", rq->accept ? "writ's proposal"
+             : decision_name(decision_from_name(rq->decision)));
+    if (remaining) {
+        out->new_state = STATE_REVIEW;
+        say(out, "%zu account(s) decided (%s); other accounts still wait for "
+            "a decision", decided, what);
+        return CW_OK;
+    }
+    json_t *entry = stamp(rq);
+    json_object_set_new(entry, "decision", json_string(what));
+    json_object_set_new(cw, "decided", entry);
+    json_object_del(cw, "waiting");
+    c->verify_requester = false;
+    case_set_review(c, NULL);
+    out->clear_review_reason = true;
+    out->new_state = STATE_DECIDED;
+    out->to_notify = true;
+    say(out, "%zu account(s) decided (%s); the case goes on to notify",
+        decided, what);
+    return CW_OK;
+}
+
+static bool has_notice(const account_decision_t *d)
+{
+    return d->notice == NOTICE_HELD || d->notice == NOTICE_DEFERRED;
+}
+
+/* Why the notice of d cannot be released or withheld, or NULL. */
+static const char *notice_blocker(const account_decision_t *d, json_t *cw,
+                                  char *buf, size_t len)
+{
+    if (d->notice == NOTICE_PREPARED)
+        snprintf(buf, len, "the notice to %s was already prepared (%s); it "
+                 "cannot be called back", d->account,
+                 d->notice_path ? d->notice_path : "in the outbox");
+    else if (!has_notice(d))
+        snprintf(buf, len, "no notice is due for %s (decision %s)", d->account,
+                 decision_name(d->decision));
+    else
+        return NULL;
+    (void) cw;
+    return buf;
+}
+
+static int act_notice_release(const char *state, case_t *c, json_t *cw,
+                              const cw_request_t *rq, cw_result_t *out)
+{
+    (void) state;
+    char why[512];
+    size_t n = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < c->account_count; i++) {
+            account_decision_t *d = &c->accounts[i];
+            if (rq->account ? strcmp(d->account, rq->account) : !has_notice(d))
+                continue;
+            const char *ns = notice_cw_state(cw, d->account);
+            if (pass == 0) {
+                if (notice_blocker(d, cw, why, sizeof why))
+                    return refuse(out, CW_REFUSED, "%s", why);
+                if (ns && !strcmp(ns, "release_requested"))
+                    return refuse(out, CW_REFUSED, "the notice to %s is "
+                                  "already being prepared", d->account);
+                if (!d->notice_to)
+                    return refuse(out, CW_REFUSED, "there is nobody to send the "
+                                  "notice to %s to: the tenant has no admin "
+                                  "contact in the registry", d->account);
+                if (casework_gag_live(d, cw, rq->today))
+                    return refuse(out, CW_REFUSED, "the notice to %s is held "
+                                  "under a nondisclosure order %s%s; record the "
+                                  "order's end first (case gag ... lifted or "
+                                  "set-aside)", d->account,
+                                  d->release_on[0] ? "until " : "with no end date",
+                                  d->release_on);
+                continue;
+            }
+            if (d->notice == NOTICE_DEFERRED) {
+                d->notice = NOTICE_HELD;     /* notify's release path prepares it */
+                d->release_on[0] = '\0';
+                out->record_changed = true;
+            }
+            json_t *a = account_cw(cw, d->account);
+            json_object_set_new(a, "notice", json_string("release_requested"));
+            json_object_set_new(a, "notice_released", stamp(rq));
+            held_add(out, d->account, 0);
+            if (!out->account)
+                out->account = d->account;
+            n++;
+        }
+    if (n == 0)
+        return refuse(out, CW_REFUSED, "no notice of this case is held or deferred");
+    out->new_state = state;
+    say(out, "%zu notice(s) released: notify prepares them now", n);
+    return CW_OK;
+}
+
+static int act_notice_withhold(const char *state, case_t *c, json_t *cw,
+                               const cw_request_t *rq, cw_result_t *out)
+{
+    char why[512];
+    size_t n = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < c->account_count; i++) {
+            account_decision_t *d = &c->accounts[i];
+            if (rq->account ? strcmp(d->account, rq->account) : !has_notice(d))
+                continue;
+            const char *ns = notice_cw_state(cw, d->account);
+            if (pass == 0) {
+                if (notice_blocker(d, cw, why, sizeof why))
+                    return refuse(out, CW_REFUSED, "%s", why);
+                if (ns && !strcmp(ns, "withheld"))
+                    return refuse(out, CW_REFUSED, "the notice to %s is already "
+                                  "withheld", d->account);
+                continue;
+            }
+            json_t *a = account_cw(cw, d->account);
+            json_object_set_new(a, "notice", json_string("withheld"));
+            json_object_set_new(a, "notice_withheld", stamp(rq));
+            if (d->notice == NOTICE_HELD)
+                held_add(out, d->account, CW_HELD_REMOVE);
+            if (!out->account)
+                out->account = d->account;
+            n++;
+        }
+    if (n == 0)
+        return refuse(out, CW_REFUSED, "no notice of this case is held or deferred");
+    out->new_state = state;
+    say(out, "%zu notice(s) withheld: none goes out until released", n);
+    return CW_OK;
+}
+
+static const char *gag_state(json_t *cw, const char *account)
+{
+    return jget(json_object_get(account_cw_peek(cw, account), "gag"), "state");
+}
+
+static int act_gag(const char *state, case_t *c, json_t *cw,
+                   const cw_request_t *rq, cw_result_t *out)
+{
+    const char *to = rq->act == CW_GAG_LIFTED ? "lifted"
+                   : rq->act == CW_GAG_SET_ASIDE ? "set_aside" : "extended";
+    if (rq->act == CW_GAG_EXTENDED && !rq->until)
+        return refuse(out, CW_BAD_INPUT, "gag extended needs the new end date: --until YYYY-MM-DD");
+    size_t n = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < c->account_count; i++) {
+            account_decision_t *d = &c->accounts[i];
+            if (rq->account ? strcmp(d->account, rq->account) : d->notice != NOTICE_HELD)
+                continue;
+            const char *gs = gag_state(cw, d->account);
+            bool ended = gs && (!strcmp(gs, "lifted") || !strcmp(gs, "set_aside"));
+            if (pass == 0) {
+                if (d->notice != NOTICE_HELD)
+                    return refuse(out, CW_REFUSED, "the notice to %s is not held "
+                                  "under a gag (notice %s)", d->account,
+                                  notice_status_name(d->notice));
+                if (ended)
+                    return refuse(out, CW_REFUSED, "the gag on %s was already %s",
+                                  d->account, !strcmp(gs, "lifted") ? "lifted" : "set aside");
+                if (rq->act == CW_GAG_EXTENDED && d->release_on[0]
+                    && pipeline_date_number(rq->until) <= pipeline_date_number(d->release_on))
+                    return refuse(out, CW_REFUSED, "the new end date %s is not "
+                                  "later than the current one (%s)", rq->until,
+                                  d->release_on);
+                continue;
+            }
+            json_t *g = stamp(rq);
+            json_object_set_new(g, "state", json_string(to));
+            json_object_set_new(g, "was_until", json_string(d->release_on));
+            json_t *a = account_cw(cw, d->account);
+            const char *ns = notice_cw_state(cw, d->account);
+            bool withheld = ns && !strcmp(ns, "withheld");
+            if (rq->act == CW_GAG_EXTENDED) {
+                json_object_set_new(g, "until", json_string(rq->until));
+                snprintf(d->release_on, sizeof d->release_on, "%s", rq->until);
+                out->record_changed = true;
+                if (!withheld)
+                    held_add(out, d->account, pipeline_date_number(rq->until));
+            }
+            else if (!withheld && d->notice_to) {
+                held_add(out, d->account, 0);    /* notify prepares it now */
+                json_object_set_new(a, "notice", json_string("release_requested"));
+            }
+            json_t *history = json_object_get(a, "gag_history");
+            if (!json_is_array(history)) {
+                history = json_array();
+                json_object_set_new(a, "gag_history", history);
+            }
+            json_array_append(history, g);
+            json_object_set_new(a, "gag", g);
+            if (!out->account)
+                out->account = d->account;
+            n++;
+        }
+    if (n == 0)
+        return refuse(out, CW_REFUSED, "no notice of this case is held under a gag");
+    out->new_state = state;
+    if (rq->act == CW_GAG_EXTENDED)
+        say(out, "gag extended to %s on %zu account(s)", rq->until, n);
+    else
+        say(out, "gag %s on %zu account(s): held notices are released to notify",
+            rq->act == CW_GAG_LIFTED ? "lifted" : "set aside", n);
+    out->dated = true;
+    return CW_OK;
+}
+
+static int act_challenge(const char *state, case_t *c, json_t *cw,
+                         const cw_request_t *rq, cw_result_t *out)
+{
+    (void) c;
+    json_t *ch = json_object_get(cw, "challenge");
+    const char *st = jget(ch, "status");
+    const char *to = rq->act == CW_CHALLENGE_FILED ? "filed"
+                   : rq->act == CW_CHALLENGE_GRANTED ? "granted"
+                   : rq->act == CW_CHALLENGE_DENIED ? "denied" : "withdrawn";
+    bool pending = st && !strcmp(st, "filed");
+    if (rq->act == CW_CHALLENGE_FILED && pending)
+        return refuse(out, CW_REFUSED, "a challenge is already pending (%s %s)",
+                      jget(ch, "court") ? jget(ch, "court") : "court not recorded",
+                      jget(ch, "docket") ? jget(ch, "docket") : "");
+    if (rq->act == CW_CHALLENGE_FILED && st && !strcmp(st, "granted"))
+        return refuse(out, CW_REFUSED, "the challenge was already granted");
+    if (rq->act != CW_CHALLENGE_FILED && !pending)
+        return refuse(out, CW_REFUSED, "no challenge is pending: record "
+                      "`challenge filed` first");
+    json_t *entry = stamp(rq);
+    json_object_set_new(entry, "status", json_string(to));
+    const char *court = rq->court ? rq->court : jget(ch, "court");
+    const char *docket = rq->docket ? rq->docket : jget(ch, "docket");
+    if (court)
+        json_object_set_new(entry, "court", json_string(court));
+    if (docket)
+        json_object_set_new(entry, "docket", json_string(docket));
+    json_t *history = json_object_get(ch, "history");
+    history = json_is_array(history) ? json_incref(history) : json_array();
+    json_t *h = json_deep_copy(entry);
+    json_array_append_new(history, h);
+    json_object_set_new(entry, "history", history);
+    json_object_set_new(cw, "challenge", entry);
+    out->new_state = state;
+    say(out, "challenge %s%s%s%s%s", to, court ? " in " : "", court ? court : "",
+        docket ? ", docket " : "", docket ? docket : "");
+    return CW_OK;
+}
+
+static const char *no_production(decision_t d)
+{
+    switch (d) {
+    case DEC_REJECT_OUT_OF_JURISDICTION:
+    case DEC_REJECT_INSUFFICIENT_PROCESS:
+    case DEC_REJECT_OTHER:
+        return "the demand was rejected for this account: nothing may be produced";
+    case DEC_NO_DATA:
+        return "we hold no data for this account";
+    case DEC_PRESERVE:
+        return "a preservation request only asks us to keep the data; producing "
+               "it needs legal process";
+    case DEC_REDIRECT_TO_CUSTOMER:
+        return "the requester was sent to the customer for this account: we do "
+               "not produce it ourselves";
+    default:
+        return "no decision has been made for this account yet: decide first (case decide)";
+    }
+}
+
+static int act_produce(const char *state, case_t *c, json_t *cw,
+                       const cw_request_t *rq, cw_result_t *out)
+{
+    account_decision_t *d = find_account(c, rq->account);
+    if (!d)
+        return refuse(out, CW_BAD_INPUT, "produce needs --account A");
+    if (rq->categories == 0 || (rq->categories & ~(unsigned) CAT_ALL))
+        return refuse(out, CW_BAD_INPUT, "produce needs --categories, a list of "
+                      "subscriber, transactional, content");
+    const char *date = rq->date ? rq->date : rq->today;
+    if (!discloses(d->decision))
+        return refuse(out, CW_REFUSED, "%s: %s (decision %s)", d->account,
+                      no_production(d->decision), decision_name(d->decision));
+    char asked[64], allowed[64];
+    unsigned beyond = rq->categories & ~d->granted;
+    if (beyond && !rq->override)
+        return refuse(out, CW_REFUSED, "the decision for %s (%s) allows %s; %s "
+                      "was not allowed: produce it only with --override and "
+                      "the reason (e.g. the court's further order)", d->account,
+                      decision_name(d->decision),
+                      categories_names(d->granted, allowed, sizeof allowed),
+                      categories_names(beyond, asked, sizeof asked));
+    json_t *p = stamp(rq);
+    json_t *cats = json_array();
+    for (unsigned bit = 1; bit <= CAT_CONTENT; bit <<= 1)
+        if (rq->categories & bit)
+            json_array_append_new(cats, json_string(request_category_name(bit)));
+    json_object_set_new(p, "categories", cats);
+    json_object_set_new(p, "date", json_string(date));
+    json_object_set_new(p, "override", json_boolean(beyond != 0));
+    json_t *a = account_cw(cw, d->account);
+    json_t *list = json_object_get(a, "productions");
+    if (!json_is_array(list)) {
+        list = json_array();
+        json_object_set_new(a, "productions", list);
+    }
+    json_array_append_new(list, p);
+    out->account = d->account;
+    out->new_state = state;
+    say(out, "produced %s for %s on %s%s",
+        categories_names(rq->categories, asked, sizeof asked), d->account, date,
+        beyond ? " (override: beyond the decision)" : "");
+    return CW_OK;
+}
+
+static int act_close(const char *state, case_t *c, json_t *cw,
+                     const cw_request_t *rq, cw_result_t *out)
+{
+    (void) c;
+    json_t *closed = stamp(rq);
+    json_object_set_new(closed, "from", json_string(state));
+    json_object_set_new(cw, "closed", closed);
+    out->new_state = STATE_CLOSED;
+    out->undated = true;
+    say(out, "case closed: %s", rq->reason);
+    return CW_OK;
+}
+
+static int act_reopen(const char *state, case_t *c, json_t *cw,
+                      const cw_request_t *rq, cw_result_t *out)
+{
+    (void) c;
+    if (!is_state(state, STATE_CLOSED))
+        return refuse(out, CW_REFUSED, "the case is not closed (state %s)", state);
+    static const char *const back[] = { STATE_REVIEW, STATE_WAITING,
+                                        STATE_NOTIFIED, STATE_HELD };
+    const char *from = jget(json_object_get(cw, "closed"), "from");
+    out->new_state = STATE_REVIEW;
+    for (size_t i = 0; from && i < sizeof back / sizeof back[0]; i++)
+        if (!strcmp(from, back[i]))
+            out->new_state = back[i];
+    json_t *r = stamp(rq);
+    json_object_set_new(r, "closed", json_deep_copy(json_object_get(cw, "closed")));
+    json_object_set_new(cw, "reopened", r);
+    json_object_del(cw, "closed");
+    out->dated = true;
+    say(out, "case reopened (back to %s): %s", out->new_state, rq->reason);
+    return CW_OK;
+}
+
+/* ---- dispatch -------------------------------------------------------------- */
+
+static bool needs_reason(cw_act_t act)
+{
+    (void) act;
+    return true;                 /* a note's text is its reason */
+}
+
+void casework_apply(const char *state, case_t *c, json_t *cw,
+                    const cw_request_t *rq, cw_result_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->new_state = state;
+    if (!rq->operator_name || !*rq->operator_name) {
+        refuse(out, CW_BAD_INPUT, "every act names who did it: --as NAME or WRIT_OPERATOR");
+        return;
+    }
+    if (needs_reason(rq->act) && (!rq->reason || !*rq->reason)) {
+        refuse(out, CW_BAD_INPUT, rq->act == CW_NOTE ? "a note needs its text"
+               : "%s needs --reason TEXT (it goes on the record)",
+               casework_act_name(rq->act));
+        return;
+    }
+    if ((unsigned) rq->act >= CW_ACT_COUNT || !c || !json_is_object(cw)) {
+        refuse(out, CW_BAD_INPUT, "unknown act");
+        return;
+    }
+    if (rq->until && !casework_date_ok(rq->until)) {
+        refuse(out, CW_BAD_INPUT, "bad date '%s': use YYYY-MM-DD", rq->until);
+        return;
+    }
+    if (rq->date && !casework_date_ok(rq->date)) {
+        refuse(out, CW_BAD_INPUT, "bad date '%s': use YYYY-MM-DD", rq->date);
+        return;
+    }
+    if (rq->account && !find_account(c, rq->account)) {
+        refuse(out, CW_REFUSED, "case %s has no account %s", c->id, rq->account);
+        return;
+    }
+    if (rq->act == CW_NOTE) {
+        say(out, "note added");
+        return;
+    }
+    if (rq->act != CW_REOPEN && gate_open(state, cw, out) != CW_OK)
+        return;
+    if (rq->act == CW_REOPEN && in_pipeline(state)) {
+        refuse(out, CW_REFUSED, "the case is not closed (state %s)", state);
+        return;
+    }
+    /* Work on copies: a refusal part-way leaves the caller's untouched. */
+    json_t *work = json_deep_copy(cw);
+    if (!work) {
+        refuse(out, CW_REFUSED, "out of memory");
+        return;
+    }
+    int rc;
+    switch (rq->act) {
+    case CW_VERIFY: rc = act_verify(state, c, work, rq, out); break;
+    case CW_WAIT: rc = act_wait(state, c, work, rq, out); break;
+    case CW_DECIDE: rc = act_decide(state, c, work, rq, out); break;
+    case CW_NOTICE_RELEASE: rc = act_notice_release(state, c, work, rq, out); break;
+    case CW_NOTICE_WITHHOLD: rc = act_notice_withhold(state, c, work, rq, out); break;
+    case CW_GAG_LIFTED:
+    case CW_GAG_SET_ASIDE:
+    case CW_GAG_EXTENDED: rc = act_gag(state, c, work, rq, out); break;
+    case CW_CHALLENGE_FILED:
+    case CW_CHALLENGE_GRANTED:
+    case CW_CHALLENGE_DENIED:
+    case CW_CHALLENGE_WITHDRAWN: rc = act_challenge(state, c, work, rq, out); break;
+    case CW_PRODUCE: rc = act_produce(state, c, work, rq, out); break;
+    case CW_CLOSE: rc = act_close(state, c, work, rq, out); break;
+    case CW_REOPEN: rc = act_reopen(state, c, work, rq, out); break;
+    default: rc = refuse(out, CW_BAD_INPUT, "unknown act"); break;
+    }
+    if (rc == CW_OK) {
+        json_object_update(cw, work);
+        /* Keys the act removed (waiting, closed) go from cw too. */
+        const char *key;
+        json_t *v;
+        void *tmp;
+        json_object_foreach_safe(cw, tmp, key, v)
+            if (!json_object_get(work, key))
+                json_object_del(cw, key);
+    }
+    else {
+        out->held_count = 0;
+        out->record_changed = false;
+        out->to_notify = false;
+    }
+    json_decref(work);
+}

@@ -1,0 +1,182 @@
+/* casework_store.c -- a person's act on a case, applied atomically and
+ * optimistically in Redis (see casework_store.h). */
+#include "casework_store.h"
+#include "wire.h"
+
+#include <hiredis/hiredis.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ARGV: 1 id, 2 expected state ('' = unguarded), 3 expected rev,
+ * 4 expected updated_at, 5 act id, 6 new state, 7 record ('' unchanged),
+ * 8 casework JSON, 9 now (ms), 10 to notify ('1'), 11 clear review
+ * reason ('1'), 12 dates index ('1' add, '-1' remove), 13 operator,
+ * 14 act, 15 reason, 16 account, 17 note (what changed), 18 worker,
+ * 19.. pairs (held member, score | 'remove' | '+inf'). */
+static const char *ACT_LUA =
+    "local id = ARGV[1]\n"
+    "local key = 'writ:case:'..id\n"
+    "local cur = redis.call('HMGET', key, 'state', 'rev', 'updated_at')\n"
+    "if not cur[1] then return {3, ''} end\n"
+    "if redis.call('SISMEMBER', 'writ:acts:'..id, ARGV[5]) == 1 then\n"
+    "  return {2, cur[1]}\n"
+    "end\n"
+    "if ARGV[2] ~= '' and (cur[1] ~= ARGV[2] or (cur[2] or '0') ~= ARGV[3]\n"
+    "    or (cur[3] or '') ~= ARGV[4]) then\n"
+    "  return {1, cur[1]}\n"
+    "end\n"
+    "local to = ARGV[6]\n"
+    "if ARGV[2] == '' then to = cur[1] end\n"
+    "redis.call('HINCRBY', key, 'rev', 1)\n"
+    "redis.call('HSET', key, 'state', to, 'casework', ARGV[8], 'updated_at', ARGV[9])\n"
+    "if ARGV[7] ~= '' then redis.call('HSET', key, 'record', ARGV[7]) end\n"
+    "if ARGV[11] == '1' then redis.call('HSET', key, 'review_reason', '') end\n"
+    "if to ~= cur[1] then\n"
+    "  redis.call('SREM', 'writ:idx:state:'..cur[1], id)\n"
+    "  redis.call('SADD', 'writ:idx:state:'..to, id)\n"
+    "end\n"
+    "if ARGV[10] == '1' then redis.call('ZADD', 'writ:pending:notify', 0, id) end\n"
+    "if ARGV[12] == '1' then redis.call('SADD', 'writ:idx:dated', id)\n"
+    "elseif ARGV[12] == '-1' then redis.call('SREM', 'writ:idx:dated', id) end\n"
+    "for i = 19, #ARGV, 2 do\n"
+    "  if ARGV[i+1] == 'remove' then redis.call('ZREM', 'writ:held', ARGV[i])\n"
+    "  else redis.call('ZADD', 'writ:held', ARGV[i+1], ARGV[i]) end\n"
+    "end\n"
+    "redis.call('SADD', 'writ:acts:'..id, ARGV[5])\n"
+    "redis.call('XADD', 'writ:audit:'..id, '*', 'stage', 'casework',\n"
+    "  'worker', ARGV[18], 'event', ARGV[14], 'from', cur[1], 'to', to,\n"
+    "  'note', ARGV[17], 'operator', ARGV[13], 'act', ARGV[14],\n"
+    "  'reason', ARGV[15], 'account', ARGV[16], 'act_id', ARGV[5])\n"
+    "return {0, to}\n";
+
+static char s_act_sha[41] = "";
+
+void cw_case_clear(cw_case_t *self)
+{
+    case_destroy(&self->c);
+    json_decref(self->cw);
+    self->cw = NULL;
+}
+
+static void copy_field(char *dst, size_t len, redisReply *r)
+{
+    dst[0] = '\0';
+    if (r && r->type == REDIS_REPLY_STRING)
+        snprintf(dst, len, "%.*s", (int) r->len, r->str);
+}
+
+int casework_store_read(case_store_t *store, const char *id, cw_case_t *out)
+{
+    memset(out, 0, sizeof *out);
+    if (strlen(id) >= CASE_ID_LEN)
+        return 1;
+    snprintf(out->id, sizeof out->id, "%s", id);
+    redisContext *ctx = case_store_redis(store);
+    if (!ctx)
+        return -1;
+    case_store_count(store, 1, 1);
+    redisReply *r = redisCommand(ctx, "HMGET writ:case:%s state rev updated_at "
+                                 "record casework", id);
+    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 5) {
+        if (r)
+            freeReplyObject(r);
+        return -1;
+    }
+    int rc = 0;
+    if (r->element[0]->type != REDIS_REPLY_STRING)
+        rc = 1;
+    else {
+        copy_field(out->state, sizeof out->state, r->element[0]);
+        copy_field(out->rev, sizeof out->rev, r->element[1]);
+        if (!out->rev[0])
+            snprintf(out->rev, sizeof out->rev, "0");
+        copy_field(out->updated_at, sizeof out->updated_at, r->element[2]);
+        char err[128] = "";
+        if (r->element[3]->type == REDIS_REPLY_STRING)
+            out->c = wire_decode_case(r->element[3]->str, r->element[3]->len,
+                                      err, sizeof err);
+        if (r->element[4]->type == REDIS_REPLY_STRING && r->element[4]->len > 0)
+            out->cw = json_loadb(r->element[4]->str, r->element[4]->len, 0, NULL);
+        if (!out->cw)
+            out->cw = json_object();
+        if (!out->c)
+            rc = -1;
+    }
+    freeReplyObject(r);
+    if (rc != 0)
+        cw_case_clear(out);
+    return rc;
+}
+
+static const char *score_text(long score, char *buf, size_t len)
+{
+    if (score == CW_HELD_REMOVE)
+        return "remove";
+    if (score == CW_HELD_FOREVER)
+        return "+inf";
+    snprintf(buf, len, "%ld", score);
+    return buf;
+}
+
+int casework_store_commit(case_store_t *store, const cw_commit_t *p,
+                          char now_state[32])
+{
+    const cw_result_t *res = p->res;
+    now_state[0] = '\0';
+    char *record = NULL;
+    size_t record_len = 0;
+    if (res->record_changed && wire_encode_case(p->before->c, &record, &record_len) != 0)
+        return -1;
+    char *cw = json_dumps(p->before->cw, JSON_COMPACT | JSON_SORT_KEYS);
+    if (!cw) {
+        free(record);
+        return -1;
+    }
+    enum { FIXED = 18 };
+    const char *args[FIXED + 2 * 64];
+    size_t lens[FIXED + 2 * 64];
+    char now[24], scores[64][24];
+    char members[64][CASE_ID_LEN + 300];
+    snprintf(now, sizeof now, "%llu", (unsigned long long) writ_now_ms());
+    const char *fixed[FIXED] = {
+        p->before->id, p->unguarded ? "" : p->before->state, p->before->rev,
+        p->before->updated_at, p->act_id, res->new_state, "", cw, now,
+        res->to_notify ? "1" : "", res->clear_review_reason ? "1" : "",
+        res->dated ? "1" : res->undated ? "-1" : "", p->rq->operator_name,
+        casework_act_name(p->rq->act), p->rq->reason ? p->rq->reason : "",
+        res->account ? res->account : p->rq->account ? p->rq->account : "",
+        res->message, p->worker,
+    };
+    for (int i = 0; i < FIXED; i++) {
+        args[i] = fixed[i];
+        lens[i] = strlen(fixed[i]);
+    }
+    if (record) {
+        args[6] = record;
+        lens[6] = record_len;
+    }
+    int argc = FIXED;
+    for (size_t i = 0; i < res->held_count && i < 64; i++) {
+        snprintf(members[i], sizeof members[i], "%s %s", p->before->id,
+                 res->held[i].account);
+        args[argc] = members[i];
+        lens[argc++] = strlen(members[i]);
+        args[argc] = score_text(res->held[i].score, scores[i], sizeof scores[i]);
+        lens[argc] = strlen(args[argc]);
+        argc++;
+    }
+    redisReply *r = case_store_script(store, ACT_LUA, s_act_sha, argc, args, lens);
+    free(record);
+    free(cw);
+    if (!r)
+        return -1;
+    int rc = -1;
+    if (r->type == REDIS_REPLY_ARRAY && r->elements == 2
+        && r->element[1]->type == REDIS_REPLY_STRING) {
+        rc = (int) r->element[0]->integer;
+        snprintf(now_state, 32, "%s", r->element[1]->str);
+    }
+    freeReplyObject(r);
+    return rc;
+}

@@ -1,0 +1,54 @@
+/* casework_store.h -- reads a case for a person's act and applies the act
+ * (casework.h) to Redis with one Lua script, optimistically: the script
+ * checks that the case is still as it was read (state, revision, last
+ * update), and only then writes the new state, record and casework
+ * object, the audit entry (operator, act, reason, account), the indexes,
+ * the held-notice set and, for a decision, the hand-off to notify
+ * (writ:pending:notify with an expired lease: notify's sweeper takes it,
+ * exactly as a stage's hand-off whose bus message was lost).
+ *
+ * Keys (besides case_store.h's):
+ *   writ:case:{id}  fields rev (acts applied), casework (JSON)
+ *   writ:acts:{id}  set    act ids applied (a retried act is not applied twice)
+ *   writ:idx:state:{state}  set  case ids by state
+ *   writ:idx:dated  set    cases with dates to watch (writctl due)
+ */
+#ifndef WRIT_CASEWORK_STORE_H
+#define WRIT_CASEWORK_STORE_H
+
+#include "case_store.h"
+#include "casework.h"
+
+/* A case as read for an act. */
+typedef struct {
+    char id[CASE_ID_LEN];
+    char state[32];
+    char rev[24];
+    char updated_at[24];
+    case_t *c;                       /* owned */
+    json_t *cw;                      /* owned; {} when never worked on */
+} cw_case_t;
+
+/* 0 read, 1 no such case, -1 Redis failure or unreadable record
+ * (case_store_error says which). */
+int  casework_store_read(case_store_t *store, const char *id, cw_case_t *out);
+void cw_case_clear(cw_case_t *self);
+
+typedef struct {
+    const cw_case_t *before;         /* as read */
+    const cw_request_t *rq;
+    const cw_result_t *res;          /* casework_apply's CW_OK result */
+    const char *act_id;              /* same id: applied at most once */
+    const char *worker;              /* "writctl-{host}-{pid}" */
+    bool unguarded;                  /* notes: apply whatever the state */
+} cw_commit_t;
+
+/* Applies the act. Returns 0 applied, 1 the case changed since it was
+ * read (now_state receives its state now; nothing written), 2 this act id
+ * was applied already (nothing written), 3 no such case, -1 Redis failure
+ * (nothing written, or all of it: the script is atomic -- a retry with
+ * the same act id tells which). */
+int casework_store_commit(case_store_t *store, const cw_commit_t *p,
+                          char now_state[32]);
+
+#endif
