@@ -1,5 +1,6 @@
 /* case_store.c -- Redis case store (see case_store.h for the key schema). */
 #include "case_store.h"
+#include "casework_store.h"
 #include "log.h"
 #include "wire.h"
 
@@ -65,6 +66,7 @@ static const char *CREATE_LUA =
     "if ARGV[9] ~= '' then\n"
     "  redis.call('ZADD', 'writ:pending:'..ARGV[9], ARGV[10], ARGV[1])\n"
     "end\n"
+    CASEWORK_CREATE_INDEX_LUA
     "return {0, ARGV[1]}\n";
 
 static const char *ADVANCE_LUA =
@@ -92,6 +94,10 @@ static const char *ADVANCE_LUA =
     "redis.call('HSET', key, 'state', ARGV[4], 'record', ARGV[7],\n"
     "  'updated_at', ARGV[10], 'challenge', ARGV[11],\n"
     "  'review_reason', ARGV[12])\n"
+    "if st ~= ARGV[4] then\n"
+    "  redis.call('SREM', 'writ:idx:state:'..st, ARGV[1])\n"
+    "  redis.call('SADD', 'writ:idx:state:'..ARGV[4], ARGV[1])\n"
+    "end\n"
     "redis.call('ZREM', pending, ARGV[1])\n"
     "if ARGV[5] ~= '' then\n"
     "  redis.call('ZADD', 'writ:pending:'..ARGV[5], ARGV[6], ARGV[1])\n"
@@ -149,6 +155,10 @@ static const char *RELEASE_LUA =
     "local st = redis.call('HGET', key, 'state') or ''\n"
     "redis.call('HSET', key, 'state', ARGV[3], 'record', ARGV[4],\n"
     "  'updated_at', ARGV[5], 'challenge', ARGV[8])\n"
+    "if st ~= ARGV[3] then\n"
+    "  redis.call('SREM', 'writ:idx:state:'..st, ARGV[1])\n"
+    "  redis.call('SADD', 'writ:idx:state:'..ARGV[3], ARGV[1])\n"
+    "end\n"
     "redis.call('ZREM', 'writ:held', ARGV[2])\n"
     "redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', 'notify',\n"
     "  'worker', ARGV[6], 'event', 'released', 'from', st, 'to', ARGV[3],\n"
@@ -172,6 +182,8 @@ static const char *MARK_REVIEW_LUA =
     "redis.call('ZREM', 'writ:pending:'..ARGV[2], ARGV[1])\n"
     "redis.call('HSET', key, 'state', 'review', 'review_reason', ARGV[4],\n"
     "  'updated_at', ARGV[5])\n"
+    "redis.call('SREM', 'writ:idx:state:'..st, ARGV[1])\n"
+    "redis.call('SADD', 'writ:idx:state:review', ARGV[1])\n"
     "redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', ARGV[2],\n"
     "  'worker', ARGV[3], 'event', 'review', 'from', st, 'to', 'review',\n"
     "  'note', ARGV[4])\n"
@@ -582,11 +594,12 @@ static void run_script_batch(case_store_t *self, script_t *sc, const char *body,
  * *dedupe receive what the vector points into (caller frees: free,
  * g_free). */
 static int create_argv(const case_create_t *p, argv_t *a, char **record,
-                       char **dedupe)
+                       char **dedupe, char **index)
 {
     size_t record_len = p->record_len;
     *record = NULL;
     *dedupe = NULL;
+    *index = NULL;
     if (!p->record && wire_encode_case(p->c, record, &record_len) != 0)
         return -1;
     const char *mid = p->c->request ? p->c->request->message_id : NULL;
@@ -595,7 +608,7 @@ static int create_argv(const case_create_t *p, argv_t *a, char **record,
     *dedupe = mid && *mid && !p->duplicate_of
             ? g_strconcat("writ:msgid:", mid, NULL)
             : g_strconcat("writ:sha256:", p->sha256, NULL);
-    if (argv_init(a, 20) != 0) {
+    if (argv_init(a, 24) != 0) {
         argv_free(a);
         return -1;
     }
@@ -618,6 +631,13 @@ static int create_argv(const case_create_t *p, argv_t *a, char **record,
     argv_num(a, p->max_pending);                   /* 15 */
     argv_str(a, p->envelope ? p->envelope : "");   /* 16 */
     argv_str(a, p->duplicate_of ? p->duplicate_of : ""); /* 17 */
+    /* Always the last argument: the indexes casework searches. */
+    *index = casework_index_payload(p->c, now);
+    if (!*index) {
+        argv_free(a);
+        return -1;
+    }
+    argv_str(a, *index);
     return 0;
 }
 
@@ -648,6 +668,7 @@ struct case_store_creates_t {
     script_batch_t batch;
     char **records;
     char **dedupes;
+    char **indexes;
 };
 
 static void creates_free(case_store_creates_t *b)
@@ -656,7 +677,9 @@ static void creates_free(case_store_creates_t *b)
         argv_free(&b->batch.args[i]);
         free(b->records ? b->records[i] : NULL);
         g_free(b->dedupes ? b->dedupes[i] : NULL);
+        free(b->indexes ? b->indexes[i] : NULL);
     }
+    free(b->indexes);
     free(b->batch.args);
     free(b->records);
     free(b->dedupes);
@@ -673,14 +696,16 @@ case_store_creates_t *case_store_create_send(case_store_t *self,
     b->batch.args = calloc(n ? n : 1, sizeof *b->batch.args);
     b->records = calloc(n ? n : 1, sizeof *b->records);
     b->dedupes = calloc(n ? n : 1, sizeof *b->dedupes);
-    if (!b->batch.args || !b->records || !b->dedupes) {
+    b->indexes = calloc(n ? n : 1, sizeof *b->indexes);
+    if (!b->batch.args || !b->records || !b->dedupes || !b->indexes) {
         b->batch.n = 0;
         b->batch.lost = true;
         return b;
     }
     bool encoded = true;
     for (size_t i = 0; i < n; i++)
-        if (create_argv(&ps[i], &b->batch.args[i], &b->records[i], &b->dedupes[i]) != 0) {
+        if (create_argv(&ps[i], &b->batch.args[i], &b->records[i], &b->dedupes[i],
+                        &b->indexes[i]) != 0) {
             b->batch.args[i].argv = NULL;
             encoded = false;
         }

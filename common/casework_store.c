@@ -3,6 +3,7 @@
 #include "casework_store.h"
 #include "wire.h"
 
+#include <glib.h>
 #include <hiredis/hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,44 @@ static const char *ACT_LUA =
     "return {0, to}\n";
 
 static char s_act_sha[41] = "";
+
+char *casework_index_key(const char *value)
+{
+    gchar *low = g_utf8_strdown(value ? value : "", -1);
+    for (gchar *p = low; p && *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    return low;
+}
+
+static bool has_dates(const request_t *r)
+{
+    return r->deadline[0] || r->nondisclosure
+        || r->type == REQ_PRESERVATION_REQUEST
+        || r->type == REQ_NATIONAL_SECURITY_LETTER;
+}
+
+char *casework_index_payload(const case_t *c, uint64_t received_ms)
+{
+    const request_t *r = c->request;
+    GString *s = g_string_new(NULL);
+    gchar *agency = casework_index_key(r ? r->issuing_agency : NULL);
+    gchar *ref = casework_index_key(r ? r->reference : NULL);
+    g_string_append_printf(s, "%s\n%s\n", agency, ref);
+    if (r && r->type == REQ_PRESERVATION_REQUEST)
+        g_string_append_printf(s, "%llu", (unsigned long long) (received_ms / 86400000u + 90));
+    g_string_append_printf(s, "\n%s\n", r && has_dates(r) ? "1" : "");
+    for (size_t i = 0; r && i < r->account_count; i++) {
+        gchar *a = casework_index_key(r->accounts[i]);
+        g_string_append_printf(s, "%s\n", a);
+        g_free(a);
+    }
+    g_free(agency);
+    g_free(ref);
+    char *out = strdup(s->str);
+    g_string_free(s, TRUE);
+    return out;
+}
 
 void cw_case_clear(cw_case_t *self)
 {
