@@ -684,3 +684,71 @@ int writctl_case_search(writ_config_t *cfg, int argc, char **argv)
     case_store_destroy(&store);
     return rc;
 }
+
+/* ---- case show: what people did ------------------------------------------- */
+
+static void print_stamp(const char *label, json_t *o)
+{
+    if (!o)
+        return;
+    printf("  %-9s by %s at %s: %s\n", label, jstr(o, "by") ? jstr(o, "by") : "-",
+           jstr(o, "at") ? jstr(o, "at") : "-", jstr(o, "reason") ? jstr(o, "reason") : "");
+}
+
+void writctl_print_casework(json_t *c)
+{
+    json_t *cw = json_object_get(c, "casework");
+    if (!json_is_object(cw) || json_object_size(cw) == 0)
+        return;
+    print_stamp("VERIFIED", json_object_get(cw, "verification"));
+    json_t *w = json_object_get(cw, "waiting");
+    if (w)
+        printf("  WAITING   on the requester%s%s (%s, %s)\n",
+               jstr(w, "until") ? " until " : "", jstr(w, "until") ? jstr(w, "until") : "",
+               jstr(w, "by"), jstr(w, "reason"));
+    print_stamp("DECIDED", json_object_get(cw, "decided"));
+    json_t *ch = json_object_get(cw, "challenge");
+    if (ch)
+        printf("  CHALLENGE %s%s%s%s%s (%s: %s)\n", jstr(ch, "status"),
+               jstr(ch, "court") ? " in " : "", jstr(ch, "court") ? jstr(ch, "court") : "",
+               jstr(ch, "docket") ? ", docket " : "",
+               jstr(ch, "docket") ? jstr(ch, "docket") : "", jstr(ch, "by"), jstr(ch, "reason"));
+    print_stamp("CLOSED", json_object_get(cw, "closed"));
+    print_stamp("REOPENED", json_object_get(cw, "reopened"));
+    if (jstr(cw, "renews"))
+        printf("  RENEWS    the preservation of case %s (extended there by 90 days)\n",
+               jstr(cw, "renews"));
+    if (jstr(cw, "renewed_by"))
+        printf("  RENEWED   by case %s: preservation extended by 90 days\n",
+               jstr(cw, "renewed_by"));
+    const char *account;
+    json_t *a;
+    json_object_foreach(json_object_get(cw, "accounts"), account, a) {
+        printf("  account %s\n", account);
+        json_t *d = json_object_get(a, "decided");
+        if (d)
+            printf("      decided %s by %s at %s\n", jstr(d, "decision"), jstr(d, "by"),
+                   jstr(d, "at"));
+        size_t i;
+        json_t *g;
+        json_array_foreach(json_object_get(a, "gag_history"), i, g)
+            printf("      gag %s%s%s by %s at %s: %s\n", jstr(g, "state"),
+                   jstr(g, "until") ? " until " : "", jstr(g, "until") ? jstr(g, "until") : "",
+                   jstr(g, "by"), jstr(g, "at"), jstr(g, "reason"));
+        if (jstr(a, "notice"))
+            printf("      notice %s\n", !strcmp(jstr(a, "notice"), "release_requested")
+                   ? "released by a person (notify prepares it)" : jstr(a, "notice"));
+        json_t *p;
+        json_array_foreach(json_object_get(a, "productions"), i, p) {
+            GString *cats = g_string_new(NULL);
+            size_t k;
+            json_t *cat;
+            json_array_foreach(json_object_get(p, "categories"), k, cat)
+                g_string_append_printf(cats, "%s%s", k ? "," : "", json_string_value(cat));
+            printf("      produced %s on %s by %s%s: %s\n", cats->str, jstr(p, "date"),
+                   jstr(p, "by"), json_is_true(json_object_get(p, "override"))
+                   ? " (OVERRIDE)" : "", jstr(p, "reason"));
+            g_string_free(cats, TRUE);
+        }
+    }
+}

@@ -288,10 +288,17 @@ static void print_case_text(json_t *c)
                json_is_string(json_object_get(a, "notice_path")) ? jstr(a, "notice_path") : "");
         printf("      %s\n", jstr(a, "reason"));
     }
+    writctl_print_casework(c);
     printf("  audit:\n");
-    json_array_foreach(json_object_get(c, "audit"), i, a)
+    json_array_foreach(json_object_get(c, "audit"), i, a) {
         printf("    %s %-12s %-10s %s -> %s  %s\n", jstr(a, "time"), jstr(a, "stage"),
                jstr(a, "event"), jstr(a, "from"), jstr(a, "to"), jstr(a, "note"));
+        if (json_is_string(json_object_get(a, "operator")))
+            printf("        by %s%s%s: %s\n", jstr(a, "operator"),
+                   *jstr(a, "account") && strcmp(jstr(a, "account"), "-") ? ", account " : "",
+                   *jstr(a, "account") && strcmp(jstr(a, "account"), "-") ? jstr(a, "account") : "",
+                   jstr(a, "reason"));
+    }
 }
 
 static int cmd_case_show(case_store_t *store, int argc, char **argv)

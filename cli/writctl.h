@@ -28,6 +28,9 @@ int  writctl_queue(writ_config_t *cfg, int argc, char **argv);
 int  writctl_due(writ_config_t *cfg, int argc, char **argv);
 int  writctl_case_search(writ_config_t *cfg, int argc, char **argv);
 
+/* views.c: the casework part of `case show` (text). */
+void writctl_print_casework(json_t *c);
+
 /* export.c: case export ID --out FILE. */
 int  writctl_case_export(writ_config_t *cfg, int argc, char **argv);
 

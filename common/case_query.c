@@ -140,6 +140,29 @@ static json_t *audit_json(redisContext *ctx, const char *id)
     return audit;
 }
 
+/* What people did with the case (casework.h): verification, waiting,
+ * closure, challenge, per account decider, gag, notice and productions;
+ * {} when nobody has acted on it. */
+static json_t *casework_json(redisContext *ctx, const char *id)
+{
+    redisReply *r = redisCommand(ctx, "HMGET writ:case:%s casework renews "
+                                 "preserve_renewed_by", id);
+    json_t *cw = NULL;
+    if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 3) {
+        if (r->element[0]->type == REDIS_REPLY_STRING)
+            cw = json_loadb(r->element[0]->str, r->element[0]->len, 0, NULL);
+        if (!cw)
+            cw = json_object();
+        if (r->element[1]->type == REDIS_REPLY_STRING)
+            json_object_set_new(cw, "renews", reply_str(r->element[1]));
+        if (r->element[2]->type == REDIS_REPLY_STRING)
+            json_object_set_new(cw, "renewed_by", reply_str(r->element[2]));
+    }
+    if (r)
+        freeReplyObject(r);
+    return cw ? cw : json_object();
+}
+
 json_t *case_query_show(case_store_t *store, const char *id, bool *missing)
 {
     *missing = false;
@@ -199,6 +222,7 @@ json_t *case_query_show(case_store_t *store, const char *id, bool *missing)
         : json_pack("{s:o,s:o}", "at", ms_to_iso(r->element[13]), "by", reply_str(r->element[14])));
     if (!c)
         json_object_set_new(out, "record_error", json_string(err));
+    json_object_set_new(out, "casework", casework_json(ctx, id));
     json_object_set_new(out, "audit", audit_json(ctx, id));
     case_destroy(&c);
     freeReplyObject(r);

@@ -219,3 +219,16 @@ int casework_store_commit(case_store_t *store, const cw_commit_t *p,
     freeReplyObject(r);
     return rc;
 }
+
+int casework_store_act_known(case_store_t *store, const char *id, const char *act_id)
+{
+    redisContext *ctx = case_store_redis(store);
+    if (!ctx)
+        return -1;
+    case_store_count(store, 1, 1);
+    redisReply *r = redisCommand(ctx, "SISMEMBER writ:acts:%s %s", id, act_id);
+    int rc = r && r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
+    if (r)
+        freeReplyObject(r);
+    return rc;
+}

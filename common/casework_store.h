@@ -102,6 +102,11 @@ typedef struct {
     bool unguarded;                  /* notes: apply whatever the state */
 } cw_commit_t;
 
+/* Whether act_id was applied to the case already: 1 yes, 0 no, -1 error.
+ * (A retried act that the state machine now refuses -- close after close
+ * -- is recognised by its id.) */
+int casework_store_act_known(case_store_t *store, const char *id, const char *act_id);
+
 /* Applies the act. Returns 0 applied, 1 the case changed since it was
  * read (now_state receives its state now; nothing written), 2 this act id
  * was applied already (nothing written), 3 no such case, -1 Redis failure

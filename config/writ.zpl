@@ -107,3 +107,7 @@ retention
     #   purge` once its last change is older than this, unless the case is
     #   on legal hold. The case record, sha256, decisions and audit stay.
     raw_days = 365
+
+casework
+    #   today = "2026-01-01"            #   testing only: the date writctl's acts, queue and due use
+    #   debug_delay_ms = 0              #   testing only: pause between reading a case and recording an act
