@@ -54,7 +54,7 @@ static const char *USAGE =
     "  due [--days N] [--json]          deadlines, gag ends, preservation expiries\n"
     "  case search [--account A] [--agency X] [--reference R] [--state S] [--since D] [--json]\n"
     "  case export ID --out FILE        archive for counsel (tar.gz, manifest with sha256)\n"
-    "Acts (each: --as NAME or WRIT_OPERATOR, --reason TEXT, [--json] [--act-id ID]):\n"
+    "  acts (each: --as NAME or WRIT_OPERATOR, --reason TEXT, [--json] [--act-id ID]):\n"
     "  case verify ID                   requester confirmed out of band\n"
     "  case wait ID [--until DATE]      waiting on the requester\n"
     "  case decide ID [--account A] (--accept | --decision D)\n"

@@ -153,15 +153,18 @@ static const char *RELEASE_LUA =
     "if not redis.call('ZSCORE', 'writ:held', ARGV[2]) then return 1 end\n"
     "local key = 'writ:case:'..ARGV[1]\n"
     "local st = redis.call('HGET', key, 'state') or ''\n"
-    "redis.call('HSET', key, 'state', ARGV[3], 'record', ARGV[4],\n"
+    /* A case a person closed or set waiting stays so (casework.h). */
+    "local to = ARGV[3]\n"
+    "if st == 'closed' or st == 'waiting' then to = st end\n"
+    "redis.call('HSET', key, 'state', to, 'record', ARGV[4],\n"
     "  'updated_at', ARGV[5], 'challenge', ARGV[8])\n"
-    "if st ~= ARGV[3] then\n"
+    "if st ~= to then\n"
     "  redis.call('SREM', 'writ:idx:state:'..st, ARGV[1])\n"
-    "  redis.call('SADD', 'writ:idx:state:'..ARGV[3], ARGV[1])\n"
+    "  redis.call('SADD', 'writ:idx:state:'..to, ARGV[1])\n"
     "end\n"
     "redis.call('ZREM', 'writ:held', ARGV[2])\n"
     "redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', 'notify',\n"
-    "  'worker', ARGV[6], 'event', 'released', 'from', st, 'to', ARGV[3],\n"
+    "  'worker', ARGV[6], 'event', 'released', 'from', st, 'to', to,\n"
     "  'account', string.sub(ARGV[2], #ARGV[1] + 2), 'note', ARGV[7])\n"
     "return 0\n";
 
