@@ -31,7 +31,7 @@ FROM debian:bookworm-slim
 RUN apt-get update -q \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
         libczmq4 libzmq5 libmsgpackc2 libhiredis0.14 libgmime-3.0-0 \
-        libjansson4 libpoppler-glib8 libcairo2 libtesseract5 liblept5 \
+        libjansson4 libarchive13 libpoppler-glib8 libcairo2 libtesseract5 liblept5 \
         libzip4 libxml2 tesseract-ocr-eng tesseract-ocr-deu \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 writ \

@@ -587,7 +587,9 @@ static int act_challenge(const char *state, case_t *c, json_t *cw,
     json_t *h = json_deep_copy(entry);
     json_array_append_new(history, h);
     json_object_set_new(entry, "history", history);
-    json_object_set_new(cw, "challenge", entry);
+    json_object_set_new(cw, "challenge", entry);     /* frees the old one */
+    court = jget(entry, "court");
+    docket = jget(entry, "docket");
     out->new_state = state;
     say(out, "challenge %s%s%s%s%s", to, court ? " in " : "", court ? court : "",
         docket ? ", docket " : "", docket ? docket : "");

@@ -247,3 +247,25 @@ search --agency fbi --state notified | grep -qw "$n" || fail "search agency+stat
 [ "$(search --agency fbi --state closed)" = "" ] || fail "search agency+state closed: $(search --agency fbi --state closed)"
 expect_refused 64 "at least one" writctl case search
 pass "search by account, reference, state, agency from the indexes"
+
+# ---- 11. export for counsel ----------------------------------------------------
+writctl case export "$n" --out "$tmp/nsl.tar.gz" >/dev/null
+expect_refused 1 "never overwrites" writctl case export "$n" --out "$tmp/nsl.tar.gz"
+expect_refused 1 "no such case" writctl case export c0000000000000000 --out "$tmp/none.tar.gz"
+[ ! -e "$tmp/none.tar.gz" ] || fail "an export of nothing left a file"
+mkdir -p "$tmp/x" && tar xzf "$tmp/nsl.tar.gz" -C "$tmp/x"
+(cd "$tmp/x/$n" && sha256sum --quiet -c SHA256SUMS) || fail "export sums do not match"
+writctl case raw "$n" | cmp -s - "$tmp/x/$n/original.eml" || fail "exported original is not byte-exact"
+python3 - "$tmp/x/$n" <<'PY' || fail "export contents"
+import json, os, sys
+d = sys.argv[1]
+m = json.load(open(os.path.join(d, "manifest.json")))
+names = {f["name"] for f in m["files"]}
+assert {"original.eml", "case.json", "audit.json"} <= names, names
+assert any(n.startswith("notices/") for n in names), names
+c = json.load(open(os.path.join(d, "case.json")))
+assert c["casework"]["challenge"]["status"] == "filed", c["casework"]
+audit = json.load(open(os.path.join(d, "audit.json")))
+assert [a.get("operator") for a in audit if a.get("act") == "gag set-aside"] == ["alice"], audit
+PY
+pass "export: original byte-exact, case, audit and notice in a tar.gz whose sums check"
