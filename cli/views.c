@@ -735,9 +735,15 @@ void writctl_print_casework(json_t *c)
             printf("      gag %s%s%s by %s at %s: %s\n", jstr(g, "state"),
                    jstr(g, "until") ? " until " : "", jstr(g, "until") ? jstr(g, "until") : "",
                    jstr(g, "by"), jstr(g, "at"), jstr(g, "reason"));
-        if (jstr(a, "notice"))
+        const char *now_notice = NULL;
+        json_t *rec;
+        json_array_foreach(json_object_get(c, "accounts"), i, rec)
+            if (jstr(rec, "account") && !strcmp(jstr(rec, "account"), account))
+                now_notice = jstr(rec, "notice");
+        if (jstr(a, "notice") && !(now_notice && !strcmp(now_notice, "prepared")))
             printf("      notice %s\n", !strcmp(jstr(a, "notice"), "release_requested")
-                   ? "released by a person (notify prepares it)" : jstr(a, "notice"));
+                   ? "released by a person: notify is preparing it"
+                   : jstr(a, "notice"));
         json_t *p;
         json_array_foreach(json_object_get(a, "productions"), i, p) {
             GString *cats = g_string_new(NULL);
