@@ -13,6 +13,7 @@
  * 64 bad input, 69 Redis unavailable.
  */
 #include "casework_store.h"
+#include "redis_login.h"
 #include "writctl.h"
 
 #include <glib.h>
@@ -244,11 +245,11 @@ static int run_act(writ_config_t *cfg, act_args_t *a, int argc, char **argv)
     a->rq.now = now;
     /* No PING first: the read is the first round trip, and says so when
      * Redis is unavailable. An act costs two round trips (read, script). */
-    case_store_t *store = case_store_new(writ_config_get(cfg, "writ/redis_url",
-                                                         "redis://127.0.0.1:6379"));
+    char err[256];
+    case_store_t *store = redis_login_open(cfg, "writctl", "operator", err, sizeof err);
     if (!store) {
-        fprintf(stderr, "writctl: out of memory\n");
-        return EXIT_REDIS;
+        fprintf(stderr, "writctl: %s\n", err);
+        return 78;                       /* EX_CONFIG: no password to log in with */
     }
     cw_case_t before;
     int rc = casework_store_read(store, a->id, &before);

@@ -218,7 +218,7 @@ writctl case decide "$k" --accept --reason "verified by call-back" >/dev/null
 sleep 1
 [ "$(show "$k" 'c["state"]')" = decided ] || fail "decided case moved without notify"
 [ "$(notices_of "$k")" = 0 ] || fail "a notice without notify"
-redis-cli -u "$WRIT_REDIS_URL" ZSCORE writ:pending:notify "$k" | grep -q . || fail "not pending for notify"
+rcli ZSCORE writ:pending:notify "$k" | grep -q . || fail "not pending for notify"
 restart_missing
 wait_for "$k" 'c["state"]' notified 60
 [ "$(notices_of "$k")" = 1 ] || fail "after notify restarted: $(notices_of "$k") notice files"
