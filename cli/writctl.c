@@ -355,7 +355,7 @@ static int cmd_case_text(case_store_t *store, int argc, char **argv)
         json_t *arr = json_loads(docs, 0, NULL);
         json_object_set_new(o, "documents", arr ? arr : json_array());
         json_object_set_new(o, "text", json_stringn(text ? text : "", text ? len : 0));
-        print_json(o);
+        writctl_print_json(o);
         json_decref(o);
     } else if (text) {
         fwrite(text, 1, len, stdout);
