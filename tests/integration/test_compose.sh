@@ -23,7 +23,9 @@
 #   7. lmtp_load.py feeds 300 more; mid-stream one jurisdiction container
 #      is killed (SIGKILL): every accepted case still finishes, the outbox
 #      holds exactly one file per prepared notice.
-#   8. `down -v`; dockerd is stopped by its pid; its directories removed.
+#   8. A scanned (image-only) PDF request goes through the extract
+#      container: read by OCR, its fields as labelled.
+#   9. `down -v`; dockerd is stopped by its pid; its directories removed.
 #
 # Needs root (dockerd). Installs docker.io, docker-compose and debootstrap
 # when missing. SKIP only when the engine cannot be had or cannot start.
@@ -71,7 +73,7 @@ COMPOSE=/usr/bin/docker-compose
 $COMPOSE -f "$src/docker-compose.yml" --project-directory "$src" config -q \
     || fail "docker-compose config rejects docker-compose.yml"
 $COMPOSE -f "$src/docker-compose.yml" --project-directory "$src" config --services \
-    | sort | tr '\n' ' ' | grep -qx 'broker intake jurisdiction notify redis redis-secrets ' \
+    | sort | tr '\n' ' ' | grep -qx 'broker extract intake jurisdiction keys notify redis redis-secrets ' \
     || fail "docker-compose.yml lacks a service"
 pass "docker-compose config accepts docker-compose.yml (bridge network)"
 
@@ -220,6 +222,10 @@ services:
     environment:
       <<: *env
       WRIT_INTAKE_LMTP_LISTEN: "127.0.0.1:$WRIT_LMTP_PORT"
+  extract:
+    network_mode: host
+    environment:
+      <<: *env
   jurisdiction:
     network_mode: host
     environment:
@@ -266,8 +272,8 @@ compose up -d --scale jurisdiction=3 --scale notify=2 >"$T/up.log" 2>&1 \
 # every container healthy (the compose healthchecks: writctl health per stage)
 all_healthy() {
     local ids states
-    ids=$(compose ps -q redis broker intake jurisdiction notify)
-    [ "$(echo "$ids" | wc -w)" -eq 8 ] || return 1
+    ids=$(compose ps -q redis broker intake extract jurisdiction notify)
+    [ "$(echo "$ids" | wc -w)" -eq 9 ] || return 1
     states=$($DOCKER inspect -f '{{.State.Health.Status}}' $ids | sort -u | tr '\n' ' ')
     [ "$states" = "healthy " ]
 }
@@ -279,9 +285,9 @@ done
 live=$(writctl health --json | python3 -c '
 import json, sys
 h = json.load(sys.stdin)["stages"]
-print(" ".join("%s=%d" % (s, len(h[s]["live_workers"])) for s in ("intake", "jurisdiction", "notify")))')
-[ "$live" = "intake=1 jurisdiction=3 notify=2" ] || fail "live replicas: $live"
-pass "8 containers healthy; live replicas $live"
+print(" ".join("%s=%d" % (s, len(h[s]["live_workers"])) for s in ("intake", "extract", "jurisdiction", "notify")))')
+[ "$live" = "intake=1 extract=1 jurisdiction=3 notify=2" ] || fail "live replicas: $live"
+pass "9 containers healthy; live replicas $live"
 
 # Redis: generated passwords, 0600 in 0700 directories, each service's own;
 # nothing gets in without one (the old default password included).
@@ -350,7 +356,37 @@ assert len(busy) >= 2, w
 PY
 pass "jurisdiction work spread over $(python3 -c 'import json,sys; print(len(json.loads(sys.argv[1])["workers"]))' "$spread") workers"
 
-# ---- 8. down -v ----------------------------------------------------------
+# ---- 8. a scanned request through the extract container ---------------
+# An image-only PDF attached to a cover note: read by OCR in the extract
+# container (its sandboxed child), then decided as its text sample is.
+scan=$fixtures/../pdf-requests/002.eml
+reply=$(lmtp_send "$scan") || fail "LMTP delivery of the scanned sample refused"
+scan_case=$(grep -o 'case c[0-9a-f]*' <<<"$reply" | tail -n 1 | cut -d' ' -f2)
+[ -n "$scan_case" ] || fail "no case id in the reply to the scanned sample: $reply"
+deadline=$((SECONDS + 300))
+until writctl case show "$scan_case" --json | python3 -c '
+import json, sys
+sys.exit(0 if json.load(sys.stdin)["state"] not in ("documents", "received", "decided") else 1)'; do
+    [ $SECONDS -lt $deadline ] || fail "scanned case $scan_case not finished in 300 s"
+    sleep 1
+done
+writctl case text "$scan_case" --json | python3 -c '
+import json, sys
+t = json.load(sys.stdin)
+docs = t["documents"] if isinstance(t, dict) else t
+assert any(d.get("method") == "ocr" for d in docs), docs
+' || fail "case $scan_case: no document read by OCR: $(writctl case text "$scan_case" --json | head -c 400)"
+python3 - "$scan_case" "$fixtures/../pdf-requests/002.json" <<'PY' || fail "scanned case differs from its label"
+import json, os, subprocess, sys
+case = json.loads(subprocess.check_output([os.path.join(os.environ["WRIT_BUILD_DIR"], "writctl"), "case", "show", sys.argv[1], "--json"]))
+label = json.load(open(sys.argv[2]))
+for key in ("request_type", "accounts", "issuing_agency", "reference"):
+    if key in label:
+        assert case["request"].get(key) == label[key], (key, case["request"].get(key), label[key])
+PY
+pass "scanned sample read by OCR in the extract container ($scan_case), fields as labelled"
+
+# ---- 9. down -v ----------------------------------------------------------
 compose down -v --timeout 10 >"$T/down.log" 2>&1 || { cat "$T/down.log"; fail "docker-compose down -v failed"; }
 stack_started=0
 [ -z "$($DOCKER ps -aq)" ] || fail "containers left after down -v"
