@@ -202,9 +202,16 @@ static int row_cmp(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* An emergency still waiting for a decision (once decided, a case in
+ * review -- a withheld notice -- is queued for what it still needs). */
 static bool is_emergency(const view_case_t *v)
 {
     if (!v->c)
+        return false;
+    bool undecided = false;
+    for (size_t i = 0; i < v->c->account_count; i++)
+        undecided |= casework_undecided(&v->c->accounts[i]);
+    if (!undecided)
         return false;
     if (v->c->request && (v->c->request->type == REQ_EMERGENCY_REQUEST
                           || v->c->request->emergency))

@@ -148,7 +148,8 @@ static const char *CLAIM_LUA =
     "return out\n";
 
 /* The member is "{id} {account}": the audit entry names the account
- * whoever releases it. */
+ * whoever releases it. The review reason follows the record's (a
+ * released withheld notice ends the review it caused). */
 static const char *RELEASE_LUA =
     "if not redis.call('ZSCORE', 'writ:held', ARGV[2]) then return 1 end\n"
     "local key = 'writ:case:'..ARGV[1]\n"
@@ -157,7 +158,7 @@ static const char *RELEASE_LUA =
     "local to = ARGV[3]\n"
     "if st == 'closed' or st == 'waiting' then to = st end\n"
     "redis.call('HSET', key, 'state', to, 'record', ARGV[4],\n"
-    "  'updated_at', ARGV[5], 'challenge', ARGV[8])\n"
+    "  'updated_at', ARGV[5], 'challenge', ARGV[8], 'review_reason', ARGV[9])\n"
     "if st ~= to then\n"
     "  redis.call('SREM', 'writ:idx:state:'..st, ARGV[1])\n"
     "  redis.call('SADD', 'writ:idx:state:'..to, ARGV[1])\n"
@@ -1013,7 +1014,7 @@ int case_store_release_held(case_store_t *self, const case_t *c,
     if (wire_encode_case(c, &record, &record_len) != 0)
         return -1;
     argv_t a;
-    if (argv_init(&a, 12) != 0) {
+    if (argv_init(&a, 13) != 0) {
         free(record);
         argv_free(&a);
         return -1;
@@ -1027,6 +1028,7 @@ int case_store_release_held(case_store_t *self, const case_t *c,
     argv_str(&a, worker);
     argv_str(&a, note);
     argv_str(&a, c->challenge_recommended ? "1" : "0");
+    argv_str(&a, c->review_reason ? c->review_reason : "");
     redisReply *r = run_script(self, &s_release, RELEASE_LUA, &a);
     argv_free(&a);
     free(record);

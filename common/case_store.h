@@ -209,7 +209,8 @@ int  case_store_raw(case_store_t *self, const char *id, char **buf,
 int  case_store_due_held(case_store_t *self, long today, size_t max,
                          char ***members);
 
-/* Records a released notice: the new record and state, the member leaves
+/* Records a released notice: the new record, state and review reason
+ * (the record's), the member leaves
  * writ:held, an audit entry "released". Returns 0, 1 when the member was
  * already released (nothing changed), -1 on Redis failure. */
 int  case_store_release_held(case_store_t *self, const case_t *c,

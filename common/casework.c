@@ -173,6 +173,31 @@ static const char *notice_cw_state(json_t *cw, const char *account)
     return jget(account_cw_peek(cw, account), "notice");
 }
 
+bool casework_notice_withheld(json_t *cw, const char *account)
+{
+    const char *ns = notice_cw_state(cw, account);
+    return ns && !strcmp(ns, "withheld");
+}
+
+size_t casework_keep_withheld(case_t *c, json_t *cw)
+{
+    size_t kept = 0;
+    bool deferred = false;
+    for (size_t i = 0; i < c->account_count; i++) {
+        account_decision_t *d = &c->accounts[i];
+        if (!casework_notice_withheld(cw, d->account))
+            continue;
+        if (d->notice == NOTICE_PREPARED)
+            d->notice = NOTICE_DEFERRED;
+        if (d->notice == NOTICE_DEFERRED || d->notice == NOTICE_HELD)
+            kept++;
+        deferred |= d->notice == NOTICE_DEFERRED;
+    }
+    if (deferred && !c->review_reason)
+        case_set_review(c, CW_WITHHELD_REVIEW);
+    return kept;
+}
+
 /* ---- the states each act may start from --------------------------------- */
 
 static bool is_state(const char *state, const char *a)

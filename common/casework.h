@@ -117,4 +117,19 @@ bool casework_date_ok(const char *s);
 bool casework_gag_live(const account_decision_t *d, json_t *cw,
                        const char *today);
 
+/* Whether a person withheld the notice to account (case notice withhold)
+ * and has not released it since (case notice release). */
+bool casework_notice_withheld(json_t *cw, const char *account);
+
+/* notify's rule over the notice table (notice_decide_case), before it
+ * prepares anything: a notice a person withheld is never prepared. One
+ * the table would prepare stays deferred -- the case in review, saying
+ * why, until a person releases it; one held under a gag stays held, and
+ * notify keeps it out of writ:held (casework_notice_withheld), so the
+ * gag's end does not send it either. Returns how many were kept back. */
+size_t casework_keep_withheld(case_t *c, json_t *cw);
+
+#define CW_WITHHELD_REVIEW "a person withheld a customer notice: it goes " \
+    "out only when a person releases it (case notice release)"
+
 #endif

@@ -148,6 +148,29 @@ int casework_store_read(case_store_t *store, const char *id, cw_case_t *out)
     return rc;
 }
 
+json_t *casework_store_load(case_store_t *store, const char *id)
+{
+    redisContext *ctx = case_store_redis(store);
+    if (!ctx)
+        return NULL;
+    case_store_count(store, 1, 1);
+    redisReply *r = redisCommand(ctx, "HGET writ:case:%s casework", id);
+    if (!r)
+        return NULL;
+    json_t *cw = NULL;
+    if (r->type == REDIS_REPLY_NIL || (r->type == REDIS_REPLY_STRING && r->len == 0))
+        cw = json_object();
+    else if (r->type == REDIS_REPLY_STRING) {
+        cw = json_loadb(r->str, r->len, 0, NULL);
+        if (cw && !json_is_object(cw)) {
+            json_decref(cw);
+            cw = NULL;
+        }
+    }
+    freeReplyObject(r);
+    return cw;
+}
+
 static const char *score_text(long score, char *buf, size_t len)
 {
     if (score == CW_HELD_REMOVE)

@@ -78,6 +78,13 @@ char *casework_index_payload(const case_t *c, uint64_t received_ms);
  * as the payload and searches use it. Caller g_free()s. */
 char *casework_index_key(const char *value);
 
+/* The casework object of case id (HGET writ:case:{id} casework), for
+ * notify: {} when the case was never worked on; NULL on a Redis failure
+ * or an object that cannot be read -- the caller retries, since a notice
+ * is never prepared without knowing whether a person withheld it.
+ * Caller json_decref()s. */
+json_t *casework_store_load(case_store_t *store, const char *id);
+
 /* A case as read for an act. */
 typedef struct {
     char id[CASE_ID_LEN];

@@ -163,6 +163,15 @@ size_t pipeline_release_held(case_t *c, account_decision_t *d)
         still += c->accounts[i].notice == NOTICE_HELD;
     if (still == 0)
         c->challenge_recommended = false;
+    bool waits = c->verify_requester;
+    for (size_t i = 0; i < c->account_count; i++) {
+        const account_decision_t *a = &c->accounts[i];
+        waits |= a->notice == NOTICE_DEFERRED || a->decision == DEC_NONE
+              || a->decision == DEC_NEEDS_REVIEW
+              || a->decision == DEC_EMERGENCY_REVIEW || a->decision >= DEC_COUNT;
+    }
+    if (!waits)
+        case_set_review(c, NULL);
     return still;
 }
 

@@ -46,7 +46,10 @@ const char *pipeline_finish(case_t *c);
 /* Releases the held notice of account d once its gag has ended or was
  * lifted: the notice becomes prepared, and challenge_recommended is
  * cleared when no notice is held any more (there is no gag left to
- * challenge). Returns the number of the case's notices still held. */
+ * challenge). A case every account of which is decided, with its
+ * requester verified and no notice deferred any more, needs no person:
+ * its review reason ends (a withheld notice a person released).
+ * Returns the number of the case's notices still held. */
 size_t pipeline_release_held(case_t *c, account_decision_t *d);
 
 /* The audit note of such a release: "gag on ACCOUNT ended 2026-03-31:

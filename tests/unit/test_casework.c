@@ -340,6 +340,80 @@ static void test_withhold_then_release(void **state)
     case_destroy(&c);
 }
 
+/* notify's rule (casework_keep_withheld): a notice a person withheld is
+ * never prepared -- not when the case is decided later, not when its gag
+ * ends -- until a person releases it; then it is, and the case needs no
+ * person any more. */
+static void test_withheld_notice_never_prepared(void **state)
+{
+    (void) state;
+    case_t *c = make_case(REQ_EMERGENCY_REQUEST, DEC_EMERGENCY_REVIEW,
+                          NOTICE_DEFERRED, "", true);
+    case_set_review(c, "emergency request: a person decides at once");
+    json_t *cw = json_object();
+    cw_result_t out;
+    cw_request_t w = req(CW_NOTICE_WITHHOLD);
+    w.account = ACCT;
+    w.reason = "the victim's safety: the account holder is the suspect";
+    assert_int_equal(apply(STATE_REVIEW, c, cw, &w, &out), CW_OK);
+    assert_true(casework_notice_withheld(cw, ACCT));
+    assert_false(casework_notice_withheld(cw, ACCT2));
+    cw_request_t dec = req(CW_DECIDE);
+    dec.decision = "disclose";
+    assert_int_equal(apply(STATE_REVIEW, c, cw, &dec, &out), CW_OK);
+    assert_string_equal(out.new_state, STATE_DECIDED);
+
+    /* notify: the table would prepare both; the withheld one stays back. */
+    notice_decide_case(c);
+    assert_int_equal(c->accounts[0].notice, NOTICE_PREPARED);
+    assert_int_equal(casework_keep_withheld(c, cw), 1);
+    assert_int_equal(c->accounts[0].notice, NOTICE_DEFERRED);
+    assert_int_equal(c->accounts[1].notice, NOTICE_PREPARED);
+    assert_string_equal(pipeline_finish(c), STATE_REVIEW);
+    assert_string_equal(c->review_reason, CW_WITHHELD_REVIEW);
+    /* Deciding again (a redelivery) gives the same case. */
+    notice_decide_case(c);
+    assert_int_equal(casework_keep_withheld(c, cw), 1);
+    assert_int_equal(c->accounts[0].notice, NOTICE_DEFERRED);
+
+    /* A person releases it: notify's release path prepares it. */
+    cw_request_t r = req(CW_NOTICE_RELEASE);
+    r.account = ACCT;
+    assert_int_equal(apply(STATE_REVIEW, c, cw, &r, &out), CW_OK);
+    assert_int_equal(out.held_count, 1);
+    assert_int_equal(out.held[0].score, 0);
+    assert_false(casework_notice_withheld(cw, ACCT));
+    assert_int_equal(c->accounts[0].notice, NOTICE_HELD);
+    assert_int_equal(pipeline_release_held(c, &c->accounts[0]), 0);
+    assert_int_equal(c->accounts[0].notice, NOTICE_PREPARED);
+    assert_null(c->review_reason);
+    assert_string_equal(pipeline_finish(c), STATE_NOTIFIED);
+    json_decref(cw);
+    case_destroy(&c);
+
+    /* Held under a gag and withheld: it stays held (the gag is still the
+     * record's), but is kept back -- notify leaves it out of writ:held. */
+    c = make_case(REQ_COURT_ORDER, DEC_DISCLOSE, NOTICE_HELD, "2027-01-01", false);
+    cw = json_object();
+    w.account = NULL;
+    assert_int_equal(apply(STATE_HELD, c, cw, &w, &out), CW_OK);
+    assert_int_equal(casework_keep_withheld(c, cw), 1);
+    assert_int_equal(c->accounts[0].notice, NOTICE_HELD);
+    assert_null(c->review_reason);
+    assert_true(casework_notice_withheld(cw, ACCT));
+    json_decref(cw);
+    case_destroy(&c);
+
+    /* Nothing withheld: nothing changes. */
+    c = make_case(REQ_SUBPOENA, DEC_DISCLOSE, NOTICE_PREPARED, "", true);
+    cw = json_object();
+    assert_int_equal(casework_keep_withheld(c, cw), 0);
+    assert_int_equal(c->accounts[0].notice, NOTICE_PREPARED);
+    assert_null(c->review_reason);
+    json_decref(cw);
+    case_destroy(&c);
+}
+
 static void test_production_rules(void **state)
 {
     (void) state;
@@ -463,6 +537,7 @@ int main(void)
         cmocka_unit_test(test_unverified_emergency_needs_verification),
         cmocka_unit_test(test_live_gag_holds_notice),
         cmocka_unit_test(test_withhold_then_release),
+        cmocka_unit_test(test_withheld_notice_never_prepared),
         cmocka_unit_test(test_production_rules),
         cmocka_unit_test(test_challenge_lifecycle),
         cmocka_unit_test(test_close_and_reopen),

@@ -1,9 +1,11 @@
 /* writ-notify -- decides what each customer is told and prepares the
  * notices (tests/fixtures/contracts/default-policy.md, notice table).
  *
- * Wiring only: the notice table and renderer (common/notice.c), the
+ * Wiring only: the notice table and renderer (common/notice.c), a
+ * person's withheld notices (common/casework.c: never prepared), the
  * Maildir outbox (common/outbox.c) and the shared replica loop.
  */
+#include "casework_store.h"
 #include "config.h"
 #include "log.h"
 #include "notice.h"
@@ -68,9 +70,18 @@ static int prepare_notice(notify_ctx_t *n, case_t *c, account_decision_t *d)
 static int notify(void *ctx, case_store_t *store, case_t *c,
                   stage_result_t *out)
 {
-    (void) store;
     notify_ctx_t *n = ctx;
+    /* What a person did to the case (a decision by writctl comes here
+     * too): read before anything is prepared. The case is "decided", so
+     * no act can change it until it is recorded (casework.c gate_open). */
+    json_t *cw = casework_store_load(store, c->id);
+    if (!cw) {
+        log_warn(c->id, "cannot read what a person did to the case "
+                 "(casework): no notice prepared yet");
+        return -1;
+    }
     notice_decide_case(c);
+    casework_keep_withheld(c, cw);
     size_t prepared = 0;
     for (size_t i = 0; i < c->account_count; i++) {
         account_decision_t *d = &c->accounts[i];
@@ -82,16 +93,20 @@ static int notify(void *ctx, case_store_t *store, case_t *c,
                                "contact in the registry");
         }
         else if (d->notice == NOTICE_PREPARED) {
-            if (prepare_notice(n, c, d) != 0)
+            if (prepare_notice(n, c, d) != 0) {
+                json_decref(cw);
                 return -1;
+            }
             prepared++;
         }
-        else if (d->notice == NOTICE_HELD && out->held_count < STAGE_MAX_HELD) {
+        else if (d->notice == NOTICE_HELD && out->held_count < STAGE_MAX_HELD
+                 && !casework_notice_withheld(cw, d->account)) {
             char *member = g_strdup_printf("%s %s", c->id, d->account);
             out->held_members[out->held_count] = member;
             out->held_release[out->held_count++] = pipeline_date_number(d->release_on);
         }
     }
+    json_decref(cw);
     out->new_state = pipeline_finish(c);
     out->next_stage = NULL;
     snprintf(out->note, sizeof out->note, "%zu notice(s) prepared, %zu held",
@@ -122,10 +137,16 @@ static void release_one(notify_ctx_t *n, case_store_t *store, const char *member
     case_t *c = case_store_load(store, id, NULL, 0);
     if (!c)
         return;
-    for (size_t i = 0; i < c->account_count; i++) {
+    json_t *cw = casework_store_load(store, id);
+    for (size_t i = 0; cw && i < c->account_count; i++) {
         account_decision_t *d = &c->accounts[i];
         if (strcmp(d->account, space + 1) || d->notice != NOTICE_HELD)
             continue;
+        if (casework_notice_withheld(cw, d->account)) {
+            /* A person keeps it back: the gag's end does not send it. */
+            writ_log(WLOG_DEBUG, c->id, "gag ended but the notice is withheld");
+            break;
+        }
         size_t still_held = pipeline_release_held(c, d);
         if (!d->notice_to || prepare_notice(n, c, d) != 0
             || outbox_commit(n->outbox) != 0) {
@@ -139,6 +160,7 @@ static void release_one(notify_ctx_t *n, case_store_t *store, const char *member
             log_info(c->id, "gag ended: notice released");
         break;
     }
+    json_decref(cw);
     case_destroy(&c);
 }
 
