@@ -360,7 +360,11 @@ pass "jurisdiction work spread over $(python3 -c 'import json,sys; print(len(jso
 # An image-only PDF attached to a cover note: read by OCR in the extract
 # container (its sandboxed child), then decided as its text sample is.
 scan=$fixtures/../pdf-requests/002.eml
-reply=$(lmtp_send "$scan") || fail "LMTP delivery of the scanned sample refused"
+# Not lmtp_send: its --silent 2 prints nothing on success, and the case
+# id is in intake's 250 reply.
+reply=$(swaks --protocol LMTP --server 127.0.0.1 --port "$WRIT_LMTP_PORT" \
+        --from sender@gateway.example --to legal-requests@northwind-cloud.example \
+        --data "@$scan" --timeout 30 2>&1) || fail "LMTP delivery of the scanned sample refused: $reply"
 scan_case=$(grep -o 'case c[0-9a-f]*' <<<"$reply" | tail -n 1 | cut -d' ' -f2)
 [ -n "$scan_case" ] || fail "no case id in the reply to the scanned sample: $reply"
 deadline=$((SECONDS + 300))
