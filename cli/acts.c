@@ -73,6 +73,7 @@ typedef struct {
     bool json;
     const char *act_id;
     const char *categories;
+    bool quiet;                      /* the caller says what happened */
 } act_args_t;
 
 static int bad(const char *fmt, const char *arg)
@@ -288,11 +289,14 @@ static int run_act(writ_config_t *cfg, act_args_t *a, int argc, char **argv)
         snprintf(worker, sizeof worker, "writctl-%s-%d", host, (int) getpid());
         cw_commit_t commit = { .before = &before, .rq = &a->rq, .res = &res,
                                .act_id = act_id, .worker = worker,
-                               .unguarded = a->rq.act == CW_NOTE };
+                               .unguarded = a->rq.act == CW_NOTE
+                                            || a->rq.act == CW_EXPORT };
         rc = commit_with_retry(store, &commit, now_state);
-        if (rc == 0 || rc == 2)
-            print_outcome(a, &before, &res, rc == 0 ? now_state : before.state,
-                          rc == 2, act_id);
+        if (rc == 0 || rc == 2) {
+            if (!a->quiet)
+                print_outcome(a, &before, &res, rc == 0 ? now_state : before.state,
+                              rc == 2, act_id);
+        }
         else if (rc == 1) {
             fprintf(stderr, "writctl: case changed since you looked: now %s; "
                     "nothing was recorded (look again: writctl case show %s)\n",
@@ -312,6 +316,15 @@ static int run_act(writ_config_t *cfg, act_args_t *a, int argc, char **argv)
     cw_case_clear(&before);
     case_store_destroy(&store);
     return status;
+}
+
+int writctl_record_export(writ_config_t *cfg, const char *id, const char *operator_name,
+                          const char *reason, int argc, char **argv)
+{
+    act_args_t a = { .id = id, .quiet = true,
+                     .rq = { .act = CW_EXPORT, .operator_name = operator_name,
+                             .reason = reason } };
+    return run_act(cfg, &a, argc, argv);
 }
 
 int writctl_case_act(writ_config_t *cfg, const char *act, int argc, char **argv)

@@ -97,25 +97,55 @@ static void add_notices(exporter_t *x, json_t *c, json_t *missing)
     }
 }
 
-static int parse(int argc, char **argv, const char **id, const char **out)
+typedef struct {
+    const char *id, *out, *operator_name, *reason;
+} export_args_t;
+
+static int parse(int argc, char **argv, export_args_t *a)
 {
-    *id = *out = NULL;
+    *a = (export_args_t) { .operator_name = getenv("WRIT_OPERATOR") };
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--out") && i + 1 < argc)
-            *out = argv[++i];
-        else if (!*id && argv[i][0] != '-')
-            *id = argv[i];
+        bool has = i + 1 < argc;
+        if (!strcmp(argv[i], "--out") && has)
+            a->out = argv[++i];
+        else if (!strcmp(argv[i], "--as") && has)
+            a->operator_name = argv[++i];
+        else if (!strcmp(argv[i], "--reason") && has)
+            a->reason = argv[++i];
+        else if (!a->id && argv[i][0] != '-')
+            a->id = argv[i];
         else
             return -1;
     }
-    return *id && *out ? 0 : -1;
+    return a->id && a->out ? 0 : -1;
+}
+
+/* sha256 of a file, hex; "" when it cannot be read. */
+static void file_sha256(const char *path, char out[65])
+{
+    out[0] = '\0';
+    gchar *data = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(path, &data, &len, NULL))
+        return;
+    gchar *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *) data, len);
+    snprintf(out, 65, "%s", hex);
+    g_free(hex);
+    g_free(data);
 }
 
 int writctl_case_export(writ_config_t *cfg, int argc, char **argv)
 {
-    const char *id, *out;
-    if (parse(argc, argv, &id, &out) != 0) {
-        fprintf(stderr, "writctl: usage: case export ID --out FILE\n");
+    export_args_t args;
+    if (parse(argc, argv, &args) != 0) {
+        fprintf(stderr, "writctl: usage: case export ID --out FILE [--as NAME] "
+                "[--reason TEXT]\n");
+        return EXIT_USAGE;
+    }
+    const char *id = args.id, *out = args.out;
+    /* Handing the record out is an act on it: it names who did it. */
+    if (!args.operator_name || !*args.operator_name) {
+        fprintf(stderr, "writctl: every act names who did it: --as NAME or WRIT_OPERATOR\n");
         return EXIT_USAGE;
     }
     if (access(out, F_OK) == 0) {
@@ -180,6 +210,23 @@ int writctl_case_export(writ_config_t *cfg, int argc, char **argv)
             status = 74;              /* EX_IOERR */
     }
     archive_write_free(x.a);
+    /* On the record before it exists: an export the audit does not show
+     * never leaves writctl. */
+    if (status == 0) {
+        char sum[65];
+        file_sha256(tmp, sum);
+        gchar *what = g_strdup_printf("exported to %s (%zu files, archive sha256 %s)%s%s",
+                                      out, json_array_size(x.files), sum,
+                                      args.reason ? ": " : "",
+                                      args.reason ? args.reason : "");
+        int rc = writctl_record_export(cfg, id, args.operator_name, what, argc, argv);
+        g_free(what);
+        if (rc != 0) {
+            fprintf(stderr, "writctl: the export of case %s was not recorded, so "
+                    "it is not written\n", id);
+            status = rc;
+        }
+    }
     if (status == 0 && link(tmp, out) != 0) {
         fprintf(stderr, "writctl: cannot create %s: %s\n", out, strerror(errno));
         status = errno == EEXIST ? EXIT_REFUSED : 73;

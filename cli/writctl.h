@@ -22,6 +22,10 @@ void writctl_print_json(json_t *j);
  * reopen|note ...` (args after the act's name). Returns the exit status;
  * -1 when act is not one of them. */
 int  writctl_case_act(writ_config_t *cfg, const char *act, int argc, char **argv);
+/* Puts an export of case id on its audit trail ("export", operator, reason),
+ * printing nothing; the exit status of an act (0 = recorded). */
+int  writctl_record_export(writ_config_t *cfg, const char *id, const char *operator_name,
+                           const char *reason, int argc, char **argv);
 
 /* views.c: queue, due, case search. */
 int  writctl_queue(writ_config_t *cfg, int argc, char **argv);

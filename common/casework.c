@@ -28,6 +28,7 @@ static const char *const act_names[CW_ACT_COUNT] = {
     [CW_CLOSE] = "close",
     [CW_REOPEN] = "reopen",
     [CW_NOTE] = "note",
+    [CW_EXPORT] = "export",
 };
 
 const char *casework_act_name(cw_act_t act)
@@ -762,6 +763,10 @@ void casework_apply(const char *state, case_t *c, json_t *cw,
     }
     if (rq->act == CW_NOTE) {
         say(out, "note added");
+        return;
+    }
+    if (rq->act == CW_EXPORT) {       /* on the record, in any state */
+        say(out, "export recorded");
         return;
     }
     if (rq->act != CW_REOPEN && gate_open(state, cw, out) != CW_OK)

@@ -45,6 +45,7 @@ typedef enum {
     CW_CLOSE,
     CW_REOPEN,
     CW_NOTE,
+    CW_EXPORT,                       /* the record handed out (case export) */
     CW_ACT_COUNT
 } cw_act_t;
 

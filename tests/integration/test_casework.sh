@@ -269,3 +269,38 @@ audit = json.load(open(os.path.join(d, "audit.json")))
 assert [a.get("operator") for a in audit if a.get("act") == "gag set-aside"] == ["alice"], audit
 PY
 pass "export: original byte-exact, case, audit and notice in a tar.gz whose sums check"
+
+# The export is on the record: who, where, the archive's sha256; without an
+# operator nothing is written.
+python3 - "$tmp/nsl.tar.gz" <<PY || fail "export not audited: $(writctl case show "$n" --json | head -c 600)"
+import hashlib, json, subprocess, sys
+c = json.loads(subprocess.check_output(["$bin/writctl", "case", "show", "$n", "--json"]))
+ex = [a for a in c["audit"] if a.get("act") == "export"]
+assert len(ex) == 1 and ex[0]["operator"] == "alice", ex
+want = hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest()
+assert want in ex[0]["reason"] and "nsl.tar.gz" in ex[0]["reason"], (want, ex)
+PY
+expect_refused 64 "names who did it" env -u WRIT_OPERATOR "$bin/writctl" case export "$n" --out "$tmp/anon.tar.gz"
+[ ! -e "$tmp/anon.tar.gz" ] || fail "an export without an operator left a file"
+pass "export audited (operator, file, archive sha256); refused without an operator"
+
+# ---- 12. search --since, and a 2705(b) gag longer than a year in due ----------
+today=$(date -u +%F)
+[ "$(search --since 2999-01-01)" = "" ] || fail "search --since the future: $(search --since 2999-01-01)"
+search --since "$today" --state closed | grep -qw "$e" || fail "search --since today: $(search --since "$today" --state closed)"
+expect_refused 64 "bad date" writctl case search --since 2026-13-01
+lg=$(deliver "$fixtures/../casework/long-gag.eml")
+wait_for "$lg" 'c["state"] in ("review", "notified", "held")' True 60
+writctl due --days 36500 --json > "$tmp/due2.json"
+python3 - "$tmp/due2.json" "$lg" <<'PY' || fail "no long-gag item for $lg: $(writctl due --days 36500 2>/dev/null | grep -i gag)"
+import json, sys
+d = json.load(open(sys.argv[1]))
+mine = [r for r in d if r["case"] == sys.argv[2]]
+assert any(r["kind"] == "long gag" and "2029-12-31" in r["what"] and "2705(b)" in r["what"] for r in mine), mine
+PY
+writctl case challenge "$lg" filed --court "E.D. Va." --reason "2705(b) order longer than one year" >/dev/null
+writctl due --days 36500 --json | python3 -c '
+import json, sys
+assert not any(r["case"] == sys.argv[1] and r["kind"] == "long gag" for r in json.load(sys.stdin))' "$lg" \
+    || fail "long-gag item still listed after a challenge was filed"
+pass "search --since; due lists a 2705(b) gag longer than one year until a challenge is filed"

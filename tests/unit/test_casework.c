@@ -97,6 +97,7 @@ static const row_t rows[] = {
     { CW_CLOSE, DEC_DISCLOSE, NOTICE_PREPARED, "", "review waiting notified held", "closed" },
     { CW_REOPEN, DEC_DISCLOSE, NOTICE_PREPARED, "", "closed", "review" },
     { CW_NOTE, DEC_DISCLOSE, NOTICE_PREPARED, "",
+      "received decided review waiting notified held closed", "" },    { CW_EXPORT, DEC_DISCLOSE, NOTICE_PREPARED, "",
       "received decided review waiting notified held closed", "" },
 };
 
