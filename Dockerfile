@@ -1,5 +1,5 @@
 # writ -- one image with every writ binary (writ-intake, writ-extract, writ-jurisdiction,
-# writ-notify, writ-broker, writctl) and config/; the command is chosen per
+# writ-notify, writ-send, writ-broker, writctl) and config/; the command is chosen per
 # service (see docker-compose.yml).
 #
 #   docker build -t writ .
@@ -15,7 +15,7 @@ RUN apt-get update -q \
         libczmq-dev libzmq3-dev libmsgpack-dev libhiredis-dev \
         libgmime-3.0-dev libjansson-dev libcmocka-dev \
         libpoppler-glib-dev libtesseract-dev libleptonica-dev libzip-dev \
-        libxml2-dev libarchive-dev \
+        libxml2-dev libarchive-dev libcurl4-openssl-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The whole source tree (minus .dockerignore): CMakeLists.txt configures
@@ -23,15 +23,15 @@ WORKDIR /src
 COPY . .
 RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
  && cmake --build build -j"$(nproc)" \
-        --target writ-intake writ-extract writ-jurisdiction writ-notify writ-broker writctl \
+        --target writ-intake writ-extract writ-jurisdiction writ-notify writ-send writ-broker writctl \
  && strip build/writ-intake build/writ-extract build/writ-jurisdiction build/writ-notify \
-          build/writ-broker build/writctl
+          build/writ-send build/writ-broker build/writctl
 
 FROM debian:bookworm-slim
 RUN apt-get update -q \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
         libczmq4 libzmq5 libmsgpackc2 libhiredis0.14 libgmime-3.0-0 \
-        libjansson4 libarchive13 libpoppler-glib8 libcairo2 libtesseract5 liblept5 \
+        libjansson4 libarchive13 libcurl4 libpoppler-glib8 libcairo2 libtesseract5 liblept5 \
         libzip4 libxml2 tesseract-ocr-eng tesseract-ocr-deu \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 writ \
@@ -39,7 +39,7 @@ RUN apt-get update -q \
         --shell /usr/sbin/nologin writ \
  && install -d -o writ -g writ -m 0750 /var/lib/writ /var/lib/writ/outbox
 COPY --from=build /src/build/writ-intake /src/build/writ-extract /src/build/writ-jurisdiction \
-     /src/build/writ-notify /src/build/writ-broker /src/build/writctl \
+     /src/build/writ-notify /src/build/writ-send /src/build/writ-broker /src/build/writctl \
      /usr/local/bin/
 COPY docker/writ-healthcheck docker/writ-keys /usr/local/bin/
 COPY config/writ.zpl config/agencies.zpl /etc/writ/

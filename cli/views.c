@@ -9,12 +9,14 @@
 #include "pipeline.h"
 #include "wire.h"
 #include "writctl.h"
+#include "delivery_store.h"
 
 #include <glib.h>
 #include <hiredis/hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- dates as day numbers ------------------------------------------------ */
 
@@ -159,6 +161,13 @@ static const char *type_of(const view_case_t *v)
 static const char *jstr(json_t *o, const char *key)
 {
     return json_string_value(json_object_get(o, key));
+}
+
+/* The same, "" when missing (a delivery has only the fields it reached). */
+static const char *dstr(json_t *o, const char *key)
+{
+    const char *s = jstr(o, key);
+    return s ? s : "";
 }
 
 /* ---- queue ---------------------------------------------------------------- */
@@ -370,6 +379,8 @@ static int parse_json_flag(int argc, char **argv, bool *as_json)
     return 0;
 }
 
+static void delivery_words(json_t *d, char *buf, size_t len);
+
 int writctl_queue(writ_config_t *cfg, int argc, char **argv)
 {
     bool as_json = false;
@@ -409,22 +420,55 @@ int writctl_queue(writ_config_t *cfg, int argc, char **argv)
             "case", rows[i].v->id, "state", rows[i].v->state,
             "kind", why_names[rows[i].rank], "type", type_of(rows[i].v),
             "agency", agency_of(rows[i].v), "why", rows[i].why));
+    /* Notices and alerts writ-send could not deliver (failed, unconfirmed,
+     * deferred too often): after the cases, oldest first. */
+    json_t *stuck = delivery_store_attention(store);
+    size_t j;
+    json_t *d;
+    json_array_foreach(stuck, j, d) {
+        char why[512];
+        delivery_words(d, why, sizeof why);
+        json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
+            "case", dstr(d, "case"), "state", dstr(d, "state"), "kind", "delivery",
+            "type", dstr(d, "kind"), "agency", "", "why", why, "delivery", dstr(d, "id")));
+    }
     if (as_json)
         writctl_print_json(list);
-    else if (m == 0)
+    else if (json_array_size(list) == 0)
         printf("nothing needs a person\n");
     else {
         printf("%-3s %-18s %-8s %-10s %s\n", "#", "CASE", "STATE", "KIND", "WHY");
         for (size_t i = 0; i < m; i++)
             printf("%-3zu %-18s %-8s %-10s %s\n", i + 1, rows[i].v->id,
                    rows[i].v->state, why_names[rows[i].rank], rows[i].why);
+        for (size_t i = m; i < json_array_size(list); i++) {
+            json_t *e = json_array_get(list, i);
+            printf("%-3zu %-18s %-8s %-10s %s\n", i + 1, dstr(e, "case"),
+                   dstr(e, "state"), "delivery", dstr(e, "why"));
+        }
     }
+    json_decref(stuck);
     json_decref(list);
     free(rows);
     view_clear(cases, n);
     freeReplyObject(ids);
     case_store_destroy(&store);
     return 0;
+}
+
+/* One line on a message writ-send could not deliver. */
+static void delivery_words(json_t *d, char *buf, size_t len)
+{
+    const char *state = dstr(d, "state");
+    if (!strcmp(state, "failed"))
+        snprintf(buf, len, "%s %s refused by the relay: %s", dstr(d, "kind"),
+                 dstr(d, "id"), dstr(d, "reply"));
+    else if (!strcmp(state, "unconfirmed"))
+        snprintf(buf, len, "%s %s may have been sent (Message-ID <%s>): check the relay's log",
+                 dstr(d, "kind"), dstr(d, "id"), dstr(d, "message_id"));
+    else
+        snprintf(buf, len, "%s %s %s after %s attempts, retried: %s", dstr(d, "kind"),
+                 dstr(d, "id"), state, dstr(d, "attempts"), dstr(d, "reply"));
 }
 
 /* ---- due ---------------------------------------------------------------- */
@@ -700,6 +744,37 @@ static void print_stamp(const char *label, json_t *o)
         return;
     printf("  %-9s by %s at %s: %s\n", label, jstr(o, "by") ? jstr(o, "by") : "-",
            jstr(o, "at") ? jstr(o, "at") : "-", jstr(o, "reason") ? jstr(o, "reason") : "");
+}
+
+static void print_ms(const char *label, json_t *d, const char *key)
+{
+    const char *v = dstr(d, key);
+    if (!*v)
+        return;
+    time_t t = (time_t) (atoll(v) / 1000);
+    struct tm tm;
+    char buf[32];
+    gmtime_r(&t, &tm);
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    printf(" %s %s", label, buf);
+}
+
+void writctl_print_deliveries(json_t *c)
+{
+    json_t *list = json_object_get(c, "deliveries");
+    if (!json_array_size(list))
+        return;
+    printf("  deliveries:\n");
+    size_t i;
+    json_t *d;
+    json_array_foreach(list, i, d) {
+        printf("    %-6s %-11s to %s, attempts %s", dstr(d, "kind"), dstr(d, "state"),
+               dstr(d, "to"), dstr(d, "attempts"));
+        print_ms("sent", d, "sent_at");
+        if (strcmp(dstr(d, "state"), "sent"))
+            print_ms("updated", d, "updated_at");
+        printf("\n        <%s>  %s\n", dstr(d, "message_id"), dstr(d, "reply"));
+    }
 }
 
 void writctl_print_casework(json_t *c)

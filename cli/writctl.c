@@ -19,6 +19,7 @@
 #include "registry.h"
 #include "retention.h"
 #include "writctl.h"
+#include "delivery_store.h"
 
 #include <glib.h>
 #include <jansson.h>
@@ -291,6 +292,7 @@ static void print_case_text(json_t *c)
         printf("      %s\n", jstr(a, "reason"));
     }
     writctl_print_casework(c);
+    writctl_print_deliveries(c);
     printf("  audit:\n");
     json_array_foreach(json_object_get(c, "audit"), i, a) {
         printf("    %s %-12s %-10s %s -> %s  %s\n", jstr(a, "time"), jstr(a, "stage"),
@@ -313,6 +315,12 @@ static int cmd_case_show(case_store_t *store, int argc, char **argv)
         fprintf(stderr, "writctl: %s\n", missing ? "no such case" : case_store_error(store));
         return missing ? 1 : 69;
     }
+    /* What writ-send did with the case's notices and alerts. */
+    json_t *deliveries = delivery_store_case(store, argv[0]);
+    if (deliveries && json_array_size(deliveries))
+        json_object_set_new(c, "deliveries", deliveries);
+    else
+        json_decref(deliveries);
     if (argc == 2)
         writctl_print_json(c);
     else

@@ -35,6 +35,10 @@ int  writctl_case_search(writ_config_t *cfg, int argc, char **argv);
 /* views.c: the casework part of `case show` (text). */
 void writctl_print_casework(json_t *c);
 
+/* views.c: the deliveries part of `case show` (text): each notice's and
+ * alert's delivery state (writ-send). */
+void writctl_print_deliveries(json_t *c);
+
 /* export.c: case export ID --out FILE. */
 int  writctl_case_export(writ_config_t *cfg, int argc, char **argv);
 

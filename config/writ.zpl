@@ -97,6 +97,31 @@ notify
     message_id_domain = "northwind-cloud.example"
     credit = 32
     #   today = "2026-01-01"            #   testing only: the date gags are compared with
+    #   Sending (writ-send, README "Sending notices"). Empty: the notices
+    #   stay in the outbox (Maildir) and nothing is sent.
+    #   smtp://HOST:PORT (STARTTLS per smtp_starttls) or smtps://HOST:465.
+    smtp_relay = ""
+    smtp_starttls = try                 #   none | try | required
+    smtp_user = ""                      #   AUTH user; "" : no AUTH
+    smtp_password_file = ""             #   its password (first line; mode 0600)
+    smtp_ca_file = ""                   #   CA bundle for the relay's certificate; "" : the system's
+    #   from = "legal-notices@northwind-cloud.example"   #   envelope sender (bounces); default: sender's address
+    #   reply_to = "..."                #   Reply-To added when a notice has none; default: contact
+
+#   writ-send: the sender's own settings.
+send
+    redis_user = send
+    lease_ms = 120000                   #   a message claimed this long by a dead sender is looked at again
+    retry_base_ms = 5000                #   first wait after a deferral; doubled per attempt ...
+    retry_max_ms = 3600000              #   ... up to this (1 h); a deferred notice is never dropped
+    attention_after = 5                 #   deferrals before `writctl queue` shows it
+    #   debug_kill_after_data = false   #   testing only: SIGKILL itself after the end of the data
+
+#   On-call alerts (writ-send): an emergency request, any case entering review.
+alerts
+    to = ""                             #   the on-call address; "" : no alerts
+    emergency_to = ""                   #   for emergencies; "" : alerts/to
+    #   from = "..."                    #   header From; default notify/sender
 
 writctl
     redis_user = operator               #   viewer: read-only (no raw messages)

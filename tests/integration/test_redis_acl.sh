@@ -65,7 +65,7 @@ expect WRONGPASS "AUTH intake with another role's password" \
 pass "1: without credentials (socket and TCP) or with a wrong password every command is refused"
 
 # ---- 2. a worker's user trying admin commands ----------------------------------
-for user in intake extract jurisdiction notify operator viewer; do
+for user in intake extract jurisdiction notify send operator viewer; do
     expect PONG "$user ping" "$(as "$user" ping)"
     for cmd in "config get dir" "config set dir /tmp" "flushall" "flushdb" "keys *" \
                "debug sleep 0" "module list" "shutdown nosave" "acl list" \
@@ -75,7 +75,7 @@ for user in intake extract jurisdiction notify operator viewer; do
         refused "$user: $cmd" "$(as "$user" $cmd)"
     done
 done
-for user in intake extract jurisdiction notify operator; do
+for user in intake extract jurisdiction notify send operator; do
     for call in "'config', 'set', 'dir', '/tmp'" "'flushall'" "'keys', '*'" "'debug', 'sleep', '0'"; do
         out=$(as "$user" eval "return redis.call($call)" 0)
         [[ $out == *NOPERM* || $out == *"can't run this command"* || $out == *"not allowed"* ]] \
@@ -92,6 +92,10 @@ expect NOPERM "intake writes outside writ:" "$(as intake set other 1)"
 expect NOPERM "jurisdiction writes the registry" "$(as jurisdiction set writ:registry:version 99)"
 expect NOPERM "jurisdiction reads raw messages" "$(as jurisdiction get "writ:raw:$id")"
 expect NOPERM "notify heartbeats as jurisdiction" "$(as notify zadd writ:workers:jurisdiction 1 fake)"
+expect NOPERM "send reads a raw message" "$(as send get "writ:raw:$id")"
+expect NOPERM "send writes a case" "$(as send hset "writ:case:$id" state notified)"
+expect NOPERM "send claims pipeline work" "$(as send zadd writ:pending:notify 1 "$id")"
+expect NOPERM "send reads the registry" "$(as send hgetall writ:registry:acct:x)"
 expect NOPERM "viewer reads a raw message" "$(as viewer get "writ:raw:$id")"
 expect NOPERM "viewer writes a case" "$(as viewer hset "writ:case:$id" state notified)"
 expect NOPERM "viewer runs a script" "$(as viewer eval "return 1" 0)"
@@ -103,7 +107,7 @@ set +e
 WRIT_WRITCTL_REDIS_USER=viewer writctl case raw "$id" >/dev/null 2>"$tmp/err"; rc=$?
 set -e
 [ $rc -ne 0 ] && grep -q NOPERM "$tmp/err" || fail "writctl as viewer read a raw message (exit $rc)"
-pass "3: workers and the viewer are held to their keys (no registry for intake, no raw for the viewer)"
+pass "3: workers and the viewer are held to their keys (no registry for intake or send, no raw for the viewer or send)"
 
 # ---- 4. another local user ---------------------------------------------------------
 nobody() { runuser -u nobody -- "$@" 2>&1; }

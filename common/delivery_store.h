@@ -1,0 +1,84 @@
+/* delivery_store.h -- each notice's and alert's delivery state in Redis,
+ * moved only by Lua scripts (one round trip each, atomic), so two
+ * senders never both send one message and a crash leaves a state that
+ * says what may have happened.
+ *
+ * Keys (README "Data model"):
+ *   writ:delivery:{id}          hash  kind case to message_id state attempts
+ *                                     prepared_at updated_at lease_until
+ *                                     worker next_at code reply sent_at
+ *   writ:delivery:case:{case}   set   the ids of the case's messages
+ *   writ:delivery:attention     zset  ids a person must look at (failed,
+ *                                     unconfirmed, deferred N times), by time
+ *
+ * States: (no hash: prepared) -> sending -> committing -> sent
+ *                                        \-> deferred (retried) | failed
+ *   sending     claimed, lease running; the end of the data has not gone
+ *               out. Found with its lease expired (the sender died): the
+ *               relay cannot have accepted it, so it is simply sent again.
+ *   committing  marked just before the end of the data goes out. Found
+ *               with its lease expired: unconfirmed -- the relay may have
+ *               accepted it, so it is never sent again automatically.
+ */
+#ifndef WRIT_DELIVERY_STORE_H
+#define WRIT_DELIVERY_STORE_H
+
+#include <stdint.h>
+#include "case_store.h"
+#include "delivery.h"
+
+typedef enum {
+    DELIVERY_CLAIM_GO = 0,     /* send it now; *attempts = this attempt's number */
+    DELIVERY_CLAIM_DONE,       /* sent, failed, unconfirmed or discarded: never again */
+    DELIVERY_CLAIM_LATER,      /* deferred: *next_at = when to try */
+    DELIVERY_CLAIM_BUSY,       /* another sender holds its lease */
+    DELIVERY_CLAIM_NOT_YET,    /* the case's state does not say notified yet */
+    DELIVERY_CLAIM_ERROR       /* Redis failed: try later */
+} delivery_claim_t;
+
+typedef struct {
+    const char *id;            /* delivery id (delivery.h) */
+    const char *case_id;
+    const char *kind;          /* "notice" | "alert" */
+    const char *to;
+    const char *message_id;
+    const char *worker;
+    uint64_t lease_ms;
+} delivery_claim_args_t;
+
+delivery_claim_t delivery_store_claim(case_store_t *store,
+                                      const delivery_claim_args_t *a,
+                                      unsigned *attempts, uint64_t *next_at);
+
+/* Just before the end of the data goes out: sending -> committing, while
+ * this worker still holds the lease. 0 done, -1 not (lease lost, or
+ * Redis failed): then the end of the data must not be sent. */
+int delivery_store_committing(case_store_t *store, const char *id,
+                              const char *worker, uint64_t lease_ms);
+
+typedef struct {
+    const char *id;
+    const char *case_id;
+    const char *kind;
+    const char *worker;
+    delivery_outcome_t outcome;
+    long code;                 /* relay reply code, 0 none */
+    const char *reply;         /* relay reply line (e.g. its queue id) */
+    uint64_t next_at;          /* deferred: when to try again (ms) */
+    unsigned attention_after;  /* deferred this many times: shown to a person */
+} delivery_record_args_t;
+
+/* Records the transaction's outcome. 0 recorded, 1 not (the state had
+ * moved on: another sender took it over), -1 Redis failed. */
+int delivery_store_record(case_store_t *store, const delivery_record_args_t *a);
+
+/* For writctl (json_t *, jansson): the case's messages and their state,
+ * [{id kind to message_id state attempts code reply sent_at updated_at
+ * next_at}], oldest first; an empty array when it has none; NULL when
+ * Redis failed. */
+void *delivery_store_case(case_store_t *store, const char *case_id);
+/* The messages a person must look at (writ:delivery:attention), the
+ * same objects plus "case", oldest first; NULL when Redis failed. */
+void *delivery_store_attention(case_store_t *store);
+
+#endif

@@ -1,0 +1,215 @@
+/* test_delivery.c -- the pure part of writ-send (common/delivery.c):
+ * notice ids from Maildir names, the recipient and Message-ID read from a
+ * prepared notice, the bytes handed to the relay (CRLF, Reply-To), what a
+ * relay's answer means (the crash-window rule: no verdict after the end
+ * of the data is "unconfirmed", before it "deferred"), the backoff, and
+ * the on-call alert (Auto-Submitted, no customer data, no injection).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "delivery.h"
+#include "parse.h"
+
+static const char NOTICE[] =
+    "From: Northwind Cloud Legal <legal-notices@northwind-cloud.example>\n"
+    "To: rosa.delgado77@northmail.example\n"
+    "Subject: Legal request from HSI for data of your account (our case\n"
+    " c0123456789abcdef)\n"
+    "Date: Tue, 07 Oct 2025 09:00:00 +0000\n"
+    "Message-ID: <c0123456789abcdef.5d2b1c9a0e3f@northwind-cloud.example>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "Dear customer,\n"
+    "To: not-a-header@example.invalid\n"
+    "Grüße\n";
+
+static void test_id_from_name(void **state)
+{
+    (void) state;
+    char id[DELIVERY_ID_LEN], case_id[32];
+    assert_true(delivery_id_from_name("c0123456789abcdef.0123456789abcdef.writ", id, case_id));
+    assert_string_equal(id, "c0123456789abcdef.0123456789abcdef");
+    assert_string_equal(case_id, "c0123456789abcdef");
+    assert_true(delivery_id_from_name("c0123456789abcdef.0123456789abcdef.writ:2,S", id, case_id));
+    assert_string_equal(id, "c0123456789abcdef.0123456789abcdef");
+    assert_false(delivery_id_from_name("c0123456789abcdef.0123456789abcdef.writx", id, case_id));
+    assert_false(delivery_id_from_name("c0123456789ABCDEF.0123456789abcdef.writ", id, case_id));
+    assert_false(delivery_id_from_name("x0123456789abcdef.0123456789abcdef.writ", id, case_id));
+    assert_false(delivery_id_from_name("c0123456789abcdef.0123.writ", id, case_id));
+    assert_false(delivery_id_from_name(".writ", id, case_id));
+    assert_false(delivery_id_from_name("", id, case_id));
+}
+
+static void test_headers(void **state)
+{
+    (void) state;
+    delivery_headers_t h;
+    const char *why = NULL;
+    assert_int_equal(delivery_headers_read(NOTICE, strlen(NOTICE), &h, &why), 0);
+    assert_string_equal(h.to, "rosa.delgado77@northmail.example");
+    assert_string_equal(h.message_id, "c0123456789abcdef.5d2b1c9a0e3f@northwind-cloud.example");
+    delivery_headers_clear(&h);
+
+    /* "Name <addr>", folded */
+    const char named[] = "To: Copperline\n  Admin <admin@copperline.example>\n"
+                         "Message-ID: <a@b>\n\nbody\n";
+    assert_int_equal(delivery_headers_read(named, strlen(named), &h, &why), 0);
+    assert_string_equal(h.to, "admin@copperline.example");
+    delivery_headers_clear(&h);
+
+    /* what cannot be sent as it is */
+    const char *bad[] = {
+        "Message-ID: <a@b>\n\nTo: x@y.example\n",             /* To only in the body */
+        "To: x@y.example, z@y.example\nMessage-ID: <a@b>\n\n", /* two recipients */
+        "To: x@y.example\n\n",                                 /* no Message-ID */
+        "To: x@y.example\nMessage-ID: a@b\n\n",                /* no brackets */
+        "To: nobody\nMessage-ID: <a@b>\n\n",                   /* not an address */
+        "",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        why = NULL;
+        assert_int_equal(delivery_headers_read(bad[i], strlen(bad[i]), &h, &why), -1);
+        assert_non_null(why);
+        assert_null(h.to);
+    }
+}
+
+static void test_wire_text(void **state)
+{
+    (void) state;
+    size_t len = 0;
+    char *w = delivery_wire_text(NOTICE, strlen(NOTICE), "legal@northwind-cloud.example", &len);
+    assert_non_null(w);
+    assert_int_equal(strlen(w), len);
+    /* every line ends CRLF, no bare LF */
+    for (size_t i = 0; i < len; i++)
+        if (w[i] == '\n')
+            assert_true(i > 0 && w[i - 1] == '\r');
+    /* Reply-To once, in the header, after the first line */
+    assert_non_null(strstr(w, "From: Northwind Cloud Legal <legal-notices@northwind-cloud.example>\r\n"
+                              "Reply-To: legal@northwind-cloud.example\r\nTo: "));
+    assert_null(strstr(strstr(w, "Reply-To:") + 1, "Reply-To:"));
+    assert_non_null(strstr(w, "\r\n\r\nDear customer,\r\n"));
+    assert_non_null(strstr(w, "Grüße\r\n"));
+    free(w);
+
+    /* a Reply-To already there is kept; a CR/LF in the setting is refused */
+    const char has[] = "From: a@b\nReply-To: c@d\n\nx";
+    w = delivery_wire_text(has, strlen(has), "e@f", &len);
+    assert_string_equal(w, "From: a@b\r\nReply-To: c@d\r\n\r\nx\r\n");
+    free(w);
+    const char plain[] = "From: a@b\r\n\r\nx\r\n";
+    w = delivery_wire_text(plain, strlen(plain), "e@f\r\nBcc: evil@x", &len);
+    assert_string_equal(w, "From: a@b\r\n\r\nx\r\n");
+    free(w);
+    /* a folded first line stays whole */
+    const char folded[] = "Subject: a\n b\nTo: c@d\n\nx\n";
+    w = delivery_wire_text(folded, strlen(folded), "e@f", &len);
+    assert_string_equal(w, "Subject: a\r\n b\r\nReply-To: e@f\r\nTo: c@d\r\n\r\nx\r\n");
+    free(w);
+}
+
+static void test_classify(void **state)
+{
+    (void) state;
+    assert_int_equal(delivery_classify(true, 250, true), DELIVERY_SENT);
+    /* 250 without the end of the data (curl error mid-way): not sent */
+    assert_int_equal(delivery_classify(false, 250, false), DELIVERY_DEFERRED);
+    assert_int_equal(delivery_classify(false, 550, false), DELIVERY_FAILED);
+    assert_int_equal(delivery_classify(false, 554, true), DELIVERY_FAILED);
+    assert_int_equal(delivery_classify(false, 451, false), DELIVERY_DEFERRED);
+    assert_int_equal(delivery_classify(false, 421, true), DELIVERY_DEFERRED);
+    /* relay down or broke off before the end of the data: retry */
+    assert_int_equal(delivery_classify(false, 0, false), DELIVERY_DEFERRED);
+    assert_int_equal(delivery_classify(false, 354, false), DELIVERY_DEFERRED);
+    /* the end of the data went out and no verdict came back: may be sent */
+    assert_int_equal(delivery_classify(false, 0, true), DELIVERY_UNCONFIRMED);
+    assert_int_equal(delivery_classify(false, 354, true), DELIVERY_UNCONFIRMED);
+    assert_string_equal(delivery_outcome_name(DELIVERY_UNCONFIRMED), "unconfirmed");
+}
+
+static void test_backoff(void **state)
+{
+    (void) state;
+    assert_int_equal(delivery_backoff_ms(1, 5000, 3600000), 5000);
+    assert_int_equal(delivery_backoff_ms(2, 5000, 3600000), 10000);
+    assert_int_equal(delivery_backoff_ms(4, 5000, 3600000), 40000);
+    assert_int_equal(delivery_backoff_ms(30, 5000, 3600000), 3600000);
+    assert_int_equal(delivery_backoff_ms(1000000, 5000, 3600000), 3600000);
+    assert_int_equal(delivery_backoff_ms(0, 5000, 3600000), 5000);
+}
+
+static void test_alert(void **state)
+{
+    (void) state;
+    const char *reason = "emergency request: a person decides at once whether "
+                         "to disclose voluntarily (18 U.S.C. § 2702); the customer "
+                         "notice waits until the emergency has passed";
+    assert_true(delivery_reason_is_emergency(reason));
+    assert_false(delivery_reason_is_emergency("a decision needs a person"));
+    assert_false(delivery_reason_is_emergency(NULL));
+    char id1[DELIVERY_ID_LEN], id2[DELIVERY_ID_LEN], id3[DELIVERY_ID_LEN];
+    delivery_alert_id("c0123456789abcdef", reason, id1);
+    delivery_alert_id("c0123456789abcdef", reason, id2);
+    delivery_alert_id("c0123456789abcdef", "a decision needs a person", id3);
+    assert_string_equal(id1, id2);
+    assert_string_not_equal(id1, id3);
+    assert_int_equal(strncmp(id1, "c0123456789abcdef.alert.", 24), 0);
+
+    delivery_alert_t a = { .from = "writ <writ@northwind-cloud.example>",
+                           .to = "oncall@northwind-cloud.example",
+                           .date = "Tue, 07 Oct 2025 09:00:00 +0000",
+                           .message_id = "x@northwind-cloud.example",
+                           .case_id = "c0123456789abcdef", .reason = reason,
+                           .emergency = true };
+    char *text = delivery_alert_render(&a);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\nAuto-Submitted: auto-generated\n"));
+    assert_non_null(strstr(text, "\nMessage-ID: <x@northwind-cloud.example>\n"));
+    assert_non_null(strstr(text, "Subject: [writ] EMERGENCY request: case c0123456789abcdef"));
+    assert_non_null(strstr(text, "\nCase: c0123456789abcdef\n"));
+    assert_non_null(strstr(text, "Content-Type: text/plain; charset=utf-8\n"));
+    /* lines of the body within 78 columns */
+    const char *body = strstr(text, "\n\n");
+    for (const char *p = body + 2; *p;) {
+        const char *e = strchr(p, '\n');
+        assert_non_null(e);
+        assert_true(e - p <= 78);
+        p = e + 1;
+    }
+    free(text);
+
+    /* a reason cannot add headers; a missing field renders nothing */
+    a.reason = "x\nBcc: evil@example.invalid";
+    a.emergency = false;
+    text = delivery_alert_render(&a);
+    assert_null(strstr(text, "\nBcc:"));
+    assert_non_null(strstr(text, "Subject: [writ] review: case c0123456789abcdef"));
+    free(text);
+    a.to = "";
+    assert_null(delivery_alert_render(&a));
+}
+
+int main(void)
+{
+    parse_global_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_id_from_name),
+        cmocka_unit_test(test_headers),
+        cmocka_unit_test(test_wire_text),
+        cmocka_unit_test(test_classify),
+        cmocka_unit_test(test_backoff),
+        cmocka_unit_test(test_alert),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

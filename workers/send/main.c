@@ -1,0 +1,457 @@
+/* writ-send -- sends the prepared customer notices through the
+ * provider's mail relay, and alerts the on-call person when a case needs
+ * one (an emergency request, any case entering review).
+ *
+ * Its own daemon, off the bus: it works from notify's Maildir outbox (a
+ * file in new/ is a complete, committed notice) and from Redis (each
+ * message's delivery state, delivery_store.c; the review index). The
+ * stages that decide never wait for a relay. Wiring only: the pure part
+ * is common/delivery.c, the relay is smtp.c (libcurl).
+ *
+ * One message at a time, per replica: claim (Lua: sending, with a lease)
+ * -> SMTP transaction -> just before the end of the data, "committing"
+ * (Lua) -> the relay's answer -> record (Lua: sent | deferred | failed |
+ * unconfirmed). See README "Sending notices".
+ */
+#define _GNU_SOURCE
+#include "case_store.h"
+#include "config.h"
+#include "delivery.h"
+#include "delivery_store.h"
+#include "log.h"
+#include "parse.h"
+#include "redis_login.h"
+#include "smtp.h"
+#include "stage_runner.h"
+
+#include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <glib.h>
+#include <hiredis/hiredis.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_MESSAGE_BYTES (4 * 1024 * 1024)
+
+typedef struct {
+    case_store_t *store;
+    smtp_t *smtp;
+    const char *worker;
+    const char *new_dir;             /* outbox/new */
+    const char *envelope_from;       /* MAIL FROM */
+    const char *reply_to;
+    const char *sender;              /* header From of alerts */
+    const char *domain;              /* Message-ID domain of alerts */
+    const char *alerts_to, *alerts_emergency_to;
+    uint64_t lease_ms, retry_base_ms, retry_max_ms;
+    unsigned attention_after;
+    bool debug_kill_after_data;      /* testing only: die in the crash window */
+    /* Notices seen in new/: id -> next time to look (0: finished). */
+    GHashTable *notices;
+    GHashTable *alerted;             /* alert ids finished by this process */
+    struct timespec new_mtime;
+    uint64_t next_rescan_ms, next_alert_scan_ms;
+    unsigned long sent, deferred, failed;
+} sender_t;
+
+static volatile sig_atomic_t s_stop;
+static void on_stop(int sig) { (void) sig; s_stop = 1; }
+
+typedef struct {
+    sender_t *s;
+    const char *id;
+} commit_arg_t;
+
+/* Called by smtp.c just before the end of the data goes out. */
+static int before_end(void *arg)
+{
+    commit_arg_t *a = arg;
+    return delivery_store_committing(a->s->store, a->id, a->s->worker,
+                                     a->s->lease_ms);
+}
+
+static void rfc5322_now(char *buf, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, len, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+}
+
+/* One message, claimed: the transaction and its record. Returns the
+ * time to look at it again (0: finished). */
+static uint64_t transact(sender_t *s, const char *id, const char *case_id,
+                         const char *kind, const char *to, const char *text,
+                         size_t len, unsigned attempt)
+{
+    size_t wire_len = 0;
+    char *wire = delivery_wire_text(text, len, s->reply_to, &wire_len);
+    smtp_result_t res;
+    delivery_outcome_t outcome;
+    if (!wire) {
+        memset(&res, 0, sizeof res);
+        outcome = DELIVERY_DEFERRED;
+    }
+    else {
+        commit_arg_t arg = { s, id };
+        smtp_send(s->smtp, s->envelope_from, to, wire, wire_len, before_end,
+                  &arg, &res);
+        free(wire);
+        outcome = delivery_classify(res.transport_ok, res.code, res.data_ended);
+    }
+    if (s->debug_kill_after_data && res.data_ended)
+        raise(SIGKILL);           /* testing only: the crash window */
+    uint64_t next = outcome == DELIVERY_DEFERRED
+        ? writ_now_ms() + delivery_backoff_ms(attempt, s->retry_base_ms, s->retry_max_ms)
+        : 0;
+    char reply[300];
+    snprintf(reply, sizeof reply, "%s", res.reply[0] ? res.reply
+                                        : res.error[0] ? res.error : "no answer");
+    delivery_record_args_t rec = {
+        .id = id, .case_id = case_id, .kind = kind, .worker = s->worker,
+        .outcome = outcome, .code = res.code, .reply = reply, .next_at = next,
+        .attention_after = s->attention_after,
+    };
+    /* The record must not be lost to a Redis hiccup: retry a while (the
+     * lease protects the message meanwhile). */
+    int rc;
+    for (int i = 0; (rc = delivery_store_record(s->store, &rec)) < 0 && i < 50
+                    && !s_stop; i++)
+        usleep(100 * 1000);
+    switch (outcome) {
+    case DELIVERY_SENT: s->sent++; break;
+    case DELIVERY_DEFERRED: s->deferred++; break;
+    default: s->failed++; break;
+    }
+    bool quiet = outcome == DELIVERY_SENT
+        || (outcome == DELIVERY_DEFERRED && attempt != 1 && attempt != s->attention_after);
+    if (quiet && outcome == DELIVERY_SENT)
+        writ_log(WLOG_DEBUG, case_id, "%s %s sent (%ld)", kind, id, res.code);
+    else
+        writ_log(quiet ? WLOG_DEBUG : WLOG_WARN, case_id, "%s %s %s (attempt %u, relay code %ld%s%s)", kind, id,
+                 delivery_outcome_name(outcome), attempt, res.code,
+                 res.transport_ok ? "" : ", ", res.transport_ok ? "" : res.error);
+    if (rc < 0) {
+        log_error(case_id, "cannot record the delivery of %s: Redis failed", id);
+        return writ_now_ms() + s->lease_ms;
+    }
+    return next;
+}
+
+/* A notice file in new/: claim it, send it, record it. */
+static uint64_t send_notice(sender_t *s, const char *name, const char *id,
+                            const char *case_id)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", s->new_dir, name);
+    gchar *text = NULL;
+    gsize len = 0;
+    GError *err = NULL;
+    if (!g_file_get_contents(path, &text, &len, &err)) {
+        log_error(case_id, "cannot read notice %s: %s", id, err->message);
+        g_error_free(err);
+        return writ_now_ms() + 60000;
+    }
+    delivery_headers_t h;
+    const char *why = NULL;
+    bool usable = len <= MAX_MESSAGE_BYTES
+        && delivery_headers_read(text, len, &h, &why) == 0;
+    delivery_claim_args_t ca = {
+        .id = id, .case_id = case_id, .kind = "notice",
+        .to = usable ? h.to : "", .message_id = usable ? h.message_id : "",
+        .worker = s->worker, .lease_ms = s->lease_ms,
+    };
+    unsigned attempt = 0;
+    uint64_t next_at = 0, again = 0;
+    delivery_claim_t claim = delivery_store_claim(s->store, &ca, &attempt, &next_at);
+    switch (claim) {
+    case DELIVERY_CLAIM_GO:
+        if (!usable) {
+            log_error(case_id, "notice %s cannot be sent: %s", id,
+                      why ? why : "larger than 4 MiB");
+            delivery_record_args_t rec = {
+                .id = id, .case_id = case_id, .kind = "notice",
+                .worker = s->worker, .outcome = DELIVERY_FAILED,
+                .reply = why ? why : "larger than 4 MiB",
+            };
+            again = delivery_store_record(s->store, &rec) < 0 ? writ_now_ms() + 1000 : 0;
+            break;
+        }
+        again = transact(s, id, case_id, "notice", h.to, text, len, attempt);
+        break;
+    case DELIVERY_CLAIM_DONE: again = 0; break;
+    case DELIVERY_CLAIM_LATER: again = next_at; break;
+    case DELIVERY_CLAIM_BUSY: again = next_at ? next_at : writ_now_ms() + 1000; break;
+    case DELIVERY_CLAIM_NOT_YET: again = writ_now_ms() + 500; break;
+    case DELIVERY_CLAIM_ERROR:
+        log_warn(case_id, "cannot claim notice %s: %s", id, case_store_error(s->store));
+        again = writ_now_ms() + 1000;
+        break;
+    }
+    if (usable)
+        delivery_headers_clear(&h);
+    g_free(text);
+    return again;
+}
+
+/* Reads new/ when it changed (or every 30 s, against a coarse mtime):
+ * new notices are due now. */
+static void rescan(sender_t *s)
+{
+    struct stat st;
+    uint64_t now = writ_now_ms();
+    if (stat(s->new_dir, &st) != 0)
+        return;
+    if (st.st_mtim.tv_sec == s->new_mtime.tv_sec
+        && st.st_mtim.tv_nsec == s->new_mtime.tv_nsec && now < s->next_rescan_ms)
+        return;
+    DIR *d = opendir(s->new_dir);
+    if (!d)
+        return;
+    s->new_mtime = st.st_mtim;
+    /* a change within the same clock tick would not move the mtime */
+    s->next_rescan_ms = now + (time(NULL) - st.st_mtim.tv_sec < 3 ? 200 : 30000);
+    struct dirent *e;
+    char id[DELIVERY_ID_LEN], case_id[32];
+    while ((e = readdir(d))) {
+        if (!delivery_id_from_name(e->d_name, id, case_id)
+            || g_hash_table_contains(s->notices, e->d_name))
+            continue;
+        uint64_t *due = g_new(uint64_t, 1);
+        *due = 1;
+        g_hash_table_insert(s->notices, g_strdup(e->d_name), due);
+    }
+    closedir(d);
+}
+
+/* Every notice whose time has come; returns how many were tried. */
+static size_t send_due(sender_t *s)
+{
+    uint64_t now = writ_now_ms();
+    GPtrArray *due = g_ptr_array_new_with_free_func(g_free);
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, s->notices);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        uint64_t at = *(uint64_t *) v;
+        if (at != 0 && at <= now)
+            g_ptr_array_add(due, g_strdup(k));
+    }
+    /* oldest case first is not known here; by name keeps runs repeatable */
+    g_ptr_array_sort(due, (GCompareFunc) g_strcmp0);
+    size_t tried = 0;
+    for (guint i = 0; i < due->len && !s_stop; i++) {
+        const char *name = g_ptr_array_index(due, i);
+        char id[DELIVERY_ID_LEN], case_id[32];
+        if (!delivery_id_from_name(name, id, case_id))
+            continue;
+        uint64_t again = send_notice(s, name, id, case_id);
+        uint64_t *slot = g_hash_table_lookup(s->notices, name);
+        if (slot)
+            *slot = again;
+        tried++;
+    }
+    g_ptr_array_free(due, TRUE);
+    return tried;
+}
+
+/* Alerts: each case in review (writ:idx:state:review), once per reason. */
+static void alert_one(sender_t *s, const char *case_id)
+{
+    redisContext *rc = case_store_redis(s->store);
+    if (!rc)
+        return;
+    redisReply *r = redisCommand(rc, "HMGET writ:case:%s state review_reason", case_id);
+    case_store_count(s->store, 1, 1);
+    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2
+        || r->element[0]->type != REDIS_REPLY_STRING
+        || strcmp(r->element[0]->str, "review") != 0) {
+        if (r)
+            freeReplyObject(r);
+        return;
+    }
+    const char *reason = r->element[1]->type == REDIS_REPLY_STRING
+        ? r->element[1]->str : "";
+    bool emergency = delivery_reason_is_emergency(reason);
+    const char *to = emergency && *s->alerts_emergency_to ? s->alerts_emergency_to
+                                                          : s->alerts_to;
+    char id[DELIVERY_ID_LEN];
+    delivery_alert_id(case_id, reason, id);
+    if (g_hash_table_contains(s->alerted, id)) {
+        freeReplyObject(r);
+        return;
+    }
+    char date[64], msgid[192];
+    rfc5322_now(date, sizeof date);
+    snprintf(msgid, sizeof msgid, "%s@%s", id, s->domain);
+    delivery_alert_t a = { .from = s->sender, .to = to, .date = date,
+                           .message_id = msgid, .case_id = case_id,
+                           .reason = reason, .emergency = emergency };
+    char *text = delivery_alert_render(&a);
+    delivery_claim_args_t ca = { .id = id, .case_id = case_id, .kind = "alert",
+                                 .to = to, .message_id = msgid,
+                                 .worker = s->worker, .lease_ms = s->lease_ms };
+    unsigned attempt = 0;
+    uint64_t next_at = 0;
+    delivery_claim_t claim = text ? delivery_store_claim(s->store, &ca, &attempt, &next_at)
+                                  : DELIVERY_CLAIM_ERROR;
+    uint64_t again = 1;
+    if (claim == DELIVERY_CLAIM_GO)
+        again = transact(s, id, case_id, "alert", to, text, strlen(text), attempt);
+    else if (claim == DELIVERY_CLAIM_DONE)
+        again = 0;
+    if (again == 0)
+        g_hash_table_add(s->alerted, g_strdup(id));
+    free(text);
+    freeReplyObject(r);
+}
+
+static void alert_scan(sender_t *s)
+{
+    uint64_t now = writ_now_ms();
+    if (!*s->alerts_to || now < s->next_alert_scan_ms)
+        return;
+    s->next_alert_scan_ms = now + 1000;
+    redisContext *rc = case_store_redis(s->store);
+    if (!rc)
+        return;
+    redisReply *r = redisCommand(rc, "SMEMBERS writ:idx:state:review");
+    case_store_count(s->store, 1, 1);
+    if (!r)
+        return;
+    for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements && !s_stop; i++)
+        if (r->element[i]->type == REDIS_REPLY_STRING && r->element[i]->len < 32)
+            alert_one(s, r->element[i]->str);
+    freeReplyObject(r);
+}
+
+static int read_relay_password(writ_config_t *cfg, char *buf, size_t len)
+{
+    const char *file = writ_config_get(cfg, "notify/smtp_password_file", "");
+    buf[0] = '\0';
+    if (!*file)
+        return 0;
+    char err[256];
+    if (redis_login_read_password(file, buf, len, err, sizeof err) != 0) {
+        log_error(NULL, "relay password: %s", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* The address inside "Name <addr>", or the value itself. */
+static char *address_of(const char *v)
+{
+    const char *lt = strrchr(v, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+    return lt && gt ? g_strndup(lt + 1, (gsize) (gt - lt - 1)) : g_strdup(v);
+}
+
+int main(int argc, char **argv)
+{
+    char err[256];
+    const char *path = argc > 2 && !strcmp(argv[1], "--config") ? argv[2] : NULL;
+    writ_config_t *cfg = writ_config_load(path, err, sizeof err);
+    if (!cfg) {
+        fprintf(stderr, "writ-send: %s\n", err);
+        return 78;
+    }
+    char worker[96];
+    stage_worker_id("send", worker, sizeof worker);
+    writ_log_init("writ-send", worker, writ_config_get(cfg, "writ/log_level", "info"));
+    const char *relay = writ_config_get(cfg, "notify/smtp_relay", "");
+    if (!*relay) {
+        log_info(NULL, "notify/smtp_relay is empty: notices stay in the outbox, nothing to send");
+        writ_config_destroy(&cfg);
+        return 0;
+    }
+    char password[512];
+    if (read_relay_password(cfg, password, sizeof password) != 0) {
+        writ_config_destroy(&cfg);
+        return 78;
+    }
+    parse_global_init();
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const char *sender_hdr = writ_config_get(cfg, "notify/sender",
+        "Northwind Cloud Legal <legal-notices@northwind-cloud.example>");
+    char *from_default = address_of(sender_hdr);
+    sender_t s = {
+        .worker = worker,
+        .envelope_from = writ_config_get(cfg, "notify/from", from_default),
+        .reply_to = writ_config_get(cfg, "notify/reply_to",
+                        writ_config_get(cfg, "notify/contact",
+                                        "legal-notices@northwind-cloud.example")),
+        .sender = writ_config_get(cfg, "alerts/from", sender_hdr),
+        .domain = writ_config_get(cfg, "notify/message_id_domain", "northwind-cloud.example"),
+        .alerts_to = writ_config_get(cfg, "alerts/to", ""),
+        .alerts_emergency_to = writ_config_get(cfg, "alerts/emergency_to", ""),
+        .lease_ms = (uint64_t) writ_config_get_long(cfg, "send/lease_ms", 120000),
+        .retry_base_ms = (uint64_t) writ_config_get_long(cfg, "send/retry_base_ms", 5000),
+        .retry_max_ms = (uint64_t) writ_config_get_long(cfg, "send/retry_max_ms", 3600000),
+        .attention_after = (unsigned) writ_config_get_long(cfg, "send/attention_after", 5),
+        .debug_kill_after_data = writ_config_get_bool(cfg, "send/debug_kill_after_data", false),
+        .notices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
+        .alerted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+    };
+    if (s.lease_ms < 2000)
+        s.lease_ms = 2000;
+    gchar *new_dir = g_strdup_printf("%s/new",
+                                     writ_config_get(cfg, "notify/outbox", "run/outbox"));
+    s.new_dir = new_dir;
+    smtp_settings_t ss = {
+        .url = relay,
+        .starttls = writ_config_get(cfg, "notify/smtp_starttls", "try"),
+        .user = writ_config_get(cfg, "notify/smtp_user", ""),
+        .password = password,
+        .ca_file = writ_config_get(cfg, "notify/smtp_ca_file", ""),
+        .timeout_ms = (long) (s.lease_ms / 2),
+    };
+    int rc = 0;
+    s.store = redis_login_open(cfg, "send", "send", err, sizeof err);
+    s.smtp = smtp_new(&ss);
+    if (!s.store || !s.smtp) {
+        log_error(NULL, "%s", s.store ? "cannot start libcurl" : err);
+        rc = 78;
+        goto out;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    log_info(NULL, "ready: sending %s through the relay, lease %llums, alerts %s",
+             "the outbox's notices", (unsigned long long) s.lease_ms,
+             *s.alerts_to ? "on" : "off");
+    uint64_t next_beat = 0;
+    while (!s_stop) {
+        uint64_t now = writ_now_ms();
+        if (now >= next_beat) {
+            case_store_heartbeat(s.store, "send", worker);
+            next_beat = now + 1000;
+        }
+        rescan(&s);
+        size_t tried = send_due(&s);
+        alert_scan(&s);
+        if (!tried && !s_stop)
+            usleep(100 * 1000);
+    }
+    log_info(NULL, "stopping: %lu sent, %lu deferred, %lu failed or unconfirmed",
+             s.sent, s.deferred, s.failed);
+out:
+    memset(password, 0, sizeof password);
+    smtp_destroy(&s.smtp);
+    case_store_destroy(&s.store);
+    g_hash_table_destroy(s.notices);
+    g_hash_table_destroy(s.alerted);
+    g_free(new_dir);
+    g_free(from_default);
+    curl_global_cleanup();
+    writ_config_destroy(&cfg);
+    return rc;
+}
