@@ -44,6 +44,7 @@ COPY --from=build /src/build/writ-intake /src/build/writ-extract /src/build/writ
 COPY docker/writ-healthcheck docker/writ-keys /usr/local/bin/
 COPY config/writ.zpl config/agencies.zpl /etc/writ/
 COPY config/notices /etc/writ/notices
+COPY config/letters /etc/writ/letters
 # Defaults for a container; every one is overridden by the environment
 # (compose sets the Redis URL and the bus endpoints). No key is in the
 # image: compose's `keys` step makes them into volumes (one per role).

@@ -117,6 +117,13 @@ send
     attention_after = 5                 #   deferrals before `writctl queue` shows it
     #   debug_kill_after_data = false   #   testing only: SIGKILL itself after the end of the data
 
+#   Letters to the requester (writ-send). The acknowledgement goes only to
+#   a verified requester (never to an unverified sender: a forged request
+#   must not learn that its target exists).
+letters
+    templates = "letters"               #   <letter>.txt; relative: beside this file
+    acknowledge = true                  #   send the acknowledgement with writ's case number
+
 #   On-call alerts (writ-send): an emergency request, any case entering review.
 alerts
     to = ""                             #   the on-call address; "" : no alerts

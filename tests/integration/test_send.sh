@@ -20,6 +20,10 @@
 #      200 cases: no notice lost, none twice (a notice whose end of data
 #      had gone out when it was killed is `unconfirmed`, shown in the
 #      queue, never sent again; in the sink at most once).
+#   5. (with 1) Acknowledgements: each verified requester gets one, to
+#      its From address, with the case number and no account; an
+#      unverified sender gets none -- a forged copy of sample 012 (its
+#      gateway's DMARC verdict turned to fail) included.
 #   4. The crash window itself: a sender killed right after the relay's
 #      answer, before its record (send/debug_kill_after_data): the next
 #      sender does not send it again; it is `unconfirmed` in the queue and
@@ -160,17 +164,20 @@ for p in glob.glob(os.path.join(outbox, "*.writ")):
     nid = os.path.basename(p)[:-5]
     notices[nid] = {"to": str(m["To"]).strip(), "mid": mid, "copies": 0}
     by_mid[mid] = nid
-alerts, extra = {}, 0
+alerts, acks, extra = {}, {}, 0
 for p in glob.glob(os.path.join(sink, "new", "*")) + glob.glob(os.path.join(sink, "cur", "*")):
     m = headers(p)
     mid = (m["Message-ID"] or "").strip()
     if mid in by_mid:
         notices[by_mid[mid]]["copies"] += 1
-    elif m["Auto-Submitted"]:
+    elif str(m["Subject"]).startswith("[writ]"):
         alerts[mid] = alerts.get(mid, 0) + 1
+    elif "received as our case" in str(m["Subject"]):
+        key = mid + " " + str(m["Delivered-To"])
+        acks[key] = acks.get(key, 0) + 1
     else:
         extra += 1
-print(json.dumps({"notices": notices, "alerts": alerts, "extra": extra}))
+print(json.dumps({"notices": notices, "alerts": alerts, "acks": acks, "extra": extra}))
 PY
 }
 # delivery_states: {delivery id: state} for every notice and alert (read
@@ -204,7 +211,12 @@ PY
 
 # ---- 1. the samples ---------------------------------------------------------
 for f in "$fixtures"/requests/*.eml; do lmtp_send "$f" >/dev/null; done
-wait_all_finished 14 120
+# a forged request: sample 012 as if its sender's domain had failed DMARC
+sed -e 's/dmarc=pass/dmarc=fail/' -e 's/^Message-ID: <7d2c91e0b4a5f6@/Message-ID: <forged-7d2c91e0b4a5f6@/' \
+    "$fixtures/requests/012.eml" > "$tmp/forged.eml"
+grep -q 'dmarc=fail' "$tmp/forged.eml" && grep -q 'forged-7d2c' "$tmp/forged.eml" || fail "cannot make the forged request"
+lmtp_send "$tmp/forged.eml" >/dev/null
+wait_all_finished 15 120
 wait_settled 120
 tally > "$tmp/t1.json"
 writctl queue --json > "$tmp/q1.json"
@@ -222,10 +234,13 @@ assert len(failed) == 1 and "refused" in failed[0]["why"], f"queue shows no fail
 # headers of what arrived
 for p in glob.glob(os.path.join(sink, "new", "*")):
     m = email.message_from_binary_file(open(p, "rb"), policy=email.policy.default)
-    if m["Auto-Submitted"]:
+    if str(m["Subject"]).startswith("[writ]"):
         assert m["Auto-Submitted"] == "auto-generated"
         body = m.get_content()
         assert "northmail.example" not in body and "@" not in body.split("Why:")[1], "customer data in an alert"
+        continue
+    if "received as our case" in str(m["Subject"]):
+        assert m["Auto-Submitted"] == "auto-replied"
         continue
     for h in ("Date", "Message-ID", "From", "Reply-To", "To", "MIME-Version"):
         assert m[h], f"{p}: no {h}"
@@ -269,7 +284,7 @@ sink, review = sys.argv[1], int(sys.argv[2])
 alerts = []
 for p in glob.glob(os.path.join(sink, "new", "*")):
     m = email.message_from_binary_file(open(p, "rb"), policy=email.policy.default)
-    if m["Auto-Submitted"]:
+    if str(m["Subject"]).startswith("[writ]"):
         alerts.append(m)
 assert len(alerts) == review, f"{len(alerts)} alerts for {review} cases in review"
 assert len({str(m["Message-ID"]) for m in alerts}) == review, "an alert twice"
@@ -287,14 +302,63 @@ while kill -0 "$(cat "$pids/send.1.pid")" 2>/dev/null; do sleep 0.1; done
 restart_missing
 sleep 3
 tally > "$tmp/t1b.json"
-cmp -s <(python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); print(json.dumps(t, sort_keys=True))' "$tmp/t1.json" | sed 's/"alerts": {[^}]*}//') \
-       <(python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); print(json.dumps(t, sort_keys=True))' "$tmp/t1b.json" | sed 's/"alerts": {[^}]*}//') \
-    || fail "1: the restarted sender sent notices again"
+python3 -c '
+import json, sys
+a, b = (json.load(open(p))["notices"] for p in sys.argv[1:3])
+sys.exit(0 if a == b else 1)' "$tmp/t1.json" "$tmp/t1b.json" \
+    || fail "1: the restarted sender sent notices or acknowledgements again"
 python3 - "$tmp/t1b.json" "$review" <<'PY' || fail "1: the restarted sender sent alerts again"
 import json, sys
 a = json.load(open(sys.argv[1]))["alerts"]
 assert len(a) == int(sys.argv[2]) and all(v == 1 for v in a.values()), a
 PY
+# acknowledgements: one per verified requester, none to the others
+for id in $(writctl case list --json | python3 -c 'import json,sys; print(" ".join(c["id"] for c in json.load(sys.stdin)))'); do
+    writctl case show "$id" --json > "$tmp/ack-$id.json"
+done
+deadline=$((SECONDS + 60))
+until python3 - "$tmp" <(tally) <<'PY'
+import glob, json, sys
+want = set()
+for p in glob.glob(sys.argv[1] + "/ack-*.json"):
+    c = json.load(open(p))
+    a = c["request"].get("authenticity", {})
+    if a.get("verified") and not c.get("verify_requester"):
+        want.add(c["id"])
+got = json.load(open(sys.argv[2]))["acks"]
+sys.exit(0 if len(got) >= len(want) else 1)
+PY
+do
+    [ $SECONDS -lt $deadline ] || fail "5: acknowledgements missing"
+    sleep 1
+done
+python3 - "$tmp" <(tally) <<'PY' || fail "5: acknowledgements"
+import glob, json, sys
+want, unverified_from, forged = {}, set(), None
+for p in glob.glob(sys.argv[1] + "/ack-*.json"):
+    c = json.load(open(p))
+    r = c["request"]
+    a = r.get("authenticity", {})
+    if "forged-7d2c" in (c.get("message_id") or ""):
+        forged = c
+    if a.get("verified") and not c.get("verify_requester"):
+        want[c["id"]] = r.get("from")
+got = json.load(open(sys.argv[2]))["acks"]
+assert forged and forged["verify_requester"], "the forged request was not held for verification"
+assert want, "no verified sample"
+by_case = {}
+for key, n in got.items():
+    mid, to = key.split(" ", 1)
+    assert n == 1, f"an acknowledgement {n} times: {key}"
+    by_case[mid.strip("<>").split(".")[0]] = to
+assert set(by_case) == set(want), f"acknowledged {sorted(by_case)}, verified {sorted(want)}"
+for cid, to in by_case.items():
+    assert want[cid] and to.lower() == want[cid].lower(), f"{cid}: ack to {to}, requester {want[cid]}"
+assert forged["id"] not in by_case, "the forged request was acknowledged"
+print(len(want))
+PY
+acks=$(tally | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["acks"]))')
+pass "5: $acks acknowledgements, one per verified requester, to its From; none to an unverified or forged sender"
 pass "1: 8 notices: 7 arrived once each (right recipient, Date/Message-ID/From/Reply-To, UTF-8), the refused one failed and is in the queue; $review alerts once each; a restart sends nothing again"
 
 # ---- 2. the relay down 30 s during 200 cases -----------------------------------
@@ -375,6 +439,7 @@ import json, sys
 t, refused, states = json.load(open(sys.argv[1])), sys.argv[2], json.load(open(sys.argv[3]))
 twice = {k: v["copies"] for k, v in t["notices"].items() if v["copies"] > 1}
 assert not twice, f"sent twice: {twice}"
+assert all(n == 1 for n in t["acks"].values()), "an acknowledgement twice"
 lost = [k for k, v in t["notices"].items()
         if v["to"] != refused and v["copies"] == 0 and states.get(k) != "unconfirmed"]
 assert not lost, f"lost (not in the sink, not unconfirmed): {lost[:5]}"
@@ -395,7 +460,7 @@ pass "3: sender SIGKILLed $kills times mid-batch (200 cases): none twice, none l
 # ---- 4. the crash window: killed after the relay's answer, before the record ---
 kill -TERM "$(cat "$pids/send.1.pid")"
 while kill -0 "$(cat "$pids/send.1.pid")" 2>/dev/null; do sleep 0.1; done
-WRIT_SEND_DEBUG_KILL_AFTER_DATA=true restart_missing
+WRIT_SEND_DEBUG_KILL_AFTER_DATA=true WRIT_LETTERS_ACKNOWLEDGE=false restart_missing
 load 1 window "$tmp/acc4" --only 012 > "$tmp/load4.json"
 check_all_finished_send "$tmp/acc4" 60
 case4=$(awk '{print $3}' "$tmp/acc4")
@@ -408,7 +473,7 @@ restart_missing                        # a normal sender again
 deadline=$((SECONDS + 60))
 until writctl case show "$case4" --json | python3 -c '
 import json, sys
-d = json.load(sys.stdin).get("deliveries", [])
+d = [x for x in json.load(sys.stdin).get("deliveries", []) if x["kind"] == "notice"]
 sys.exit(0 if d and d[0]["state"] == "unconfirmed" else 1)'; do
     [ $SECONDS -lt $deadline ] || fail "4: the notice is not unconfirmed after the lease: $(writctl case show "$case4" | sed -n '/deliveries/,/audit/p')"
     sleep 0.5

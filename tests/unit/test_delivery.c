@@ -15,8 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "case.h"
 #include "delivery.h"
+#include "letter.h"
 #include "parse.h"
+
+#include <glib.h>
 
 static const char NOTICE[] =
     "From: Northwind Cloud Legal <legal-notices@northwind-cloud.example>\n"
@@ -200,6 +204,68 @@ static void test_alert(void **state)
     assert_null(delivery_alert_render(&a));
 }
 
+/* The acknowledgement: only for a verified requester (a forged request,
+ * or one a person must verify, gets nothing), to its From address, with
+ * the case number and never an account. */
+static case_t *ack_case(bool verified, bool verify_requester, const char *from)
+{
+    request_t *r = request_new();
+    r->type = REQ_SUBPOENA;
+    request_set_string(&r->issuing_agency, "DEA");
+    request_set_string(&r->issuing_country, "US");
+    request_set_string(&r->reference, "DEA-2024-0099");
+    request_set_string(&r->from, from);
+    request_add_account(r, "marco.ruiz.88@northmail.example");
+    r->auth.verified = verified;
+    case_t *c = case_new("c0123456789abcdef");
+    case_set_request(c, r);
+    c->verify_requester = verify_requester;
+    return c;
+}
+
+static void test_ack(void **state)
+{
+    (void) state;
+    gchar *tmpl = NULL;
+    assert_true(g_file_get_contents("config/letters/acknowledgement.txt", &tmpl, NULL, NULL));
+    notice_envelope_t env = { .from = "Northwind Cloud Legal <legal-notices@northwind-cloud.example>",
+                              .date = "Tue, 07 Oct 2025 09:00:00 +0000",
+                              .message_id = "c0123456789abcdef.ack@northwind-cloud.example",
+                              .contact = "legal-notices@northwind-cloud.example" };
+    case_t *c = ack_case(true, false, "subpoenas@dea.example");
+    assert_true(letter_ack_due(c));
+    char *text = letter_render_ack(tmpl, c, &env);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\nTo: subpoenas@dea.example\n"));
+    assert_non_null(strstr(text, "case c0123456789abcdef"));
+    assert_non_null(strstr(text, "DEA-2024-0099"));
+    assert_non_null(strstr(text, "\nAuto-Submitted: auto-replied\n"));
+    assert_null(strstr(text, "marco.ruiz"));             /* no account named */
+    assert_null(strstr(text, "{{"));
+    delivery_headers_t h;
+    const char *why = NULL;
+    assert_int_equal(delivery_headers_read(text, strlen(text), &h, &why), 0);
+    assert_string_equal(h.to, "subpoenas@dea.example");
+    delivery_headers_clear(&h);
+    free(text);
+    case_destroy(&c);
+
+    /* forged (the gateway did not verify it), or held for a person to
+     * verify, or no usable From: nothing */
+    case_t *forged = ack_case(false, true, "subpoenas@dea.example");
+    assert_false(letter_ack_due(forged));
+    assert_null(letter_render_ack(tmpl, forged, &env));
+    case_destroy(&forged);
+    case_t *held = ack_case(true, true, "subpoenas@dea.example");
+    assert_false(letter_ack_due(held));
+    case_destroy(&held);
+    case_t *odd = ack_case(true, false, "a@b.example, c@d.example");
+    assert_false(letter_ack_due(odd));
+    case_destroy(&odd);
+    assert_false(letter_ack_due(NULL));
+    g_free(tmpl);
+}
+
 int main(void)
 {
     parse_global_init();
@@ -210,6 +276,7 @@ int main(void)
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_backoff),
         cmocka_unit_test(test_alert),
+        cmocka_unit_test(test_ack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "delivery.h"
 #include "delivery_store.h"
+#include "letter.h"
 #include "log.h"
 #include "parse.h"
 #include "redis_login.h"
@@ -55,6 +56,14 @@ typedef struct {
     /* Notices seen in new/: id -> next time to look (0: finished). */
     GHashTable *notices;
     GHashTable *alerted;             /* alert ids finished by this process */
+    /* Acknowledgements to verified requesters: the template (NULL: off),
+     * the arrival time (ms, writ:cases) from which cases are looked at,
+     * and the acks finished by this process. */
+    char *ack_template;
+    const char *contact;
+    uint64_t ack_cursor, next_ack_scan_ms;
+    bool ack_cursor_loaded;
+    GHashTable *acked;
     struct timespec new_mtime;
     uint64_t next_rescan_ms, next_alert_scan_ms;
     unsigned long sent, deferred, failed;
@@ -331,6 +340,96 @@ static void alert_scan(sender_t *s)
     freeReplyObject(r);
 }
 
+/* One case's acknowledgement: 1 finished (sent, refused, not due), 0 not
+ * yet (deferred, busy, Redis). */
+static int ack_one(sender_t *s, const char *case_id)
+{
+    char id[DELIVERY_ID_LEN];
+    snprintf(id, sizeof id, "%.17s.ack", case_id);
+    if (g_hash_table_contains(s->acked, id))
+        return 1;
+    case_t *c = case_store_load(s->store, case_id, NULL, 0);
+    if (!c)
+        return 0;
+    int done = 1;
+    if (letter_ack_due(c)) {
+        char date[64], msgid[192];
+        rfc5322_now(date, sizeof date);
+        snprintf(msgid, sizeof msgid, "%s@%s", id, s->domain);
+        notice_envelope_t env = { .from = s->sender, .date = date,
+                                  .message_id = msgid, .contact = s->contact };
+        char *text = letter_render_ack(s->ack_template, c, &env);
+        delivery_claim_args_t ca = { .id = id, .case_id = case_id, .kind = "ack",
+                                     .to = c->request->from, .message_id = msgid,
+                                     .worker = s->worker, .lease_ms = s->lease_ms };
+        unsigned attempt = 0;
+        uint64_t next_at = 0;
+        delivery_claim_t claim = text ? delivery_store_claim(s->store, &ca, &attempt, &next_at)
+                                      : DELIVERY_CLAIM_DONE;
+        if (claim == DELIVERY_CLAIM_GO)
+            done = transact(s, id, case_id, "ack", c->request->from, text,
+                            strlen(text), attempt) == 0;
+        else
+            done = claim == DELIVERY_CLAIM_DONE;
+        free(text);
+    }
+    if (done)
+        g_hash_table_add(s->acked, g_strdup(id));
+    case_destroy(&c);
+    return done;
+}
+
+/* Once a second: cases that arrived since the cursor; the cursor (kept in
+ * Redis, writ:delivery:ack_cursor) moves past a case only once its
+ * acknowledgement is finished, so a deferred one is tried again after a
+ * restart too. */
+static void ack_scan(sender_t *s)
+{
+    uint64_t now = writ_now_ms();
+    if (!s->ack_template || now < s->next_ack_scan_ms)
+        return;
+    s->next_ack_scan_ms = now + 1000;
+    redisContext *rc = case_store_redis(s->store);
+    if (!rc)
+        return;
+    if (!s->ack_cursor_loaded) {
+        redisReply *g = redisCommand(rc, "GET writ:delivery:ack_cursor");
+        case_store_count(s->store, 1, 1);
+        if (!g)
+            return;
+        s->ack_cursor = g->type == REDIS_REPLY_STRING ? strtoull(g->str, NULL, 10) : 0;
+        s->ack_cursor_loaded = true;
+        freeReplyObject(g);
+    }
+    redisReply *r = redisCommand(rc, "ZRANGEBYSCORE writ:cases %llu +inf WITHSCORES LIMIT 0 200",
+                                 (unsigned long long) s->ack_cursor);
+    case_store_count(s->store, 1, 1);
+    if (!r)
+        return;
+    uint64_t cursor = s->ack_cursor;
+    bool blocked = false;
+    for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements && !s_stop; i += 2) {
+        if (r->element[i]->type != REDIS_REPLY_STRING || r->element[i]->len >= 32)
+            continue;
+        uint64_t score = strtoull(r->element[i + 1]->str, NULL, 10);
+        int done = ack_one(s, r->element[i]->str);
+        if (!done)
+            blocked = true;
+        if (!blocked)
+            cursor = score;   /* cases at this time are finished up to here */
+    }
+    freeReplyObject(r);
+    if (cursor != s->ack_cursor) {
+        redisReply *w = redisCommand(rc, "SET writ:delivery:ack_cursor %llu",
+                                     (unsigned long long) cursor);
+        case_store_count(s->store, 1, 1);
+        if (w) {
+            s->ack_cursor = cursor;
+            freeReplyObject(w);
+        }
+    }
+}
+
 static int read_relay_password(writ_config_t *cfg, char *buf, size_t len)
 {
     const char *file = writ_config_get(cfg, "notify/smtp_password_file", "");
@@ -397,7 +496,27 @@ int main(int argc, char **argv)
         .debug_kill_after_data = writ_config_get_bool(cfg, "send/debug_kill_after_data", false),
         .notices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
         .alerted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+        .acked = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+        .contact = writ_config_get(cfg, "notify/contact", "legal-notices@northwind-cloud.example"),
     };
+    if (writ_config_get_bool(cfg, "letters/acknowledge", true)) {
+        gchar *ack_path = g_strdup_printf("%s/acknowledgement.txt",
+            writ_config_get_file(cfg, "letters/templates", "config/letters"));
+        GError *gerr = NULL;
+        if (!g_file_get_contents(ack_path, &s.ack_template, NULL, &gerr)) {
+            log_error(NULL, "cannot read the acknowledgement template %s: %s",
+                      ack_path, gerr->message);
+            g_error_free(gerr);
+            g_free(ack_path);
+            g_hash_table_destroy(s.notices);
+            g_hash_table_destroy(s.alerted);
+            g_hash_table_destroy(s.acked);
+            g_free(from_default);
+            writ_config_destroy(&cfg);
+            return 78;
+        }
+        g_free(ack_path);
+    }
     if (s.lease_ms < 2000)
         s.lease_ms = 2000;
     gchar *new_dir = g_strdup_printf("%s/new",
@@ -438,6 +557,7 @@ int main(int argc, char **argv)
         rescan(&s);
         size_t tried = send_due(&s);
         alert_scan(&s);
+        ack_scan(&s);
         if (!tried && !s_stop)
             usleep(100 * 1000);
     }
@@ -449,6 +569,8 @@ out:
     case_store_destroy(&s.store);
     g_hash_table_destroy(s.notices);
     g_hash_table_destroy(s.alerted);
+    g_hash_table_destroy(s.acked);
+    g_free(s.ack_template);
     g_free(new_dir);
     g_free(from_default);
     curl_global_cleanup();
