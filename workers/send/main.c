@@ -479,12 +479,15 @@ int main(int argc, char **argv)
     const char *sender_hdr = writ_config_get(cfg, "notify/sender",
         "Northwind Cloud Legal <legal-notices@northwind-cloud.example>");
     char *from_default = address_of(sender_hdr);
+    /* Each setting is read once: writ_config_get's string lives until the
+     * same setting is read again. */
+    const char *contact = writ_config_get(cfg, "notify/contact",
+                                          "legal-notices@northwind-cloud.example");
+    const char *reply_to = writ_config_get(cfg, "notify/reply_to", "");
     sender_t s = {
         .worker = worker,
         .envelope_from = writ_config_get(cfg, "notify/from", from_default),
-        .reply_to = writ_config_get(cfg, "notify/reply_to",
-                        writ_config_get(cfg, "notify/contact",
-                                        "legal-notices@northwind-cloud.example")),
+        .reply_to = *reply_to ? reply_to : contact,
         .sender = writ_config_get(cfg, "alerts/from", sender_hdr),
         .domain = writ_config_get(cfg, "notify/message_id_domain", "northwind-cloud.example"),
         .alerts_to = writ_config_get(cfg, "alerts/to", ""),
@@ -497,7 +500,7 @@ int main(int argc, char **argv)
         .notices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
         .alerted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
         .acked = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
-        .contact = writ_config_get(cfg, "notify/contact", "legal-notices@northwind-cloud.example"),
+        .contact = contact,
     };
     if (writ_config_get_bool(cfg, "letters/acknowledge", true)) {
         gchar *ack_path = g_strdup_printf("%s/acknowledgement.txt",
