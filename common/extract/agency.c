@@ -1,0 +1,616 @@
+/* agency.c -- issuing_agency: agencies named in the text (a dictionary
+ * of national agencies, and local ones by the form of their name:
+ * "<Name> Police Department"), chosen by a "Requesting agency:" label,
+ * the sender's mail domain, investigators before prosecutors, then the
+ * earliest.
+ */
+#include "extract.h"
+#include "fields.h"
+#include "domain.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum { AG_INVESTIGATIVE = 0, AG_PROSECUTOR = 1 };
+
+typedef struct {
+    const char *pattern;   /* lower case, or exact case when cs */
+    bool cs;               /* acronyms: case-sensitive */
+    const char *name;      /* the short name reported */
+    const char *country;
+    int kind;
+} agency_t;
+
+static const agency_t agencies[] = {
+    {"federal bureau of investigation", false, "FBI", "US", AG_INVESTIGATIVE},
+    {"FBI", true, "FBI", "US", AG_INVESTIGATIVE},
+    {"drug enforcement administration", false, "DEA", "US", AG_INVESTIGATIVE},
+    {"DEA", true, "DEA", "US", AG_INVESTIGATIVE},
+    {"secret service", false, "USSS", "US", AG_INVESTIGATIVE},
+    {"USSS", true, "USSS", "US", AG_INVESTIGATIVE},
+    {"homeland security investigations", false, "HSI", "US", AG_INVESTIGATIVE},
+    {"HSI", true, "HSI", "US", AG_INVESTIGATIVE},
+    {"postal inspection service", false, "USPIS", "US", AG_INVESTIGATIVE},
+    {"USPIS", true, "USPIS", "US", AG_INVESTIGATIVE},
+    {"internal revenue service, criminal investigation", false, "IRS-CI", "US",
+     AG_INVESTIGATIVE},
+    {"internal revenue service - criminal investigation", false, "IRS-CI", "US",
+     AG_INVESTIGATIVE},
+    {"internal revenue service criminal investigation", false, "IRS-CI", "US",
+     AG_INVESTIGATIVE},
+    {"irs criminal investigation", false, "IRS-CI", "US", AG_INVESTIGATIVE},
+    {"IRS-CI", true, "IRS-CI", "US", AG_INVESTIGATIVE},
+    {"IRS CI", true, "IRS-CI", "US", AG_INVESTIGATIVE},
+    {"bureau of alcohol, tobacco, firearms", false, "ATF", "US", AG_INVESTIGATIVE},
+    {"ATF", true, "ATF", "US", AG_INVESTIGATIVE},
+    {"marshals service", false, "USMS", "US", AG_INVESTIGATIVE},
+    {"USMS", true, "USMS", "US", AG_INVESTIGATIVE},
+    {"naval criminal investigative service", false, "NCIS", "US", AG_INVESTIGATIVE},
+    {"NCIS", true, "NCIS", "US", AG_INVESTIGATIVE},
+    {"defense criminal investigative service", false, "DCIS", "US",
+     AG_INVESTIGATIVE},
+    {"air force office of special investigations", false, "AFOSI", "US",
+     AG_INVESTIGATIVE},
+    {"office of inspector general", false, "Office of Inspector General", "US",
+     AG_INVESTIGATIVE},
+    {"office of the inspector general", false, "Office of the Inspector General",
+     "US", AG_INVESTIGATIVE},
+    {"customs and border protection", false, "CBP", "US", AG_INVESTIGATIVE},
+    {"immigration and customs enforcement", false, "ICE", "US", AG_INVESTIGATIVE},
+    {"national crime agency", false, "NCA", "GB", AG_INVESTIGATIVE},
+    {"NCA", true, "NCA", "GB", AG_INVESTIGATIVE},
+    {"metropolitan police service", false, "Metropolitan Police Service", "GB",
+     AG_INVESTIGATIVE},
+    {"police scotland", false, "Police Scotland", "GB", AG_INVESTIGATIVE},
+    {"police service of northern ireland", false, "PSNI", "GB", AG_INVESTIGATIVE},
+    {"PSNI", true, "PSNI", "GB", AG_INVESTIGATIVE},
+    {"bundeskriminalamt", false, "BKA", "DE", AG_INVESTIGATIVE},
+    {"BKA", true, "BKA", "DE", AG_INVESTIGATIVE},
+    {"landeskriminalamt", false, "LKA", "DE", AG_INVESTIGATIVE},
+    {"garda s\xc3\xad""och\xc3\xa1na", false, "Garda S\xc3\xad""och\xc3\xa1na",
+     "IE", AG_INVESTIGATIVE},
+    {"garda siochana", false, "Garda S\xc3\xad""och\xc3\xa1na", "IE",
+     AG_INVESTIGATIVE},
+    {"royal canadian mounted police", false, "RCMP", "CA", AG_INVESTIGATIVE},
+    {"RCMP", true, "RCMP", "CA", AG_INVESTIGATIVE},
+    {"australian federal police", false, "AFP", "AU", AG_INVESTIGATIVE},
+    {"gendarmerie nationale", false, "Gendarmerie nationale", "FR",
+     AG_INVESTIGATIVE},
+    {"police nationale", false, "Police nationale", "FR", AG_INVESTIGATIVE},
+    {"guardia civil", false, "Guardia Civil", "ES", AG_INVESTIGATIVE},
+    {"polizia di stato", false, "Polizia di Stato", "IT", AG_INVESTIGATIVE},
+    {"politie", false, "Politie", "NL", AG_INVESTIGATIVE},
+    {"dutch national police", false, "Politie", "NL", AG_INVESTIGATIVE},
+    {"bundespolizei", false, "Bundespolizei", "DE", AG_INVESTIGATIVE},
+    {"fedpol", false, "fedpol", "CH", AG_INVESTIGATIVE},
+    {"federal office of police", false, "fedpol", "CH", AG_INVESTIGATIVE},
+    {"police f\xc3\xa9""d\xc3\xa9""rale", false, "Police f\xc3\xa9""d\xc3\xa9""rale",
+     "BE", AG_INVESTIGATIVE},
+    {"belgian federal police", false, "Belgian Federal Police", "BE",
+     AG_INVESTIGATIVE},
+    {"carabinieri", false, "Carabinieri", "IT", AG_INVESTIGATIVE},
+    {"guardia di finanza", false, "Guardia di Finanza", "IT", AG_INVESTIGATIVE},
+    {"polic\xc3\xad""a nacional", false, "Polic\xc3\xad""a Nacional", "ES",
+     AG_INVESTIGATIVE},
+    {"pol\xc3\xad""cia judici\xc3\xa1""ria", false,
+     "Pol\xc3\xad""cia Judici\xc3\xa1""ria", "PT", AG_INVESTIGATIVE},
+    {"pol\xc3\xad""cia federal", false, "Pol\xc3\xad""cia Federal", "BR",
+     AG_INVESTIGATIVE},
+    {"swedish police authority", false, "Swedish Police Authority", "SE",
+     AG_INVESTIGATIVE},
+    {"polisen", false, "Polisen", "SE", AG_INVESTIGATIVE},
+    {"politiet", false, "Politiet", "NO", AG_INVESTIGATIVE},
+    {"national bureau of investigation", false, "NBI", "FI", AG_INVESTIGATIVE},
+    {"policja", false, "Policja", "PL", AG_INVESTIGATIVE},
+    {"hellenic police", false, "Hellenic Police", "GR", AG_INVESTIGATIVE},
+    {"new zealand police", false, "New Zealand Police", "NZ", AG_INVESTIGATIVE},
+    {"national police agency", false, "National Police Agency", "JP",
+     AG_INVESTIGATIVE},
+    {"korean national police agency", false, "KNPA", "KR", AG_INVESTIGATIVE},
+    {"ontario provincial police", false, "OPP", "CA", AG_INVESTIGATIVE},
+    {"s\xc3\xbbret\xc3\xa9 du qu\xc3\xa9""bec", false,
+     "S\xc3\xbbret\xc3\xa9 du Qu\xc3\xa9""bec", "CA", AG_INVESTIGATIVE},
+    {"israel police", false, "Israel Police", "IL", AG_INVESTIGATIVE},
+    {"national investigation agency", false, "NIA", "IN", AG_INVESTIGATIVE},
+    {"central bureau of investigation", false, "CBI", "IN", AG_INVESTIGATIVE},
+    /* Prosecutors: the agency only when no investigating agency is named. */
+    {"united states attorney's office", false, "U.S. Attorney's Office", "US",
+     AG_PROSECUTOR},
+    {"u.s. attorney's office", false, "U.S. Attorney's Office", "US",
+     AG_PROSECUTOR},
+    {"USAO", true, "USAO", "US", AG_PROSECUTOR},
+    {"staatsanwaltschaft", false, "Staatsanwaltschaft", "DE", AG_PROSECUTOR},
+    {"crown prosecution service", false, "CPS", "GB", AG_PROSECUTOR},
+};
+
+/* Mail domains of agencies: decides between several named agencies. */
+static const struct {
+    const char *domain;
+    const char *name;
+    const char *country;
+} agency_domains[] = {
+    {"fbi.gov", "FBI", "US"},          {"dea.gov", "DEA", "US"},
+    {"dea.usdoj.gov", "DEA", "US"},    {"usss.dhs.gov", "USSS", "US"},
+    {"secretservice.gov", "USSS", "US"}, {"ice.dhs.gov", "HSI", "US"},
+    {"hsi.dhs.gov", "HSI", "US"},      {"uspis.gov", "USPIS", "US"},
+    {"ci.irs.gov", "IRS-CI", "US"},    {"atf.gov", "ATF", "US"},
+    {"usms.doj.gov", "USMS", "US"},    {"ncis.navy.mil", "NCIS", "US"},
+    {"nca.gov.uk", "NCA", "GB"},       {"nca.x.gsi.gov.uk", "NCA", "GB"},
+    {"bka.bund.de", "BKA", "DE"},      {"bka.de", "BKA", "DE"},
+    {"garda.ie", "Garda S\xc3\xad""och\xc3\xa1na", "IE"},
+    {"rcmp-grc.gc.ca", "RCMP", "CA"},  {"afp.gov.au", "AFP", "AU"},
+    {"met.police.uk", "Metropolitan Police Service", "GB"},
+};
+
+/* "<Name> Police Department" and friends: local agencies named as
+ * written. */
+static const struct {
+    const char *suffix;
+    int kind;
+    const char *country;   /* "" when the form says nothing */
+    bool abbreviation;     /* counts only in capitals ("Riverbend PD") */
+} local_suffixes[] = {
+    {"police department", AG_INVESTIGATIVE, "US", false},
+    {"police dept", AG_INVESTIGATIVE, "US", false},
+    {"sheriff's office", AG_INVESTIGATIVE, "US", false},
+    /* "Riverbend PD" (capitals only; a spelled-out name wins) */
+    {"pd", AG_INVESTIGATIVE, "US", true},
+    {"p.d.", AG_INVESTIGATIVE, "US", true},
+    {"sheriffs office", AG_INVESTIGATIVE, "US", false},
+    {"sheriff's department", AG_INVESTIGATIVE, "US", false},
+    {"sheriff's dept", AG_INVESTIGATIVE, "US", false},
+    {"state police", AG_INVESTIGATIVE, "US", false},
+    {"highway patrol", AG_INVESTIGATIVE, "US", false},
+    {"state patrol", AG_INVESTIGATIVE, "US", false},
+    {"department of public safety", AG_INVESTIGATIVE, "US", false},
+    {"bureau of investigation", AG_INVESTIGATIVE, "US", false},
+    /* state investigative agencies: "Florida Department of Law
+     * Enforcement", "Iowa Division of Criminal Investigation", "Minnesota
+     * Bureau of Criminal Apprehension", "Ohio Bureau of Criminal
+     * Investigation" */
+    {"department of law enforcement", AG_INVESTIGATIVE, "US", false},
+    {"division of criminal investigation", AG_INVESTIGATIVE, "US", false},
+    {"bureau of criminal apprehension", AG_INVESTIGATIVE, "US", false},
+    {"bureau of criminal investigation", AG_INVESTIGATIVE, "US", false},
+    {"police services", AG_INVESTIGATIVE, "", false},
+    {"constable's office", AG_INVESTIGATIVE, "US", false},
+    {"marshal's office", AG_INVESTIGATIVE, "US", false},
+    {"police service", AG_INVESTIGATIVE, "", false},
+    {"police force", AG_INVESTIGATIVE, "", false},
+    {"constabulary", AG_INVESTIGATIVE, "", false},
+    {"district attorney's office", AG_PROSECUTOR, "US", false},
+    {"county attorney's office", AG_PROSECUTOR, "US", false},
+    {"state attorney's office", AG_PROSECUTOR, "US", false},
+    {"prosecutor's office", AG_PROSECUTOR, "", false},
+    {"office of the attorney general", AG_PROSECUTOR, "US", false},
+    {"attorney general's office", AG_PROSECUTOR, "US", false},
+    /* "Greater Manchester Police", "Thames Valley Police": only where the
+     * name ends there (not "... Police Department", handled above). */
+    {"police", AG_INVESTIGATIVE, "", false},
+};
+
+typedef struct {
+    char *name;
+    char country[3];
+    int kind;
+    size_t pos;
+} agency_hit_t;
+
+#define MAX_AGENCY_HITS 64
+
+typedef struct {
+    agency_hit_t hit[MAX_AGENCY_HITS];
+    size_t count;
+} agency_hits_t;
+
+static void hits_free(agency_hits_t *h)
+{
+    for (size_t i = 0; i < h->count; i++)
+        free(h->hit[i].name);
+    h->count = 0;
+}
+
+/* Records a candidate; the same name keeps its earliest position. */
+static void hits_add(agency_hits_t *h, const char *name, size_t nlen,
+                     const char *country, int kind, size_t pos)
+{
+    for (size_t i = 0; i < h->count; i++)
+        if (strlen(h->hit[i].name) == nlen &&
+            strncasecmp(h->hit[i].name, name, nlen) == 0) {
+            if (pos < h->hit[i].pos)
+                h->hit[i].pos = pos;
+            return;
+        }
+    if (h->count >= MAX_AGENCY_HITS)
+        return;
+    char *d = dup_range(name, nlen);
+    if (!d)
+        return;
+    agency_hit_t *a = &h->hit[h->count++];
+    a->name = d;
+    snprintf(a->country, sizeof a->country, "%s", country ? country : "");
+    a->kind = kind;
+    a->pos = pos;
+}
+
+/* "Austin Police Department (APD)": the short name the letter itself
+ * gives, as for "Homeland Security Investigations (HSI)". */
+static size_t acronym_after(const char *t, size_t n, size_t e, size_t *len)
+{
+    size_t i = e;
+    while (i < n && t[i] == ' ')
+        i++;
+    *len = 0;
+    if (i >= n || t[i] != '(')
+        return 0;
+    size_t a = i + 1, b = a;
+    while (b < n && b - a < 10 && (isupper((unsigned char)t[b]) || t[b] == '-'))
+        b++;
+    if (b < n && t[b] == ')' && b - a >= 2) {
+        *len = b - a;
+        return a;
+    }
+    return 0;
+}
+
+static void find_dictionary_agencies(const text_view_t *v, agency_hits_t *h)
+{
+    for (size_t k = 0; k < COUNT(agencies); k++) {
+        const agency_t *a = &agencies[k];
+        size_t ml;
+        size_t p = find_phrase(a->cs ? v->t : v->lo, v->n, 0, a->pattern, &ml);
+        if (p == NPOS)
+            continue;
+        /* A long name the letter abbreviates itself ("Metropolitan Police
+         * Service (MPS)") is reported by that abbreviation. */
+        size_t al = 0;
+        size_t as = a->cs ? 0 : acronym_after(v->t, v->n, p + ml, &al);
+        if (al && strlen(a->name) > al + 4)
+            hits_add(h, v->t + as, al, a->country, a->kind, p);
+        else
+            hits_add(h, a->name, strlen(a->name), a->country, a->kind, p);
+    }
+}
+
+static bool name_stopword(const char *w, size_t n)
+{
+    static const char *const stop[] = {
+        "The", "A", "An", "And", "Of", "For", "To", "From", "By", "With",
+        "At", "In", "On", "Det", "Det.", "Detective", "Officer", "Ofc.",
+        "Sgt.", "Sergeant", "Deputy", "Lt.", "Capt.", "Chief", "Agent",
+        "Dear", "Re", "RE", "Via", "Attn", "Attention", "Contact", "Your",
+        "Our", "This", "Federal", "FEDERAL", "THE", "OF", "Special", "Please",
+        "Requesting", NULL};
+    for (int k = 0; stop[k]; k++)
+        if (strlen(stop[k]) == n && strncmp(w, stop[k], n) == 0)
+            return true;
+    return false;
+}
+
+/* Start of the capitalized words naming a local agency that ends at
+ * suffix_pos (same line, at most five words). Returns suffix_pos when
+ * there is no name. */
+static size_t local_name_start(const char *t, size_t suffix_pos)
+{
+    size_t start = suffix_pos, i = suffix_pos;
+    for (int words = 0; words < 5; words++) {
+        if (i == 0 || t[i - 1] != ' ')
+            break;
+        size_t we = i - 1, wb = we;
+        while (wb > 0 && t[wb - 1] != ' ' && t[wb - 1] != '\n' &&
+               t[wb - 1] != '\t')
+            wb--;
+        size_t wl = we - wb;
+        if (wl == 0 || !isupper((unsigned char)t[wb]) ||
+            name_stopword(t + wb, wl))
+            break;
+        char last = t[we - 1];
+        if (!isalnum((unsigned char)last) && last != '.' && last != '\'')
+            break;
+        if (last == '.' && wl > 3)
+            break;   /* "Brandt." ends a sentence; "St." is a name */
+        start = wb;
+        i = wb;
+    }
+    return start;
+}
+
+/* "PINE HOLLOW COUNTY SHERIFF'S OFFICE" -> "Pine Hollow County Sheriff's
+ * Office" for letterheads in capitals. */
+static void title_case(char *s)
+{
+    /* words kept small inside a name: "Bureau of Criminal Apprehension",
+     * "Department of Public Safety" */
+    static const char *const small[] = {"of", "the", "and", "for", "in",
+                                        "de", "du", "la", NULL};
+    bool start = true, first = true;
+    for (char *p = s; *p; p++) {
+        if (isalpha((unsigned char)*p)) {
+            bool keep_small = false;
+            if (start && !first) {
+                size_t wl = 0;
+                while (isalpha((unsigned char)p[wl]))
+                    wl++;
+                for (int k = 0; small[k] && !keep_small; k++)
+                    keep_small = strlen(small[k]) == wl &&
+                                 strncasecmp(p, small[k], wl) == 0;
+            }
+            *p = (char)(start && !keep_small ? toupper((unsigned char)*p)
+                                             : tolower((unsigned char)*p));
+            start = false;
+            first = false;
+        } else {
+            start = *p == ' ' || *p == '-' || *p == '\t';
+        }
+    }
+}
+
+static void find_local_agencies(const text_view_t *v, agency_hits_t *h)
+{
+    for (size_t k = 0; k < COUNT(local_suffixes); k++) {
+        size_t from = 0, ml;
+        int guard = 0;
+        size_t p;
+        while (guard++ < 200 &&
+               (p = find_phrase(v->lo, v->n, from, local_suffixes[k].suffix,
+                                &ml)) != NPOS) {
+            from = p + ml;
+            if (memchr(v->t + p, '\n', ml))
+                continue;   /* "Police\nForce Intelligence Bureau": two lines */
+            size_t s = local_name_start(v->t, p);
+            if (s == p)
+                continue;
+            size_t e = p + ml;
+            if (local_suffixes[k].abbreviation) {
+                if (!isupper((unsigned char)v->t[p]) ||
+                    !isupper((unsigned char)v->t[p + ml - 1 - (v->t[p + ml - 1] == '.')]))
+                    continue;
+                /* "Pinecrest PD" beside "Pinecrest Police Department" */
+                bool spelled = false;
+                for (size_t i = 0; i < h->count && !spelled; i++)
+                    spelled = strncasecmp(h->hit[i].name, v->t + s, p - s) == 0 &&
+                              strncasecmp(h->hit[i].name + (p - s), "police", 6) == 0;
+                if (spelled)
+                    continue;
+            }
+            if (strcmp(local_suffixes[k].suffix, "police") == 0) {
+                size_t nx = skip_spaces(v->t, v->n, e);
+                if (nx < v->n && isupper((unsigned char)v->t[nx]))
+                    continue;   /* "Police Department", "Police Scotland" */
+            }
+            /* Part of a dictionary agency's name ("Dutch National Police",
+             * "Australian Federal Police"): that entry speaks for it. */
+            bool inside = false;
+            for (size_t i = 0; i < h->count && !inside; i++)
+                inside = h->hit[i].pos >= s && h->hit[i].pos < e;
+            if (inside)
+                continue;
+            if (e < v->n && v->t[e] == '.' && strstr(local_suffixes[k].suffix, "dept"))
+                e++;
+            size_t al = 0;
+            size_t as = acronym_after(v->t, v->n, e, &al);
+            char *name = al ? dup_range(v->t + as, al) : dup_range(v->t + s, e - s);
+            if (!name)
+                continue;
+            if (!al && all_caps(name, e - s))
+                title_case(name);
+            /* A mixed-case spelling found later replaces the capitals. */
+            bool replaced = false;
+            for (size_t i = 0; i < h->count; i++)
+                if (strcasecmp(h->hit[i].name, name) == 0) {
+                    if (!al && !all_caps(v->t + s, e - s))
+                        memcpy(h->hit[i].name, v->t + s, e - s);
+                    replaced = true;
+                }
+            if (!replaced)
+                hits_add(h, name, strlen(name), local_suffixes[k].country,
+                         local_suffixes[k].kind, s);
+            free(name);
+        }
+    }
+}
+
+const char *sender_agency(const char *sender, const char **country)
+{
+    const char *at = sender ? strrchr(sender, '@') : NULL;
+    if (!at)
+        return NULL;
+    for (size_t k = 0; k < COUNT(agency_domains); k++)
+        if (domain_within(at + 1, agency_domains[k].domain)) {
+            if (country)
+                *country = agency_domains[k].country;
+            return agency_domains[k].name;
+        }
+    return NULL;
+}
+
+bool agency_domain_known(const char *d)
+{
+    for (size_t k = 0; k < COUNT(agency_domains); k++)
+        if (domain_within(d, agency_domains[k].domain))
+            return true;
+    return false;
+}
+
+/* A "Requesting agency:" style field: the candidate named on that line. */
+static const agency_hit_t *labelled_agency(const text_view_t *v,
+                                           const agency_hits_t *h)
+{
+    static const char *const labels[] = {
+        "requesting agency", "agency name", "requesting department",
+        "law enforcement agency", "investigating agency", "agency:", NULL};
+    size_t ml, from = 0, p;
+    int which, guard = 0;
+    cursor_t cur;
+    cursor_init(&cur, labels);
+    while (guard++ < 50 &&
+           (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
+        from = p + ml;
+        size_t le = line_end(v->t, v->n, p);
+        /* the agency the label names first, not one mentioned after it
+         * ("Riverside Police Department (in coordination with the FBI)") */
+        const agency_hit_t *first = NULL;
+        for (size_t i = 0; i < h->count; i++)
+            if (h->hit[i].pos >= p && h->hit[i].pos < le &&
+                (!first || h->hit[i].pos < first->pos))
+                first = &h->hit[i];
+        if (first)
+            return first;
+    }
+    return NULL;
+}
+
+static const agency_hit_t *choose_agency(const text_view_t *v, const agency_hits_t *h,
+                                         const char *sender)
+{
+    const agency_hit_t *best = labelled_agency(v, h);
+    if (best)
+        return best;
+    const char *by_domain = sender_agency(sender, NULL);
+    for (int kind = AG_INVESTIGATIVE; kind <= AG_PROSECUTOR; kind++) {
+        for (size_t i = 0; i < h->count; i++)
+            if (h->hit[i].kind == kind && by_domain &&
+                strcmp(h->hit[i].name, by_domain) == 0)
+                return &h->hit[i];
+        for (size_t i = 0; i < h->count; i++)
+            if (h->hit[i].kind == kind && (!best || h->hit[i].pos < best->pos))
+                best = &h->hit[i];
+        if (best)
+            return best;
+    }
+    return NULL;
+}
+
+/* A component named together with its parent department is the more
+ * specific requester (HSI is part of ICE). */
+static void drop_parent_agencies(agency_hits_t *h)
+{
+    static const struct {
+        const char *parent, *child;
+    } rel[] = {{"ICE", "HSI"}};
+    for (size_t r = 0; r < COUNT(rel); r++) {
+        bool child = false;
+        for (size_t i = 0; i < h->count; i++)
+            child |= strcmp(h->hit[i].name, rel[r].child) == 0;
+        for (size_t i = 0; child && i < h->count; i++)
+            if (strcmp(h->hit[i].name, rel[r].parent) == 0) {
+                free(h->hit[i].name);
+                h->hit[i] = h->hit[--h->count];
+                break;
+            }
+    }
+}
+
+static char *agency_in(const text_view_t *v, const char *sender,
+                       char country[3])
+{
+    agency_hits_t h = {.count = 0};
+    find_dictionary_agencies(v, &h);
+    find_local_agencies(v, &h);
+    drop_parent_agencies(&h);
+    const agency_hit_t *a = choose_agency(v, &h, sender);
+    char *name = NULL;
+    if (a) {
+        name = strdup(a->name);
+        snprintf(country, 3, "%s", a->country);
+    }
+    hits_free(&h);
+    return name;
+}
+
+/* agency_in() over a text of its own (the subject). */
+static char *agency_in_text(const char *text, size_t len, const char *sender,
+                            char country[3])
+{
+    text_view_t v;
+    if (!text_view_init(&v, text, len))
+        return NULL;
+    char *name = agency_in(&v, sender, country);
+    text_view_free(&v);
+    return name;
+}
+
+/* "Request for Mutual Legal Assistance - Ireland (Garda Siochana) -":
+ * the Central Authority's subjects name the requesting agency in
+ * parentheses after its country. */
+static char *subject_paren_agency(const char *subject, char country[3])
+{
+    char *lo = lower_dup(subject);
+    if (!lo)
+        return NULL;
+    size_t n = strlen(lo);
+    char *name = NULL;
+    for (size_t i = 0; i < n && !name; i++) {
+        if (i > 0 && isalpha((unsigned char)lo[i - 1]))
+            continue;
+        size_t cl;
+        const char *cc = country_at(lo, n, i, &cl);
+        if (!cc)
+            continue;
+        size_t j = skip_spaces(lo, n, i + cl);
+        const char *close = j < n && lo[j] == '(' ? strchr(subject + j, ')') : NULL;
+        if (close && close - (subject + j) > 2 && close - (subject + j) < 60) {
+            name = dup_range(subject + j + 1, (size_t)(close - subject) - j - 1);
+            snprintf(country, 3, "%s", cc);
+        }
+    }
+    free(lo);
+    return name;
+}
+
+/* Is name one of the investigating (not prosecuting) agencies? Unknown
+ * names (local forces) count as investigating. */
+static bool agency_investigative(const char *name)
+{
+    for (size_t k = 0; k < COUNT(agencies); k++)
+        if (strcmp(agencies[k].name, name) == 0)
+            return agencies[k].kind == AG_INVESTIGATIVE;
+    size_t n = strlen(name);
+    for (size_t k = 0; k < COUNT(local_suffixes); k++) {
+        size_t l = strlen(local_suffixes[k].suffix);
+        if (n >= l && strcasecmp(name + n - l, local_suffixes[k].suffix) == 0)
+            return local_suffixes[k].kind == AG_INVESTIGATIVE;
+    }
+    return true;
+}
+
+char *agency_of(const text_view_t *v, const char *subject, const char *sender,
+                char country[3])
+{
+    country[0] = '\0';
+    char *name = agency_in(v, sender, country);
+    if (!name && subject)
+        name = agency_in_text(subject, strlen(subject), sender, country);
+    if (!name && subject)
+        name = subject_paren_agency(subject, country);
+    if (name && sender_agency(sender, NULL) && !agency_investigative(name)) {
+        /* Only a prosecutor is named ("USAO No. ..."), but the letter comes
+         * from a known investigating agency: that agency applied. */
+        free(name);
+        name = NULL;
+    }
+    if (!name) {
+        /* The letter names no agency, but it comes from a known one. */
+        const char *cc = NULL;
+        const char *by_domain = sender_agency(sender, &cc);
+        if (by_domain) {
+            name = strdup(by_domain);
+            snprintf(country, 3, "%s", cc ? cc : "");
+        }
+    }
+    return name;
+}
+
+char *extract_agency(const char *text, size_t len, const char *subject,
+                     const char *sender, char country[3])
+{
+    text_view_t v;
+    country[0] = '\0';
+    if (!text_view_init(&v, text, len))
+        return NULL;
+    char *name = agency_of(&v, subject, sender, country);
+    text_view_free(&v);
+    return name;
+}

@@ -1,0 +1,296 @@
+/* country.c -- issuing_country (the state serving the request) and
+ * requesting_country (the state that asked, for a treaty request): country
+ * names, cues ("Requesting State:", "executed in"), nationalities and
+ * the sender's national mail domain.
+ */
+#include "extract.h"
+#include "fields.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Country names as they appear around "Central Authority" and
+ * "executed in". */
+static const struct {
+    const char *name;
+    const char *code;
+} countries[] = {
+    {"the united states", "US"}, {"united states", "US"}, {"u.s.", "US"},
+    {"usa", "US"}, {"vereinigten staaten", "US"}, {"ireland", "IE"},
+    {"irish", "IE"}, {"the united kingdom", "GB"}, {"united kingdom", "GB"},
+    {"uk", "GB"}, {"germany", "DE"}, {"german", "DE"}, {"canada", "CA"},
+    {"canadian", "CA"}, {"france", "FR"}, {"french", "FR"},
+    {"the netherlands", "NL"}, {"netherlands", "NL"}, {"dutch", "NL"},
+    {"australia", "AU"}, {"australian", "AU"}, {"spain", "ES"},
+    {"spanish", "ES"}, {"italy", "IT"}, {"italian", "IT"},
+    {"portugal", "PT"}, {"brazil", "BR"}, {"belgium", "BE"},
+    {"switzerland", "CH"}, {"swiss", "CH"}, {"austria", "AT"},
+    {"poland", "PL"}, {"sweden", "SE"}, {"norway", "NO"}, {"denmark", "DK"},
+    {"finland", "FI"}, {"japan", "JP"}, {"korea", "KR"},
+    {"the republic of korea", "KR"}, {"india", "IN"}, {"mexico", "MX"},
+    {"colombia", "CO"}, {"new zealand", "NZ"}, {"israel", "IL"},
+    {"greece", "GR"}, {"the czech republic", "CZ"}, {"czech republic", "CZ"},
+    {"romania", "RO"}, {"estonia", "EE"}, {"singapore", "SG"},
+    {"deutschland", "DE"}, {"frankreich", "FR"},
+};
+
+const char *country_at(const char *lo, size_t n, size_t i, size_t *len)
+{
+    for (size_t k = 0; k < COUNT(countries); k++) {
+        size_t l = strlen(countries[k].name);
+        if (i + l <= n && strncmp(lo + i, countries[k].name, l) == 0 &&
+            (i + l == n || !isalpha((unsigned char)lo[i + l]))) {
+            if (len)
+                *len = l;
+            return countries[k].code;
+        }
+    }
+    return NULL;
+}
+
+/* The country immediately before position p ("UK Central Authority"). */
+static const char *country_before(const char *lo, size_t p)
+{
+    for (size_t back = 2; back <= 24 && back <= p; back++) {
+        size_t i = p - back;
+        if (i > 0 && isalpha((unsigned char)lo[i - 1]))
+            continue;
+        size_t l;
+        const char *c = country_at(lo, p, i, &l);
+        if (c && skip_ws(lo, p, i + l) == p)
+            return c;
+    }
+    return NULL;
+}
+
+/* For an MLAT: the requested state, i.e. the one whose central authority
+ * or Department of Justice executes the request. */
+static const char *mlat_country(const text_view_t *v, const char *requesting)
+{
+    static const char *const us_executes[] = {
+        "office of international affairs", "u.s. department of justice",
+        "united states department of justice", "us department of justice",
+        NULL};
+    /* Where the request is to be executed says it best; a central
+     * authority can be either state's ("transmitted from the Central
+     * Authority of Spain"), so it counts only when nothing says where. */
+    static const char *const execute_cues[] = {
+        "executed in ", "execute it in ", "execution in ",
+        "executed by the authorities of ", "vollzogen in ", NULL};
+    static const char *const authority_cues[] = {
+        "central authority of ", "central authority for ",
+        "zentrale beh\xc3\xb6rde der ", NULL};
+    const char *const *passes[] = { execute_cues, authority_cues };
+    size_t from, ml, p;
+    int which, guard;
+    for (size_t k = 0; k < 2; k++) {
+        cursor_t cur;
+        cursor_init(&cur, passes[k]);
+        from = 0;
+        guard = 0;
+        while (guard++ < 100 &&
+               (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
+            from = p + ml;
+            size_t i = skip_ws(v->lo, v->n, p + ml);
+            const char *c = country_at(v->lo, v->n, i, NULL);
+            if (c && (!requesting || strcmp(c, requesting) != 0))
+                return c;
+        }
+    }
+    from = 0;
+    guard = 0;
+    while (guard++ < 100 &&
+           (p = find_phrase(v->lo, v->n, from, "central authority", &ml)) != NPOS) {
+        from = p + ml;
+        const char *c = country_before(v->lo, p);
+        if (c && (!requesting || strcmp(c, requesting) != 0))
+            return c;
+    }
+    if (contains_any(v->lo, v->n, us_executes) && (!requesting || strcmp(requesting, "US")))
+        return "US";
+    /* The provider is a US company: US process executes foreign requests
+     * unless the text says otherwise. */
+    return "US";
+}
+
+/* The country of a sender's mail domain: national TLDs, and the US for
+ * .gov / .mil / .us. Generic TLDs say nothing. */
+static const char *sender_country(const char *sender)
+{
+    static const struct {
+        const char *suffix, *code;
+    } tlds[] = {
+        {"gov", "US"}, {"mil", "US"}, {"us", "US"}, {"uk", "GB"}, {"ie", "IE"},
+        {"de", "DE"}, {"ca", "CA"}, {"au", "AU"}, {"nz", "NZ"}, {"fr", "FR"},
+        {"nl", "NL"}, {"be", "BE"}, {"ch", "CH"}, {"at", "AT"}, {"es", "ES"},
+        {"it", "IT"}, {"pt", "PT"}, {"br", "BR"}, {"se", "SE"}, {"no", "NO"},
+        {"dk", "DK"}, {"fi", "FI"}, {"pl", "PL"}, {"jp", "JP"}, {"kr", "KR"},
+        {"in", "IN"}, {"mx", "MX"}, {"il", "IL"}, {"gr", "GR"}, {"sg", "SG"},
+    };
+    const char *at = sender ? strrchr(sender, '@') : NULL;
+    const char *dot = at ? strrchr(at, '.') : NULL;
+    if (!dot)
+        return NULL;
+    for (size_t k = 0; k < COUNT(tlds); k++)
+        if (strcasecmp(dot + 1, tlds[k].suffix) == 0)
+            return tlds[k].code;
+    return NULL;
+}
+
+char *country_of(const text_view_t *v, request_type_t type,
+                 const char *agency_country, const char *sender)
+{
+    const char *cc = NULL;
+    const char *ac = agency_country && *agency_country ? agency_country : NULL;
+    static const char *const us_cues[] = {
+        "u.s.c.", "usc", "united states district court", "u.s. district court",
+        "united states code", "grand jury", NULL};
+    if (type == REQ_MLAT_REQUEST)
+        cc = mlat_country(v, ac);
+    else if (ac)
+        cc = ac;
+    else if ((cc = sender_country(sender)) && strcmp(cc, "US") != 0)
+        ;   /* a UK force citing 18 U.S.C. 2702 is still a UK request */
+    else if (contains_any(v->lo, v->n, us_cues))
+        cc = "US";
+    else
+        cc = sender_country(sender);
+    return cc ? strdup(cc) : NULL;
+}
+
+char *extract_country(const char *text, size_t len, request_type_t type,
+                      const char *agency_country, const char *sender)
+{
+    text_view_t v;
+    if (!text_view_init(&v, text, len))
+        return NULL;
+    char *cc = country_of(&v, type, agency_country, sender);
+    text_view_free(&v);
+    return cc;
+}
+
+/* The country named right after position i, past "the", "government
+ * of", "authorities of", "republic of" and punctuation ("Requesting
+ * State: Ireland", "on behalf of the authorities of the Netherlands",
+ * "Mutual Legal Assistance - Germany"). */
+static const char *country_after(const char *lo, size_t n, size_t i)
+{
+    static const char *const fillers[] = {
+        "the ", "competent ", "judicial ", "government of ",
+        "authorities of ", "authorities in ", "republic of ",
+        "federal republic of ", "kingdom of ", "state of ", "is ", NULL};
+    for (int guard = 0; guard < 8; guard++) {
+        while (i < n && (isspace((unsigned char)lo[i]) || lo[i] == ':' ||
+                         lo[i] == '-' || lo[i] == '(' || lo[i] == ','))
+            i++;
+        bool skipped = false;
+        for (int k = 0; fillers[k] && !skipped; k++) {
+            size_t l = strlen(fillers[k]);
+            if (i + l <= n && strncmp(lo + i, fillers[k], l) == 0) {
+                i += l;
+                skipped = true;
+            }
+        }
+        if (!skipped)
+            break;
+    }
+    return i < n ? country_at(lo, n, i, NULL) : NULL;
+}
+
+/* The first country a cue names that is not the requested state. */
+static const char *cued_foreign_country(const char *lo, size_t n,
+                                        const char *issuing)
+{
+    static const char *const cues[] = {
+        "requesting state", "requesting country", "requesting party",
+        "requesting authority", "requesting authorities", "ersuchender staat",
+        "central authority of", "central authority for",
+        "ersuchende staat", "on behalf of", "at the request of",
+        "request from", "request of", "assistance from", "assistance -",
+        "letter of request from", "the competent authorities of",
+        "the authorities of", "the government of", NULL};
+    size_t from = 0, ml, p;
+    int which, guard = 0;
+    cursor_t cur;
+    cursor_init(&cur, cues);
+    while (guard++ < 100 &&
+           (p = cursor_next(&cur, lo, n, from, &ml, &which)) != NPOS) {
+        from = p + ml;
+        const char *c = country_after(lo, n, p + ml);
+        if (c && (!issuing || strcmp(c, issuing) != 0))
+            return c;
+    }
+    return NULL;
+}
+
+/* "the Irish authorities", "German police": a nationality right before a
+ * word for the authorities that asked. */
+static const char *adjective_foreign_country(const char *lo, size_t n,
+                                             const char *issuing)
+{
+    static const char *const nouns[] = {
+        "central authority", "authorities", "authority", "police",
+        "prosecutor", "prosecutors",
+        "investigation", "investigators", "court", "judge", NULL};
+    size_t from = 0, ml, p;
+    int which, guard = 0;
+    cursor_t cur;
+    cursor_init(&cur, nouns);
+    while (guard++ < 200 &&
+           (p = cursor_next(&cur, lo, n, from, &ml, &which)) != NPOS) {
+        from = p + ml;
+        const char *c = country_before(lo, p);
+        if (c && (!issuing || strcmp(c, issuing) != 0))
+            return c;
+    }
+    return NULL;
+}
+
+char *requesting_country_of(const text_view_t *v, const char *subject,
+                            request_type_t type, const char *issuing_country,
+                            const char *agency_country, const char *sender)
+{
+    const char *issuing = issuing_country && *issuing_country
+                              ? issuing_country : NULL;
+    if (type != REQ_MLAT_REQUEST)
+        return issuing ? strdup(issuing) : NULL;
+    /* A treaty request: the foreign state, never the requested one. */
+    const char *ac = agency_country && *agency_country ? agency_country
+                                                       : NULL;
+    if (ac && (!issuing || strcmp(ac, issuing) != 0))
+        return strdup(ac);
+    const char *cc = NULL;
+    char *slo = subject ? lower_dup(subject) : NULL;
+    if (slo)
+        cc = cued_foreign_country(slo, strlen(slo), issuing);
+    if (!cc) {
+        cc = cued_foreign_country(v->lo, v->n, issuing);
+        if (!cc)
+            cc = adjective_foreign_country(v->lo, v->n, issuing);
+    }
+    if (!cc && slo)
+        cc = adjective_foreign_country(slo, strlen(slo), issuing);
+    free(slo);
+    if (!cc) {
+        const char *sc = sender_country(sender);
+        if (sc && (!issuing || strcmp(sc, issuing) != 0))
+            cc = sc;
+    }
+    return cc ? strdup(cc) : NULL;
+}
+
+char *extract_requesting_country(const char *text, size_t len,
+                                 const char *subject, request_type_t type,
+                                 const char *issuing_country,
+                                 const char *agency_country,
+                                 const char *sender)
+{
+    text_view_t v;
+    if (!text_view_init(&v, text, len))
+        return NULL;
+    char *cc = requesting_country_of(&v, subject, type, issuing_country,
+                                     agency_country, sender);
+    text_view_free(&v);
+    return cc;
+}

@@ -1,0 +1,480 @@
+/* deadline.c -- the response deadline: a date after a cue ("no later
+ * than", "by" in a sentence about producing), "within N days of" counted
+ * from the letter's date, or a grand jury's date of appearance; the
+ * earliest stated wins.
+ */
+#include "extract.h"
+#include "fields.h"
+
+#include <string.h>
+
+/* End of the sentence-ish window after a deadline phrase. */
+static size_t deadline_window_end(const text_view_t *v, size_t i)
+{
+    size_t e = i;
+    while (e < v->n && e - i < 60) {
+        if (blank_line_at(v->t, e))
+            break;
+        if (v->t[e] == '.' && e + 1 < v->n && isspace((unsigned char)v->t[e + 1]) &&
+            !abbreviation_before(v->t, e) &&
+            !(e > 0 && isdigit((unsigned char)v->t[e - 1])))   /* "30. Mai" */
+            break;
+        e++;
+    }
+    return e;
+}
+
+typedef struct {
+    size_t pos;
+    date_t date;
+} dl_candidate_t;
+
+static void dl_consider(dl_candidate_t *best, size_t pos, const date_t *d)
+{
+    if (date_valid(d) && pos < best->pos) {
+        best->pos = pos;
+        best->date = *d;
+    }
+}
+
+/* "Friday, " before a date. */
+static size_t skip_weekday(const text_view_t *v, size_t i)
+{
+    static const char *const days[] = {"monday", "tuesday", "wednesday",
+                                       "thursday", "friday", "saturday",
+                                       "sunday", NULL};
+    size_t ml;
+    int which;
+    if (find_any(v->lo, v->n < i + 12 ? v->n : i + 12, i, days, &ml, &which) != i)
+        return i;
+    i += ml;
+    if (i < v->n && v->lo[i] == ',')
+        i++;
+    return skip_ws(v->lo, v->n, i);
+}
+
+/* "5:00 p.m. on", "noon EST on", "close of business on" between "by" and
+ * a date. Returns where the date may start (i when there is no time). */
+static size_t skip_time_of_day(const text_view_t *v, size_t i)
+{
+    static const char *const words[] = {
+        "the close of business", "close of business", "end of business",
+        "the end of the day", "end of day", "cob", "eod", "noon", "midnight",
+        NULL};
+    size_t j = i, ml;
+    int which;
+    if (find_any(v->lo, v->n < i + 24 ? v->n : i + 24, i, words, &ml, &which) == i) {
+        j = i + ml;
+    } else {
+        size_t k = i;
+        while (k < v->n && k - i < 2 && isdigit((unsigned char)v->lo[k]))
+            k++;
+        if (k == i)
+            return i;
+        if (k + 2 < v->n && v->lo[k] == ':' && isdigit((unsigned char)v->lo[k + 1]) &&
+            isdigit((unsigned char)v->lo[k + 2]))
+            k += 3;
+        size_t m = skip_spaces(v->lo, v->n, k);
+        static const char *const ampm[] = {"a.m.", "p.m.", "a.m", "p.m", "am",
+                                           "pm", "hrs", "h", NULL};
+        if (find_any(v->lo, v->n < m + 5 ? v->n : m + 5, m, ampm, &ml, &which) == m)
+            j = m + ml;
+        else if (k > i + 2)
+            j = k;   /* "17:00" */
+        else
+            return i;
+    }
+    j = skip_ws(v->lo, v->n, j);   /* "by 5:00 p.m.\non June 16" */
+    /* a zone: "EST", "(CET)", "local time" */
+    size_t z = j + (j < v->n && v->t[j] == '(');
+    size_t ze = z;
+    while (ze < v->n && ze - z < 5 && isupper((unsigned char)v->t[ze]))
+        ze++;
+    if (ze - z >= 2 && (ze >= v->n || !isalpha((unsigned char)v->t[ze])))
+        j = skip_spaces(v->lo, v->n, ze + (ze < v->n && v->t[ze] == ')'));
+    else if (strncmp(v->lo + j, "local time", 10) == 0)
+        j = skip_spaces(v->lo, v->n, j + 10);
+    if (j < v->n && v->lo[j] == ',')
+        j = skip_ws(v->lo, v->n, j + 1);
+    if (j + 3 <= v->n && strncmp(v->lo + j, "on", 2) == 0 &&
+        isspace((unsigned char)v->lo[j + 2]))   /* "on" may end the line */
+        j = skip_ws(v->lo, v->n, j + 3);
+    return j;
+}
+
+static const char *const produce_verbs[] = {
+    "produc*", "provid*", "furnish*", "respond*", "response", "return*",
+    "send", "sent", "submit*", "deliver*", "disclos*", "comply", "compliance",
+    "records", "reply", "answer*",
+    /* French, Spanish, Italian, Portuguese, Dutch, German */
+    "r\xc3\xa9pon*", "transmet*", "transmis*", "communiqu*", "fourni*",
+    "respuesta*", "remit*", "envi*", "facilit*", "proporcion*", "entreg*",
+    "rispost*", "trasmett*", "fornir*", "fornit*", "invia*", "comunica*",
+    "resposta*", "forne*", "antwoord*", "verstrek*", "toezend*", "aanlever*",
+    "\xc3\xbc""bermitt*", "antwort*", "auskunft*", "mitteil*", "herausgabe",
+    NULL};
+
+/* "The material is required by 15 July 2025", "needed by", "requested
+ * by": a need stated right before "by <date>" makes it a deadline without
+ * a verb of producing. */
+static bool need_word_before(const text_view_t *v, size_t by)
+{
+    static const char *const need[] = {"required", "needed", "requested",
+                                       "sought", "expected", "wanted", NULL};
+    size_t ws = by > 16 ? by - 16 : 0, ml;
+    int which;
+    size_t q = find_any(v->lo, by, ws, need, &ml, &which);
+    while (q != NPOS && skip_ws(v->lo, by, q + ml) != by)
+        q = find_any(v->lo, by, q + ml, need, &ml, &which);
+    return q != NPOS;
+}
+
+/* "no later than December 18, 2013", "on or before ...", "by 15 November
+ * 2024" (in a sentence about producing something). */
+static void deadline_word_date(const text_view_t *v, dl_candidate_t *best,
+                               const char *word, const date_t *after);
+
+static void deadline_by_date(const text_view_t *v, const date_t *letter_date,
+                             dl_candidate_t *best)
+{
+    static const char *const cues[] = {
+        "no later than", "not later than", "on or before", "due by", "due on",
+        "deadline", "response date", "return date", "return by", "due date",
+        "response due", "production date", "compliance date", "respond by",
+        "sp\xc3\xa4testens", "bis zum", "by close of business on",
+        "au plus tard le", "au plus tard", "date limite", "d\xc3\xa9lai de r\xc3\xa9ponse",
+        "a m\xc3\xa1s tardar", "fecha l\xc3\xadmite", "plazo de respuesta",
+        "entro e non oltre", "non oltre il", "data di scadenza",
+        "o mais tardar", "prazo de resposta", "data limite",
+        "uiterlijk", "antwoordtermijn", "frist", NULL};
+    /* Words that make a date a deadline only in a sentence about answering
+     * ("avant le 30 mai 2025" in "R\xc3\xa9ponse avant le ..."). */
+    static const char *const verb_cues[] = {
+        "avant le", "d'ici le", "antes del", "antes de", "hasta el",
+        "entro il", "entro", "at\xc3\xa9"" o dia", "at\xc3\xa9", "v\xc3\xb3\xc3\xb3r",
+        "voor", "bis", NULL};
+    size_t from = 0, ml, p;
+    int which, guard = 0;
+    cursor_t cur;
+    cursor_init(&cur, cues);
+    while (guard++ < 200 &&
+           (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
+        from = p + ml;
+        size_t we = deadline_window_end(v, p + ml);
+        date_t d;
+        size_t s;
+        if (date_find_style(v->t + p + ml, we - p - ml, v->day_first, &d, &s,
+                            NULL))
+            dl_consider(best, p, &d);
+    }
+    const char *const *produce = produce_verbs;
+    cursor_init(&cur, verb_cues);
+    from = 0;
+    guard = 0;
+    while (guard++ < 200 &&
+           (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
+        from = p + ml;
+        size_t i = skip_ws(v->t, v->n, p + ml);
+        date_t d;
+        /* the date follows the cue directly ("antes del 30 de mayo") */
+        if (!date_parse_at_style(v->t + i, v->n - i, v->day_first, &d))
+            continue;
+        /* "vom 1. Januar 2025 bis 31. M\xc3\xa4rz 2025", "desde el 1 de enero
+         * hasta el 31 de marzo": the end of a period asked for, not a
+         * deadline. A date ending just before the cue gives it away. */
+        size_t ws = p > 48 ? p - 48 : 0, ds, de;
+        date_t prev;
+        bool range = false;
+        for (size_t k = ws; !range && k < p &&
+             date_find_style(v->t + k, p - k, v->day_first, &prev, &ds, &de);
+             k += de)
+            range = k + de + 8 >= p;
+        if (range)
+            continue;
+        size_t s, e;
+        sentence_bounds(v->t, v->n, p, &s, &e);
+        if (find_any(v->lo, e, s, produce, NULL, NULL) != NPOS)
+            dl_consider(best, p, &d);
+    }
+    deadline_word_date(v, best, "by", NULL);
+    /* "Production is due March 20, 2025" */
+    deadline_word_date(v, best, "due", NULL);
+    /* "send the records before March 20, 2025"; a period asked for ("records
+     * before March 1") ends before the letter, a deadline after it. */
+    if (letter_date && date_valid(letter_date))
+        deadline_word_date(v, best, "before", letter_date);
+}
+
+/* <word> <date> (a time of day, a weekday, "the" between) in a sentence
+ * about producing: "by 15 November 2024", "due March 20". With after set,
+ * only dates later than it count. */
+static void deadline_word_date(const text_view_t *v, dl_candidate_t *best,
+                               const char *word, const date_t *after)
+{
+    const char *const *produce = produce_verbs;
+    size_t from = 0, ml, p;
+    int guard = 0;
+    while (guard++ < 500 && (p = find_phrase(v->lo, v->n, from, word, &ml)) != NPOS) {
+        from = p + ml;
+        size_t i = skip_ws(v->t, v->n, p + ml);
+        if (i < v->n && v->t[i] == ':')
+            i = skip_ws(v->t, v->n, i + 1);   /* "Response requested by: ..." */
+        i = skip_weekday(v, skip_time_of_day(v, i));
+        if (i + 4 < v->n && strncmp(v->lo + i, "the ", 4) == 0)
+            i = skip_ws(v->t, v->n, i + 4);   /* "by the 14th day of March" */
+        date_t d;
+        if (!date_parse_at_style(v->t + i, v->n - i, v->day_first, &d))
+            continue;
+        size_t s, e;
+        sentence_bounds(v->t, v->n, p, &s, &e);
+        if (after && date_cmp(&d, after) <= 0)
+            continue;
+        /* with "before", the bare noun "records" ("records created before
+         * March 30") is no verb of answering */
+        size_t vm = 0;
+        int vw = 0;
+        size_t vp = find_any(v->lo, e, s, produce, &vm, &vw);
+        while (after && vp != NPOS && strcmp(produce[vw], "records") == 0)
+            vp = find_any(v->lo, e, vp + vm, produce, &vm, &vw);
+        if (vp != NPOS || need_word_before(v, p))
+            dl_consider(best, p, &d);
+    }
+}
+
+/* What "within N days of / after ..." counts from, k being just after the
+ * "of" / "after": a date written there ("from 3 February 2025"), or the
+ * letter's own date when the event is the letter itself or its receipt
+ * (the contract: "of receipt" / "of the date of this letter"). Any other
+ * event ("after the conclusion of the hearing", "of the arrest") has no
+ * date, so there is no deadline to compute. k == 0 is a bare duration
+ * ("respond within 10 days."), counted from the letter's date. */
+static bool within_base(const text_view_t *v, size_t k, const date_t *letter_date,
+                        date_t *base)
+{
+    bool have_letter = letter_date && date_valid(letter_date);
+    if (k == 0) {
+        if (have_letter)
+            *base = *letter_date;
+        return have_letter;
+    }
+    k = skip_ws(v->lo, v->n, k);
+    if (k < v->n && date_parse_at_style(v->t + k, v->n - k, v->day_first, base))
+        return true;
+    static const char *const letter_events[] = {
+        "receipt", "your receipt", "the receipt", "receiving", "delivery",
+        "service", "today", "issuance", "the date of this", "the date hereof",
+        "the date of receipt", "the date of service", "the date of delivery",
+        "the date of issu*", "the date of your", "the date above",
+        "the above date", "the date you", "the date on which you",
+        "the date this", "this", "these", "the present", "the date of the letter",
+        "the date of the order", "the date of the request",
+        "the date of the subpoena", "the date of the notice",
+        "the date of signature", "the date of transmission", "date of this",
+        "date hereof", "the letter", "the order", "the request", "the subpoena",
+        "the notice", "the warrant", "the summons", "transmission",
+        "the date of the present", "the date on this", "the date on the",
+        "the date shown", "being served", "being served with", "your being",
+        /* French, Spanish, Italian, Portuguese, Dutch, German */
+        "la r\xc3\xa9""ception", "r\xc3\xa9""ception", "la date de",
+        "la pr\xc3\xa9sente", "la recepci\xc3\xb3n", "recepci\xc3\xb3n",
+        "la fecha de", "la presente", "ricezione", "la ricezione", "data",
+        "recebimento", "o recebimento", "rece\xc3\xa7\xc3\xa3o", "recep\xc3\xa7\xc3\xa3o",
+        "a rece\xc3\xa7\xc3\xa3o", "a recep\xc3\xa7\xc3\xa3o", "a data", "ontvangst",
+        "dagtekening", "de datum", "erhalt", "eingang", "zugang", "zustellung",
+        "datum", "dieses", "dem datum", NULL};
+    size_t ml;
+    int which;
+    size_t lim = k + 40 < v->n ? k + 40 : v->n;
+    if (have_letter &&
+        find_any(v->lo, lim, k, letter_events, &ml, &which) == k) {
+        *base = *letter_date;
+        return true;
+    }
+    return false;
+}
+
+/* "within ten days of the date of this Order", "within 14 days of
+ * receipt": counted from the date the letter states. */
+/* What "within N days" counts from: "of", "from", "after" ... */
+static const char *const within_anchors[] = {
+    "of", "from", "after", "following", "upon", "on",
+    /* French, Spanish, Italian, Portuguese, Dutch, German */
+    "\xc3\xa0 compter de", "\xc3\xa0 partir de", "suivant", "apr\xc3\xa8s",
+    "d\xc3\xa8s", "a partir de", "desde", "tras", "contados a partir de",
+    "dalla", "dal", "a decorrere da*", "a partire da*", "a contar d*",
+    "ap\xc3\xb3s", "na", "nach", "ab", "vanaf", NULL};
+
+
+static void deadline_within(const text_view_t *v, const date_t *letter_date,
+                            dl_candidate_t *best)
+{
+    /* "within" and its equivalents before a duration */
+    static const char *const within[] = {
+        "within", "dans un d\xc3\xa9lai de", "dans les", "sous",
+        "dentro de", "en un plazo de", "en el plazo de",
+        "en un plazo m\xc3\xa1ximo de", "entro", "no prazo de",
+        "no prazo m\xc3\xa1ximo de", "binnen", "innerhalb von", "innerhalb",
+        "inner", NULL};
+    size_t from = 0, ml, p;
+    int guard = 0, wh;
+    cursor_t wcur;
+    cursor_init(&wcur, within);
+    while (guard++ < 200 &&
+           (p = cursor_next(&wcur, v->lo, v->n, from, &ml, &wh)) != NPOS) {
+        from = p + ml;
+        size_t i = skip_ws(v->lo, v->n, p + ml);
+        /* "within a period of 10 days", "within the next 10 days" */
+        static const char *const fillers[] = {"a period of", "the period of",
+                                              "the next", "a maximum of", NULL};
+        size_t fl;
+        int fw;
+        if (find_any(v->lo, i + 16 < v->n ? i + 16 : v->n, i, fillers, &fl,
+                     &fw) == i)
+            i = skip_ws(v->lo, v->n, i + fl);
+        duration_t d;
+        size_t dl = duration_parse_at(v->lo + i, v->n - i, &d);
+        if (!dl || d.unit == DUR_HOURS)
+            continue;
+        size_t j = skip_ws(v->lo, v->n, i + dl);
+        int which;
+        size_t al = 0;
+        /* "within ten days hereof": counted from the letter itself */
+        if (j + 6 <= v->n && strncmp(v->lo + j, "hereof", 6) == 0 &&
+            (j + 6 == v->n || !is_wc((unsigned char)v->lo[j + 6]))) {
+            date_t base;
+            if (within_base(v, 0, letter_date, &base)) {
+                date_t due = date_add_duration(base, &d);
+                dl_consider(best, p, &due);
+            }
+            continue;
+        }
+        if (find_any(v->lo, j + 24 < v->n ? j + 24 : v->n, j, within_anchors, &al,
+                     &which) != j) {
+            al = 0;
+            /* A bare "Please respond within 10 days." also counts from the
+             * letter's date; other bare durations describe something else. */
+            size_t s, e;
+            sentence_bounds(v->t, v->n, p, &s, &e);
+            bool bare_end = j >= v->n || strchr(".,;\n", v->lo[j]);
+            if (!bare_end || find_any(v->lo, e, s, produce_verbs, NULL, NULL) == NPOS)
+                continue;
+        }
+        date_t base;
+        if (!within_base(v, al ? j + al : 0, letter_date, &base))
+            continue;
+        date_t due = date_add_duration(base, &d);
+        dl_consider(best, p, &due);
+    }
+}
+
+/* "no later than 10 business days from the date of this letter",
+ * "Deadline for response: 21 days from the date of this request": a
+ * duration shortly after the cue, anchored to a date. */
+static void deadline_due_in(const text_view_t *v, const date_t *letter_date,
+                            dl_candidate_t *best)
+{
+    static const char *const cues[] = {
+        "no later than", "not later than", "deadline", "response due",
+        "due", "respond in", "reply in", "production due",
+        "later than",   /* "in no event later than 10 days after receipt" */
+        NULL};
+    size_t from = 0, ml, p;
+    int which, guard = 0;
+    cursor_t cur;
+    cursor_init(&cur, cues);
+    while (guard++ < 200 &&
+           (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
+        from = p + ml;
+        size_t stop = p + ml + 32 < v->n ? p + ml + 32 : v->n;
+        for (size_t i = p + ml; i < stop && v->lo[i] != '\n'; i++) {
+            if (is_wc((unsigned char)v->lo[i - 1]) || !is_wc((unsigned char)v->lo[i]))
+                continue;
+            duration_t d;
+            size_t dl = duration_parse_at(v->lo + i, v->n - i, &d);
+            if (!dl)
+                continue;
+            size_t j = skip_ws(v->lo, v->n, i + dl), al;
+            if (d.unit != DUR_HOURS &&
+                find_any(v->lo, j + 24 < v->n ? j + 24 : v->n, j, within_anchors, &al,
+                         &which) == j) {
+                date_t base;
+                if (within_base(v, j + al, letter_date, &base)) {
+                    date_t due = date_add_duration(base, &d);
+                    dl_consider(best, p, &due);
+                }
+            }
+            break;
+        }
+    }
+}
+
+/* A grand-jury subpoena's "Date and Time:" of appearance, when records
+ * may be produced "on or before the date of appearance". */
+static void deadline_appearance(const text_view_t *v, dl_candidate_t *best)
+{
+    static const char *const appear[] = {
+        "date of appearance", "appearance date", "time, date, and place",
+        "time, date and place", "date, time, and place", "date, time and place",
+        "time and place", NULL};
+    /* "You are commanded to appear on September 12, 2024 at 9:00 a.m." */
+    static const char *const appear_on[] = {"appear on", "appearance on", NULL};
+    size_t from = 0, q, al;
+    int aw, guard = 0;
+    while (guard++ < 50 &&
+           (q = find_any(v->lo, v->n, from, appear_on, &al, &aw)) != NPOS) {
+        from = q + al;
+        size_t i = skip_weekday(v, skip_ws(v->t, v->n, q + al));
+        date_t d;
+        if (date_parse_at_style(v->t + i, v->n - i, v->day_first, &d))
+            dl_consider(best, q, &d);
+    }
+    if (!contains_any(v->lo, v->n, appear))
+        return;
+    static const char *const labels[] = {"date and time:", "date and time of appearance",
+                                         "appearance date:", "return date:", NULL};
+    size_t ml;
+    int which;
+    size_t p = find_any(v->lo, v->n, 0, labels, &ml, &which);
+    if (p == NPOS)
+        return;
+    size_t le = line_end(v->t, v->n, p);
+    date_t d;
+    if (date_find_style(v->t + p + ml, le - p - ml, v->day_first, &d, NULL,
+                        NULL))
+        dl_consider(best, p, &d);
+    else if (le < v->n) {
+        /* a form's column layout: "Date and Time:" ends the line, its
+         * value stands on the next one */
+        size_t ne = line_end(v->t, v->n, le + 1);
+        if (date_find_style(v->t + le + 1, ne - le - 1, v->day_first, &d, NULL,
+                            NULL))
+            dl_consider(best, p, &d);
+    }
+}
+
+void deadline_of(const text_view_t *vp, const date_t *letter_date,
+                 bool day_first, char out[11])
+{
+    out[0] = '\0';
+    text_view_t v = *vp;
+    v.day_first = day_first;
+    dl_candidate_t best = {.pos = NPOS};
+    deadline_by_date(&v, letter_date, &best);
+    deadline_within(&v, letter_date, &best);
+    deadline_due_in(&v, letter_date, &best);
+    if (best.pos == NPOS)
+        deadline_appearance(&v, &best);
+    if (best.pos != NPOS)
+        date_format(&best.date, out, 11);
+}
+
+void extract_deadline(const char *text, size_t len, const date_t *letter_date,
+                      bool day_first, char out[11])
+{
+    text_view_t v;
+    out[0] = '\0';
+    if (!text_view_init(&v, text, len))
+        return;
+    deadline_of(&v, letter_date, day_first, out);
+    text_view_free(&v);
+}

@@ -1,0 +1,220 @@
+/* gag.c -- nondisclosure: a gag provision (2705(b), 2709(c), "do not
+ * notify") that is not negated, and its end: a date after "until", a
+ * duration from the letter's date, or none when open-ended.
+ */
+#include "extract.h"
+#include "fields.h"
+
+#include <string.h>
+
+static const char *const gag_cues[] = {
+    "2705(b)", "2709(c)", "nondisclosure", "non-disclosure",
+    "prohibition on disclosure", "prohibition of disclosure",
+    "not to disclose", "not disclose", "may not tell", "not tell anyone",
+    "not to notify", "not notify", "not be notified", "not inform",
+    "not to inform", "refrain from notifying", "refrain from disclosing",
+    "delayed notice", "delay of notice", "delay-of-notice",
+    "preclusion of notice", "precluding notice", "preclude notice",
+    "delayed notification", "gag order",
+    "kept confidential", "keep this request confidential",
+    "keep the request confidential", "keep this matter confidential",
+    "treat this request as confidential", "treated as confidential",
+    "confidentiality requirement", "remain confidential",
+    "without notifying", "without notice to the subscriber",
+    "not to alert", "not alert", "nicht zu informieren",
+    "nicht zu benachrichtigen", "nicht benachrichtigt", "nicht informiert",
+    "keine benachrichtigung", "vertraulich zu behandeln",
+    "nicht in kenntnis gesetzt", "nicht in kenntnis zu setzen",
+    "nicht unterrichtet", "nicht zu unterrichten", "keine mitteilung an",
+    "nicht offenbart", "nicht zu offenbaren",
+    "not be told", "not to tell", "not be informed", "not be made aware",
+    "not be alerted", "not be advised", "not made aware", "not be revealed",
+    "not to reveal", "not reveal", "no notice be given", "no notice is given",
+    "no notification be", "confidentiality is requested",
+    "requests confidentiality", "request confidentiality",
+    "ne pas informer", "ne pas aviser", "ne pas avertir", "no informar",
+    "no notificar", "no alertar", NULL};
+
+/* "there is no nondisclosure order", "not subject to a nondisclosure". */
+static bool gag_negated(const text_view_t *v, size_t p)
+{
+    size_t cs, ce;
+    clause_bounds(v->t, v->n, p, 1, &cs, &ce);
+    static const char *const neg[] = {
+        "no ", "not subject to", "without a", "does not contain",
+        "does not include", "is not accompanied", "not a nondisclosure",
+        "may notify", NULL};
+    size_t w = p - cs < 40 ? p - cs : 40;
+    return find_any(v->lo, p, p - w, neg, NULL, NULL) != NPOS;
+}
+
+static bool gag_stated_end(const text_view_t *v, size_t s, size_t e,
+                           const date_t *letter_date, date_t *out);
+
+/* End of a gag stated in the sentence [s, e): explicit date or a
+ * duration from the letter's date. */
+static bool gag_end_in(const text_view_t *v, size_t s, size_t e,
+                       const date_t *letter_date, date_t *out, bool *open_ended)
+{
+    /* Per the contract, until is the end date "when the message states
+     * one"; only a gag with no stated end ("until further order of the
+     * Court") has none. So "until March 1, 2026, or until further order of
+     * the Court" ends on March 1, 2026: a further order may shorten or
+     * extend it, but the date is what the order states. Only where the
+     * order itself says the later of the two applies is there no end. */
+    static const char *const open[] = {
+        "until further order", "until otherwise ordered",
+        "until further notice", "indefinitely", NULL};
+    static const char *const later[] = {
+        "whichever is later", "whichever occurs later", "whichever comes later",
+        "whichever is the later", NULL};
+    bool open_here = find_any(v->lo, e, s, open, NULL, NULL) != NPOS;
+    if (open_here && find_any(v->lo, e, s, later, NULL, NULL) != NPOS) {
+        *open_ended = true;
+        return false;
+    }
+    if (gag_stated_end(v, s, e, letter_date, out))
+        return true;
+    if (open_here)
+        *open_ended = true;
+    return false;
+}
+
+/* The explicit end of a gag in [s, e): a date after "until" and friends,
+ * or a duration tied to the gag counted from the letter's date. */
+static bool gag_stated_end(const text_view_t *v, size_t s, size_t e,
+                           const date_t *letter_date, date_t *out)
+{
+    static const char *const until[] = {
+        "through and including", "up to and including", "until and including",
+        "until", "through", "expires on", "expire on", "expiring on", "ends on",
+        "end on", "ending on", "bis zum", "bis",
+        /* "shall not notify the account holder before June 1, 2025" */
+        "before", "prior to", NULL};
+    size_t from = s, ml, p;
+    int which, guard = 0;
+    while (guard++ < 20 &&
+           (p = find_any(v->lo, e, from, until, &ml, &which)) != NPOS) {
+        from = p + ml;
+        size_t i = skip_ws(v->t, e, p + ml);
+        if (date_parse_at_style(v->t + i, e - i, v->day_first, out))
+            return true;
+    }
+    if (!letter_date || !date_valid(letter_date))
+        return false;
+    /* "for (a period of) one year from ...", "until 180 days after ...",
+     * "90 days from the date of this Order": a duration tied to the gag. */
+    for (size_t i = s; i < e; i++) {
+        if (i > s && is_wc((unsigned char)v->lo[i - 1]))
+            continue;
+        duration_t d;
+        size_t dl = duration_parse_at(v->lo + i, e - i, &d);
+        if (!dl || d.unit == DUR_HOURS)
+            continue;
+        static const char *const before[] = {"for", "of", "until", "fuer",
+                                             "f\xc3\xbcr",
+                                             /* "not to exceed 90 days",
+                                              * "no longer than 1 year" */
+                                             "exceed", "exceeding", NULL};
+        static const char *const after[] = {"from", "after", "following", NULL};
+        size_t ws = i;
+        while (ws > s && v->lo[ws - 1] == ' ')
+            ws--;
+        size_t wb = ws;
+        while (wb > s && is_wc((unsigned char)v->lo[wb - 1]))
+            wb--;
+        bool tied = false;
+        for (int k = 0; before[k] && !tied; k++)
+            tied = ws - wb == strlen(before[k]) &&
+                   strncmp(v->lo + wb, before[k], ws - wb) == 0;
+        /* "no longer than one year" (not "no later than 10 days", a
+         * response deadline in the same sentence) */
+        if (!tied && ws - wb == 4 && strncmp(v->lo + wb, "than", 4) == 0)
+            tied = (wb >= s + 7 && strncmp(v->lo + wb - 7, "longer ", 7) == 0) ||
+                   (wb >= s + 5 && strncmp(v->lo + wb - 5, "more ", 5) == 0);
+        size_t j = skip_ws(v->lo, e, i + dl);
+        for (int k = 0; after[k] && !tied; k++)
+            tied = find_phrase(v->lo, e, j, after[k], NULL) == j;
+        if (ws - wb == 6 && strncmp(v->lo + wb, "within", 6) == 0)
+            tied = false;   /* a response deadline, not the gag's end */
+        if (ws - wb == 4 && strncmp(v->lo + wb, "than", 4) == 0 &&
+            wb >= s + 6 && strncmp(v->lo + wb - 6, "later ", 6) == 0)
+            tied = false;   /* "no later than 10 days after receipt" */
+        if (tied) {
+            *out = date_add_duration(*letter_date, &d);
+            return date_valid(out);
+        }
+        i += dl - 1;
+    }
+    return false;
+}
+
+/* Does the sentence starting after e talk about the same provision? */
+static bool gag_continues(const text_view_t *v, size_t e)
+{
+    static const char *const refs[] = {
+        "this prohibition", "this provision", "this restriction",
+        "the prohibition", "this nondisclosure", "the nondisclosure",
+        "this order shall remain", "this obligation", "the obligation",
+        "this requirement", "such notice", "this period", NULL};
+    size_t s = skip_ws(v->t, v->n, e);
+    size_t end = s + 80 < v->n ? s + 80 : v->n;
+    size_t p = find_any(v->lo, end, s, refs, NULL, NULL);
+    return p != NPOS;
+}
+
+bool nondisclosure_of(const text_view_t *vp, request_type_t type,
+                      const date_t *letter_date, bool day_first,
+                      char until[11])
+{
+    until[0] = '\0';
+    text_view_t v = *vp;
+    v.day_first = day_first;
+    bool present = false, open_ended = false, dated = false;
+    size_t from = 0, ml, p;
+    int which, guard = 0;
+    cursor_t cur;
+    cursor_init(&cur, gag_cues);
+    while (guard++ < 200 &&
+           (p = cursor_next(&cur, v.lo, v.n, from, &ml, &which)) != NPOS) {
+        from = p + ml;
+        if (gag_negated(&v, p))
+            continue;
+        present = true;
+        if (dated || open_ended)
+            continue;
+        size_t s, e;
+        sentence_bounds(v.t, v.n, p, &s, &e);
+        date_t end;
+        if (gag_end_in(&v, s, e, letter_date, &end, &open_ended)) {
+            date_format(&end, until, 11);
+            dated = true;
+        } else if (!open_ended && e < v.n && gag_continues(&v, e)) {
+            /* "... shall not disclose this Order. This prohibition remains
+             * in effect until March 1, 2026." */
+            size_t s2, e2;
+            sentence_bounds(v.t, v.n, skip_ws(v.t, v.n, e), &s2, &e2);
+            if (gag_end_in(&v, s2, e2, letter_date, &end, &open_ended)) {
+                date_format(&end, until, 11);
+                dated = true;
+            }
+        }
+    }
+    /* An NSL's 2709(c) prohibition has no end date. */
+    if (type == REQ_NATIONAL_SECURITY_LETTER || open_ended)
+        until[0] = '\0';
+    return present;
+}
+
+bool extract_nondisclosure(const char *text, size_t len, request_type_t type,
+                           const date_t *letter_date, bool day_first,
+                           char until[11])
+{
+    text_view_t v;
+    until[0] = '\0';
+    if (!text_view_init(&v, text, len))
+        return false;
+    bool r = nondisclosure_of(&v, type, letter_date, day_first, until);
+    text_view_free(&v);
+    return r;
+}

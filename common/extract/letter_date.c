@@ -1,0 +1,140 @@
+/* letter_date.c -- the date the letter states for itself (a label, a
+ * "Date" column, a dateline): the anchor of "within 10 days of the date
+ * of this letter" and of a gag's duration.
+ */
+#include "extract.h"
+#include "fields.h"
+
+#include <string.h>
+
+/* Labels of the document's own date; "Date and Time:" (of appearance) is
+ * deliberately absent. */
+static const char *const letter_date_labels[] = {
+    "date:", "dated:", "dated", "date of this letter", "date of letter",
+    "date issued", "date and time issued", "issued on",
+    "datum:", "date of issue", "letter date", "so ordered", "it is so ordered",
+    "dated this", "entered this", "signed this", "issued this",
+    "date of request", "request date", "date/time", "entered:", "entered on",
+    "signed:", "signed on", "issued:", "date signed", "date entered",
+    "ordered this", "done this",
+    /* French (with its space before the colon), Spanish, Italian,
+     * Portuguese, Dutch, German */
+    "date :", "fecha:", "fecha :", "data:", "data :", "datum :",
+    "fait le", "fait \xc3\xa0", "en fecha", NULL};
+
+static bool date_in_line(const text_view_t *v, size_t from, size_t le, date_t *out)
+{
+    size_t s, e;
+    if (!date_find_style(v->t + from, le - from, v->day_first, out, &s, &e))
+        return false;
+    /* the date must follow the label closely */
+    return s <= 12;
+}
+
+/* "October 14, 2024" or "Wiesbaden, 12. September 2024" alone on a line. */
+static bool dateline(const text_view_t *v, size_t ls, size_t le, date_t *out)
+{
+    size_t s, e;
+    if (le - ls > 90 ||
+        !date_find_style(v->t + ls, le - ls, v->day_first, out, &s, &e))
+        return false;
+    for (size_t i = ls; i < ls + s; i++) {
+        char c = v->t[i];
+        if (!(isalpha((unsigned char)c) || c == ' ' || c == ',' || c == '\t' ||
+              c == '.' || c == '-' || (unsigned char)c >= 0x80))
+            return false;
+    }
+    if (s > 40)
+        return false;
+    /* what precedes must be a place or weekday, not prose */
+    static const char *const prose[] = {
+        "from", "through", "to", "until", "between", "since", "period", "on",
+        "by", "before", "after", "of", "the", NULL};
+    if (find_any(v->lo + ls, s, 0, prose, NULL, NULL) != NPOS)
+        return false;
+    size_t rest = skip_spaces(v->t, le, ls + e);
+    return rest >= le || v->t[rest] == '/' || v->t[rest] == '(';
+}
+
+/* A table with its labels in a header row (HTML cells become tabs):
+ * "\tDate\tSubpoena No.\n\t04/08/2025\tR3-25-0117". The cell under a
+ * "Date" heading holds the letter's date. */
+static bool column_date(const text_view_t *v, size_t ls, size_t le, date_t *out)
+{
+    static const char *const heads[] = {
+        "date", "date:", "date issued", "issue date", "date of issue",
+        "issued", "issued on", "date of this letter", "letter date",
+        "date of request", "request date", NULL};
+    if (le >= v->n)
+        return false;
+    size_t cell = 0, cs = ls;
+    for (size_t i = ls; i <= le; i++) {
+        if (i < le && v->t[i] != '\t')
+            continue;
+        size_t a = cs, b = i;
+        while (a < b && isspace((unsigned char)v->t[a]))
+            a++;
+        while (b > a && isspace((unsigned char)v->t[b - 1]))
+            b--;
+        bool head = false;
+        for (int k = 0; heads[k] && !head; k++)
+            head = strlen(heads[k]) == b - a &&
+                   strncmp(v->lo + a, heads[k], b - a) == 0;
+        if (head && cell > 0) {
+            /* the same cell of the next row */
+            size_t j = next_row_cell(v, le, cell);
+            return j != NPOS &&
+                   date_parse_at_style(v->t + j, line_end(v->t, v->n, j) - j,
+                                       v->day_first, out) > 0;
+        }
+        cell++;
+        cs = i + 1;
+    }
+    return false;
+}
+
+bool letter_date_of(const text_view_t *vp, bool day_first, date_t *out)
+{
+    text_view_t v = *vp;
+    v.day_first = day_first;
+    bool found = false;
+    size_t from = 0, ml, p;
+    int which, guard = 0;
+    cursor_t cur;
+    cursor_init(&cur, letter_date_labels);
+    while (!found && guard++ < 200 &&
+           (p = cursor_next(&cur, v.lo, v.n, from, &ml, &which)) != NPOS) {
+        from = p + ml;
+        /* a label starts its line (or table cell) */
+        size_t ls = line_start(v.t, p);
+        if (skip_ws(v.t, p, ls) != p && v.t[p - 1] != '\t')
+            continue;
+        size_t i = p + ml;
+        while (i < v.n && (v.t[i] == ':' || v.t[i] == ' ' || v.t[i] == '\t'))
+            i++;
+        found = date_in_line(&v, i, line_end(v.t, v.n, i), out);
+    }
+    for (size_t ls = 0; !found && ls < v.n;) {
+        size_t le = line_end(v.t, v.n, ls);
+        if (memchr(v.t + ls, '\t', le - ls))
+            found = column_date(&v, ls, le, out);
+        ls = le + 1;
+    }
+    for (size_t ls = 0; !found && ls < v.n;) {
+        size_t le = line_end(v.t, v.n, ls);
+        found = dateline(&v, skip_ws(v.t, le, ls), le, out);
+        ls = le + 1;
+    }
+    return found;
+}
+
+bool extract_letter_date(const char *text, size_t len, bool day_first,
+                         date_t *out)
+{
+    text_view_t v;
+    if (!text_view_init(&v, text, len))
+        return false;
+    bool r = letter_date_of(&v, day_first, out);
+    text_view_free(&v);
+    return r;
+}

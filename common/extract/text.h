@@ -1,0 +1,153 @@
+/* text.h -- the text engine every extractor reads through (private to
+ * common/extract/): the request text built once per message as a
+ * text_view_t, phrase search on word boundaries, a cursor that walks a
+ * phrase list through a long text, and the line / sentence / clause
+ * structure of a letter.
+ *
+ * Matching runs on a lower-cased copy of the normalized text in which
+ * every character keeps its byte length (text_fold()), so byte offsets
+ * are shared between the two: "POLIC\xc3\x8d""A NACIONAL" and
+ * "R\xc3\x89""F\xc3\x89""RENCE" match the lower-case phrase lists.
+ *
+ * Phrase syntax: lower case; a space stands for
+ * any run of white space (phrases wrap across lines in letters); a
+ * trailing '*' makes a prefix ("subpoena*" also matches "subpoenas");
+ * a phrase that starts or ends with a letter or digit matches only on a
+ * word boundary there.
+ */
+#ifndef WRIT_EXTRACT_TEXT_H
+#define WRIT_EXTRACT_TEXT_H
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NPOS SIZE_MAX
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The request text as the extractors read it: built once per message
+ * (extract_request()) and shared, read-only, by every extractor. */
+typedef struct {
+    const char *t;   /* normalized text (extract_normalize()) */
+    char *lo;        /* text_fold() of t: lower case, same offsets */
+    size_t n;
+    bool day_first;  /* "03/02/2025" is 3 February (non-US request) */
+} text_view_t;
+
+/* Builds v over t[0..n) (t may be NULL: an empty text); v->lo is
+ * allocated. false on allocation failure (nothing to free then). */
+bool text_view_init(text_view_t *v, const char *t, size_t n);
+void text_view_free(text_view_t *v);
+
+/* Lower-cases src[0..n) into dst (n bytes, no terminator), keeping
+ * every character's byte length. */
+void text_fold(char *dst, const char *src, size_t n);
+
+/* --- phrase search --------------------------------------------------- */
+
+/* memmem() for the portable subset we need (rarest byte first). */
+const char *mem_find(const char *hay, size_t n, const char *needle, size_t nl);
+/* phrase in hay[from..n) (see the syntax above): offset or NPOS; *mlen
+ * (may be NULL) gets the matched length. */
+size_t find_phrase(const char *hay, size_t n, size_t from, const char *phrase,
+                   size_t *mlen);
+/* Earliest match of any phrase of a NULL-terminated list; *which (may be
+ * NULL) gets its index. */
+size_t find_any(const char *hay, size_t n, size_t from,
+                const char *const *phrases, size_t *mlen, int *which);
+bool contains_any(const char *hay, size_t n, const char *const *phrases);
+
+/* Walks the matches of a phrase list through a long text in order. Each
+ * phrase's next match is cached, so a walk costs one pass per phrase
+ * instead of one pass per match (find_any in a loop is quadratic).
+ * CURSOR_MAX bounds the list. */
+#define CURSOR_MAX 96
+
+typedef struct {
+    const char *const *phrases;
+    size_t count;
+    size_t pos[CURSOR_MAX];   /* next match at or after last 'from'; NPOS */
+    size_t len[CURSOR_MAX];
+    bool searched[CURSOR_MAX];
+} cursor_t;
+
+void   cursor_init(cursor_t *c, const char *const *phrases);
+size_t cursor_next(cursor_t *c, const char *hay, size_t n, size_t from,
+                   size_t *mlen, int *which);
+
+/* --- copies ------------------------------------------------------------ */
+
+char *dup_range(const char *s, size_t n);
+char *lower_dup_range(const char *s, size_t n);   /* text_fold()ed copy */
+char *lower_dup(const char *s);                   /* s may be NULL: "" */
+/* Has letters, all of them capitals? */
+bool all_caps(const char *s, size_t n);
+
+/* --- lines, sentences, clauses ----------------------------------------- */
+
+static inline bool is_wc(unsigned char c)
+{
+    return isalnum(c) || c >= 0x80;
+}
+
+static inline size_t skip_spaces(const char *s, size_t n, size_t i)
+{
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    return i;
+}
+
+static inline size_t skip_ws(const char *s, size_t n, size_t i)
+{
+    while (i < n && isspace((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
+static inline size_t line_start(const char *s, size_t i)
+{
+    while (i > 0 && s[i - 1] != '\n')
+        i--;
+    return i;
+}
+
+static inline size_t line_end(const char *s, size_t n, size_t i)
+{
+    while (i < n && s[i] != '\n')
+        i++;
+    return i;
+}
+
+/* "\n" + optional blanks + "\n" ends at i? (i is on the second '\n') */
+static inline bool blank_line_at(const char *s, size_t i)
+{
+    if (s[i] != '\n')
+        return false;
+    size_t k = i;
+    while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t' || s[k - 1] == '\r'))
+        k--;
+    return k > 0 && s[k - 1] == '\n';
+}
+
+/* Does the period at t[dot] belong to an abbreviation ("No.", "U.S.C.",
+ * an initial) rather than end a sentence? */
+bool abbreviation_before(const char *t, size_t dot);
+/* The sentence around pos: [*s, *e), at most SENTENCE_MAX each way. */
+void sentence_bounds(const char *t, size_t n, size_t pos, size_t *s, size_t *e);
+/* The clause around [pos, pos+len): a sentence further cut at ; : ( ). */
+void clause_bounds(const char *t, size_t n, size_t pos, size_t len,
+                   size_t *s, size_t *e);
+/* The start of cell number `cell` in the next non-blank table row after
+ * the line ending at le, or NPOS. */
+size_t next_row_cell(const text_view_t *v, size_t le, size_t cell);
+
+/* --- negation (negation.c) --------------------------------------------- */
+
+/* Is the mention [p, p+l) negated in its clause ("not", "excluding", "...
+ * is not requested")? */
+bool negated_in_clause(const text_view_t *v, size_t p, size_t l);
+/* First match of any phrase that is not negated in its clause, or NPOS. */
+size_t find_affirmed(const text_view_t *v, const char *const *phrases);
+
+#endif
