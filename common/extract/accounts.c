@@ -4,11 +4,16 @@
  */
 #include "extract.h"
 #include "fields.h"
+#include "rules.h"
 #include "domain.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* The phrase lists this file walks with a cursor fit it (text.h). */
+CURSOR_FITS(RULES_ACCOUNTS_TARGET_CUES_COUNT);
+CURSOR_FITS(RULES_ACCOUNTS_CONTACT_CUES_COUNT);
 
 static bool local_char(unsigned char c)
 {
@@ -25,13 +30,8 @@ static bool domain_char(unsigned char c)
  * colleagues. */
 static bool freemail_domain(const char *d)
 {
-    static const char *const fm[] = {
-        "gmail.com", "googlemail.com", "yahoo.com", "hotmail.com",
-        "outlook.com", "live.com", "msn.com", "aol.com", "icloud.com",
-        "me.com", "mail.com", "gmx.com", "gmx.de", "gmx.net", "web.de",
-        "proton.me", "protonmail.com", "yandex.com", "zoho.com", NULL};
-    for (int k = 0; fm[k]; k++)
-        if (domain_within(d, fm[k]))
+    for (int k = 0; rules_accounts_freemail_domains[k]; k++)
+        if (domain_within(d, rules_accounts_freemail_domains[k]))
             return true;
     return false;
 }
@@ -39,12 +39,8 @@ static bool freemail_domain(const char *d)
 /* Government and police mail domains: the requester's side. */
 static bool government_domain(const char *d)
 {
-    static const char *const gov[] = {
-        "gov", "mil", "gov.uk", "police.uk", "pnn.police.uk", "bund.de",
-        "polizei.de", "gov.ie", "garda.ie", "gc.ca", "gov.au", "europa.eu",
-        "gouv.fr", "interieur.gouv.fr", NULL};
-    for (int k = 0; gov[k]; k++)
-        if (domain_within(d, gov[k]))
+    for (int k = 0; rules_accounts_government_domains[k]; k++)
+        if (domain_within(d, rules_accounts_government_domains[k]))
             return true;
     return false;
 }
@@ -54,26 +50,18 @@ static bool government_domain(const char *d)
  * targeted mailbox. */
 static bool law_enforcement_domain(const char *d)
 {
-    static const char *const le[] = {
-        "usdoj.gov", "doj.gov", "dhs.gov", "uscourts.gov", "ic3.gov",
-        "treasury.gov", "irs.gov", "mil", "police.uk", "bund.de", "polizei.de",
-        "garda.ie", "gc.ca", "interieur.gouv.fr", "justice.gouv.fr",
-        "europa.eu", NULL};
-    for (int k = 0; le[k]; k++)
-        if (domain_within(d, le[k]))
+    for (int k = 0; rules_accounts_law_enforcement_domains[k]; k++)
+        if (domain_within(d, rules_accounts_law_enforcement_domains[k]))
             return true;
     if (agency_domain_known(d))
         return true;
     /* "sheriff.pinehollowcounty.gov", "pd.cityofx.gov", "da.county.gov" */
-    static const char *const words[] = {"police", "polizei", "sheriff", "justice",
-                                        "court", "attorney", "prosecutor", "pd",
-                                        "da", "sheriffs", "so", NULL};
     for (const char *l = d; *l;) {
         size_t n = strcspn(l, ".");
-        for (int k = 0; words[k]; k++) {
-            size_t wl = strlen(words[k]);
-            if (wl > 3 ? (n >= wl && mem_find(l, n, words[k], wl) != NULL)
-                       : (n == wl && strncmp(l, words[k], wl) == 0))
+        for (int k = 0; rules_accounts_law_enforcement_words[k]; k++) {
+            size_t wl = strlen(rules_accounts_law_enforcement_words[k]);
+            if (wl > 3 ? (n >= wl && mem_find(l, n, rules_accounts_law_enforcement_words[k], wl) != NULL)
+                       : (n == wl && strncmp(l, rules_accounts_law_enforcement_words[k], wl) == 0))
                 return true;
         }
 
@@ -135,17 +123,8 @@ static bool named_as_target(const char *text, size_t s)
     char *lo = lower_lookback(text, s, TARGET_LOOKBACK, &n);
     if (!lo)
         return false;
-    static const char *const target[] = {
-        "account*", "mailbox*", "target*", "associated with", "subscriber of",
-        "user of", "konto", "compte", "cuenta", NULL};
-    static const char *const contact[] = {
-        "e-mail:", "email:", "mail:", "contact*", "send", "sent to", "reply",
-        "respond", "question*", "direct*", "produc*", "provid*", "deliver*",
-        "furnish*", "return*", "to me", "phone", "tel", "cc", "copy",
-        "agent", "officer", "attorney", "ausa", "detective", "investigator",
-        "inspector", "signed", "sincerely", "regards", "|", NULL};
-    size_t last_t = last_phrase_at(lo, n, target);
-    size_t last_c = last_phrase_at(lo, n, contact);
+    size_t last_t = last_phrase_at(lo, n, rules_accounts_target_cues);
+    size_t last_c = last_phrase_at(lo, n, rules_accounts_contact_cues);
     free(lo);
     return last_t != NPOS && (last_c == NPOS || last_c < last_t);
 }
@@ -160,11 +139,7 @@ static bool first_person_contact(const char *text, size_t s)
     char *lo = lower_lookback(text, s, CONTACT_LOOKBACK, &n);
     if (!lo)
         return false;
-    static const char *const cues[] = {
-        "me at", "my e-mail", "my email", "my personal", "my address",
-        "my mail", "reach me", "contact me", "write to me", "e-mail me",
-        "email me", "undersigned at", "my direct", "my own", NULL};
-    bool hit = contains_any(lo, n, cues);
+    bool hit = contains_any(lo, n, rules_accounts_first_person_cues);
     free(lo);
     return hit;
 }

@@ -6,12 +6,16 @@
  */
 #include "extract.h"
 #include "fields.h"
+#include "rules.h"
 #include "domain.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* The phrase lists this file walks with a cursor fit it (text.h). */
+CURSOR_FITS(RULES_AGENCY_LABELS_COUNT);
 
 enum { AG_INVESTIGATIVE = 0, AG_PROSECUTOR = 1 };
 
@@ -276,15 +280,8 @@ static void find_dictionary_agencies(const text_view_t *v, agency_hits_t *h)
 
 static bool name_stopword(const char *w, size_t n)
 {
-    static const char *const stop[] = {
-        "The", "A", "An", "And", "Of", "For", "To", "From", "By", "With",
-        "At", "In", "On", "Det", "Det.", "Detective", "Officer", "Ofc.",
-        "Sgt.", "Sergeant", "Deputy", "Lt.", "Capt.", "Chief", "Agent",
-        "Dear", "Re", "RE", "Via", "Attn", "Attention", "Contact", "Your",
-        "Our", "This", "Federal", "FEDERAL", "THE", "OF", "Special", "Please",
-        "Requesting", NULL};
-    for (int k = 0; stop[k]; k++)
-        if (strlen(stop[k]) == n && strncmp(w, stop[k], n) == 0)
+    for (int k = 0; rules_agency_name_stopwords[k]; k++)
+        if (strlen(rules_agency_name_stopwords[k]) == n && strncmp(w, rules_agency_name_stopwords[k], n) == 0)
             return true;
     return false;
 }
@@ -323,8 +320,6 @@ static void title_case(char *s)
 {
     /* words kept small inside a name: "Bureau of Criminal Apprehension",
      * "Department of Public Safety" */
-    static const char *const small[] = {"of", "the", "and", "for", "in",
-                                        "de", "du", "la", NULL};
     bool start = true, first = true;
     for (char *p = s; *p; p++) {
         if (isalpha((unsigned char)*p)) {
@@ -333,9 +328,9 @@ static void title_case(char *s)
                 size_t wl = 0;
                 while (isalpha((unsigned char)p[wl]))
                     wl++;
-                for (int k = 0; small[k] && !keep_small; k++)
-                    keep_small = strlen(small[k]) == wl &&
-                                 strncasecmp(p, small[k], wl) == 0;
+                for (int k = 0; rules_agency_title_small_words[k] && !keep_small; k++)
+                    keep_small = strlen(rules_agency_title_small_words[k]) == wl &&
+                                 strncasecmp(p, rules_agency_title_small_words[k], wl) == 0;
             }
             *p = (char)(start && !keep_small ? toupper((unsigned char)*p)
                                              : tolower((unsigned char)*p));
@@ -438,13 +433,10 @@ bool agency_domain_known(const char *d)
 static const agency_hit_t *labelled_agency(const text_view_t *v,
                                            const agency_hits_t *h)
 {
-    static const char *const labels[] = {
-        "requesting agency", "agency name", "requesting department",
-        "law enforcement agency", "investigating agency", "agency:", NULL};
     size_t ml, from = 0, p;
     int which, guard = 0;
     cursor_t cur;
-    cursor_init(&cur, labels);
+    cursor_init(&cur, rules_agency_labels);
     while (guard++ < 50 &&
            (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
         from = p + ml;

@@ -5,10 +5,17 @@
  */
 #include "extract.h"
 #include "fields.h"
+#include "rules.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* The phrase lists this file walks with a cursor fit it (text.h). */
+CURSOR_FITS(RULES_COUNTRY_EXECUTE_CUES_COUNT);
+CURSOR_FITS(RULES_COUNTRY_AUTHORITY_CUES_COUNT);
+CURSOR_FITS(RULES_COUNTRY_REQUESTING_CUES_COUNT);
+CURSOR_FITS(RULES_COUNTRY_AUTHORITY_NOUNS_COUNT);
 
 /* Country names as they appear around "Central Authority" and
  * "executed in". */
@@ -68,20 +75,10 @@ static const char *country_before(const char *lo, size_t p)
  * or Department of Justice executes the request. */
 static const char *mlat_country(const text_view_t *v, const char *requesting)
 {
-    static const char *const us_executes[] = {
-        "office of international affairs", "u.s. department of justice",
-        "united states department of justice", "us department of justice",
-        NULL};
     /* Where the request is to be executed says it best; a central
      * authority can be either state's ("transmitted from the Central
      * Authority of Spain"), so it counts only when nothing says where. */
-    static const char *const execute_cues[] = {
-        "executed in ", "execute it in ", "execution in ",
-        "executed by the authorities of ", "vollzogen in ", NULL};
-    static const char *const authority_cues[] = {
-        "central authority of ", "central authority for ",
-        "zentrale beh\xc3\xb6rde der ", NULL};
-    const char *const *passes[] = { execute_cues, authority_cues };
+    const char *const *passes[] = { rules_country_execute_cues, rules_country_authority_cues };
     size_t from, ml, p;
     int which, guard;
     for (size_t k = 0; k < 2; k++) {
@@ -107,7 +104,7 @@ static const char *mlat_country(const text_view_t *v, const char *requesting)
         if (c && (!requesting || strcmp(c, requesting) != 0))
             return c;
     }
-    if (contains_any(v->lo, v->n, us_executes) && (!requesting || strcmp(requesting, "US")))
+    if (contains_any(v->lo, v->n, rules_country_us_executes) && (!requesting || strcmp(requesting, "US")))
         return "US";
     /* The provider is a US company: US process executes foreign requests
      * unless the text says otherwise. */
@@ -143,16 +140,13 @@ char *country_of(const text_view_t *v, request_type_t type,
 {
     const char *cc = NULL;
     const char *ac = agency_country && *agency_country ? agency_country : NULL;
-    static const char *const us_cues[] = {
-        "u.s.c.", "usc", "united states district court", "u.s. district court",
-        "united states code", "grand jury", NULL};
     if (type == REQ_MLAT_REQUEST)
         cc = mlat_country(v, ac);
     else if (ac)
         cc = ac;
     else if ((cc = sender_country(sender)) && strcmp(cc, "US") != 0)
         ;   /* a UK force citing 18 U.S.C. 2702 is still a UK request */
-    else if (contains_any(v->lo, v->n, us_cues))
+    else if (contains_any(v->lo, v->n, rules_country_us_cues))
         cc = "US";
     else
         cc = sender_country(sender);
@@ -176,18 +170,14 @@ char *extract_country(const char *text, size_t len, request_type_t type,
  * "Mutual Legal Assistance - Germany"). */
 static const char *country_after(const char *lo, size_t n, size_t i)
 {
-    static const char *const fillers[] = {
-        "the ", "competent ", "judicial ", "government of ",
-        "authorities of ", "authorities in ", "republic of ",
-        "federal republic of ", "kingdom of ", "state of ", "is ", NULL};
     for (int guard = 0; guard < 8; guard++) {
         while (i < n && (isspace((unsigned char)lo[i]) || lo[i] == ':' ||
                          lo[i] == '-' || lo[i] == '(' || lo[i] == ','))
             i++;
         bool skipped = false;
-        for (int k = 0; fillers[k] && !skipped; k++) {
-            size_t l = strlen(fillers[k]);
-            if (i + l <= n && strncmp(lo + i, fillers[k], l) == 0) {
+        for (int k = 0; rules_country_fillers[k] && !skipped; k++) {
+            size_t l = strlen(rules_country_fillers[k]);
+            if (i + l <= n && strncmp(lo + i, rules_country_fillers[k], l) == 0) {
                 i += l;
                 skipped = true;
             }
@@ -202,18 +192,10 @@ static const char *country_after(const char *lo, size_t n, size_t i)
 static const char *cued_foreign_country(const char *lo, size_t n,
                                         const char *issuing)
 {
-    static const char *const cues[] = {
-        "requesting state", "requesting country", "requesting party",
-        "requesting authority", "requesting authorities", "ersuchender staat",
-        "central authority of", "central authority for",
-        "ersuchende staat", "on behalf of", "at the request of",
-        "request from", "request of", "assistance from", "assistance -",
-        "letter of request from", "the competent authorities of",
-        "the authorities of", "the government of", NULL};
     size_t from = 0, ml, p;
     int which, guard = 0;
     cursor_t cur;
-    cursor_init(&cur, cues);
+    cursor_init(&cur, rules_country_requesting_cues);
     while (guard++ < 100 &&
            (p = cursor_next(&cur, lo, n, from, &ml, &which)) != NPOS) {
         from = p + ml;
@@ -229,14 +211,10 @@ static const char *cued_foreign_country(const char *lo, size_t n,
 static const char *adjective_foreign_country(const char *lo, size_t n,
                                              const char *issuing)
 {
-    static const char *const nouns[] = {
-        "central authority", "authorities", "authority", "police",
-        "prosecutor", "prosecutors",
-        "investigation", "investigators", "court", "judge", NULL};
     size_t from = 0, ml, p;
     int which, guard = 0;
     cursor_t cur;
-    cursor_init(&cur, nouns);
+    cursor_init(&cur, rules_country_authority_nouns);
     while (guard++ < 200 &&
            (p = cursor_next(&cur, lo, n, from, &ml, &which)) != NPOS) {
         from = p + ml;

@@ -5,8 +5,15 @@
  */
 #include "extract.h"
 #include "fields.h"
+#include "rules.h"
 
 #include <string.h>
+
+/* The phrase lists this file walks with a cursor fit it (text.h). */
+CURSOR_FITS(RULES_DEADLINE_DATE_CUES_COUNT);
+CURSOR_FITS(RULES_DEADLINE_VERB_DATE_CUES_COUNT);
+CURSOR_FITS(RULES_DEADLINE_WITHIN_COUNT);
+CURSOR_FITS(RULES_DEADLINE_DURATION_CUES_COUNT);
 
 /* End of the sentence-ish window after a deadline phrase. */
 static size_t deadline_window_end(const text_view_t *v, size_t i)
@@ -40,12 +47,9 @@ static void dl_consider(dl_candidate_t *best, size_t pos, const date_t *d)
 /* "Friday, " before a date. */
 static size_t skip_weekday(const text_view_t *v, size_t i)
 {
-    static const char *const days[] = {"monday", "tuesday", "wednesday",
-                                       "thursday", "friday", "saturday",
-                                       "sunday", NULL};
     size_t ml;
     int which;
-    if (find_any(v->lo, v->n < i + 12 ? v->n : i + 12, i, days, &ml, &which) != i)
+    if (find_any(v->lo, v->n < i + 12 ? v->n : i + 12, i, rules_deadline_weekdays, &ml, &which) != i)
         return i;
     i += ml;
     if (i < v->n && v->lo[i] == ',')
@@ -57,13 +61,9 @@ static size_t skip_weekday(const text_view_t *v, size_t i)
  * a date. Returns where the date may start (i when there is no time). */
 static size_t skip_time_of_day(const text_view_t *v, size_t i)
 {
-    static const char *const words[] = {
-        "the close of business", "close of business", "end of business",
-        "the end of the day", "end of day", "cob", "eod", "noon", "midnight",
-        NULL};
     size_t j = i, ml;
     int which;
-    if (find_any(v->lo, v->n < i + 24 ? v->n : i + 24, i, words, &ml, &which) == i) {
+    if (find_any(v->lo, v->n < i + 24 ? v->n : i + 24, i, rules_deadline_times_of_day, &ml, &which) == i) {
         j = i + ml;
     } else {
         size_t k = i;
@@ -75,9 +75,7 @@ static size_t skip_time_of_day(const text_view_t *v, size_t i)
             isdigit((unsigned char)v->lo[k + 2]))
             k += 3;
         size_t m = skip_spaces(v->lo, v->n, k);
-        static const char *const ampm[] = {"a.m.", "p.m.", "a.m", "p.m", "am",
-                                           "pm", "hrs", "h", NULL};
-        if (find_any(v->lo, v->n < m + 5 ? v->n : m + 5, m, ampm, &ml, &which) == m)
+        if (find_any(v->lo, v->n < m + 5 ? v->n : m + 5, m, rules_deadline_am_pm, &ml, &which) == m)
             j = m + ml;
         else if (k > i + 2)
             j = k;   /* "17:00" */
@@ -102,30 +100,16 @@ static size_t skip_time_of_day(const text_view_t *v, size_t i)
     return j;
 }
 
-static const char *const produce_verbs[] = {
-    "produc*", "provid*", "furnish*", "respond*", "response", "return*",
-    "send", "sent", "submit*", "deliver*", "disclos*", "comply", "compliance",
-    "records", "reply", "answer*",
-    /* French, Spanish, Italian, Portuguese, Dutch, German */
-    "r\xc3\xa9pon*", "transmet*", "transmis*", "communiqu*", "fourni*",
-    "respuesta*", "remit*", "envi*", "facilit*", "proporcion*", "entreg*",
-    "rispost*", "trasmett*", "fornir*", "fornit*", "invia*", "comunica*",
-    "resposta*", "forne*", "antwoord*", "verstrek*", "toezend*", "aanlever*",
-    "\xc3\xbc""bermitt*", "antwort*", "auskunft*", "mitteil*", "herausgabe",
-    NULL};
-
 /* "The material is required by 15 July 2025", "needed by", "requested
  * by": a need stated right before "by <date>" makes it a deadline without
  * a verb of producing. */
 static bool need_word_before(const text_view_t *v, size_t by)
 {
-    static const char *const need[] = {"required", "needed", "requested",
-                                       "sought", "expected", "wanted", NULL};
     size_t ws = by > 16 ? by - 16 : 0, ml;
     int which;
-    size_t q = find_any(v->lo, by, ws, need, &ml, &which);
+    size_t q = find_any(v->lo, by, ws, rules_deadline_need_words, &ml, &which);
     while (q != NPOS && skip_ws(v->lo, by, q + ml) != by)
-        q = find_any(v->lo, by, q + ml, need, &ml, &which);
+        q = find_any(v->lo, by, q + ml, rules_deadline_need_words, &ml, &which);
     return q != NPOS;
 }
 
@@ -137,26 +121,12 @@ static void deadline_word_date(const text_view_t *v, dl_candidate_t *best,
 static void deadline_by_date(const text_view_t *v, const date_t *letter_date,
                              dl_candidate_t *best)
 {
-    static const char *const cues[] = {
-        "no later than", "not later than", "on or before", "due by", "due on",
-        "deadline", "response date", "return date", "return by", "due date",
-        "response due", "production date", "compliance date", "respond by",
-        "sp\xc3\xa4testens", "bis zum", "by close of business on",
-        "au plus tard le", "au plus tard", "date limite", "d\xc3\xa9lai de r\xc3\xa9ponse",
-        "a m\xc3\xa1s tardar", "fecha l\xc3\xadmite", "plazo de respuesta",
-        "entro e non oltre", "non oltre il", "data di scadenza",
-        "o mais tardar", "prazo de resposta", "data limite",
-        "uiterlijk", "antwoordtermijn", "frist", NULL};
     /* Words that make a date a deadline only in a sentence about answering
      * ("avant le 30 mai 2025" in "R\xc3\xa9ponse avant le ..."). */
-    static const char *const verb_cues[] = {
-        "avant le", "d'ici le", "antes del", "antes de", "hasta el",
-        "entro il", "entro", "at\xc3\xa9"" o dia", "at\xc3\xa9", "v\xc3\xb3\xc3\xb3r",
-        "voor", "bis", NULL};
     size_t from = 0, ml, p;
     int which, guard = 0;
     cursor_t cur;
-    cursor_init(&cur, cues);
+    cursor_init(&cur, rules_deadline_date_cues);
     while (guard++ < 200 &&
            (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
         from = p + ml;
@@ -167,8 +137,8 @@ static void deadline_by_date(const text_view_t *v, const date_t *letter_date,
                             NULL))
             dl_consider(best, p, &d);
     }
-    const char *const *produce = produce_verbs;
-    cursor_init(&cur, verb_cues);
+    const char *const *produce = rules_deadline_produce_verbs;
+    cursor_init(&cur, rules_deadline_verb_date_cues);
     from = 0;
     guard = 0;
     while (guard++ < 200 &&
@@ -211,7 +181,7 @@ static void deadline_by_date(const text_view_t *v, const date_t *letter_date,
 static void deadline_word_date(const text_view_t *v, dl_candidate_t *best,
                                const char *word, const date_t *after)
 {
-    const char *const *produce = produce_verbs;
+    const char *const *produce = rules_deadline_produce_verbs;
     size_t from = 0, ml, p;
     int guard = 0;
     while (guard++ < 500 && (p = find_phrase(v->lo, v->n, from, word, &ml)) != NPOS) {
@@ -260,33 +230,11 @@ static bool within_base(const text_view_t *v, size_t k, const date_t *letter_dat
     k = skip_ws(v->lo, v->n, k);
     if (k < v->n && date_parse_at_style(v->t + k, v->n - k, v->day_first, base))
         return true;
-    static const char *const letter_events[] = {
-        "receipt", "your receipt", "the receipt", "receiving", "delivery",
-        "service", "today", "issuance", "the date of this", "the date hereof",
-        "the date of receipt", "the date of service", "the date of delivery",
-        "the date of issu*", "the date of your", "the date above",
-        "the above date", "the date you", "the date on which you",
-        "the date this", "this", "these", "the present", "the date of the letter",
-        "the date of the order", "the date of the request",
-        "the date of the subpoena", "the date of the notice",
-        "the date of signature", "the date of transmission", "date of this",
-        "date hereof", "the letter", "the order", "the request", "the subpoena",
-        "the notice", "the warrant", "the summons", "transmission",
-        "the date of the present", "the date on this", "the date on the",
-        "the date shown", "being served", "being served with", "your being",
-        /* French, Spanish, Italian, Portuguese, Dutch, German */
-        "la r\xc3\xa9""ception", "r\xc3\xa9""ception", "la date de",
-        "la pr\xc3\xa9sente", "la recepci\xc3\xb3n", "recepci\xc3\xb3n",
-        "la fecha de", "la presente", "ricezione", "la ricezione", "data",
-        "recebimento", "o recebimento", "rece\xc3\xa7\xc3\xa3o", "recep\xc3\xa7\xc3\xa3o",
-        "a rece\xc3\xa7\xc3\xa3o", "a recep\xc3\xa7\xc3\xa3o", "a data", "ontvangst",
-        "dagtekening", "de datum", "erhalt", "eingang", "zugang", "zustellung",
-        "datum", "dieses", "dem datum", NULL};
     size_t ml;
     int which;
     size_t lim = k + 40 < v->n ? k + 40 : v->n;
     if (have_letter &&
-        find_any(v->lo, lim, k, letter_events, &ml, &which) == k) {
+        find_any(v->lo, lim, k, rules_deadline_letter_events, &ml, &which) == k) {
         *base = *letter_date;
         return true;
     }
@@ -296,39 +244,23 @@ static bool within_base(const text_view_t *v, size_t k, const date_t *letter_dat
 /* "within ten days of the date of this Order", "within 14 days of
  * receipt": counted from the date the letter states. */
 /* What "within N days" counts from: "of", "from", "after" ... */
-static const char *const within_anchors[] = {
-    "of", "from", "after", "following", "upon", "on",
-    /* French, Spanish, Italian, Portuguese, Dutch, German */
-    "\xc3\xa0 compter de", "\xc3\xa0 partir de", "suivant", "apr\xc3\xa8s",
-    "d\xc3\xa8s", "a partir de", "desde", "tras", "contados a partir de",
-    "dalla", "dal", "a decorrere da*", "a partire da*", "a contar d*",
-    "ap\xc3\xb3s", "na", "nach", "ab", "vanaf", NULL};
-
 
 static void deadline_within(const text_view_t *v, const date_t *letter_date,
                             dl_candidate_t *best)
 {
     /* "within" and its equivalents before a duration */
-    static const char *const within[] = {
-        "within", "dans un d\xc3\xa9lai de", "dans les", "sous",
-        "dentro de", "en un plazo de", "en el plazo de",
-        "en un plazo m\xc3\xa1ximo de", "entro", "no prazo de",
-        "no prazo m\xc3\xa1ximo de", "binnen", "innerhalb von", "innerhalb",
-        "inner", NULL};
     size_t from = 0, ml, p;
     int guard = 0, wh;
     cursor_t wcur;
-    cursor_init(&wcur, within);
+    cursor_init(&wcur, rules_deadline_within);
     while (guard++ < 200 &&
            (p = cursor_next(&wcur, v->lo, v->n, from, &ml, &wh)) != NPOS) {
         from = p + ml;
         size_t i = skip_ws(v->lo, v->n, p + ml);
         /* "within a period of 10 days", "within the next 10 days" */
-        static const char *const fillers[] = {"a period of", "the period of",
-                                              "the next", "a maximum of", NULL};
         size_t fl;
         int fw;
-        if (find_any(v->lo, i + 16 < v->n ? i + 16 : v->n, i, fillers, &fl,
+        if (find_any(v->lo, i + 16 < v->n ? i + 16 : v->n, i, rules_deadline_within_fillers, &fl,
                      &fw) == i)
             i = skip_ws(v->lo, v->n, i + fl);
         duration_t d;
@@ -348,7 +280,7 @@ static void deadline_within(const text_view_t *v, const date_t *letter_date,
             }
             continue;
         }
-        if (find_any(v->lo, j + 24 < v->n ? j + 24 : v->n, j, within_anchors, &al,
+        if (find_any(v->lo, j + 24 < v->n ? j + 24 : v->n, j, rules_deadline_within_anchors, &al,
                      &which) != j) {
             al = 0;
             /* A bare "Please respond within 10 days." also counts from the
@@ -356,7 +288,7 @@ static void deadline_within(const text_view_t *v, const date_t *letter_date,
             size_t s, e;
             sentence_bounds(v->t, v->n, p, &s, &e);
             bool bare_end = j >= v->n || strchr(".,;\n", v->lo[j]);
-            if (!bare_end || find_any(v->lo, e, s, produce_verbs, NULL, NULL) == NPOS)
+            if (!bare_end || find_any(v->lo, e, s, rules_deadline_produce_verbs, NULL, NULL) == NPOS)
                 continue;
         }
         date_t base;
@@ -373,15 +305,10 @@ static void deadline_within(const text_view_t *v, const date_t *letter_date,
 static void deadline_due_in(const text_view_t *v, const date_t *letter_date,
                             dl_candidate_t *best)
 {
-    static const char *const cues[] = {
-        "no later than", "not later than", "deadline", "response due",
-        "due", "respond in", "reply in", "production due",
-        "later than",   /* "in no event later than 10 days after receipt" */
-        NULL};
     size_t from = 0, ml, p;
     int which, guard = 0;
     cursor_t cur;
-    cursor_init(&cur, cues);
+    cursor_init(&cur, rules_deadline_duration_cues);
     while (guard++ < 200 &&
            (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
         from = p + ml;
@@ -395,7 +322,7 @@ static void deadline_due_in(const text_view_t *v, const date_t *letter_date,
                 continue;
             size_t j = skip_ws(v->lo, v->n, i + dl), al;
             if (d.unit != DUR_HOURS &&
-                find_any(v->lo, j + 24 < v->n ? j + 24 : v->n, j, within_anchors, &al,
+                find_any(v->lo, j + 24 < v->n ? j + 24 : v->n, j, rules_deadline_within_anchors, &al,
                          &which) == j) {
                 date_t base;
                 if (within_base(v, j + al, letter_date, &base)) {
@@ -412,29 +339,22 @@ static void deadline_due_in(const text_view_t *v, const date_t *letter_date,
  * may be produced "on or before the date of appearance". */
 static void deadline_appearance(const text_view_t *v, dl_candidate_t *best)
 {
-    static const char *const appear[] = {
-        "date of appearance", "appearance date", "time, date, and place",
-        "time, date and place", "date, time, and place", "date, time and place",
-        "time and place", NULL};
     /* "You are commanded to appear on September 12, 2024 at 9:00 a.m." */
-    static const char *const appear_on[] = {"appear on", "appearance on", NULL};
     size_t from = 0, q, al;
     int aw, guard = 0;
     while (guard++ < 50 &&
-           (q = find_any(v->lo, v->n, from, appear_on, &al, &aw)) != NPOS) {
+           (q = find_any(v->lo, v->n, from, rules_deadline_appear_on, &al, &aw)) != NPOS) {
         from = q + al;
         size_t i = skip_weekday(v, skip_ws(v->t, v->n, q + al));
         date_t d;
         if (date_parse_at_style(v->t + i, v->n - i, v->day_first, &d))
             dl_consider(best, q, &d);
     }
-    if (!contains_any(v->lo, v->n, appear))
+    if (!contains_any(v->lo, v->n, rules_deadline_appearance))
         return;
-    static const char *const labels[] = {"date and time:", "date and time of appearance",
-                                         "appearance date:", "return date:", NULL};
     size_t ml;
     int which;
-    size_t p = find_any(v->lo, v->n, 0, labels, &ml, &which);
+    size_t p = find_any(v->lo, v->n, 0, rules_deadline_appearance_labels, &ml, &which);
     if (p == NPOS)
         return;
     size_t le = line_end(v->t, v->n, p);

@@ -4,48 +4,20 @@
  */
 #include "extract.h"
 #include "fields.h"
+#include "rules.h"
 
 #include <string.h>
 
-static const char *const gag_cues[] = {
-    "2705(b)", "2709(c)", "nondisclosure", "non-disclosure",
-    "prohibition on disclosure", "prohibition of disclosure",
-    "not to disclose", "not disclose", "may not tell", "not tell anyone",
-    "not to notify", "not notify", "not be notified", "not inform",
-    "not to inform", "refrain from notifying", "refrain from disclosing",
-    "delayed notice", "delay of notice", "delay-of-notice",
-    "preclusion of notice", "precluding notice", "preclude notice",
-    "delayed notification", "gag order",
-    "kept confidential", "keep this request confidential",
-    "keep the request confidential", "keep this matter confidential",
-    "treat this request as confidential", "treated as confidential",
-    "confidentiality requirement", "remain confidential",
-    "without notifying", "without notice to the subscriber",
-    "not to alert", "not alert", "nicht zu informieren",
-    "nicht zu benachrichtigen", "nicht benachrichtigt", "nicht informiert",
-    "keine benachrichtigung", "vertraulich zu behandeln",
-    "nicht in kenntnis gesetzt", "nicht in kenntnis zu setzen",
-    "nicht unterrichtet", "nicht zu unterrichten", "keine mitteilung an",
-    "nicht offenbart", "nicht zu offenbaren",
-    "not be told", "not to tell", "not be informed", "not be made aware",
-    "not be alerted", "not be advised", "not made aware", "not be revealed",
-    "not to reveal", "not reveal", "no notice be given", "no notice is given",
-    "no notification be", "confidentiality is requested",
-    "requests confidentiality", "request confidentiality",
-    "ne pas informer", "ne pas aviser", "ne pas avertir", "no informar",
-    "no notificar", "no alertar", NULL};
+/* The phrase lists this file walks with a cursor fit it (text.h). */
+CURSOR_FITS(RULES_GAG_CUES_COUNT);
 
 /* "there is no nondisclosure order", "not subject to a nondisclosure". */
 static bool gag_negated(const text_view_t *v, size_t p)
 {
     size_t cs, ce;
     clause_bounds(v->t, v->n, p, 1, &cs, &ce);
-    static const char *const neg[] = {
-        "no ", "not subject to", "without a", "does not contain",
-        "does not include", "is not accompanied", "not a nondisclosure",
-        "may notify", NULL};
     size_t w = p - cs < 40 ? p - cs : 40;
-    return find_any(v->lo, p, p - w, neg, NULL, NULL) != NPOS;
+    return find_any(v->lo, p, p - w, rules_gag_negations, NULL, NULL) != NPOS;
 }
 
 static bool gag_stated_end(const text_view_t *v, size_t s, size_t e,
@@ -62,14 +34,8 @@ static bool gag_end_in(const text_view_t *v, size_t s, size_t e,
      * the Court" ends on March 1, 2026: a further order may shorten or
      * extend it, but the date is what the order states. Only where the
      * order itself says the later of the two applies is there no end. */
-    static const char *const open[] = {
-        "until further order", "until otherwise ordered",
-        "until further notice", "indefinitely", NULL};
-    static const char *const later[] = {
-        "whichever is later", "whichever occurs later", "whichever comes later",
-        "whichever is the later", NULL};
-    bool open_here = find_any(v->lo, e, s, open, NULL, NULL) != NPOS;
-    if (open_here && find_any(v->lo, e, s, later, NULL, NULL) != NPOS) {
+    bool open_here = find_any(v->lo, e, s, rules_gag_open_ended, NULL, NULL) != NPOS;
+    if (open_here && find_any(v->lo, e, s, rules_gag_whichever_later, NULL, NULL) != NPOS) {
         *open_ended = true;
         return false;
     }
@@ -85,16 +51,10 @@ static bool gag_end_in(const text_view_t *v, size_t s, size_t e,
 static bool gag_stated_end(const text_view_t *v, size_t s, size_t e,
                            const date_t *letter_date, date_t *out)
 {
-    static const char *const until[] = {
-        "through and including", "up to and including", "until and including",
-        "until", "through", "expires on", "expire on", "expiring on", "ends on",
-        "end on", "ending on", "bis zum", "bis",
-        /* "shall not notify the account holder before June 1, 2025" */
-        "before", "prior to", NULL};
     size_t from = s, ml, p;
     int which, guard = 0;
     while (guard++ < 20 &&
-           (p = find_any(v->lo, e, from, until, &ml, &which)) != NPOS) {
+           (p = find_any(v->lo, e, from, rules_gag_until, &ml, &which)) != NPOS) {
         from = p + ml;
         size_t i = skip_ws(v->t, e, p + ml);
         if (date_parse_at_style(v->t + i, e - i, v->day_first, out))
@@ -111,12 +71,6 @@ static bool gag_stated_end(const text_view_t *v, size_t s, size_t e,
         size_t dl = duration_parse_at(v->lo + i, e - i, &d);
         if (!dl || d.unit == DUR_HOURS)
             continue;
-        static const char *const before[] = {"for", "of", "until", "fuer",
-                                             "f\xc3\xbcr",
-                                             /* "not to exceed 90 days",
-                                              * "no longer than 1 year" */
-                                             "exceed", "exceeding", NULL};
-        static const char *const after[] = {"from", "after", "following", NULL};
         size_t ws = i;
         while (ws > s && v->lo[ws - 1] == ' ')
             ws--;
@@ -124,17 +78,17 @@ static bool gag_stated_end(const text_view_t *v, size_t s, size_t e,
         while (wb > s && is_wc((unsigned char)v->lo[wb - 1]))
             wb--;
         bool tied = false;
-        for (int k = 0; before[k] && !tied; k++)
-            tied = ws - wb == strlen(before[k]) &&
-                   strncmp(v->lo + wb, before[k], ws - wb) == 0;
+        for (int k = 0; rules_gag_duration_before[k] && !tied; k++)
+            tied = ws - wb == strlen(rules_gag_duration_before[k]) &&
+                   strncmp(v->lo + wb, rules_gag_duration_before[k], ws - wb) == 0;
         /* "no longer than one year" (not "no later than 10 days", a
          * response deadline in the same sentence) */
         if (!tied && ws - wb == 4 && strncmp(v->lo + wb, "than", 4) == 0)
             tied = (wb >= s + 7 && strncmp(v->lo + wb - 7, "longer ", 7) == 0) ||
                    (wb >= s + 5 && strncmp(v->lo + wb - 5, "more ", 5) == 0);
         size_t j = skip_ws(v->lo, e, i + dl);
-        for (int k = 0; after[k] && !tied; k++)
-            tied = find_phrase(v->lo, e, j, after[k], NULL) == j;
+        for (int k = 0; rules_gag_duration_after[k] && !tied; k++)
+            tied = find_phrase(v->lo, e, j, rules_gag_duration_after[k], NULL) == j;
         if (ws - wb == 6 && strncmp(v->lo + wb, "within", 6) == 0)
             tied = false;   /* a response deadline, not the gag's end */
         if (ws - wb == 4 && strncmp(v->lo + wb, "than", 4) == 0 &&
@@ -152,14 +106,9 @@ static bool gag_stated_end(const text_view_t *v, size_t s, size_t e,
 /* Does the sentence starting after e talk about the same provision? */
 static bool gag_continues(const text_view_t *v, size_t e)
 {
-    static const char *const refs[] = {
-        "this prohibition", "this provision", "this restriction",
-        "the prohibition", "this nondisclosure", "the nondisclosure",
-        "this order shall remain", "this obligation", "the obligation",
-        "this requirement", "such notice", "this period", NULL};
     size_t s = skip_ws(v->t, v->n, e);
     size_t end = s + 80 < v->n ? s + 80 : v->n;
-    size_t p = find_any(v->lo, end, s, refs, NULL, NULL);
+    size_t p = find_any(v->lo, end, s, rules_gag_continuations, NULL, NULL);
     return p != NPOS;
 }
 
@@ -174,7 +123,7 @@ bool nondisclosure_of(const text_view_t *vp, request_type_t type,
     size_t from = 0, ml, p;
     int which, guard = 0;
     cursor_t cur;
-    cursor_init(&cur, gag_cues);
+    cursor_init(&cur, rules_gag_cues);
     while (guard++ < 200 &&
            (p = cursor_next(&cur, v.lo, v.n, from, &ml, &which)) != NPOS) {
         from = p + ml;

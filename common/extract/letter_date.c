@@ -4,23 +4,15 @@
  */
 #include "extract.h"
 #include "fields.h"
+#include "rules.h"
 
 #include <string.h>
 
+/* The phrase lists this file walks with a cursor fit it (text.h). */
+CURSOR_FITS(RULES_LETTER_DATE_LABELS_COUNT);
+
 /* Labels of the document's own date; "Date and Time:" (of appearance) is
  * deliberately absent. */
-static const char *const letter_date_labels[] = {
-    "date:", "dated:", "dated", "date of this letter", "date of letter",
-    "date issued", "date and time issued", "issued on",
-    "datum:", "date of issue", "letter date", "so ordered", "it is so ordered",
-    "dated this", "entered this", "signed this", "issued this",
-    "date of request", "request date", "date/time", "entered:", "entered on",
-    "signed:", "signed on", "issued:", "date signed", "date entered",
-    "ordered this", "done this",
-    /* French (with its space before the colon), Spanish, Italian,
-     * Portuguese, Dutch, German */
-    "date :", "fecha:", "fecha :", "data:", "data :", "datum :",
-    "fait le", "fait \xc3\xa0", "en fecha", NULL};
 
 static bool date_in_line(const text_view_t *v, size_t from, size_t le, date_t *out)
 {
@@ -47,10 +39,7 @@ static bool dateline(const text_view_t *v, size_t ls, size_t le, date_t *out)
     if (s > 40)
         return false;
     /* what precedes must be a place or weekday, not prose */
-    static const char *const prose[] = {
-        "from", "through", "to", "until", "between", "since", "period", "on",
-        "by", "before", "after", "of", "the", NULL};
-    if (find_any(v->lo + ls, s, 0, prose, NULL, NULL) != NPOS)
+    if (find_any(v->lo + ls, s, 0, rules_letter_date_prose, NULL, NULL) != NPOS)
         return false;
     size_t rest = skip_spaces(v->t, le, ls + e);
     return rest >= le || v->t[rest] == '/' || v->t[rest] == '(';
@@ -61,10 +50,6 @@ static bool dateline(const text_view_t *v, size_t ls, size_t le, date_t *out)
  * "Date" heading holds the letter's date. */
 static bool column_date(const text_view_t *v, size_t ls, size_t le, date_t *out)
 {
-    static const char *const heads[] = {
-        "date", "date:", "date issued", "issue date", "date of issue",
-        "issued", "issued on", "date of this letter", "letter date",
-        "date of request", "request date", NULL};
     if (le >= v->n)
         return false;
     size_t cell = 0, cs = ls;
@@ -77,9 +62,9 @@ static bool column_date(const text_view_t *v, size_t ls, size_t le, date_t *out)
         while (b > a && isspace((unsigned char)v->t[b - 1]))
             b--;
         bool head = false;
-        for (int k = 0; heads[k] && !head; k++)
-            head = strlen(heads[k]) == b - a &&
-                   strncmp(v->lo + a, heads[k], b - a) == 0;
+        for (int k = 0; rules_letter_date_column_heads[k] && !head; k++)
+            head = strlen(rules_letter_date_column_heads[k]) == b - a &&
+                   strncmp(v->lo + a, rules_letter_date_column_heads[k], b - a) == 0;
         if (head && cell > 0) {
             /* the same cell of the next row */
             size_t j = next_row_cell(v, le, cell);
@@ -101,7 +86,7 @@ bool letter_date_of(const text_view_t *vp, bool day_first, date_t *out)
     size_t from = 0, ml, p;
     int which, guard = 0;
     cursor_t cur;
-    cursor_init(&cur, letter_date_labels);
+    cursor_init(&cur, rules_letter_date_labels);
     while (!found && guard++ < 200 &&
            (p = cursor_next(&cur, v.lo, v.n, from, &ml, &which)) != NPOS) {
         from = p + ml;

@@ -3,6 +3,7 @@
  * emergency claim.
  */
 #include "text.h"
+#include "rules.h"
 
 #include <string.h>
 
@@ -37,41 +38,25 @@ bool negated_in_clause(const text_view_t *v, size_t p, size_t l)
     /* "The name, address, e-mail ... of the United States attorney who
      * requests this subpoena": the requester's own contact details. The
      * person follows the data words closely. */
-    static const char *const ignore[] = {"attorney", "who requests", NULL};
     size_t ie = p + l + IGNORE_WINDOW < ce ? p + l + IGNORE_WINDOW : ce;
-    if (find_any(v->lo, ie, p + l, ignore, NULL, NULL) != NPOS)
+    if (find_any(v->lo, ie, p + l, rules_negation_ignore, NULL, NULL) != NPOS)
         return true;
-    static const char *const before[] = {
-        "not", "do not", "don't", "excluding", "exclude", "except",
-        "other than", "no", "without", "nicht", "kein", "keine", "keinerlei",
-        "ohne", NULL};
-    static const char *const benign[] = {
-        "not limited", "whether or not", "no later", "not later", "not only",
-        "if not", "no.", NULL};
     size_t from = cs, ml, q;
     int which, guard = 0;
     while (guard++ < 20 &&
-           (q = find_any(v->lo, p, from, before, &ml, &which)) != NPOS) {
+           (q = find_any(v->lo, p, from, rules_negation_before, &ml, &which)) != NPOS) {
         from = q + ml;
         bool harmless = false;
-        for (int k = 0; benign[k]; k++) {
-            size_t bl = strlen(benign[k]);
+        for (int k = 0; rules_negation_benign[k]; k++) {
+            size_t bl = strlen(rules_negation_benign[k]);
             size_t s = q >= 7 ? q - 7 : 0;   /* "whether or not" starts earlier */
             for (size_t b = s; b <= q && !harmless; b++)
-                if (b + bl <= v->n && strncmp(v->lo + b, benign[k], bl) == 0 &&
+                if (b + bl <= v->n && strncmp(v->lo + b, rules_negation_benign[k], bl) == 0 &&
                     b + bl > q)
                     harmless = true;
         }
         if (!harmless)
             return true;
     }
-    static const char *const after[] = {
-        "is not", "are not", "not be", "not requested", "not sought",
-        "not required", "is excluded", "are excluded", "nicht erforderlich",
-        "not needed", "not necessary", "nicht ben\xc3\xb6tigt",
-        "nicht angefordert", "nicht erbeten", "nicht verlangt",
-        "outside the scope", "beyond the scope", "not within the scope",
-        "not part of this request", "not covered by",
-        "ne sont pas demand\xc3\xa9*", "no se solicita*", NULL};
-    return find_any(v->lo, ce, p + l, after, NULL, NULL) != NPOS;
+    return find_any(v->lo, ce, p + l, rules_negation_after, NULL, NULL) != NPOS;
 }

@@ -5,6 +5,7 @@
  */
 #include "extract.h"
 #include "fields.h"
+#include "rules.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,28 +14,15 @@
 /* Label words that introduce a reference only with a designator ("Case
  * No.", "Subpoena Number") and those that stand alone ("Ref:",
  * "Aktenzeichen", "Irish reference CJMA/..."). */
-static const char *const ref_need_designator[] = {
-    "case", "docket", "file", "subpoena", "warrant", "order", "nsl",
-    "request", "matter", "investigation", "incident", "report", "control",
-    "serial", "agency case", "complaint", "cause", "tracking", "crime", "fir",
-    /* police report numbers: "DR# 25-1234", "Occurrence No.", "Event #" */
-    "dr", "ir", "occurrence", "event", "offense", "offence", NULL};
-static const char *const ref_standalone[] = {
-    "reference", "ref", "re", "az", "aktenzeichen", "gesch\xc3\xa4""ftszeichen",
-    "geschaeftszeichen", "tgb.-nr", "serial", "unser zeichen", "our file",
-    "file ref", "r\xc3\xa9""f\xc3\xa9""rence", "r\xc3\xa9""f", "n/r\xc3\xa9""f",
-    "referencia", "n/ref", "file:", NULL};
-static const char *const ref_designators[] = {
-    "number", "no.", "no", "nos.", "nr.", "nr", "#", "id", "ref", NULL};
 
 /* Length of a designator ("No.", "Number", "#") at i, or 0. */
 static size_t ref_designator_at(const char *lo, size_t n, size_t i)
 {
-    for (int k = 0; ref_designators[k]; k++) {
-        size_t l = strlen(ref_designators[k]);
-        if (i + l > n || strncmp(lo + i, ref_designators[k], l) != 0)
+    for (int k = 0; rules_reference_designators[k]; k++) {
+        size_t l = strlen(rules_reference_designators[k]);
+        if (i + l > n || strncmp(lo + i, rules_reference_designators[k], l) != 0)
             continue;
-        if (isalnum((unsigned char)ref_designators[k][l - 1]) && i + l < n &&
+        if (isalnum((unsigned char)rules_reference_designators[k][l - 1]) && i + l < n &&
             isalnum((unsigned char)lo[i + l]))
             continue;
         return l;
@@ -194,7 +182,6 @@ static bool provider_label(const text_view_t *v, size_t p)
            mem_find(w, n, "ihr ", 4) != NULL || mem_find(w, n, "ihre ", 5) != NULL;
 }
 
-
 static bool appears_in(const char *hay, const char *needle, size_t nl)
 {
     if (!hay)
@@ -212,18 +199,13 @@ static bool appears_in(const char *hay, const char *needle, size_t nl)
  * ("Docket No."), 1 for the rest ("Case No.", "Subpoena No."). */
 static int ref_label_rank(const text_view_t *v, size_t p, const char *label)
 {
-    static const char *const own_labels[] = {
-        "unser zeichen", "our file", "n/r\xc3\xa9""f", "n/ref", "agency case", NULL};
-    for (int k = 0; own_labels[k]; k++)
-        if (strcmp(label, own_labels[k]) == 0)
+    for (int k = 0; rules_reference_own_labels[k]; k++)
+        if (strcmp(label, rules_reference_own_labels[k]) == 0)
             return 0;
-    static const char *const own_words[] = {
-        "our ", "unser ", "unsere ", "notre ", "nuestra ", "nuestro ", "nossa ",
-        "nosso ", "ons ", "onze ", "my ", NULL};
     size_t ls = p > 10 ? p - 10 : 0;
-    for (int k = 0; own_words[k]; k++) {
-        size_t wl = strlen(own_words[k]);
-        if (p - ls >= wl && strncmp(v->lo + p - wl, own_words[k], wl) == 0 &&
+    for (int k = 0; rules_reference_own_words[k]; k++) {
+        size_t wl = strlen(rules_reference_own_words[k]);
+        if (p - ls >= wl && strncmp(v->lo + p - wl, rules_reference_own_words[k], wl) == 0 &&
             (p == wl || !is_wc((unsigned char)v->lo[p - wl - 1])))
             return 0;
     }
@@ -242,7 +224,7 @@ static char *reference_in(const text_view_t *vp, const char *subject)
     int brank = 3;
     size_t sbest = NPOS, sstart = 0, slen = 0;
     for (int pass = 0; pass < 2; pass++) {
-        const char *const *labels = pass ? ref_standalone : ref_need_designator;
+        const char *const *labels = pass ? rules_reference_labels_standalone : rules_reference_labels_with_designator;
         for (int k = 0; labels[k]; k++) {
             bool short_label = pass && (strcmp(labels[k], "re") == 0 ||
                                         strcmp(labels[k], "ref") == 0 ||

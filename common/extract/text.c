@@ -2,6 +2,7 @@
  * cursor, sentences and clauses, table cells.
  */
 #include "text.h"
+#include "rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,7 +219,6 @@ size_t find_any(const char *hay, size_t n, size_t from,
     return best;
 }
 
-
 void cursor_init(cursor_t *c, const char *const *phrases)
 {
     c->phrases = phrases;
@@ -257,13 +257,6 @@ bool contains_any(const char *hay, size_t n, const char *const *phrases)
 /* Abbreviations whose period does not end a sentence. */
 bool abbreviation_before(const char *t, size_t dot)
 {
-    static const char *const abbr[] = {
-        "no", "nos", "inc", "co", "corp", "ltd", "mr", "mrs", "ms", "dr",
-        "st", "jr", "sr", "det", "sgt", "ofc", "mag", "vol", "nr", "v",
-        "vs", "ave", "apt", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-        "sep", "sept", "oct", "nov", "dec", "u.s", "u.s.c", "e.g", "i.e",
-        "p.m", "a.m", "etc", "para", "sec", "art", "abs", "ref", "tel",
-        "capt", "lt", "insp", "supt", "fig", "cf", "approx", NULL};
     size_t b = dot;
     while (b > 0 && (isalpha((unsigned char)t[b - 1]) || t[b - 1] == '.'))
         b--;
@@ -272,8 +265,8 @@ bool abbreviation_before(const char *t, size_t dot)
         return false;
     if (wl == 1)
         return true;   /* an initial: "Dana M. Whitcombe" */
-    for (int k = 0; abbr[k]; k++)
-        if (strlen(abbr[k]) == wl && strncasecmp(t + b, abbr[k], wl) == 0)
+    for (int k = 0; rules_text_abbreviations[k]; k++)
+        if (strlen(rules_text_abbreviations[k]) == wl && strncasecmp(t + b, rules_text_abbreviations[k], wl) == 0)
             return true;
     return false;
 }

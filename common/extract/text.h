@@ -61,8 +61,12 @@ bool contains_any(const char *hay, size_t n, const char *const *phrases);
 /* Walks the matches of a phrase list through a long text in order. Each
  * phrase's next match is cached, so a walk costs one pass per phrase
  * instead of one pass per match (find_any in a loop is quadratic).
- * CURSOR_MAX bounds the list. */
+ * CURSOR_MAX bounds the list: every list walked this way is checked
+ * against it where it is used (CURSOR_FITS), so a rules file that grows
+ * past it stops the build instead of being cut short. */
 #define CURSOR_MAX 96
+#define CURSOR_FITS(count) \
+    _Static_assert((count) <= CURSOR_MAX, #count " outgrows CURSOR_MAX (text.h)")
 
 typedef struct {
     const char *const *phrases;

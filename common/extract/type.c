@@ -5,6 +5,7 @@
  */
 #include "extract.h"
 #include "fields.h"
+#include "rules.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -95,20 +96,6 @@ static const type_cue_t weak_cues[] = {
     {"preservar", REQ_PRESERVATION_REQUEST},
 };
 
-static const char *const emergency_type_cues[] = {
-    "2702(b)(8)", "2702(c)(4)", "emergency disclosure*", "emergency request*",
-    "emergency data request*", "exigent request*", "exigent circumstances request*",
-    "emergency situation disclosure*", NULL};
-
-static const char *const mlat_cues[] = {
-    "mutual legal assistance", "mlat", "mlats", "letter rogatory",
-    "letters rogatory", "letter of request", "letters of request",
-    "rechtshilfeersuchen", "rechtshilfe*", "commission rogatoire",
-    "central authority", "request for assistance from", "u.s.c. 3512",
-    "\xc2\xa7 3512", "entraide judiciaire", "entraide p\xc3\xa9""nale",
-    "asistencia judicial", "auxilio judicial", "mutual assistance in criminal",
-    "comisi\xc3\xb3""n rogatoria", NULL};
-
 /* Process that is only announced ("pending the issuance of a court
  * order", "a subpoena will follow") is not the document at hand. The
  * announcing words sit close before or after the mention, in its
@@ -116,43 +103,14 @@ static const char *const mlat_cues[] = {
 #define PROSPECT_WINDOW 60
 #define PROSPECT_FAR_WINDOW 160
 
-static const char *const prospect_before[] = {
-    "pending", "forthcoming", "anticipate*", "in anticipation",
-    "intend to", "intends to", "will seek", "plan to", "until we obtain",
-    "prior to obtaining", "followed by", "will serve", NULL};
-
-static const char *const prospect_after[] = {
-    "will follow", "will be served", "will be submitted", "will be sent",
-    "will be issued", "is forthcoming", "to follow", "will be obtained",
-    NULL};
-
 /* Announcements whose verb may stand further back in the sentence:
  * "A formal request will follow through the mutual legal assistance
  * process", "pending a request under the Treaty between Canada and the
  * United States on Mutual Legal Assistance". */
-static const char *const prospect_far_before[] = {
-    "will follow", "to follow", "pending a", "pending an", "pending the",
-    "pending receipt", "pending formal", "pending legal", "will be sent",
-    "will be submitted", "will be transmitted", "will submit",
-    "will be made", "in due course", "we will request", "we will seek",
-    "will be requesting", "intend to submit", "will be forwarded",
-    "dans l'attente", "en attendant", "a la espera", "pendiente de",
-    "in afwachting", NULL};
 
 /* Process the writer says is absent: "We don't have a subpoena yet",
  * "without a warrant", "no court order has been issued". The denial
  * stands right before the mention (an article or adjective between). */
-static const char *const denied_before[] = {
-    "don't have a", "do not have a", "don't have any", "do not have any",
-    "don't yet have a", "do not yet have a", "don't have an",
-    "do not have an", "have no", "has no", "there is no", "there's no",
-    "haven't obtained a", "have not obtained a", "not yet obtained a",
-    "haven't got a", "without a", "without an", "without any",
-    "in lieu of a", "instead of a", "no need for a", NULL};
-
-static const char *const denied_after[] = {
-    "has not been issued", "has not yet been", "have not been issued",
-    "is not yet", "not yet issued", "has not been obtained", NULL};
 
 /* Process the writer says is absent, the denial right before or after
  * the mention [p, p+l) in its sentence [s, e). */
@@ -163,11 +121,11 @@ static bool denied_mention(const char *t, size_t p, size_t l, size_t s, size_t e
     char *nb = lower_dup_range(t + ns, p - ns);
     char *na = lower_dup_range(t + p + l, ne - (p + l));
     bool denied = false;
-    for (int k = 0; nb && !denied && denied_before[k]; k++) {
-        size_t dl = strlen(denied_before[k]);
+    for (int k = 0; nb && !denied && rules_type_denied_before[k]; k++) {
+        size_t dl = strlen(rules_type_denied_before[k]);
         const char *q = nb;
         /* the denial ends at most one word before the mention */
-        while (!denied && (q = strstr(q, denied_before[k])) != NULL) {
+        while (!denied && (q = strstr(q, rules_type_denied_before[k])) != NULL) {
             size_t end = (size_t)(q - nb) + dl, words = 0;
             for (size_t j = end; j < p - ns; j++)
                 if (nb[j] == ' ' && j + 1 < p - ns && nb[j + 1] != ' ')
@@ -182,7 +140,7 @@ static bool denied_mention(const char *t, size_t p, size_t l, size_t s, size_t e
         (bl == 3 || !isalnum((unsigned char)nb[bl - 4])))
         denied = true;
     if (!denied && na)
-        denied = contains_any(na, ne - (p + l), denied_after);
+        denied = contains_any(na, ne - (p + l), rules_type_denied_after);
     free(nb);
     free(na);
     return denied;
@@ -205,9 +163,9 @@ static bool prospective_mention(const char *t, size_t n, size_t p, size_t l)
     size_t as_end = e - ae > PROSPECT_WINDOW ? ae + PROSPECT_WINDOW : e;
     char *lb = lower_dup_range(t + fs, p - fs);
     char *la = ae <= as_end ? lower_dup_range(t + ae, as_end - ae) : NULL;
-    bool hit = (lb && contains_any(lb + (bs - fs), p - bs, prospect_before)) ||
-               (lb && contains_any(lb, p - fs, prospect_far_before)) ||
-               (la && contains_any(la, as_end - ae, prospect_after));
+    bool hit = (lb && contains_any(lb + (bs - fs), p - bs, rules_type_prospect_before)) ||
+               (lb && contains_any(lb, p - fs, rules_type_prospect_far_before)) ||
+               (la && contains_any(la, as_end - ae, rules_type_prospect_after));
     free(lb);
     free(la);
     return hit;
@@ -262,11 +220,11 @@ request_type_t type_of(const text_view_t *vp, const char *subject)
 
     /* An emergency claim or a foreign request decides the type whatever
      * other process the text mentions (an MLAT may describe a warrant). */
-    if (find_affirmed(&v, emergency_type_cues) != NPOS ||
-        (subj && contains_any(subj, sn, emergency_type_cues)))
+    if (find_affirmed(&v, rules_type_emergency_cues) != NPOS ||
+        (subj && contains_any(subj, sn, rules_type_emergency_cues)))
         t = REQ_EMERGENCY_REQUEST;
-    else if (has_current(v.t, v.lo, v.n, mlat_cues) ||
-             (subj && contains_any(subj, sn, mlat_cues)))
+    else if (has_current(v.t, v.lo, v.n, rules_type_mlat_cues) ||
+             (subj && contains_any(subj, sn, rules_type_mlat_cues)))
         t = REQ_MLAT_REQUEST;
     /* Otherwise the document names itself first: the subject, then the
      * earliest citation or title in the text. */
