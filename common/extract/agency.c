@@ -19,181 +19,21 @@ CURSOR_FITS(RULES_AGENCY_LABELS_COUNT);
 
 enum { AG_INVESTIGATIVE = 0, AG_PROSECUTOR = 1 };
 
-typedef struct {
-    const char *pattern;   /* lower case, or exact case when cs */
-    bool cs;               /* acronyms: case-sensitive */
-    const char *name;      /* the short name reported */
-    const char *country;
-    int kind;
-} agency_t;
+/* The rules (config/rules): agencies.txt, agency_domains.txt and
+ * agency_local_forms.txt, one row each, columns named in rules.h. */
+#define AGENCY(k, col) rules_agencies[k][RULES_AGENCIES_##col]
+#define DOMAIN(k, col) rules_agency_domains[k][RULES_AGENCY_DOMAINS_##col]
+#define LOCAL(k, col) rules_agency_local_forms[k][RULES_AGENCY_LOCAL_FORMS_##col]
 
-static const agency_t agencies[] = {
-    {"federal bureau of investigation", false, "FBI", "US", AG_INVESTIGATIVE},
-    {"FBI", true, "FBI", "US", AG_INVESTIGATIVE},
-    {"drug enforcement administration", false, "DEA", "US", AG_INVESTIGATIVE},
-    {"DEA", true, "DEA", "US", AG_INVESTIGATIVE},
-    {"secret service", false, "USSS", "US", AG_INVESTIGATIVE},
-    {"USSS", true, "USSS", "US", AG_INVESTIGATIVE},
-    {"homeland security investigations", false, "HSI", "US", AG_INVESTIGATIVE},
-    {"HSI", true, "HSI", "US", AG_INVESTIGATIVE},
-    {"postal inspection service", false, "USPIS", "US", AG_INVESTIGATIVE},
-    {"USPIS", true, "USPIS", "US", AG_INVESTIGATIVE},
-    {"internal revenue service, criminal investigation", false, "IRS-CI", "US",
-     AG_INVESTIGATIVE},
-    {"internal revenue service - criminal investigation", false, "IRS-CI", "US",
-     AG_INVESTIGATIVE},
-    {"internal revenue service criminal investigation", false, "IRS-CI", "US",
-     AG_INVESTIGATIVE},
-    {"irs criminal investigation", false, "IRS-CI", "US", AG_INVESTIGATIVE},
-    {"IRS-CI", true, "IRS-CI", "US", AG_INVESTIGATIVE},
-    {"IRS CI", true, "IRS-CI", "US", AG_INVESTIGATIVE},
-    {"bureau of alcohol, tobacco, firearms", false, "ATF", "US", AG_INVESTIGATIVE},
-    {"ATF", true, "ATF", "US", AG_INVESTIGATIVE},
-    {"marshals service", false, "USMS", "US", AG_INVESTIGATIVE},
-    {"USMS", true, "USMS", "US", AG_INVESTIGATIVE},
-    {"naval criminal investigative service", false, "NCIS", "US", AG_INVESTIGATIVE},
-    {"NCIS", true, "NCIS", "US", AG_INVESTIGATIVE},
-    {"defense criminal investigative service", false, "DCIS", "US",
-     AG_INVESTIGATIVE},
-    {"air force office of special investigations", false, "AFOSI", "US",
-     AG_INVESTIGATIVE},
-    {"office of inspector general", false, "Office of Inspector General", "US",
-     AG_INVESTIGATIVE},
-    {"office of the inspector general", false, "Office of the Inspector General",
-     "US", AG_INVESTIGATIVE},
-    {"customs and border protection", false, "CBP", "US", AG_INVESTIGATIVE},
-    {"immigration and customs enforcement", false, "ICE", "US", AG_INVESTIGATIVE},
-    {"national crime agency", false, "NCA", "GB", AG_INVESTIGATIVE},
-    {"NCA", true, "NCA", "GB", AG_INVESTIGATIVE},
-    {"metropolitan police service", false, "Metropolitan Police Service", "GB",
-     AG_INVESTIGATIVE},
-    {"police scotland", false, "Police Scotland", "GB", AG_INVESTIGATIVE},
-    {"police service of northern ireland", false, "PSNI", "GB", AG_INVESTIGATIVE},
-    {"PSNI", true, "PSNI", "GB", AG_INVESTIGATIVE},
-    {"bundeskriminalamt", false, "BKA", "DE", AG_INVESTIGATIVE},
-    {"BKA", true, "BKA", "DE", AG_INVESTIGATIVE},
-    {"landeskriminalamt", false, "LKA", "DE", AG_INVESTIGATIVE},
-    {"garda s\xc3\xad""och\xc3\xa1na", false, "Garda S\xc3\xad""och\xc3\xa1na",
-     "IE", AG_INVESTIGATIVE},
-    {"garda siochana", false, "Garda S\xc3\xad""och\xc3\xa1na", "IE",
-     AG_INVESTIGATIVE},
-    {"royal canadian mounted police", false, "RCMP", "CA", AG_INVESTIGATIVE},
-    {"RCMP", true, "RCMP", "CA", AG_INVESTIGATIVE},
-    {"australian federal police", false, "AFP", "AU", AG_INVESTIGATIVE},
-    {"gendarmerie nationale", false, "Gendarmerie nationale", "FR",
-     AG_INVESTIGATIVE},
-    {"police nationale", false, "Police nationale", "FR", AG_INVESTIGATIVE},
-    {"guardia civil", false, "Guardia Civil", "ES", AG_INVESTIGATIVE},
-    {"polizia di stato", false, "Polizia di Stato", "IT", AG_INVESTIGATIVE},
-    {"politie", false, "Politie", "NL", AG_INVESTIGATIVE},
-    {"dutch national police", false, "Politie", "NL", AG_INVESTIGATIVE},
-    {"bundespolizei", false, "Bundespolizei", "DE", AG_INVESTIGATIVE},
-    {"fedpol", false, "fedpol", "CH", AG_INVESTIGATIVE},
-    {"federal office of police", false, "fedpol", "CH", AG_INVESTIGATIVE},
-    {"police f\xc3\xa9""d\xc3\xa9""rale", false, "Police f\xc3\xa9""d\xc3\xa9""rale",
-     "BE", AG_INVESTIGATIVE},
-    {"belgian federal police", false, "Belgian Federal Police", "BE",
-     AG_INVESTIGATIVE},
-    {"carabinieri", false, "Carabinieri", "IT", AG_INVESTIGATIVE},
-    {"guardia di finanza", false, "Guardia di Finanza", "IT", AG_INVESTIGATIVE},
-    {"polic\xc3\xad""a nacional", false, "Polic\xc3\xad""a Nacional", "ES",
-     AG_INVESTIGATIVE},
-    {"pol\xc3\xad""cia judici\xc3\xa1""ria", false,
-     "Pol\xc3\xad""cia Judici\xc3\xa1""ria", "PT", AG_INVESTIGATIVE},
-    {"pol\xc3\xad""cia federal", false, "Pol\xc3\xad""cia Federal", "BR",
-     AG_INVESTIGATIVE},
-    {"swedish police authority", false, "Swedish Police Authority", "SE",
-     AG_INVESTIGATIVE},
-    {"polisen", false, "Polisen", "SE", AG_INVESTIGATIVE},
-    {"politiet", false, "Politiet", "NO", AG_INVESTIGATIVE},
-    {"national bureau of investigation", false, "NBI", "FI", AG_INVESTIGATIVE},
-    {"policja", false, "Policja", "PL", AG_INVESTIGATIVE},
-    {"hellenic police", false, "Hellenic Police", "GR", AG_INVESTIGATIVE},
-    {"new zealand police", false, "New Zealand Police", "NZ", AG_INVESTIGATIVE},
-    {"national police agency", false, "National Police Agency", "JP",
-     AG_INVESTIGATIVE},
-    {"korean national police agency", false, "KNPA", "KR", AG_INVESTIGATIVE},
-    {"ontario provincial police", false, "OPP", "CA", AG_INVESTIGATIVE},
-    {"s\xc3\xbbret\xc3\xa9 du qu\xc3\xa9""bec", false,
-     "S\xc3\xbbret\xc3\xa9 du Qu\xc3\xa9""bec", "CA", AG_INVESTIGATIVE},
-    {"israel police", false, "Israel Police", "IL", AG_INVESTIGATIVE},
-    {"national investigation agency", false, "NIA", "IN", AG_INVESTIGATIVE},
-    {"central bureau of investigation", false, "CBI", "IN", AG_INVESTIGATIVE},
-    /* Prosecutors: the agency only when no investigating agency is named. */
-    {"united states attorney's office", false, "U.S. Attorney's Office", "US",
-     AG_PROSECUTOR},
-    {"u.s. attorney's office", false, "U.S. Attorney's Office", "US",
-     AG_PROSECUTOR},
-    {"USAO", true, "USAO", "US", AG_PROSECUTOR},
-    {"staatsanwaltschaft", false, "Staatsanwaltschaft", "DE", AG_PROSECUTOR},
-    {"crown prosecution service", false, "CPS", "GB", AG_PROSECUTOR},
-};
+static int kind_of(const char *kind)
+{
+    return strcmp(kind, "prosecutor") == 0 ? AG_PROSECUTOR : AG_INVESTIGATIVE;
+}
 
-/* Mail domains of agencies: decides between several named agencies. */
-static const struct {
-    const char *domain;
-    const char *name;
-    const char *country;
-} agency_domains[] = {
-    {"fbi.gov", "FBI", "US"},          {"dea.gov", "DEA", "US"},
-    {"dea.usdoj.gov", "DEA", "US"},    {"usss.dhs.gov", "USSS", "US"},
-    {"secretservice.gov", "USSS", "US"}, {"ice.dhs.gov", "HSI", "US"},
-    {"hsi.dhs.gov", "HSI", "US"},      {"uspis.gov", "USPIS", "US"},
-    {"ci.irs.gov", "IRS-CI", "US"},    {"atf.gov", "ATF", "US"},
-    {"usms.doj.gov", "USMS", "US"},    {"ncis.navy.mil", "NCIS", "US"},
-    {"nca.gov.uk", "NCA", "GB"},       {"nca.x.gsi.gov.uk", "NCA", "GB"},
-    {"bka.bund.de", "BKA", "DE"},      {"bka.de", "BKA", "DE"},
-    {"garda.ie", "Garda S\xc3\xad""och\xc3\xa1na", "IE"},
-    {"rcmp-grc.gc.ca", "RCMP", "CA"},  {"afp.gov.au", "AFP", "AU"},
-    {"met.police.uk", "Metropolitan Police Service", "GB"},
-};
-
-/* "<Name> Police Department" and friends: local agencies named as
- * written. */
-static const struct {
-    const char *suffix;
-    int kind;
-    const char *country;   /* "" when the form says nothing */
-    bool abbreviation;     /* counts only in capitals ("Riverbend PD") */
-} local_suffixes[] = {
-    {"police department", AG_INVESTIGATIVE, "US", false},
-    {"police dept", AG_INVESTIGATIVE, "US", false},
-    {"sheriff's office", AG_INVESTIGATIVE, "US", false},
-    /* "Riverbend PD" (capitals only; a spelled-out name wins) */
-    {"pd", AG_INVESTIGATIVE, "US", true},
-    {"p.d.", AG_INVESTIGATIVE, "US", true},
-    {"sheriffs office", AG_INVESTIGATIVE, "US", false},
-    {"sheriff's department", AG_INVESTIGATIVE, "US", false},
-    {"sheriff's dept", AG_INVESTIGATIVE, "US", false},
-    {"state police", AG_INVESTIGATIVE, "US", false},
-    {"highway patrol", AG_INVESTIGATIVE, "US", false},
-    {"state patrol", AG_INVESTIGATIVE, "US", false},
-    {"department of public safety", AG_INVESTIGATIVE, "US", false},
-    {"bureau of investigation", AG_INVESTIGATIVE, "US", false},
-    /* state investigative agencies: "Florida Department of Law
-     * Enforcement", "Iowa Division of Criminal Investigation", "Minnesota
-     * Bureau of Criminal Apprehension", "Ohio Bureau of Criminal
-     * Investigation" */
-    {"department of law enforcement", AG_INVESTIGATIVE, "US", false},
-    {"division of criminal investigation", AG_INVESTIGATIVE, "US", false},
-    {"bureau of criminal apprehension", AG_INVESTIGATIVE, "US", false},
-    {"bureau of criminal investigation", AG_INVESTIGATIVE, "US", false},
-    {"police services", AG_INVESTIGATIVE, "", false},
-    {"constable's office", AG_INVESTIGATIVE, "US", false},
-    {"marshal's office", AG_INVESTIGATIVE, "US", false},
-    {"police service", AG_INVESTIGATIVE, "", false},
-    {"police force", AG_INVESTIGATIVE, "", false},
-    {"constabulary", AG_INVESTIGATIVE, "", false},
-    {"district attorney's office", AG_PROSECUTOR, "US", false},
-    {"county attorney's office", AG_PROSECUTOR, "US", false},
-    {"state attorney's office", AG_PROSECUTOR, "US", false},
-    {"prosecutor's office", AG_PROSECUTOR, "", false},
-    {"office of the attorney general", AG_PROSECUTOR, "US", false},
-    {"attorney general's office", AG_PROSECUTOR, "US", false},
-    /* "Greater Manchester Police", "Thames Valley Police": only where the
-     * name ends there (not "... Police Department", handled above). */
-    {"police", AG_INVESTIGATIVE, "", false},
-};
+static bool local_form(size_t k, const char *form)
+{
+    return strcmp(LOCAL(k, FORM), form) == 0;
+}
 
 typedef struct {
     char *name;
@@ -261,20 +101,22 @@ static size_t acronym_after(const char *t, size_t n, size_t e, size_t *len)
 
 static void find_dictionary_agencies(const text_view_t *v, agency_hits_t *h)
 {
-    for (size_t k = 0; k < COUNT(agencies); k++) {
-        const agency_t *a = &agencies[k];
+    for (size_t k = 0; k < RULES_AGENCIES_COUNT; k++) {
+        bool exact = strcmp(AGENCY(k, MATCH), "exact") == 0;
+        const char *name = AGENCY(k, NAME), *country = AGENCY(k, COUNTRY);
+        int kind = kind_of(AGENCY(k, KIND));
         size_t ml;
-        size_t p = find_phrase(a->cs ? v->t : v->lo, v->n, 0, a->pattern, &ml);
+        size_t p = find_phrase(exact ? v->t : v->lo, v->n, 0, AGENCY(k, PATTERN), &ml);
         if (p == NPOS)
             continue;
         /* A long name the letter abbreviates itself ("Metropolitan Police
          * Service (MPS)") is reported by that abbreviation. */
         size_t al = 0;
-        size_t as = a->cs ? 0 : acronym_after(v->t, v->n, p + ml, &al);
-        if (al && strlen(a->name) > al + 4)
-            hits_add(h, v->t + as, al, a->country, a->kind, p);
+        size_t as = exact ? 0 : acronym_after(v->t, v->n, p + ml, &al);
+        if (al && strlen(name) > al + 4)
+            hits_add(h, v->t + as, al, country, kind, p);
         else
-            hits_add(h, a->name, strlen(a->name), a->country, a->kind, p);
+            hits_add(h, name, strlen(name), country, kind, p);
     }
 }
 
@@ -344,12 +186,12 @@ static void title_case(char *s)
 
 static void find_local_agencies(const text_view_t *v, agency_hits_t *h)
 {
-    for (size_t k = 0; k < COUNT(local_suffixes); k++) {
+    for (size_t k = 0; k < RULES_AGENCY_LOCAL_FORMS_COUNT; k++) {
         size_t from = 0, ml;
         int guard = 0;
         size_t p;
         while (guard++ < 200 &&
-               (p = find_phrase(v->lo, v->n, from, local_suffixes[k].suffix,
+               (p = find_phrase(v->lo, v->n, from, LOCAL(k, SUFFIX),
                                 &ml)) != NPOS) {
             from = p + ml;
             if (memchr(v->t + p, '\n', ml))
@@ -358,7 +200,7 @@ static void find_local_agencies(const text_view_t *v, agency_hits_t *h)
             if (s == p)
                 continue;
             size_t e = p + ml;
-            if (local_suffixes[k].abbreviation) {
+            if (local_form(k, "abbreviation")) {
                 if (!isupper((unsigned char)v->t[p]) ||
                     !isupper((unsigned char)v->t[p + ml - 1 - (v->t[p + ml - 1] == '.')]))
                     continue;
@@ -370,7 +212,7 @@ static void find_local_agencies(const text_view_t *v, agency_hits_t *h)
                 if (spelled)
                     continue;
             }
-            if (strcmp(local_suffixes[k].suffix, "police") == 0) {
+            if (local_form(k, "last")) {
                 size_t nx = skip_spaces(v->t, v->n, e);
                 if (nx < v->n && isupper((unsigned char)v->t[nx]))
                     continue;   /* "Police Department", "Police Scotland" */
@@ -382,7 +224,7 @@ static void find_local_agencies(const text_view_t *v, agency_hits_t *h)
                 inside = h->hit[i].pos >= s && h->hit[i].pos < e;
             if (inside)
                 continue;
-            if (e < v->n && v->t[e] == '.' && strstr(local_suffixes[k].suffix, "dept"))
+            if (e < v->n && v->t[e] == '.' && local_form(k, "dotted"))
                 e++;
             size_t al = 0;
             size_t as = acronym_after(v->t, v->n, e, &al);
@@ -400,8 +242,8 @@ static void find_local_agencies(const text_view_t *v, agency_hits_t *h)
                     replaced = true;
                 }
             if (!replaced)
-                hits_add(h, name, strlen(name), local_suffixes[k].country,
-                         local_suffixes[k].kind, s);
+                hits_add(h, name, strlen(name), LOCAL(k, COUNTRY),
+                         kind_of(LOCAL(k, KIND)), s);
             free(name);
         }
     }
@@ -412,19 +254,19 @@ const char *sender_agency(const char *sender, const char **country)
     const char *at = sender ? strrchr(sender, '@') : NULL;
     if (!at)
         return NULL;
-    for (size_t k = 0; k < COUNT(agency_domains); k++)
-        if (domain_within(at + 1, agency_domains[k].domain)) {
+    for (size_t k = 0; k < RULES_AGENCY_DOMAINS_COUNT; k++)
+        if (domain_within(at + 1, DOMAIN(k, DOMAIN))) {
             if (country)
-                *country = agency_domains[k].country;
-            return agency_domains[k].name;
+                *country = DOMAIN(k, COUNTRY);
+            return DOMAIN(k, NAME);
         }
     return NULL;
 }
 
 bool agency_domain_known(const char *d)
 {
-    for (size_t k = 0; k < COUNT(agency_domains); k++)
-        if (domain_within(d, agency_domains[k].domain))
+    for (size_t k = 0; k < RULES_AGENCY_DOMAINS_COUNT; k++)
+        if (domain_within(d, DOMAIN(k, DOMAIN)))
             return true;
     return false;
 }
@@ -479,15 +321,13 @@ static const agency_hit_t *choose_agency(const text_view_t *v, const agency_hits
  * specific requester (HSI is part of ICE). */
 static void drop_parent_agencies(agency_hits_t *h)
 {
-    static const struct {
-        const char *parent, *child;
-    } rel[] = {{"ICE", "HSI"}};
-    for (size_t r = 0; r < COUNT(rel); r++) {
+    for (size_t r = 0; r < RULES_AGENCY_PARENTS_COUNT; r++) {
+        const char *const *rel = rules_agency_parents[r];
         bool child = false;
         for (size_t i = 0; i < h->count; i++)
-            child |= strcmp(h->hit[i].name, rel[r].child) == 0;
+            child |= strcmp(h->hit[i].name, rel[RULES_AGENCY_PARENTS_CHILD]) == 0;
         for (size_t i = 0; child && i < h->count; i++)
-            if (strcmp(h->hit[i].name, rel[r].parent) == 0) {
+            if (strcmp(h->hit[i].name, rel[RULES_AGENCY_PARENTS_PARENT]) == 0) {
                 free(h->hit[i].name);
                 h->hit[i] = h->hit[--h->count];
                 break;
@@ -556,14 +396,14 @@ static char *subject_paren_agency(const char *subject, char country[3])
  * names (local forces) count as investigating. */
 static bool agency_investigative(const char *name)
 {
-    for (size_t k = 0; k < COUNT(agencies); k++)
-        if (strcmp(agencies[k].name, name) == 0)
-            return agencies[k].kind == AG_INVESTIGATIVE;
+    for (size_t k = 0; k < RULES_AGENCIES_COUNT; k++)
+        if (strcmp(AGENCY(k, NAME), name) == 0)
+            return kind_of(AGENCY(k, KIND)) == AG_INVESTIGATIVE;
     size_t n = strlen(name);
-    for (size_t k = 0; k < COUNT(local_suffixes); k++) {
-        size_t l = strlen(local_suffixes[k].suffix);
-        if (n >= l && strcasecmp(name + n - l, local_suffixes[k].suffix) == 0)
-            return local_suffixes[k].kind == AG_INVESTIGATIVE;
+    for (size_t k = 0; k < RULES_AGENCY_LOCAL_FORMS_COUNT; k++) {
+        size_t l = strlen(LOCAL(k, SUFFIX));
+        if (n >= l && strcasecmp(name + n - l, LOCAL(k, SUFFIX)) == 0)
+            return kind_of(LOCAL(k, KIND)) == AG_INVESTIGATIVE;
     }
     return true;
 }

@@ -17,40 +17,17 @@ CURSOR_FITS(RULES_COUNTRY_AUTHORITY_CUES_COUNT);
 CURSOR_FITS(RULES_COUNTRY_REQUESTING_CUES_COUNT);
 CURSOR_FITS(RULES_COUNTRY_AUTHORITY_NOUNS_COUNT);
 
-/* Country names as they appear around "Central Authority" and
- * "executed in". */
-static const struct {
-    const char *name;
-    const char *code;
-} countries[] = {
-    {"the united states", "US"}, {"united states", "US"}, {"u.s.", "US"},
-    {"usa", "US"}, {"vereinigten staaten", "US"}, {"ireland", "IE"},
-    {"irish", "IE"}, {"the united kingdom", "GB"}, {"united kingdom", "GB"},
-    {"uk", "GB"}, {"germany", "DE"}, {"german", "DE"}, {"canada", "CA"},
-    {"canadian", "CA"}, {"france", "FR"}, {"french", "FR"},
-    {"the netherlands", "NL"}, {"netherlands", "NL"}, {"dutch", "NL"},
-    {"australia", "AU"}, {"australian", "AU"}, {"spain", "ES"},
-    {"spanish", "ES"}, {"italy", "IT"}, {"italian", "IT"},
-    {"portugal", "PT"}, {"brazil", "BR"}, {"belgium", "BE"},
-    {"switzerland", "CH"}, {"swiss", "CH"}, {"austria", "AT"},
-    {"poland", "PL"}, {"sweden", "SE"}, {"norway", "NO"}, {"denmark", "DK"},
-    {"finland", "FI"}, {"japan", "JP"}, {"korea", "KR"},
-    {"the republic of korea", "KR"}, {"india", "IN"}, {"mexico", "MX"},
-    {"colombia", "CO"}, {"new zealand", "NZ"}, {"israel", "IL"},
-    {"greece", "GR"}, {"the czech republic", "CZ"}, {"czech republic", "CZ"},
-    {"romania", "RO"}, {"estonia", "EE"}, {"singapore", "SG"},
-    {"deutschland", "DE"}, {"frankreich", "FR"},
-};
 
 const char *country_at(const char *lo, size_t n, size_t i, size_t *len)
 {
-    for (size_t k = 0; k < COUNT(countries); k++) {
-        size_t l = strlen(countries[k].name);
-        if (i + l <= n && strncmp(lo + i, countries[k].name, l) == 0 &&
+    for (size_t k = 0; k < RULES_COUNTRIES_COUNT; k++) {
+        const char *name = rules_countries[k][RULES_COUNTRIES_NAME];
+        size_t l = strlen(name);
+        if (i + l <= n && strncmp(lo + i, name, l) == 0 &&
             (i + l == n || !isalpha((unsigned char)lo[i + l]))) {
             if (len)
                 *len = l;
-            return countries[k].code;
+            return rules_countries[k][RULES_COUNTRIES_CODE];
         }
     }
     return NULL;
@@ -115,23 +92,13 @@ static const char *mlat_country(const text_view_t *v, const char *requesting)
  * .gov / .mil / .us. Generic TLDs say nothing. */
 static const char *sender_country(const char *sender)
 {
-    static const struct {
-        const char *suffix, *code;
-    } tlds[] = {
-        {"gov", "US"}, {"mil", "US"}, {"us", "US"}, {"uk", "GB"}, {"ie", "IE"},
-        {"de", "DE"}, {"ca", "CA"}, {"au", "AU"}, {"nz", "NZ"}, {"fr", "FR"},
-        {"nl", "NL"}, {"be", "BE"}, {"ch", "CH"}, {"at", "AT"}, {"es", "ES"},
-        {"it", "IT"}, {"pt", "PT"}, {"br", "BR"}, {"se", "SE"}, {"no", "NO"},
-        {"dk", "DK"}, {"fi", "FI"}, {"pl", "PL"}, {"jp", "JP"}, {"kr", "KR"},
-        {"in", "IN"}, {"mx", "MX"}, {"il", "IL"}, {"gr", "GR"}, {"sg", "SG"},
-    };
     const char *at = sender ? strrchr(sender, '@') : NULL;
     const char *dot = at ? strrchr(at, '.') : NULL;
     if (!dot)
         return NULL;
-    for (size_t k = 0; k < COUNT(tlds); k++)
-        if (strcasecmp(dot + 1, tlds[k].suffix) == 0)
-            return tlds[k].code;
+    for (size_t k = 0; k < RULES_COUNTRY_TLDS_COUNT; k++)
+        if (strcasecmp(dot + 1, rules_country_tlds[k][RULES_COUNTRY_TLDS_SUFFIX]) == 0)
+            return rules_country_tlds[k][RULES_COUNTRY_TLDS_CODE];
     return NULL;
 }
 

@@ -243,12 +243,9 @@ static bool within_base(const text_view_t *v, size_t k, const date_t *letter_dat
 
 /* "within ten days of the date of this Order", "within 14 days of
  * receipt": counted from the date the letter states. */
-/* What "within N days" counts from: "of", "from", "after" ... */
-
 static void deadline_within(const text_view_t *v, const date_t *letter_date,
                             dl_candidate_t *best)
 {
-    /* "within" and its equivalents before a duration */
     size_t from = 0, ml, p;
     int guard = 0, wh;
     cursor_t wcur;

@@ -10,15 +10,6 @@
 CURSOR_FITS(RULES_EMERGENCY_DANGER_NARRATIVE_COUNT);
 CURSOR_FITS(RULES_EMERGENCY_DANGER_PRESENT_COUNT);
 
-/* Wording that claims a present danger of death or serious physical
- * injury by itself ("imminent danger", "a child is at risk of serious
- * bodily harm", "Gefahr f\xc3\xbcr Leib und Leben"). "life or physical
- * safety" is the 2705(b) / 2709(c) boilerplate, so it is in neither list. */
-
-/* Wording that also describes past events or statutes ("threatened to
- * kill a witness in 2019", "offenses resulting in serious bodily
- * injury"): a claim only where the text also speaks of an emergency. */
-
 /* A danger mentioned only as a condition or an instruction ("If you
  * believe there is an imminent threat to life, call 911", "for
  * emergencies involving danger of death ...") is not a claim. */

@@ -11,10 +11,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* Label words that introduce a reference only with a designator ("Case
- * No.", "Subpoena Number") and those that stand alone ("Ref:",
- * "Aktenzeichen", "Irish reference CJMA/..."). */
-
 /* Length of a designator ("No.", "Number", "#") at i, or 0. */
 static size_t ref_designator_at(const char *lo, size_t n, size_t i)
 {

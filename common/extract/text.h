@@ -24,7 +24,6 @@
 #include <stdint.h>
 
 #define NPOS SIZE_MAX
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The request text as the extractors read it: built once per message
  * (extract_request()) and shared, read-only, by every extractor. */

@@ -10,91 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    const char *phrase;
-    request_type_t type;
-} type_cue_t;
-
-/* Strong cues: a statute citation or the document's own name. */
-static const type_cue_t strong_cues[] = {
-    {"national security letter*", REQ_NATIONAL_SECURITY_LETTER},
-    {"nsl", REQ_NATIONAL_SECURITY_LETTER},
-    {"nsls", REQ_NATIONAL_SECURITY_LETTER},
-    {"section 2709", REQ_NATIONAL_SECURITY_LETTER},
-    {"\xc2\xa7 2709", REQ_NATIONAL_SECURITY_LETTER},
-    {"\xc2\xa7""2709", REQ_NATIONAL_SECURITY_LETTER},
-    {"u.s.c. 2709", REQ_NATIONAL_SECURITY_LETTER},
-    {"usc 2709", REQ_NATIONAL_SECURITY_LETTER},
-    {"2709(a)", REQ_NATIONAL_SECURITY_LETTER},
-    {"2709(b)", REQ_NATIONAL_SECURITY_LETTER},
-    {"2709(c)", REQ_NATIONAL_SECURITY_LETTER},
-    {"1681u", REQ_NATIONAL_SECURITY_LETTER},
-    {"1681v", REQ_NATIONAL_SECURITY_LETTER},
-    {"3414(a)(5)", REQ_NATIONAL_SECURITY_LETTER},
-    {"2703(f)", REQ_PRESERVATION_REQUEST},
-    {"preservation request*", REQ_PRESERVATION_REQUEST},
-    {"request for preservation", REQ_PRESERVATION_REQUEST},
-    {"request to preserve", REQ_PRESERVATION_REQUEST},
-    {"preservation letter", REQ_PRESERVATION_REQUEST},
-    {"preservation of records", REQ_PRESERVATION_REQUEST},
-    {"preservation of evidence", REQ_PRESERVATION_REQUEST},
-    {"preservation demand", REQ_PRESERVATION_REQUEST},
-    {"demande de pr\xc3\xa9""servation", REQ_PRESERVATION_REQUEST},
-    {"pr\xc3\xa9""servation des donn\xc3\xa9""es", REQ_PRESERVATION_REQUEST},
-    {"conservation des donn\xc3\xa9""es", REQ_PRESERVATION_REQUEST},
-    {"solicitud de conservaci\xc3\xb3""n", REQ_PRESERVATION_REQUEST},
-    {"conservaci\xc3\xb3""n de datos", REQ_PRESERVATION_REQUEST},
-    {"preservaci\xc3\xb3""n de datos", REQ_PRESERVATION_REQUEST},
-    {"datensicherung", REQ_PRESERVATION_REQUEST},
-    {"sicherungsanordnung", REQ_PRESERVATION_REQUEST},
-    {"quick freeze", REQ_PRESERVATION_REQUEST},
-    {"2703(d)", REQ_COURT_ORDER},
-    /* "18 U.S.C. 2703(c) and (d)": the (d) stands apart from its section */
-    {"2703(c) and (d)", REQ_COURT_ORDER},
-    {"2703(c) & (d)", REQ_COURT_ORDER},
-    {"2703(b) and (d)", REQ_COURT_ORDER},
-    {"2703(b), (c) and (d)", REQ_COURT_ORDER},
-    {"2703(b), (c), and (d)", REQ_COURT_ORDER},
-    {"2703(c)(1)(b)", REQ_COURT_ORDER},
-    {"pen register", REQ_COURT_ORDER},
-    {"trap and trace", REQ_COURT_ORDER},
-    {"u.s.c. 3123", REQ_COURT_ORDER},
-    {"\xc2\xa7 3123", REQ_COURT_ORDER},
-    {"u.s.c. 2518", REQ_COURT_ORDER},
-    {"\xc2\xa7 2518", REQ_COURT_ORDER},
-    {"wiretap order", REQ_COURT_ORDER},
-    {"production order", REQ_COURT_ORDER},
-    {"d order", REQ_COURT_ORDER},
-    {"search warrant*", REQ_SEARCH_WARRANT},
-    {"search and seizure warrant*", REQ_SEARCH_WARRANT},
-    {"warrant to search", REQ_SEARCH_WARRANT},
-    {"2703(a)", REQ_SEARCH_WARRANT},
-    {"2703(b)(1)(a)", REQ_SEARCH_WARRANT},
-    {"2703(c)(1)(a)", REQ_SEARCH_WARRANT},
-    {"rule 41", REQ_SEARCH_WARRANT},
-    {"durchsuchungsbeschluss", REQ_SEARCH_WARRANT},
-    {"subpoena*", REQ_SUBPOENA},
-    {"subpena*", REQ_SUBPOENA},
-    {"2703(c)(2)", REQ_SUBPOENA},
-    {"u.s.c. 876", REQ_SUBPOENA},
-    {"section 876", REQ_SUBPOENA},
-    {"\xc2\xa7 876", REQ_SUBPOENA},
-    {"civil investigative demand", REQ_SUBPOENA},
-    {"administrative summons", REQ_SUBPOENA},
-    {"summons", REQ_SUBPOENA},
-};
-
-/* Only decide when nothing strong was found. */
-static const type_cue_t weak_cues[] = {
-    {"warrant", REQ_SEARCH_WARRANT},
-    {"court order", REQ_COURT_ORDER},
-    {"2705(b)", REQ_COURT_ORDER},
-    {"gag order", REQ_COURT_ORDER},
-    {"preserve", REQ_PRESERVATION_REQUEST},
-    {"pr\xc3\xa9""server", REQ_PRESERVATION_REQUEST},
-    {"conservar", REQ_PRESERVATION_REQUEST},
-    {"preservar", REQ_PRESERVATION_REQUEST},
-};
+/* A table of cues (config/rules/type_*_cues.txt): phrase and type. */
+typedef const char *const type_cues_t[2];
 
 /* Process that is only announced ("pending the issuance of a court
  * order", "a subpoena will follow") is not the document at hand. The
@@ -102,15 +19,6 @@ static const type_cue_t weak_cues[] = {
  * sentence. */
 #define PROSPECT_WINDOW 60
 #define PROSPECT_FAR_WINDOW 160
-
-/* Announcements whose verb may stand further back in the sentence:
- * "A formal request will follow through the mutual legal assistance
- * process", "pending a request under the Treaty between Canada and the
- * United States on Mutual Legal Assistance". */
-
-/* Process the writer says is absent: "We don't have a subpoena yet",
- * "without a warrant", "no court order has been issued". The denial
- * stands right before the mention (an article or adjective between). */
 
 /* Process the writer says is absent, the denial right before or after
  * the mention [p, p+l) in its sentence [s, e). */
@@ -188,15 +96,15 @@ static size_t find_current(const char *t, const char *lo, size_t n,
 /* The earliest cue of a table in the text: returns its type or
  * REQ_TYPE_COUNT. */
 static request_type_t earliest_cue(const char *t, const char *lo, size_t n,
-                                   const type_cue_t *cues, size_t count)
+                                   const type_cues_t *cues, size_t count)
 {
     size_t best = NPOS;
     request_type_t type = REQ_TYPE_COUNT;
     for (size_t k = 0; k < count; k++) {
-        size_t p = find_current(t, lo, n, cues[k].phrase);
+        size_t p = find_current(t, lo, n, cues[k][RULES_TYPE_STRONG_CUES_PHRASE]);
         if (p < best) {
             best = p;
-            type = cues[k].type;
+            type = request_type_from_name(cues[k][RULES_TYPE_STRONG_CUES_TYPE]);
         }
     }
     return type;
@@ -229,13 +137,13 @@ request_type_t type_of(const text_view_t *vp, const char *subject)
     /* Otherwise the document names itself first: the subject, then the
      * earliest citation or title in the text. */
     if (t == REQ_TYPE_COUNT && subj)
-        t = earliest_cue(subj, subj, sn, strong_cues, COUNT(strong_cues));
+        t = earliest_cue(subj, subj, sn, rules_type_strong_cues, RULES_TYPE_STRONG_CUES_COUNT);
     if (t == REQ_TYPE_COUNT)
-        t = earliest_cue(v.t, v.lo, v.n, strong_cues, COUNT(strong_cues));
+        t = earliest_cue(v.t, v.lo, v.n, rules_type_strong_cues, RULES_TYPE_STRONG_CUES_COUNT);
     if (t == REQ_TYPE_COUNT && subj)
-        t = earliest_cue(subj, subj, sn, weak_cues, COUNT(weak_cues));
+        t = earliest_cue(subj, subj, sn, rules_type_weak_cues, RULES_TYPE_WEAK_CUES_COUNT);
     if (t == REQ_TYPE_COUNT)
-        t = earliest_cue(v.t, v.lo, v.n, weak_cues, COUNT(weak_cues));
+        t = earliest_cue(v.t, v.lo, v.n, rules_type_weak_cues, RULES_TYPE_WEAK_CUES_COUNT);
     /* No process named, but a present danger to life claimed: a request
      * for voluntary disclosure in an emergency (\xc2\xa7 2702(b)(8)) in all
      * but name. */

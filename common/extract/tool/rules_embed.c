@@ -9,7 +9,10 @@
  * its space) or a bare word (no blanks, quotes or '#'). Blank lines and
  * lines starting with '#' are comments, and so is the rest of a line from
  * a '#' outside quotes. Every row of a file has the same number of
- * fields. For config/rules/NAME.txt, OUT.h gets
+ * fields. A line "#! COLUMN COLUMN=a|b ..." declares the columns: then
+ * every row has that many fields, a COLUMN=a|b field is one of the
+ * values listed, and OUT.h names the columns (RULES_NAME_COLUMN is the
+ * column's index). For config/rules/NAME.txt, OUT.h gets
  *
  *   #define RULES_NAME_COUNT <rows>
  *   extern const char *const rules_NAME[<rows> + 1];         one field: NULL-terminated
@@ -38,6 +41,9 @@ typedef struct {
     row_t *rows;
     size_t count, cap;
     int fields;
+    int columns;                      /* declared by "#!", or 0 */
+    char column[FIELDS_MAX][64];      /* their names */
+    char allowed[FIELDS_MAX][256];    /* "a|b|c", or "" for any value */
 } list_t;
 
 static void die(const char *path, int line, const char *why)
@@ -105,6 +111,47 @@ static char *next_field(const char **pp, const char *path, int line)
     return f;
 }
 
+/* "#! pattern match=words|exact name ...": the columns of the rows. */
+static void read_columns(const char *text, list_t *l, const char *path, int line)
+{
+    if (l->columns || l->count)
+        die(path, line, "\"#!\" comes once, before the first row");
+    const char *p = text + 2;
+    char word[320];
+    int n;
+    while (sscanf(p, " %319s%n", word, &n) == 1) {
+        p += n;
+        if (l->columns == FIELDS_MAX)
+            die(path, line, "too many columns");
+        char *eq = strchr(word, '=');
+        if (eq)
+            *eq = '\0';
+        if (strlen(word) >= sizeof l->column[0] || (eq && strlen(eq + 1) >= sizeof l->allowed[0]))
+            die(path, line, "column declaration too long");
+        for (char *c = word; *c; c++)
+            if (!(islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '_'))
+                die(path, line, "a column's name is lower case, digits and '_'");
+        strcpy(l->column[l->columns], word);
+        strcpy(l->allowed[l->columns], eq ? eq + 1 : "");
+        l->columns++;
+    }
+    if (l->columns == 0)
+        die(path, line, "\"#!\" declares no column");
+}
+
+/* Is value one of "a|b|c"? */
+static int allowed(const char *value, const char *list)
+{
+    size_t n = strlen(value);
+    for (const char *p = list; *p;) {
+        size_t k = strcspn(p, "|");
+        if (k == n && strncmp(p, value, n) == 0)
+            return 1;
+        p += k + (p[k] == '|');
+    }
+    return 0;
+}
+
 static void read_list(const char *path, list_t *l)
 {
     FILE *f = fopen(path, "r");
@@ -117,6 +164,10 @@ static void read_list(const char *path, list_t *l)
         line++;
         if (!strchr(text, '\n') && !feof(f))
             die(path, line, "line too long");
+        if (text[0] == '#' && text[1] == '!') {
+            read_columns(text, l, path, line);
+            continue;
+        }
         row_t r = {.count = 0};
         const char *p = text;
         char *fld;
@@ -129,6 +180,11 @@ static void read_list(const char *path, list_t *l)
             continue;
         if (l->fields && r.count != l->fields)
             die(path, line, "this row's field count differs from the first row's");
+        if (l->columns && r.count != l->columns)
+            die(path, line, "this row's field count differs from its \"#!\" columns");
+        for (int k = 0; k < l->columns; k++)
+            if (l->allowed[k][0] && !allowed(r.field[k], l->allowed[k]))
+                die(path, line, "a field is not one of its column's values (\"#!\")");
         l->fields = r.count;
         if (l->count == l->cap) {
             l->cap = l->cap ? l->cap * 2 : 64;
@@ -171,6 +227,11 @@ static void write_list(FILE *c, FILE *h, const list_t *l)
     char up[128];
     upper(l->name, up);
     fprintf(h, "#define RULES_%s_COUNT %zu\n", up, l->count);
+    for (int k = 0; k < l->columns; k++) {
+        char col[64];
+        upper(l->column[k], col);
+        fprintf(h, "#define RULES_%s_%s %d\n", up, col, k);
+    }
     if (l->fields == 1) {
         fprintf(h, "extern const char *const rules_%s[RULES_%s_COUNT + 1];\n\n",
                 l->name, up);
