@@ -190,7 +190,7 @@ static void find_local_agencies(const text_view_t *v, agency_hits_t *h)
         size_t from = 0, ml;
         int guard = 0;
         size_t p;
-        while (guard++ < 200 &&
+        while (guard++ < MATCH_LIMIT_LIST &&
                (p = find_phrase(v->lo, v->n, from, LOCAL(k, SUFFIX),
                                 &ml)) != NPOS) {
             from = p + ml;
@@ -279,7 +279,7 @@ static const agency_hit_t *labelled_agency(const text_view_t *v,
     int which, guard = 0;
     cursor_t cur;
     cursor_init(&cur, rules_agency_labels);
-    while (guard++ < 50 &&
+    while (guard++ < MATCH_LIMIT_LABEL &&
            (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
         from = p + ml;
         size_t le = line_end(v->t, v->n, p);

@@ -35,7 +35,7 @@ static bool category_present(const text_view_t *v, const char *const *phrases)
     for (int k = 0; phrases[k]; k++) {
         size_t from = 0, ml, p;
         int guard = 0;
-        while (guard++ < 1000 &&
+        while (guard++ < MATCH_LIMIT_CATEGORY &&
                (p = find_phrase(v->lo, v->n, from, phrases[k], &ml)) != NPOS) {
             from = p + ml;
             if (category_mention_ok(v, p, ml) && !negated_in_clause(v, p, ml))

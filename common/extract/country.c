@@ -63,7 +63,7 @@ static const char *mlat_country(const text_view_t *v, const char *requesting)
         cursor_init(&cur, passes[k]);
         from = 0;
         guard = 0;
-        while (guard++ < 100 &&
+        while (guard++ < MATCH_LIMIT_CUE &&
                (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
             from = p + ml;
             size_t i = skip_ws(v->lo, v->n, p + ml);
@@ -74,7 +74,7 @@ static const char *mlat_country(const text_view_t *v, const char *requesting)
     }
     from = 0;
     guard = 0;
-    while (guard++ < 100 &&
+    while (guard++ < MATCH_LIMIT_CUE &&
            (p = find_phrase(v->lo, v->n, from, "central authority", &ml)) != NPOS) {
         from = p + ml;
         const char *c = country_before(v->lo, p);
@@ -131,13 +131,16 @@ char *extract_country(const char *text, size_t len, request_type_t type,
     return cc;
 }
 
+/* At most this many filler words between a cue and its country. */
+#define FILLERS_MAX 8
+
 /* The country named right after position i, past "the", "government
  * of", "authorities of", "republic of" and punctuation ("Requesting
  * State: Ireland", "on behalf of the authorities of the Netherlands",
  * "Mutual Legal Assistance - Germany"). */
 static const char *country_after(const char *lo, size_t n, size_t i)
 {
-    for (int guard = 0; guard < 8; guard++) {
+    for (int guard = 0; guard < FILLERS_MAX; guard++) {
         while (i < n && (isspace((unsigned char)lo[i]) || lo[i] == ':' ||
                          lo[i] == '-' || lo[i] == '(' || lo[i] == ','))
             i++;
@@ -163,7 +166,7 @@ static const char *cued_foreign_country(const char *lo, size_t n,
     int which, guard = 0;
     cursor_t cur;
     cursor_init(&cur, rules_country_requesting_cues);
-    while (guard++ < 100 &&
+    while (guard++ < MATCH_LIMIT_CUE &&
            (p = cursor_next(&cur, lo, n, from, &ml, &which)) != NPOS) {
         from = p + ml;
         const char *c = country_after(lo, n, p + ml);
@@ -182,7 +185,7 @@ static const char *adjective_foreign_country(const char *lo, size_t n,
     int which, guard = 0;
     cursor_t cur;
     cursor_init(&cur, rules_country_authority_nouns);
-    while (guard++ < 200 &&
+    while (guard++ < MATCH_LIMIT_LIST &&
            (p = cursor_next(&cur, lo, n, from, &ml, &which)) != NPOS) {
         from = p + ml;
         const char *c = country_before(lo, p);

@@ -127,7 +127,7 @@ static void deadline_by_date(const text_view_t *v, const date_t *letter_date,
     int which, guard = 0;
     cursor_t cur;
     cursor_init(&cur, rules_deadline_date_cues);
-    while (guard++ < 200 &&
+    while (guard++ < MATCH_LIMIT_LIST &&
            (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
         from = p + ml;
         size_t we = deadline_window_end(v, p + ml);
@@ -141,7 +141,7 @@ static void deadline_by_date(const text_view_t *v, const date_t *letter_date,
     cursor_init(&cur, rules_deadline_verb_date_cues);
     from = 0;
     guard = 0;
-    while (guard++ < 200 &&
+    while (guard++ < MATCH_LIMIT_LIST &&
            (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
         from = p + ml;
         size_t i = skip_ws(v->t, v->n, p + ml);
@@ -184,7 +184,7 @@ static void deadline_word_date(const text_view_t *v, dl_candidate_t *best,
     const char *const *produce = rules_deadline_produce_verbs;
     size_t from = 0, ml, p;
     int guard = 0;
-    while (guard++ < 500 && (p = find_phrase(v->lo, v->n, from, word, &ml)) != NPOS) {
+    while (guard++ < MATCH_LIMIT_WORD && (p = find_phrase(v->lo, v->n, from, word, &ml)) != NPOS) {
         from = p + ml;
         size_t i = skip_ws(v->t, v->n, p + ml);
         if (i < v->n && v->t[i] == ':')
@@ -250,7 +250,7 @@ static void deadline_within(const text_view_t *v, const date_t *letter_date,
     int guard = 0, wh;
     cursor_t wcur;
     cursor_init(&wcur, rules_deadline_within);
-    while (guard++ < 200 &&
+    while (guard++ < MATCH_LIMIT_LIST &&
            (p = cursor_next(&wcur, v->lo, v->n, from, &ml, &wh)) != NPOS) {
         from = p + ml;
         size_t i = skip_ws(v->lo, v->n, p + ml);
@@ -306,7 +306,7 @@ static void deadline_due_in(const text_view_t *v, const date_t *letter_date,
     int which, guard = 0;
     cursor_t cur;
     cursor_init(&cur, rules_deadline_duration_cues);
-    while (guard++ < 200 &&
+    while (guard++ < MATCH_LIMIT_LIST &&
            (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
         from = p + ml;
         size_t stop = p + ml + 32 < v->n ? p + ml + 32 : v->n;
@@ -339,7 +339,7 @@ static void deadline_appearance(const text_view_t *v, dl_candidate_t *best)
     /* "You are commanded to appear on September 12, 2024 at 9:00 a.m." */
     size_t from = 0, q, al;
     int aw, guard = 0;
-    while (guard++ < 50 &&
+    while (guard++ < MATCH_LIMIT_LABEL &&
            (q = find_any(v->lo, v->n, from, rules_deadline_appear_on, &al, &aw)) != NPOS) {
         from = q + al;
         size_t i = skip_weekday(v, skip_ws(v->t, v->n, q + al));

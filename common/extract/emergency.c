@@ -39,7 +39,7 @@ bool danger_claimed(const text_view_t *v)
         int which, guard = 0;
         cursor_t cur;
         cursor_init(&cur, list ? rules_emergency_danger_narrative : rules_emergency_danger_present);
-        while (guard++ < 100 &&
+        while (guard++ < MATCH_LIMIT_CUE &&
                (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
             from = p + ml;
             if (negated_in_clause(v, p, ml) || hypothetical_mention(v, p))

@@ -53,7 +53,7 @@ static bool gag_stated_end(const text_view_t *v, size_t s, size_t e,
 {
     size_t from = s, ml, p;
     int which, guard = 0;
-    while (guard++ < 20 &&
+    while (guard++ < MATCH_LIMIT_SENTENCE &&
            (p = find_any(v->lo, e, from, rules_gag_until, &ml, &which)) != NPOS) {
         from = p + ml;
         size_t i = skip_ws(v->t, e, p + ml);
@@ -124,7 +124,7 @@ bool nondisclosure_of(const text_view_t *vp, request_type_t type,
     int which, guard = 0;
     cursor_t cur;
     cursor_init(&cur, rules_gag_cues);
-    while (guard++ < 200 &&
+    while (guard++ < MATCH_LIMIT_LIST &&
            (p = cursor_next(&cur, v.lo, v.n, from, &ml, &which)) != NPOS) {
         from = p + ml;
         if (gag_negated(&v, p))

@@ -87,7 +87,7 @@ bool letter_date_of(const text_view_t *vp, bool day_first, date_t *out)
     int which, guard = 0;
     cursor_t cur;
     cursor_init(&cur, rules_letter_date_labels);
-    while (!found && guard++ < 200 &&
+    while (!found && guard++ < MATCH_LIMIT_LIST &&
            (p = cursor_next(&cur, v.lo, v.n, from, &ml, &which)) != NPOS) {
         from = p + ml;
         /* a label starts its line (or table cell) */

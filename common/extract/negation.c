@@ -14,7 +14,7 @@ size_t find_affirmed(const text_view_t *v, const char *const *phrases)
     for (int k = 0; phrases[k]; k++) {
         size_t from = 0, ml, p;
         int guard = 0;
-        while (guard++ < 100 && from < best &&
+        while (guard++ < MATCH_LIMIT_CUE && from < best &&
                (p = find_phrase(v->lo, v->n, from, phrases[k], &ml)) != NPOS) {
             from = p + ml;
             if (!negated_in_clause(v, p, ml)) {
@@ -43,7 +43,7 @@ bool negated_in_clause(const text_view_t *v, size_t p, size_t l)
         return true;
     size_t from = cs, ml, q;
     int which, guard = 0;
-    while (guard++ < 20 &&
+    while (guard++ < MATCH_LIMIT_SENTENCE &&
            (q = find_any(v->lo, p, from, rules_negation_before, &ml, &which)) != NPOS) {
         from = q + ml;
         bool harmless = false;

@@ -228,7 +228,7 @@ static char *reference_in(const text_view_t *vp, const char *subject)
                                         strcmp(labels[k], "r\xc3\xa9""f") == 0);
             size_t from = 0, ml, p;
             int guard = 0;
-            while (guard++ < 500 &&
+            while (guard++ < MATCH_LIMIT_WORD &&
                    (p = find_phrase(v.lo, v.n, from, labels[k], &ml)) != NPOS) {
                 from = p + ml;
                 if (provider_label(&v, p))

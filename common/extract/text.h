@@ -79,6 +79,18 @@ void   cursor_init(cursor_t *c, const char *const *phrases);
 size_t cursor_next(cursor_t *c, const char *hay, size_t n, size_t from,
                    size_t *mlen, int *which);
 
+/* --- work bounds --------------------------------------------------------
+ * How many matches a rule's loop looks at before it stops, so a hostile
+ * text (one phrase repeated a million times) costs bounded work. A real
+ * letter has far fewer matches than any of these; they differ with how
+ * often what is searched for occurs. */
+#define MATCH_LIMIT_SENTENCE 20    /* cues searched within one sentence or clause */
+#define MATCH_LIMIT_LABEL 50       /* labels and cues a letter states once or twice */
+#define MATCH_LIMIT_CUE 100        /* cue phrases through the whole text */
+#define MATCH_LIMIT_LIST 200       /* a phrase list walked with the cursor */
+#define MATCH_LIMIT_WORD 500       /* short, common words ("by", "re", "case") */
+#define MATCH_LIMIT_CATEGORY 1000  /* data-category phrases (common words too) */
+
 /* --- copies ------------------------------------------------------------ */
 
 char *dup_range(const char *s, size_t n);

@@ -85,7 +85,7 @@ static size_t find_current(const char *t, const char *lo, size_t n,
 {
     size_t from = 0, ml, p;
     int guard = 0;
-    while (guard++ < 50 && (p = find_phrase(lo, n, from, phrase, &ml)) != NPOS) {
+    while (guard++ < MATCH_LIMIT_LABEL && (p = find_phrase(lo, n, from, phrase, &ml)) != NPOS) {
         if (!prospective_mention(t, n, p, ml))
             return p;
         from = p + ml;
