@@ -464,8 +464,10 @@ static void delivery_words(json_t *d, char *buf, size_t len)
         snprintf(buf, len, "%s %s refused by the relay: %s", dstr(d, "kind"),
                  dstr(d, "id"), dstr(d, "reply"));
     else if (!strcmp(state, "unconfirmed"))
-        snprintf(buf, len, "%s %s may have been sent (Message-ID <%s>): check the relay's log",
-                 dstr(d, "kind"), dstr(d, "id"), dstr(d, "message_id"));
+        snprintf(buf, len, "%s %s may have been sent (Message-ID <%s>): check the relay's log, "
+                 "then writctl case delivery %s %s sent|resend",
+                 dstr(d, "kind"), dstr(d, "id"), dstr(d, "message_id"), dstr(d, "case"),
+                 dstr(d, "id"));
     else
         snprintf(buf, len, "%s %s %s after %s attempts, retried: %s", dstr(d, "kind"),
                  dstr(d, "id"), state, dstr(d, "attempts"), dstr(d, "reply"));

@@ -37,6 +37,9 @@ static const char *USAGE =
     "  case list [--state S] [--json]   cases, oldest first\n"
     "  case show ID [--json]            one case with decisions and audit\n"
     "  case raw ID                      the original message bytes\n"
+    "  case delivery ID DELIVERY resend|sent --reason TEXT --as NAME\n"
+    "                                   a notice/alert writ-send could not finish: send it\n"
+    "                                   again, or record it sent (found in the relay's log)\n"
     "  case hold ID set|release --reason TEXT --as NAME\n"
     "                                   legal hold: a held case is never purged\n"
     "  purge [--older-than AGE] [--dry-run] [--as NAME]\n"
@@ -462,6 +465,43 @@ static int cmd_case_hold(case_store_t *store, int argc, char **argv)
     }
 }
 
+/* case delivery ID DELIVERY resend|sent --reason TEXT --as NAME: a
+ * person resolves a notice, alert or acknowledgement writ-send could not
+ * finish (failed, unconfirmed, deferred). */
+static int cmd_case_delivery(case_store_t *store, int argc, char **argv)
+{
+    const char *reason = NULL, *name = getenv("WRIT_OPERATOR");
+    if (argc < 3 || (strcmp(argv[2], "resend") && strcmp(argv[2], "sent")))
+        return usage();
+    for (int i = 3; i < argc; i++) {
+        if (!strcmp(argv[i], "--reason") && i + 1 < argc)
+            reason = argv[++i];
+        else if (!strcmp(argv[i], "--as") && i + 1 < argc)
+            name = argv[++i];
+        else
+            return usage();
+    }
+    if (!reason || !*reason || !name || !*name) {
+        fprintf(stderr, "writctl: case delivery needs --reason TEXT and --as NAME (for the audit)\n");
+        return 64;
+    }
+    switch (delivery_store_resolve(store, argv[0], argv[1], argv[2], reason, name)) {
+    case 0:
+        printf("case %s: %s %s\n", argv[0], argv[1],
+               !strcmp(argv[2], "sent") ? "recorded as sent" : "will be sent again");
+        return 0;
+    case 1:
+        fprintf(stderr, "writctl: %s is not failed, unconfirmed or deferred: nothing to do\n", argv[1]);
+        return 1;
+    case 2:
+        fprintf(stderr, "writctl: case %s has no delivery %s (see case show)\n", argv[0], argv[1]);
+        return 1;
+    default:
+        fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
+        return 69;
+    }
+}
+
 /* The name purges are audited under when --as is not given: the Unix
  * user running writctl. */
 static const char *login_name(void)
@@ -611,6 +651,8 @@ int main(int argc, char **argv)
         rc = with_store(cfg, cmd_case_raw, rest - 1, args + 1);
     else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "hold"))
         rc = with_store(cfg, cmd_case_hold, rest - 1, args + 1);
+    else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "delivery"))
+        rc = with_store(cfg, cmd_case_delivery, rest - 1, args + 1);
     else if (!strcmp(cmd, "purge")) {
         case_store_t *store = writctl_open_store(cfg);
         rc = store ? cmd_purge(cfg, store, rest, args) : 69;

@@ -97,7 +97,66 @@ static const char RECORD_LUA[] =
     "  'note', what .. ' (attempt ' .. n .. '): ' .. ARGV[5])\n"
     "return 0\n";
 
-static char s_claim_sha[41], s_committing_sha[41], s_record_sha[41];
+/* ARGV: id case action reason operator now */
+static const char RESOLVE_LUA[] =
+    "local k = 'writ:delivery:' .. ARGV[1]\n"
+    "if redis.call('HGET', k, 'case') ~= ARGV[2] then return 2 end\n"
+    "local st = redis.call('HGET', k, 'state')\n"
+    "if st ~= 'failed' and st ~= 'unconfirmed' and st ~= 'deferred' then return 1 end\n"
+    "local to = 'deferred'\n"
+    "if ARGV[3] == 'sent' then\n"
+    "  to = 'sent'\n"
+    "  redis.call('HSET', k, 'state', 'sent', 'sent_at', ARGV[6], 'updated_at', ARGV[6],\n"
+    "    'reply', 'confirmed by ' .. ARGV[5] .. ': ' .. ARGV[4])\n"
+    "else\n"
+    "  redis.call('HSET', k, 'state', 'deferred', 'next_at', '0', 'updated_at', ARGV[6])\n"
+    "  redis.call('SADD', 'writ:delivery:rearm', ARGV[1])\n"
+    "end\n"
+    "redis.call('HDEL', k, 'lease_until')\n"
+    "redis.call('ZREM', 'writ:delivery:attention', ARGV[1])\n"
+    "redis.call('XADD', 'writ:audit:' .. ARGV[2], '*', 'stage', 'casework',\n"
+    "  'worker', 'writctl', 'event', 'delivery', 'from', st, 'to', to,\n"
+    "  'note', (redis.call('HGET', k, 'kind') or 'message') .. ' ' .. ARGV[1] .. ': ' .. ARGV[3],\n"
+    "  'operator', ARGV[5], 'act', 'delivery ' .. ARGV[3], 'reason', ARGV[4], 'account', '-')\n"
+    "return 0\n";
+
+static char s_claim_sha[41], s_committing_sha[41], s_record_sha[41], s_resolve_sha[41];
+
+int delivery_store_resolve(case_store_t *store, const char *case_id,
+                           const char *id, const char *action,
+                           const char *reason, const char *operator_name)
+{
+    char now[24];
+    snprintf(now, sizeof now, "%llu", (unsigned long long) writ_now_ms());
+    const char *args[] = { id, case_id, action, reason, operator_name, now };
+    redisReply *r = case_store_script(store, RESOLVE_LUA, s_resolve_sha, 6, args, NULL);
+    if (!r)
+        return -1;
+    int rc = r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
+    freeReplyObject(r);
+    return rc;
+}
+
+int delivery_store_rearmed(case_store_t *store, size_t max, char ***ids)
+{
+    *ids = NULL;
+    redisContext *rc = case_store_redis(store);
+    if (!rc)
+        return -1;
+    redisReply *r = redisCommand(rc, "SPOP writ:delivery:rearm %d", (int) max);
+    case_store_count(store, 1, 1);
+    if (!r)
+        return -1;
+    int n = 0;
+    if (r->type == REDIS_REPLY_ARRAY && r->elements) {
+        *ids = calloc(r->elements, sizeof **ids);
+        for (size_t i = 0; *ids && i < r->elements; i++)
+            if (r->element[i]->type == REDIS_REPLY_STRING)
+                (*ids)[n++] = strdup(r->element[i]->str);
+    }
+    freeReplyObject(r);
+    return n;
+}
 
 delivery_claim_t delivery_store_claim(case_store_t *store,
                                       const delivery_claim_args_t *a,

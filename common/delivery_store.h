@@ -72,6 +72,20 @@ typedef struct {
  * moved on: another sender took it over), -1 Redis failed. */
 int delivery_store_record(case_store_t *store, const delivery_record_args_t *a);
 
+/* A person resolves a delivery writ-send could not finish (writctl case
+ * delivery): "resend" (a failed, unconfirmed or deferred message is tried
+ * again now -- writ-send re-arms it from writ:delivery:rearm), or "sent"
+ * (a person found it in the relay's log). Audited on the case with the
+ * operator and reason; removed from the attention set. 0 done, 1 nothing
+ * to resolve (sent, in flight, or never tried), 2 no such delivery for
+ * that case, -1 Redis failed. */
+int delivery_store_resolve(case_store_t *store, const char *case_id,
+                           const char *id, const char *action,
+                           const char *reason, const char *operator_name);
+/* writ-send: ids a person asked to resend (SPOP, up to max); *ids is
+ * newly allocated (free each and the array). Returns the count, -1. */
+int delivery_store_rearmed(case_store_t *store, size_t max, char ***ids);
+
 /* For writctl (json_t *, jansson): the case's messages and their state,
  * [{id kind to message_id state attempts code reply sent_at updated_at
  * next_at}], oldest first; an empty array when it has none; NULL when

@@ -24,6 +24,10 @@
 #      its From address, with the case number and no account; an
 #      unverified sender gets none -- a forged copy of sample 012 (its
 #      gateway's DMARC verdict turned to fail) included.
+#   6. A person resolves what writ-send could not finish (writctl case
+#      delivery, audited): the refused notice of 1, once the relay takes
+#      its recipient, is resent and arrives once; the unconfirmed notice
+#      of 4 is recorded as sent; neither is in the queue any more.
 #   4. The crash window itself: a sender killed right after the relay's
 #      answer, before its record (send/debug_kill_after_data): the next
 #      sender does not send it again; it is `unconfirmed` in the queue and
@@ -486,3 +490,51 @@ print(sum(v["copies"] for k, v in json.load(sys.stdin)["notices"].items() if k.s
 writctl queue | grep "$case4" | grep -q 'may have been sent' || fail "4: the unconfirmed notice is not in the queue"
 writctl case show "$case4" | grep -q 'committing -> unconfirmed' || fail "4: no audit entry for the unconfirmed notice"
 pass "4: killed between the relay's 250 and the record: not sent again, unconfirmed in the queue, once in the sink"
+
+# ---- 6. a person resolves them ---------------------------------------------------
+: > "$conf/refused"
+$POSTMAP -c "$conf" "hash:$conf/refused"
+relay_stop; relay_start        # (smtpd keeps the old map for a kept connection)
+failed_id=$(writctl queue --json | python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    if e["kind"] == "delivery" and e["state"] == "failed":
+        print(e["case"], e["delivery"]); break')
+[ -n "$failed_id" ] || fail "6: the refused notice is not in the queue"
+# shellcheck disable=SC2086
+writctl case delivery $failed_id resend --reason "recipient accepted by the relay again" --as alice >/dev/null
+unconf_id=$(writctl case show "$case4" --json | python3 -c '
+import json, sys
+c = json.load(sys.stdin)
+print(c["id"], [d["id"] for d in c["deliveries"] if d["state"] == "unconfirmed"][0])')
+# shellcheck disable=SC2086
+writctl case delivery $unconf_id sent --reason "queued as in the relay log" --as bob >/dev/null
+set +e
+# shellcheck disable=SC2086
+writctl case delivery $unconf_id resend --reason "again" --as bob >/dev/null 2>&1; again=$?
+set -e
+[ $again -eq 1 ] || fail "6: a resolved delivery was resolved again (exit $again)"
+deadline=$((SECONDS + 60))
+until [ "$(tally | python3 -c '
+import json, sys
+n = json.load(sys.stdin)["notices"]
+print(sum(v["copies"] for k, v in n.items() if k == sys.argv[1]))' "${failed_id#* }")" -eq 1 ]; do
+    [ $SECONDS -lt $deadline ] || fail "6: the resent notice did not arrive"
+    sleep 0.5
+done
+sleep 2
+python3 - <(tally) "${failed_id#* }" "${unconf_id#* }" <<'PY' || fail "6: after resolving"
+import json, sys
+n = json.load(open(sys.argv[1]))["notices"]
+assert n[sys.argv[2]]["copies"] == 1, n[sys.argv[2]]
+assert n[sys.argv[3]]["copies"] == 1, n[sys.argv[3]]
+assert not [k for k, v in n.items() if v["copies"] > 1]
+PY
+writctl queue --json | python3 -c '
+import json, sys
+left = [e for e in json.load(sys.stdin) if e.get("delivery") in sys.argv[1:]]
+sys.exit(1 if left else 0)' "${failed_id#* }" "${unconf_id#* }" || fail "6: resolved deliveries still in the queue"
+writctl case show "${failed_id% *}" | grep -A1 'delivery resend\|failed -> deferred' | grep -q 'by alice' \
+    || fail "6: the resend is not audited with its operator: $(writctl case show "${failed_id% *}" | tail -5)"
+writctl case show "${unconf_id% *}" | grep -q 'unconfirmed -> sent' || fail "6: the confirmation is not audited"
+pass "6: the refused notice resent by a person (audited) arrived once; the unconfirmed one recorded as sent; the queue is clear of them"

@@ -430,6 +430,30 @@ static void ack_scan(sender_t *s)
     }
 }
 
+/* Once a second: messages a person asked to resend (writctl case
+ * delivery ... resend) are looked at again now. */
+static void rearm(sender_t *s)
+{
+    char **ids = NULL;
+    int n = delivery_store_rearmed(s->store, 100, &ids);
+    for (int i = 0; i < n; i++) {
+        char name[DELIVERY_ID_LEN + 8];
+        snprintf(name, sizeof name, "%s.writ", ids[i]);
+        uint64_t *due = g_hash_table_lookup(s->notices, name);
+        if (due)
+            *due = 1;
+        g_hash_table_remove(s->alerted, ids[i]);
+        if (g_hash_table_remove(s->acked, ids[i]) && s->ack_template) {
+            char case_id[32];
+            snprintf(case_id, sizeof case_id, "%.17s", ids[i]);
+            ack_one(s, case_id);
+        }
+        log_info(NULL, "%s: to be sent again, as a person asked", ids[i]);
+        free(ids[i]);
+    }
+    free(ids);
+}
+
 static int read_relay_password(writ_config_t *cfg, char *buf, size_t len)
 {
     const char *file = writ_config_get(cfg, "notify/smtp_password_file", "");
@@ -555,6 +579,7 @@ int main(int argc, char **argv)
         uint64_t now = writ_now_ms();
         if (now >= next_beat) {
             case_store_heartbeat(s.store, "send", worker);
+            rearm(&s);
             next_beat = now + 1000;
         }
         rescan(&s);
