@@ -102,11 +102,18 @@ static const agency_t *match_entry(const agencies_t *self,
     const char *at = address ? strrchr(address, '@') : NULL;
     if (!self || !at)
         return NULL;
+    /* The most specific domain wins, whatever the file's order: a DEA
+     * agent at dea.usdoj.gov is the DEA, not the Justice Department whose
+     * usdoj.gov also covers the address. */
+    const agency_t *best = NULL;
+    size_t best_len = 0;
     for (size_t i = 0; i < self->count; i++)
         for (char **d = self->items[i].domains; d && *d; d++)
-            if (domain_within(at + 1, *d))
-                return &self->items[i];
-    return NULL;
+            if (domain_within(at + 1, *d) && strlen(*d) > best_len) {
+                best = &self->items[i];
+                best_len = strlen(*d);
+            }
+    return best;
 }
 
 const char *agencies_match(const agencies_t *self, const char *address)

@@ -38,6 +38,20 @@ static void test_domain_match(void **state)
     assert_null(a);
 }
 
+/* The most specific domain names the agency, whatever the table's order. */
+static void test_most_specific_domain_wins(void **state)
+{
+    (void) state;
+    agencies_t *a = agencies_new();
+    agencies_add(a, "U.S. Department of Justice", "US", "usdoj.gov");
+    agencies_add(a, "DEA", "US", "dea.gov, dea.usdoj.gov");
+    assert_string_equal(agencies_match(a, "agent@dea.usdoj.gov"), "DEA");
+    assert_string_equal(agencies_match(a, "agent@mail.dea.usdoj.gov"), "DEA");
+    assert_string_equal(agencies_match(a, "oia@usdoj.gov"), "U.S. Department of Justice");
+    assert_string_equal(agencies_match(a, "x@crm.usdoj.gov"), "U.S. Department of Justice");
+    agencies_destroy(&a);
+}
+
 static void test_shipped_table_loads(void **state)
 {
     (void) state;
@@ -511,6 +525,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_domain_match),
+        cmocka_unit_test(test_most_specific_domain_wins),
         cmocka_unit_test(test_shipped_table_loads),
         cmocka_unit_test(test_trusted_gateway_and_known_domain_verify),
         cmocka_unit_test(test_untrusted_results_are_ignored),
