@@ -24,6 +24,7 @@ void document_settings_default(document_settings_t *self)
     self->max_xml = 64u * 1024 * 1024;
     self->cpu_seconds = 120;
     self->timeout_seconds = 240;
+    self->nice = 10;
     self->memory_mb = 2048;
     self->min_layer_chars = 16;
     self->ocr = true;

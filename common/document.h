@@ -52,6 +52,8 @@ typedef struct {
     int cpu_seconds;        /* CPU time of one document's conversion */
     int timeout_seconds;    /* wall-clock time of one conversion */
     long memory_mb;         /* address space of the converting child */
+    int nice;               /* the child's nice value (0..19): OCR takes
+                               only CPU the intake and stages leave */
     int min_layer_chars;    /* a PDF page with fewer visible characters in
                                its text layer is OCR'd instead */
     bool ocr;               /* false: no OCR (image-only pages yield no

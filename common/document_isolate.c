@@ -118,6 +118,10 @@ static void child(const document_settings_t *s, doc_kind_t kind,
 #ifndef WRIT_ASAN
     limit(RLIMIT_AS, (rlim_t)s->memory_mb << 20, (rlim_t)s->memory_mb << 20);
 #endif
+    /* Below the daemons: a gateway's 250 must not wait for OCR on the
+     * same cores (the wall-clock timeout still bounds a starved child). */
+    if (s->nice > 0)
+        setpriority(PRIO_PROCESS, 0, s->nice);
     setenv("OMP_THREAD_LIMIT", "1", 1);
     injected_fault(data, len);
 

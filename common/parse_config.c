@@ -29,6 +29,9 @@ void parse_documents_load(writ_config_t *cfg, document_settings_t *d)
     d->timeout_seconds = (int)writ_config_get_long(cfg,
         "extract/timeout_seconds", d->timeout_seconds);
     d->memory_mb = writ_config_get_long(cfg, "extract/memory_mb", d->memory_mb);
+    d->nice = (int)writ_config_get_long(cfg, "extract/nice", d->nice);
+    if (d->nice < 0 || d->nice > 19)
+        d->nice = 10;
     if (d->dpi < 72 || d->dpi > 1200)
         d->dpi = 300;
 }

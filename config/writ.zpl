@@ -71,6 +71,7 @@ extract
     cpu_seconds = 120                   #   CPU time of one document's conversion (its child)
     timeout_seconds = 240               #   wall-clock time of one document's conversion
     memory_mb = 2048                    #   address space of the converting child
+    nice = 10                           #   the converting child's nice value (0..19): OCR yields the CPU to intake and the stages
     max_text = 4194304                  #   bytes of text one document may yield
     credit = 1                          #   OCR is CPU-bound: one case at a time per replica
     lease_ms = 600000                   #   a case in hand this long is re-sent (covers many pages)

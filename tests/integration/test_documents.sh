@@ -100,6 +100,16 @@ while [ -z "$victim" ]; do
     [ $SECONDS -lt $deadline ] || fail "no extract replica started converting 002"
     sleep 0.1
 done
+# The converting child runs below the daemons (extract/nice, 10): read its
+# nice value (a just-forked child may not have set it yet: look again).
+ni=
+for _ in $(seq 50); do
+    child=$(pgrep -P "$victim" | sed -n 1p || true)
+    ni=$([ -n "$child" ] && ps -o ni= -p "$child" | tr -d ' ' || true)
+    [ "$ni" = 10 ] && break
+    sleep 0.1
+done
+[ "$ni" = 10 ] || fail "the converting child runs at nice '$ni', want 10 (extract/nice)"
 kill -KILL "$victim"
 id=$(case_of "pdf.BN7PR09MB2614A7C1E3D0B44F8C2D9E12@BN7PR09MB2614.namprd09.prod.outlook.com")
 [ -n "$id" ] || fail "no case for 002"
