@@ -460,7 +460,9 @@ int writctl_queue(writ_config_t *cfg, int argc, char **argv)
 static void delivery_words(json_t *d, char *buf, size_t len)
 {
     const char *state = dstr(d, "state");
-    if (!strcmp(state, "failed"))
+    if (!strcmp(state, "held"))              /* writ-send's words (HOLD_LUA) */
+        snprintf(buf, len, "%s", dstr(d, "reply"));
+    else if (!strcmp(state, "failed"))
         snprintf(buf, len, "%s %s refused by the relay: %s", dstr(d, "kind"),
                  dstr(d, "id"), dstr(d, "reply"));
     else if (!strcmp(state, "unconfirmed"))

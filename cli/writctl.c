@@ -40,6 +40,10 @@ static const char *USAGE =
     "  case delivery ID DELIVERY resend|sent --reason TEXT --as NAME\n"
     "                                   a notice/alert writ-send could not finish: send it\n"
     "                                   again, or record it sent (found in the relay's log)\n"
+    "  case letter ID send|discard --reason TEXT --as NAME\n"
+    "                                   the decision letter writ-send prepared for the\n"
+    "                                   requester (a rejection or redirect): approve it\n"
+    "                                   (it is sent, once) or discard it (never sent)\n"
     "  case hold ID set|release --reason TEXT --as NAME\n"
     "                                   legal hold: a held case is never purged\n"
     "  purge [--older-than AGE] [--dry-run] [--as NAME]\n"
@@ -502,6 +506,44 @@ static int cmd_case_delivery(case_store_t *store, int argc, char **argv)
     }
 }
 
+/* case letter ID send|discard --reason TEXT --as NAME: a person approves
+ * or discards the decision letter held for the case's requester. */
+static int cmd_case_letter(case_store_t *store, int argc, char **argv)
+{
+    const char *reason = NULL, *name = getenv("WRIT_OPERATOR");
+    if (argc < 2 || (strcmp(argv[1], "send") && strcmp(argv[1], "discard")))
+        return usage();
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--reason") && i + 1 < argc)
+            reason = argv[++i];
+        else if (!strcmp(argv[i], "--as") && i + 1 < argc)
+            name = argv[++i];
+        else
+            return usage();
+    }
+    if (!reason || !*reason || !name || !*name) {
+        fprintf(stderr, "writctl: case letter needs --reason TEXT and --as NAME (for the audit)\n");
+        return 64;
+    }
+    switch (delivery_store_letter(store, argv[0], argv[1], reason, name)) {
+    case 0:
+        printf("case %s: the letter %s\n", argv[0],
+               !strcmp(argv[1], "send") ? "is approved and will be sent" : "is discarded");
+        return 0;
+    case 1:
+        fprintf(stderr, "writctl: case %s's letter does not wait for approval "
+                "(already approved, sent or discarded: see case show)\n", argv[0]);
+        return 1;
+    case 2:
+        fprintf(stderr, "writctl: case %s has no letter waiting (no such case, or no "
+                "letter prepared: see case show)\n", argv[0]);
+        return 1;
+    default:
+        fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
+        return 69;
+    }
+}
+
 /* The name purges are audited under when --as is not given: the Unix
  * user running writctl. */
 static const char *login_name(void)
@@ -651,6 +693,8 @@ int main(int argc, char **argv)
         rc = with_store(cfg, cmd_case_raw, rest - 1, args + 1);
     else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "hold"))
         rc = with_store(cfg, cmd_case_hold, rest - 1, args + 1);
+    else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "letter"))
+        rc = with_store(cfg, cmd_case_letter, rest - 1, args + 1);
     else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "delivery"))
         rc = with_store(cfg, cmd_case_delivery, rest - 1, args + 1);
     else if (!strcmp(cmd, "purge")) {

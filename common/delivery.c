@@ -263,3 +263,8 @@ char *delivery_alert_render(const delivery_alert_t *a)
                               "it carries no customer data.\n", a->case_id);
     return g_string_free(s, FALSE);
 }
+
+void delivery_letter_id(const char *case_id, char id[DELIVERY_ID_LEN])
+{
+    snprintf(id, DELIVERY_ID_LEN, "%.17s.letter", case_id ? case_id : "");
+}

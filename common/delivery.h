@@ -20,6 +20,10 @@
  * An alert's: "{case id}.alert.{8 hex of the reason's SHA-256}". */
 #define DELIVERY_ID_LEN 64
 
+/* A case's decision letter to its requester: "{case id}.letter" (one per
+ * case; an acknowledgement is "{case id}.ack"). */
+void delivery_letter_id(const char *case_id, char id[DELIVERY_ID_LEN]);
+
 /* The notice id of a Maildir file name ("c0123456789abcdef.0a1b...writ",
  * in new/ or cur/ with ":2,FLAGS"), into id; case_id receives its case.
  * false when the name is not a notice writ-notify wrote. */

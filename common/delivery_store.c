@@ -18,6 +18,7 @@ static const char CLAIM_LUA[] =
     "if st == 'sent' or st == 'failed' or st == 'unconfirmed' or st == 'discarded' then\n"
     "  return {'done', 0}\n"
     "end\n"
+    "if st == 'held' then return {'held', 0} end\n"
     "if st == 'sending' or st == 'committing' then\n"
     "  local lu = tonumber(redis.call('HGET', k, 'lease_until') or '0')\n"
     "  if lu > now then return {'busy', lu} end\n"
@@ -120,7 +121,77 @@ static const char RESOLVE_LUA[] =
     "  'operator', ARGV[5], 'act', 'delivery ' .. ARGV[3], 'reason', ARGV[4], 'account', '-')\n"
     "return 0\n";
 
+/* A decision letter prepared and held for a person. ARGV: id case to
+ * message_id now letter why. Returns 1 held now, 0 it already had a state. */
+static const char HOLD_LUA[] =
+    "local k = 'writ:delivery:' .. ARGV[1]\n"
+    "if redis.call('HGET', k, 'state') then return 0 end\n"
+    "redis.call('HSET', k, 'kind', 'letter', 'case', ARGV[2], 'to', ARGV[3],\n"
+    "  'message_id', ARGV[4], 'prepared_at', ARGV[5], 'updated_at', ARGV[5],\n"
+    "  'state', 'held', 'attempts', '0', 'letter', ARGV[6], 'reply', ARGV[7])\n"
+    "redis.call('SADD', 'writ:delivery:case:' .. ARGV[2], ARGV[1])\n"
+    "redis.call('ZADD', 'writ:delivery:attention', ARGV[5], ARGV[1])\n"
+    "redis.call('XADD', 'writ:audit:' .. ARGV[2], '*', 'stage', 'send',\n"
+    "  'event', 'delivery', 'from', 'none', 'to', 'held',\n"
+    "  'note', 'letter ' .. ARGV[1] .. ' (' .. ARGV[6] .. ') prepared: waits for a person')\n"
+    "return 1\n";
+
+/* A person approves or discards a held letter. ARGV: id case action
+ * reason operator now. */
+static const char LETTER_LUA[] =
+    "local k = 'writ:delivery:' .. ARGV[1]\n"
+    "if redis.call('HGET', k, 'case') ~= ARGV[2] then return 2 end\n"
+    "if redis.call('HGET', k, 'state') ~= 'held' then return 1 end\n"
+    "local to = 'discarded'\n"
+    "if ARGV[3] == 'send' then\n"
+    "  to = 'deferred'\n"
+    "  redis.call('HSET', k, 'state', 'deferred', 'next_at', '0', 'updated_at', ARGV[6],\n"
+    "    'reply', 'approved by ' .. ARGV[5] .. ': ' .. ARGV[4])\n"
+    "  redis.call('SADD', 'writ:delivery:rearm', ARGV[1])\n"
+    "else\n"
+    "  redis.call('HSET', k, 'state', 'discarded', 'updated_at', ARGV[6],\n"
+    "    'reply', 'discarded by ' .. ARGV[5] .. ': ' .. ARGV[4])\n"
+    "end\n"
+    "redis.call('ZREM', 'writ:delivery:attention', ARGV[1])\n"
+    "redis.call('XADD', 'writ:audit:' .. ARGV[2], '*', 'stage', 'casework',\n"
+    "  'worker', 'writctl', 'event', 'delivery', 'from', 'held', 'to', to,\n"
+    "  'note', 'letter ' .. ARGV[1] .. ': ' .. ARGV[3],\n"
+    "  'operator', ARGV[5], 'act', 'letter ' .. ARGV[3], 'reason', ARGV[4], 'account', '-')\n"
+    "return 0\n";
+
 static char s_claim_sha[41], s_committing_sha[41], s_record_sha[41], s_resolve_sha[41];
+static char s_hold_sha[41], s_letter_sha[41];
+
+int delivery_store_hold(case_store_t *store, const char *id, const char *case_id,
+                        const char *to, const char *message_id,
+                        const char *letter, const char *why)
+{
+    char now[24];
+    snprintf(now, sizeof now, "%llu", (unsigned long long) writ_now_ms());
+    const char *args[] = { id, case_id, to, message_id, now, letter, why };
+    redisReply *r = case_store_script(store, HOLD_LUA, s_hold_sha, 7, args, NULL);
+    if (!r)
+        return -1;
+    int rc = r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
+    freeReplyObject(r);
+    return rc;
+}
+
+int delivery_store_letter(case_store_t *store, const char *case_id,
+                          const char *action, const char *reason,
+                          const char *operator_name)
+{
+    char now[24], id[DELIVERY_ID_LEN];
+    snprintf(now, sizeof now, "%llu", (unsigned long long) writ_now_ms());
+    delivery_letter_id(case_id, id);
+    const char *args[] = { id, case_id, action, reason, operator_name, now };
+    redisReply *r = case_store_script(store, LETTER_LUA, s_letter_sha, 6, args, NULL);
+    if (!r)
+        return -1;
+    int rc = r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
+    freeReplyObject(r);
+    return rc;
+}
 
 int delivery_store_resolve(case_store_t *store, const char *case_id,
                            const char *id, const char *action,
@@ -194,6 +265,8 @@ delivery_claim_t delivery_store_claim(case_store_t *store,
         }
         else if (!strcmp(s, "not_yet"))
             out = DELIVERY_CLAIM_NOT_YET;
+        else if (!strcmp(s, "held"))
+            out = DELIVERY_CLAIM_HELD;
     }
     freeReplyObject(r);
     return out;
@@ -235,7 +308,7 @@ int delivery_store_record(case_store_t *store, const delivery_record_args_t *a)
 }
 
 static const char *const VIEW_FIELDS[] = {
-    "kind", "case", "to", "message_id", "state", "attempts", "code", "reply",
+    "kind", "case", "to", "message_id", "state", "attempts", "code", "reply", "letter",
     "prepared_at", "sent_at", "updated_at", "next_at",
 };
 #define VIEW_FIELD_COUNT (sizeof VIEW_FIELDS / sizeof VIEW_FIELDS[0])

@@ -9,8 +9,11 @@
  *                                     worker next_at code reply sent_at
  *   writ:delivery:case:{case}   set   the ids of the case's messages
  *   writ:delivery:attention     zset  ids a person must look at (failed,
- *                                     unconfirmed, deferred N times), by time
+ *                                     unconfirmed, deferred N times, a
+ *                                     letter held for approval), by time
  *
+ * A decision letter starts as "held" (delivery_store_hold); a person
+ * moves it to "deferred" (then as below) or "discarded".
  * States: (no hash: prepared) -> sending -> committing -> sent
  *                                        \-> deferred (retried) | failed
  *   sending     claimed, lease running; the end of the data has not gone
@@ -33,13 +36,14 @@ typedef enum {
     DELIVERY_CLAIM_LATER,      /* deferred: *next_at = when to try */
     DELIVERY_CLAIM_BUSY,       /* another sender holds its lease */
     DELIVERY_CLAIM_NOT_YET,    /* the case's state does not say notified yet */
+    DELIVERY_CLAIM_HELD,       /* a letter waiting for a person's approval */
     DELIVERY_CLAIM_ERROR       /* Redis failed: try later */
 } delivery_claim_t;
 
 typedef struct {
     const char *id;            /* delivery id (delivery.h) */
     const char *case_id;
-    const char *kind;          /* "notice" | "alert" */
+    const char *kind;          /* "notice" | "alert" | "ack" | "letter" */
     const char *to;
     const char *message_id;
     const char *worker;
@@ -82,6 +86,25 @@ int delivery_store_record(case_store_t *store, const delivery_record_args_t *a);
 int delivery_store_resolve(case_store_t *store, const char *case_id,
                            const char *id, const char *action,
                            const char *reason, const char *operator_name);
+/* writ-send: a decision letter to the requester (id delivery_letter_id)
+ * prepared and held for a person: state "held", in the attention set
+ * with why (words for the queue), audited. 1 held now, 0 it already had
+ * a state (held, approved, sent or discarded: nothing changed), -1
+ * Redis failed. */
+int delivery_store_hold(case_store_t *store, const char *id, const char *case_id,
+                        const char *to, const char *message_id,
+                        const char *letter, const char *why);
+/* writctl case letter ID send|discard: a person approves the case's held
+ * letter (held -> deferred, re-armed through writ:delivery:rearm: it then
+ * goes through the same claim/committing/record as every message, so
+ * never twice) or discards it (held -> discarded: never sent). Audited
+ * with the operator and reason; out of the attention set. 0 done, 1 not
+ * held (already approved, sent or discarded), 2 the case has no letter,
+ * -1 Redis failed. */
+int delivery_store_letter(case_store_t *store, const char *case_id,
+                          const char *action, const char *reason,
+                          const char *operator_name);
+
 /* writ-send: ids a person asked to resend (SPOP, up to max); *ids is
  * newly allocated (free each and the array). Returns the count, -1. */
 int delivery_store_rearmed(case_store_t *store, size_t max, char ***ids);

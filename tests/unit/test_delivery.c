@@ -3,7 +3,8 @@
  * prepared notice, the bytes handed to the relay (CRLF, Reply-To), what a
  * relay's answer means (the crash-window rule: no verdict after the end
  * of the data is "unconfirmed", before it "deferred"), the backoff, and
- * the on-call alert (Auto-Submitted, no customer data, no injection).
+ * the on-call alert (Auto-Submitted, no customer data, no injection),
+ * and the letters to the requester (acknowledgement, decision letters).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -266,6 +267,172 @@ static void test_ack(void **state)
     g_free(tmpl);
 }
 
+/* The decision letters: one per case whose accounts all carry the same
+ * rejection or redirect, only to a verified requester, with the reason in
+ * words, the reference and the case number -- and nothing of the
+ * accounts but where the data is stored (no account, tenant, contact). */
+static char *render_letter(letter_kind_t k, const case_t *c)
+{
+    gchar *path = g_strdup_printf("config/letters/%s.txt", letter_kind_name(k));
+    gchar *tmpl = NULL;
+    assert_true(g_file_get_contents(path, &tmpl, NULL, NULL));
+    notice_envelope_t env = { .from = "Northwind Cloud Legal <legal-notices@northwind-cloud.example>",
+                              .date = "Tue, 07 Oct 2025 09:00:00 +0000",
+                              .message_id = "c0123456789abcdef.letter@northwind-cloud.example",
+                              .contact = "legal-notices@northwind-cloud.example" };
+    char *text = letter_render_decision(tmpl, c, k, &env);
+    g_free(tmpl);
+    g_free(path);
+    return text;
+}
+
+static void decide_all(case_t *c, decision_t d, const char *country)
+{
+    for (size_t i = 0; i < c->account_count; i++) {
+        c->accounts[i].decision = d;
+        snprintf(c->accounts[i].location.country, sizeof c->accounts[i].location.country,
+                 "%s", country);
+        c->accounts[i].location.found = true;
+        c->accounts[i].location.enterprise = true;
+        snprintf(c->accounts[i].location.tenant_name, sizeof c->accounts[i].location.tenant_name,
+                 "Glenmore Analytics");
+        snprintf(c->accounts[i].location.admin_contact,
+                 sizeof c->accounts[i].location.admin_contact, "itops@glenmore.example");
+    }
+}
+
+static void assert_letter_common(const char *text)
+{
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\nTo: subpoenas@dea.example\n"));
+    assert_non_null(strstr(text, "c0123456789abcdef"));
+    assert_non_null(strstr(text, "DEA-2024-0099"));
+    assert_non_null(strstr(text, "Message-ID: <c0123456789abcdef.letter@northwind-cloud.example>"));
+    assert_null(strstr(text, "marco.ruiz"));          /* no account */
+    assert_null(strstr(text, "second.account"));
+    assert_null(strstr(text, "Glenmore"));            /* no tenant */
+    assert_null(strstr(text, "itops@"));              /* no customer contact */
+    assert_null(strstr(text, "{{"));
+    assert_null(strstr(text, "Auto-Submitted"));      /* a person approved it */
+    delivery_headers_t h;
+    const char *why = NULL;
+    assert_int_equal(delivery_headers_read(text, strlen(text), &h, &why), 0);
+    assert_string_equal(h.to, "subpoenas@dea.example");
+    delivery_headers_clear(&h);
+}
+
+/* Whether the letter says words, across folded headers and wrapped
+ * lines. */
+static bool says(const char *text, const char *words)
+{
+    char *flat = strdup(text), *w = flat;
+    for (const char *p = text; *p; p++) {
+        char ch = *p == '\n' ? ' ' : *p;
+        if (ch == ' ' && w > flat && w[-1] == ' ')
+            continue;
+        *w++ = ch;
+    }
+    *w = '\0';
+    bool found = strstr(flat, words) != NULL;
+    free(flat);
+    return found;
+}
+
+static void test_decision_letters(void **state)
+{
+    (void) state;
+    /* two accounts: one letter when they agree, none when they differ */
+    request_t *r = request_new();
+    r->type = REQ_SUBPOENA;
+    request_set_string(&r->issuing_country, "US");
+    request_set_string(&r->reference, "DEA-2024-0099");
+    request_set_string(&r->from, "subpoenas@dea.example");
+    request_add_account(r, "marco.ruiz.88@northmail.example");
+    request_add_account(r, "second.account@northmail.example");
+    r->auth.verified = true;
+    case_t *c = case_new("c0123456789abcdef");
+    case_set_request(c, r);
+    decide_all(c, DEC_REJECT_OUT_OF_JURISDICTION, "IE");
+    assert_int_equal(letter_decision_due(c), LETTER_REJECTED_JURISDICTION);
+    char *text = render_letter(LETTER_REJECTED_JURISDICTION, c);
+    assert_letter_common(text);
+    free(text);
+    snprintf(c->accounts[1].location.country, 3, "DE");   /* stored elsewhere */
+    assert_int_equal(letter_decision_due(c), LETTER_NONE);
+    c->accounts[1].decision = DEC_DISCLOSE;                /* decided otherwise */
+    assert_int_equal(letter_decision_due(c), LETTER_NONE);
+    case_destroy(&c);
+
+    /* out of jurisdiction: the storage country and the issuing country */
+    c = ack_case(true, false, "subpoenas@dea.example");
+    decide_all(c, DEC_REJECT_OUT_OF_JURISDICTION, "IE");
+    assert_int_equal(letter_decision_due(c), LETTER_REJECTED_JURISDICTION);
+    text = render_letter(LETTER_REJECTED_JURISDICTION, c);
+    assert_letter_common(text);
+    assert_true(says(text, "refused, outside our jurisdiction"));
+    assert_true(says(text, "stored in Ireland"));
+    assert_true(says(text, "United States"));
+    free(text);
+    /* the wrong kind for the case renders nothing */
+    assert_null(render_letter(LETTER_REDIRECTED, c));
+    case_destroy(&c);
+
+    /* insufficient process: what the process does not reach */
+    c = ack_case(true, false, "subpoenas@dea.example");
+    decide_all(c, DEC_REJECT_INSUFFICIENT_PROCESS, "US");
+    assert_int_equal(letter_decision_due(c), LETTER_REJECTED_PROCESS);
+    text = render_letter(LETTER_REJECTED_PROCESS, c);
+    assert_letter_common(text);
+    assert_true(says(text, "a subpoena does not allow us to hand over"));
+    free(text);
+    case_destroy(&c);
+
+    /* the treaty route: a foreign agency's own MLAT request */
+    c = ack_case(true, false, "subpoenas@dea.example");
+    c->request->type = REQ_MLAT_REQUEST;
+    snprintf(c->request->auth.agency_country, sizeof c->request->auth.agency_country, "FR");
+    decide_all(c, DEC_REJECT_INSUFFICIENT_PROCESS, "US");
+    assert_int_equal(letter_decision_due(c), LETTER_REJECTED_TREATY);
+    text = render_letter(LETTER_REJECTED_TREATY, c);
+    assert_letter_common(text);
+    assert_true(says(text, "treaty"));
+    free(text);
+    case_destroy(&c);
+
+    /* redirect: ask the customer -- never named */
+    c = ack_case(true, false, "subpoenas@dea.example");
+    decide_all(c, DEC_REDIRECT_TO_CUSTOMER, "US");
+    assert_int_equal(letter_decision_due(c), LETTER_REDIRECTED);
+    text = render_letter(LETTER_REDIRECTED, c);
+    assert_letter_common(text);
+    assert_true(says(text, "please ask the customer"));
+    free(text);
+    case_destroy(&c);
+
+    /* nothing: an unverified (forged) requester, a case in review, an
+     * undecided or disclosed one */
+    c = ack_case(false, true, "subpoenas@dea.example");
+    decide_all(c, DEC_REJECT_OUT_OF_JURISDICTION, "IE");
+    assert_int_equal(letter_decision_due(c), LETTER_NONE);
+    assert_null(render_letter(LETTER_REJECTED_JURISDICTION, c));
+    case_destroy(&c);
+    c = ack_case(true, false, "subpoenas@dea.example");
+    decide_all(c, DEC_REJECT_OUT_OF_JURISDICTION, "IE");
+    case_set_review(c, "a person must look");
+    assert_int_equal(letter_decision_due(c), LETTER_NONE);
+    case_destroy(&c);
+    c = ack_case(true, false, "subpoenas@dea.example");
+    assert_int_equal(letter_decision_due(c), LETTER_NONE);
+    decide_all(c, DEC_DISCLOSE, "US");
+    assert_int_equal(letter_decision_due(c), LETTER_NONE);
+    case_destroy(&c);
+    assert_null(letter_kind_name(LETTER_NONE));
+    assert_string_equal(letter_kind_words(LETTER_NONE), "");
+    char id[DELIVERY_ID_LEN];
+    delivery_letter_id("c0123456789abcdef", id);
+    assert_string_equal(id, "c0123456789abcdef.letter");
+}
+
 int main(void)
 {
     parse_global_init();
@@ -277,6 +444,7 @@ int main(void)
         cmocka_unit_test(test_backoff),
         cmocka_unit_test(test_alert),
         cmocka_unit_test(test_ack),
+        cmocka_unit_test(test_decision_letters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,6 +64,15 @@ typedef struct {
     uint64_t ack_cursor, next_ack_scan_ms;
     bool ack_cursor_loaded;
     GHashTable *acked;
+    /* Decision letters to verified requesters (rejections, redirects):
+     * the templates by letter_kind_t (NULL: off), whether they go without
+     * a person's approval (letters/auto_send), the arrival time from
+     * which cases are looked at (writ:delivery:letter_cursor). */
+    char *letter_templates[LETTER_COUNT];
+    bool letters_on, letters_auto_send;
+    uint64_t letter_cursor, next_letter_scan_ms;
+    bool letter_cursor_loaded;
+    GHashTable *lettered;            /* cases whose letter this process prepared */
     struct timespec new_mtime;
     uint64_t next_rescan_ms, next_alert_scan_ms;
     unsigned long sent, deferred, failed;
@@ -194,7 +203,7 @@ static uint64_t send_notice(sender_t *s, const char *name, const char *id,
         }
         again = transact(s, id, case_id, "notice", h.to, text, len, attempt);
         break;
-    case DELIVERY_CLAIM_DONE: again = 0; break;
+    case DELIVERY_CLAIM_DONE: case DELIVERY_CLAIM_HELD: again = 0; break;
     case DELIVERY_CLAIM_LATER: again = next_at; break;
     case DELIVERY_CLAIM_BUSY: again = next_at ? next_at : writ_now_ms() + 1000; break;
     case DELIVERY_CLAIM_NOT_YET: again = writ_now_ms() + 500; break;
@@ -430,6 +439,172 @@ static void ack_scan(sender_t *s)
     }
 }
 
+/* Letters approved by a person (or by letters/auto_send) wait in
+ * writ:delivery:letters:approved until their delivery is final; each
+ * goes through the same claim/committing/record as a notice, so it is
+ * never sent twice. 1 finished (sent, failed, unconfirmed, discarded,
+ * no longer due), 0 not yet. */
+static int letter_send(sender_t *s, const char *case_id)
+{
+    char id[DELIVERY_ID_LEN];
+    delivery_letter_id(case_id, id);
+    case_t *c = case_store_load(s->store, case_id, NULL, 0);
+    if (!c)
+        return 0;
+    letter_kind_t k = letter_decision_due(c);
+    int done = 1;
+    if (k == LETTER_NONE)
+        log_error(case_id, "an approved letter is no longer due (decision or requester changed): not sent");
+    else {
+        char date[64], msgid[192];
+        rfc5322_now(date, sizeof date);
+        snprintf(msgid, sizeof msgid, "%s@%s", id, s->domain);
+        notice_envelope_t env = { .from = s->sender, .date = date,
+                                  .message_id = msgid, .contact = s->contact };
+        char *text = letter_render_decision(s->letter_templates[k], c, k, &env);
+        delivery_claim_args_t ca = { .id = id, .case_id = case_id, .kind = "letter",
+                                     .to = c->request->from, .message_id = msgid,
+                                     .worker = s->worker, .lease_ms = s->lease_ms };
+        unsigned attempt = 0;
+        uint64_t next_at = 0;
+        delivery_claim_t claim = text ? delivery_store_claim(s->store, &ca, &attempt, &next_at)
+                                      : DELIVERY_CLAIM_DONE;
+        if (!text)
+            log_error(case_id, "the %s template does not render: letter not sent",
+                      letter_kind_name(k));
+        if (claim == DELIVERY_CLAIM_GO)
+            done = transact(s, id, case_id, "letter", c->request->from, text,
+                            strlen(text), attempt) == 0;
+        else
+            done = claim == DELIVERY_CLAIM_DONE;
+        free(text);
+    }
+    case_destroy(&c);
+    return done;
+}
+
+static void letters_approved_scan(sender_t *s)
+{
+    redisContext *rc = case_store_redis(s->store);
+    if (!rc)
+        return;
+    redisReply *r = redisCommand(rc, "SMEMBERS writ:delivery:letters:approved");
+    case_store_count(s->store, 1, 1);
+    if (!r)
+        return;
+    for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements && !s_stop; i++) {
+        if (r->element[i]->type != REDIS_REPLY_STRING || r->element[i]->len >= 32)
+            continue;
+        if (letter_send(s, r->element[i]->str)) {
+            redisReply *w = redisCommand(rc, "SREM writ:delivery:letters:approved %s",
+                                         r->element[i]->str);
+            case_store_count(s->store, 1, 1);
+            if (w)
+                freeReplyObject(w);
+        }
+    }
+    freeReplyObject(r);
+}
+
+/* One case's decision letter: prepared and held for a person (or, with
+ * letters/auto_send, approved at once). 1 finished (held, approved, not
+ * due), 0 not yet (jurisdiction has not decided, Redis). */
+static int letter_prepare(sender_t *s, const char *case_id)
+{
+    redisContext *rc = case_store_redis(s->store);
+    if (!rc)
+        return 0;
+    redisReply *st = redisCommand(rc, "HGET writ:case:%s state", case_id);
+    case_store_count(s->store, 1, 1);
+    if (!st)
+        return 0;
+    /* the same test as a notice's claim: past the decision and notify */
+    bool decided = st->type == REDIS_REPLY_STRING && strcmp(st->str, "received")
+        && strcmp(st->str, "documents") && strcmp(st->str, "decided");
+    freeReplyObject(st);
+    if (!decided)
+        return 0;
+    case_t *c = case_store_load(s->store, case_id, NULL, 0);
+    if (!c)
+        return 0;
+    letter_kind_t k = letter_decision_due(c);
+    int done = 1;
+    if (k != LETTER_NONE) {
+        char id[DELIVERY_ID_LEN], msgid[192], why[256];
+        delivery_letter_id(case_id, id);
+        snprintf(msgid, sizeof msgid, "%s@%s", id, s->domain);
+        if (s->letters_auto_send) {
+            redisReply *w = redisCommand(rc, "SADD writ:delivery:letters:approved %s", case_id);
+            case_store_count(s->store, 1, 1);
+            done = w != NULL;
+            if (w)
+                freeReplyObject(w);
+        }
+        else {
+            snprintf(why, sizeof why, "%s waits for a person: writctl case letter %s "
+                     "send|discard --reason TEXT --as NAME", letter_kind_words(k), case_id);
+            done = delivery_store_hold(s->store, id, case_id, c->request->from, msgid,
+                                       letter_kind_name(k), why) >= 0;
+        }
+    }
+    case_destroy(&c);
+    return done;
+}
+
+/* Once a second: cases that arrived since the letters' cursor (as the
+ * acknowledgements'), then the approved letters. */
+static void letter_scan(sender_t *s)
+{
+    uint64_t now = writ_now_ms();
+    if (!s->letters_on || now < s->next_letter_scan_ms)
+        return;
+    s->next_letter_scan_ms = now + 1000;
+    redisContext *rc = case_store_redis(s->store);
+    if (!rc)
+        return;
+    if (!s->letter_cursor_loaded) {
+        redisReply *g = redisCommand(rc, "GET writ:delivery:letter_cursor");
+        case_store_count(s->store, 1, 1);
+        if (!g)
+            return;
+        s->letter_cursor = g->type == REDIS_REPLY_STRING ? strtoull(g->str, NULL, 10) : 0;
+        s->letter_cursor_loaded = true;
+        freeReplyObject(g);
+    }
+    redisReply *r = redisCommand(rc, "ZRANGEBYSCORE writ:cases %llu +inf WITHSCORES LIMIT 0 200",
+                                 (unsigned long long) s->letter_cursor);
+    case_store_count(s->store, 1, 1);
+    if (!r)
+        return;
+    uint64_t cursor = s->letter_cursor;
+    bool blocked = false;
+    for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements && !s_stop; i += 2) {
+        if (r->element[i]->type != REDIS_REPLY_STRING || r->element[i]->len >= 32)
+            continue;
+        uint64_t score = strtoull(r->element[i + 1]->str, NULL, 10);
+        const char *case_id = r->element[i]->str;
+        if (!g_hash_table_contains(s->lettered, case_id)) {
+            if (letter_prepare(s, case_id))
+                g_hash_table_add(s->lettered, g_strdup(case_id));
+            else
+                blocked = true;
+        }
+        if (!blocked)
+            cursor = score;
+    }
+    freeReplyObject(r);
+    if (cursor != s->letter_cursor) {
+        redisReply *w = redisCommand(rc, "SET writ:delivery:letter_cursor %llu",
+                                     (unsigned long long) cursor);
+        case_store_count(s->store, 1, 1);
+        if (w) {
+            s->letter_cursor = cursor;
+            freeReplyObject(w);
+        }
+    }
+    letters_approved_scan(s);
+}
+
 /* Once a second: messages a person asked to resend (writctl case
  * delivery ... resend) are looked at again now. */
 static void rearm(sender_t *s)
@@ -443,6 +618,14 @@ static void rearm(sender_t *s)
         if (due)
             *due = 1;
         g_hash_table_remove(s->alerted, ids[i]);
+        if (g_str_has_suffix(ids[i], ".letter")) {
+            redisContext *rc = case_store_redis(s->store);
+            redisReply *w = rc ? redisCommand(rc, "SADD writ:delivery:letters:approved %.17s",
+                                              ids[i]) : NULL;
+            case_store_count(s->store, 1, 1);
+            if (w)
+                freeReplyObject(w);
+        }
         if (g_hash_table_remove(s->acked, ids[i]) && s->ack_template) {
             char case_id[32];
             snprintf(case_id, sizeof case_id, "%.17s", ids[i]);
@@ -524,6 +707,7 @@ int main(int argc, char **argv)
         .notices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
         .alerted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
         .acked = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+        .lettered = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
         .contact = contact,
     };
     if (writ_config_get_bool(cfg, "letters/acknowledge", true)) {
@@ -558,6 +742,22 @@ int main(int argc, char **argv)
         .timeout_ms = (long) (s.lease_ms / 2),
     };
     int rc = 0;
+    s.letters_on = writ_config_get_bool(cfg, "letters/decisions", true);
+    s.letters_auto_send = writ_config_get_bool(cfg, "letters/auto_send", false);
+    for (int k = LETTER_NONE + 1; s.letters_on && k < LETTER_COUNT; k++) {
+        gchar *lpath = g_strdup_printf("%s/%s.txt",
+            writ_config_get_file(cfg, "letters/templates", "config/letters"),
+            letter_kind_name((letter_kind_t) k));
+        GError *gerr = NULL;
+        if (!g_file_get_contents(lpath, &s.letter_templates[k], NULL, &gerr)) {
+            log_error(NULL, "cannot read the letter template %s: %s", lpath, gerr->message);
+            g_error_free(gerr);
+            g_free(lpath);
+            rc = 78;
+            goto out;
+        }
+        g_free(lpath);
+    }
     s.store = redis_login_open(cfg, "send", "send", err, sizeof err);
     s.smtp = smtp_new(&ss);
     if (!s.store || !s.smtp) {
@@ -586,6 +786,7 @@ int main(int argc, char **argv)
         size_t tried = send_due(&s);
         alert_scan(&s);
         ack_scan(&s);
+        letter_scan(&s);
         if (!tried && !s_stop)
             usleep(100 * 1000);
     }
@@ -598,6 +799,9 @@ out:
     g_hash_table_destroy(s.notices);
     g_hash_table_destroy(s.alerted);
     g_hash_table_destroy(s.acked);
+    g_hash_table_destroy(s.lettered);
+    for (int k = 0; k < LETTER_COUNT; k++)
+        g_free(s.letter_templates[k]);
     g_free(s.ack_template);
     g_free(new_dir);
     g_free(from_default);
