@@ -118,12 +118,16 @@ send
     attention_after = 5                 #   deferrals before `writctl queue` shows it
     #   debug_kill_after_data = false   #   testing only: SIGKILL itself after the end of the data
 
-#   Letters to the requester (writ-send). The acknowledgement goes only to
-#   a verified requester (never to an unverified sender: a forged request
-#   must not learn that its target exists).
+#   Letters to the requester (writ-send). The acknowledgement and the
+#   decision letters go only to a verified requester (never to an
+#   unverified sender: a forged request must not learn that its target
+#   exists). A decision letter (rejection, treaty route, redirect) is held
+#   for a person: writctl case letter ID send|discard --reason --as.
 letters
     templates = "letters"               #   <letter>.txt; relative: beside this file
     acknowledge = true                  #   send the acknowledgement with writ's case number
+    decisions = true                    #   prepare the decision letters (requester-*.txt)
+    auto_send = false                   #   true: send them without a person's approval
 
 #   On-call alerts (writ-send): an emergency request, any case entering review.
 alerts

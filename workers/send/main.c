@@ -619,9 +619,11 @@ static void rearm(sender_t *s)
             *due = 1;
         g_hash_table_remove(s->alerted, ids[i]);
         if (g_str_has_suffix(ids[i], ".letter")) {
+            char case_id[32];
+            snprintf(case_id, sizeof case_id, "%.17s", ids[i]);
             redisContext *rc = case_store_redis(s->store);
-            redisReply *w = rc ? redisCommand(rc, "SADD writ:delivery:letters:approved %.17s",
-                                              ids[i]) : NULL;
+            redisReply *w = rc ? redisCommand(rc, "SADD writ:delivery:letters:approved %s",
+                                              case_id) : NULL;
             case_store_count(s->store, 1, 1);
             if (w)
                 freeReplyObject(w);
