@@ -27,7 +27,7 @@ void writ_log_init(const char *program, const char *worker_id,
 
 void writ_log(writ_log_level_t level, const char *case_id, const char *fmt, ...)
 {
-    static const char *names[] = { "debug", "info", "warn", "error" };
+    static const char *names[] = { "debug", "info", "warn", "error", "notice" };
     if (level < s_level)
         return;
     struct timeval tv;

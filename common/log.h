@@ -6,7 +6,9 @@
 #ifndef WRIT_LOG_H
 #define WRIT_LOG_H
 
-typedef enum { WLOG_DEBUG = 0, WLOG_INFO, WLOG_WARN, WLOG_ERROR } writ_log_level_t;
+/* WLOG_NOTICE: a daemon's lifecycle ("ready:"), written at every level:
+ * scripts/stack and the health checks wait for it. */
+typedef enum { WLOG_DEBUG = 0, WLOG_INFO, WLOG_WARN, WLOG_ERROR, WLOG_NOTICE } writ_log_level_t;
 
 void writ_log_init(const char *program, const char *worker_id,
                    const char *level_name);
@@ -29,6 +31,7 @@ int log_limit_allow(log_limit_t *limit, unsigned long *count);
  * logged), so the last of a burst is reported too. */
 int log_limit_due(log_limit_t *limit, unsigned long *count);
 
+#define log_notice(id, ...) writ_log(WLOG_NOTICE, id, __VA_ARGS__)
 #define log_info(id, ...)  writ_log(WLOG_INFO, id, __VA_ARGS__)
 #define log_warn(id, ...)  writ_log(WLOG_WARN, id, __VA_ARGS__)
 #define log_error(id, ...) writ_log(WLOG_ERROR, id, __VA_ARGS__)

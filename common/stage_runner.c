@@ -373,7 +373,7 @@ int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
         return 69;
     }
     catch_stop_signals();
-    log_info(NULL, "ready: stage %s, credit %d, lease %llums", def->stage,
+    log_notice(NULL, "ready: stage %s, credit %d, lease %llums", def->stage,
              credit, (unsigned long long) r.lease_ms);
     uint64_t next_housekeeping = 0;
     bus_job_t batch[STAGE_BATCH_MAX], *jobs[STAGE_BATCH_MAX];

@@ -355,7 +355,7 @@ int main(int argc, char **argv)
         writ_config_destroy(&cfg);
         return 71;              /* EX_OSERR */
     }
-    log_info(NULL, "ready: submit %s, workers %s, %s (config: %s)", submit_ep,
+    log_notice(NULL, "ready: submit %s, workers %s, %s (config: %s)", submit_ep,
              workers_ep, keys_dir ? "CurveZMQ" : "NO KEYS", writ_config_source(cfg));
     run(&b);
     log_info(NULL, "stopping (%lu message(s) refused by role, %lu connection(s) "

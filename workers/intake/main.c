@@ -399,7 +399,7 @@ static int run_lmtp(intake_t *in, writ_config_t *cfg, lmtp_config_t *lc)
     }
     for (size_t i = 0; i < max_clients; i++)
         clients[i].fd = -1;
-    log_info(NULL, "ready: LMTP on %s", spec);
+    log_notice(NULL, "ready: LMTP on %s", spec);
     pipeline_t *pl = calloc(1, sizeof *pl);
     if (!pl) {
         free(clients);

@@ -773,7 +773,7 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    log_info(NULL, "ready: sending %s through the relay, lease %llums, alerts %s",
+    log_notice(NULL, "ready: sending %s through the relay, lease %llums, alerts %s",
              "the outbox's notices", (unsigned long long) s.lease_ms,
              *s.alerts_to ? "on" : "off");
     uint64_t next_beat = 0;
