@@ -6,6 +6,7 @@
 
 #include <hiredis/hiredis.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,18 @@ static const char LETTER_LUA[] =
 static char s_claim_sha[41], s_committing_sha[41], s_record_sha[41], s_resolve_sha[41];
 static char s_hold_sha[41], s_letter_sha[41];
 
+/* Runs a script whose answer is one integer: it, or -1 (Redis failed). */
+static int script_int(case_store_t *store, const char *lua, char sha[41],
+                      int argc, const char **args)
+{
+    redisReply *r = case_store_script(store, lua, sha, argc, args, NULL);
+    if (!r)
+        return -1;
+    int rc = r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
+    freeReplyObject(r);
+    return rc;
+}
+
 int delivery_store_hold(case_store_t *store, const char *id, const char *case_id,
                         const char *to, const char *message_id,
                         const char *letter, const char *why)
@@ -169,12 +182,7 @@ int delivery_store_hold(case_store_t *store, const char *id, const char *case_id
     char now[24];
     snprintf(now, sizeof now, "%llu", (unsigned long long) writ_now_ms());
     const char *args[] = { id, case_id, to, message_id, now, letter, why };
-    redisReply *r = case_store_script(store, HOLD_LUA, s_hold_sha, 7, args, NULL);
-    if (!r)
-        return -1;
-    int rc = r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
-    freeReplyObject(r);
-    return rc;
+    return script_int(store, HOLD_LUA, s_hold_sha, 7, args);
 }
 
 int delivery_store_letter(case_store_t *store, const char *case_id,
@@ -185,12 +193,7 @@ int delivery_store_letter(case_store_t *store, const char *case_id,
     snprintf(now, sizeof now, "%llu", (unsigned long long) writ_now_ms());
     delivery_letter_id(case_id, id);
     const char *args[] = { id, case_id, action, reason, operator_name, now };
-    redisReply *r = case_store_script(store, LETTER_LUA, s_letter_sha, 6, args, NULL);
-    if (!r)
-        return -1;
-    int rc = r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
-    freeReplyObject(r);
-    return rc;
+    return script_int(store, LETTER_LUA, s_letter_sha, 6, args);
 }
 
 int delivery_store_resolve(case_store_t *store, const char *case_id,
@@ -200,24 +203,12 @@ int delivery_store_resolve(case_store_t *store, const char *case_id,
     char now[24];
     snprintf(now, sizeof now, "%llu", (unsigned long long) writ_now_ms());
     const char *args[] = { id, case_id, action, reason, operator_name, now };
-    redisReply *r = case_store_script(store, RESOLVE_LUA, s_resolve_sha, 6, args, NULL);
-    if (!r)
-        return -1;
-    int rc = r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
-    freeReplyObject(r);
-    return rc;
+    return script_int(store, RESOLVE_LUA, s_resolve_sha, 6, args);
 }
 
-int delivery_store_rearmed(case_store_t *store, size_t max, char ***ids)
+/* The strings of an array reply, newly allocated; the count. */
+static int reply_strings(redisReply *r, char ***ids)
 {
-    *ids = NULL;
-    redisContext *rc = case_store_redis(store);
-    if (!rc)
-        return -1;
-    redisReply *r = redisCommand(rc, "SPOP writ:delivery:rearm %d", (int) max);
-    case_store_count(store, 1, 1);
-    if (!r)
-        return -1;
     int n = 0;
     if (r->type == REDIS_REPLY_ARRAY && r->elements) {
         *ids = calloc(r->elements, sizeof **ids);
@@ -225,8 +216,100 @@ int delivery_store_rearmed(case_store_t *store, size_t max, char ***ids)
             if (r->element[i]->type == REDIS_REPLY_STRING)
                 (*ids)[n++] = strdup(r->element[i]->str);
     }
+    return n;
+}
+
+/* One command; its reply (NULL: Redis failed), counted as a round trip. */
+static redisReply *command(case_store_t *store, const char *fmt, ...)
+{
+    redisContext *rc = case_store_redis(store);
+    if (!rc)
+        return NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    redisReply *r = redisvCommand(rc, fmt, ap);
+    va_end(ap);
+    case_store_count(store, 1, 1);
+    return r;
+}
+
+/* A command whose reply only says it ran: 0, or -1. */
+static int command_ok(redisReply *r)
+{
+    if (!r)
+        return -1;
+    int rc = r->type == REDIS_REPLY_ERROR ? -1 : 0;
+    freeReplyObject(r);
+    return rc;
+}
+
+int delivery_store_rearmed(case_store_t *store, size_t max, char ***ids)
+{
+    *ids = NULL;
+    redisReply *r = command(store, "SPOP writ:delivery:rearm %d", (int) max);
+    if (!r)
+        return -1;
+    int n = reply_strings(r, ids);
     freeReplyObject(r);
     return n;
+}
+
+int delivery_store_cursor_get(case_store_t *store, const char *name, uint64_t *at)
+{
+    redisReply *r = command(store, "GET writ:delivery:%s_cursor", name);
+    if (!r)
+        return -1;
+    *at = r->type == REDIS_REPLY_STRING ? strtoull(r->str, NULL, 10) : 0;
+    freeReplyObject(r);
+    return 0;
+}
+
+int delivery_store_cursor_set(case_store_t *store, const char *name, uint64_t at)
+{
+    return command_ok(command(store, "SET writ:delivery:%s_cursor %llu", name,
+                              (unsigned long long) at));
+}
+
+int delivery_store_cases_since(case_store_t *store, uint64_t at, size_t max,
+                               delivery_case_ref_t **refs)
+{
+    *refs = NULL;
+    redisReply *r = command(store, "ZRANGEBYSCORE writ:cases %llu +inf WITHSCORES LIMIT 0 %d",
+                            (unsigned long long) at, (int) max);
+    if (!r)
+        return -1;
+    int n = 0;
+    if (r->type == REDIS_REPLY_ARRAY && r->elements >= 2)
+        *refs = calloc(r->elements / 2, sizeof **refs);
+    for (size_t i = 0; *refs && i + 1 < r->elements; i += 2) {
+        if (r->element[i]->type != REDIS_REPLY_STRING || r->element[i]->len >= 32)
+            continue;
+        snprintf((*refs)[n].id, sizeof (*refs)[n].id, "%s", r->element[i]->str);
+        (*refs)[n++].at = strtoull(r->element[i + 1]->str, NULL, 10);
+    }
+    freeReplyObject(r);
+    return n;
+}
+
+int delivery_store_letter_approved(case_store_t *store, const char *case_id)
+{
+    return command_ok(command(store, "SADD writ:delivery:letters:approved %s", case_id));
+}
+
+int delivery_store_letters_approved(case_store_t *store, char ***ids)
+{
+    *ids = NULL;
+    redisReply *r = command(store, "SMEMBERS writ:delivery:letters:approved");
+    if (!r)
+        return -1;
+    int n = reply_strings(r, ids);
+    freeReplyObject(r);
+    return n;
+}
+
+int delivery_store_letter_finished(case_store_t *store, const char *case_id)
+{
+    return command_ok(command(store, "SREM writ:delivery:letters:approved %s", case_id));
 }
 
 delivery_claim_t delivery_store_claim(case_store_t *store,

@@ -11,6 +11,8 @@
  *   writ:delivery:attention     zset  ids a person must look at (failed,
  *                                     unconfirmed, deferred N times, a
  *                                     letter held for approval), by time
+ *   writ:delivery:{name}_cursor string writ-send's place in writ:cases
+ *   writ:delivery:letters:approved set cases whose letter is to be sent
  *
  * A decision letter starts as "held" (delivery_store_hold); a person
  * moves it to "deferred" (then as below) or "discarded".
@@ -108,6 +110,31 @@ int delivery_store_letter(case_store_t *store, const char *case_id,
 /* writ-send: ids a person asked to resend (SPOP, up to max); *ids is
  * newly allocated (free each and the array). Returns the count, -1. */
 int delivery_store_rearmed(case_store_t *store, size_t max, char ***ids);
+
+/* writ-send's cursors over writ:cases (arrival time, ms), one per kind
+ * of message it derives from cases ("ack", "letter": kept in
+ * writ:delivery:{name}_cursor, so a restart goes on where it stopped).
+ * 0 read (*at = 0 when never set), -1 Redis failed. */
+int delivery_store_cursor_get(case_store_t *store, const char *name, uint64_t *at);
+int delivery_store_cursor_set(case_store_t *store, const char *name, uint64_t at);
+
+typedef struct {
+    char id[32];
+    uint64_t at;               /* its arrival time, ms */
+} delivery_case_ref_t;
+
+/* Up to max cases that arrived at or after at, oldest first; *refs newly
+ * allocated (free it). Returns the count, -1 when Redis failed. */
+int delivery_store_cases_since(case_store_t *store, uint64_t at, size_t max,
+                               delivery_case_ref_t **refs);
+
+/* writ:delivery:letters:approved -- cases whose letter a person (or
+ * letters/auto_send) approved, until its delivery is final: add one;
+ * list them (*ids as delivery_store_rearmed; count or -1); take one out.
+ * 0 / -1 Redis failed. */
+int delivery_store_letter_approved(case_store_t *store, const char *case_id);
+int delivery_store_letters_approved(case_store_t *store, char ***ids);
+int delivery_store_letter_finished(case_store_t *store, const char *case_id);
 
 /* For writctl (json_t *, jansson): the case's messages and their state,
  * [{id kind to message_id state attempts code reply sent_at updated_at

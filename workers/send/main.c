@@ -40,6 +40,15 @@
 
 #define MAX_MESSAGE_BYTES (4 * 1024 * 1024)
 
+/* A place in writ:cases from which cases are looked at once a second
+ * (delivery_store_cursor_*): it moves past a case only once that case's
+ * message is finished, so one deferred is tried again after a restart. */
+typedef struct {
+    const char *name;                /* "ack" | "letter" */
+    uint64_t at, next_scan_ms;
+    bool loaded;
+} case_cursor_t;
+
 typedef struct {
     case_store_t *store;
     smtp_t *smtp;
@@ -61,8 +70,7 @@ typedef struct {
      * and the acks finished by this process. */
     char *ack_template;
     const char *contact;
-    uint64_t ack_cursor, next_ack_scan_ms;
-    bool ack_cursor_loaded;
+    case_cursor_t ack_cursor;
     GHashTable *acked;
     /* Decision letters to verified requesters (rejections, redirects):
      * the templates by letter_kind_t (NULL: off), whether they go without
@@ -70,8 +78,7 @@ typedef struct {
      * which cases are looked at (writ:delivery:letter_cursor). */
     char *letter_templates[LETTER_COUNT];
     bool letters_on, letters_auto_send;
-    uint64_t letter_cursor, next_letter_scan_ms;
-    bool letter_cursor_loaded;
+    case_cursor_t letter_cursor;
     GHashTable *lettered;            /* cases whose letter this process prepared */
     struct timespec new_mtime;
     uint64_t next_rescan_ms, next_alert_scan_ms;
@@ -279,6 +286,24 @@ static size_t send_due(sender_t *s)
     return tried;
 }
 
+/* A message writ-send renders itself (alert, acknowledgement, letter):
+ * claimed, then sent and recorded. True when it is finished (sent,
+ * refused, or done before), false when to be tried again. */
+static bool send_rendered(sender_t *s, const char *id, const char *case_id,
+                          const char *kind, const char *to, const char *msgid,
+                          const char *text)
+{
+    delivery_claim_args_t ca = { .id = id, .case_id = case_id, .kind = kind,
+                                 .to = to, .message_id = msgid,
+                                 .worker = s->worker, .lease_ms = s->lease_ms };
+    unsigned attempt = 0;
+    uint64_t next_at = 0;
+    delivery_claim_t claim = delivery_store_claim(s->store, &ca, &attempt, &next_at);
+    if (claim == DELIVERY_CLAIM_GO)
+        return transact(s, id, case_id, kind, to, text, strlen(text), attempt) == 0;
+    return claim == DELIVERY_CLAIM_DONE;
+}
+
 /* Alerts: each case in review (writ:idx:state:review), once per reason. */
 static void alert_one(sender_t *s, const char *case_id)
 {
@@ -312,19 +337,7 @@ static void alert_one(sender_t *s, const char *case_id)
                            .message_id = msgid, .case_id = case_id,
                            .reason = reason, .emergency = emergency };
     char *text = delivery_alert_render(&a);
-    delivery_claim_args_t ca = { .id = id, .case_id = case_id, .kind = "alert",
-                                 .to = to, .message_id = msgid,
-                                 .worker = s->worker, .lease_ms = s->lease_ms };
-    unsigned attempt = 0;
-    uint64_t next_at = 0;
-    delivery_claim_t claim = text ? delivery_store_claim(s->store, &ca, &attempt, &next_at)
-                                  : DELIVERY_CLAIM_ERROR;
-    uint64_t again = 1;
-    if (claim == DELIVERY_CLAIM_GO)
-        again = transact(s, id, case_id, "alert", to, text, strlen(text), attempt);
-    else if (claim == DELIVERY_CLAIM_DONE)
-        again = 0;
-    if (again == 0)
+    if (text && send_rendered(s, id, case_id, "alert", to, msgid, text))
         g_hash_table_add(s->alerted, g_strdup(id));
     free(text);
     freeReplyObject(r);
@@ -368,18 +381,8 @@ static int ack_one(sender_t *s, const char *case_id)
         notice_envelope_t env = { .from = s->sender, .date = date,
                                   .message_id = msgid, .contact = s->contact };
         char *text = letter_render_ack(s->ack_template, c, &env);
-        delivery_claim_args_t ca = { .id = id, .case_id = case_id, .kind = "ack",
-                                     .to = c->request->from, .message_id = msgid,
-                                     .worker = s->worker, .lease_ms = s->lease_ms };
-        unsigned attempt = 0;
-        uint64_t next_at = 0;
-        delivery_claim_t claim = text ? delivery_store_claim(s->store, &ca, &attempt, &next_at)
-                                      : DELIVERY_CLAIM_DONE;
-        if (claim == DELIVERY_CLAIM_GO)
-            done = transact(s, id, case_id, "ack", c->request->from, text,
-                            strlen(text), attempt) == 0;
-        else
-            done = claim == DELIVERY_CLAIM_DONE;
+        if (text)
+            done = send_rendered(s, id, case_id, "ack", c->request->from, msgid, text);
         free(text);
     }
     if (done)
@@ -388,55 +391,37 @@ static int ack_one(sender_t *s, const char *case_id)
     return done;
 }
 
-/* Once a second: cases that arrived since the cursor; the cursor (kept in
- * Redis, writ:delivery:ack_cursor) moves past a case only once its
- * acknowledgement is finished, so a deferred one is tried again after a
- * restart too. */
-static void ack_scan(sender_t *s)
+/* Once a second: the cases that arrived since the cursor, each through
+ * one (1 finished, 0 not yet); the cursor moves up to the first not
+ * finished. True when it looked (its second had come, Redis answered). */
+static bool cursor_scan(sender_t *s, case_cursor_t *cur,
+                        int (*one)(sender_t *, const char *))
 {
     uint64_t now = writ_now_ms();
-    if (!s->ack_template || now < s->next_ack_scan_ms)
-        return;
-    s->next_ack_scan_ms = now + 1000;
-    redisContext *rc = case_store_redis(s->store);
-    if (!rc)
-        return;
-    if (!s->ack_cursor_loaded) {
-        redisReply *g = redisCommand(rc, "GET writ:delivery:ack_cursor");
-        case_store_count(s->store, 1, 1);
-        if (!g)
-            return;
-        s->ack_cursor = g->type == REDIS_REPLY_STRING ? strtoull(g->str, NULL, 10) : 0;
-        s->ack_cursor_loaded = true;
-        freeReplyObject(g);
+    if (now < cur->next_scan_ms)
+        return false;
+    cur->next_scan_ms = now + 1000;
+    if (!cur->loaded) {
+        if (delivery_store_cursor_get(s->store, cur->name, &cur->at) != 0)
+            return false;
+        cur->loaded = true;
     }
-    redisReply *r = redisCommand(rc, "ZRANGEBYSCORE writ:cases %llu +inf WITHSCORES LIMIT 0 200",
-                                 (unsigned long long) s->ack_cursor);
-    case_store_count(s->store, 1, 1);
-    if (!r)
-        return;
-    uint64_t cursor = s->ack_cursor;
+    delivery_case_ref_t *refs = NULL;
+    int n = delivery_store_cases_since(s->store, cur->at, 200, &refs);
+    if (n < 0)
+        return false;
+    uint64_t at = cur->at;
     bool blocked = false;
-    for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements && !s_stop; i += 2) {
-        if (r->element[i]->type != REDIS_REPLY_STRING || r->element[i]->len >= 32)
-            continue;
-        uint64_t score = strtoull(r->element[i + 1]->str, NULL, 10);
-        int done = ack_one(s, r->element[i]->str);
-        if (!done)
+    for (int i = 0; i < n && !s_stop; i++) {
+        if (!one(s, refs[i].id))
             blocked = true;
         if (!blocked)
-            cursor = score;   /* cases at this time are finished up to here */
+            at = refs[i].at;         /* cases at this time are finished up to here */
     }
-    freeReplyObject(r);
-    if (cursor != s->ack_cursor) {
-        redisReply *w = redisCommand(rc, "SET writ:delivery:ack_cursor %llu",
-                                     (unsigned long long) cursor);
-        case_store_count(s->store, 1, 1);
-        if (w) {
-            s->ack_cursor = cursor;
-            freeReplyObject(w);
-        }
-    }
+    free(refs);
+    if (at != cur->at && delivery_store_cursor_set(s->store, cur->name, at) == 0)
+        cur->at = at;
+    return true;
 }
 
 /* Letters approved by a person (or by letters/auto_send) wait in
@@ -462,21 +447,11 @@ static int letter_send(sender_t *s, const char *case_id)
         notice_envelope_t env = { .from = s->sender, .date = date,
                                   .message_id = msgid, .contact = s->contact };
         char *text = letter_render_decision(s->letter_templates[k], c, k, &env);
-        delivery_claim_args_t ca = { .id = id, .case_id = case_id, .kind = "letter",
-                                     .to = c->request->from, .message_id = msgid,
-                                     .worker = s->worker, .lease_ms = s->lease_ms };
-        unsigned attempt = 0;
-        uint64_t next_at = 0;
-        delivery_claim_t claim = text ? delivery_store_claim(s->store, &ca, &attempt, &next_at)
-                                      : DELIVERY_CLAIM_DONE;
         if (!text)
             log_error(case_id, "the %s template does not render: letter not sent",
                       letter_kind_name(k));
-        if (claim == DELIVERY_CLAIM_GO)
-            done = transact(s, id, case_id, "letter", c->request->from, text,
-                            strlen(text), attempt) == 0;
         else
-            done = claim == DELIVERY_CLAIM_DONE;
+            done = send_rendered(s, id, case_id, "letter", c->request->from, msgid, text);
         free(text);
     }
     case_destroy(&c);
@@ -485,25 +460,14 @@ static int letter_send(sender_t *s, const char *case_id)
 
 static void letters_approved_scan(sender_t *s)
 {
-    redisContext *rc = case_store_redis(s->store);
-    if (!rc)
-        return;
-    redisReply *r = redisCommand(rc, "SMEMBERS writ:delivery:letters:approved");
-    case_store_count(s->store, 1, 1);
-    if (!r)
-        return;
-    for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements && !s_stop; i++) {
-        if (r->element[i]->type != REDIS_REPLY_STRING || r->element[i]->len >= 32)
-            continue;
-        if (letter_send(s, r->element[i]->str)) {
-            redisReply *w = redisCommand(rc, "SREM writ:delivery:letters:approved %s",
-                                         r->element[i]->str);
-            case_store_count(s->store, 1, 1);
-            if (w)
-                freeReplyObject(w);
-        }
+    char **ids = NULL;
+    int n = delivery_store_letters_approved(s->store, &ids);
+    for (int i = 0; i < n; i++) {
+        if (!s_stop && strlen(ids[i]) < 32 && letter_send(s, ids[i]))
+            delivery_store_letter_finished(s->store, ids[i]);
+        free(ids[i]);
     }
-    freeReplyObject(r);
+    free(ids);
 }
 
 /* One case's decision letter: prepared and held for a person (or, with
@@ -533,13 +497,8 @@ static int letter_prepare(sender_t *s, const char *case_id)
         char id[DELIVERY_ID_LEN], msgid[192], why[256];
         delivery_letter_id(case_id, id);
         snprintf(msgid, sizeof msgid, "%s@%s", id, s->domain);
-        if (s->letters_auto_send) {
-            redisReply *w = redisCommand(rc, "SADD writ:delivery:letters:approved %s", case_id);
-            case_store_count(s->store, 1, 1);
-            done = w != NULL;
-            if (w)
-                freeReplyObject(w);
-        }
+        if (s->letters_auto_send)
+            done = delivery_store_letter_approved(s->store, case_id) == 0;
         else {
             snprintf(why, sizeof why, "%s waits for a person: writctl case letter %s "
                      "send|discard --reason TEXT --as NAME", letter_kind_words(k), case_id);
@@ -551,58 +510,15 @@ static int letter_prepare(sender_t *s, const char *case_id)
     return done;
 }
 
-/* Once a second: cases that arrived since the letters' cursor (as the
- * acknowledgements'), then the approved letters. */
-static void letter_scan(sender_t *s)
+/* A case's letter through the letters' cursor: prepared once per process. */
+static int letter_one(sender_t *s, const char *case_id)
 {
-    uint64_t now = writ_now_ms();
-    if (!s->letters_on || now < s->next_letter_scan_ms)
-        return;
-    s->next_letter_scan_ms = now + 1000;
-    redisContext *rc = case_store_redis(s->store);
-    if (!rc)
-        return;
-    if (!s->letter_cursor_loaded) {
-        redisReply *g = redisCommand(rc, "GET writ:delivery:letter_cursor");
-        case_store_count(s->store, 1, 1);
-        if (!g)
-            return;
-        s->letter_cursor = g->type == REDIS_REPLY_STRING ? strtoull(g->str, NULL, 10) : 0;
-        s->letter_cursor_loaded = true;
-        freeReplyObject(g);
-    }
-    redisReply *r = redisCommand(rc, "ZRANGEBYSCORE writ:cases %llu +inf WITHSCORES LIMIT 0 200",
-                                 (unsigned long long) s->letter_cursor);
-    case_store_count(s->store, 1, 1);
-    if (!r)
-        return;
-    uint64_t cursor = s->letter_cursor;
-    bool blocked = false;
-    for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements && !s_stop; i += 2) {
-        if (r->element[i]->type != REDIS_REPLY_STRING || r->element[i]->len >= 32)
-            continue;
-        uint64_t score = strtoull(r->element[i + 1]->str, NULL, 10);
-        const char *case_id = r->element[i]->str;
-        if (!g_hash_table_contains(s->lettered, case_id)) {
-            if (letter_prepare(s, case_id))
-                g_hash_table_add(s->lettered, g_strdup(case_id));
-            else
-                blocked = true;
-        }
-        if (!blocked)
-            cursor = score;
-    }
-    freeReplyObject(r);
-    if (cursor != s->letter_cursor) {
-        redisReply *w = redisCommand(rc, "SET writ:delivery:letter_cursor %llu",
-                                     (unsigned long long) cursor);
-        case_store_count(s->store, 1, 1);
-        if (w) {
-            s->letter_cursor = cursor;
-            freeReplyObject(w);
-        }
-    }
-    letters_approved_scan(s);
+    if (g_hash_table_contains(s->lettered, case_id))
+        return 1;
+    if (!letter_prepare(s, case_id))
+        return 0;
+    g_hash_table_add(s->lettered, g_strdup(case_id));
+    return 1;
 }
 
 /* Once a second: messages a person asked to resend (writctl case
@@ -621,12 +537,7 @@ static void rearm(sender_t *s)
         if (g_str_has_suffix(ids[i], ".letter")) {
             char case_id[32];
             snprintf(case_id, sizeof case_id, "%.17s", ids[i]);
-            redisContext *rc = case_store_redis(s->store);
-            redisReply *w = rc ? redisCommand(rc, "SADD writ:delivery:letters:approved %s",
-                                              case_id) : NULL;
-            case_store_count(s->store, 1, 1);
-            if (w)
-                freeReplyObject(w);
+            delivery_store_letter_approved(s->store, case_id);
         }
         if (g_hash_table_remove(s->acked, ids[i]) && s->ack_template) {
             char case_id[32];
@@ -710,6 +621,8 @@ int main(int argc, char **argv)
         .alerted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
         .acked = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
         .lettered = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+        .ack_cursor = { .name = "ack" },
+        .letter_cursor = { .name = "letter" },
         .contact = contact,
     };
     if (writ_config_get_bool(cfg, "letters/acknowledge", true)) {
@@ -787,8 +700,10 @@ int main(int argc, char **argv)
         rescan(&s);
         size_t tried = send_due(&s);
         alert_scan(&s);
-        ack_scan(&s);
-        letter_scan(&s);
+        if (s.ack_template)
+            cursor_scan(&s, &s.ack_cursor, ack_one);
+        if (s.letters_on && cursor_scan(&s, &s.letter_cursor, letter_one))
+            letters_approved_scan(&s);
         if (!tried && !s_stop)
             usleep(100 * 1000);
     }
