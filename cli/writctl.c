@@ -469,26 +469,40 @@ static int cmd_case_hold(case_store_t *store, int argc, char **argv)
     }
 }
 
+/* The options of a person's act on a delivery: --reason TEXT and --as
+ * NAME (or WRIT_OPERATOR), both required (they go on the audit). 0, or
+ * the exit status of the usage error. */
+static int reason_and_operator(const char *what, int argc, char **argv,
+                               const char **reason, const char **name)
+{
+    *reason = NULL;
+    *name = getenv("WRIT_OPERATOR");
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--reason") && i + 1 < argc)
+            *reason = argv[++i];
+        else if (!strcmp(argv[i], "--as") && i + 1 < argc)
+            *name = argv[++i];
+        else
+            return usage();
+    }
+    if (!*reason || !**reason || !*name || !**name) {
+        fprintf(stderr, "writctl: %s needs --reason TEXT and --as NAME (for the audit)\n", what);
+        return 64;
+    }
+    return 0;
+}
+
 /* case delivery ID DELIVERY resend|sent --reason TEXT --as NAME: a
  * person resolves a notice, alert or acknowledgement writ-send could not
  * finish (failed, unconfirmed, deferred). */
 static int cmd_case_delivery(case_store_t *store, int argc, char **argv)
 {
-    const char *reason = NULL, *name = getenv("WRIT_OPERATOR");
+    const char *reason, *name;
     if (argc < 3 || (strcmp(argv[2], "resend") && strcmp(argv[2], "sent")))
         return usage();
-    for (int i = 3; i < argc; i++) {
-        if (!strcmp(argv[i], "--reason") && i + 1 < argc)
-            reason = argv[++i];
-        else if (!strcmp(argv[i], "--as") && i + 1 < argc)
-            name = argv[++i];
-        else
-            return usage();
-    }
-    if (!reason || !*reason || !name || !*name) {
-        fprintf(stderr, "writctl: case delivery needs --reason TEXT and --as NAME (for the audit)\n");
-        return 64;
-    }
+    int rc = reason_and_operator("case delivery", argc - 3, argv + 3, &reason, &name);
+    if (rc != 0)
+        return rc;
     switch (delivery_store_resolve(store, argv[0], argv[1], argv[2], reason, name)) {
     case 0:
         printf("case %s: %s %s\n", argv[0], argv[1],
@@ -510,21 +524,12 @@ static int cmd_case_delivery(case_store_t *store, int argc, char **argv)
  * or discards the decision letter held for the case's requester. */
 static int cmd_case_letter(case_store_t *store, int argc, char **argv)
 {
-    const char *reason = NULL, *name = getenv("WRIT_OPERATOR");
+    const char *reason, *name;
     if (argc < 2 || (strcmp(argv[1], "send") && strcmp(argv[1], "discard")))
         return usage();
-    for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--reason") && i + 1 < argc)
-            reason = argv[++i];
-        else if (!strcmp(argv[i], "--as") && i + 1 < argc)
-            name = argv[++i];
-        else
-            return usage();
-    }
-    if (!reason || !*reason || !name || !*name) {
-        fprintf(stderr, "writctl: case letter needs --reason TEXT and --as NAME (for the audit)\n");
-        return 64;
-    }
+    int rc = reason_and_operator("case letter", argc - 2, argv + 2, &reason, &name);
+    if (rc != 0)
+        return rc;
     switch (delivery_store_letter(store, argv[0], argv[1], reason, name)) {
     case 0:
         printf("case %s: the letter %s\n", argv[0],
