@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 typedef struct {
@@ -25,25 +24,6 @@ typedef struct {
     unsigned long done;
     uint64_t last_job_ms;
 } runner_t;
-
-/* Containers on the host's network share its host name, and each has its
- * own pid namespace: host and pid alone may name two replicas alike. */
-static unsigned s_instance_tag(void)
-{
-    unsigned short tag = 0;
-    if (getrandom(&tag, sizeof tag, 0) != (ssize_t) sizeof tag)
-        tag = (unsigned short) (writ_now_ms() ^ (uint64_t) getpid());
-    return tag;
-}
-
-void stage_worker_id(const char *stage, char *buf, size_t len)
-{
-    char host[64] = "host";
-    gethostname(host, sizeof host);
-    host[sizeof host - 1] = '\0';
-    snprintf(buf, len, "%s-%s-%d-%04x", stage, host, (int) getpid(),
-             s_instance_tag());
-}
 
 static void hand_on(runner_t *r, case_t *c, const char *next_stage,
                     const char *record, size_t len)

@@ -63,8 +63,4 @@ typedef struct {
 int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
                      const char *worker_id);
 
-/* "{stage}-{host}-{pid}-{tag}", the id in audit entries and heartbeats;
- * tag is 4 random hex digits (replicas may share host name and pid). */
-void stage_worker_id(const char *stage, char *buf, size_t len);
-
 #endif

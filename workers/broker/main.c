@@ -17,6 +17,7 @@
 #include "config.h"
 #include "dispatch.h"
 #include "log.h"
+#include "worker_id.h"
 #include "case_store.h"
 #include "pipeline.h"
 
@@ -314,7 +315,7 @@ int main(int argc, char **argv)
         return 78;              /* EX_CONFIG */
     }
     char worker_id[96];
-    snprintf(worker_id, sizeof worker_id, "broker-%d", (int) getpid());
+    worker_id_make("broker", worker_id, sizeof worker_id);
     writ_log_init("writ-broker", worker_id, writ_config_get(cfg, "writ/log_level", "info"));
     /* SIGINT/SIGTERM set zsys_interrupted: the loop finishes its case and
      * stops. (zsys_handler_set(NULL) first would make this a no-op.) */

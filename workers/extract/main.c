@@ -22,6 +22,7 @@
 #include "parse_config.h"
 #include "pipeline.h"
 #include "stage_runner.h"
+#include "worker_id.h"
 
 #include <glib.h>
 #include <stdio.h>
@@ -151,7 +152,7 @@ int main(int argc, char **argv)
         return 78;
     }
     char worker[96];
-    stage_worker_id("extract", worker, sizeof worker);
+    worker_id_make("extract", worker, sizeof worker);
     writ_log_init("writ-extract", worker,
                   writ_config_get(cfg, "writ/log_level", "info"));
     parse_global_init();

@@ -10,6 +10,7 @@
 #include "policy.h"
 #include "registry.h"
 #include "stage_runner.h"
+#include "worker_id.h"
 
 #include <czmq.h>
 #include <stdio.h>
@@ -85,7 +86,7 @@ int main(int argc, char **argv)
         return 78;
     }
     char worker[96];
-    stage_worker_id("jurisdiction", worker, sizeof worker);
+    worker_id_make("jurisdiction", worker, sizeof worker);
     writ_log_init("writ-jurisdiction", worker,
                   writ_config_get(cfg, "writ/log_level", "info"));
     jurisdiction_t j = { .registry = registry_cache_new((size_t)

@@ -12,6 +12,7 @@
 #include "outbox.h"
 #include "pipeline.h"
 #include "stage_runner.h"
+#include "worker_id.h"
 
 #include <czmq.h>
 #include <glib.h>
@@ -256,7 +257,7 @@ int main(int argc, char **argv)
         return 78;
     }
     char worker[96];
-    stage_worker_id("notify", worker, sizeof worker);
+    worker_id_make("notify", worker, sizeof worker);
     writ_log_init("writ-notify", worker, writ_config_get(cfg, "writ/log_level", "info"));
     const char *outbox_dir = writ_config_get(cfg, "notify/outbox", "run/outbox");
     notify_ctx_t n = {

@@ -24,6 +24,7 @@
 #include "redis_login.h"
 #include "smtp.h"
 #include "stage_runner.h"
+#include "worker_id.h"
 
 #include <curl/curl.h>
 #include <dirent.h>
@@ -581,7 +582,7 @@ int main(int argc, char **argv)
         return 78;
     }
     char worker[96];
-    stage_worker_id("send", worker, sizeof worker);
+    worker_id_make("send", worker, sizeof worker);
     writ_log_init("writ-send", worker, writ_config_get(cfg, "writ/log_level", "info"));
     const char *relay = writ_config_get(cfg, "notify/smtp_relay", "");
     if (!*relay) {
