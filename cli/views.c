@@ -5,6 +5,7 @@
  * kept by the same atomic scripts that change the cases: never a scan
  * over every case.
  */
+#include "case_view.h"
 #include "casework_store.h"
 #include "pipeline.h"
 #include "wire.h"
@@ -17,146 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* ---- dates as day numbers ------------------------------------------------ */
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static long day_number(long y, long m, long d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static long day_of(const char *date)          /* "YYYY-MM-DD" -> day, -1 */
-{
-    long n = pipeline_date_number(date);
-    return n ? day_number(n / 10000, n / 100 % 100, n % 100) : -1;
-}
-
-static void date_of(long day, char out[11])
-{
-    long z = day + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = yoe + era * 400;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    long d = doy - (153 * mp + 2) / 5 + 1;
-    long m = mp + (mp < 10 ? 3 : -9);
-    int yy = (int) ((y + (m <= 2)) % 10000), mm = (int) (m % 100), dd = (int) (d % 100);
-    if (yy < 0)
-        yy = 0;
-    if (mm < 0 || dd < 0)
-        mm = dd = 0;
-    snprintf(out, 11, "%04d-%02d-%02d", yy, mm, dd);
-}
-
-static void relative(long day, long today, char *buf, size_t len)
-{
-    long n = day - today;
-    if (n < 0)
-        snprintf(buf, len, "overdue by %ld day%s", -n, n == -1 ? "" : "s");
-    else if (n == 0)
-        snprintf(buf, len, "due today");
-    else
-        snprintf(buf, len, "in %ld day%s", n, n == 1 ? "" : "s");
-}
-
-/* ---- loading cases by id ------------------------------------------------- */
-
-typedef struct {
-    char id[CASE_ID_LEN];
-    char state[32];
-    long long received_ms;
-    case_t *c;
-    json_t *cw;
-    char review_reason[512];
-    long preserve_day;                /* 0: none */
-    char renewed_by[CASE_ID_LEN];
-    char renews[CASE_ID_LEN];
-} view_case_t;
-
-static void view_clear(view_case_t *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        case_destroy(&v[i].c);
-        json_decref(v[i].cw);
-    }
-    free(v);
-}
-
-static void field(char *dst, size_t len, redisReply *r)
-{
-    dst[0] = '\0';
-    if (r->type == REDIS_REPLY_STRING)
-        snprintf(dst, len, "%.*s", (int) r->len, r->str);
-}
-
-/* Loads the cases named in ids (one pipelined round trip); missing ones
- * are skipped. *n receives the count; NULL on a Redis failure. */
-static view_case_t *load_cases(case_store_t *store, redisReply *ids, size_t *n)
-{
-    *n = 0;
-    redisContext *ctx = case_store_redis(store);
-    if (!ctx)
-        return NULL;
-    view_case_t *out = calloc(ids->elements ? ids->elements : 1, sizeof *out);
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < ids->elements; i++)
-        redisAppendCommand(ctx, "HMGET writ:case:%b state received_at record "
-                           "casework review_reason preserve_day "
-                           "preserve_renewed_by renews",
-                           ids->element[i]->str, ids->element[i]->len);
-    case_store_count(store, 1, (unsigned) ids->elements);
-    for (size_t i = 0; i < ids->elements; i++) {
-        redisReply *r = NULL;
-        if (redisGetReply(ctx, (void **) &r) != REDIS_OK) {
-            view_clear(out, *n);
-            return NULL;
-        }
-        if (r->type == REDIS_REPLY_ARRAY && r->elements == 8
-            && r->element[0]->type == REDIS_REPLY_STRING
-            && ids->element[i]->len < CASE_ID_LEN) {
-            view_case_t *v = &out[(*n)++];
-            snprintf(v->id, sizeof v->id, "%s", ids->element[i]->str);
-            field(v->state, sizeof v->state, r->element[0]);
-            v->received_ms = r->element[1]->type == REDIS_REPLY_STRING
-                           ? atoll(r->element[1]->str) : 0;
-            char err[64];
-            if (r->element[2]->type == REDIS_REPLY_STRING)
-                v->c = wire_decode_case(r->element[2]->str, r->element[2]->len,
-                                        err, sizeof err);
-            if (r->element[3]->type == REDIS_REPLY_STRING && r->element[3]->len)
-                v->cw = json_loadb(r->element[3]->str, r->element[3]->len, 0, NULL);
-            if (!v->cw)
-                v->cw = json_object();
-            field(v->review_reason, sizeof v->review_reason, r->element[4]);
-            v->preserve_day = r->element[5]->type == REDIS_REPLY_STRING
-                            ? atol(r->element[5]->str) : 0;
-            field(v->renewed_by, sizeof v->renewed_by, r->element[6]);
-            field(v->renews, sizeof v->renews, r->element[7]);
-        }
-        freeReplyObject(r);
-    }
-    return out;
-}
-
-static const char *agency_of(const view_case_t *v)
-{
-    const request_t *r = v->c ? v->c->request : NULL;
-    return r && r->issuing_agency ? r->issuing_agency : "an unnamed requester";
-}
-
-static const char *type_of(const view_case_t *v)
-{
-    return v->c && v->c->request ? request_type_name(v->c->request->type) : "not mail";
-}
 
 static const char *jstr(json_t *o, const char *key)
 {
@@ -172,34 +33,10 @@ static const char *dstr(json_t *o, const char *key)
 
 /* ---- queue ---------------------------------------------------------------- */
 
-static bool produced_any(const view_case_t *v)
-{
-    const char *k;
-    json_t *a;
-    json_object_foreach(json_object_get(v->cw, "accounts"), k, a)
-        if (json_array_size(json_object_get(a, "productions")) > 0)
-            return true;
-    return false;
-}
-
-static bool owes_response(const view_case_t *v)
-{
-    if (!strcmp(v->state, STATE_REVIEW) || !strcmp(v->state, STATE_WAITING))
-        return true;
-    for (size_t i = 0; v->c && i < v->c->account_count; i++) {
-        decision_t d = v->c->accounts[i].decision;
-        if (d == DEC_DISCLOSE || d == DEC_PARTIAL)
-            return !produced_any(v);
-    }
-    return false;
-}
-
-
-
 typedef struct {
     int rank;                         /* 1 emergency ... 5 challenge */
     long order;                       /* within the rank, smaller first */
-    const view_case_t *v;
+    const case_view_t *v;
     char why[640];
 } queue_row_t;
 
@@ -213,7 +50,7 @@ static int row_cmp(const void *a, const void *b)
 
 /* An emergency still waiting for a decision (once decided, a case in
  * review -- a withheld notice -- is queued for what it still needs). */
-static bool is_emergency(const view_case_t *v)
+static bool is_emergency(const case_view_t *v)
 {
     if (!v->c)
         return false;
@@ -232,7 +69,7 @@ static bool is_emergency(const view_case_t *v)
 }
 
 /* Why a case in review needs a person, in words. */
-static void review_words(const view_case_t *v, char *buf, size_t len)
+static void review_words(const case_view_t *v, char *buf, size_t len)
 {
     const case_t *c = v->c;
     if (!c) {
@@ -268,20 +105,20 @@ static void review_words(const view_case_t *v, char *buf, size_t len)
     snprintf(buf, len, "in review");
 }
 
-static size_t queue_rows(const view_case_t *v, long today, long now_ms,
+static size_t queue_rows(const case_view_t *v, long today, long now_ms,
                          queue_row_t *rows)
 {
     size_t n = 0;
     const char *st = v->state;
     bool open = !strcmp(st, STATE_REVIEW) || !strcmp(st, STATE_WAITING);
-    long deadline = v->c && v->c->request ? day_of(v->c->request->deadline) : -1;
+    long deadline = v->c && v->c->request ? case_view_day(v->c->request->deadline) : -1;
     json_t *waiting = json_object_get(v->cw, "waiting");
     if (!strcmp(st, STATE_REVIEW) && is_emergency(v)) {
         long minutes = (now_ms - v->received_ms) / 60000;
         json_t *ver = json_object_get(v->cw, "verification");
         rows[n] = (queue_row_t) { 1, v->received_ms, v, "" };
         snprintf(rows[n].why, sizeof rows[n].why, "EMERGENCY from %s, waiting %ld "
-                 "min; %s", agency_of(v), minutes,
+                 "min; %s", case_view_agency(v), minutes,
                  ver ? "requester verified: decide now"
                      : v->c && v->c->verify_requester
                      ? "requester NOT verified: call back before disclosing"
@@ -290,13 +127,13 @@ static size_t queue_rows(const view_case_t *v, long today, long now_ms,
     }
     bool settled = !strcmp(st, STATE_CLOSED) || !strcmp(st, STATE_RECEIVED)
                 || !strcmp(st, STATE_DECIDED);
-    if (!settled && deadline >= 0 && deadline <= today + 3 && owes_response(v)) {
+    if (!settled && deadline >= 0 && deadline <= today + 3 && case_view_owes_response(v)) {
         char rel[48], date[11];
-        relative(deadline, today, rel, sizeof rel);
-        date_of(deadline, date);
+        case_view_relative(deadline, today, rel, sizeof rel);
+        case_view_date(deadline, date);
         rows[n] = (queue_row_t) { 2, deadline, v, "" };
         snprintf(rows[n].why, sizeof rows[n].why, "response deadline %s (%s) of "
-                 "the %s from %s; %s", date, rel, type_of(v), agency_of(v),
+                 "the %s from %s; %s", date, rel, case_view_type(v), case_view_agency(v),
                  waiting ? "waiting on the requester"
                  : open ? "still in review" : "decided to disclose, nothing produced yet");
         n++;
@@ -306,7 +143,7 @@ static size_t queue_rows(const view_case_t *v, long today, long now_ms,
         review_words(v, rows[n].why, sizeof rows[n].why);
         n++;
     }
-    else if (waiting && jstr(waiting, "until") && day_of(jstr(waiting, "until")) <= today) {
+    else if (waiting && jstr(waiting, "until") && case_view_day(jstr(waiting, "until")) <= today) {
         rows[n] = (queue_row_t) { 3, v->received_ms, v, "" };
         snprintf(rows[n].why, sizeof rows[n].why, "the wait for the requester "
                  "ended %s (%s)", jstr(waiting, "until"), jstr(waiting, "reason"));
@@ -317,7 +154,7 @@ static size_t queue_rows(const view_case_t *v, long today, long now_ms,
         if (d->notice != NOTICE_HELD)
             continue;
         char todays[11];
-        date_of(today, todays);
+        case_view_date(today, todays);
         const char *ns = jstr(json_object_get(json_object_get(v->cw, "accounts"),
                                               d->account), "notice");
         if (ns && !strcmp(ns, "withheld"))
@@ -349,25 +186,6 @@ static size_t queue_rows(const view_case_t *v, long today, long now_ms,
     return n;
 }
 
-/* SMEMBERS of several keys in one round trip, as one array reply. */
-static redisReply *members_of(case_store_t *store, const char *const *keys, size_t n)
-{
-    redisContext *ctx = case_store_redis(store);
-    if (!ctx)
-        return NULL;
-    GString *cmd = g_string_new("SUNION");
-    for (size_t i = 0; i < n; i++)
-        g_string_append_printf(cmd, " %s", keys[i]);
-    case_store_count(store, 1, 1);
-    redisReply *r = redisCommand(ctx, cmd->str);
-    g_string_free(cmd, TRUE);
-    if (r && r->type != REDIS_REPLY_ARRAY) {
-        freeReplyObject(r);
-        r = NULL;
-    }
-    return r;
-}
-
 static int parse_json_flag(int argc, char **argv, bool *as_json)
 {
     for (int i = 0; i < argc; i++) {
@@ -388,20 +206,17 @@ int writctl_queue(writ_config_t *cfg, int argc, char **argv)
         return writctl_usage();
     char todays[11];
     writctl_today(cfg, todays);
-    long today = day_of(todays);
+    long today = case_view_day(todays);
     case_store_t *store = writctl_open_store(cfg);
     if (!store)
         return EXIT_REDIS;
     static const char *const keys[] = { "writ:idx:state:review",
                                         "writ:idx:state:waiting",
                                         "writ:idx:state:held", "writ:idx:dated" };
-    redisReply *ids = members_of(store, keys, 4);
     size_t n = 0;
-    view_case_t *cases = ids ? load_cases(store, ids, &n) : NULL;
+    case_view_t *cases = case_view_load_sets(store, keys, 4, &n);
     if (!cases) {
         fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
-        if (ids)
-            freeReplyObject(ids);
         case_store_destroy(&store);
         return EXIT_REDIS;
     }
@@ -418,8 +233,8 @@ int writctl_queue(writ_config_t *cfg, int argc, char **argv)
     for (size_t i = 0; i < m; i++)
         json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}",
             "case", rows[i].v->id, "state", rows[i].v->state,
-            "kind", why_names[rows[i].rank], "type", type_of(rows[i].v),
-            "agency", agency_of(rows[i].v), "why", rows[i].why));
+            "kind", why_names[rows[i].rank], "type", case_view_type(rows[i].v),
+            "agency", case_view_agency(rows[i].v), "why", rows[i].why));
     /* Notices and alerts writ-send could not deliver (failed, unconfirmed,
      * deferred too often): after the cases, oldest first. */
     json_t *stuck = delivery_store_attention(store);
@@ -450,8 +265,7 @@ int writctl_queue(writ_config_t *cfg, int argc, char **argv)
     json_decref(stuck);
     json_decref(list);
     free(rows);
-    view_clear(cases, n);
-    freeReplyObject(ids);
+    case_view_clear(cases, n);
     case_store_destroy(&store);
     return 0;
 }
@@ -477,80 +291,6 @@ static void delivery_words(json_t *d, char *buf, size_t len)
 
 /* ---- due ---------------------------------------------------------------- */
 
-typedef struct {
-    long day;                         /* LONG_MAX: no date */
-    const view_case_t *v;
-    const char *kind;
-    char what[512];
-} due_row_t;
-
-static int due_cmp(const void *a, const void *b)
-{
-    const due_row_t *x = a, *y = b;
-    return x->day < y->day ? -1 : x->day > y->day;
-}
-
-#define DUE_ADD(d, k, ...) do { \
-        if (n < cap) { \
-            rows[n] = (due_row_t) { (d), v, (k), "" }; \
-            snprintf(rows[n].what, sizeof rows[n].what, __VA_ARGS__); \
-            n++; \
-        } \
-    } while (0)
-
-static size_t due_rows(const view_case_t *v, due_row_t *rows, size_t cap)
-{
-    size_t n = 0;
-    if (!v->c || !v->c->request || !strcmp(v->state, STATE_CLOSED))
-        return 0;
-    const request_t *r = v->c->request;
-    long received = (long) (v->received_ms / 86400000);
-    long deadline = day_of(r->deadline);
-    if (deadline >= 0 && owes_response(v))
-        DUE_ADD(deadline, "deadline", "response deadline of the %s from %s",
-                type_of(v), agency_of(v));
-    if (v->preserve_day > 0) {
-        if (v->renewed_by[0])
-            DUE_ADD(v->preserve_day, "preservation", "preservation ends (extended "
-                    "once, on the renewal in case %s; 18 U.S.C. 2703(f)(2) allows "
-                    "no second extension)", v->renewed_by);
-        else
-            DUE_ADD(v->preserve_day, "preservation", "preservation ends (90 days "
-                    "from the request, 18 U.S.C. 2703(f); one 90-day extension on "
-                    "a renewed request)");
-    }
-    json_t *ch = json_object_get(v->cw, "challenge");
-    for (size_t i = 0; i < v->c->account_count; i++) {
-        const account_decision_t *d = &v->c->accounts[i];
-        if (d->notice != NOTICE_HELD)
-            continue;
-        const char *gag = jstr(json_object_get(json_object_get(
-            json_object_get(v->cw, "accounts"), d->account), "gag"), "state");
-        if (gag && strcmp(gag, "extended"))
-            continue;                 /* lifted or set aside: notify releases */
-        if (d->release_on[0])
-            DUE_ADD(day_of(d->release_on), "gag end", "gag on the notice to %s "
-                    "ends: notify prepares the notice that day", d->account);
-    }
-    if (r->type == REQ_NATIONAL_SECURITY_LETTER && r->nondisclosure && !ch)
-        DUE_ADD(received, "nsl gag", "NSL nondisclosure: the provider may ask the "
-                "FBI to seek judicial review of the gag (18 U.S.C. 3511(b)); none "
-                "requested yet");
-    else if (r->nondisclosure && r->type != REQ_NATIONAL_SECURITY_LETTER
-             && day_of(r->nondisclosure_until) > received + 365 && !ch)
-        DUE_ADD(received + 365, "long gag", "nondisclosure until %s is longer than "
-                "one year: the 2017 Justice Department policy caps 18 U.S.C. "
-                "2705(b) orders at one year barring exceptional circumstances; "
-                "consider a challenge", r->nondisclosure_until);
-    json_t *w = json_object_get(v->cw, "waiting");
-    if (w && !strcmp(v->state, STATE_WAITING)) {
-        const char *until = jstr(w, "until");
-        DUE_ADD(until ? day_of(until) : received, "waiting", "waiting on the "
-                "requester: %s%s", jstr(w, "reason") ? jstr(w, "reason") : "",
-                until ? "" : " (no date set)");
-    }
-    return n;
-}
 
 int writctl_due(writ_config_t *cfg, int argc, char **argv)
 {
@@ -572,37 +312,24 @@ int writctl_due(writ_config_t *cfg, int argc, char **argv)
     }
     char todays[11];
     writctl_today(cfg, todays);
-    long today = day_of(todays);
+    long today = case_view_day(todays);
     case_store_t *store = writctl_open_store(cfg);
     if (!store)
         return EXIT_REDIS;
-    static const char *const keys[] = { "writ:idx:dated", "writ:idx:state:waiting" };
-    redisReply *ids = members_of(store, keys, 2);
     size_t n = 0;
-    view_case_t *cases = ids ? load_cases(store, ids, &n) : NULL;
+    case_view_t *cases = case_view_load_due(store, &n);
     if (!cases) {
         fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
-        if (ids)
-            freeReplyObject(ids);
         case_store_destroy(&store);
         return EXIT_REDIS;
     }
-    size_t cap = 8 * n + 1, m = 0;
-    due_row_t *rows = calloc(cap, sizeof *rows);
-    for (size_t i = 0; rows && i < n; i++) {
-        due_row_t mine[8];
-        size_t got = due_rows(&cases[i], mine, 8);
-        for (size_t k = 0; k < got && m < cap; k++)
-            if (mine[k].day <= today + days)
-                rows[m++] = mine[k];
-    }
-    if (rows)
-        qsort(rows, m, sizeof *rows, due_cmp);
+    size_t m = 0;
+    case_due_t *rows = case_view_due(cases, n, today, days, &m);
     json_t *list = json_array();
     for (size_t i = 0; i < m; i++) {
         char date[11], rel[48];
-        date_of(rows[i].day, date);
-        relative(rows[i].day, today, rel, sizeof rel);
+        case_view_date(rows[i].day, date);
+        case_view_relative(rows[i].day, today, rel, sizeof rel);
         json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}",
             "date", date, "status", rel, "case", rows[i].v->id,
             "state", rows[i].v->state, "kind", rows[i].kind, "what", rows[i].what));
@@ -616,8 +343,7 @@ int writctl_due(writ_config_t *cfg, int argc, char **argv)
         printf("nothing due in the next %ld days\n", days);
     json_decref(list);
     free(rows);
-    view_clear(cases, n);
-    freeReplyObject(ids);
+    case_view_clear(cases, n);
     case_store_destroy(&store);
     return 0;
 }
@@ -668,7 +394,7 @@ int writctl_case_search(writ_config_t *cfg, int argc, char **argv)
         g_ptr_array_free(keys, TRUE);
         return rc;
     }
-    long long since_ms = since ? (long long) day_of(since) * 86400000LL : 0;
+    long long since_ms = since ? (long long) case_view_day(since) * 86400000LL : 0;
     redisContext *ctx = case_store_redis(store);
     redisReply *ids = NULL;
     if (ctx && keys->len > 0) {
@@ -685,21 +411,21 @@ int writctl_case_search(writ_config_t *cfg, int argc, char **argv)
         ids = redisCommand(ctx, "ZRANGEBYSCORE writ:cases %lld +inf", since_ms);
     }
     size_t n = 0;
-    view_case_t *cases = ids && ids->type == REDIS_REPLY_ARRAY
-                       ? load_cases(store, ids, &n) : NULL;
+    case_view_t *cases = ids && ids->type == REDIS_REPLY_ARRAY
+                       ? case_view_load(store, ids, &n) : NULL;
     if (!cases) {
         fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
         rc = EXIT_REDIS;
     }
     json_t *list = json_array();
     for (size_t i = 0; cases && i < n; i++) {
-        view_case_t *v = &cases[i];
+        case_view_t *v = &cases[i];
         if (v->received_ms < since_ms)
             continue;
         json_t *ms = json_integer(v->received_ms);
         json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:s?,s:o}",
-            "id", v->id, "state", v->state, "request_type", type_of(v),
-            "agency", agency_of(v),
+            "id", v->id, "state", v->state, "request_type", case_view_type(v),
+            "agency", case_view_agency(v),
             "reference", v->c && v->c->request ? v->c->request->reference : NULL,
             "received_ms", ms));
     }
@@ -732,7 +458,7 @@ int writctl_case_search(writ_config_t *cfg, int argc, char **argv)
     }
     json_decref(out);
     json_decref(list);
-    view_clear(cases, n);
+    case_view_clear(cases, n);
     if (ids)
         freeReplyObject(ids);
     g_ptr_array_free(keys, TRUE);

@@ -225,28 +225,40 @@ static void append_wrapped(GString *s, const char *text)
     g_string_append_c(s, '\n');
 }
 
+/* The headers of a message writ writes to the people who run it: one
+ * line each, no CR/LF from a value; Auto-Submitted: auto-generated. */
+static void append_auto_headers(GString *s, const char *from, const char *to,
+                                const char *subject, const char *date,
+                                const char *message_id)
+{
+    g_string_append(s, "From: ");
+    append_clean(s, from);
+    g_string_append(s, "\nTo: ");
+    append_clean(s, to);
+    g_string_append(s, "\nSubject: ");
+    append_clean(s, subject);
+    g_string_append(s, "\nDate: ");
+    append_clean(s, date);
+    g_string_append(s, "\nMessage-ID: <");
+    append_clean(s, message_id);
+    g_string_append(s, ">\nAuto-Submitted: auto-generated\n"
+                       "X-Auto-Response-Suppress: All\n"
+                       "MIME-Version: 1.0\n"
+                       "Content-Type: text/plain; charset=utf-8\n"
+                       "Content-Transfer-Encoding: 8bit\n\n");
+}
+
 char *delivery_alert_render(const delivery_alert_t *a)
 {
     if (!a->from || !a->to || !a->date || !a->message_id || !a->case_id
         || !a->reason || !*a->to)
         return NULL;
     GString *s = g_string_new(NULL);
-    g_string_append(s, "From: ");
-    append_clean(s, a->from);
-    g_string_append(s, "\nTo: ");
-    append_clean(s, a->to);
-    g_string_append_printf(s, "\nSubject: [writ] %s: case %s needs a person\n",
-                           a->emergency ? "EMERGENCY request" : "review",
-                           a->case_id);
-    g_string_append(s, "Date: ");
-    append_clean(s, a->date);
-    g_string_append(s, "\nMessage-ID: <");
-    append_clean(s, a->message_id);
-    g_string_append(s, ">\nAuto-Submitted: auto-generated\n"
-                       "X-Auto-Response-Suppress: All\n"
-                       "MIME-Version: 1.0\n"
-                       "Content-Type: text/plain; charset=utf-8\n"
-                       "Content-Transfer-Encoding: 8bit\n\n");
+    gchar *subject = g_strdup_printf("[writ] %s: case %s needs a person",
+                                     a->emergency ? "EMERGENCY request" : "review",
+                                     a->case_id);
+    append_auto_headers(s, a->from, a->to, subject, a->date, a->message_id);
+    g_free(subject);
     if (a->emergency)
         append_wrapped(s, "An emergency request has arrived. A person must "
                           "decide at once whether to disclose voluntarily.");
@@ -261,6 +273,65 @@ char *delivery_alert_render(const delivery_alert_t *a)
     g_string_append_printf(s, "\nSee it with: writctl case show %s\n"
                               "\nThis message was sent automatically by writ; "
                               "it carries no customer data.\n", a->case_id);
+    return g_string_free(s, FALSE);
+}
+
+void delivery_digest_id(const char *day, char id[DELIVERY_ID_LEN])
+{
+    char compact[9] = "";
+    size_t n = 0;
+    for (const char *p = day ? day : ""; *p && n < 8; p++)
+        if (*p >= '0' && *p <= '9')
+            compact[n++] = *p;
+    compact[n] = '\0';
+    snprintf(id, DELIVERY_ID_LEN, "digest.%s", compact);
+}
+
+/* One line of the digest: date, when, case, kind, and what it is -- the
+ * request's type and agency, never the account the date is about. */
+static void append_digest_item(GString *s, const delivery_digest_item_t *it)
+{
+    GString *line = g_string_new(NULL);
+    g_string_append_printf(line, "%-10s  %-18s %-18s %-12s ", it->date,
+                           it->status, it->case_id, it->kind);
+    append_clean(line, it->type);
+    g_string_append(line, " from ");
+    append_clean(line, it->agency);
+    g_string_append(s, line->str);
+    g_string_append_c(s, '\n');
+    g_string_free(line, TRUE);
+}
+
+char *delivery_digest_render(const delivery_digest_t *d)
+{
+    if (!d->from || !d->to || !*d->to || !d->date || !d->message_id || !d->day
+        || (d->count && !d->items))
+        return NULL;
+    for (size_t i = 0; i < d->count; i++) {
+        const delivery_digest_item_t *it = &d->items[i];
+        if (!it->date || !it->status || !it->case_id || !it->kind || !it->type
+            || !it->agency)
+            return NULL;
+    }
+    GString *s = g_string_new(NULL);
+    gchar *subject = g_strdup_printf("[writ] due on %s: %zu date%s", d->day,
+                                     d->count, d->count == 1 ? "" : "s");
+    append_auto_headers(s, d->from, d->to, subject, d->date, d->message_id);
+    g_free(subject);
+    gchar *intro = g_strdup_printf("What writctl due lists on %s: the dates of the "
+                                   "next %ld days and every date passed that a "
+                                   "case still owes.", d->day, d->days);
+    append_wrapped(s, intro);
+    g_free(intro);
+    g_string_append_c(s, '\n');
+    if (d->count == 0)
+        g_string_append(s, "Nothing is due.\n");
+    for (size_t i = 0; i < d->count; i++)
+        append_digest_item(s, &d->items[i]);
+    g_string_append_printf(s, "\nSee them with: writctl due --days %ld\n\n", d->days);
+    append_wrapped(s, "This message was sent automatically by writ once a day; "
+                      "it carries no customer data (writctl due names the "
+                      "accounts a date is about).");
     return g_string_free(s, FALSE);
 }
 

@@ -97,4 +97,32 @@ typedef struct {
  * names and message text are not in it). NULL when a field is missing. */
 char *delivery_alert_render(const delivery_alert_t *a);
 
+/* The daily digest of what is due (writctl due) to the on-call address:
+ * its delivery id, "digest.YYYYMMDD", one per day. */
+void delivery_digest_id(const char *day, char id[DELIVERY_ID_LEN]);
+
+typedef struct {
+    const char *date;         /* YYYY-MM-DD */
+    const char *status;       /* "overdue by 2 days", "due today", "in 3 days" */
+    const char *case_id;
+    const char *kind;         /* "deadline", "preservation", "gag end", ... */
+    const char *type;         /* the request type in words */
+    const char *agency;       /* the requester */
+} delivery_digest_item_t;
+
+typedef struct {
+    const char *from, *to, *date, *message_id;   /* as delivery_alert_t */
+    const char *day;          /* the digest's day, YYYY-MM-DD */
+    long days;                /* how far ahead it looks */
+    const delivery_digest_item_t *items;
+    size_t count;
+} delivery_digest_t;
+
+/* An RFC 5322 message (LF line ends, Auto-Submitted: auto-generated): one
+ * line per date -- date, when, case, kind, request type and agency; never
+ * the account a date is about (writctl due says it). "Nothing is due."
+ * when count is 0 (the digest still goes: its arrival says writ runs).
+ * NULL when a field is missing. */
+char *delivery_digest_render(const delivery_digest_t *d);
+
 #endif

@@ -133,6 +133,10 @@ letters
 alerts
     to = ""                             #   the on-call address; "" : no alerts
     emergency_to = ""                   #   for emergencies; "" : alerts/to
+    #   The daily digest of what writctl due lists (no customer data).
+    digest_at = "07:00"                 #   HH:MM UTC; "" : no digest
+    digest_to = ""                      #   "" : alerts/to
+    digest_days = 7                     #   how many days ahead it looks
     #   from = "..."                    #   header From; default notify/sender
 
 writctl

@@ -54,6 +54,7 @@ export WRIT_NOTIFY_SMTP_RELAY=smtp://127.0.0.1:$pf_port
 export WRIT_NOTIFY_SMTP_STARTTLS=none
 export WRIT_ALERTS_TO=oncall@ops.writ-test.example
 export WRIT_ALERTS_EMERGENCY_TO=emergency@ops.writ-test.example
+export WRIT_ALERTS_DIGEST_AT=""            # the daily digest: test_digest
 export WRIT_SEND_LEASE_MS=4000
 export WRIT_SEND_RETRY_BASE_MS=500
 export WRIT_SEND_RETRY_MAX_MS=2000

@@ -205,6 +205,46 @@ static void test_alert(void **state)
     assert_null(delivery_alert_render(&a));
 }
 
+/* The daily digest: one id per day, a line per date with the request's
+ * type and agency (never an account), no header injection from an
+ * agency's name, and a digest even when nothing is due. */
+static void test_digest(void **state)
+{
+    (void) state;
+    char id[DELIVERY_ID_LEN];
+    delivery_digest_id("2026-12-05", id);
+    assert_string_equal(id, "digest.20261205");
+    delivery_digest_item_t items[] = {
+        { "2026-12-01", "overdue by 4 days", "c0123456789abcdef", "deadline",
+          "subpoena", "DEA" },
+        { "2026-12-09", "in 4 days", "c00000000000000aa", "gag end",
+          "court order", "U.S. District Court\nBcc: evil@example.invalid" },
+    };
+    delivery_digest_t d = { .from = "writ <writ@northwind-cloud.example>",
+                            .to = "legal@northwind-cloud.example",
+                            .date = "Sat, 05 Dec 2026 07:00:00 +0000",
+                            .message_id = "digest.20261205@northwind-cloud.example",
+                            .day = "2026-12-05", .days = 7, .items = items,
+                            .count = 2 };
+    char *text = delivery_digest_render(&d);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\nAuto-Submitted: auto-generated\n"));
+    assert_non_null(strstr(text, "Subject: [writ] due on 2026-12-05: 2 dates\n"));
+    assert_non_null(strstr(text, "\nMessage-ID: <digest.20261205@northwind-cloud.example>\n"));
+    assert_non_null(strstr(text, "2026-12-01  overdue by 4 days"));
+    assert_non_null(strstr(text, "c0123456789abcdef  deadline     subpoena from DEA\n"));
+    assert_null(strstr(text, "\nBcc:"));
+    assert_non_null(strstr(text, "writctl due --days 7"));
+    free(text);
+    d.count = 0;
+    text = delivery_digest_render(&d);
+    assert_non_null(strstr(text, "Subject: [writ] due on 2026-12-05: 0 dates\n"));
+    assert_non_null(strstr(text, "\nNothing is due.\n"));
+    free(text);
+    d.to = "";
+    assert_null(delivery_digest_render(&d));
+}
+
 /* The acknowledgement: only for a verified requester (a forged request,
  * or one a person must verify, gets nothing), to its From address, with
  * the case number and never an account. */
@@ -443,6 +483,7 @@ int main(void)
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_backoff),
         cmocka_unit_test(test_alert),
+        cmocka_unit_test(test_digest),
         cmocka_unit_test(test_ack),
         cmocka_unit_test(test_decision_letters),
     };

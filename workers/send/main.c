@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE
 #include "case_store.h"
+#include "case_view.h"
 #include "config.h"
 #include "delivery.h"
 #include "delivery_store.h"
@@ -81,6 +82,15 @@ typedef struct {
     bool letters_on, letters_auto_send;
     case_cursor_t letter_cursor;
     GHashTable *lettered;            /* cases whose letter this process prepared */
+    /* The daily digest of what is due: its address ("" off), the time
+     * of day it goes (minutes after 00:00 UTC, -1 off), how many days
+     * ahead it looks, the fixed today of tests (casework/today, NULL: the
+     * clock), the day this process finished it. */
+    const char *digest_to, *today_fixed;
+    int digest_at_min;
+    long digest_days;
+    char digest_done_day[11];
+    uint64_t next_digest_ms;
     struct timespec new_mtime;
     uint64_t next_rescan_ms, next_alert_scan_ms;
     unsigned long sent, deferred, failed;
@@ -551,6 +561,86 @@ static void rearm(sender_t *s)
     free(ids);
 }
 
+/* ---- the daily digest ------------------------------------------------------ */
+
+/* "HH:MM" -> minutes after midnight; -1 when empty or not a time. */
+static int minutes_of(const char *hhmm)
+{
+    int h, m;
+    char extra;
+    if (!hhmm || sscanf(hhmm, "%d:%d%c", &h, &m, &extra) != 2 || h < 0 || h > 23
+        || m < 0 || m > 59)
+        return -1;
+    return h * 60 + m;
+}
+
+/* The digest of one day: what writctl due lists, rendered and sent
+ * (delivery id digest.YYYYMMDD, case "digest"). True when finished. */
+static bool digest_send(sender_t *s, const char *day)
+{
+    size_t n = 0, m = 0;
+    case_view_t *cases = case_view_load_due(s->store, &n);
+    if (!cases)
+        return false;
+    long today = case_view_day(day);
+    case_due_t *rows = case_view_due(cases, n, today, s->digest_days, &m);
+    delivery_digest_item_t *items = calloc(m + 1, sizeof *items);
+    char (*dates)[11] = calloc(m + 1, sizeof *dates);
+    char (*status)[48] = calloc(m + 1, sizeof *status);
+    bool done = false;
+    if (rows && items && dates && status) {
+        for (size_t i = 0; i < m; i++) {
+            case_view_date(rows[i].day, dates[i]);
+            case_view_relative(rows[i].day, today, status[i], sizeof status[i]);
+            items[i] = (delivery_digest_item_t) {
+                .date = dates[i], .status = status[i], .case_id = rows[i].v->id,
+                .kind = rows[i].kind, .type = case_view_type(rows[i].v),
+                .agency = case_view_agency(rows[i].v) };
+        }
+        char id[DELIVERY_ID_LEN], date[64], msgid[192];
+        delivery_digest_id(day, id);
+        rfc5322_now(date, sizeof date);
+        snprintf(msgid, sizeof msgid, "%s@%s", id, s->domain);
+        delivery_digest_t d = { .from = s->sender, .to = s->digest_to, .date = date,
+                                .message_id = msgid, .day = day,
+                                .days = s->digest_days, .items = items, .count = m };
+        char *text = delivery_digest_render(&d);
+        done = text && send_rendered(s, id, "digest", "digest", s->digest_to, msgid, text);
+        free(text);
+    }
+    free(status);
+    free(dates);
+    free(items);
+    free(rows);
+    case_view_clear(cases, n);
+    return done;
+}
+
+/* Once a day, at alerts/digest_at (UTC): the digest, unless this
+ * process finished today's. Looked at once a minute; the delivery state
+ * in Redis keeps a restart or a second replica from sending it twice. */
+static void digest_tick(sender_t *s)
+{
+    uint64_t now = writ_now_ms();
+    if (s->digest_at_min < 0 || !*s->digest_to || now < s->next_digest_ms)
+        return;
+    s->next_digest_ms = now + 60000;
+    time_t t = (time_t) (now / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    if (tm.tm_hour * 60 + tm.tm_min < s->digest_at_min)
+        return;
+    char day[11];
+    if (s->today_fixed)
+        snprintf(day, sizeof day, "%s", s->today_fixed);
+    else
+        strftime(day, sizeof day, "%Y-%m-%d", &tm);
+    if (!strcmp(day, s->digest_done_day))
+        return;
+    if (digest_send(s, day))
+        snprintf(s->digest_done_day, sizeof s->digest_done_day, "%s", day);
+}
+
 static int read_relay_password(writ_config_t *cfg, char *buf, size_t len)
 {
     const char *file = writ_config_get(cfg, "notify/smtp_password_file", "");
@@ -605,6 +695,7 @@ int main(int argc, char **argv)
     const char *contact = writ_config_get(cfg, "notify/contact",
                                           "legal-notices@northwind-cloud.example");
     const char *reply_to = writ_config_get(cfg, "notify/reply_to", "");
+    const char *digest_at = writ_config_get(cfg, "alerts/digest_at", "07:00");
     sender_t s = {
         .worker = worker,
         .envelope_from = writ_config_get(cfg, "notify/from", from_default),
@@ -625,7 +716,12 @@ int main(int argc, char **argv)
         .ack_cursor = { .name = "ack" },
         .letter_cursor = { .name = "letter" },
         .contact = contact,
+        .digest_at_min = minutes_of(digest_at),
+        .digest_days = writ_config_get_long(cfg, "alerts/digest_days", 7),
+        .today_fixed = writ_config_get(cfg, "casework/today", NULL),
     };
+    const char *digest_to = writ_config_get(cfg, "alerts/digest_to", "");
+    s.digest_to = *digest_to ? digest_to : s.alerts_to;
     if (writ_config_get_bool(cfg, "letters/acknowledge", true)) {
         gchar *ack_path = g_strdup_printf("%s/acknowledgement.txt",
             writ_config_get_file(cfg, "letters/templates", "config/letters"));
@@ -658,6 +754,12 @@ int main(int argc, char **argv)
         .timeout_ms = (long) (s.lease_ms / 2),
     };
     int rc = 0;
+    if (*digest_at && s.digest_at_min < 0) {
+        log_error(NULL, "alerts/digest_at '%s' is not a time of day (HH:MM, UTC; \"\" for "
+                  "no digest)", digest_at);
+        rc = 78;
+        goto out;
+    }
     s.letters_on = writ_config_get_bool(cfg, "letters/decisions", true);
     s.letters_auto_send = writ_config_get_bool(cfg, "letters/auto_send", false);
     for (int k = LETTER_NONE + 1; s.letters_on && k < LETTER_COUNT; k++) {
@@ -700,6 +802,7 @@ int main(int argc, char **argv)
         }
         rescan(&s);
         size_t tried = send_due(&s);
+        digest_tick(&s);
         alert_scan(&s);
         if (s.ack_template)
             cursor_scan(&s, &s.ack_cursor, ack_one);
