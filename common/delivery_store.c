@@ -291,15 +291,23 @@ int delivery_store_cases_since(case_store_t *store, uint64_t at, size_t max,
     return n;
 }
 
-int delivery_store_letter_approved(case_store_t *store, const char *case_id)
+static const char *letter_set_key(delivery_letter_set_t set)
 {
-    return command_ok(command(store, "SADD writ:delivery:letters:approved %s", case_id));
+    return set == DELIVERY_LETTERS_WATCHED ? "writ:delivery:letters:watched"
+                                           : "writ:delivery:letters:approved";
 }
 
-int delivery_store_letters_approved(case_store_t *store, char ***ids)
+int delivery_store_letter_set_add(case_store_t *store, delivery_letter_set_t set,
+                                  const char *case_id)
+{
+    return command_ok(command(store, "SADD %s %s", letter_set_key(set), case_id));
+}
+
+int delivery_store_letter_set_list(case_store_t *store, delivery_letter_set_t set,
+                                   char ***ids)
 {
     *ids = NULL;
-    redisReply *r = command(store, "SMEMBERS writ:delivery:letters:approved");
+    redisReply *r = command(store, "SMEMBERS %s", letter_set_key(set));
     if (!r)
         return -1;
     int n = reply_strings(r, ids);
@@ -307,9 +315,10 @@ int delivery_store_letters_approved(case_store_t *store, char ***ids)
     return n;
 }
 
-int delivery_store_letter_finished(case_store_t *store, const char *case_id)
+int delivery_store_letter_set_remove(case_store_t *store, delivery_letter_set_t set,
+                                     const char *case_id)
 {
-    return command_ok(command(store, "SREM writ:delivery:letters:approved %s", case_id));
+    return command_ok(command(store, "SREM %s %s", letter_set_key(set), case_id));
 }
 
 delivery_claim_t delivery_store_claim(case_store_t *store,

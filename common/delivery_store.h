@@ -13,6 +13,7 @@
  *                                     letter held for approval), by time
  *   writ:delivery:{name}_cursor string writ-send's place in writ:cases
  *   writ:delivery:letters:approved set cases whose letter is to be sent
+ *   writ:delivery:letters:watched set cases a person may still decide
  *
  * A decision letter starts as "held" (delivery_store_hold); a person
  * moves it to "deferred" (then as below) or "discarded".
@@ -128,13 +129,22 @@ typedef struct {
 int delivery_store_cases_since(case_store_t *store, uint64_t at, size_t max,
                                delivery_case_ref_t **refs);
 
-/* writ:delivery:letters:approved -- cases whose letter a person (or
- * letters/auto_send) approved, until its delivery is final: add one;
- * list them (*ids as delivery_store_rearmed; count or -1); take one out.
- * 0 / -1 Redis failed. */
-int delivery_store_letter_approved(case_store_t *store, const char *case_id);
-int delivery_store_letters_approved(case_store_t *store, char ***ids);
-int delivery_store_letter_finished(case_store_t *store, const char *case_id);
+/* writ-send's two sets of cases for decision letters:
+ *   writ:delivery:letters:approved  cases whose letter a person (or
+ *       letters/auto_send) approved, until its delivery is final;
+ *   writ:delivery:letters:watched   cases a person may still decide (in
+ *       review or waiting when the letters' cursor passed them): looked
+ *       at again until they leave review, so a letter follows a person's
+ *       decision too.
+ * Add one; list them (*ids as delivery_store_rearmed; count or -1); take
+ * one out. 0 / -1 Redis failed. */
+typedef enum { DELIVERY_LETTERS_APPROVED, DELIVERY_LETTERS_WATCHED } delivery_letter_set_t;
+int delivery_store_letter_set_add(case_store_t *store, delivery_letter_set_t set,
+                                  const char *case_id);
+int delivery_store_letter_set_list(case_store_t *store, delivery_letter_set_t set,
+                                   char ***ids);
+int delivery_store_letter_set_remove(case_store_t *store, delivery_letter_set_t set,
+                                     const char *case_id);
 
 /* For writctl (json_t *, jansson): the case's messages and their state,
  * [{id kind to message_id state attempts code reply sent_at updated_at

@@ -18,6 +18,12 @@
 #      arrives exactly once at the requester (To/Delivered-To its From
 #      address, the case number, the reference, the reason in words, no
 #      account); approving it again is refused (exit 1).
+#   6. A person's decision: a resent copy of 002 (same Message-ID, other
+#      Subject) waits in review, watched, with no letter; decided
+#      reject_insufficient_process by a person, its letter is held, then
+#      approved and arrives once.
+#   7. letters/auto_send: a new verified copy's letter goes out once with
+#      no approval and no approval act on its audit trail.
 #
 # Needs root and Postfix (SKIP 77 otherwise), like test_send. Runs once
 # per suite: skipped in build-asan/ unless WRIT_SEND_TEST_ASAN=1.
@@ -176,3 +182,87 @@ import json, sys
 sys.exit(1 if [e for e in json.load(sys.stdin) if e["kind"] == "delivery" and e["type"] == "letter"] else 0)' \
     || fail "5: a letter is still in the queue"
 pass "5: approved by alice (audited), the letter arrived once at $requester (case number, reason in words, no account); discarded one never sent; queue clear"
+
+# ---- 6. a person's decision: the letter follows it -----------------------------
+# 002 sent again with its Message-ID and another Subject (a resend with a
+# correction) is a case of its own in review (duplicate_of). The letters'
+# cursor passes it (nothing to say yet) and watches it; once a person
+# decides reject_insufficient_process, writ-send prepares that letter and
+# holds it; approved, it arrives once.
+sed -e 's/^\(Subject: Search warrant 13 Mag. 3097\)/\1 (resent)/' \
+    "$fixtures/requests/002.eml" > "$tmp/resent.eml"
+grep -q '(resent)' "$tmp/resent.eml" || fail "6: cannot make the resent copy"
+lmtp_send "$tmp/resent.eml" >/dev/null
+wait_all_finished 4 60
+D=$(writctl case list --json | python3 -c '
+import json, sys
+old = set(sys.argv[1:])
+print(" ".join(c["id"] for c in json.load(sys.stdin) if c["id"] not in old))' "$A" "$B" "$C")
+[ -n "$D" ] && [ "$(wc -w <<<"$D")" -eq 1 ] || fail "6: one new case expected, got '$D'"
+[ "$(writctl case show "$D" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')" = review ] \
+    || fail "6: the resent copy $D is not in review"
+deadline=$((SECONDS + 90))
+until [ "$(rcli --raw SISMEMBER writ:delivery:letters:watched "$D")" = 1 ]; do
+    [ $SECONDS -lt $deadline ] || fail "6: writ-send does not watch $D in review"
+    sleep 1
+done
+[ -z "$(letter_state "$D")" ] || fail "6: a letter for $D before any decision ($(letter_state "$D"))"
+writctl case decide "$D" --decision reject_insufficient_process \
+    --reason "the resend is not a new warrant" --as dave >/dev/null || fail "6: decide failed"
+deadline=$((SECONDS + 90))
+until [ "$(letter_state "$D")" = held ]; do
+    [ $SECONDS -lt $deadline ] || fail "6: no letter held after the decision ($(letter_state "$D"))"
+    sleep 1
+done
+writctl queue --json | python3 -c '
+import json, sys
+d = sys.argv[1]
+e = [e for e in json.load(sys.stdin) if e["kind"] == "delivery" and e["case"] == d]
+assert len(e) == 1 and "a rejection letter (insufficient legal process) waits for a person" in e[0]["why"], e' "$D" \
+    || fail "6: the queue does not show the held letter in words"
+deadline=$((SECONDS + 30))
+until [ "$(rcli --raw SISMEMBER writ:delivery:letters:watched "$D")" = 0 ]; do
+    [ $SECONDS -lt $deadline ] || fail "6: $D is still watched after its letter was held"
+    sleep 0.5
+done
+writctl case letter "$D" send --reason "checked" --as dave >/dev/null || fail "6: send failed"
+deadline=$((SECONDS + 90))
+until [ "$(letters_in_sink "$D")" -ge 1 ]; do
+    [ $SECONDS -lt $deadline ] || fail "6: the letter after the decision did not arrive"
+    sleep 0.5
+done
+[ "$(letter_state "$D")" = sent ] || fail "6: the letter is $(letter_state "$D")"
+python3 - "$sink" "$D" <<'PY' || fail "6: the letter as it arrived"
+import email, email.policy, glob, os, sys
+sink, d = sys.argv[1:3]
+got = [m for m in (email.message_from_binary_file(open(p, "rb"), policy=email.policy.default)
+                   for p in glob.glob(os.path.join(sink, "new", "*")) + glob.glob(os.path.join(sink, "cur", "*")))
+       if (m["Message-ID"] or "").strip().startswith("<" + d + ".letter@")]
+assert len(got) == 1, f"{len(got)} copies"
+body = " ".join(got[0].get_content().split())
+assert d in body and "@northmail.example" not in body, body
+PY
+pass "6: the resent copy $D waited in review (watched, no letter); decided by dave -> a process rejection letter held, approved, arrived once"
+
+# ---- 7. letters/auto_send: no person in between ---------------------------------
+kill -TERM "$(cat "$pids/send.1.pid")"
+while kill -0 "$(cat "$pids/send.1.pid")" 2>/dev/null; do sleep 0.1; done
+WRIT_LETTERS_AUTO_SEND=true restart_missing
+sed -e 's/^Message-ID: <BN7PR09MB/Message-ID: <auto-BN7PR09MB/' \
+    "$fixtures/requests/002.eml" > "$tmp/auto.eml"
+lmtp_send "$tmp/auto.eml" >/dev/null
+wait_all_finished 5 60
+E=$(writctl case list --json | python3 -c '
+import json, sys
+old = set(sys.argv[1:])
+print(" ".join(c["id"] for c in json.load(sys.stdin) if c["id"] not in old))' "$A" "$B" "$C" "$D")
+[ -n "$E" ] && [ "$(wc -w <<<"$E")" -eq 1 ] || fail "7: one new case expected, got '$E'"
+deadline=$((SECONDS + 90))
+until [ "$(letters_in_sink "$E")" -ge 1 ]; do
+    [ $SECONDS -lt $deadline ] || fail "7: with letters/auto_send the letter did not arrive ($(letter_state "$E"))"
+    sleep 0.5
+done
+[ "$(letter_state "$E")" = sent ] || fail "7: the letter is $(letter_state "$E")"
+[ "$(letters_in_sink "$E")" -eq 1 ] || fail "7: the auto-sent letter arrived more than once"
+[ "$(letter_acts "$E")" -eq 0 ] || fail "7: an approval was recorded though no person acted"
+pass "7: letters/auto_send: the rejection letter for $E went out once with no person's approval"

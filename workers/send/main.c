@@ -92,7 +92,7 @@ typedef struct {
     char digest_done_day[11];
     uint64_t next_digest_ms;
     struct timespec new_mtime;
-    uint64_t next_rescan_ms, next_alert_scan_ms;
+    uint64_t next_rescan_ms, next_alert_scan_ms, next_watch_scan_ms;
     unsigned long sent, deferred, failed;
 } sender_t;
 
@@ -472,53 +472,102 @@ static int letter_send(sender_t *s, const char *case_id)
 static void letters_approved_scan(sender_t *s)
 {
     char **ids = NULL;
-    int n = delivery_store_letters_approved(s->store, &ids);
+    int n = delivery_store_letter_set_list(s->store, DELIVERY_LETTERS_APPROVED, &ids);
     for (int i = 0; i < n; i++) {
         if (!s_stop && strlen(ids[i]) < 32 && letter_send(s, ids[i]))
-            delivery_store_letter_finished(s->store, ids[i]);
+            delivery_store_letter_set_remove(s->store, DELIVERY_LETTERS_APPROVED, ids[i]);
         free(ids[i]);
     }
     free(ids);
 }
 
-/* One case's decision letter: prepared and held for a person (or, with
- * letters/auto_send, approved at once). 1 finished (held, approved, not
- * due), 0 not yet (jurisdiction has not decided, Redis). */
+/* Where a case stands for its decision letter, by its state. */
+typedef enum {
+    LETTER_CASE_UNDECIDED,           /* received, documents, decided: not yet */
+    LETTER_CASE_OPEN,                /* review, waiting: a person may decide */
+    LETTER_CASE_DECIDED              /* past the decision and notify */
+} letter_case_t;
+
+static letter_case_t letter_case_of(const char *state)
+{
+    /* the same test as a notice's claim: past the decision and notify */
+    if (!strcmp(state, "received") || !strcmp(state, "documents")
+        || !strcmp(state, "decided") || !*state)
+        return LETTER_CASE_UNDECIDED;
+    if (!strcmp(state, "review") || !strcmp(state, "waiting"))
+        return LETTER_CASE_OPEN;
+    return LETTER_CASE_DECIDED;
+}
+
+/* A decided case's letter, if its decision calls for one: held for a
+ * person (or, with letters/auto_send, approved at once). 1 finished
+ * (held, approved, none due), 0 not (Redis). */
+static int letter_hold(sender_t *s, const case_t *c, const char *case_id)
+{
+    letter_kind_t k = letter_decision_due(c);
+    if (k == LETTER_NONE)
+        return 1;
+    if (s->letters_auto_send)
+        return delivery_store_letter_set_add(s->store, DELIVERY_LETTERS_APPROVED,
+                                             case_id) == 0;
+    char id[DELIVERY_ID_LEN], msgid[192], why[256];
+    delivery_letter_id(case_id, id);
+    snprintf(msgid, sizeof msgid, "%s@%s", id, s->domain);
+    snprintf(why, sizeof why, "%s waits for a person: writctl case letter %s "
+             "send|discard --reason TEXT --as NAME", letter_kind_words(k), case_id);
+    return delivery_store_hold(s->store, id, case_id, c->request->from, msgid,
+                               letter_kind_name(k), why) >= 0;
+}
+
+/* One case's decision letter, through the letters' cursor. A case a
+ * person may still decide is watched (letters_watched_scan) rather than
+ * waited for, so the cursor never stops at a case that stays in review
+ * for weeks. 1 finished (held, approved, watched, none due), 0 not yet
+ * (jurisdiction has not decided, Redis). */
 static int letter_prepare(sender_t *s, const char *case_id)
 {
-    redisContext *rc = case_store_redis(s->store);
-    if (!rc)
-        return 0;
-    redisReply *st = redisCommand(rc, "HGET writ:case:%s state", case_id);
-    case_store_count(s->store, 1, 1);
-    if (!st)
-        return 0;
-    /* the same test as a notice's claim: past the decision and notify */
-    bool decided = st->type == REDIS_REPLY_STRING && strcmp(st->str, "received")
-        && strcmp(st->str, "documents") && strcmp(st->str, "decided");
-    freeReplyObject(st);
-    if (!decided)
-        return 0;
-    case_t *c = case_store_load(s->store, case_id, NULL, 0);
+    char state[32] = "";
+    case_t *c = case_store_load(s->store, case_id, state, sizeof state);
     if (!c)
         return 0;
-    letter_kind_t k = letter_decision_due(c);
-    int done = 1;
-    if (k != LETTER_NONE) {
-        char id[DELIVERY_ID_LEN], msgid[192], why[256];
-        delivery_letter_id(case_id, id);
-        snprintf(msgid, sizeof msgid, "%s@%s", id, s->domain);
-        if (s->letters_auto_send)
-            done = delivery_store_letter_approved(s->store, case_id) == 0;
-        else {
-            snprintf(why, sizeof why, "%s waits for a person: writctl case letter %s "
-                     "send|discard --reason TEXT --as NAME", letter_kind_words(k), case_id);
-            done = delivery_store_hold(s->store, id, case_id, c->request->from, msgid,
-                                       letter_kind_name(k), why) >= 0;
-        }
+    int done = 0;
+    switch (letter_case_of(state)) {
+    case LETTER_CASE_UNDECIDED:
+        break;
+    case LETTER_CASE_OPEN:
+        done = delivery_store_letter_set_add(s->store, DELIVERY_LETTERS_WATCHED,
+                                             case_id) == 0;
+        break;
+    case LETTER_CASE_DECIDED:
+        done = letter_hold(s, c, case_id);
+        break;
     }
     case_destroy(&c);
     return done;
+}
+
+/* Every two seconds: the watched cases a person has decided since (or
+ * closed) get their letter if their decision calls for one, and leave
+ * the set. */
+static void letters_watched_scan(sender_t *s)
+{
+    uint64_t now = writ_now_ms();
+    if (now < s->next_watch_scan_ms)
+        return;
+    s->next_watch_scan_ms = now + 2000;
+    char **ids = NULL;
+    int n = delivery_store_letter_set_list(s->store, DELIVERY_LETTERS_WATCHED, &ids);
+    for (int i = 0; i < n; i++) {
+        char state[32] = "";
+        case_t *c = !s_stop && strlen(ids[i]) < 32
+                  ? case_store_load(s->store, ids[i], state, sizeof state) : NULL;
+        if (c && letter_case_of(state) == LETTER_CASE_DECIDED
+            && letter_hold(s, c, ids[i]))
+            delivery_store_letter_set_remove(s->store, DELIVERY_LETTERS_WATCHED, ids[i]);
+        case_destroy(&c);
+        free(ids[i]);
+    }
+    free(ids);
 }
 
 /* A case's letter through the letters' cursor: prepared once per process. */
@@ -548,7 +597,7 @@ static void rearm(sender_t *s)
         if (g_str_has_suffix(ids[i], ".letter")) {
             char case_id[32];
             snprintf(case_id, sizeof case_id, "%.17s", ids[i]);
-            delivery_store_letter_approved(s->store, case_id);
+            delivery_store_letter_set_add(s->store, DELIVERY_LETTERS_APPROVED, case_id);
         }
         if (g_hash_table_remove(s->acked, ids[i]) && s->ack_template) {
             char case_id[32];
@@ -808,6 +857,8 @@ int main(int argc, char **argv)
             cursor_scan(&s, &s.ack_cursor, ack_one);
         if (s.letters_on && cursor_scan(&s, &s.letter_cursor, letter_one))
             letters_approved_scan(&s);
+        if (s.letters_on)
+            letters_watched_scan(&s);
         if (!tried && !s_stop)
             usleep(100 * 1000);
     }
