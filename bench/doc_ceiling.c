@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <sysexits.h>
 
 static double now_s(void)
 {
@@ -26,7 +27,7 @@ int main(int argc, char **argv)
 {
     if (argc < 3) {
         fprintf(stderr, "usage: doc_ceiling ROUNDS FILE...\n");
-        return 64;
+        return EX_USAGE;
     }
     int rounds = atoi(argv[1]);
     document_settings_t s;
@@ -39,13 +40,13 @@ int main(int argc, char **argv)
             gsize len = 0;
             if (!g_file_get_contents(argv[i], &data, &len, NULL)) {
                 fprintf(stderr, "doc_ceiling: cannot read %s\n", argv[i]);
-                return 66;
+                return EX_NOINPUT;
             }
             document_result_t res;
             if (document_convert(&s, document_detect(data, len), data, len,
                                  &res) != 0) {
                 fprintf(stderr, "doc_ceiling: %s: %s\n", argv[i], res.error);
-                return 65;
+                return EX_DATAERR;
             }
             pages += res.pages;
             ocr_pages += res.ocr_pages;

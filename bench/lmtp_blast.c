@@ -33,6 +33,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <sysexits.h>
 
 #include "mix.h"
 
@@ -246,7 +247,7 @@ static int usage(void)
 {
     fprintf(stderr, "usage: lmtp_blast --port P --mix FILE --count N [--conns C] "
             "[--rate R] [--smtp] [--run-id S] [--out FILE] [--deadline S] [--host IP]\n");
-    return 64;
+    return EX_USAGE;
 }
 
 static int parse_args(int argc, char **argv, const char **mix)
@@ -318,12 +319,12 @@ int main(int argc, char **argv)
         return usage();
     if (!(g.tmpl = mix_load(mix, &g.ntmpl))) {
         fprintf(stderr, "lmtp_blast: no templates in %s\n", mix);
-        return 66;
+        return EX_NOINPUT;
     }
     g.results = calloc((size_t) g.count, sizeof *g.results);
     pthread_t *th = calloc((size_t) g.conns, sizeof *th);
     if (!g.results || !th)
-        return 71;
+        return EX_OSERR;
     g.t0_us = now_us();
     for (int i = 0; i < g.conns; i++)
         pthread_create(&th[i], NULL, worker, NULL);

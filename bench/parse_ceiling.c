@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sysexits.h>
 
 #include "mix.h"
 
@@ -81,7 +82,7 @@ int main(int argc, char **argv)
     mix_entry_t *msgs = mix ? mix_load(mix, &n) : NULL;
     if (!msgs) {
         fprintf(stderr, "usage: parse_ceiling --mix FILE [--count N] [--seconds S]\n");
-        return 64;
+        return EX_USAGE;
     }
     unstuff_mix(msgs, n);
     char err[256];
@@ -91,7 +92,7 @@ int main(int argc, char **argv)
     agencies_t *agencies = NULL;
     if (!cfg || parse_settings_load(cfg, &ps, &agencies, err, sizeof err) != 0) {
         fprintf(stderr, "parse_ceiling: %s\n", err);
-        return 78;
+        return EX_CONFIG;
     }
     double t0 = cpu_seconds(), bytes = 0;
     long done = 0;

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sysexits.h>
 
 void writctl_today(writ_config_t *cfg, char out[11])
 {
@@ -81,7 +82,7 @@ static int bad(const char *fmt, const char *arg)
     fprintf(stderr, "writctl: ");
     fprintf(stderr, fmt, arg);
     fputc('\n', stderr);
-    return EXIT_USAGE;
+    return EX_USAGE;
 }
 
 static int parse_categories(const char *list, unsigned *out)
@@ -232,12 +233,12 @@ static int run_act(writ_config_t *cfg, act_args_t *a, int argc, char **argv)
 {
     if (!a->rq.operator_name || !*a->rq.operator_name) {
         fprintf(stderr, "writctl: every act names who did it: --as NAME or WRIT_OPERATOR\n");
-        return EXIT_USAGE;
+        return EX_USAGE;
     }
     if (a->rq.act != CW_NOTE && (!a->rq.reason || !*a->rq.reason)) {
         fprintf(stderr, "writctl: %s needs --reason TEXT (it goes on the record)\n",
                 casework_act_name(a->rq.act));
-        return EXIT_USAGE;
+        return EX_USAGE;
     }
     char today[11], now[32];
     writctl_today(cfg, today);
@@ -250,7 +251,7 @@ static int run_act(writ_config_t *cfg, act_args_t *a, int argc, char **argv)
     case_store_t *store = redis_login_open(cfg, "writctl", "operator", err, sizeof err);
     if (!store) {
         fprintf(stderr, "writctl: %s\n", err);
-        return 78;                       /* EX_CONFIG: no password to log in with */
+        return EX_CONFIG;    /* no password to log in with */
     }
     cw_case_t before;
     int rc = casework_store_read(store, a->id, &before);
@@ -261,7 +262,7 @@ static int run_act(writ_config_t *cfg, act_args_t *a, int argc, char **argv)
             fprintf(stderr, "writctl: cannot read case %s: %s\n", a->id,
                     case_store_error(store));
         case_store_destroy(&store);
-        return rc > 0 ? EXIT_REFUSED : EXIT_REDIS;
+        return rc > 0 ? EXIT_REFUSED : EX_UNAVAILABLE;
     }
     cw_result_t res;
     casework_apply(before.state, before.c, before.cw, &a->rq, &res);
@@ -310,7 +311,7 @@ static int run_act(writ_config_t *cfg, act_args_t *a, int argc, char **argv)
         else {
             fprintf(stderr, "writctl: cannot record the act: %s\n",
                     case_store_error(store));
-            status = EXIT_REDIS;
+            status = EX_UNAVAILABLE;
         }
     }
     cw_case_clear(&before);

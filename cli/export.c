@@ -25,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sysexits.h>
 
 typedef struct {
     struct archive *a;
@@ -140,13 +141,13 @@ int writctl_case_export(writ_config_t *cfg, int argc, char **argv)
     if (parse(argc, argv, &args) != 0) {
         fprintf(stderr, "writctl: usage: case export ID --out FILE [--as NAME] "
                 "[--reason TEXT]\n");
-        return EXIT_USAGE;
+        return EX_USAGE;
     }
     const char *id = args.id, *out = args.out;
     /* Handing the record out is an act on it: it names who did it. */
     if (!args.operator_name || !*args.operator_name) {
         fprintf(stderr, "writctl: every act names who did it: --as NAME or WRIT_OPERATOR\n");
-        return EXIT_USAGE;
+        return EX_USAGE;
     }
     if (access(out, F_OK) == 0) {
         fprintf(stderr, "writctl: %s exists; an export never overwrites a file\n", out);
@@ -154,7 +155,7 @@ int writctl_case_export(writ_config_t *cfg, int argc, char **argv)
     }
     case_store_t *store = writctl_open_store(cfg);
     if (!store)
-        return EXIT_REDIS;
+        return EX_UNAVAILABLE;
     bool missing_case = false;
     json_t *c = case_query_show(store, id, &missing_case);
     char *raw = NULL;
@@ -166,7 +167,7 @@ int writctl_case_export(writ_config_t *cfg, int argc, char **argv)
         json_decref(c);
         free(raw);
         case_store_destroy(&store);
-        return missing_case || rc == 1 ? EXIT_REFUSED : EXIT_REDIS;
+        return missing_case || rc == 1 ? EXIT_REFUSED : EX_UNAVAILABLE;
     }
     case_store_destroy(&store);
 
@@ -178,7 +179,7 @@ int writctl_case_export(writ_config_t *cfg, int argc, char **argv)
         || archive_write_add_filter_gzip(x.a) != ARCHIVE_OK
         || archive_write_open_filename(x.a, tmp) != ARCHIVE_OK) {
         fprintf(stderr, "writctl: cannot create %s: %s\n", out, archive_error_string(x.a));
-        status = 73;                  /* EX_CANTCREAT */
+        status = EX_CANTCREAT;
     }
     else {
         json_t *audit = json_incref(json_object_get(c, "audit"));
@@ -207,7 +208,7 @@ int writctl_case_export(writ_config_t *cfg, int argc, char **argv)
             x.failed = true;
         }
         if (x.failed)
-            status = 74;              /* EX_IOERR */
+            status = EX_IOERR;
     }
     archive_write_free(x.a);
     /* On the record before it exists: an export the audit does not show
@@ -229,7 +230,7 @@ int writctl_case_export(writ_config_t *cfg, int argc, char **argv)
     }
     if (status == 0 && link(tmp, out) != 0) {
         fprintf(stderr, "writctl: cannot create %s: %s\n", out, strerror(errno));
-        status = errno == EEXIST ? EXIT_REFUSED : 73;
+        status = errno == EEXIST ? EXIT_REFUSED : EX_CANTCREAT;
     }
     unlink(tmp);
     if (status == 0)

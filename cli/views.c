@@ -209,7 +209,7 @@ int writctl_queue(writ_config_t *cfg, int argc, char **argv)
     long today = case_view_day(todays);
     case_store_t *store = writctl_open_store(cfg);
     if (!store)
-        return EXIT_REDIS;
+        return EX_UNAVAILABLE;
     static const char *const keys[] = { "writ:idx:state:review",
                                         "writ:idx:state:waiting",
                                         "writ:idx:state:held", "writ:idx:dated" };
@@ -218,7 +218,7 @@ int writctl_queue(writ_config_t *cfg, int argc, char **argv)
     if (!cases) {
         fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
         case_store_destroy(&store);
-        return EXIT_REDIS;
+        return EX_UNAVAILABLE;
     }
     queue_row_t *rows = calloc(3 * n + 1, sizeof *rows);
     size_t m = 0;
@@ -304,7 +304,7 @@ int writctl_due(writ_config_t *cfg, int argc, char **argv)
             days = strtol(argv[++i], &end, 10);
             if (!end || *end || days < 0 || days > 36500) {
                 fprintf(stderr, "writctl: --days needs a number of days\n");
-                return EXIT_USAGE;
+                return EX_USAGE;
             }
         }
         else
@@ -315,13 +315,13 @@ int writctl_due(writ_config_t *cfg, int argc, char **argv)
     long today = case_view_day(todays);
     case_store_t *store = writctl_open_store(cfg);
     if (!store)
-        return EXIT_REDIS;
+        return EX_UNAVAILABLE;
     size_t n = 0;
     case_view_t *cases = case_view_load_due(store, &n);
     if (!cases) {
         fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
         case_store_destroy(&store);
-        return EXIT_REDIS;
+        return EX_UNAVAILABLE;
     }
     size_t m = 0;
     case_due_t *rows = case_view_due(cases, n, today, days, &m);
@@ -370,7 +370,7 @@ int writctl_case_search(writ_config_t *cfg, int argc, char **argv)
             i++;
             if (!casework_date_ok(since)) {
                 fprintf(stderr, "writctl: bad date '%s': use YYYY-MM-DD\n", since);
-                rc = EXIT_USAGE;
+                rc = EX_USAGE;
             }
         }
         else if (prefix && val) {
@@ -385,11 +385,11 @@ int writctl_case_search(writ_config_t *cfg, int argc, char **argv)
     if (rc == 0 && keys->len == 0 && !since) {
         fprintf(stderr, "writctl: case search needs at least one of --account, "
                 "--agency, --reference, --state, --since\n");
-        rc = EXIT_USAGE;
+        rc = EX_USAGE;
     }
     case_store_t *store = rc == 0 ? writctl_open_store(cfg) : NULL;
     if (rc == 0 && !store)
-        rc = EXIT_REDIS;
+        rc = EX_UNAVAILABLE;
     if (rc != 0) {
         g_ptr_array_free(keys, TRUE);
         return rc;
@@ -415,7 +415,7 @@ int writctl_case_search(writ_config_t *cfg, int argc, char **argv)
                        ? case_view_load(store, ids, &n) : NULL;
     if (!cases) {
         fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
-        rc = EXIT_REDIS;
+        rc = EX_UNAVAILABLE;
     }
     json_t *list = json_array();
     for (size_t i = 0; cases && i < n; i++) {

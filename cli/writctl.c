@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sysexits.h>
 
 static const char *USAGE =
     "usage: writctl [--config FILE] COMMAND ...\n"
@@ -77,7 +78,7 @@ static const char *USAGE =
 int writctl_usage(void)
 {
     fputs(USAGE, stderr);
-    return 64;
+    return EX_USAGE;
 }
 
 static int usage(void)
@@ -115,7 +116,7 @@ static int cmd_parse(writ_config_t *cfg, int argc, char **argv)
     size_t len;
     char *raw = read_input(argv[0], &len);
     if (!raw)
-        return 66;
+        return EX_NOINPUT;
     parse_global_init();
     parse_settings_t ps;
     agencies_t *agencies = NULL;
@@ -123,7 +124,7 @@ static int cmd_parse(writ_config_t *cfg, int argc, char **argv)
     if (parse_settings_load(cfg, &ps, &agencies, cfg_err, sizeof cfg_err) != 0) {
         fprintf(stderr, "writctl: %s\n", cfg_err);
         g_free(raw);
-        return 78;
+        return EX_CONFIG;
     }
     request_t *req = request_new();
     char err[256] = "";
@@ -132,7 +133,7 @@ static int cmd_parse(writ_config_t *cfg, int argc, char **argv)
     if (parse_message_documents(&ps, raw, len, req, &docs, err, sizeof err)
         != PARSE_OK) {
         fprintf(stderr, "writctl: not a mail message: %s\n", err);
-        rc = 65;
+        rc = EX_DATAERR;
     }
     else {
         char *json = parse_json_with_documents(req, &docs);
@@ -172,7 +173,7 @@ static int cmd_keys(int argc, char **argv)
     int made = bus_keys_init(argv[1], err, sizeof err);
     if (made < 0) {
         fprintf(stderr, "writctl: %s\n", err);
-        return 73;              /* EX_CANTCREAT */
+        return EX_CANTCREAT;
     }
     if (made > 0)
         printf("%d key pair(s) made in %s\n", made, argv[1]);
@@ -188,16 +189,16 @@ static int cmd_registry(writ_config_t *cfg, int argc, char **argv)
     char *ten = loc ? read_input(argv[2], &l2) : NULL;
     if (!loc || !ten) {
         g_free(loc);
-        return 66;
+        return EX_NOINPUT;
     }
     case_store_t *store = writctl_open_store(cfg);
-    int rc = 69;
+    int rc = EX_UNAVAILABLE;
     if (store) {
         char err[256];
         long n = registry_import(store, loc, ten, err, sizeof err);
         if (n < 0) {
             fprintf(stderr, "writctl: registry import failed: %s\n", err);
-            rc = 65;
+            rc = EX_DATAERR;
         }
         else {
             printf("imported %ld account(s)\n", n);
@@ -251,12 +252,12 @@ static int cmd_case_list(case_store_t *store, int argc, char **argv)
         fprintf(stderr, "writctl: unknown state '%s' (states: %s, %s, %s, "
                 "%s, %s)\n", state, STATE_RECEIVED, STATE_DECIDED,
                 STATE_NOTIFIED, STATE_HELD, STATE_REVIEW);
-        return 64;
+        return EX_USAGE;
     }
     json_t *list = case_query_list(store, state);
     if (!list) {
         fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
-        return 69;
+        return EX_UNAVAILABLE;
     }
     if (as_json)
         writctl_print_json(list);
@@ -320,7 +321,7 @@ static int cmd_case_show(case_store_t *store, int argc, char **argv)
     json_t *c = case_query_show(store, argv[0], &missing);
     if (!c) {
         fprintf(stderr, "writctl: %s\n", missing ? "no such case" : case_store_error(store));
-        return missing ? 1 : 69;
+        return missing ? 1 : EX_UNAVAILABLE;
     }
     /* What writ-send did with the case's notices and alerts. */
     json_t *deliveries = delivery_store_case(store, argv[0]);
@@ -345,7 +346,7 @@ static int cmd_case_raw(case_store_t *store, int argc, char **argv)
     int rc = case_store_raw(store, argv[0], &buf, &len);
     if (rc != 0) {
         fprintf(stderr, "writctl: %s\n", rc > 0 ? "no such case" : case_store_error(store));
-        return rc > 0 ? 1 : 69;
+        return rc > 0 ? 1 : EX_UNAVAILABLE;
     }
     fwrite(buf, 1, len, stdout);
     free(buf);
@@ -365,7 +366,7 @@ static int cmd_case_text(case_store_t *store, int argc, char **argv)
                   "not read yet)" : case_store_error(store));
         free(docs);
         free(text);
-        return rc > 0 ? 1 : 69;
+        return rc > 0 ? 1 : EX_UNAVAILABLE;
     }
     if (argc == 2) {
         json_t *o = json_object();
@@ -408,12 +409,12 @@ static int cmd_health(writ_config_t *cfg, int argc, char **argv)
     }
     case_store_t *store = writctl_open_store(cfg);
     if (!store)
-        return 69;
+        return EX_UNAVAILABLE;
     json_t *h = case_query_health(store, 5000, max_age, stage);
     if (!h) {
         fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
         case_store_destroy(&store);
-        return 69;
+        return EX_UNAVAILABLE;
     }
     case_store_destroy(&store);
     if (as_json)
@@ -448,7 +449,7 @@ static int cmd_case_hold(case_store_t *store, int argc, char **argv)
     }
     if (!reason || !*reason || !name || !*name) {
         fprintf(stderr, "writctl: case hold needs --reason TEXT and --as NAME (for the audit)\n");
-        return 64;
+        return EX_USAGE;
     }
     bool set = !strcmp(argv[1], "set");
     int rc = set ? retention_hold_set(store, argv[0], reason, name)
@@ -465,7 +466,7 @@ static int cmd_case_hold(case_store_t *store, int argc, char **argv)
         return 1;
     default:
         fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
-        return 69;
+        return EX_UNAVAILABLE;
     }
 }
 
@@ -487,7 +488,7 @@ static int reason_and_operator(const char *what, int argc, char **argv,
     }
     if (!*reason || !**reason || !*name || !**name) {
         fprintf(stderr, "writctl: %s needs --reason TEXT and --as NAME (for the audit)\n", what);
-        return 64;
+        return EX_USAGE;
     }
     return 0;
 }
@@ -516,7 +517,7 @@ static int cmd_case_delivery(case_store_t *store, int argc, char **argv)
         return 1;
     default:
         fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
-        return 69;
+        return EX_UNAVAILABLE;
     }
 }
 
@@ -545,7 +546,7 @@ static int cmd_case_letter(case_store_t *store, int argc, char **argv)
         return 1;
     default:
         fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
-        return 69;
+        return EX_UNAVAILABLE;
     }
 }
 
@@ -603,7 +604,7 @@ static int cmd_purge(writ_config_t *cfg, case_store_t *store, int argc, char **a
     if (age < 0) {
         fprintf(stderr, "writctl: age %s: want N with an optional unit s, m, h or d\n",
                 age_text);
-        return 64;
+        return EX_USAGE;
     }
     if (!name || !*name)
         name = login_name();
@@ -616,7 +617,7 @@ static int cmd_purge(writ_config_t *cfg, case_store_t *store, int argc, char **a
                 ids && ids->type == REDIS_REPLY_ERROR ? ids->str : case_store_error(store));
         if (ids)
             freeReplyObject(ids);
-        return 69;
+        return EX_UNAVAILABLE;
     }
     char note[200];
     snprintf(note, sizeof note, "original message and text purged (retention: final "
@@ -637,7 +638,7 @@ static int cmd_purge(writ_config_t *cfg, case_store_t *store, int argc, char **a
         else if (v == PURGE_ERROR) {
             if (*case_store_error(store))
                 fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
-            rc = 69;
+            rc = EX_UNAVAILABLE;
         }
     }
     freeReplyObject(ids);
@@ -651,7 +652,7 @@ static int with_store(writ_config_t *cfg, int (*fn)(case_store_t *, int, char **
 {
     case_store_t *store = writctl_open_store(cfg);
     if (!store)
-        return 69;
+        return EX_UNAVAILABLE;
     int rc = fn(store, argc, argv);
     case_store_destroy(&store);
     return rc;
@@ -676,7 +677,7 @@ int main(int argc, char **argv)
     writ_config_t *cfg = writ_config_load(config_path, err, sizeof err);
     if (!cfg) {
         fprintf(stderr, "writctl: %s\n", err);
-        return 78;
+        return EX_CONFIG;
     }
     const char *cmd = argv[i++];
     int rest = argc - i;
@@ -704,7 +705,7 @@ int main(int argc, char **argv)
         rc = with_store(cfg, cmd_case_delivery, rest - 1, args + 1);
     else if (!strcmp(cmd, "purge")) {
         case_store_t *store = writctl_open_store(cfg);
-        rc = store ? cmd_purge(cfg, store, rest, args) : 69;
+        rc = store ? cmd_purge(cfg, store, rest, args) : EX_UNAVAILABLE;
         case_store_destroy(&store);
     }
     else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "text"))

@@ -8,11 +8,11 @@
 #include "config.h"
 
 #include <jansson.h>
+#include <sysexits.h>
 
-/* Exit statuses (sysexits). */
+/* Exit statuses: <sysexits.h> (EX_USAGE; EX_UNAVAILABLE when Redis cannot
+ * be reached), and 1 when the act is refused (or the case not found). */
 #define EXIT_REFUSED 1
-#define EXIT_USAGE 64
-#define EXIT_REDIS 69
 
 int  writctl_usage(void);
 case_store_t *writctl_open_store(writ_config_t *cfg);

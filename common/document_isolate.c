@@ -29,6 +29,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <sysexits.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define WRIT_ASAN 1
@@ -109,7 +110,7 @@ static void child(const document_settings_t *s, doc_kind_t kind,
     default_signals();
     int keep = fcntl(wfd, F_DUPFD, 3);
     if (keep < 0)
-        _exit(70);
+        _exit(EX_SOFTWARE);
     close_inherited(keep);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     limit(RLIMIT_CPU, (rlim_t)s->cpu_seconds, (rlim_t)s->cpu_seconds + 1);
@@ -135,7 +136,7 @@ static void child(const document_settings_t *s, doc_kind_t kind,
     memcpy(w.error, res.error, sizeof w.error);
     bool ok = write_all(keep, &w, sizeof w) &&
               (w.text_len == 0 || write_all(keep, res.text, w.text_len));
-    _exit(ok ? 0 : 74);
+    _exit(ok ? EX_OK : EX_IOERR);
 }
 
 static long long now_ms(void)

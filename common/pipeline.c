@@ -8,7 +8,7 @@
 #include <string.h>
 
 const char *const PIPELINE_STAGES[] = {
-    "intake", "extract", "jurisdiction", "notify", NULL
+    STAGE_INTAKE, STAGE_EXTRACT, STAGE_JURISDICTION, STAGE_NOTIFY, NULL
 };
 
 bool pipeline_is_bus_stage(const char *name)
@@ -52,7 +52,7 @@ bool pipeline_may_submit(const char *role, const char *stage)
 
 bool pipeline_is_optional_stage(const char *name)
 {
-    return name && !strcmp(name, "extract");
+    return name && !strcmp(name, STAGE_EXTRACT);
 }
 
 /* An unverified requester's demand is never decided automatically: what

@@ -16,6 +16,14 @@
 #define STATE_HELD     "held"
 #define STATE_REVIEW   "review"
 
+/* The stage names, as the bus, the Redis queues and leases, heartbeats
+ * and audit entries spell them (the Lua scripts receive them as
+ * arguments). intake is also the role of writ-intake. */
+#define STAGE_INTAKE       "intake"
+#define STAGE_EXTRACT      "extract"
+#define STAGE_JURISDICTION "jurisdiction"
+#define STAGE_NOTIFY       "notify"
+
 /* Every stage, in pipeline order, NULL-terminated: the one list of stage
  * names. intake, first, is where requests enter; every stage after it
  * takes its work from the bus (PIPELINE_BUS_STAGES), and the broker

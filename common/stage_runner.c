@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sysexits.h>
 
 typedef struct {
     const stage_def_t *def;
@@ -331,13 +332,13 @@ int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
     r.own_lease_ms = (uint64_t) writ_config_get_long(cfg, path, (long) r.lease_ms);
     bus_keys_t *keys = NULL;
     if (bus_keys_configured(cfg, def->stage, &keys) != 0)
-        return 78;              /* EX_CONFIG */
+        return EX_CONFIG;
     char err[256];
     r.store = redis_login_open(cfg, def->stage, def->stage, err, sizeof err);
     if (!r.store) {
         log_error(NULL, "%s", err);
         bus_keys_destroy(&keys);
-        return 78;                    /* EX_CONFIG: a setting to fix, not a retry */
+        return EX_CONFIG;    /* a setting to fix, not a retry */
     }
     r.submit = bus_submit_new(writ_config_get(cfg, "bus/submit",
                                               "tcp://127.0.0.1:5560"), keys);
@@ -350,7 +351,7 @@ int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
         case_store_destroy(&r.store);
         bus_submit_destroy(&r.submit);
         bus_worker_destroy(&r.bus);
-        return 69;
+        return EX_UNAVAILABLE;
     }
     catch_stop_signals();
     log_notice(NULL, "ready: stage %s, credit %d, lease %llums", def->stage,

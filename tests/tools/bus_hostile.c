@@ -28,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 #include <zmq.h>
+#include <sysexits.h>
 
 /* Key NAME ("public-key", "secret-key") of a zcert file, read without
  * czmq. 0, or -1. */
@@ -257,7 +258,7 @@ int main(int argc, char **argv)
 {
     if (argc < 4) {
         fprintf(stderr, "usage: bus_hostile push|stages|frames|fake-broker ENDPOINT ...\n");
-        return 64;
+        return EX_USAGE;
     }
     void *ctx = zmq_ctx_new();
     const char *cmd = argv[1];

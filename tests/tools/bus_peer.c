@@ -28,13 +28,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sysexits.h>
 
 static int usage(void)
 {
     fprintf(stderr, "usage: writ-bus-peer worker ENDPOINT STAGE SECONDS [KEY]\n"
                     "       writ-bus-peer submit ENDPOINT STAGE ID FILE [KEY]\n"
                     "       writ-bus-peer forge ID FILE\n");
-    return 64;
+    return EX_USAGE;
 }
 
 /* Applies KEY to sock; 0, or -1. */

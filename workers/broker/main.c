@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sysexits.h>
 
 #define REPLICA_EXPIRY_MS 3500
 
@@ -312,7 +313,7 @@ int main(int argc, char **argv)
     writ_config_t *cfg = writ_config_load(config_path, err, sizeof err);
     if (!cfg) {
         fprintf(stderr, "writ-broker: %s\n", err);
-        return 78;              /* EX_CONFIG */
+        return EX_CONFIG;
     }
     char worker_id[96];
     worker_id_make("broker", worker_id, sizeof worker_id);
@@ -334,7 +335,7 @@ int main(int argc, char **argv)
     if (keys_dir && secure(&b, keys_dir) != 0) {
         broker_close(&b);
         writ_config_destroy(&cfg);
-        return 78;              /* EX_CONFIG */
+        return EX_CONFIG;
     }
     if (!keys_dir)
         log_warn(NULL, "bus keys are off: any local process can take and "
@@ -345,7 +346,7 @@ int main(int argc, char **argv)
                   zmq_strerror(zmq_errno()));
         broker_close(&b);
         writ_config_destroy(&cfg);
-        return 69;              /* EX_UNAVAILABLE */
+        return EX_UNAVAILABLE;
     }
     b.dispatch = dispatch_new(PIPELINE_BUS_STAGES,
         (size_t) writ_config_get_long(cfg, "bus/max_queue", 20000),
@@ -354,7 +355,7 @@ int main(int argc, char **argv)
         log_error(NULL, "out of memory");
         broker_close(&b);
         writ_config_destroy(&cfg);
-        return 71;              /* EX_OSERR */
+        return EX_OSERR;
     }
     log_notice(NULL, "ready: submit %s, workers %s, %s (config: %s)", submit_ep,
              workers_ep, keys_dir ? "CurveZMQ" : "NO KEYS", writ_config_source(cfg));

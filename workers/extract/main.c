@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 typedef struct {
     parse_settings_t parse;
@@ -135,7 +136,7 @@ static int extract(void *ctx, case_store_t *store, case_t *c,
         case_set_review(c, problem);
     g_free(problem);
     out->new_state = c->review_reason ? STATE_REVIEW : STATE_RECEIVED;
-    out->next_stage = c->review_reason ? NULL : "jurisdiction";
+    out->next_stage = c->review_reason ? NULL : STAGE_JURISDICTION;
     snprintf(out->note, sizeof out->note, "%zu document(s) read%s", docs.count,
              c->review_reason ? "; needs review" : "");
     parse_documents_clear(&docs);
@@ -149,10 +150,10 @@ int main(int argc, char **argv)
     writ_config_t *cfg = writ_config_load(path, err, sizeof err);
     if (!cfg) {
         fprintf(stderr, "writ-extract: %s\n", err);
-        return 78;
+        return EX_CONFIG;
     }
     char worker[96];
-    worker_id_make("extract", worker, sizeof worker);
+    worker_id_make(STAGE_EXTRACT, worker, sizeof worker);
     writ_log_init("writ-extract", worker,
                   writ_config_get(cfg, "writ/log_level", "info"));
     parse_global_init();
@@ -165,10 +166,10 @@ int main(int argc, char **argv)
     if (parse_settings_load(cfg, &x.parse, &x.agencies, err, sizeof err) != 0) {
         log_error(NULL, "%s", err);
         writ_config_destroy(&cfg);
-        return 78;
+        return EX_CONFIG;
     }
     stage_def_t def = {
-        .stage = "extract", .input_state = STATE_DOCUMENTS,
+        .stage = STAGE_EXTRACT, .input_state = STATE_DOCUMENTS,
         .process = extract, .ctx = &x,
     };
     int rc = stage_runner_run(cfg, &def, worker);

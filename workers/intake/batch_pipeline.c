@@ -1,6 +1,7 @@
 /* batch_pipeline.c -- two slots, one batch in flight (see batch_pipeline.h). */
 #include "batch_pipeline.h"
 #include "case_store.h"
+#include "pipeline.h"
 
 #include <stdlib.h>
 
@@ -74,7 +75,7 @@ void batch_pipeline_heartbeat(batch_pipeline_t *self)
 {
     if (self->flying >= 0 || writ_now_ms() < self->next_heartbeat)
         return;
-    case_store_heartbeat(self->in->store, "intake", self->in->worker);
+    case_store_heartbeat(self->in->store, STAGE_INTAKE, self->in->worker);
     self->next_heartbeat = writ_now_ms() + 1000;
 }
 

@@ -106,7 +106,7 @@ static void prepare(intake_t *in, const delivery_t *d, prepared_t *p)
 
 static const char *next_stage(const prepared_t *p)
 {
-    return p->review ? NULL : p->documents ? "extract" : "jurisdiction";
+    return p->review ? NULL : p->documents ? STAGE_EXTRACT : STAGE_JURISDICTION;
 }
 
 /* The outcome of one stored (or refused) message: status, reply text,

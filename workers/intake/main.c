@@ -21,6 +21,7 @@
 #include "pipe_delivery.h"
 #include "redis_login.h"
 #include "worker_id.h"
+#include "pipeline.h"
 
 #include <czmq.h>
 #include <glib.h>
@@ -173,7 +174,7 @@ int main(int argc, char **argv)
         return config_error;
     }
     char worker[96];
-    worker_id_make("intake", worker, sizeof worker);
+    worker_id_make(STAGE_INTAKE, worker, sizeof worker);
     writ_log_init("writ-intake", worker, writ_config_get(cfg, "writ/log_level", "info"));
     zsys_handler_set(NULL);
     signal(SIGTERM, on_signal);
@@ -197,9 +198,9 @@ int main(int argc, char **argv)
     bus_set_max_message_size(bus_max_message_size_setting(cfg));
     bus_keys_t *keys = NULL;
     int rc = config_error;
-    if (bus_keys_configured(cfg, "intake", &keys) == 0) {
+    if (bus_keys_configured(cfg, STAGE_INTAKE, &keys) == 0) {
         intake_t in = {
-            .store = redis_login_open(cfg, "intake", "intake", err, sizeof err),
+            .store = redis_login_open(cfg, STAGE_INTAKE, STAGE_INTAKE, err, sizeof err),
             .submit = bus_submit_new(writ_config_get(cfg, "bus/submit",
                                                      "tcp://127.0.0.1:5560"), keys),
             .parse = &ps, .worker = worker,

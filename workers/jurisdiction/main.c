@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 typedef struct {
     policy_settings_t settings;
@@ -42,7 +43,7 @@ static int decide(void *ctx, case_store_t *store, case_t *c,
                  registry_cache_version(j->registry));
     }
     out->new_state = pipeline_decide_case(&j->settings, c, locs);
-    out->next_stage = strcmp(out->new_state, STATE_REVIEW) ? "notify" : NULL;
+    out->next_stage = strcmp(out->new_state, STATE_REVIEW) ? STAGE_NOTIFY : NULL;
     snprintf(out->note, sizeof out->note, "%zu account(s) decided%s",
              c->account_count, out->next_stage ? "" : "; needs review");
     free(locs);
@@ -83,10 +84,10 @@ int main(int argc, char **argv)
     writ_config_t *cfg = writ_config_load(path, err, sizeof err);
     if (!cfg) {
         fprintf(stderr, "writ-jurisdiction: %s\n", err);
-        return 78;
+        return EX_CONFIG;
     }
     char worker[96];
-    worker_id_make("jurisdiction", worker, sizeof worker);
+    worker_id_make(STAGE_JURISDICTION, worker, sizeof worker);
     writ_log_init("writ-jurisdiction", worker,
                   writ_config_get(cfg, "writ/log_level", "info"));
     jurisdiction_t j = { .registry = registry_cache_new((size_t)
@@ -94,10 +95,10 @@ int main(int argc, char **argv)
     if (!j.registry || load_settings(cfg, &j.settings) != 0) {
         registry_cache_destroy(&j.registry);
         writ_config_destroy(&cfg);
-        return 78;
+        return EX_CONFIG;
     }
     stage_def_t def = {
-        .stage = "jurisdiction", .input_state = STATE_RECEIVED,
+        .stage = STAGE_JURISDICTION, .input_state = STATE_RECEIVED,
         .process = decide, .stale = registry_changed, .ctx = &j,
     };
     int rc = stage_runner_run(cfg, &def, worker);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sysexits.h>
 
 typedef struct {
     char *templates[NOTICE_LETTER_COUNT];  /* config/notices/<letter>.txt */
@@ -254,10 +255,10 @@ int main(int argc, char **argv)
     writ_config_t *cfg = writ_config_load(path, err, sizeof err);
     if (!cfg) {
         fprintf(stderr, "writ-notify: %s\n", err);
-        return 78;
+        return EX_CONFIG;
     }
     char worker[96];
-    worker_id_make("notify", worker, sizeof worker);
+    worker_id_make(STAGE_NOTIFY, worker, sizeof worker);
     writ_log_init("writ-notify", worker, writ_config_get(cfg, "writ/log_level", "info"));
     const char *outbox_dir = writ_config_get(cfg, "notify/outbox", "run/outbox");
     notify_ctx_t n = {
@@ -273,17 +274,17 @@ int main(int argc, char **argv)
     if (load_templates(&n, dir) != 0) {
         free_templates(&n);
         writ_config_destroy(&cfg);
-        return 78;
+        return EX_CONFIG;
     }
     n.outbox = outbox_new(outbox_dir);
     if (!n.outbox) {
         log_error(NULL, "cannot create outbox %s: %s", outbox_dir, strerror(errno));
         free_templates(&n);
         writ_config_destroy(&cfg);
-        return 73;              /* EX_CANTCREAT */
+        return EX_CANTCREAT;
     }
     stage_def_t def = {
-        .stage = "notify", .input_state = STATE_DECIDED,
+        .stage = STAGE_NOTIFY, .input_state = STATE_DECIDED,
         .process = notify, .commit = commit_notices, .release = release,
         .tick = release_due, .ctx = &n,
     };

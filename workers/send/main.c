@@ -39,6 +39,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <sysexits.h>
 
 #define MAX_MESSAGE_BYTES (4 * 1024 * 1024)
 
@@ -718,7 +719,7 @@ int main(int argc, char **argv)
     writ_config_t *cfg = writ_config_load(path, err, sizeof err);
     if (!cfg) {
         fprintf(stderr, "writ-send: %s\n", err);
-        return 78;
+        return EX_CONFIG;
     }
     char worker[96];
     worker_id_make("send", worker, sizeof worker);
@@ -732,7 +733,7 @@ int main(int argc, char **argv)
     char password[512];
     if (read_relay_password(cfg, password, sizeof password) != 0) {
         writ_config_destroy(&cfg);
-        return 78;
+        return EX_CONFIG;
     }
     parse_global_init();
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -785,7 +786,7 @@ int main(int argc, char **argv)
             g_hash_table_destroy(s.acked);
             g_free(from_default);
             writ_config_destroy(&cfg);
-            return 78;
+            return EX_CONFIG;
         }
         g_free(ack_path);
     }
@@ -806,7 +807,7 @@ int main(int argc, char **argv)
     if (*digest_at && s.digest_at_min < 0) {
         log_error(NULL, "alerts/digest_at '%s' is not a time of day (HH:MM, UTC; \"\" for "
                   "no digest)", digest_at);
-        rc = 78;
+        rc = EX_CONFIG;
         goto out;
     }
     s.letters_on = writ_config_get_bool(cfg, "letters/decisions", true);
@@ -820,7 +821,7 @@ int main(int argc, char **argv)
             log_error(NULL, "cannot read the letter template %s: %s", lpath, gerr->message);
             g_error_free(gerr);
             g_free(lpath);
-            rc = 78;
+            rc = EX_CONFIG;
             goto out;
         }
         g_free(lpath);
@@ -829,7 +830,7 @@ int main(int argc, char **argv)
     s.smtp = smtp_new(&ss);
     if (!s.store || !s.smtp) {
         log_error(NULL, "%s", s.store ? "cannot start libcurl" : err);
-        rc = 78;
+        rc = EX_CONFIG;
         goto out;
     }
     struct sigaction sa;
