@@ -26,7 +26,7 @@
 
 void writctl_today(writ_config_t *cfg, char out[11])
 {
-    const char *fixed = writ_config_get(cfg, "casework/today", NULL);
+    const char *fixed = writ_config_str(cfg, "casework/today");
     if (fixed && casework_date_ok(fixed)) {
         snprintf(out, 11, "%s", fixed);
         return;
@@ -268,7 +268,7 @@ static int run_act(writ_config_t *cfg, act_args_t *a, int argc, char **argv)
     casework_apply(before.state, before.c, before.cw, &a->rq, &res);
     /* Tests widen the window between reading and recording (two operators
      * racing, a kill mid-act). */
-    long delay_ms = writ_config_get_long(cfg, "casework/debug_delay_ms", 0);
+    long delay_ms = writ_config_long(cfg, "casework/debug_delay_ms");
     if (delay_ms > 0 && res.status == CW_OK)
         usleep((useconds_t) delay_ms * 1000);
     int status = res.status;

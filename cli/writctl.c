@@ -394,7 +394,7 @@ static int cmd_health(writ_config_t *cfg, int argc, char **argv)
 {
     bool as_json = false;
     double max_age = HEALTH_MAX_AGE_LEASES
-                   * (double) writ_config_get_long(cfg, "pipeline/lease_ms", 10000)
+                   * (double) writ_config_long(cfg, "pipeline/lease_ms")
                    / 1000.0;
     const char *stage = NULL;
     for (int i = 0; i < argc; i++) {
@@ -597,7 +597,7 @@ static int cmd_purge(writ_config_t *cfg, case_store_t *store, int argc, char **a
     char setting[40];
     if (!age_text) {
         snprintf(setting, sizeof setting, "%sd",
-                 writ_config_get(cfg, "retention/raw_days", "365"));
+                 writ_config_str(cfg, "retention/raw_days"));
         age_text = setting;
     }
     int64_t age = retention_parse_age(age_text);

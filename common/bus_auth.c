@@ -131,7 +131,7 @@ struct bus_keys_t {
 
 const char *bus_keys_dir(writ_config_t *cfg)
 {
-    const char *dir = writ_config_get_file(cfg, "bus/keys", "keys");
+    const char *dir = writ_config_file(cfg, "bus/keys");
     return !strcmp(dir, BUS_KEYS_OFF) ? NULL : dir;
 }
 

@@ -1,5 +1,6 @@
 /* config.c -- ZPL settings with environment overrides (see config.h). */
 #include "config.h"
+#include "config_defaults.h"
 
 #include <czmq.h>
 #include <ctype.h>
@@ -124,19 +125,52 @@ long writ_config_get_long(writ_config_t *self, const char *path,
     return (end && *end == '\0') ? n : default_value;
 }
 
-bool writ_config_get_bool(writ_config_t *self, const char *path,
-                          bool default_value)
+/* "true"/"false" and their synonyms; fallback for anything else. */
+static bool parse_bool(const char *v, bool fallback)
 {
-    const char *v = writ_config_get(self, path, NULL);
-    if (!v)
-        return default_value;
     if (!strcasecmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes")
         || !strcasecmp(v, "on"))
         return true;
     if (!strcasecmp(v, "0") || !strcasecmp(v, "false") || !strcasecmp(v, "no")
         || !strcasecmp(v, "off"))
         return false;
-    return default_value;
+    return fallback;
+}
+
+bool writ_config_get_bool(writ_config_t *self, const char *path,
+                          bool default_value)
+{
+    const char *v = writ_config_get(self, path, NULL);
+    return v ? parse_bool(v, default_value) : default_value;
+}
+
+/* The table's default for path (NULL: none, or unset). */
+static const char *table_default(const char *path)
+{
+    const config_default_t *d = config_default_find(path);
+    return d ? d->value : NULL;
+}
+
+const char *writ_config_str(writ_config_t *self, const char *path)
+{
+    return writ_config_get(self, path, table_default(path));
+}
+
+long writ_config_long(writ_config_t *self, const char *path)
+{
+    const char *d = table_default(path);
+    return writ_config_get_long(self, path, d ? strtol(d, NULL, 10) : 0);
+}
+
+bool writ_config_bool(writ_config_t *self, const char *path)
+{
+    const char *d = table_default(path);
+    return writ_config_get_bool(self, path, d ? parse_bool(d, false) : false);
+}
+
+const char *writ_config_file(writ_config_t *self, const char *path)
+{
+    return writ_config_get_file(self, path, table_default(path));
 }
 
 const char *writ_config_source(writ_config_t *self)

@@ -5,7 +5,9 @@
  * is WRIT_ + SECTION_KEY in upper case ("intake/lmtp_listen" ->
  * WRIT_INTAKE_LMTP_LISTEN); settings in the "writ" section drop the
  * section ("writ/redis_url" -> WRIT_REDIS_URL). Environment wins over the
- * file, the file over the built-in default passed by the caller.
+ * file, the file over the built-in default: config_defaults.c's table
+ * (writ_config_str and co.), or the one the caller passes when it is
+ * computed (writ_config_get and co.).
  */
 #ifndef WRIT_CONFIG_H
 #define WRIT_CONFIG_H
@@ -35,6 +37,13 @@ bool        writ_config_get_bool(writ_config_t *self, const char *path,
  * or the default stay relative to the working directory. */
 const char *writ_config_get_file(writ_config_t *self, const char *path,
                                  const char *default_value);
+/* The same with the built-in default of common/config_defaults.c's table
+ * (unset: NULL, 0 or false when the table has no default for path). */
+const char *writ_config_str(writ_config_t *self, const char *path);
+long        writ_config_long(writ_config_t *self, const char *path);
+bool        writ_config_bool(writ_config_t *self, const char *path);
+const char *writ_config_file(writ_config_t *self, const char *path);
+
 /* Where the settings came from, for the startup log line. */
 const char *writ_config_source(writ_config_t *self);
 

@@ -47,7 +47,7 @@ case_store_t *redis_login_open(writ_config_t *cfg, const char *section,
                                const char *default_user, char *err,
                                size_t errlen)
 {
-    const char *url = writ_config_get(cfg, "writ/redis_url", "redis://127.0.0.1:6379");
+    const char *url = writ_config_str(cfg, "writ/redis_url");
     char path[160];
     snprintf(path, sizeof path, "%s/redis_user", section);
     const char *user = writ_config_get(cfg, path, default_user);
@@ -61,7 +61,7 @@ case_store_t *redis_login_open(writ_config_t *cfg, const char *section,
     const char *file = writ_config_get(cfg, path, NULL);
     char default_file[1024];
     if (!file || !*file) {
-        const char *dir = writ_config_get(cfg, "writ/redis_secrets", "run/redis-secrets");
+        const char *dir = writ_config_str(cfg, "writ/redis_secrets");
         snprintf(default_file, sizeof default_file, "%s/%s.password", dir, user);
         file = default_file;
     }

@@ -324,7 +324,7 @@ int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
     int credit = credit_setting < 1 ? 1 : credit_setting > 1000 ? 1000 : (int) credit_setting;
     snprintf(path, sizeof path, "%s/debug_delay_ms", def->stage);
     r.delay_ms = writ_config_get_long(cfg, path, 0);
-    r.lease_ms = (uint64_t) writ_config_get_long(cfg, "pipeline/lease_ms", 10000);
+    r.lease_ms = (uint64_t) writ_config_long(cfg, "pipeline/lease_ms");
     bus_set_max_message_size(bus_max_message_size_setting(cfg));
     /* A stage whose cases take long (extract: OCR) has a lease of its own
      * ({stage}/lease_ms), so the sweeper does not re-send work in hand. */
@@ -340,10 +340,8 @@ int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
         bus_keys_destroy(&keys);
         return EX_CONFIG;    /* a setting to fix, not a retry */
     }
-    r.submit = bus_submit_new(writ_config_get(cfg, "bus/submit",
-                                              "tcp://127.0.0.1:5560"), keys);
-    r.bus = bus_worker_new(writ_config_get(cfg, "bus/workers",
-                                           "tcp://127.0.0.1:5561"),
+    r.submit = bus_submit_new(writ_config_str(cfg, "bus/submit"), keys);
+    r.bus = bus_worker_new(writ_config_str(cfg, "bus/workers"),
                            def->stage, credit, keys);
     bus_keys_destroy(&keys);
     if (!r.store || !r.submit || !r.bus) {

@@ -317,13 +317,13 @@ int main(int argc, char **argv)
     }
     char worker_id[96];
     worker_id_make("broker", worker_id, sizeof worker_id);
-    writ_log_init("writ-broker", worker_id, writ_config_get(cfg, "writ/log_level", "info"));
+    writ_log_init("writ-broker", worker_id, writ_config_str(cfg, "writ/log_level"));
     /* SIGINT/SIGTERM set zsys_interrupted: the loop finishes its case and
      * stops. (zsys_handler_set(NULL) first would make this a no-op.) */
     zsys_catch_interrupts();
 
-    const char *submit_ep = writ_config_get(cfg, "bus/submit_bind", "tcp://127.0.0.1:5560");
-    const char *workers_ep = writ_config_get(cfg, "bus/workers_bind", "tcp://127.0.0.1:5561");
+    const char *submit_ep = writ_config_str(cfg, "bus/submit_bind");
+    const char *workers_ep = writ_config_str(cfg, "bus/workers_bind");
     const char *keys_dir = bus_keys_dir(cfg);
     broker_t b = { .submit = zsock_new(ZMQ_PULL), .workers = zsock_new(ZMQ_ROUTER) };
     /* Before bind: a peer's larger message is never taken in. */
@@ -349,8 +349,8 @@ int main(int argc, char **argv)
         return EX_UNAVAILABLE;
     }
     b.dispatch = dispatch_new(PIPELINE_BUS_STAGES,
-        (size_t) writ_config_get_long(cfg, "bus/max_queue", 20000),
-        (size_t) writ_config_get_long(cfg, "bus/max_queue_bytes", 64L * 1024 * 1024));
+        (size_t) writ_config_long(cfg, "bus/max_queue"),
+        (size_t) writ_config_long(cfg, "bus/max_queue_bytes"));
     if (!b.dispatch) {
         log_error(NULL, "out of memory");
         broker_close(&b);

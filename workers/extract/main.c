@@ -155,13 +155,11 @@ int main(int argc, char **argv)
     char worker[96];
     worker_id_make(STAGE_EXTRACT, worker, sizeof worker);
     writ_log_init("writ-extract", worker,
-                  writ_config_get(cfg, "writ/log_level", "info"));
+                  writ_config_str(cfg, "writ/log_level"));
     parse_global_init();
     extract_ctx_t x = {
-        .verify_requester = writ_config_get_bool(cfg, "intake/verify_requester",
-                                                 true),
-        .min_confidence = (int)writ_config_get_long(cfg,
-                                                    "extract/min_confidence", 60),
+        .verify_requester = writ_config_bool(cfg, "intake/verify_requester"),
+        .min_confidence = (int)writ_config_long(cfg, "extract/min_confidence"),
     };
     if (parse_settings_load(cfg, &x.parse, &x.agencies, err, sizeof err) != 0) {
         log_error(NULL, "%s", err);

@@ -128,19 +128,17 @@ static int run_lmtp(intake_t *in, writ_config_t *cfg, recipients_t *rcpts,
     gethostname(host, sizeof host);
     host[sizeof host - 1] = '\0';
     lmtp_server_settings_t settings = {
-        .listen = writ_config_get(cfg, "intake/lmtp_listen", "127.0.0.1:2424"),
-        .max_clients = (size_t) writ_config_get_long(cfg, "intake/max_clients", 256),
-        .max_per_address = (size_t) writ_config_get_long(cfg,
-            "intake/max_clients_per_address", 64),
-        .timeout_ms = (uint64_t) writ_config_get_long(cfg, "intake/timeout_s", 300) * 1000,
+        .listen = writ_config_str(cfg, "intake/lmtp_listen"),
+        .max_clients = (size_t) writ_config_long(cfg, "intake/max_clients"),
+        .max_per_address = (size_t) writ_config_long(cfg, "intake/max_clients_per_address"),
+        .timeout_ms = (uint64_t) writ_config_long(cfg, "intake/timeout_s") * 1000,
     };
     /* Bytes of messages in transfer, over every connection. */
     size_t data_in_flight = 0;
     lmtp_config_t lc = { .hostname = host, .max_message_size = max_size,
                          .accept_rcpt = accept_rcpt, .ctx = rcpts,
                          .data_in_flight = &data_in_flight,
-                         .data_budget = (size_t) writ_config_get_long(cfg,
-                             "intake/max_data_in_flight", 256L * 1024 * 1024) };
+                         .data_budget = (size_t) writ_config_long(cfg, "intake/max_data_in_flight") };
     return lmtp_server_run(in, &settings, &lc, &s_stop);
 }
 
@@ -175,7 +173,7 @@ int main(int argc, char **argv)
     }
     char worker[96];
     worker_id_make(STAGE_INTAKE, worker, sizeof worker);
-    writ_log_init("writ-intake", worker, writ_config_get(cfg, "writ/log_level", "info"));
+    writ_log_init("writ-intake", worker, writ_config_str(cfg, "writ/log_level"));
     zsys_handler_set(NULL);
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
@@ -190,25 +188,22 @@ int main(int argc, char **argv)
         return config_error;
     }
     recipients_t rcpts;
-    split_list(writ_config_get(cfg, "intake/addresses",
-                               "legal-requests@northwind-cloud.example"),
+    split_list(writ_config_str(cfg, "intake/addresses"),
                &rcpts.addresses, &rcpts.count);
-    size_t max_size = (size_t) writ_config_get_long(cfg, "intake/max_message_size",
-                                                    25L * 1024 * 1024);
+    size_t max_size = (size_t) writ_config_long(cfg, "intake/max_message_size");
     bus_set_max_message_size(bus_max_message_size_setting(cfg));
     bus_keys_t *keys = NULL;
     int rc = config_error;
     if (bus_keys_configured(cfg, STAGE_INTAKE, &keys) == 0) {
         intake_t in = {
             .store = redis_login_open(cfg, STAGE_INTAKE, STAGE_INTAKE, err, sizeof err),
-            .submit = bus_submit_new(writ_config_get(cfg, "bus/submit",
-                                                     "tcp://127.0.0.1:5560"), keys),
+            .submit = bus_submit_new(writ_config_str(cfg, "bus/submit"), keys),
             .parse = &ps, .worker = worker,
-            .lease_ms = (uint64_t) writ_config_get_long(cfg, "pipeline/lease_ms", 10000),
+            .lease_ms = (uint64_t) writ_config_long(cfg, "pipeline/lease_ms"),
             .extract_lease_ms = (uint64_t) writ_config_get_long(cfg, "extract/lease_ms",
-                writ_config_get_long(cfg, "pipeline/lease_ms", 10000)),
-            .max_pending = (uint64_t) writ_config_get_long(cfg, "intake/max_pending", 100000),
-            .verify_requester = writ_config_get_bool(cfg, "intake/verify_requester", true),
+                writ_config_long(cfg, "pipeline/lease_ms")),
+            .max_pending = (uint64_t) writ_config_long(cfg, "intake/max_pending"),
+            .verify_requester = writ_config_bool(cfg, "intake/verify_requester"),
         };
         bus_keys_destroy(&keys);
         rc = run(&in, cfg, &opt, &rcpts, max_size, err);

@@ -59,17 +59,15 @@ static void registry_changed(void *ctx)
 static int load_settings(writ_config_t *cfg, policy_settings_t *s)
 {
     policy_settings_default(s);
-    const char *reach = writ_config_get(cfg, "jurisdiction/reach", "territorial");
+    const char *reach = writ_config_str(cfg, "jurisdiction/reach");
     if (policy_reach_from_name(reach, &s->reach) != 0) {
         log_error(NULL, "jurisdiction/reach must be territorial or cloud_act");
         return -1;
     }
-    s->redirect_enterprise = writ_config_get_bool(cfg,
-        "jurisdiction/redirect_enterprise", true);
-    const char *home = writ_config_get(cfg, "jurisdiction/provider_country", "US");
+    s->redirect_enterprise = writ_config_bool(cfg, "jurisdiction/redirect_enterprise");
+    const char *home = writ_config_str(cfg, "jurisdiction/provider_country");
     snprintf(s->provider_country, sizeof s->provider_country, "%s", home);
-    const char *agreements = writ_config_get(cfg,
-        "jurisdiction/executive_agreements", NULL);
+    const char *agreements = writ_config_str(cfg, "jurisdiction/executive_agreements");
     if (agreements && policy_set_agreements(s, agreements) != 0) {
         log_error(NULL, "jurisdiction/executive_agreements: bad country list");
         return -1;
@@ -89,9 +87,9 @@ int main(int argc, char **argv)
     char worker[96];
     worker_id_make(STAGE_JURISDICTION, worker, sizeof worker);
     writ_log_init("writ-jurisdiction", worker,
-                  writ_config_get(cfg, "writ/log_level", "info"));
+                  writ_config_str(cfg, "writ/log_level"));
     jurisdiction_t j = { .registry = registry_cache_new((size_t)
-        writ_config_get_long(cfg, "jurisdiction/registry_cache", 100000)) };
+        writ_config_long(cfg, "jurisdiction/registry_cache")) };
     if (!j.registry || load_settings(cfg, &j.settings) != 0) {
         registry_cache_destroy(&j.registry);
         writ_config_destroy(&cfg);

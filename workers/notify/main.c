@@ -259,18 +259,16 @@ int main(int argc, char **argv)
     }
     char worker[96];
     worker_id_make(STAGE_NOTIFY, worker, sizeof worker);
-    writ_log_init("writ-notify", worker, writ_config_get(cfg, "writ/log_level", "info"));
-    const char *outbox_dir = writ_config_get(cfg, "notify/outbox", "run/outbox");
+    writ_log_init("writ-notify", worker, writ_config_str(cfg, "writ/log_level"));
+    const char *outbox_dir = writ_config_str(cfg, "notify/outbox");
     notify_ctx_t n = {
-        .sender = writ_config_get(cfg, "notify/sender",
-                                  "Northwind Cloud Legal <legal-notices@northwind-cloud.example>"),
-        .domain = writ_config_get(cfg, "notify/message_id_domain", "northwind-cloud.example"),
-        .contact = writ_config_get(cfg, "notify/contact",
-                                   "legal-notices@northwind-cloud.example"),
-        .today = writ_config_get(cfg, "notify/today", NULL),
+        .sender = writ_config_str(cfg, "notify/sender"),
+        .domain = writ_config_str(cfg, "notify/message_id_domain"),
+        .contact = writ_config_str(cfg, "notify/contact"),
+        .today = writ_config_str(cfg, "notify/today"),
         .worker = worker,
     };
-    const char *dir = writ_config_get_file(cfg, "notify/templates", "config/notices");
+    const char *dir = writ_config_file(cfg, "notify/templates");
     if (load_templates(&n, dir) != 0) {
         free_templates(&n);
         writ_config_destroy(&cfg);
