@@ -20,6 +20,8 @@
 #include "dates.h"
 #include "request.h"
 
+typedef struct agencies_t agencies_t;
+
 typedef struct {
     const char *text;          /* decoded request text (UTF-8) */
     size_t len;
@@ -35,6 +37,11 @@ typedef struct {
     /* The provider's own mail domains (and their subdomains). */
     const char *const *provider_domains;
     size_t provider_domain_count;
+    /* The agencies' mail domains (agencies.h: the list requester
+     * verification reads, config/agencies.zpl): a letter from one names
+     * its agency, an address there is never a target. NULL or empty (no
+     * list configured): the copy built in, agencies_builtin(). */
+    const agencies_t *agencies;
 } extract_input_t;
 
 /* Fills type, issuing_agency, issuing_country, requesting_country,
@@ -54,7 +61,8 @@ char *extract_normalize(const char *text, size_t len, size_t *outlen);
 request_type_t extract_type(const char *text, size_t len, const char *subject);
 
 /* Short agency name (malloc'ed) or NULL; *country gets the agency's ISO
- * code when known ("" otherwise). sender may be NULL. */
+ * code when known ("" otherwise). sender may be NULL; its domain is
+ * looked up in agencies_builtin(). */
 char *extract_agency(const char *text, size_t len, const char *subject,
                      const char *sender, char country[3]);
 

@@ -386,6 +386,7 @@ static void extract_text(const parse_settings_t *settings, const mail_doc_t *doc
         .header_address_count = doc->address_count,
         .provider_domains = domains,
         .provider_domain_count = nd,
+        .agencies = settings->agencies,   /* the list verification reads */
     };
     extract_request(&in, out);
 }

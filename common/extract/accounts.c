@@ -48,12 +48,12 @@ static bool government_domain(const char *d)
 /* Domains of law enforcement, prosecutors and courts: never targets.
  * Other government domains (a village, a state agency) may host a
  * targeted mailbox. */
-static bool law_enforcement_domain(const char *d)
+static bool law_enforcement_domain(const agencies_t *agencies, const char *d)
 {
     for (int k = 0; rules_accounts_law_enforcement_domains[k]; k++)
         if (domain_within(d, rules_accounts_law_enforcement_domains[k]))
             return true;
-    if (agency_domain_known(d))
+    if (agency_domain_known(agencies, d))
         return true;
     /* "sheriff.pinehollowcounty.gov", "pd.cityofx.gov", "da.county.gov" */
     for (const char *l = d; *l;) {
@@ -158,8 +158,8 @@ static bool excluded_account(const extract_input_t *in, const char *addr,
         if (in->provider_domains[i] && domain_within(dom, in->provider_domains[i]))
             return true;
     if (government_domain(dom) &&
-        (law_enforcement_domain(dom) || looks[0]++ >= TARGET_LOOKS ||
-         !named_as_target(text, pos)))
+        (law_enforcement_domain(known_agencies(in->agencies), dom) ||
+         looks[0]++ >= TARGET_LOOKS || !named_as_target(text, pos)))
         return true;
     if (!government_domain(dom) && police_org_domain(dom))
         return true;

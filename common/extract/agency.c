@@ -19,10 +19,10 @@ CURSOR_FITS(RULES_AGENCY_LABELS_COUNT);
 
 enum { AG_INVESTIGATIVE = 0, AG_PROSECUTOR = 1 };
 
-/* The rules (config/rules): agencies.txt, agency_domains.txt and
- * agency_local_forms.txt, one row each, columns named in rules.h. */
+/* The rules (config/rules): agencies.txt and agency_local_forms.txt, one
+ * row each, columns named in rules.h. The agencies' mail domains are the
+ * legal team's list (config/agencies.zpl, agencies.h). */
 #define AGENCY(k, col) rules_agencies[k][RULES_AGENCIES_##col]
-#define DOMAIN(k, col) rules_agency_domains[k][RULES_AGENCY_DOMAINS_##col]
 #define LOCAL(k, col) rules_agency_local_forms[k][RULES_AGENCY_LOCAL_FORMS_##col]
 
 static int kind_of(const char *kind)
@@ -249,26 +249,21 @@ static void find_local_agencies(const text_view_t *v, agency_hits_t *h)
     }
 }
 
-const char *sender_agency(const char *sender, const char **country)
+const agencies_t *known_agencies(const agencies_t *given)
 {
-    const char *at = sender ? strrchr(sender, '@') : NULL;
-    if (!at)
-        return NULL;
-    for (size_t k = 0; k < RULES_AGENCY_DOMAINS_COUNT; k++)
-        if (domain_within(at + 1, DOMAIN(k, DOMAIN))) {
-            if (country)
-                *country = DOMAIN(k, COUNTRY);
-            return DOMAIN(k, NAME);
-        }
-    return NULL;
+    return agencies_count(given) ? given : agencies_builtin();
 }
 
-bool agency_domain_known(const char *d)
+const char *sender_agency(const agencies_t *agencies, const char *sender,
+                          const char **country)
 {
-    for (size_t k = 0; k < RULES_AGENCY_DOMAINS_COUNT; k++)
-        if (domain_within(d, DOMAIN(k, DOMAIN)))
-            return true;
-    return false;
+    const char *at = sender ? strrchr(sender, '@') : NULL;
+    return at ? agencies_issuer(agencies, at + 1, country) : NULL;
+}
+
+bool agency_domain_known(const agencies_t *agencies, const char *d)
+{
+    return agencies_issuer(agencies, d, NULL) != NULL;
 }
 
 /* A "Requesting agency:" style field: the candidate named on that line. */
@@ -296,13 +291,13 @@ static const agency_hit_t *labelled_agency(const text_view_t *v,
     return NULL;
 }
 
+/* by_domain: the agency of the sender's mail domain, or NULL. */
 static const agency_hit_t *choose_agency(const text_view_t *v, const agency_hits_t *h,
-                                         const char *sender)
+                                         const char *by_domain)
 {
     const agency_hit_t *best = labelled_agency(v, h);
     if (best)
         return best;
-    const char *by_domain = sender_agency(sender, NULL);
     for (int kind = AG_INVESTIGATIVE; kind <= AG_PROSECUTOR; kind++) {
         for (size_t i = 0; i < h->count; i++)
             if (h->hit[i].kind == kind && by_domain &&
@@ -335,14 +330,14 @@ static void drop_parent_agencies(agency_hits_t *h)
     }
 }
 
-static char *agency_in(const text_view_t *v, const char *sender,
+static char *agency_in(const text_view_t *v, const char *by_domain,
                        char country[3])
 {
     agency_hits_t h = {.count = 0};
     find_dictionary_agencies(v, &h);
     find_local_agencies(v, &h);
     drop_parent_agencies(&h);
-    const agency_hit_t *a = choose_agency(v, &h, sender);
+    const agency_hit_t *a = choose_agency(v, &h, by_domain);
     char *name = NULL;
     if (a) {
         name = strdup(a->name);
@@ -353,13 +348,13 @@ static char *agency_in(const text_view_t *v, const char *sender,
 }
 
 /* agency_in() over a text of its own (the subject). */
-static char *agency_in_text(const char *text, size_t len, const char *sender,
-                            char country[3])
+static char *agency_in_text(const char *text, size_t len,
+                            const char *by_domain, char country[3])
 {
     text_view_t v;
     if (!text_view_init(&v, text, len))
         return NULL;
-    char *name = agency_in(&v, sender, country);
+    char *name = agency_in(&v, by_domain, country);
     text_view_free(&v);
     return name;
 }
@@ -409,28 +404,26 @@ static bool agency_investigative(const char *name)
 }
 
 char *agency_of(const text_view_t *v, const char *subject, const char *sender,
-                char country[3])
+                const agencies_t *agencies, char country[3])
 {
     country[0] = '\0';
-    char *name = agency_in(v, sender, country);
+    const char *cc = NULL;
+    const char *by_domain = sender_agency(agencies, sender, &cc);
+    char *name = agency_in(v, by_domain, country);
     if (!name && subject)
-        name = agency_in_text(subject, strlen(subject), sender, country);
+        name = agency_in_text(subject, strlen(subject), by_domain, country);
     if (!name && subject)
         name = subject_paren_agency(subject, country);
-    if (name && sender_agency(sender, NULL) && !agency_investigative(name)) {
+    if (name && by_domain && !agency_investigative(name)) {
         /* Only a prosecutor is named ("USAO No. ..."), but the letter comes
          * from a known investigating agency: that agency applied. */
         free(name);
         name = NULL;
     }
-    if (!name) {
+    if (!name && by_domain) {
         /* The letter names no agency, but it comes from a known one. */
-        const char *cc = NULL;
-        const char *by_domain = sender_agency(sender, &cc);
-        if (by_domain) {
-            name = strdup(by_domain);
-            snprintf(country, 3, "%s", cc ? cc : "");
-        }
+        name = strdup(by_domain);
+        snprintf(country, 3, "%s", cc ? cc : "");
     }
     return name;
 }
@@ -442,7 +435,7 @@ char *extract_agency(const char *text, size_t len, const char *subject,
     country[0] = '\0';
     if (!text_view_init(&v, text, len))
         return NULL;
-    char *name = agency_of(&v, subject, sender, country);
+    char *name = agency_of(&v, subject, sender, agencies_builtin(), country);
     text_view_free(&v);
     return name;
 }

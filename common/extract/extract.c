@@ -40,7 +40,8 @@ int extract_request(const extract_input_t *in, request_t *out)
     out->type = type_of(&v, in->subject);
 
     char cc[3] = "";
-    char *agency = agency_of(&v, in->subject, in->sender, cc);
+    char *agency = agency_of(&v, in->subject, in->sender,
+                             known_agencies(in->agencies), cc);
     free(out->issuing_agency);
     out->issuing_agency = agency;
     free(out->issuing_country);

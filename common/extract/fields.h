@@ -17,19 +17,25 @@
 #ifndef WRIT_EXTRACT_FIELDS_H
 #define WRIT_EXTRACT_FIELDS_H
 
+#include "agencies.h"
 #include "dates.h"
 #include "request.h"
 #include "text.h"
 
 request_type_t type_of(const text_view_t *v, const char *subject);
 
+/* agencies: the agencies' mail domains (known_agencies()). */
 char *agency_of(const text_view_t *v, const char *subject, const char *sender,
-                char country[3]);
+                const agencies_t *agencies, char country[3]);
+/* The table extraction reads: given, or agencies_builtin() when given is
+ * NULL or empty (extract_input_t.agencies). */
+const agencies_t *known_agencies(const agencies_t *given);
 /* The agency a sender's mail domain belongs to, or NULL; *country (may
  * be NULL) gets its country. */
-const char *sender_agency(const char *sender, const char **country);
+const char *sender_agency(const agencies_t *agencies, const char *sender,
+                          const char **country);
 /* Is d (or a parent of it) the mail domain of a known agency? */
-bool agency_domain_known(const char *d);
+bool agency_domain_known(const agencies_t *agencies, const char *d);
 
 char *country_of(const text_view_t *v, request_type_t type,
                  const char *agency_country, const char *sender);

@@ -7,6 +7,8 @@
 #include "extract_test.h"
 #include "agencies.h"
 
+#include <czmq.h>
+
 static void agency_federal_and_local(void **state)
 {
     (void)state;
@@ -358,50 +360,90 @@ static void agency_pd_abbreviation(void **state)
     request_clear(&r);
 }
 
-/* Extraction's agency mail domains (config/rules/agency_domains.txt) and
- * the legal team's list (config/agencies.zpl) are two sources (common/
- * extract/README.md, "Not shared"): where both name a domain they must
- * name the same agency and country, but for the two differences below. */
-static void agency_domains_agree_with_agencies_zpl(void **state)
+/* One source of agencies' mail domains (common/agencies.h): every domain
+ * of config/agencies.zpl is known to extraction as the file says --
+ * domains and unconfirmed_domains name the issuer of a letter that names
+ * none, shared_domains do not -- and to verification (agencies_match) but
+ * for unconfirmed_domains. extract_agency() reads the copy built in, so
+ * this also proves the build embeds the file as it is. */
+static void check_listed_domains(const agencies_t *zpl, zconfig_t *agency,
+                                 const char *key, bool names, bool verifies)
+{
+    const char *name = zconfig_get(agency, "name", "");
+    const char *country = zconfig_get(agency, "country", "");
+    char *list = strdup(zconfig_get(agency, key, ""));
+    assert_non_null(list);
+    for (char *save = NULL, *d = strtok_r(list, ", ", &save); d;
+         d = strtok_r(NULL, ", ", &save)) {
+        char addr[160], cc[3];
+        snprintf(addr, sizeof addr, "someone@%s", d);
+        char *extracted = extract_agency("", 0, NULL, addr, cc);
+        if (names) {
+            if (!extracted)
+                fail_msg("%s (%s): unknown to extraction", d, key);
+            assert_string_equal(extracted, name);
+            assert_string_equal(cc, country);
+        } else if (extracted) {
+            fail_msg("%s (%s): names %s in extraction", d, key, extracted);
+        }
+        free(extracted);
+        const char *listed = agencies_match(zpl, addr);
+        if (verifies) {
+            assert_non_null(listed);
+            assert_string_equal(listed, name);
+        } else {
+            assert_null(listed);
+        }
+    }
+    free(list);
+}
+
+static void agencies_zpl_is_extractions_list(void **state)
 {
     (void)state;
     char err[256];
     agencies_t *zpl = agencies_load("config/agencies.zpl", err, sizeof err);
     if (!zpl)
         fail_msg("config/agencies.zpl: %s", err);
-    FILE *f = fopen("config/rules/agency_domains.txt", "r");
-    assert_non_null(f);
-    char line[512];
-    int rows = 0;
-    while (fgets(line, sizeof line, f)) {
-        char domain[128], name[128], country[8];
-        if (sscanf(line, "\"%127[^\"]\" \"%127[^\"]\" %7s", domain, name,
-                   country) != 3)
-            continue;
-        rows++;
-        char addr[160], cc[3];
-        snprintf(addr, sizeof addr, "someone@%s", domain);
-        char *extracted = extract_agency("", 0, NULL, addr, cc);
-        assert_non_null(extracted);
-        assert_string_equal(extracted, name);
-        assert_string_equal(cc, country);
-        free(extracted);
-        const char *listed = agencies_match(zpl, addr);
-        /* The known difference, to be decided by the legal team, not
-         * here: NCIS's domain is extraction's only. (dea.usdoj.gov is the
-         * DEA in both: the most specific domain wins in agencies_match.) */
-        if (strcmp(domain, "ncis.navy.mil") == 0) {
-            assert_null(listed);
-            continue;
-        }
-        if (!listed)
-            fail_msg("%s: in agency_domains.txt, not in config/agencies.zpl", domain);
-        assert_string_equal(listed, name);
-        assert_string_equal(agencies_country(zpl, addr), country);
+    zconfig_t *root = zconfig_load("config/agencies.zpl");
+    assert_non_null(root);
+    int agencies = 0;
+    for (zconfig_t *a = zconfig_child(zconfig_locate(root, "agencies")); a;
+         a = zconfig_next(a), agencies++) {
+        check_listed_domains(zpl, a, "domains", true, true);
+        check_listed_domains(zpl, a, "shared_domains", false, true);
+        check_listed_domains(zpl, a, "unconfirmed_domains", true, false);
     }
-    fclose(f);
-    assert_true(rows >= 20);
+    assert_true(agencies >= 20);
+    zconfig_destroy(&root);
     agencies_destroy(&zpl);
+}
+
+/* The list configured at run time is extraction's too: a domain the legal
+ * team adds (here FIOD's) names the issuer of a letter from there without
+ * a rebuild, and the built-in copy does not know it. */
+static void agency_domain_added_at_run_time(void **state)
+{
+    (void)state;
+    agencies_t *list = agencies_new();
+    assert_int_equal(agencies_add(list, "FIOD", "NL", "fiod.nl"), 0);
+    const char *text = "Please provide the subscriber information of "
+                       "jan@mailbox.example.\n";
+    extract_input_t in = {.text = text, .len = strlen(text),
+                          .sender = "inspecteur@fiod.nl", .agencies = list};
+    request_t r;
+    memset(&r, 0, sizeof r);
+    assert_int_equal(extract_request(&in, &r), 0);
+    assert_string_equal(r.issuing_agency, "FIOD");
+    assert_string_equal(r.issuing_country, "NL");
+    request_clear(&r);
+
+    in.agencies = NULL;   /* the built-in copy of config/agencies.zpl */
+    memset(&r, 0, sizeof r);
+    assert_int_equal(extract_request(&in, &r), 0);
+    assert_null(r.issuing_agency);
+    request_clear(&r);
+    agencies_destroy(&list);
 }
 
 int main(void)
@@ -419,7 +461,8 @@ int main(void)
         cmocka_unit_test(agency_state_investigative_forms),
         cmocka_unit_test(agency_label_names_first_agency),
         cmocka_unit_test(agency_pd_abbreviation),
-        cmocka_unit_test(agency_domains_agree_with_agencies_zpl),
+        cmocka_unit_test(agencies_zpl_is_extractions_list),
+        cmocka_unit_test(agency_domain_added_at_run_time),
     };
     parse_global_init();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "agencies.h"
 #include "domain.h"
 #include "case.h"
@@ -50,6 +51,45 @@ static void test_most_specific_domain_wins(void **state)
     assert_string_equal(agencies_match(a, "oia@usdoj.gov"), "U.S. Department of Justice");
     assert_string_equal(agencies_match(a, "x@crm.usdoj.gov"), "U.S. Department of Justice");
     agencies_destroy(&a);
+}
+
+/* A domain's role (agencies.h): shared_domains verify a sender but name no
+ * issuer, unconfirmed_domains name the issuer but never verify. */
+static void test_domain_roles(void **state)
+{
+    (void) state;
+    agencies_t *a = agencies_new();
+    assert_int_equal(agencies_add_roles(a, "U.S. Department of Justice", "US",
+                                        NULL, "usdoj.gov", NULL), 0);
+    assert_int_equal(agencies_add_roles(a, "DEA", "US", "dea.gov, dea.usdoj.gov",
+                                        NULL, NULL), 0);
+    assert_int_equal(agencies_add_roles(a, "NCIS", "US", NULL, NULL,
+                                        "ncis.navy.mil"), 0);
+    const char *cc = NULL;
+    assert_string_equal(agencies_match(a, "oia@usdoj.gov"), "U.S. Department of Justice");
+    assert_null(agencies_issuer(a, "usdoj.gov", &cc));
+    assert_null(agencies_issuer(a, "crm.usdoj.gov", &cc));
+    assert_string_equal(agencies_issuer(a, "mail.dea.usdoj.gov", &cc), "DEA");
+    assert_string_equal(cc, "US");
+    assert_null(agencies_match(a, "agent@ncis.navy.mil"));
+    assert_string_equal(agencies_issuer(a, "ncis.navy.mil", NULL), "NCIS");
+    agencies_destroy(&a);
+}
+
+/* An agency with no domain of any kind is a mistake in the file. */
+static void test_agency_without_domains_refused(void **state)
+{
+    (void) state;
+    char path[] = "/tmp/writ-agencies-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char *zpl = "agencies\n    x\n        name = \"X\"\n        country = US\n";
+    assert_int_equal(write(fd, zpl, strlen(zpl)), (ssize_t)strlen(zpl));
+    close(fd);
+    char err[256] = "";
+    assert_null(agencies_load(path, err, sizeof err));
+    assert_non_null(strstr(err, "needs a name and domains"));
+    unlink(path);
 }
 
 static void test_shipped_table_loads(void **state)
@@ -526,6 +566,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_domain_match),
         cmocka_unit_test(test_most_specific_domain_wins),
+        cmocka_unit_test(test_domain_roles),
+        cmocka_unit_test(test_agency_without_domains_refused),
         cmocka_unit_test(test_shipped_table_loads),
         cmocka_unit_test(test_trusted_gateway_and_known_domain_verify),
         cmocka_unit_test(test_untrusted_results_are_ignored),
