@@ -19,7 +19,9 @@
 #   6. The sample registry is loaded and the 14 samples delivered to the
 #      LMTP port with swaks: every case ends with its labelled decisions
 #      (check_samples.py); jurisdiction work is spread over more than one
-#      replica (per-worker counts in the audit trail).
+#      replica (per-worker counts in the audit trail). The send container
+#      hands every prepared notice, and an alert per case in review, to a
+#      private Postfix relay (tests/relay.sh) exactly once.
 #   7. lmtp_load.py feeds 300 more; mid-stream one jurisdiction container
 #      is killed (SIGKILL): every accepted case still finishes, the outbox
 #      holds exactly one file per prepared notice.
@@ -44,7 +46,7 @@ t0=$SECONDS
 step() { echo "[$((SECONDS - t0))s] $*"; }
 
 # ---- docker.io, docker-compose, debootstrap from Debian ------------------
-packages=(docker.io docker-compose debootstrap swaks)
+packages=(docker.io docker-compose debootstrap swaks postfix)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -68,6 +70,10 @@ fi
 DOCKER=/usr/bin/docker
 COMPOSE=/usr/bin/docker-compose
 [ -x /usr/sbin/dockerd ] && [ -x $DOCKER ] && [ -x $COMPOSE ] || skip "docker.io / docker-compose commands missing after install"
+
+# The provider's relay for the send container: a private Postfix on
+# loopback delivering into one Maildir (tests/relay.sh, as test_send).
+source "$(dirname "$0")/../relay.sh"
 
 # ---- 1. the real compose file validates ----------------------------------
 $COMPOSE -f "$src/docker-compose.yml" --project-directory "$src" config -q \
@@ -110,6 +116,11 @@ cleanup() {
         umount -l "$m" 2>/dev/null
     done
     [ $rc -ne 0 ] && [ -f "$T/dockerd.log" ] && { echo "--- dockerd.log:" >&2; tail -n 15 "$T/dockerd.log" >&2; }
+    if declare -F relay_stop >/dev/null; then
+        relay_stop
+        [ $rc -ne 0 ] && { echo "--- relay log (last lines):" >&2; tail -n 15 "$pf/maillog" >&2 2>/dev/null; }
+        rm -rf "$pf"
+    fi
     rm -rf "$T"
     step "cleaned up"
     exit $rc
@@ -194,6 +205,7 @@ export WRIT_REDIS_URL=redis://127.0.0.1:$WRIT_REDIS_PORT
 # host logs in as the operator from its directory.
 export WRIT_REDIS_SECRETS_DIR=$T/secrets
 export WRIT_REDIS_SECRETS=$T/secrets/operator
+export WRIT_SMTP_SECRETS_DIR=$T/smtp-secrets      # none needed: the relay takes no AUTH
 mkdir -p "$T/outbox"
 chown 10001:10001 "$T/outbox"        # the image's writ user
 # The outbox is bound at the same path as on this host, so the notice
@@ -238,6 +250,17 @@ services:
       WRIT_NOTIFY_TODAY: "2013-01-01"
     volumes:
       - "$T/outbox:$T/outbox"
+  send:
+    network_mode: host
+    environment:
+      <<: *env
+      WRIT_NOTIFY_OUTBOX: "$T/outbox"
+      WRIT_NOTIFY_SMTP_RELAY: "smtp://127.0.0.1:$pf_port"
+      WRIT_NOTIFY_SMTP_STARTTLS: "none"
+      WRIT_ALERTS_TO: "oncall@ops.writ-test.example"
+      WRIT_ALERTS_DIGEST_AT: ""
+    volumes:
+      - "$T/outbox:$T/outbox:ro"
 EOF
 # docker-py refuses published ports with network_mode: host, and an
 # override file cannot remove a list entry (compose v1): the test's base is
@@ -264,6 +287,7 @@ $DOCKER run --rm --network none writ:latest sh -c 'command -v gcc cc cmake' >/de
 [ "$($DOCKER run --rm --network none writ:latest id -un)" = writ ] || fail "the image does not run as user writ"
 
 # ---- 5. up, scaled -------------------------------------------------------
+relay_start
 step "up --scale jurisdiction=3 --scale notify=2"
 stack_started=1
 compose up -d --scale jurisdiction=3 --scale notify=2 >"$T/up.log" 2>&1 \
@@ -272,8 +296,8 @@ compose up -d --scale jurisdiction=3 --scale notify=2 >"$T/up.log" 2>&1 \
 # every container healthy (the compose healthchecks: writctl health per stage)
 all_healthy() {
     local ids states
-    ids=$(compose ps -q redis broker intake extract jurisdiction notify)
-    [ "$(echo "$ids" | wc -w)" -eq 9 ] || return 1
+    ids=$(compose ps -q redis broker intake extract jurisdiction notify send)
+    [ "$(echo "$ids" | wc -w)" -eq 10 ] || return 1
     states=$($DOCKER inspect -f '{{.State.Health.Status}}' $ids | sort -u | tr '\n' ' ')
     [ "$states" = "healthy " ]
 }
@@ -287,7 +311,7 @@ import json, sys
 h = json.load(sys.stdin)["stages"]
 print(" ".join("%s=%d" % (s, len(h[s]["live_workers"])) for s in ("intake", "extract", "jurisdiction", "notify")))')
 [ "$live" = "intake=1 extract=1 jurisdiction=3 notify=2" ] || fail "live replicas: $live"
-pass "9 containers healthy; live replicas $live"
+pass "10 containers healthy (send among them); live replicas $live"
 
 # Redis: generated passwords, 0600 in 0700 directories, each service's own;
 # nothing gets in without one (the old default password included).
@@ -312,6 +336,33 @@ done
 wait_all_finished 14 120
 python3 "$src/tests/integration/check_samples.py" || fail "sample decisions differ from their labels"
 pass "14 samples through the containers, decisions as labelled"
+# The send container hands every prepared notice to the relay once, and
+# alerts the on-call address of every case in review.
+review=$(writctl case list --state review --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+sent_all() {
+    python3 - "$T/outbox/new" "$pf/mail/sink" "$review" <<'PY'
+import email, email.policy, glob, os, sys
+outbox, sink, review = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def msg(p):
+    return email.message_from_binary_file(open(p, "rb"), policy=email.policy.default)
+want = {msg(p)["Message-ID"].strip() for p in glob.glob(os.path.join(outbox, "*.writ"))}
+got, alerts = {}, set()
+for p in glob.glob(os.path.join(sink, "new", "*")):
+    m = msg(p)
+    mid = (m["Message-ID"] or "").strip()
+    got[mid] = got.get(mid, 0) + 1
+    if str(m["Subject"]).startswith("[writ]"):
+        alerts.add(mid)
+assert want and all(got.get(mid, 0) == 1 for mid in want), "notices not (yet) sent once"
+assert len(alerts) == review and all(got[a] == 1 for a in alerts), "alerts not (yet) sent once"
+PY
+}
+deadline=$((SECONDS + 120))
+until sent_all 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || { sent_all; fail "the send container did not deliver every notice and alert once in 120 s"; }
+    sleep 1
+done
+pass "the send container delivered the samples' $(ls "$T/outbox/new" | wc -l) notices and $review alerts through the relay, once each"
 # From here on the outbox counts the load's notices only.
 find "$T/outbox/new" -type f -delete
 
