@@ -79,7 +79,7 @@ source "$(dirname "$0")/../relay.sh"
 $COMPOSE -f "$src/docker-compose.yml" --project-directory "$src" config -q \
     || fail "docker-compose config rejects docker-compose.yml"
 $COMPOSE -f "$src/docker-compose.yml" --project-directory "$src" config --services \
-    | sort | tr '\n' ' ' | grep -qx 'broker extract intake jurisdiction keys notify redis redis-secrets ' \
+    | sort | tr '\n' ' ' | grep -qx 'broker extract intake jurisdiction keys notify redis redis-secrets send ' \
     || fail "docker-compose.yml lacks a service"
 pass "docker-compose config accepts docker-compose.yml (bridge network)"
 
