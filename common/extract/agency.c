@@ -277,7 +277,7 @@ static const agency_hit_t *labelled_agency(const text_view_t *v,
     while (guard++ < MATCH_LIMIT_LABEL &&
            (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
         from = p + ml;
-        size_t le = line_end(v->t, v->n, p);
+        size_t le = view_line_end(v, p);
         /* the agency the label names first, not one mentioned after it
          * ("Riverside Police Department (in coordination with the FBI)") */
         const agency_hit_t *first = NULL;

@@ -162,7 +162,7 @@ static void deadline_by_date(const text_view_t *v, const date_t *letter_date,
         if (range)
             continue;
         size_t s, e;
-        sentence_bounds(v->t, v->n, p, &s, &e);
+        view_sentence(v, p, &s, &e);
         if (find_any(v->lo, e, s, produce, NULL, NULL) != NPOS)
             dl_consider(best, p, &d);
     }
@@ -196,7 +196,7 @@ static void deadline_word_date(const text_view_t *v, dl_candidate_t *best,
         if (!date_parse_at_style(v->t + i, v->n - i, v->day_first, &d))
             continue;
         size_t s, e;
-        sentence_bounds(v->t, v->n, p, &s, &e);
+        view_sentence(v, p, &s, &e);
         if (after && date_cmp(&d, after) <= 0)
             continue;
         /* with "before", the bare noun "records" ("records created before
@@ -283,7 +283,7 @@ static void deadline_within(const text_view_t *v, const date_t *letter_date,
             /* A bare "Please respond within 10 days." also counts from the
              * letter's date; other bare durations describe something else. */
             size_t s, e;
-            sentence_bounds(v->t, v->n, p, &s, &e);
+            view_sentence(v, p, &s, &e);
             bool bare_end = j >= v->n || strchr(".,;\n", v->lo[j]);
             if (!bare_end || find_any(v->lo, e, s, rules_deadline_produce_verbs, NULL, NULL) == NPOS)
                 continue;
@@ -354,7 +354,7 @@ static void deadline_appearance(const text_view_t *v, dl_candidate_t *best)
     size_t p = find_any(v->lo, v->n, 0, rules_deadline_appearance_labels, &ml, &which);
     if (p == NPOS)
         return;
-    size_t le = line_end(v->t, v->n, p);
+    size_t le = view_line_end(v, p);
     date_t d;
     if (date_find_style(v->t + p + ml, le - p - ml, v->day_first, &d, NULL,
                         NULL))
@@ -362,7 +362,7 @@ static void deadline_appearance(const text_view_t *v, dl_candidate_t *best)
     else if (le < v->n) {
         /* a form's column layout: "Date and Time:" ends the line, its
          * value stands on the next one */
-        size_t ne = line_end(v->t, v->n, le + 1);
+        size_t ne = view_line_end(v, le + 1);
         if (date_find_style(v->t + le + 1, ne - le - 1, v->day_first, &d, NULL,
                             NULL))
             dl_consider(best, p, &d);

@@ -16,7 +16,7 @@ CURSOR_FITS(RULES_EMERGENCY_DANGER_PRESENT_COUNT);
 static bool hypothetical_mention(const text_view_t *v, size_t p)
 {
     size_t s, e;
-    sentence_bounds(v->t, v->n, p, &s, &e);
+    view_sentence(v, p, &s, &e);
     size_t from = p - s > 120 ? p - 120 : s;
     return find_any(v->lo, p, from, rules_emergency_conditions, NULL, NULL) != NPOS;
 }
@@ -47,7 +47,7 @@ bool danger_claimed(const text_view_t *v)
             if (!list || said)
                 return true;
             size_t s, e;
-            sentence_bounds(v->t, v->n, p, &s, &e);
+            view_sentence(v, p, &s, &e);
             if (find_any(v->lo, e, s, rules_emergency_now, NULL, NULL) != NPOS)
                 return true;
         }

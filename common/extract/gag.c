@@ -133,7 +133,7 @@ bool nondisclosure_of(const text_view_t *vp, request_type_t type,
         if (dated || open_ended)
             continue;
         size_t s, e;
-        sentence_bounds(v.t, v.n, p, &s, &e);
+        view_sentence(&v, p, &s, &e);
         date_t end;
         if (gag_end_in(&v, s, e, letter_date, &end, &open_ended)) {
             date_format(&end, until, 11);
@@ -142,7 +142,7 @@ bool nondisclosure_of(const text_view_t *vp, request_type_t type,
             /* "... shall not disclose this Order. This prohibition remains
              * in effect until March 1, 2026." */
             size_t s2, e2;
-            sentence_bounds(v.t, v.n, skip_ws(v.t, v.n, e), &s2, &e2);
+            view_sentence(&v, skip_ws(v.t, v.n, e), &s2, &e2);
             if (gag_end_in(&v, s2, e2, letter_date, &end, &open_ended)) {
                 date_format(&end, until, 11);
                 dated = true;

@@ -69,7 +69,7 @@ static bool column_date(const text_view_t *v, size_t ls, size_t le, date_t *out)
             /* the same cell of the next row */
             size_t j = next_row_cell(v, le, cell);
             return j != NPOS &&
-                   date_parse_at_style(v->t + j, line_end(v->t, v->n, j) - j,
+                   date_parse_at_style(v->t + j, view_line_end(v, j) - j,
                                        v->day_first, out) > 0;
         }
         cell++;
@@ -91,22 +91,22 @@ bool letter_date_of(const text_view_t *vp, bool day_first, date_t *out)
            (p = cursor_next(&cur, v.lo, v.n, from, &ml, &which)) != NPOS) {
         from = p + ml;
         /* a label starts its line (or table cell) */
-        size_t ls = line_start(v.t, p);
+        size_t ls = view_line_start(&v, p);
         if (skip_ws(v.t, p, ls) != p && v.t[p - 1] != '\t')
             continue;
         size_t i = p + ml;
         while (i < v.n && (v.t[i] == ':' || v.t[i] == ' ' || v.t[i] == '\t'))
             i++;
-        found = date_in_line(&v, i, line_end(v.t, v.n, i), out);
+        found = date_in_line(&v, i, view_line_end(&v, i), out);
     }
     for (size_t ls = 0; !found && ls < v.n;) {
-        size_t le = line_end(v.t, v.n, ls);
+        size_t le = view_line_end(&v, ls);
         if (memchr(v.t + ls, '\t', le - ls))
             found = column_date(&v, ls, le, out);
         ls = le + 1;
     }
     for (size_t ls = 0; !found && ls < v.n;) {
-        size_t le = line_end(v.t, v.n, ls);
+        size_t le = view_line_end(&v, ls);
         found = dateline(&v, skip_ws(v.t, le, ls), le, out);
         ls = le + 1;
     }

@@ -104,7 +104,7 @@ static size_t ref_value(const char *t, size_t n, size_t i)
  * row, or NPOS. */
 static size_t whole_cell(const text_view_t *v, size_t a, size_t b)
 {
-    size_t ls = line_start(v->t, a), le = line_end(v->t, v->n, a);
+    size_t ls = view_line_start(v, a), le = view_line_end(v, a);
     size_t x = a;
     while (x > ls && (v->t[x - 1] == ' '))
         x--;
@@ -150,7 +150,7 @@ static size_t ref_after_label(const text_view_t *v, size_t p, size_t wl,
         k--;
     size_t cell = whole_cell(v, p, k);
     if (cell != NPOS && cell > 0) {
-        size_t le = line_end(v->t, v->n, p), ce = i;
+        size_t le = view_line_end(v, p), ce = i;
         while (ce < le && v->lo[ce] != '\t')
             ce++;
         /* the next cell of this row holds no identifier: a header row */

@@ -52,9 +52,56 @@ void text_fold(char *dst, const char *src, size_t n)
     }
 }
 
+static bool sentence_break_after(const char *t, size_t n, size_t i);
+
+/* v->lines: 0 and the offset after every '\n'. */
+static bool index_lines(text_view_t *v)
+{
+    size_t count = 1;
+    for (const char *p = v->t; (p = memchr(p, '\n', (size_t)(v->t + v->n - p)));
+         p++)
+        count++;
+    v->lines = malloc(count * sizeof *v->lines);
+    if (!v->lines)
+        return false;
+    v->lines[0] = 0;
+    v->line_count = 1;
+    for (const char *p = v->t; (p = memchr(p, '\n', (size_t)(v->t + v->n - p)));
+         p++)
+        v->lines[v->line_count++] = (size_t)(p - v->t) + 1;
+    return true;
+}
+
+/* v->breaks: every i where sentence_break_after(t, n, i). */
+static bool index_sentences(text_view_t *v)
+{
+    size_t cap = 64;
+    v->breaks = malloc(cap * sizeof *v->breaks);
+    v->break_count = 0;
+    for (size_t i = 0; v->breaks && i < v->n; i++) {
+        char c = v->t[i];
+        if (c != '\n' && c != '.' && c != '?' && c != '!')
+            continue;   /* the only bytes a sentence ends at */
+        if (!sentence_break_after(v->t, v->n, i))
+            continue;
+        if (v->break_count == cap) {
+            size_t *grown = realloc(v->breaks, 2 * cap * sizeof *grown);
+            if (!grown) {
+                free(v->breaks);
+                v->breaks = NULL;
+                break;
+            }
+            v->breaks = grown;
+            cap *= 2;
+        }
+        v->breaks[v->break_count++] = i;
+    }
+    return v->breaks != NULL;
+}
+
 bool text_view_init(text_view_t *v, const char *t, size_t n)
 {
-    v->day_first = false;
+    memset(v, 0, sizeof *v);
     v->t = t ? t : "";
     v->n = t ? n : 0;
     v->lo = malloc(v->n + 1);
@@ -62,13 +109,63 @@ bool text_view_init(text_view_t *v, const char *t, size_t n)
         return false;
     text_fold(v->lo, v->t, v->n);
     v->lo[v->n] = '\0';
+    if (!index_lines(v) || !index_sentences(v)) {
+        text_view_free(v);
+        return false;
+    }
     return true;
 }
 
 void text_view_free(text_view_t *v)
 {
     free(v->lo);
+    free(v->lines);
+    free(v->breaks);
     v->lo = NULL;
+    v->lines = v->breaks = NULL;
+    v->line_count = v->break_count = 0;
+}
+
+/* The first of a[0..count) (ascending) that is >= x: its index, or count. */
+static size_t first_at_or_after(const size_t *a, size_t count, size_t x)
+{
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+size_t view_line_start(const text_view_t *v, size_t i)
+{
+    /* the last line start at or before i (lines[0] is 0) */
+    size_t k = first_at_or_after(v->lines, v->line_count, i + 1);
+    return v->lines[k - 1];
+}
+
+size_t view_line_end(const text_view_t *v, size_t i)
+{
+    /* the byte before the first line start after i, or the end */
+    size_t k = first_at_or_after(v->lines, v->line_count, i + 1);
+    return k < v->line_count ? v->lines[k] - 1 : v->n;
+}
+
+/* sentence_bounds() from the index: the same bounds, without the scan. */
+void view_sentence(const text_view_t *v, size_t pos, size_t *s, size_t *e)
+{
+    size_t k = first_at_or_after(v->breaks, v->break_count, pos);
+    size_t a = k > 0 ? v->breaks[k - 1] + 1 : 0;
+    size_t far_before = pos > SENTENCE_MAX ? pos - SENTENCE_MAX : 0;
+    *s = a > far_before ? a : far_before;
+    size_t b = k < v->break_count ? v->breaks[k] : v->n;
+    size_t far_after = v->n - pos > SENTENCE_MAX ? pos + SENTENCE_MAX : v->n;
+    if (b > far_after)
+        b = far_after;
+    *e = b < v->n ? b + 1 : v->n;
 }
 
 /* How common a byte is in request text (higher = more common): space and
@@ -290,8 +387,6 @@ static bool sentence_break_after(const char *t, size_t n, size_t i)
         return false;
     return c != '.' || !abbreviation_before(t, i);
 }
-
-#define SENTENCE_MAX 1500
 
 void sentence_bounds(const char *t, size_t n, size_t pos, size_t *s,
                             size_t *e)

@@ -26,16 +26,23 @@
 #define NPOS SIZE_MAX
 
 /* The request text as the extractors read it: built once per message
- * (extract_request()) and shared, read-only, by every extractor. */
+ * (extract_request()) and shared, read-only, by every extractor: the
+ * normalized text, its folded copy, and the index of its lines and
+ * sentences (view_line_start/_end, view_sentence), so an extractor asks
+ * where a line or sentence starts instead of scanning for it. */
 typedef struct {
     const char *t;   /* normalized text (extract_normalize()) */
     char *lo;        /* text_fold() of t: lower case, same offsets */
     size_t n;
     bool day_first;  /* "03/02/2025" is 3 February (non-US request) */
+    size_t *lines;        /* where each line starts: 0, then after each '\n' */
+    size_t line_count;
+    size_t *breaks;       /* where a sentence ends (its last byte), ascending */
+    size_t break_count;
 } text_view_t;
 
-/* Builds v over t[0..n) (t may be NULL: an empty text); v->lo is
- * allocated. false on allocation failure (nothing to free then). */
+/* Builds v over t[0..n) (t may be NULL: an empty text); v->lo and the
+ * index are allocated. false on allocation failure (nothing to free then). */
 bool text_view_init(text_view_t *v, const char *t, size_t n);
 void text_view_free(text_view_t *v);
 
@@ -148,8 +155,17 @@ static inline bool blank_line_at(const char *s, size_t i)
 /* Does the period at t[dot] belong to an abbreviation ("No.", "U.S.C.",
  * an initial) rather than end a sentence? */
 bool abbreviation_before(const char *t, size_t dot);
+/* How far a sentence reaches from a position each way at the most: a text
+ * with no sentence break (a table, a hostile text) costs bounded work. */
+#define SENTENCE_MAX 1500
 /* The sentence around pos: [*s, *e), at most SENTENCE_MAX each way. */
 void sentence_bounds(const char *t, size_t n, size_t pos, size_t *s, size_t *e);
+
+/* The same over a view, from its index (pos <= v->n). */
+void view_sentence(const text_view_t *v, size_t pos, size_t *s, size_t *e);
+/* line_start() and line_end() over a view, from its index. */
+size_t view_line_start(const text_view_t *v, size_t i);
+size_t view_line_end(const text_view_t *v, size_t i);
 /* The clause around [pos, pos+len): a sentence further cut at ; : ( ). */
 void clause_bounds(const char *t, size_t n, size_t pos, size_t len,
                    size_t *s, size_t *e);
