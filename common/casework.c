@@ -1,11 +1,13 @@
 /* casework.c -- the state machine of a person's acts on a case (see
  * casework.h). Pure functions over the case record and its casework JSON
- * object; every refusal is worded for the lawyer who asked.
+ * object; every refusal is worded for the lawyer who asked. What the
+ * record says without an act (a date, a proposal, a live gag, a withheld
+ * notice) is in casework_record.c.
  */
 #include "casework.h"
+#include "casework_impl.h"
 #include "pipeline.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,24 +58,6 @@ static void say(cw_result_t *out, const char *fmt, ...)
     va_end(ap);
 }
 
-bool casework_date_ok(const char *s)
-{
-    long n = pipeline_date_number(s);
-    if (n == 0)
-        return false;
-    int y = (int) (n / 10000), m = (int) (n / 100 % 100), d = (int) (n % 100);
-    static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
-        return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return !(m == 2 && d == 29 && !leap);
-}
-
-static const char *jget(json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
 /* {by, at, reason} of the act: what every casework entry carries. */
 static json_t *stamp(const cw_request_t *rq)
 {
@@ -94,12 +78,6 @@ static json_t *account_cw(json_t *cw, const char *account)
         json_object_set_new(accounts, account, a);
     }
     return a;
-}
-
-/* The account's casework entry, or NULL when it has none (no allocation). */
-static json_t *account_cw_peek(json_t *cw, const char *account)
-{
-    return json_object_get(json_object_get(cw, "accounts"), account);
 }
 
 static account_decision_t *find_account(case_t *c, const char *account)
@@ -131,74 +109,6 @@ static const char *categories_names(unsigned cats, char *buf, size_t len)
     return buf;
 }
 
-bool casework_undecided(const account_decision_t *d)
-{
-    return d->decision == DEC_NONE || d->decision == DEC_NEEDS_REVIEW
-        || d->decision == DEC_EMERGENCY_REVIEW || d->decision >= DEC_COUNT;
-}
-
-decision_t casework_proposal(const account_decision_t *d)
-{
-    static const char marker[] = "the policy would decide ";
-    const char *p = d->reason ? strstr(d->reason, marker) : NULL;
-    if (!p)
-        return DEC_NONE;
-    p += sizeof marker - 1;
-    char name[64];
-    size_t n = 0;
-    while (p[n] && (islower((unsigned char) p[n]) || p[n] == '_') && n + 1 < sizeof name) {
-        name[n] = p[n];
-        n++;
-    }
-    name[n] = '\0';
-    decision_t dec = decision_from_name(name);
-    return dec >= DEC_COUNT || casework_undecided(&(account_decision_t) { .decision = dec })
-         ? DEC_NONE : dec;
-}
-
-bool casework_gag_live(const account_decision_t *d, json_t *cw,
-                       const char *today)
-{
-    if (d->notice != NOTICE_HELD)
-        return false;
-    const char *gag = jget(json_object_get(account_cw_peek(cw, d->account), "gag"), "state");
-    if (gag && (!strcmp(gag, "lifted") || !strcmp(gag, "set_aside")))
-        return false;
-    if (!d->release_on[0])
-        return true;                       /* indefinite (e.g. an NSL) */
-    return pipeline_date_number(d->release_on) > pipeline_date_number(today);
-}
-
-static const char *notice_cw_state(json_t *cw, const char *account)
-{
-    return jget(account_cw_peek(cw, account), "notice");
-}
-
-bool casework_notice_withheld(json_t *cw, const char *account)
-{
-    const char *ns = notice_cw_state(cw, account);
-    return ns && !strcmp(ns, "withheld");
-}
-
-size_t casework_keep_withheld(case_t *c, json_t *cw)
-{
-    size_t kept = 0;
-    bool deferred = false;
-    for (size_t i = 0; i < c->account_count; i++) {
-        account_decision_t *d = &c->accounts[i];
-        if (!casework_notice_withheld(cw, d->account))
-            continue;
-        if (d->notice == NOTICE_PREPARED)
-            d->notice = NOTICE_DEFERRED;
-        if (d->notice == NOTICE_DEFERRED || d->notice == NOTICE_HELD)
-            kept++;
-        deferred |= d->notice == NOTICE_DEFERRED;
-    }
-    if (deferred && !c->review_reason)
-        case_set_review(c, CW_WITHHELD_REVIEW);
-    return kept;
-}
-
 /* ---- the states each act may start from --------------------------------- */
 
 static bool is_state(const char *state, const char *a)
@@ -226,8 +136,8 @@ static int gate_open(const char *state, json_t *cw, cw_result_t *out)
         json_t *closed = json_object_get(cw, "closed");
         return refuse(out, CW_REFUSED, "the case is closed (by %s: %s); "
                       "reopen it first (case reopen)",
-                      jget(closed, "by") ? jget(closed, "by") : "someone",
-                      jget(closed, "reason") ? jget(closed, "reason") : "no reason recorded");
+                      cw_jget(closed, "by") ? cw_jget(closed, "by") : "someone",
+                      cw_jget(closed, "reason") ? cw_jget(closed, "reason") : "no reason recorded");
     }
     return CW_OK;
 }
@@ -245,7 +155,7 @@ static int act_verify(const char *state, case_t *c, json_t *cw,
     json_t *v = json_object_get(cw, "verification");
     if (v)
         return refuse(out, CW_REFUSED, "the requester was already verified by "
-                      "%s at %s", jget(v, "by"), jget(v, "at"));
+                      "%s at %s", cw_jget(v, "by"), cw_jget(v, "at"));
     json_object_set_new(cw, "verification", stamp(rq));
     out->new_state = is_state(state, STATE_WAITING) ? STATE_WAITING : STATE_REVIEW;
     say(out, "requester verified out of band: %s", rq->reason);
@@ -431,7 +341,7 @@ static int act_notice_release(const char *state, case_t *c, json_t *cw,
             account_decision_t *d = &c->accounts[i];
             if (rq->account ? strcmp(d->account, rq->account) : !has_notice(d))
                 continue;
-            const char *ns = notice_cw_state(cw, d->account);
+            const char *ns = cw_notice_state(cw, d->account);
             if (pass == 0) {
                 if (notice_blocker(d, cw, why, sizeof why))
                     return refuse(out, CW_REFUSED, "%s", why);
@@ -481,7 +391,7 @@ static int act_notice_withhold(const char *state, case_t *c, json_t *cw,
             account_decision_t *d = &c->accounts[i];
             if (rq->account ? strcmp(d->account, rq->account) : !has_notice(d))
                 continue;
-            const char *ns = notice_cw_state(cw, d->account);
+            const char *ns = cw_notice_state(cw, d->account);
             if (pass == 0) {
                 if (notice_blocker(d, cw, why, sizeof why))
                     return refuse(out, CW_REFUSED, "%s", why);
@@ -506,11 +416,6 @@ static int act_notice_withhold(const char *state, case_t *c, json_t *cw,
     return CW_OK;
 }
 
-static const char *gag_state(json_t *cw, const char *account)
-{
-    return jget(json_object_get(account_cw_peek(cw, account), "gag"), "state");
-}
-
 static int act_gag(const char *state, case_t *c, json_t *cw,
                    const cw_request_t *rq, cw_result_t *out)
 {
@@ -524,7 +429,7 @@ static int act_gag(const char *state, case_t *c, json_t *cw,
             account_decision_t *d = &c->accounts[i];
             if (rq->account ? strcmp(d->account, rq->account) : d->notice != NOTICE_HELD)
                 continue;
-            const char *gs = gag_state(cw, d->account);
+            const char *gs = cw_gag_state(cw, d->account);
             bool ended = gs && (!strcmp(gs, "lifted") || !strcmp(gs, "set_aside"));
             if (pass == 0) {
                 if (d->notice != NOTICE_HELD)
@@ -545,7 +450,7 @@ static int act_gag(const char *state, case_t *c, json_t *cw,
             json_object_set_new(g, "state", json_string(to));
             json_object_set_new(g, "was_until", json_string(d->release_on));
             json_t *a = account_cw(cw, d->account);
-            const char *ns = notice_cw_state(cw, d->account);
+            const char *ns = cw_notice_state(cw, d->account);
             bool withheld = ns && !strcmp(ns, "withheld");
             if (rq->act == CW_GAG_EXTENDED) {
                 json_object_set_new(g, "until", json_string(rq->until));
@@ -586,15 +491,15 @@ static int act_challenge(const char *state, case_t *c, json_t *cw,
 {
     (void) c;
     json_t *ch = json_object_get(cw, "challenge");
-    const char *st = jget(ch, "status");
+    const char *st = cw_jget(ch, "status");
     const char *to = rq->act == CW_CHALLENGE_FILED ? "filed"
                    : rq->act == CW_CHALLENGE_GRANTED ? "granted"
                    : rq->act == CW_CHALLENGE_DENIED ? "denied" : "withdrawn";
     bool pending = st && !strcmp(st, "filed");
     if (rq->act == CW_CHALLENGE_FILED && pending)
         return refuse(out, CW_REFUSED, "a challenge is already pending (%s %s)",
-                      jget(ch, "court") ? jget(ch, "court") : "court not recorded",
-                      jget(ch, "docket") ? jget(ch, "docket") : "");
+                      cw_jget(ch, "court") ? cw_jget(ch, "court") : "court not recorded",
+                      cw_jget(ch, "docket") ? cw_jget(ch, "docket") : "");
     if (rq->act == CW_CHALLENGE_FILED && st && !strcmp(st, "granted"))
         return refuse(out, CW_REFUSED, "the challenge was already granted");
     if (rq->act != CW_CHALLENGE_FILED && !pending)
@@ -602,8 +507,8 @@ static int act_challenge(const char *state, case_t *c, json_t *cw,
                       "`challenge filed` first");
     json_t *entry = stamp(rq);
     json_object_set_new(entry, "status", json_string(to));
-    const char *court = rq->court ? rq->court : jget(ch, "court");
-    const char *docket = rq->docket ? rq->docket : jget(ch, "docket");
+    const char *court = rq->court ? rq->court : cw_jget(ch, "court");
+    const char *docket = rq->docket ? rq->docket : cw_jget(ch, "docket");
     if (court)
         json_object_set_new(entry, "court", json_string(court));
     if (docket)
@@ -614,8 +519,8 @@ static int act_challenge(const char *state, case_t *c, json_t *cw,
     json_array_append_new(history, h);
     json_object_set_new(entry, "history", history);
     json_object_set_new(cw, "challenge", entry);     /* frees the old one */
-    court = jget(entry, "court");
-    docket = jget(entry, "docket");
+    court = cw_jget(entry, "court");
+    docket = cw_jget(entry, "docket");
     out->new_state = state;
     say(out, "challenge %s%s%s%s%s", to, court ? " in " : "", court ? court : "",
         docket ? ", docket " : "", docket ? docket : "");
@@ -708,7 +613,7 @@ static int act_reopen(const char *state, case_t *c, json_t *cw,
         return refuse(out, CW_REFUSED, "the case is not closed (state %s)", state);
     static const char *const back[] = { STATE_REVIEW, STATE_WAITING,
                                         STATE_NOTIFIED, STATE_HELD };
-    const char *from = jget(json_object_get(cw, "closed"), "from");
+    const char *from = cw_jget(json_object_get(cw, "closed"), "from");
     out->new_state = STATE_REVIEW;
     for (size_t i = 0; from && i < sizeof back / sizeof back[0]; i++)
         if (!strcmp(from, back[i]))
