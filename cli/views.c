@@ -7,13 +7,13 @@
  */
 #include "case_view.h"
 #include "casework_store.h"
+#include "keys.h"
 #include "pipeline.h"
 #include "wire.h"
 #include "writctl.h"
 #include "delivery_store.h"
 
 #include <glib.h>
-#include <hiredis/hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,9 +210,9 @@ int writctl_queue(writ_config_t *cfg, int argc, char **argv)
     case_store_t *store = writctl_open_store(cfg);
     if (!store)
         return EX_UNAVAILABLE;
-    static const char *const keys[] = { "writ:idx:state:review",
-                                        "writ:idx:state:waiting",
-                                        "writ:idx:state:held", "writ:idx:dated" };
+    static const char *const keys[] = { KEY_IDX_STATE STATE_REVIEW,
+                                        KEY_IDX_STATE STATE_WAITING,
+                                        KEY_IDX_STATE STATE_HELD, KEY_IDX_DATED };
     size_t n = 0;
     case_view_t *cases = case_view_load_sets(store, keys, 4, &n);
     if (!cases) {
@@ -359,10 +359,10 @@ int writctl_case_search(writ_config_t *cfg, int argc, char **argv)
     for (int i = 0; i < argc && rc == 0; i++) {
         const char *o = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        const char *prefix = !strcmp(o, "--account") ? "writ:idx:account:"
-                           : !strcmp(o, "--agency") ? "writ:idx:agency:"
-                           : !strcmp(o, "--reference") ? "writ:idx:ref:"
-                           : !strcmp(o, "--state") ? "writ:idx:state:" : NULL;
+        const char *prefix = !strcmp(o, "--account") ? KEY_IDX_ACCOUNT
+                           : !strcmp(o, "--agency") ? KEY_IDX_AGENCY
+                           : !strcmp(o, "--reference") ? KEY_IDX_REF
+                           : !strcmp(o, "--state") ? KEY_IDX_STATE : NULL;
         if (!strcmp(o, "--json"))
             as_json = true;
         else if (!strcmp(o, "--since") && val) {
@@ -395,21 +395,20 @@ int writctl_case_search(writ_config_t *cfg, int argc, char **argv)
         return rc;
     }
     long long since_ms = since ? (long long) case_view_day(since) * 86400000LL : 0;
-    redisContext *ctx = case_store_redis(store);
+    redis_conn_t *conn = case_store_conn(store);
     redisReply *ids = NULL;
-    if (ctx && keys->len > 0) {
+    if (keys->len > 0) {
         const char **argvv = calloc(keys->len + 1, sizeof *argvv);
-        argvv[0] = "SINTER";
-        for (guint i = 0; i < keys->len; i++)
-            argvv[i + 1] = keys->pdata[i];
-        case_store_count(store, 1, 1);
-        ids = redisCommandArgv(ctx, (int) keys->len + 1, argvv, NULL);
+        if (argvv) {
+            argvv[0] = "SINTER";
+            for (guint i = 0; i < keys->len; i++)
+                argvv[i + 1] = keys->pdata[i];
+            ids = redis_conn_argv(conn, (int) keys->len + 1, argvv, NULL);
+        }
         free(argvv);
     }
-    else if (ctx) {
-        case_store_count(store, 1, 1);
-        ids = redisCommand(ctx, "ZRANGEBYSCORE writ:cases %lld +inf", since_ms);
-    }
+    else
+        ids = redis_conn_command(conn, "ZRANGEBYSCORE " KEY_CASES " %lld +inf", since_ms);
     size_t n = 0;
     case_view_t *cases = ids && ids->type == REDIS_REPLY_ARRAY
                        ? case_view_load(store, ids, &n) : NULL;

@@ -20,11 +20,11 @@
 #include "retention.h"
 #include "writctl.h"
 #include "delivery_store.h"
+#include "keys.h"
 
 #include <glib.h>
 #include <jansson.h>
 #include <pwd.h>
-#include <hiredis/hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -560,13 +560,14 @@ static const char *login_name(void)
 
 /* One candidate for purging, judged from its fields (the purge script
  * judges again, atomically). */
-static purge_result_t judge_case(redisContext *ctx, const char *id,
+static purge_result_t judge_case(redis_conn_t *conn, const char *id,
                                  uint64_t cutoff)
 {
-    redisReply *r = redisCommand(ctx, "HMGET writ:case:%s state updated_at hold purged_at", id);
+    redisReply *r = redis_conn_command(conn, "HMGET " KEY_CASE "%s state updated_at "
+                                       "hold purged_at", id);
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 4) {
-        fprintf(stderr, "writctl: redis: %s\n", !r ? ctx->errstr
-                : r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
+        fprintf(stderr, "writctl: redis: %s\n",
+                !r ? redis_conn_error(conn) : "unexpected reply");
         if (r)
             freeReplyObject(r);
         return PURGE_ERROR;
@@ -610,11 +611,10 @@ static int cmd_purge(writ_config_t *cfg, case_store_t *store, int argc, char **a
         name = login_name();
     uint64_t now = writ_now_ms();
     uint64_t cutoff = (uint64_t) age > now ? 0 : now - (uint64_t) age;
-    redisContext *ctx = case_store_redis(store);
-    redisReply *ids = ctx ? redisCommand(ctx, "ZRANGE writ:cases 0 -1") : NULL;
+    redis_conn_t *conn = case_store_conn(store);
+    redisReply *ids = redis_conn_command(conn, "ZRANGE " KEY_CASES " 0 -1");
     if (!ids || ids->type != REDIS_REPLY_ARRAY) {
-        fprintf(stderr, "writctl: redis: %s\n",
-                ids && ids->type == REDIS_REPLY_ERROR ? ids->str : case_store_error(store));
+        fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
         if (ids)
             freeReplyObject(ids);
         return EX_UNAVAILABLE;
@@ -626,7 +626,7 @@ static int cmd_purge(writ_config_t *cfg, case_store_t *store, int argc, char **a
     int rc = 0;
     for (size_t i = 0; i < ids->elements && rc == 0; i++) {
         const char *id = ids->element[i]->str;
-        purge_result_t v = judge_case(ctx, id, cutoff);
+        purge_result_t v = judge_case(conn, id, cutoff);
         if (v == PURGE_DONE && !dry_run)
             v = retention_purge(store, id, cutoff, name, note);
         if (v == PURGE_DONE) {

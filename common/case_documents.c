@@ -1,21 +1,11 @@
 /* case_documents.c -- case_documents.h: a case's documents and their text
  * in Redis. */
 #include "case_documents.h"
+#include "lua_scripts.h"
 
-#include <hiredis/hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *PUT_LUA =
-    "redis.call('SET', 'writ:documents:'..ARGV[1], ARGV[2])\n"
-    "redis.call('SET', 'writ:text:'..ARGV[1], ARGV[3])\n"
-    "return 0\n";
-static const char *GET_LUA =
-    "return { redis.call('GET', 'writ:documents:'..ARGV[1]),\n"
-    "         redis.call('GET', 'writ:text:'..ARGV[1]) }\n";
-
-static char put_sha[41], get_sha[41];
 
 int case_documents_put(case_store_t *store, const char *id,
                        const char *documents_json, const char *text,
@@ -23,7 +13,8 @@ int case_documents_put(case_store_t *store, const char *id,
 {
     const char *args[] = {id, documents_json, text ? text : ""};
     size_t lens[] = {strlen(id), strlen(documents_json), text ? text_len : 0};
-    redisReply *r = case_store_script(store, PUT_LUA, put_sha, 3, args, lens);
+    redisReply *r = redis_conn_script_args(case_store_conn(store), &lua_documents_put,
+                                           3, args, lens);
     int rc = r && r->type != REDIS_REPLY_ERROR ? 0 : -1;
     if (r)
         freeReplyObject(r);
@@ -46,7 +37,8 @@ int case_documents_get(case_store_t *store, const char *id, char **json,
                        char **text, size_t *text_len)
 {
     const char *args[] = {id};
-    redisReply *r = case_store_script(store, GET_LUA, get_sha, 1, args, NULL);
+    redisReply *r = redis_conn_script_args(case_store_conn(store), &lua_documents_get,
+                                           1, args, NULL);
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
         if (r)
             freeReplyObject(r);

@@ -1,9 +1,9 @@
 /* case_query.c -- JSON views of cases (see case_query.h). */
 #include "case_query.h"
+#include "keys.h"
 #include "pipeline.h"
 #include "wire.h"
 
-#include <hiredis/hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,23 +46,23 @@ static json_t *requester_json(const case_t *c)
 
 json_t *case_query_list(case_store_t *store, const char *state_filter)
 {
-    redisContext *ctx = case_store_redis(store);
-    if (!ctx)
+    redis_conn_t *conn = case_store_conn(store);
+    if (!redis_conn_ready(conn))
         return NULL;
-    redisReply *ids = redisCommand(ctx, "ZRANGE writ:cases 0 -1");
+    redisReply *ids = redis_conn_command(conn, "ZRANGE " KEY_CASES " 0 -1");
     if (!ids || ids->type != REDIS_REPLY_ARRAY) {
         if (ids)
             freeReplyObject(ids);
         return NULL;
     }
     for (size_t i = 0; i < ids->elements; i++)
-        redisAppendCommand(ctx, "HMGET writ:case:%s id state message_id "
-                           "received_at updated_at record review_reason",
+        redis_conn_append(conn, "HMGET " KEY_CASE "%s id state message_id "
+                          "received_at updated_at record review_reason",
                            ids->element[i]->str);
     json_t *out = json_array();
     for (size_t i = 0; i < ids->elements; i++) {
-        redisReply *r = NULL;
-        if (redisGetReply(ctx, (void **) &r) != REDIS_OK) {
+        redisReply *r = redis_conn_read(conn);
+        if (!r) {
             json_decref(out);
             freeReplyObject(ids);
             return NULL;
@@ -110,10 +110,10 @@ static json_t *account_json(const account_decision_t *d)
         "country", str_or_null(l->country));
 }
 
-static json_t *audit_json(redisContext *ctx, const char *id)
+static json_t *audit_json(redis_conn_t *conn, const char *id)
 {
     json_t *audit = json_array();
-    redisReply *r = redisCommand(ctx, "XRANGE writ:audit:%s - +", id);
+    redisReply *r = redis_conn_command(conn, "XRANGE " KEY_AUDIT "%s - +", id);
     if (!r || r->type != REDIS_REPLY_ARRAY) {
         if (r)
             freeReplyObject(r);
@@ -143,9 +143,9 @@ static json_t *audit_json(redisContext *ctx, const char *id)
 /* What people did with the case (casework.h): verification, waiting,
  * closure, challenge, per account decider, gag, notice and productions;
  * {} when nobody has acted on it. */
-static json_t *casework_json(redisContext *ctx, const char *id)
+static json_t *casework_json(redis_conn_t *conn, const char *id)
 {
-    redisReply *r = redisCommand(ctx, "HMGET writ:case:%s casework renews "
+    redisReply *r = redis_conn_command(conn, "HMGET " KEY_CASE "%s casework renews "
                                  "preserve_renewed_by", id);
     json_t *cw = NULL;
     if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 3) {
@@ -166,10 +166,10 @@ static json_t *casework_json(redisContext *ctx, const char *id)
 json_t *case_query_show(case_store_t *store, const char *id, bool *missing)
 {
     *missing = false;
-    redisContext *ctx = case_store_redis(store);
-    if (!ctx)
+    redis_conn_t *conn = case_store_conn(store);
+    if (!redis_conn_ready(conn))
         return NULL;
-    redisReply *r = redisCommand(ctx, "HMGET writ:case:%s state message_id "
+    redisReply *r = redis_conn_command(conn, "HMGET " KEY_CASE "%s state message_id "
                                  "sha256 size received_at updated_at record review_reason envelope "
                                  "duplicate_of hold hold_by hold_at purged_at purged_by", id);
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 15) {
@@ -222,21 +222,21 @@ json_t *case_query_show(case_store_t *store, const char *id, bool *missing)
         : json_pack("{s:o,s:o}", "at", ms_to_iso(r->element[13]), "by", reply_str(r->element[14])));
     if (!c)
         json_object_set_new(out, "record_error", json_string(err));
-    json_object_set_new(out, "casework", casework_json(ctx, id));
-    json_object_set_new(out, "audit", audit_json(ctx, id));
+    json_object_set_new(out, "casework", casework_json(conn, id));
+    json_object_set_new(out, "audit", audit_json(conn, id));
     case_destroy(&c);
     freeReplyObject(r);
     return out;
 }
 
-static json_t *stage_health(redisContext *ctx, const char *stage,
+static json_t *stage_health(redis_conn_t *conn, const char *stage,
                             uint64_t now, uint64_t live_ms, bool *ok,
                             double max_age_s)
 {
-    redisReply *w = redisCommand(ctx, "ZRANGEBYSCORE writ:workers:%s %llu +inf",
+    redisReply *w = redis_conn_command(conn, "ZRANGEBYSCORE " KEY_WORKERS "%s %llu +inf",
                                  stage, (unsigned long long) (now - live_ms));
-    redisReply *n = redisCommand(ctx, "ZCARD writ:pending:%s", stage);
-    redisReply *oldest = redisCommand(ctx, "ZRANGE writ:pending:%s 0 0 WITHSCORES", stage);
+    redisReply *n = redis_conn_command(conn, "ZCARD " KEY_PENDING "%s", stage);
+    redisReply *oldest = redis_conn_command(conn, "ZRANGE " KEY_PENDING "%s 0 0 WITHSCORES", stage);
     json_t *workers = json_array();
     for (size_t i = 0; w && w->type == REDIS_REPLY_ARRAY && i < w->elements; i++)
         json_array_append_new(workers, json_string(w->element[i]->str));
@@ -244,7 +244,7 @@ static json_t *stage_health(redisContext *ctx, const char *stage,
     double age = 0;
     if (oldest && oldest->type == REDIS_REPLY_ARRAY && oldest->elements == 2) {
         /* The oldest case's received time is a better age than its lease. */
-        redisReply *t = redisCommand(ctx, "HGET writ:case:%s updated_at", oldest->element[0]->str);
+        redisReply *t = redis_conn_command(conn, "HGET " KEY_CASE "%s updated_at", oldest->element[0]->str);
         if (t && t->type == REDIS_REPLY_STRING)
             age = (double) (now - (uint64_t) atoll(t->str)) / 1000.0;
         if (t)
@@ -264,8 +264,8 @@ static json_t *stage_health(redisContext *ctx, const char *stage,
 json_t *case_query_health(case_store_t *store, uint64_t live_ms,
                           double max_pending_age_s, const char *only_stage)
 {
-    redisContext *ctx = case_store_redis(store);
-    if (!ctx)
+    redis_conn_t *conn = case_store_conn(store);
+    if (!redis_conn_ready(conn))
         return NULL;
     uint64_t now = writ_now_ms();
     bool ok = true;
@@ -273,9 +273,9 @@ json_t *case_query_health(case_store_t *store, uint64_t live_ms,
     for (const char *const *name = PIPELINE_STAGES; *name; name++)
         if (!only_stage || !strcmp(only_stage, *name))
             json_object_set_new(stages, *name,
-                            stage_health(ctx, *name, now, live_ms, &ok,
+                            stage_health(conn, *name, now, live_ms, &ok,
                                          max_pending_age_s));
-    redisReply *cases = redisCommand(ctx, "ZCARD writ:cases");
+    redisReply *cases = redis_conn_command(conn, "ZCARD " KEY_CASES);
     json_t *out = json_pack("{s:o,s:I,s:b}", "stages", stages,
         "cases", (json_int_t) (cases && cases->type == REDIS_REPLY_INTEGER ? cases->integer : 0),
         "ok", ok);

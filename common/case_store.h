@@ -1,27 +1,12 @@
-/* case_store.h -- every case's state in Redis (hiredis), the record that
- * makes sure no request is lost.
+/* case_store.h -- every case's state in Redis, the record that makes
+ * sure no request is lost.
  *
- * Key schema (all keys start with "writ:"; documented in README.md):
- *   writ:case:{id}          hash   id state message_id sha256 received_at
- *                                  updated_at size record review_reason
- *                                  challenge envelope [duplicate_of]
- *   writ:raw:{id}           string the original message, byte-exact
- *   writ:audit:{id}         stream one entry per state change:
- *                                  stage worker event from to note
- *   writ:msgid:{message-id} string case id (redelivery -> same case, when
- *                                  the sha256 matches too)
- *   writ:sha256:{hex}       string case id, for messages without Message-ID
- *                                  and for a Message-ID's later variants
- *   writ:cases              zset   id by received_at (ms)
- *   writ:pending:{stage}    zset   id by lease expiry (ms): work handed to
- *                                  a stage and not yet recorded as done
- *   writ:held               zset   "{id} {account}" by gag end (yyyymmdd)
- *   writ:workers:{stage}    zset   worker id by last heartbeat (ms)
- *   writ:registry:...       see registry.h
- *
- * Every write that moves a case is one Lua script, so a case is never half
+ * Every write that moves a case is one Lua script (common/lua/: create,
+ * advance, verify, claim, release, mark_review), so a case is never half
  * moved: the stage's result and the hand-off to the next stage commit
- * together or not at all.
+ * together or not at all. The keys are in keys.h (the key schema); the
+ * connection, its reconnect and counters, and the script runner in
+ * redis_conn.h.
  */
 #ifndef WRIT_CASE_STORE_H
 #define WRIT_CASE_STORE_H
@@ -30,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "case.h"
+#include "redis_conn.h"
 
 typedef struct case_store_t case_store_t;
 
@@ -47,20 +33,9 @@ void     case_store_destroy(case_store_t **self_p);
 /* 0 when Redis answers PING. */
 int      case_store_ping(case_store_t *self);
 const char *case_store_error(case_store_t *self);
-/* The underlying hiredis context (redisContext *), for modules that share
- * the connection (registry.c). NULL when not connected and cannot be. */
-void    *case_store_redis(case_store_t *self);
-/* Runs a Lua script by its SHA-1, loading it when Redis does not know it
- * (sha: 41 bytes, "" at first, filled in and kept by the caller). Returns
- * the redisReply (caller frees with freeReplyObject), NULL on failure. */
-void    *case_store_script(case_store_t *self, const char *body, char sha[41],
-                           int argc, const char **args, const size_t *lens);
-/* Modules that use the connection directly account for what they sent
- * (logged when the store is destroyed: round trips and commands). */
-void     case_store_count(case_store_t *self, unsigned round_trips,
-                          unsigned commands);
-
-uint64_t writ_now_ms(void);
+/* The store's connection, for the modules that read or write other keys
+ * through it (case_query, registry, casework_store, delivery_store ...). */
+redis_conn_t *case_store_conn(case_store_t *self);
 
 /* Parameters of a new case, as intake knows them. */
 typedef struct {

@@ -6,11 +6,11 @@
  */
 #include "case_view.h"
 #include "casework.h"
+#include "keys.h"
 #include "pipeline.h"
 #include "wire.h"
 
 #include <glib.h>
-#include <hiredis/hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,21 +87,20 @@ static void field(char *dst, size_t len, redisReply *r)
 case_view_t *case_view_load(case_store_t *store, const redisReply *ids, size_t *n)
 {
     *n = 0;
-    redisContext *ctx = case_store_redis(store);
-    if (!ctx)
+    redis_conn_t *conn = case_store_conn(store);
+    if (!redis_conn_ready(conn))
         return NULL;
     case_view_t *out = calloc(ids->elements ? ids->elements : 1, sizeof *out);
     if (!out)
         return NULL;
     for (size_t i = 0; i < ids->elements; i++)
-        redisAppendCommand(ctx, "HMGET writ:case:%b state received_at record "
-                           "casework review_reason preserve_day "
-                           "preserve_renewed_by renews",
-                           ids->element[i]->str, ids->element[i]->len);
-    case_store_count(store, 1, (unsigned) ids->elements);
+        redis_conn_append(conn, "HMGET " KEY_CASE "%b state received_at record "
+                          "casework review_reason preserve_day "
+                          "preserve_renewed_by renews",
+                          ids->element[i]->str, ids->element[i]->len);
     for (size_t i = 0; i < ids->elements; i++) {
-        redisReply *r = NULL;
-        if (redisGetReply(ctx, (void **) &r) != REDIS_OK) {
+        redisReply *r = redis_conn_read(conn);
+        if (!r) {
             case_view_clear(out, *n);
             return NULL;
         }
@@ -246,15 +245,13 @@ static size_t due_rows(const case_view_t *v, case_due_t *rows, size_t cap)
 /* SUNION of several index sets in one round trip, as one array reply. */
 static redisReply *members_of(case_store_t *store, const char *const *keys, size_t n)
 {
-    redisContext *ctx = case_store_redis(store);
-    if (!ctx)
+    const char *argv[8];
+    if (n + 1 > sizeof argv / sizeof *argv)
         return NULL;
-    GString *cmd = g_string_new("SUNION");
+    argv[0] = "SUNION";
     for (size_t i = 0; i < n; i++)
-        g_string_append_printf(cmd, " %s", keys[i]);
-    case_store_count(store, 1, 1);
-    redisReply *r = redisCommand(ctx, cmd->str);
-    g_string_free(cmd, TRUE);
+        argv[i + 1] = keys[i];
+    redisReply *r = redis_conn_argv(case_store_conn(store), (int) n + 1, argv, NULL);
     if (r && r->type != REDIS_REPLY_ARRAY) {
         freeReplyObject(r);
         r = NULL;
@@ -276,7 +273,7 @@ case_view_t *case_view_load_sets(case_store_t *store, const char *const *keys,
 
 case_view_t *case_view_load_due(case_store_t *store, size_t *n)
 {
-    static const char *const keys[] = { "writ:idx:dated", "writ:idx:state:waiting" };
+    static const char *const keys[] = { KEY_IDX_DATED, KEY_IDX_STATE STATE_WAITING };
     return case_view_load_sets(store, keys, 2, n);
 }
 

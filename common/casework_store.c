@@ -1,57 +1,18 @@
 /* casework_store.c -- a person's act on a case, applied atomically and
  * optimistically in Redis (see casework_store.h). */
 #include "casework_store.h"
+#include "keys.h"
+#include "lua_scripts.h"
+#include "pipeline.h"
 #include "wire.h"
 
 #include <glib.h>
-#include <hiredis/hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ARGV: 1 id, 2 expected state ('' = unguarded), 3 expected rev,
- * 4 expected updated_at, 5 act id, 6 new state, 7 record ('' unchanged),
- * 8 casework JSON, 9 now (ms), 10 to notify ('1'), 11 clear review
- * reason ('1'), 12 dates index ('1' add, '-1' remove), 13 operator,
- * 14 act, 15 reason, 16 account, 17 note (what changed), 18 worker,
- * 19.. pairs (held member, score | 'remove' | '+inf'). */
-static const char *ACT_LUA =
-    "local id = ARGV[1]\n"
-    "local key = 'writ:case:'..id\n"
-    "local cur = redis.call('HMGET', key, 'state', 'rev', 'updated_at')\n"
-    "if not cur[1] then return {3, ''} end\n"
-    "if redis.call('SISMEMBER', 'writ:acts:'..id, ARGV[5]) == 1 then\n"
-    "  return {2, cur[1]}\n"
-    "end\n"
-    "if ARGV[2] ~= '' and (cur[1] ~= ARGV[2] or (cur[2] or '0') ~= ARGV[3]\n"
-    "    or (cur[3] or '') ~= ARGV[4]) then\n"
-    "  return {1, cur[1]}\n"
-    "end\n"
-    "local to = ARGV[6]\n"
-    "if ARGV[2] == '' then to = cur[1] end\n"
-    "redis.call('HINCRBY', key, 'rev', 1)\n"
-    "redis.call('HSET', key, 'state', to, 'casework', ARGV[8], 'updated_at', ARGV[9])\n"
-    "if ARGV[7] ~= '' then redis.call('HSET', key, 'record', ARGV[7]) end\n"
-    "if ARGV[11] == '1' then redis.call('HSET', key, 'review_reason', '') end\n"
-    "if to ~= cur[1] then\n"
-    "  redis.call('SREM', 'writ:idx:state:'..cur[1], id)\n"
-    "  redis.call('SADD', 'writ:idx:state:'..to, id)\n"
-    "end\n"
-    "if ARGV[10] == '1' then redis.call('ZADD', 'writ:pending:notify', 0, id) end\n"
-    "if ARGV[12] == '1' then redis.call('SADD', 'writ:idx:dated', id)\n"
-    "elseif ARGV[12] == '-1' then redis.call('SREM', 'writ:idx:dated', id) end\n"
-    "for i = 19, #ARGV, 2 do\n"
-    "  if ARGV[i+1] == 'remove' then redis.call('ZREM', 'writ:held', ARGV[i])\n"
-    "  else redis.call('ZADD', 'writ:held', ARGV[i+1], ARGV[i]) end\n"
-    "end\n"
-    "redis.call('SADD', 'writ:acts:'..id, ARGV[5])\n"
-    "redis.call('XADD', 'writ:audit:'..id, '*', 'stage', 'casework',\n"
-    "  'worker', ARGV[18], 'event', ARGV[14], 'from', cur[1], 'to', to,\n"
-    "  'note', ARGV[17], 'operator', ARGV[13], 'act', ARGV[14],\n"
-    "  'reason', ARGV[15], 'account', ARGV[16], 'act_id', ARGV[5])\n"
-    "return {0, to}\n";
-
-static char s_act_sha[41] = "";
+/* The audit entries' stage for a person's act (act.lua). */
+#define CASEWORK_STAGE "casework"
 
 char *casework_index_key(const char *value)
 {
@@ -111,12 +72,8 @@ int casework_store_read(case_store_t *store, const char *id, cw_case_t *out)
     if (strlen(id) >= CASE_ID_LEN)
         return 1;
     snprintf(out->id, sizeof out->id, "%s", id);
-    redisContext *ctx = case_store_redis(store);
-    if (!ctx)
-        return -1;
-    case_store_count(store, 1, 1);
-    redisReply *r = redisCommand(ctx, "HMGET writ:case:%s state rev updated_at "
-                                 "record casework", id);
+    redisReply *r = redis_conn_command(case_store_conn(store), "HMGET " KEY_CASE
+                                       "%s state rev updated_at record casework", id);
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 5) {
         if (r)
             freeReplyObject(r);
@@ -150,11 +107,8 @@ int casework_store_read(case_store_t *store, const char *id, cw_case_t *out)
 
 json_t *casework_store_load(case_store_t *store, const char *id)
 {
-    redisContext *ctx = case_store_redis(store);
-    if (!ctx)
-        return NULL;
-    case_store_count(store, 1, 1);
-    redisReply *r = redisCommand(ctx, "HGET writ:case:%s casework", id);
+    redisReply *r = redis_conn_command(case_store_conn(store),
+                                       "HGET " KEY_CASE "%s casework", id);
     if (!r)
         return NULL;
     json_t *cw = NULL;
@@ -195,7 +149,7 @@ int casework_store_commit(case_store_t *store, const cw_commit_t *p,
         free(record);
         return -1;
     }
-    enum { FIXED = 18 };
+    enum { FIXED = 20 };             /* act.lua's ARGV before the held pairs */
     const char *args[FIXED + 2 * 64];
     size_t lens[FIXED + 2 * 64];
     char now[24], scores[64][24];
@@ -208,7 +162,7 @@ int casework_store_commit(case_store_t *store, const cw_commit_t *p,
         res->dated ? "1" : res->undated ? "-1" : "", p->rq->operator_name,
         casework_act_name(p->rq->act), p->rq->reason ? p->rq->reason : "",
         res->account ? res->account : p->rq->account ? p->rq->account : "",
-        res->message, p->worker,
+        res->message, p->worker, STAGE_NOTIFY, CASEWORK_STAGE,
     };
     for (int i = 0; i < FIXED; i++) {
         args[i] = fixed[i];
@@ -228,7 +182,7 @@ int casework_store_commit(case_store_t *store, const cw_commit_t *p,
         lens[argc] = strlen(args[argc]);
         argc++;
     }
-    redisReply *r = case_store_script(store, ACT_LUA, s_act_sha, argc, args, lens);
+    redisReply *r = redis_conn_script_args(case_store_conn(store), &lua_act, argc, args, lens);
     free(record);
     free(cw);
     if (!r)
@@ -245,11 +199,8 @@ int casework_store_commit(case_store_t *store, const cw_commit_t *p,
 
 int casework_store_act_known(case_store_t *store, const char *id, const char *act_id)
 {
-    redisContext *ctx = case_store_redis(store);
-    if (!ctx)
-        return -1;
-    case_store_count(store, 1, 1);
-    redisReply *r = redisCommand(ctx, "SISMEMBER writ:acts:%s %s", id, act_id);
+    redisReply *r = redis_conn_command(case_store_conn(store),
+                                       "SISMEMBER " KEY_ACTS "%s %s", id, act_id);
     int rc = r && r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
     if (r)
         freeReplyObject(r);

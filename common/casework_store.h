@@ -19,55 +19,9 @@
 #include "case_store.h"
 #include "casework.h"
 
-/* The create script's tail (case_store.c CREATE_LUA, a new case only):
- * indexes the case from the payload in its last argument (see
- * casework_index_payload) and, for a preservation request that renews an
- * earlier one (same reference, else same account and agency, not yet
- * renewed and not expired), extends the earlier case's preservation by
- * 90 days (18 U.S.C. 2703(f)(2)) instead of starting a second clock. Uses
- * the create script's `key`, ARGV[1] (id), ARGV[7] (now), ARGV[8] (state),
- * ARGV[11] (worker). */
-#define CASEWORK_CREATE_INDEX_LUA \
-    "local ixf = {}\n" \
-    "for v in string.gmatch(ARGV[#ARGV], '([^\\n]*)\\n') do ixf[#ixf + 1] = v end\n" \
-    "local cid = ARGV[1]\n" \
-    "redis.call('SADD', 'writ:idx:state:'..ARGV[8], cid)\n" \
-    "if (ixf[1] or '') ~= '' then redis.call('SADD', 'writ:idx:agency:'..ixf[1], cid) end\n" \
-    "if (ixf[2] or '') ~= '' then redis.call('SADD', 'writ:idx:ref:'..ixf[2], cid) end\n" \
-    "if ixf[4] == '1' then redis.call('SADD', 'writ:idx:dated', cid) end\n" \
-    "for i = 5, #ixf do redis.call('SADD', 'writ:idx:account:'..ixf[i], cid) end\n" \
-    "if (ixf[3] or '') ~= '' then\n" \
-    "  local today = math.floor(tonumber(ARGV[7]) / 86400000)\n" \
-    "  local cands = {}\n" \
-    "  if ixf[2] ~= '' then cands = redis.call('SMEMBERS', 'writ:idx:ref:'..ixf[2])\n" \
-    "  elseif ixf[5] then cands = redis.call('SMEMBERS', 'writ:idx:account:'..ixf[5]) end\n" \
-    "  local renews = nil\n" \
-    "  for _, other in ipairs(cands) do\n" \
-    "    if other ~= cid and not renews then\n" \
-    "      local o = redis.call('HMGET', 'writ:case:'..other, 'preserve_day', 'preserve_renewed_by')\n" \
-    "      if o[1] and not o[2] and tonumber(o[1]) >= today and (ixf[2] ~= '' or ixf[1] == ''\n" \
-    "          or redis.call('SISMEMBER', 'writ:idx:agency:'..ixf[1], other) == 1) then\n" \
-    "        renews = other\n" \
-    "      end\n" \
-    "    end\n" \
-    "  end\n" \
-    "  if renews then\n" \
-    "    local okey = 'writ:case:'..renews\n" \
-    "    local day = tonumber(redis.call('HGET', okey, 'preserve_day')) + 90\n" \
-    "    redis.call('HSET', okey, 'preserve_day', day, 'preserve_renewed_by', cid,\n" \
-    "      'updated_at', ARGV[7])\n" \
-    "    redis.call('HSET', key, 'renews', renews)\n" \
-    "    redis.call('SADD', 'writ:idx:dated', renews)\n" \
-    "    redis.call('XADD', 'writ:audit:'..renews, '*', 'stage', 'intake',\n" \
-    "      'worker', ARGV[11], 'event', 'renewed', 'from', '', 'to', '',\n" \
-    "      'note', 'preservation extended by 90 days (18 U.S.C. 2703(f)(2)) '..\n" \
-    "      'on the renewed request, case '..cid)\n" \
-    "  else\n" \
-    "    redis.call('HSET', key, 'preserve_day', ixf[3])\n" \
-    "  end\n" \
-    "end\n"
-
-/* The create script's index payload for a new case received at
+/* The create script's index payload (common/lua/create.lua, its last
+ * argument: the search indexes, and a preservation request renewing an
+ * earlier one) for a new case received at
  * received_ms: agency, reference (both lower-cased), preservation expiry
  * (days since 1970, "" unless a preservation request), whether it has
  * dates to watch, then its accounts; each field ends with a newline.

@@ -1,8 +1,9 @@
 /* registry.c -- data-location registry: CSV import and lookup in Redis. */
 #include "registry.h"
+#include "keys.h"
+#include "lua_scripts.h"
 
 #include <glib.h>
-#include <hiredis/hiredis.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,7 +135,7 @@ static bool reply_ok(redisReply *r)
 }
 
 /* Queues the commands that write one CSV file; returns rows or -1. */
-static long queue_tenants(redisContext *ctx, const char *csv, long *cmds,
+static long queue_tenants(redis_conn_t *conn, const char *csv, long *cmds,
                           char *err, size_t errlen)
 {
     const char *p = csv;
@@ -160,9 +161,9 @@ static long queue_tenants(redisContext *ctx, const char *csv, long *cmds,
             return -1;
         }
         lower(row.fields[c_a]);
-        redisAppendCommand(ctx, "HSET writ:registry:tenant:%s name %s admin_contact %s",
-                           row.fields[c_t], row.fields[c_n], row.fields[c_a]);
-        redisAppendCommand(ctx, "SADD writ:registry:tenants %s", row.fields[c_t]);
+        redis_conn_append(conn, "HSET " KEY_REGISTRY_TENANT "%s name %s admin_contact %s",
+                          row.fields[c_t], row.fields[c_n], row.fields[c_a]);
+        redis_conn_append(conn, "SADD " KEY_REGISTRY_TENANTS " %s", row.fields[c_t]);
         *cmds += 2;
         csv_row_clear(&row);
         n++;
@@ -174,7 +175,7 @@ static long queue_tenants(redisContext *ctx, const char *csv, long *cmds,
     return n;
 }
 
-static long queue_locations(redisContext *ctx, const char *csv, long *cmds,
+static long queue_locations(redis_conn_t *conn, const char *csv, long *cmds,
                             long *accounts, char *err, size_t errlen)
 {
     const char *p = csv;
@@ -213,12 +214,12 @@ static long queue_locations(redisContext *ctx, const char *csv, long *cmds,
         lower(row.fields[col[0]]);
         for (char *c = row.fields[col[4]]; *c; c++)
             *c = (char) toupper((unsigned char) *c);
-        redisAppendCommand(ctx, "HSET writ:registry:acct:%s tenant %s "
-                           "customer_type %s region %s country %s",
-                           row.fields[col[0]], row.fields[col[1]], type,
-                           row.fields[col[3]], row.fields[col[4]]);
-        redisAppendCommand(ctx, "SADD writ:registry:accounts %s",
-                           row.fields[col[0]]);
+        redis_conn_append(conn, "HSET " KEY_REGISTRY_ACCT "%s tenant %s "
+                          "customer_type %s region %s country %s",
+                          row.fields[col[0]], row.fields[col[1]], type,
+                          row.fields[col[3]], row.fields[col[4]]);
+        redis_conn_append(conn, "SADD " KEY_REGISTRY_ACCOUNTS " %s",
+                          row.fields[col[0]]);
         csv_row_clear(&row);
         *cmds += 2;
         (*accounts)++;
@@ -233,19 +234,19 @@ static long queue_locations(redisContext *ctx, const char *csv, long *cmds,
 
 /* Deletes the keys of the previous import (inside the transaction);
  * members were read before MULTI. Returns the commands queued. */
-static long queue_delete_old(redisContext *ctx, redisReply *members,
+static long queue_delete_old(redis_conn_t *conn, redisReply *members,
                              const char *set, const char *prefix)
 {
     long cmds = 0;
     for (size_t i = 0; i < members->elements; i++, cmds++)
-        redisAppendCommand(ctx, "DEL %s%s", prefix, members->element[i]->str);
-    redisAppendCommand(ctx, "DEL %s", set);
+        redis_conn_append(conn, "DEL %s%s", prefix, members->element[i]->str);
+    redis_conn_append(conn, "DEL %s", set);
     return cmds + 1;
 }
 
-static redisReply *read_members(redisContext *ctx, const char *set)
+static redisReply *read_members(redis_conn_t *conn, const char *set)
 {
-    redisReply *r = redisCommand(ctx, "SMEMBERS %s", set);
+    redisReply *r = redis_conn_command(conn, "SMEMBERS %s", set);
     if (r && r->type != REDIS_REPLY_ARRAY) {
         freeReplyObject(r);
         r = NULL;
@@ -256,49 +257,50 @@ static redisReply *read_members(redisContext *ctx, const char *set)
 long registry_import(case_store_t *store, const char *locations_csv,
                      const char *tenants_csv, char *err, size_t errlen)
 {
-    redisContext *ctx = case_store_redis(store);
-    if (!ctx) {
+    redis_conn_t *conn = case_store_conn(store);
+    if (!redis_conn_ready(conn)) {
         snprintf(err, errlen, "redis: %s", case_store_error(store));
         return -1;
     }
     /* WATCH the sets so a concurrent import cannot interleave. */
-    if (!reply_ok(redisCommand(ctx, "WATCH writ:registry:accounts writ:registry:tenants"))) {
+    if (!reply_ok(redis_conn_command(conn, "WATCH " KEY_REGISTRY_ACCOUNTS " "
+                                     KEY_REGISTRY_TENANTS))) {
         snprintf(err, errlen, "redis: WATCH failed");
         return -1;
     }
-    redisReply *old_accounts = read_members(ctx, "writ:registry:accounts");
-    redisReply *old_tenants = read_members(ctx, "writ:registry:tenants");
+    redisReply *old_accounts = read_members(conn, KEY_REGISTRY_ACCOUNTS);
+    redisReply *old_tenants = read_members(conn, KEY_REGISTRY_TENANTS);
     if (!old_accounts || !old_tenants) {
         if (old_accounts)
             freeReplyObject(old_accounts);
         if (old_tenants)
             freeReplyObject(old_tenants);
-        reply_ok(redisCommand(ctx, "UNWATCH"));
+        reply_ok(redis_conn_command(conn, "UNWATCH"));
         snprintf(err, errlen, "redis: cannot read the current registry");
         return -1;
     }
-    redisAppendCommand(ctx, "MULTI");
+    redis_conn_append(conn, "MULTI");
     long queued = 1, accounts = 0, cmds = 0;
-    long a = queue_delete_old(ctx, old_accounts, "writ:registry:accounts", "writ:registry:acct:");
-    long b = queue_delete_old(ctx, old_tenants, "writ:registry:tenants", "writ:registry:tenant:");
+    long a = queue_delete_old(conn, old_accounts, KEY_REGISTRY_ACCOUNTS, KEY_REGISTRY_ACCT);
+    long b = queue_delete_old(conn, old_tenants, KEY_REGISTRY_TENANTS, KEY_REGISTRY_TENANT);
     freeReplyObject(old_accounts);
     freeReplyObject(old_tenants);
-    long c = queue_tenants(ctx, tenants_csv, &cmds, err, errlen);
-    long d = c < 0 ? -1 : queue_locations(ctx, locations_csv, &cmds, &accounts, err, errlen);
+    long c = queue_tenants(conn, tenants_csv, &cmds, err, errlen);
+    long d = c < 0 ? -1 : queue_locations(conn, locations_csv, &cmds, &accounts, err, errlen);
     bool ok = d >= 0;
     queued += a + b + cmds;
     if (ok) {
         queued += 1;
-        redisAppendCommand(ctx, "INCR writ:registry:version");
-        redisAppendCommand(ctx, "EXEC");
+        redis_conn_append(conn, "INCR " KEY_REGISTRY_VERSION);
+        redis_conn_append(conn, "EXEC");
     }
     else
-        redisAppendCommand(ctx, "DISCARD");
+        redis_conn_append(conn, "DISCARD");
     /* Drain every queued reply; the last is EXEC's (or DISCARD's). */
     redisReply *r = NULL;
     bool exec_ok = false;
     for (long i = 0; i <= queued; i++) {
-        if (redisGetReply(ctx, (void **) &r) != REDIS_OK) {
+        if (!(r = redis_conn_read(conn))) {
             snprintf(err, errlen, "redis: connection lost during import");
             return -1;
         }
@@ -317,31 +319,9 @@ long registry_import(case_store_t *store, const char *locations_csv,
 
 /* ---- lookup ---------------------------------------------------------- */
 
-/* One round trip for any number of accounts: the registry version, then
- * for each account region tenant customer_type country name admin_contact
- * (region nil: not registered). */
-static const char *LOOKUP_LUA =
-    "local out = { redis.call('GET', 'writ:registry:version') or '0' }\n"
-    "for _, acct in ipairs(ARGV) do\n"
-    "  local f = redis.call('HMGET', 'writ:registry:acct:'..acct, 'region',\n"
-    "    'tenant', 'customer_type', 'country')\n"
-    "  local t = { false, false }\n"
-    "  if f[1] and f[2] and f[2] ~= '' then\n"
-    "    t = redis.call('HMGET', 'writ:registry:tenant:'..f[2], 'name',\n"
-    "      'admin_contact')\n"
-    "  end\n"
-    "  out[#out + 1] = f[1] or ''\n"
-    "  out[#out + 1] = f[1] and 'y' or 'n'\n"
-    "  out[#out + 1] = f[2] or ''\n"
-    "  out[#out + 1] = f[3] or ''\n"
-    "  out[#out + 1] = f[4] or ''\n"
-    "  out[#out + 1] = t[1] or ''\n"
-    "  out[#out + 1] = t[2] or ''\n"
-    "end\n"
-    "return out\n";
+/* common/lua/registry_lookup.lua: its reply holds, after the version,
+ * this many fields an account. */
 #define LOOKUP_FIELDS 7
-
-static char s_lookup_sha[41];
 
 static void copy_field(char *dst, size_t len, redisReply *r)
 {
@@ -374,8 +354,8 @@ static int lookup_versioned(case_store_t *store, char *const *accounts,
                             size_t n, location_t *out, char *version,
                             size_t version_len)
 {
-    redisReply *r = case_store_script(store, LOOKUP_LUA, s_lookup_sha,
-                                      (int) n, (const char **) accounts, NULL);
+    redisReply *r = redis_conn_script_args(case_store_conn(store), &lua_registry_lookup,
+                                           (int) n, (const char **) accounts, NULL);
     if (!r)
         return -1;
     int rc = -1;

@@ -2,11 +2,7 @@
  * customer type, storage region and country; for each tenant, its name and
  * admin contact. Imported from CSV into Redis, looked up per case.
  *
- * Keys: writ:registry:acct:{account} hash tenant customer_type region country
- *       writ:registry:tenant:{tenant} hash name admin_contact
- *       writ:registry:accounts        set of registered accounts
- *       writ:registry:tenants         set of tenants
- *       writ:registry:version         counter, bumped by every import
+ * Keys: writ:registry:* (keys.h).
  */
 #ifndef WRIT_REGISTRY_H
 #define WRIT_REGISTRY_H
@@ -14,6 +10,7 @@
 #include <stddef.h>
 #include "case.h"
 #include "case_store.h"
+#include "keys.h"
 
 /* One CSV record split into fields (RFC 4180 quoting). Pure. */
 typedef struct {
@@ -33,7 +30,7 @@ void csv_row_clear(csv_row_t *row);
 long registry_import(case_store_t *store, const char *locations_csv,
                      const char *tenants_csv, char *err, size_t errlen);
 
-#define REGISTRY_VERSION_KEY "writ:registry:version"
+#define REGISTRY_VERSION_KEY KEY_REGISTRY_VERSION
 
 /* Looks up n accounts (one round trip); out[i].found says whether each is
  * registered. Returns 0, or -1 on Redis failure. */

@@ -1,8 +1,8 @@
 /* retention.c -- purging customer data of old final cases, legal holds
  * (see retention.h). Pure rules first, then the scripts that apply them. */
 #include "retention.h"
+#include "lua_scripts.h"
 
-#include <hiredis/hiredis.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,57 +63,16 @@ purge_result_t retention_judge(const char *state, uint64_t updated_at_ms,
     return PURGE_DONE;
 }
 
-/* The rules of retention_judge again, inside Redis: between the operator's
- * listing and the purge a case may have been held or reopened. */
-static const char *PURGE_LUA =
-    "local key = 'writ:case:'..ARGV[1]\n"
-    "local f = redis.call('HMGET', key, 'state', 'updated_at', 'hold', 'purged_at')\n"
-    "if not f[1] then return 2 end\n"
-    "if f[4] and f[4] ~= '' then return 1 end\n"
-    "if f[3] and f[3] ~= '' then return 3 end\n"
-    "local final = false\n"
-    "for i = 6, #ARGV do if f[1] == ARGV[i] then final = true end end\n"
-    "if not final then return 4 end\n"
-    "if tonumber(f[2] or '0') > tonumber(ARGV[2]) then return 5 end\n"
-    "redis.call('DEL', 'writ:raw:'..ARGV[1], 'writ:text:'..ARGV[1])\n"
-    "redis.call('HSET', key, 'purged_at', ARGV[3], 'purged_by', ARGV[4])\n"
-    "redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', 'writctl',\n"
-    "  'worker', ARGV[4], 'event', 'purged', 'from', f[1], 'to', f[1],\n"
-    "  'note', ARGV[5])\n"
-    "return 0\n";
+/* The audit entries' stage for the operator's retention acts. */
+#define RETENTION_STAGE "writctl"
 
-static const char *HOLD_SET_LUA =
-    "local key = 'writ:case:'..ARGV[1]\n"
-    "local st = redis.call('HGET', key, 'state')\n"
-    "if not st then return 2 end\n"
-    "if (redis.call('HGET', key, 'hold') or '') ~= '' then return 1 end\n"
-    "redis.call('HSET', key, 'hold', ARGV[2], 'hold_by', ARGV[3], 'hold_at', ARGV[4])\n"
-    "redis.call('SADD', 'writ:holds', ARGV[1])\n"
-    "redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', 'writctl',\n"
-    "  'worker', ARGV[3], 'event', 'legal_hold', 'from', st, 'to', st,\n"
-    "  'note', ARGV[2])\n"
-    "return 0\n";
-
-static const char *HOLD_RELEASE_LUA =
-    "local key = 'writ:case:'..ARGV[1]\n"
-    "local st = redis.call('HGET', key, 'state')\n"
-    "if not st then return 2 end\n"
-    "if (redis.call('HGET', key, 'hold') or '') == '' then return 1 end\n"
-    "redis.call('HDEL', key, 'hold', 'hold_by', 'hold_at')\n"
-    "redis.call('SREM', 'writ:holds', ARGV[1])\n"
-    "redis.call('XADD', 'writ:audit:'..ARGV[1], '*', 'stage', 'writctl',\n"
-    "  'worker', ARGV[3], 'event', 'hold_released', 'from', st, 'to', st,\n"
-    "  'note', ARGV[2])\n"
-    "return 0\n";
-
-static char s_purge_sha[41], s_hold_set_sha[41], s_hold_release_sha[41];
-
-/* Runs a script whose arguments are all strings; its integer reply, or
- * -1 on failure. */
-static int run(case_store_t *store, const char *body, char sha[41],
-               int argc, const char **args)
+/* Runs a script (common/lua/purge.lua, hold_*.lua) whose arguments are
+ * all strings; its integer reply, or -1 on failure. */
+static int run(case_store_t *store, redis_script_t *sc, int argc,
+               const char **args)
 {
-    redisReply *r = case_store_script(store, body, sha, argc, args, NULL);
+    redisReply *r = redis_conn_script_args(case_store_conn(store), sc, argc,
+                                           args, NULL);
     if (!r)
         return -1;
     int rc = r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
@@ -128,12 +87,12 @@ purge_result_t retention_purge(case_store_t *store, const char *id,
     char cutoff[32], now[32];
     snprintf(cutoff, sizeof cutoff, "%llu", (unsigned long long) cutoff_ms);
     snprintf(now, sizeof now, "%llu", (unsigned long long) writ_now_ms());
-    const char *args[5 + sizeof FINAL_STATES / sizeof *FINAL_STATES] = {
-        id, cutoff, now, operator_name, note };
-    int argc = 5;
+    const char *args[6 + sizeof FINAL_STATES / sizeof *FINAL_STATES] = {
+        id, cutoff, now, operator_name, note, RETENTION_STAGE };
+    int argc = 6;
     for (size_t i = 0; i < sizeof FINAL_STATES / sizeof *FINAL_STATES; i++)
         args[argc++] = FINAL_STATES[i];
-    return (purge_result_t) run(store, PURGE_LUA, s_purge_sha, argc, args);
+    return (purge_result_t) run(store, &lua_purge, argc, args);
 }
 
 int retention_hold_set(case_store_t *store, const char *id,
@@ -141,13 +100,13 @@ int retention_hold_set(case_store_t *store, const char *id,
 {
     char now[32];
     snprintf(now, sizeof now, "%llu", (unsigned long long) writ_now_ms());
-    const char *args[] = { id, reason, operator_name, now };
-    return run(store, HOLD_SET_LUA, s_hold_set_sha, 4, args);
+    const char *args[] = { id, reason, operator_name, now, RETENTION_STAGE };
+    return run(store, &lua_hold_set, 5, args);
 }
 
 int retention_hold_release(case_store_t *store, const char *id,
                            const char *reason, const char *operator_name)
 {
-    const char *args[] = { id, reason, operator_name };
-    return run(store, HOLD_RELEASE_LUA, s_hold_release_sha, 3, args);
+    const char *args[] = { id, reason, operator_name, RETENTION_STAGE };
+    return run(store, &lua_hold_release, 4, args);
 }

@@ -19,9 +19,11 @@
 #include "config.h"
 #include "delivery.h"
 #include "delivery_store.h"
+#include "keys.h"
 #include "letter.h"
 #include "log.h"
 #include "parse.h"
+#include "pipeline.h"
 #include "redis_login.h"
 #include "smtp.h"
 #include "stage_runner.h"
@@ -31,7 +33,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <glib.h>
-#include <hiredis/hiredis.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -319,11 +320,8 @@ static bool send_rendered(sender_t *s, const char *id, const char *case_id,
 /* Alerts: each case in review (writ:idx:state:review), once per reason. */
 static void alert_one(sender_t *s, const char *case_id)
 {
-    redisContext *rc = case_store_redis(s->store);
-    if (!rc)
-        return;
-    redisReply *r = redisCommand(rc, "HMGET writ:case:%s state review_reason", case_id);
-    case_store_count(s->store, 1, 1);
+    redisReply *r = redis_conn_command(case_store_conn(s->store),
+                                       "HMGET " KEY_CASE "%s state review_reason", case_id);
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2
         || r->element[0]->type != REDIS_REPLY_STRING
         || strcmp(r->element[0]->str, "review") != 0) {
@@ -361,11 +359,8 @@ static void alert_scan(sender_t *s)
     if (!*s->alerts_to || now < s->next_alert_scan_ms)
         return;
     s->next_alert_scan_ms = now + 1000;
-    redisContext *rc = case_store_redis(s->store);
-    if (!rc)
-        return;
-    redisReply *r = redisCommand(rc, "SMEMBERS writ:idx:state:review");
-    case_store_count(s->store, 1, 1);
+    redisReply *r = redis_conn_command(case_store_conn(s->store),
+                                       "SMEMBERS " KEY_IDX_STATE STATE_REVIEW);
     if (!r)
         return;
     for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements && !s_stop; i++)
