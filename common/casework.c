@@ -635,37 +635,71 @@ static bool needs_reason(cw_act_t act)
     return true;                 /* a note's text is its reason */
 }
 
-void casework_apply(const char *state, case_t *c, json_t *cw,
-                    const cw_request_t *rq, cw_result_t *out)
+/* Whether the request is well formed (who, why, a known act, dates, an
+ * account of the case); if not, out says why. */
+static bool request_ok(case_t *c, json_t *cw, const cw_request_t *rq,
+                       cw_result_t *out)
 {
-    memset(out, 0, sizeof *out);
-    out->new_state = state;
     if (!rq->operator_name || !*rq->operator_name) {
         refuse(out, CW_BAD_INPUT, "every act names who did it: --as NAME or WRIT_OPERATOR");
-        return;
+        return false;
     }
     if (needs_reason(rq->act) && (!rq->reason || !*rq->reason)) {
         refuse(out, CW_BAD_INPUT, rq->act == CW_NOTE ? "a note needs its text"
                : "%s needs --reason TEXT (it goes on the record)",
                casework_act_name(rq->act));
-        return;
+        return false;
     }
     if ((unsigned) rq->act >= CW_ACT_COUNT || !c || !json_is_object(cw)) {
         refuse(out, CW_BAD_INPUT, "unknown act");
-        return;
+        return false;
     }
     if (rq->until && !casework_date_ok(rq->until)) {
         refuse(out, CW_BAD_INPUT, "bad date '%s': use YYYY-MM-DD", rq->until);
-        return;
+        return false;
     }
     if (rq->date && !casework_date_ok(rq->date)) {
         refuse(out, CW_BAD_INPUT, "bad date '%s': use YYYY-MM-DD", rq->date);
-        return;
+        return false;
     }
     if (rq->account && !find_account(c, rq->account)) {
         refuse(out, CW_REFUSED, "case %s has no account %s", c->id, rq->account);
-        return;
+        return false;
     }
+    return true;
+}
+
+/* Runs the act on work (a copy of the casework object). */
+static int run_act(const char *state, case_t *c, json_t *work,
+                   const cw_request_t *rq, cw_result_t *out)
+{
+    switch (rq->act) {
+    case CW_VERIFY: return act_verify(state, c, work, rq, out);
+    case CW_WAIT: return act_wait(state, c, work, rq, out);
+    case CW_DECIDE: return act_decide(state, c, work, rq, out);
+    case CW_NOTICE_RELEASE: return act_notice_release(state, c, work, rq, out);
+    case CW_NOTICE_WITHHOLD: return act_notice_withhold(state, c, work, rq, out);
+    case CW_GAG_LIFTED:
+    case CW_GAG_SET_ASIDE:
+    case CW_GAG_EXTENDED: return act_gag(state, c, work, rq, out);
+    case CW_CHALLENGE_FILED:
+    case CW_CHALLENGE_GRANTED:
+    case CW_CHALLENGE_DENIED:
+    case CW_CHALLENGE_WITHDRAWN: return act_challenge(state, c, work, rq, out);
+    case CW_PRODUCE: return act_produce(state, c, work, rq, out);
+    case CW_CLOSE: return act_close(state, c, work, rq, out);
+    case CW_REOPEN: return act_reopen(state, c, work, rq, out);
+    default: return refuse(out, CW_BAD_INPUT, "unknown act");
+    }
+}
+
+void casework_apply(const char *state, case_t *c, json_t *cw,
+                    const cw_request_t *rq, cw_result_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->new_state = state;
+    if (!request_ok(c, cw, rq, out))
+        return;
     if (rq->act == CW_NOTE) {
         say(out, "note added");
         return;
@@ -686,25 +720,7 @@ void casework_apply(const char *state, case_t *c, json_t *cw,
         refuse(out, CW_REFUSED, "out of memory");
         return;
     }
-    int rc;
-    switch (rq->act) {
-    case CW_VERIFY: rc = act_verify(state, c, work, rq, out); break;
-    case CW_WAIT: rc = act_wait(state, c, work, rq, out); break;
-    case CW_DECIDE: rc = act_decide(state, c, work, rq, out); break;
-    case CW_NOTICE_RELEASE: rc = act_notice_release(state, c, work, rq, out); break;
-    case CW_NOTICE_WITHHOLD: rc = act_notice_withhold(state, c, work, rq, out); break;
-    case CW_GAG_LIFTED:
-    case CW_GAG_SET_ASIDE:
-    case CW_GAG_EXTENDED: rc = act_gag(state, c, work, rq, out); break;
-    case CW_CHALLENGE_FILED:
-    case CW_CHALLENGE_GRANTED:
-    case CW_CHALLENGE_DENIED:
-    case CW_CHALLENGE_WITHDRAWN: rc = act_challenge(state, c, work, rq, out); break;
-    case CW_PRODUCE: rc = act_produce(state, c, work, rq, out); break;
-    case CW_CLOSE: rc = act_close(state, c, work, rq, out); break;
-    case CW_REOPEN: rc = act_reopen(state, c, work, rq, out); break;
-    default: rc = refuse(out, CW_BAD_INPUT, "unknown act"); break;
-    }
+    int rc = run_act(state, c, work, rq, out);
     if (rc == CW_OK) {
         json_object_update(cw, work);
         /* Keys the act removed (waiting, closed) go from cw too. */
