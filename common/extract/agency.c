@@ -42,6 +42,8 @@ typedef struct {
     size_t pos;
 } agency_hit_t;
 
+/* A work bound (text.h), not a list's limit: the agencies one text names
+ * that are weighed; a letter names one to three. */
 #define MAX_AGENCY_HITS 64
 
 typedef struct {

@@ -15,11 +15,22 @@ CURSOR_FITS(RULES_DEADLINE_VERB_DATE_CUES_COUNT);
 CURSOR_FITS(RULES_DEADLINE_WITHIN_COUNT);
 CURSOR_FITS(RULES_DEADLINE_DURATION_CUES_COUNT);
 
+/* How far a deadline's rules look around a cue, in bytes (text.h). */
+#define DEADLINE_PHRASE_WINDOW 60      /* the rest of a deadline's phrase */
+#define DEADLINE_WEEKDAY_WINDOW 12     /* "Friday, " before the date */
+#define DEADLINE_TIME_WINDOW 24        /* "5:00 p.m. ET on " before the date */
+#define DEADLINE_NEED_WINDOW 16        /* "needed" before "by <date>" */
+#define DEADLINE_RANGE_WINDOW 48       /* an earlier date: "from <date> to <date>" */
+#define DEADLINE_EVENT_WINDOW 40       /* "of the date of this letter" */
+#define DEADLINE_FILLER_WINDOW 16      /* "within a period of" */
+#define DEADLINE_ANCHOR_WINDOW 24      /* "of receipt", "from the date of" */
+#define DEADLINE_DURATION_WINDOW 32    /* "10 days" after a duration cue */
+
 /* End of the sentence-ish window after a deadline phrase. */
 static size_t deadline_window_end(const text_view_t *v, size_t i)
 {
     size_t e = i;
-    while (e < v->n && e - i < 60) {
+    while (e < v->n && e - i < DEADLINE_PHRASE_WINDOW) {
         if (blank_line_at(v->t, e))
             break;
         if (v->t[e] == '.' && e + 1 < v->n && isspace((unsigned char)v->t[e + 1]) &&
@@ -49,7 +60,8 @@ static size_t skip_weekday(const text_view_t *v, size_t i)
 {
     size_t ml;
     int which;
-    if (find_any(v->lo, v->n < i + 12 ? v->n : i + 12, i, rules_deadline_weekdays, &ml, &which) != i)
+    if (find_any(v->lo, window_after(v->n, i, DEADLINE_WEEKDAY_WINDOW), i,
+                 rules_deadline_weekdays, &ml, &which) != i)
         return i;
     i += ml;
     if (i < v->n && v->lo[i] == ',')
@@ -63,7 +75,8 @@ static size_t skip_time_of_day(const text_view_t *v, size_t i)
 {
     size_t j = i, ml;
     int which;
-    if (find_any(v->lo, v->n < i + 24 ? v->n : i + 24, i, rules_deadline_times_of_day, &ml, &which) == i) {
+    if (find_any(v->lo, window_after(v->n, i, DEADLINE_TIME_WINDOW), i,
+                 rules_deadline_times_of_day, &ml, &which) == i) {
         j = i + ml;
     } else {
         size_t k = i;
@@ -105,7 +118,7 @@ static size_t skip_time_of_day(const text_view_t *v, size_t i)
  * a verb of producing. */
 static bool need_word_before(const text_view_t *v, size_t by)
 {
-    size_t ws = by > 16 ? by - 16 : 0, ml;
+    size_t ws = window_before(by, DEADLINE_NEED_WINDOW, 0), ml;
     int which;
     size_t q = find_any(v->lo, by, ws, rules_deadline_need_words, &ml, &which);
     while (q != NPOS && skip_ws(v->lo, by, q + ml) != by)
@@ -152,7 +165,7 @@ static void deadline_by_date(const text_view_t *v, const date_t *letter_date,
         /* "vom 1. Januar 2025 bis 31. M\xc3\xa4rz 2025", "desde el 1 de enero
          * hasta el 31 de marzo": the end of a period asked for, not a
          * deadline. A date ending just before the cue gives it away. */
-        size_t ws = p > 48 ? p - 48 : 0, ds, de;
+        size_t ws = window_before(p, DEADLINE_RANGE_WINDOW, 0), ds, de;
         date_t prev;
         bool range = false;
         for (size_t k = ws; !range && k < p &&
@@ -232,7 +245,7 @@ static bool within_base(const text_view_t *v, size_t k, const date_t *letter_dat
         return true;
     size_t ml;
     int which;
-    size_t lim = k + 40 < v->n ? k + 40 : v->n;
+    size_t lim = window_after(v->n, k, DEADLINE_EVENT_WINDOW);
     if (have_letter &&
         find_any(v->lo, lim, k, rules_deadline_letter_events, &ml, &which) == k) {
         *base = *letter_date;
@@ -257,8 +270,8 @@ static void deadline_within(const text_view_t *v, const date_t *letter_date,
         /* "within a period of 10 days", "within the next 10 days" */
         size_t fl;
         int fw;
-        if (find_any(v->lo, i + 16 < v->n ? i + 16 : v->n, i, rules_deadline_within_fillers, &fl,
-                     &fw) == i)
+        if (find_any(v->lo, window_after(v->n, i, DEADLINE_FILLER_WINDOW), i,
+                     rules_deadline_within_fillers, &fl, &fw) == i)
             i = skip_ws(v->lo, v->n, i + fl);
         duration_t d;
         size_t dl = duration_parse_at(v->lo + i, v->n - i, &d);
@@ -277,8 +290,8 @@ static void deadline_within(const text_view_t *v, const date_t *letter_date,
             }
             continue;
         }
-        if (find_any(v->lo, j + 24 < v->n ? j + 24 : v->n, j, rules_deadline_within_anchors, &al,
-                     &which) != j) {
+        if (find_any(v->lo, window_after(v->n, j, DEADLINE_ANCHOR_WINDOW), j,
+                     rules_deadline_within_anchors, &al, &which) != j) {
             al = 0;
             /* A bare "Please respond within 10 days." also counts from the
              * letter's date; other bare durations describe something else. */
@@ -309,7 +322,7 @@ static void deadline_due_in(const text_view_t *v, const date_t *letter_date,
     while (guard++ < MATCH_LIMIT_LIST &&
            (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
         from = p + ml;
-        size_t stop = p + ml + 32 < v->n ? p + ml + 32 : v->n;
+        size_t stop = window_after(v->n, p + ml, DEADLINE_DURATION_WINDOW);
         for (size_t i = p + ml; i < stop && v->lo[i] != '\n'; i++) {
             if (is_wc((unsigned char)v->lo[i - 1]) || !is_wc((unsigned char)v->lo[i]))
                 continue;
@@ -319,8 +332,8 @@ static void deadline_due_in(const text_view_t *v, const date_t *letter_date,
                 continue;
             size_t j = skip_ws(v->lo, v->n, i + dl), al;
             if (d.unit != DUR_HOURS &&
-                find_any(v->lo, j + 24 < v->n ? j + 24 : v->n, j, rules_deadline_within_anchors, &al,
-                         &which) == j) {
+                find_any(v->lo, window_after(v->n, j, DEADLINE_ANCHOR_WINDOW), j,
+                         rules_deadline_within_anchors, &al, &which) == j) {
                 date_t base;
                 if (within_base(v, j + al, letter_date, &base)) {
                     date_t due = date_add_duration(base, &d);

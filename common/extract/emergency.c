@@ -10,6 +10,9 @@
 CURSOR_FITS(RULES_EMERGENCY_DANGER_NARRATIVE_COUNT);
 CURSOR_FITS(RULES_EMERGENCY_DANGER_PRESENT_COUNT);
 
+/* How far before a danger's mention "if", "in case of" are looked for. */
+#define CONDITION_WINDOW 120
+
 /* A danger mentioned only as a condition or an instruction ("If you
  * believe there is an imminent threat to life, call 911", "for
  * emergencies involving danger of death ...") is not a claim. */
@@ -17,7 +20,7 @@ static bool hypothetical_mention(const text_view_t *v, size_t p)
 {
     size_t s, e;
     view_sentence(v, p, &s, &e);
-    size_t from = p - s > 120 ? p - 120 : s;
+    size_t from = window_before(p, CONDITION_WINDOW, s);
     return find_any(v->lo, p, from, rules_emergency_conditions, NULL, NULL) != NPOS;
 }
 

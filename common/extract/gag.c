@@ -11,13 +11,17 @@
 /* The phrase lists this file walks with a cursor fit it (text.h). */
 CURSOR_FITS(RULES_GAG_CUES_COUNT);
 
+/* How far gag's rules look around a cue, in bytes (text.h). */
+#define GAG_NEGATION_WINDOW 40       /* "there is no" before the cue */
+#define GAG_CONTINUATION_WINDOW 80   /* "This prohibition" opening the next sentence */
+
 /* "there is no nondisclosure order", "not subject to a nondisclosure". */
 static bool gag_negated(const text_view_t *v, size_t p)
 {
     size_t cs, ce;
     clause_bounds(v->t, v->n, p, 1, &cs, &ce);
-    size_t w = p - cs < 40 ? p - cs : 40;
-    return find_any(v->lo, p, p - w, rules_gag_negations, NULL, NULL) != NPOS;
+    return find_any(v->lo, p, window_before(p, GAG_NEGATION_WINDOW, cs),
+                    rules_gag_negations, NULL, NULL) != NPOS;
 }
 
 static bool gag_stated_end(const text_view_t *v, size_t s, size_t e,
@@ -107,7 +111,7 @@ static bool gag_stated_end(const text_view_t *v, size_t s, size_t e,
 static bool gag_continues(const text_view_t *v, size_t e)
 {
     size_t s = skip_ws(v->t, v->n, e);
-    size_t end = s + 80 < v->n ? s + 80 : v->n;
+    size_t end = window_after(v->n, s, GAG_CONTINUATION_WINDOW);
     size_t p = find_any(v->lo, end, s, rules_gag_continuations, NULL, NULL);
     return p != NPOS;
 }

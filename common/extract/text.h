@@ -98,6 +98,23 @@ size_t cursor_next(cursor_t *c, const char *hay, size_t n, size_t from,
 #define MATCH_LIMIT_WORD 500       /* short, common words ("by", "re", "case") */
 #define MATCH_LIMIT_CATEGORY 1000  /* data-category phrases (common words too) */
 
+/* --- windows -------------------------------------------------------------
+ * A rule that looks for words right before or after a cue looks within a
+ * window of so many bytes, named beside the rule (DEADLINE_WEEKDAY_WINDOW,
+ * GAG_NEGATION_WINDOW, ...): a few words of a real letter. */
+
+/* The end of the window of w bytes from i, cut at the text's end n. */
+static inline size_t window_after(size_t n, size_t i, size_t w)
+{
+    return i + w < n ? i + w : n;
+}
+
+/* The start of the window of w bytes before p, cut at floor (<= p). */
+static inline size_t window_before(size_t p, size_t w, size_t floor)
+{
+    return p - floor > w ? p - w : floor;
+}
+
 /* --- copies ------------------------------------------------------------ */
 
 char *dup_range(const char *s, size_t n);

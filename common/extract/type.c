@@ -17,15 +17,17 @@ typedef const char *const type_cues_t[2];
  * order", "a subpoena will follow") is not the document at hand. The
  * announcing words sit close before or after the mention, in its
  * sentence. */
-#define PROSPECT_WINDOW 60
-#define PROSPECT_FAR_WINDOW 160
+/* How far type's rules look around a mention, in bytes (text.h). */
+#define DENIAL_WINDOW 24          /* "no", "has not been" right beside it */
+#define PROSPECT_WINDOW 60        /* "will seek", "intends to obtain" */
+#define PROSPECT_FAR_WINDOW 160   /* "if you do not comply, we will ..." */
 
 /* Process the writer says is absent, the denial right before or after
  * the mention [p, p+l) in its sentence [s, e). */
 static bool denied_mention(const char *t, size_t p, size_t l, size_t s, size_t e)
 {
-    size_t ns = p - s > 24 ? p - 24 : s;
-    size_t ne = e - (p + l) > 24 ? p + l + 24 : e;
+    size_t ns = window_before(p, DENIAL_WINDOW, s);
+    size_t ne = window_after(e, p + l, DENIAL_WINDOW);
     char *nb = lower_dup_range(t + ns, p - ns);
     char *na = lower_dup_range(t + p + l, ne - (p + l));
     bool denied = false;
