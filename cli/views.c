@@ -274,7 +274,7 @@ int writctl_queue(writ_config_t *cfg, int argc, char **argv)
 static void delivery_words(json_t *d, char *buf, size_t len)
 {
     const char *state = dstr(d, "state");
-    if (!strcmp(state, "held"))              /* writ-send's words (HOLD_LUA) */
+    if (!strcmp(state, "held"))              /* writ-send's words (delivery_hold.lua) */
         snprintf(buf, len, "%s", dstr(d, "reply"));
     else if (!strcmp(state, "failed"))
         snprintf(buf, len, "%s %s refused by the relay: %s", dstr(d, "kind"),
@@ -350,6 +350,54 @@ int writctl_due(writ_config_t *cfg, int argc, char **argv)
 
 /* ---- search ---------------------------------------------------------------- */
 
+/* The cases in every index set of keys (SINTER), or, with no keys, those
+ * received since since_ms; NULL on a Redis failure. */
+static case_view_t *search_load(case_store_t *store, GPtrArray *keys,
+                                long long since_ms, size_t *n)
+{
+    redis_conn_t *conn = case_store_conn(store);
+    redisReply *ids = NULL;
+    *n = 0;
+    if (keys->len > 0) {
+        const char **argvv = calloc(keys->len + 1, sizeof *argvv);
+        if (argvv) {
+            argvv[0] = "SINTER";
+            for (guint i = 0; i < keys->len; i++)
+                argvv[i + 1] = keys->pdata[i];
+            ids = redis_conn_argv(conn, (int) keys->len + 1, argvv, NULL);
+        }
+        free(argvv);
+    }
+    else
+        ids = redis_conn_command(conn, "ZRANGEBYSCORE " KEY_CASES " %lld +inf", since_ms);
+    case_view_t *cases = ids && ids->type == REDIS_REPLY_ARRAY
+                       ? case_view_load(store, ids, n) : NULL;
+    if (ids)
+        freeReplyObject(ids);
+    return cases;
+}
+
+/* A new array of list's items, oldest first (by received_ms), as case list. */
+static json_t *oldest_first(json_t *list)
+{
+    size_t count = json_array_size(list);
+    json_t **sorted = calloc(count + 1, sizeof *sorted);
+    for (size_t i = 0; sorted && i < count; i++)
+        sorted[i] = json_array_get(list, i);
+    for (size_t i = 1; sorted && i < count; i++)
+        for (size_t k = i; k > 0 && json_integer_value(json_object_get(sorted[k - 1], "received_ms"))
+                                  > json_integer_value(json_object_get(sorted[k], "received_ms")); k--) {
+            json_t *t = sorted[k];
+            sorted[k] = sorted[k - 1];
+            sorted[k - 1] = t;
+        }
+    json_t *out = json_array();
+    for (size_t i = 0; sorted && i < count; i++)
+        json_array_append(out, sorted[i]);
+    free(sorted);
+    return out;
+}
+
 int writctl_case_search(writ_config_t *cfg, int argc, char **argv)
 {
     bool as_json = false;
@@ -395,23 +443,8 @@ int writctl_case_search(writ_config_t *cfg, int argc, char **argv)
         return rc;
     }
     long long since_ms = since ? (long long) case_view_day(since) * 86400000LL : 0;
-    redis_conn_t *conn = case_store_conn(store);
-    redisReply *ids = NULL;
-    if (keys->len > 0) {
-        const char **argvv = calloc(keys->len + 1, sizeof *argvv);
-        if (argvv) {
-            argvv[0] = "SINTER";
-            for (guint i = 0; i < keys->len; i++)
-                argvv[i + 1] = keys->pdata[i];
-            ids = redis_conn_argv(conn, (int) keys->len + 1, argvv, NULL);
-        }
-        free(argvv);
-    }
-    else
-        ids = redis_conn_command(conn, "ZRANGEBYSCORE " KEY_CASES " %lld +inf", since_ms);
     size_t n = 0;
-    case_view_t *cases = ids && ids->type == REDIS_REPLY_ARRAY
-                       ? case_view_load(store, ids, &n) : NULL;
+    case_view_t *cases = search_load(store, keys, since_ms, &n);
     if (!cases) {
         fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
         rc = EX_UNAVAILABLE;
@@ -428,22 +461,7 @@ int writctl_case_search(writ_config_t *cfg, int argc, char **argv)
             "reference", v->c && v->c->request ? v->c->request->reference : NULL,
             "received_ms", ms));
     }
-    /* Oldest first, as case list. */
-    size_t count = json_array_size(list);
-    json_t **sorted = calloc(count + 1, sizeof *sorted);
-    for (size_t i = 0; sorted && i < count; i++)
-        sorted[i] = json_array_get(list, i);
-    for (size_t i = 1; sorted && i < count; i++)
-        for (size_t k = i; k > 0 && json_integer_value(json_object_get(sorted[k - 1], "received_ms"))
-                                  > json_integer_value(json_object_get(sorted[k], "received_ms")); k--) {
-            json_t *t = sorted[k];
-            sorted[k] = sorted[k - 1];
-            sorted[k - 1] = t;
-        }
-    json_t *out = json_array();
-    for (size_t i = 0; sorted && i < count; i++)
-        json_array_append(out, sorted[i]);
-    free(sorted);
+    json_t *out = oldest_first(list);
     if (rc == 0 && as_json)
         writctl_print_json(out);
     else if (rc == 0) {
@@ -458,8 +476,6 @@ int writctl_case_search(writ_config_t *cfg, int argc, char **argv)
     json_decref(out);
     json_decref(list);
     case_view_clear(cases, n);
-    if (ids)
-        freeReplyObject(ids);
     g_ptr_array_free(keys, TRUE);
     case_store_destroy(&store);
     return rc;

@@ -7,11 +7,8 @@
  * (writ:pending:notify with an expired lease: notify's sweeper takes it,
  * exactly as a stage's hand-off whose bus message was lost).
  *
- * Keys (besides case_store.h's):
- *   writ:case:{id}  fields rev (acts applied), casework (JSON)
- *   writ:acts:{id}  set    act ids applied (a retried act is not applied twice)
- *   writ:idx:state:{state}  set  case ids by state
- *   writ:idx:dated  set    cases with dates to watch (writctl due)
+ * The script is common/lua/act.lua; its keys (writ:case:{id} rev and
+ * casework, writ:acts:{id}, writ:idx:*) are in keys.h.
  */
 #ifndef WRIT_CASEWORK_STORE_H
 #define WRIT_CASEWORK_STORE_H

@@ -3,17 +3,8 @@
  * senders never both send one message and a crash leaves a state that
  * says what may have happened.
  *
- * Keys (README "Data model"):
- *   writ:delivery:{id}          hash  kind case to message_id state attempts
- *                                     prepared_at updated_at lease_until
- *                                     worker next_at code reply sent_at
- *   writ:delivery:case:{case}   set   the ids of the case's messages
- *   writ:delivery:attention     zset  ids a person must look at (failed,
- *                                     unconfirmed, deferred N times, a
- *                                     letter held for approval), by time
- *   writ:delivery:{name}_cursor string writ-send's place in writ:cases
- *   writ:delivery:letters:approved set cases whose letter is to be sent
- *   writ:delivery:letters:watched set cases a person may still decide
+ * The scripts are common/lua/delivery_*.lua; the keys (writ:delivery:*)
+ * are in keys.h.
  *
  * A decision letter starts as "held" (delivery_store_hold); a person
  * moves it to "deferred" (then as below) or "discarded".
