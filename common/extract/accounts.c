@@ -182,6 +182,11 @@ static bool excluded_account(const extract_input_t *in, const char *addr,
     return false;
 }
 
+/* The longest local part and domain an address can have (RFC 5321
+ * 4.5.3.1: 64 and 255 octets). */
+#define LOCAL_PART_MAX 64
+#define DOMAIN_MAX 255
+
 void extract_accounts(const extract_input_t *in, const char *text, size_t len,
                       void (*add)(void *ctx, const char *account), void *ctx)
 {
@@ -190,11 +195,11 @@ void extract_accounts(const extract_input_t *in, const char *text, size_t len,
         if (text[i] != '@')
             continue;
         size_t s = i, e = i + 1;
-        while (s > 0 && i - s < 64 && local_char((unsigned char)text[s - 1]))
+        while (s > 0 && i - s < LOCAL_PART_MAX && local_char((unsigned char)text[s - 1]))
             s--;
         while (s < i && (text[s] == '.' || text[s] == '\''))
             s++;   /* a quote or dot cannot start a local part */
-        while (e < len && e - i < 255 && domain_char((unsigned char)text[e]))
+        while (e < len && e - i < DOMAIN_MAX && domain_char((unsigned char)text[e]))
             e++;
         while (e > i + 1 && (text[e - 1] == '.' || text[e - 1] == '-'))
             e--;

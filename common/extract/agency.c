@@ -81,6 +81,11 @@ static void hits_add(agency_hits_t *h, const char *name, size_t nlen,
     a->pos = pos;
 }
 
+/* The longest acronym in parentheses taken as an agency's short name,
+ * and the longest agency name in parentheses in a treaty subject. */
+#define ACRONYM_MAX 10
+#define SUBJECT_PAREN_MAX 60
+
 /* "Austin Police Department (APD)": the short name the letter itself
  * gives, as for "Homeland Security Investigations (HSI)". */
 static size_t acronym_after(const char *t, size_t n, size_t e, size_t *len)
@@ -92,7 +97,7 @@ static size_t acronym_after(const char *t, size_t n, size_t e, size_t *len)
     if (i >= n || t[i] != '(')
         return 0;
     size_t a = i + 1, b = a;
-    while (b < n && b - a < 10 && (isupper((unsigned char)t[b]) || t[b] == '-'))
+    while (b < n && b - a < ACRONYM_MAX && (isupper((unsigned char)t[b]) || t[b] == '-'))
         b++;
     if (b < n && t[b] == ')' && b - a >= 2) {
         *len = b - a;
@@ -380,7 +385,7 @@ static char *subject_paren_agency(const char *subject, char country[3])
             continue;
         size_t j = skip_spaces(lo, n, i + cl);
         const char *close = j < n && lo[j] == '(' ? strchr(subject + j, ')') : NULL;
-        if (close && close - (subject + j) > 2 && close - (subject + j) < 60) {
+        if (close && close - (subject + j) > 2 && close - (subject + j) < SUBJECT_PAREN_MAX) {
             name = dup_range(subject + j + 1, (size_t)(close - subject) - j - 1);
             snprintf(country, 3, "%s", cc);
         }

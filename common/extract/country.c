@@ -33,10 +33,13 @@ const char *country_at(const char *lo, size_t n, size_t i, size_t *len)
     return NULL;
 }
 
+/* How far back a country's name may start before a cue, in bytes. */
+#define COUNTRY_BEFORE_MAX 24
+
 /* The country immediately before position p ("UK Central Authority"). */
 static const char *country_before(const char *lo, size_t p)
 {
-    for (size_t back = 2; back <= 24 && back <= p; back++) {
+    for (size_t back = 2; back <= COUNTRY_BEFORE_MAX && back <= p; back++) {
         size_t i = p - back;
         if (i > 0 && isalpha((unsigned char)lo[i - 1]))
             continue;

@@ -14,20 +14,27 @@ CURSOR_FITS(RULES_LETTER_DATE_LABELS_COUNT);
 /* Labels of the document's own date; "Date and Time:" (of appearance) is
  * deliberately absent. */
 
+/* How close a date follows its label ("Date:   March 3"), and the shape
+ * of a dateline: a line this short, the date at most so far into it
+ * ("Wiesbaden, 12. September 2024"), in bytes. */
+#define LABEL_DATE_GAP 12
+#define DATELINE_MAX 90
+#define DATELINE_PLACE_MAX 40
+
 static bool date_in_line(const text_view_t *v, size_t from, size_t le, date_t *out)
 {
     size_t s, e;
     if (!date_find_style(v->t + from, le - from, v->day_first, out, &s, &e))
         return false;
     /* the date must follow the label closely */
-    return s <= 12;
+    return s <= LABEL_DATE_GAP;
 }
 
 /* "October 14, 2024" or "Wiesbaden, 12. September 2024" alone on a line. */
 static bool dateline(const text_view_t *v, size_t ls, size_t le, date_t *out)
 {
     size_t s, e;
-    if (le - ls > 90 ||
+    if (le - ls > DATELINE_MAX ||
         !date_find_style(v->t + ls, le - ls, v->day_first, out, &s, &e))
         return false;
     for (size_t i = ls; i < ls + s; i++) {
@@ -36,7 +43,7 @@ static bool dateline(const text_view_t *v, size_t ls, size_t le, date_t *out)
               c == '.' || c == '-' || (unsigned char)c >= 0x80))
             return false;
     }
-    if (s > 40)
+    if (s > DATELINE_PLACE_MAX)
         return false;
     /* what precedes must be a place or weekday, not prose */
     if (find_any(v->lo + ls, s, 0, rules_letter_date_prose, NULL, NULL) != NPOS)

@@ -11,6 +11,13 @@
 #include <string.h>
 #include <strings.h>
 
+/* How far before a label "your", "ticket" (the provider's reference) or
+ * "our" (the request's own) are looked for, and how long a parenthesis
+ * after a label ("Geschaeftszeichen (reference):") may be, in bytes. */
+#define PROVIDER_WORD_WINDOW 12
+#define OWN_WORD_WINDOW 10
+#define LABEL_PAREN_MAX 30
+
 /* Length of a designator ("No.", "Number", "#") at i, or 0. */
 static size_t ref_designator_at(const char *lo, size_t n, size_t i)
 {
@@ -134,7 +141,8 @@ static size_t ref_after_label(const text_view_t *v, size_t p, size_t wl,
     if (d)
         i = skip_spaces(v->lo, v->n, i + d);
     if (i < v->n && v->lo[i] == '(') {   /* "Geschaeftszeichen (reference):" */
-        const char *close = memchr(v->lo + i, ')', v->n - i < 30 ? v->n - i : 30);
+        const char *close = memchr(v->lo + i, ')',
+                                   window_after(v->n, i, LABEL_PAREN_MAX) - i);
         if (close)
             i = skip_spaces(v->lo, v->n, (size_t)(close - v->lo) + 1);
     }
@@ -169,7 +177,7 @@ static size_t ref_after_label(const text_view_t *v, size_t p, size_t wl,
 /* Labels quoting the provider's own reference back: not the request's. */
 static bool provider_label(const text_view_t *v, size_t p)
 {
-    size_t ls = p > 12 ? p - 12 : 0;
+    size_t ls = window_before(p, PROVIDER_WORD_WINDOW, 0);
     const char *w = v->lo + ls;
     size_t n = p - ls;
     return mem_find(w, n, "your", 4) != NULL || mem_find(w, n, "ticket", 6) != NULL ||
@@ -198,7 +206,7 @@ static int ref_label_rank(const text_view_t *v, size_t p, const char *label)
     for (int k = 0; rules_reference_own_labels[k]; k++)
         if (strcmp(label, rules_reference_own_labels[k]) == 0)
             return 0;
-    size_t ls = p > 10 ? p - 10 : 0;
+    size_t ls = window_before(p, OWN_WORD_WINDOW, 0);
     for (int k = 0; rules_reference_own_words[k]; k++) {
         size_t wl = strlen(rules_reference_own_words[k]);
         if (p - ls >= wl && strncmp(v->lo + p - wl, rules_reference_own_words[k], wl) == 0 &&
