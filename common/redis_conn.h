@@ -17,7 +17,12 @@
  * ARGV[n]; the body assigns them to locals once), call it as
  * redis_conn_script(conn, &lua_NAME, &args) with args built by
  * redis_args_*, and grant the commands it calls to each role that runs it
- * in config/redis-acl.roles (tests/integration/test_redis_acl.sh).
+ * in config/redis-acl.roles (tests/integration/test_redis_acl.sh). Keys
+ * come from keys.h's prefixes; stage names are passed in, never written
+ * in a script; functions several scripts share live in a library
+ * (lua/_NAME.lua, pulled in by a line "--@include _NAME.lua").
+ * unit.test_redis_layer checks the keys, the named ARGV and the stage
+ * names on every embedded script.
  */
 #ifndef WRIT_REDIS_CONN_H
 #define WRIT_REDIS_CONN_H

@@ -8,11 +8,11 @@
  * it: EVALSHA by the body's SHA-1, EVAL when Redis does not know it). The
  * body is the file as written, comments included (so the SHA-1 Redis
  * reports is that of the file when it includes nothing). A line
- * "--@include _LIB.lua" stands for
- * that file's lines (local functions several scripts share; a file whose
- * name starts with '_' is such a library, not a script). A name that is
- * not a C identifier, or a file that cannot be read, stops the build
- * (exit 65).
+ * "--@include _LIB.lua" stands for that file's lines: local functions
+ * several scripts share (a file whose name starts with '_' is such a
+ * library, not a script; a library includes nothing). A name that is not
+ * a C identifier, or a file that cannot be read, stops the build (exit 65).
+ * OUT.h also declares lua_all, every script, NULL-terminated.
  */
 #include <ctype.h>
 #include <stdio.h>
