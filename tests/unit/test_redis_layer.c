@@ -2,13 +2,15 @@
  * embedded scripts themselves (common/lua/NAME.lua, redis_conn.h):
  * every key a script builds is one keys.h names; each ARGV position is
  * named once (a local) and documented in the script's header; no stage
- * name is written into a script (callers pass it); and the argument
+ * name is written into a script (callers pass it); no C file outside
+ * redis_conn.c sends a command with hiredis itself; and the argument
  * vector builder. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +121,54 @@ static void test_scripts_embedded_whole(void **state)
     assert_non_null(strstr(lua_advance.body, "local function waiting_state"));
 }
 
+/* hiredis's functions that send, read or connect: only redis_conn.c. */
+static const char *const RAW_HIREDIS[] = {
+    "redisCommand", "redisvCommand", "redisAppendCommand", "redisvAppendCommand",
+    "redisGetReply", "redisBufferWrite", "redisConnect", NULL,
+};
+
+static void check_sources(const char *dir, const char *rel, int *files)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    assert_non_null(d);
+    const char *name;
+    while ((name = g_dir_read_name(d))) {
+        gchar *path = g_build_filename(dir, name, NULL);
+        gchar *relpath = g_build_filename(rel, name, NULL);
+        if (g_file_test(path, G_FILE_TEST_IS_DIR))
+            check_sources(path, relpath, files);
+        else if ((g_str_has_suffix(name, ".c") || g_str_has_suffix(name, ".h"))
+                 && strcmp(relpath, "common/redis_conn.c") != 0) {
+            gchar *text = NULL;
+            assert_true(g_file_get_contents(path, &text, NULL, NULL));
+            for (const char *const *f = RAW_HIREDIS; *f; f++)
+                if (strstr(text, *f))
+                    fail_msg("%s calls %s: use redis_conn.h", relpath, *f);
+            g_free(text);
+            (*files)++;
+        }
+        g_free(path);
+        g_free(relpath);
+    }
+    g_dir_close(d);
+}
+
+static void test_hiredis_only_in_redis_conn(void **state)
+{
+    (void) state;
+    const char *root = getenv("WRIT_SOURCE_DIR");
+    if (!root)
+        root = ".";
+    int files = 0;
+    static const char *const trees[] = { "common", "cli", "workers", NULL };
+    for (const char *const *t = trees; *t; t++) {
+        gchar *dir = g_build_filename(root, *t, NULL);
+        check_sources(dir, *t, &files);
+        g_free(dir);
+    }
+    assert_true(files > 50);
+}
+
 static void test_args_builder(void **state)
 {
     (void) state;
@@ -151,6 +201,7 @@ int main(void)
         cmocka_unit_test(test_argv_named_once_and_documented),
         cmocka_unit_test(test_no_stage_names_in_scripts),
         cmocka_unit_test(test_scripts_embedded_whole),
+        cmocka_unit_test(test_hiredis_only_in_redis_conn),
         cmocka_unit_test(test_args_builder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
