@@ -215,7 +215,7 @@ def cmd_run(port, client_out, before, after, client_json, wait_json):
 
 def cmd_roundtrips(run_dir):
     """Sums the 'redis: N round trips, M commands' lines every process
-    logs when it closes its Redis connection (common/case_store.c)."""
+    logs when it closes its Redis connection (common/store/case_store.c)."""
     rt = cmds = 0
     per = {}
     for log in glob.glob(os.path.join(run_dir, "logs", "*.log")):

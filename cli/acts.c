@@ -3,8 +3,8 @@
  * production, closes, reopens or adds a note.
  *
  * Each act: read the case (one round trip), let the state machine
- * (common/casework.c) allow or refuse it, then apply it with one Lua script
- * that checks the case is still as read (common/casework_store.c). A
+ * (common/core/casework.c) allow or refuse it, then apply it with one Lua script
+ * that checks the case is still as read (common/store/casework_store.c). A
  * second operator who acted in between wins; this one is told "case
  * changed since you looked" and nothing is written. A retry after a lost
  * reply sends the same act id, which the script applies at most once.

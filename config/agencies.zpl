@@ -9,7 +9,7 @@
 #   checks it for treaty (MLAT) requests.
 #
 #   This is the one list of agencies' mail domains: extraction reads it
-#   too (common/agencies.h). A domain in `domains` verifies a sender, and a
+#   too (common/mail/agencies.h). A domain in `domains` verifies a sender, and a
 #   letter from there names the agency as its issuer when the text names
 #   none (its addresses are never a target's). Two more keys, for domains
 #   that must do only one of the two:

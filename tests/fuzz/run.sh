@@ -30,8 +30,8 @@ for f in "${fuzzers[@]}"; do
     if [ ! -f "$src/tests/fuzz/fuzz_$f.c" ]; then
         echo "run.sh: no fuzzer fuzz_$f (tests/fuzz/fuzz_$f.c)" >&2; exit 2
     fi
-    if [ "$f" = parse ] && [ ! -f "$src/common/parse.c" ]; then
-        echo "run.sh: common/parse.c does not exist: fuzz_parse cannot be built" >&2; exit 1
+    if [ "$f" = parse ] && [ ! -f "$src/common/mail/parse.c" ]; then
+        echo "run.sh: common/mail/parse.c does not exist: fuzz_parse cannot be built" >&2; exit 1
     fi
 done
 mkdir -p "$build"

@@ -1,5 +1,5 @@
 /* bus_hostile -- a hostile peer of writ's work bus, for the tests: speaks
- * the bus protocol (common/bus.h) with libzmq directly, as anything that
+ * the bus protocol (common/bus/bus.h) with libzmq directly, as anything that
  * can reach the broker's ports could.
  *
  *   bus_hostile push ENDPOINT STAGE COUNT ID_LEN RECORD_BYTES

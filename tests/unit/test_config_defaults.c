@@ -1,5 +1,5 @@
 /* test_config_defaults.c -- the one table of built-in defaults
- * (common/config_defaults.c): every setting in it is documented in
+ * (common/util/config_defaults.c): every setting in it is documented in
  * config/writ.zpl, every setting read by path alone has a row, and the
  * table's default is what a daemon gets when nothing else sets it. */
 #include <stdarg.h>
@@ -119,7 +119,8 @@ static void test_every_setting_read_has_a_row(void **state)
     GRegex *call = g_regex_new("writ_config_(?:str|long|bool|file)\\(\\s*\\w+,\\s*\"([^\"]+)\"",
                                0, 0, NULL);
     static const char *const dirs[] = {
-        "common", "cli", "workers/intake", "workers/extract",
+        "common/util", "common/mail", "common/extract", "common/core", "common/store",
+        "common/bus", "cli", "workers/intake", "workers/extract",
         "workers/jurisdiction", "workers/notify", "workers/broker", "workers/send",
     };
     size_t found = 0;

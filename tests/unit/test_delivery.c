@@ -1,4 +1,4 @@
-/* test_delivery.c -- the pure part of writ-send (common/delivery.c):
+/* test_delivery.c -- the pure part of writ-send (common/core/delivery.c):
  * notice ids from Maildir names, the recipient and Message-ID read from a
  * prepared notice, the bytes handed to the relay (CRLF, Reply-To), what a
  * relay's answer means (the crash-window rule: no verdict after the end

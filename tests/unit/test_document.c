@@ -1,4 +1,4 @@
-/* test_document.c -- common/document*.c on real files
+/* test_document.c -- common/mail/document*.c on real files
  * (tests/fixtures/documents/, made by tests/tools/make_documents.py and
  * pdftoppm from a scanned sample): detection by content, not by name; each
  * format's text; and every hostile document ending in an error that says

@@ -360,7 +360,7 @@ static void agency_pd_abbreviation(void **state)
     request_clear(&r);
 }
 
-/* One source of agencies' mail domains (common/agencies.h): every domain
+/* One source of agencies' mail domains (common/mail/agencies.h): every domain
  * of config/agencies.zpl is known to extraction as the file says --
  * domains and unconfirmed_domains name the issuer of a letter that names
  * none, shared_domains do not -- and to verification (agencies_match) but

@@ -138,7 +138,7 @@ static void check_sources(const char *dir, const char *rel, int *files)
         if (g_file_test(path, G_FILE_TEST_IS_DIR))
             check_sources(path, relpath, files);
         else if ((g_str_has_suffix(name, ".c") || g_str_has_suffix(name, ".h"))
-                 && strcmp(relpath, "common/redis_conn.c") != 0) {
+                 && strcmp(relpath, "common/store/redis_conn.c") != 0) {
             gchar *text = NULL;
             assert_true(g_file_get_contents(path, &text, NULL, NULL));
             for (const char *const *f = RAW_HIREDIS; *f; f++)

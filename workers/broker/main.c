@@ -1,4 +1,4 @@
-/* writ-broker -- the work bus between stages (see common/bus.h).
+/* writ-broker -- the work bus between stages (see common/bus/bus.h).
  *
  * Wires two sockets to the dispatch bookkeeping: producers' jobs come in
  * on the submit socket, replicas ask for work on the workers socket. It

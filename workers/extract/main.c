@@ -11,7 +11,7 @@
  * extracted request kept as the proposal, when a document could not be
  * read or its OCR confidence is below extract/min_confidence.
  *
- * Wiring only: parse (common/parse.c), the store, the replica loop.
+ * Wiring only: parse (common/mail/parse.c), the store, the replica loop.
  */
 #include "agencies.h"
 #include "case_documents.h"

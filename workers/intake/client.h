@@ -1,5 +1,5 @@
 /* client.h -- one gateway connection of the LMTP server: its socket, its
- * protocol session (common/lmtp.c) and where its message stands in the
+ * protocol session (workers/intake/lmtp.c) and where its message stands in the
  * batch pipeline (batch.c). The server loop (lmtp_server.c) reads and
  * flushes it; the pipeline answers it once its message is stored.
  */

@@ -1,8 +1,8 @@
 /* writ-jurisdiction -- decides, for each targeted account, what the
  * provider does (tests/fixtures/contracts/default-policy.md).
  *
- * Wiring only: the registry lookup (Redis), the policy (common/policy.c)
- * and the shared replica loop (common/stage_runner.c).
+ * Wiring only: the registry lookup (Redis), the policy (common/core/policy.c)
+ * and the shared replica loop (common/bus/stage_runner.c).
  */
 #include "config.h"
 #include "log.h"

@@ -1,9 +1,9 @@
 /* writ-notify -- decides what each customer is told and prepares the
  * notices (tests/fixtures/contracts/default-policy.md, notice table).
  *
- * Wiring only: the notice table and renderer (common/notice.c), a
- * person's withheld notices (common/casework.c: never prepared), the
- * Maildir outbox (common/outbox.c) and the shared replica loop.
+ * Wiring only: the notice table and renderer (common/core/notice.c), a
+ * person's withheld notices (common/core/casework.c: never prepared), the
+ * Maildir outbox (workers/notify/outbox.c) and the shared replica loop.
  */
 #include "casework_store.h"
 #include "config.h"

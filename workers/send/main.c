@@ -6,7 +6,7 @@
  * file in new/ is a complete, committed notice) and from Redis (each
  * message's delivery state, delivery_store.c; the review index). The
  * stages that decide never wait for a relay. Wiring only: the pure part
- * is common/delivery.c, the relay is smtp.c (libcurl).
+ * is common/core/delivery.c, the relay is smtp.c (libcurl).
  *
  * One message at a time, per replica: claim (Lua: sending, with a lease)
  * -> SMTP transaction -> just before the end of the data, "committing"

@@ -20,8 +20,8 @@
  *
  * and OUT.c the data. The legal team's list of agencies and their mail
  * domains (config/agencies.zpl, the one source of agencies' domains:
- * common/agencies.h) comes whole, as the string rules_agencies_zpl, parsed
- * by common/agencies.c like the file it reads at run time. A malformed file stops the build with FILE:LINE and
+ * common/mail/agencies.h) comes whole, as the string rules_agencies_zpl, parsed
+ * by common/mail/agencies.c like the file it reads at run time. A malformed file stops the build with FILE:LINE and
  * the reason (exit 65); the lists' limits are checked where they are used
  * (_Static_assert against RULES_NAME_COUNT), so a list that outgrows one
  * stops the build too, never cuts the list silently.

@@ -37,7 +37,7 @@ bool        writ_config_get_bool(writ_config_t *self, const char *path,
  * or the default stay relative to the working directory. */
 const char *writ_config_get_file(writ_config_t *self, const char *path,
                                  const char *default_value);
-/* The same with the built-in default of common/config_defaults.c's table
+/* The same with the built-in default of common/util/config_defaults.c's table
  * (unset: NULL, 0 or false when the table has no default for path). */
 const char *writ_config_str(writ_config_t *self, const char *path);
 long        writ_config_long(writ_config_t *self, const char *path);

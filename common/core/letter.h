@@ -1,6 +1,6 @@
 /* letter.h -- letters to the requester (the agency that sent a request).
  * Pure functions; the templates are config/letters/<name>.txt, rendered
- * with the notices' renderer (common/notice.c: the same placeholders,
+ * with the notices' renderer (common/core/notice.c: the same placeholders,
  * sanitising, wrapping and RFC 2047 headers), {{to}} being the
  * requester's address.
  *

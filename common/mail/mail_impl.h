@@ -1,5 +1,5 @@
 /* mail_impl.h -- what the parts of mail.c's decoding share (not for use
- * outside common/mail*.c): mail.c walks the MIME tree and fills the
+ * outside common/mail/mail*.c): mail.c walks the MIME tree and fills the
  * mail_doc_t; mail_charset.c, mail_html.c and mail_forward.c each handle
  * one concern of the text.
  */

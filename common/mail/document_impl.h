@@ -1,5 +1,5 @@
 /* document_impl.h -- the per-format converters behind document_convert()
- * (document.c). Internal to common/document*.c.
+ * (document.c). Internal to common/mail/document*.c.
  *
  * Each appends its text to out (a GString) and fills pages / ocr_pages /
  * confidence / method of res; returns 0, or -1 with res->error set.
