@@ -688,7 +688,7 @@ static void digest_tick(sender_t *s)
 
 static int read_relay_password(writ_config_t *cfg, char *buf, size_t len)
 {
-    const char *file = writ_config_get(cfg, "notify/smtp_password_file", "");
+    const char *file = writ_config_str(cfg, "notify/smtp_password_file");
     buf[0] = '\0';
     if (!*file)
         return 0;
@@ -718,8 +718,8 @@ int main(int argc, char **argv)
     }
     char worker[96];
     worker_id_make("send", worker, sizeof worker);
-    writ_log_init("writ-send", worker, writ_config_get(cfg, "writ/log_level", "info"));
-    const char *relay = writ_config_get(cfg, "notify/smtp_relay", "");
+    writ_log_init("writ-send", worker, writ_config_str(cfg, "writ/log_level"));
+    const char *relay = writ_config_str(cfg, "notify/smtp_relay");
     if (!*relay) {
         log_info(NULL, "notify/smtp_relay is empty: notices stay in the outbox, nothing to send");
         writ_config_destroy(&cfg);
@@ -732,28 +732,27 @@ int main(int argc, char **argv)
     }
     parse_global_init();
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    const char *sender_hdr = writ_config_get(cfg, "notify/sender",
-        "Northwind Cloud Legal <legal-notices@northwind-cloud.example>");
+    const char *sender_hdr = writ_config_str(cfg, "notify/sender");
     char *from_default = address_of(sender_hdr);
-    /* Each setting is read once: writ_config_get's string lives until the
-     * same setting is read again. */
-    const char *contact = writ_config_get(cfg, "notify/contact",
-                                          "legal-notices@northwind-cloud.example");
-    const char *reply_to = writ_config_get(cfg, "notify/reply_to", "");
-    const char *digest_at = writ_config_get(cfg, "alerts/digest_at", "07:00");
+    /* Each setting is read once: a setting's string lives until the
+     * same setting is read again. notify/from and alerts/from default to
+     * other settings' values: read with writ_config_get. */
+    const char *contact = writ_config_str(cfg, "notify/contact");
+    const char *reply_to = writ_config_str(cfg, "notify/reply_to");
+    const char *digest_at = writ_config_str(cfg, "alerts/digest_at");
     sender_t s = {
         .worker = worker,
         .envelope_from = writ_config_get(cfg, "notify/from", from_default),
         .reply_to = *reply_to ? reply_to : contact,
         .sender = writ_config_get(cfg, "alerts/from", sender_hdr),
-        .domain = writ_config_get(cfg, "notify/message_id_domain", "northwind-cloud.example"),
-        .alerts_to = writ_config_get(cfg, "alerts/to", ""),
-        .alerts_emergency_to = writ_config_get(cfg, "alerts/emergency_to", ""),
-        .lease_ms = (uint64_t) writ_config_get_long(cfg, "send/lease_ms", 120000),
-        .retry_base_ms = (uint64_t) writ_config_get_long(cfg, "send/retry_base_ms", 5000),
-        .retry_max_ms = (uint64_t) writ_config_get_long(cfg, "send/retry_max_ms", 3600000),
-        .attention_after = (unsigned) writ_config_get_long(cfg, "send/attention_after", 5),
-        .debug_kill_after_data = writ_config_get_bool(cfg, "send/debug_kill_after_data", false),
+        .domain = writ_config_str(cfg, "notify/message_id_domain"),
+        .alerts_to = writ_config_str(cfg, "alerts/to"),
+        .alerts_emergency_to = writ_config_str(cfg, "alerts/emergency_to"),
+        .lease_ms = (uint64_t) writ_config_long(cfg, "send/lease_ms"),
+        .retry_base_ms = (uint64_t) writ_config_long(cfg, "send/retry_base_ms"),
+        .retry_max_ms = (uint64_t) writ_config_long(cfg, "send/retry_max_ms"),
+        .attention_after = (unsigned) writ_config_long(cfg, "send/attention_after"),
+        .debug_kill_after_data = writ_config_bool(cfg, "send/debug_kill_after_data"),
         .notices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
         .alerted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
         .acked = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
@@ -762,14 +761,14 @@ int main(int argc, char **argv)
         .letter_cursor = { .name = "letter" },
         .contact = contact,
         .digest_at_min = minutes_of(digest_at),
-        .digest_days = writ_config_get_long(cfg, "alerts/digest_days", 7),
-        .today_fixed = writ_config_get(cfg, "casework/today", NULL),
+        .digest_days = writ_config_long(cfg, "alerts/digest_days"),
+        .today_fixed = writ_config_str(cfg, "casework/today"),
     };
-    const char *digest_to = writ_config_get(cfg, "alerts/digest_to", "");
+    const char *digest_to = writ_config_str(cfg, "alerts/digest_to");
     s.digest_to = *digest_to ? digest_to : s.alerts_to;
-    if (writ_config_get_bool(cfg, "letters/acknowledge", true)) {
+    if (writ_config_bool(cfg, "letters/acknowledge")) {
         gchar *ack_path = g_strdup_printf("%s/acknowledgement.txt",
-            writ_config_get_file(cfg, "letters/templates", "config/letters"));
+            writ_config_file(cfg, "letters/templates"));
         GError *gerr = NULL;
         if (!g_file_get_contents(ack_path, &s.ack_template, NULL, &gerr)) {
             log_error(NULL, "cannot read the acknowledgement template %s: %s",
@@ -788,14 +787,14 @@ int main(int argc, char **argv)
     if (s.lease_ms < 2000)
         s.lease_ms = 2000;
     gchar *new_dir = g_strdup_printf("%s/new",
-                                     writ_config_get(cfg, "notify/outbox", "run/outbox"));
+                                     writ_config_str(cfg, "notify/outbox"));
     s.new_dir = new_dir;
     smtp_settings_t ss = {
         .url = relay,
-        .starttls = writ_config_get(cfg, "notify/smtp_starttls", "try"),
-        .user = writ_config_get(cfg, "notify/smtp_user", ""),
+        .starttls = writ_config_str(cfg, "notify/smtp_starttls"),
+        .user = writ_config_str(cfg, "notify/smtp_user"),
         .password = password,
-        .ca_file = writ_config_get(cfg, "notify/smtp_ca_file", ""),
+        .ca_file = writ_config_str(cfg, "notify/smtp_ca_file"),
         .timeout_ms = (long) (s.lease_ms / 2),
     };
     int rc = 0;
@@ -805,11 +804,11 @@ int main(int argc, char **argv)
         rc = EX_CONFIG;
         goto out;
     }
-    s.letters_on = writ_config_get_bool(cfg, "letters/decisions", true);
-    s.letters_auto_send = writ_config_get_bool(cfg, "letters/auto_send", false);
+    s.letters_on = writ_config_bool(cfg, "letters/decisions");
+    s.letters_auto_send = writ_config_bool(cfg, "letters/auto_send");
     for (int k = LETTER_NONE + 1; s.letters_on && k < LETTER_COUNT; k++) {
         gchar *lpath = g_strdup_printf("%s/%s.txt",
-            writ_config_get_file(cfg, "letters/templates", "config/letters"),
+            writ_config_file(cfg, "letters/templates"),
             letter_kind_name((letter_kind_t) k));
         GError *gerr = NULL;
         if (!g_file_get_contents(lpath, &s.letter_templates[k], NULL, &gerr)) {
