@@ -292,6 +292,35 @@ static void delivery_words(json_t *d, char *buf, size_t len)
 /* ---- due ---------------------------------------------------------------- */
 
 
+/* The notices, alerts and letters writ-send could not deliver (failed,
+ * unconfirmed, deferred too often, held for a person), as due rows dated
+ * from their last attempt: a person owes them a look as the queue says.
+ * Returns how many were added. */
+static size_t due_deliveries(case_store_t *store, long today, json_t *list,
+                             bool as_json)
+{
+    json_t *stuck = delivery_store_attention(store);
+    size_t i, added = 0;
+    json_t *d;
+    json_array_foreach(stuck, i, d) {
+        char date[11], rel[48], why[512];
+        long day = (long) (atoll(dstr(d, "updated_at")) / 86400000LL);
+        case_view_date(day, date);
+        case_view_relative(day, today, rel, sizeof rel);
+        delivery_words(d, why, sizeof why);
+        json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
+            "date", date, "status", rel, "case", dstr(d, "case"),
+            "state", dstr(d, "state"), "kind", "delivery", "what", why,
+            "delivery", dstr(d, "id")));
+        if (!as_json)
+            printf("%s  %-16s %-18s %-12s %s\n", date, rel, dstr(d, "case"),
+                   "delivery", why);
+        added++;
+    }
+    json_decref(stuck);
+    return added;
+}
+
 int writctl_due(writ_config_t *cfg, int argc, char **argv)
 {
     bool as_json = false;
@@ -337,6 +366,7 @@ int writctl_due(writ_config_t *cfg, int argc, char **argv)
             printf("%s  %-16s %-18s %-12s %s\n", date, rel, rows[i].v->id,
                    rows[i].kind, rows[i].what);
     }
+    m += due_deliveries(store, today, list, as_json);
     if (as_json)
         writctl_print_json(list);
     else if (m == 0)

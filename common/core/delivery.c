@@ -294,9 +294,13 @@ static void append_digest_item(GString *s, const delivery_digest_item_t *it)
     GString *line = g_string_new(NULL);
     g_string_append_printf(line, "%-10s  %-18s %-18s %-12s ", it->date,
                            it->status, it->case_id, it->kind);
-    append_clean(line, it->type);
-    g_string_append(line, " from ");
-    append_clean(line, it->agency);
+    if (it->what)
+        append_clean(line, it->what);
+    else {
+        append_clean(line, it->type);
+        g_string_append(line, " from ");
+        append_clean(line, it->agency);
+    }
     g_string_append(s, line->str);
     g_string_append_c(s, '\n');
     g_string_free(line, TRUE);
@@ -309,8 +313,8 @@ char *delivery_digest_render(const delivery_digest_t *d)
         return NULL;
     for (size_t i = 0; i < d->count; i++) {
         const delivery_digest_item_t *it = &d->items[i];
-        if (!it->date || !it->status || !it->case_id || !it->kind || !it->type
-            || !it->agency)
+        if (!it->date || !it->status || !it->case_id || !it->kind
+            || (!it->what && (!it->type || !it->agency)))
             return NULL;
     }
     GString *s = g_string_new(NULL);

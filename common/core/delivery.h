@@ -108,6 +108,9 @@ typedef struct {
     const char *kind;         /* "deadline", "preservation", "gag end", ... */
     const char *type;         /* the request type in words */
     const char *agency;       /* the requester */
+    const char *what;         /* instead of type and agency when set: a
+                               * message writ-send could not deliver, in
+                               * its kind and state ("notice failed") */
 } delivery_digest_item_t;
 
 typedef struct {

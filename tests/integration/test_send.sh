@@ -8,7 +8,7 @@
 #      notice's recipient (the consumer, or the enterprise's admin contact
 #      as case show names it), with Date, Message-ID (the notice's
 #      stable one), From, Reply-To, MIME UTF-8; the refused recipient's
-#      notice is `failed` and shown by `writctl queue`; `case show` shows
+#      notice is `failed` and shown by `writctl queue` and `writctl due`; `case show` shows
 #      each delivery (sent with the relay's "queued as" reply). Every case
 #      in review gets one alert at alerts/to (Auto-Submitted:
 #      auto-generated, the case number, no account in it), the emergency
@@ -139,7 +139,8 @@ wait_all_finished 15 120
 wait_settled 120
 tally > "$tmp/t1.json"
 writctl queue --json > "$tmp/q1.json"
-python3 - "$tmp/t1.json" "$tmp/q1.json" "$refused" "$sink" <<'PY' || fail "1: the samples' notices"
+writctl due --json > "$tmp/d1.json"
+python3 - "$tmp/t1.json" "$tmp/q1.json" "$refused" "$sink" "$tmp/d1.json" <<'PY' || fail "1: the samples' notices"
 import json, sys, glob, os, email, email.policy
 t, q, refused, sink = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3], sys.argv[4]
 n = t["notices"]
@@ -150,6 +151,10 @@ for nid, v in n.items():
 assert t["extra"] == 0, f"{t['extra']} unexpected messages in the sink"
 failed = [e for e in q if e["kind"] == "delivery" and e["state"] == "failed"]
 assert len(failed) == 1 and "refused" in failed[0]["why"], f"queue shows no failed delivery: {failed}"
+due = json.load(open(sys.argv[5]))
+dfailed = [e for e in due if e["kind"] == "delivery" and e["state"] == "failed"]
+assert len(dfailed) == 1 and "refused" in dfailed[0]["what"] and dfailed[0]["case"] == failed[0]["case"], \
+    f"due shows no failed delivery: {dfailed}"
 # headers of what arrived
 for p in glob.glob(os.path.join(sink, "new", "*")):
     m = email.message_from_binary_file(open(p, "rb"), policy=email.policy.default)

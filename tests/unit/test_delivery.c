@@ -216,20 +216,23 @@ static void test_digest(void **state)
     assert_string_equal(id, "digest.20261205");
     delivery_digest_item_t items[] = {
         { "2026-12-01", "overdue by 4 days", "c0123456789abcdef", "deadline",
-          "subpoena", "DEA" },
+          "subpoena", "DEA", NULL },
         { "2026-12-09", "in 4 days", "c00000000000000aa", "gag end",
-          "court order", "U.S. District Court\nBcc: evil@example.invalid" },
+          "court order", "U.S. District Court\nBcc: evil@example.invalid", NULL },
+        { "2026-12-04", "overdue by 1 day", "c00000000000000bb", "delivery",
+          NULL, NULL, "notice failed" },
     };
     delivery_digest_t d = { .from = "writ <writ@northwind-cloud.example>",
                             .to = "legal@northwind-cloud.example",
                             .date = "Sat, 05 Dec 2026 07:00:00 +0000",
                             .message_id = "digest.20261205@northwind-cloud.example",
                             .day = "2026-12-05", .days = 7, .items = items,
-                            .count = 2 };
+                            .count = 3 };
     char *text = delivery_digest_render(&d);
     assert_non_null(text);
     assert_non_null(strstr(text, "\nAuto-Submitted: auto-generated\n"));
-    assert_non_null(strstr(text, "Subject: [writ] due on 2026-12-05: 2 dates\n"));
+    assert_non_null(strstr(text, "Subject: [writ] due on 2026-12-05: 3 dates\n"));
+    assert_non_null(strstr(text, "c00000000000000bb  delivery     notice failed\n"));
     assert_non_null(strstr(text, "\nMessage-ID: <digest.20261205@northwind-cloud.example>\n"));
     assert_non_null(strstr(text, "2026-12-01  overdue by 4 days"));
     assert_non_null(strstr(text, "c0123456789abcdef  deadline     subpoena from DEA\n"));

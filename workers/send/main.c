@@ -619,21 +619,54 @@ static int minutes_of(const char *hhmm)
     return h * 60 + m;
 }
 
+/* The messages writ-send could not deliver (writ:delivery:attention), as
+ * the digest's last lines: dated from their last attempt, in their kind
+ * and state only (never the recipient or the relay's reply). */
+static size_t digest_deliveries(long today, json_t *stuck,
+                                delivery_digest_item_t *items, char (*dates)[11],
+                                char (*status)[48], char (*what)[48])
+{
+    size_t i, n = 0;
+    json_t *d;
+    json_array_foreach(stuck, i, d) {
+        const char *at = json_string_value(json_object_get(d, "updated_at"));
+        const char *kind = json_string_value(json_object_get(d, "kind"));
+        const char *state = json_string_value(json_object_get(d, "state"));
+        const char *case_id = json_string_value(json_object_get(d, "case"));
+        if (!case_id)
+            continue;
+        long day = at ? (long) (atoll(at) / 86400000LL) : today;
+        case_view_date(day, dates[n]);
+        case_view_relative(day, today, status[n], sizeof status[n]);
+        snprintf(what[n], sizeof what[n], "%s %s", kind ? kind : "message",
+                 state ? state : "");
+        items[n] = (delivery_digest_item_t) { .date = dates[n], .status = status[n],
+            .case_id = case_id, .kind = "delivery", .what = what[n] };
+        n++;
+    }
+    return n;
+}
+
 /* The digest of one day: what writctl due lists, rendered and sent
  * (delivery id digest.YYYYMMDD, case "digest"). True when finished. */
 static bool digest_send(sender_t *s, const char *day)
 {
     size_t n = 0, m = 0;
     case_view_t *cases = case_view_load_due(s->store, &n);
-    if (!cases)
+    json_t *stuck = cases ? delivery_store_attention(s->store) : NULL;
+    if (!stuck) {
+        case_view_clear(cases, n);
         return false;
+    }
     long today = case_view_day(day);
     case_due_t *rows = case_view_due(cases, n, today, s->digest_days, &m);
-    delivery_digest_item_t *items = calloc(m + 1, sizeof *items);
-    char (*dates)[11] = calloc(m + 1, sizeof *dates);
-    char (*status)[48] = calloc(m + 1, sizeof *status);
+    size_t cap = m + json_array_size(stuck) + 1;
+    delivery_digest_item_t *items = calloc(cap, sizeof *items);
+    char (*dates)[11] = calloc(cap, sizeof *dates);
+    char (*status)[48] = calloc(cap, sizeof *status);
+    char (*what)[48] = calloc(cap, sizeof *what);
     bool done = false;
-    if (rows && items && dates && status) {
+    if (rows && items && dates && status && what) {
         for (size_t i = 0; i < m; i++) {
             case_view_date(rows[i].day, dates[i]);
             case_view_relative(rows[i].day, today, status[i], sizeof status[i]);
@@ -642,21 +675,25 @@ static bool digest_send(sender_t *s, const char *day)
                 .kind = rows[i].kind, .type = case_view_type(rows[i].v),
                 .agency = case_view_agency(rows[i].v) };
         }
+        size_t count = m + digest_deliveries(today, stuck, items + m, dates + m,
+                                             status + m, what + m);
         char id[DELIVERY_ID_LEN], date[64], msgid[192];
         delivery_digest_id(day, id);
         rfc5322_now(date, sizeof date);
         snprintf(msgid, sizeof msgid, "%s@%s", id, s->domain);
         delivery_digest_t d = { .from = s->sender, .to = s->digest_to, .date = date,
                                 .message_id = msgid, .day = day,
-                                .days = s->digest_days, .items = items, .count = m };
+                                .days = s->digest_days, .items = items, .count = count };
         char *text = delivery_digest_render(&d);
         done = text && send_rendered(s, id, "digest", "digest", s->digest_to, msgid, text);
         free(text);
     }
+    free(what);
     free(status);
     free(dates);
     free(items);
     free(rows);
+    json_decref(stuck);
     case_view_clear(cases, n);
     return done;
 }
@@ -707,6 +744,125 @@ static char *address_of(const char *v)
     return lt && gt ? g_strndup(lt + 1, (gsize) (gt - lt - 1)) : g_strdup(v);
 }
 
+/* The sender's settings (each read once: a setting's string lives until
+ * the same setting is read again; notify/from and alerts/from default to
+ * other settings' values, so they are read with writ_config_get). */
+static void sender_configure(sender_t *s, writ_config_t *cfg, const char *worker,
+                             const char *from_default)
+{
+    const char *sender_hdr = writ_config_str(cfg, "notify/sender");
+    const char *contact = writ_config_str(cfg, "notify/contact");
+    const char *reply_to = writ_config_str(cfg, "notify/reply_to");
+    *s = (sender_t) {
+        .worker = worker,
+        .envelope_from = writ_config_get(cfg, "notify/from", from_default),
+        .reply_to = *reply_to ? reply_to : contact,
+        .sender = writ_config_get(cfg, "alerts/from", sender_hdr),
+        .domain = writ_config_str(cfg, "notify/message_id_domain"),
+        .alerts_to = writ_config_str(cfg, "alerts/to"),
+        .alerts_emergency_to = writ_config_str(cfg, "alerts/emergency_to"),
+        .lease_ms = (uint64_t) writ_config_long(cfg, "send/lease_ms"),
+        .retry_base_ms = (uint64_t) writ_config_long(cfg, "send/retry_base_ms"),
+        .retry_max_ms = (uint64_t) writ_config_long(cfg, "send/retry_max_ms"),
+        .attention_after = (unsigned) writ_config_long(cfg, "send/attention_after"),
+        .debug_kill_after_data = writ_config_bool(cfg, "send/debug_kill_after_data"),
+        .notices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
+        .alerted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+        .acked = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+        .lettered = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+        .ack_cursor = { .name = "ack" },
+        .letter_cursor = { .name = "letter" },
+        .contact = contact,
+        .digest_days = writ_config_long(cfg, "alerts/digest_days"),
+        .today_fixed = writ_config_str(cfg, "casework/today"),
+        .letters_on = writ_config_bool(cfg, "letters/decisions"),
+        .letters_auto_send = writ_config_bool(cfg, "letters/auto_send"),
+    };
+    const char *digest_to = writ_config_str(cfg, "alerts/digest_to");
+    s->digest_to = *digest_to ? digest_to : s->alerts_to;
+    if (s->lease_ms < 2000)
+        s->lease_ms = 2000;
+}
+
+static int read_template(const char *dir, const char *name, char **out)
+{
+    gchar *path = g_strdup_printf("%s/%s.txt", dir, name);
+    GError *gerr = NULL;
+    int rc = 0;
+    if (!g_file_get_contents(path, out, NULL, &gerr)) {
+        log_error(NULL, "cannot read the template %s: %s", path, gerr->message);
+        g_error_free(gerr);
+        rc = -1;
+    }
+    g_free(path);
+    return rc;
+}
+
+/* The acknowledgement's template (letters/acknowledge) and the decision
+ * letters' (letters/decisions). 0, or -1 when one cannot be read. */
+static int load_templates(sender_t *s, writ_config_t *cfg)
+{
+    gchar *dir = g_strdup(writ_config_file(cfg, "letters/templates"));
+    int rc = 0;
+    if (writ_config_bool(cfg, "letters/acknowledge"))
+        rc = read_template(dir, "acknowledgement", &s->ack_template);
+    for (int k = LETTER_NONE + 1; rc == 0 && s->letters_on && k < LETTER_COUNT; k++)
+        rc = read_template(dir, letter_kind_name((letter_kind_t) k), &s->letter_templates[k]);
+    g_free(dir);
+    return rc;
+}
+
+/* Until SIGTERM/SIGINT: heartbeat and re-armed messages once a second,
+ * then each kind of message in turn. */
+static void run(sender_t *s)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    log_notice(NULL, "ready: sending %s through the relay, lease %llums, alerts %s",
+             "the outbox's notices", (unsigned long long) s->lease_ms,
+             *s->alerts_to ? "on" : "off");
+    uint64_t next_beat = 0;
+    while (!s_stop) {
+        uint64_t now = writ_now_ms();
+        if (now >= next_beat) {
+            case_store_heartbeat(s->store, "send", s->worker);
+            rearm(s);
+            next_beat = now + 1000;
+        }
+        rescan(s);
+        size_t tried = send_due(s);
+        digest_tick(s);
+        alert_scan(s);
+        if (s->ack_template)
+            cursor_scan(s, &s->ack_cursor, ack_one);
+        if (s->letters_on && cursor_scan(s, &s->letter_cursor, letter_one))
+            letters_approved_scan(s);
+        if (s->letters_on)
+            letters_watched_scan(s);
+        if (!tried && !s_stop)
+            usleep(100 * 1000);
+    }
+    log_info(NULL, "stopping: %lu sent, %lu deferred, %lu failed or unconfirmed",
+             s->sent, s->deferred, s->failed);
+}
+
+static void sender_clear(sender_t *s)
+{
+    smtp_destroy(&s->smtp);
+    case_store_destroy(&s->store);
+    g_hash_table_destroy(s->notices);
+    g_hash_table_destroy(s->alerted);
+    g_hash_table_destroy(s->acked);
+    g_hash_table_destroy(s->lettered);
+    for (int k = 0; k < LETTER_COUNT; k++)
+        g_free(s->letter_templates[k]);
+    g_free(s->ack_template);
+}
+
 int main(int argc, char **argv)
 {
     char err[256];
@@ -732,62 +888,12 @@ int main(int argc, char **argv)
     }
     parse_global_init();
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    const char *sender_hdr = writ_config_str(cfg, "notify/sender");
-    char *from_default = address_of(sender_hdr);
-    /* Each setting is read once: a setting's string lives until the
-     * same setting is read again. notify/from and alerts/from default to
-     * other settings' values: read with writ_config_get. */
-    const char *contact = writ_config_str(cfg, "notify/contact");
-    const char *reply_to = writ_config_str(cfg, "notify/reply_to");
+    char *from_default = address_of(writ_config_str(cfg, "notify/sender"));
+    sender_t s;
+    sender_configure(&s, cfg, worker, from_default);
     const char *digest_at = writ_config_str(cfg, "alerts/digest_at");
-    sender_t s = {
-        .worker = worker,
-        .envelope_from = writ_config_get(cfg, "notify/from", from_default),
-        .reply_to = *reply_to ? reply_to : contact,
-        .sender = writ_config_get(cfg, "alerts/from", sender_hdr),
-        .domain = writ_config_str(cfg, "notify/message_id_domain"),
-        .alerts_to = writ_config_str(cfg, "alerts/to"),
-        .alerts_emergency_to = writ_config_str(cfg, "alerts/emergency_to"),
-        .lease_ms = (uint64_t) writ_config_long(cfg, "send/lease_ms"),
-        .retry_base_ms = (uint64_t) writ_config_long(cfg, "send/retry_base_ms"),
-        .retry_max_ms = (uint64_t) writ_config_long(cfg, "send/retry_max_ms"),
-        .attention_after = (unsigned) writ_config_long(cfg, "send/attention_after"),
-        .debug_kill_after_data = writ_config_bool(cfg, "send/debug_kill_after_data"),
-        .notices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
-        .alerted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
-        .acked = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
-        .lettered = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
-        .ack_cursor = { .name = "ack" },
-        .letter_cursor = { .name = "letter" },
-        .contact = contact,
-        .digest_at_min = minutes_of(digest_at),
-        .digest_days = writ_config_long(cfg, "alerts/digest_days"),
-        .today_fixed = writ_config_str(cfg, "casework/today"),
-    };
-    const char *digest_to = writ_config_str(cfg, "alerts/digest_to");
-    s.digest_to = *digest_to ? digest_to : s.alerts_to;
-    if (writ_config_bool(cfg, "letters/acknowledge")) {
-        gchar *ack_path = g_strdup_printf("%s/acknowledgement.txt",
-            writ_config_file(cfg, "letters/templates"));
-        GError *gerr = NULL;
-        if (!g_file_get_contents(ack_path, &s.ack_template, NULL, &gerr)) {
-            log_error(NULL, "cannot read the acknowledgement template %s: %s",
-                      ack_path, gerr->message);
-            g_error_free(gerr);
-            g_free(ack_path);
-            g_hash_table_destroy(s.notices);
-            g_hash_table_destroy(s.alerted);
-            g_hash_table_destroy(s.acked);
-            g_free(from_default);
-            writ_config_destroy(&cfg);
-            return EX_CONFIG;
-        }
-        g_free(ack_path);
-    }
-    if (s.lease_ms < 2000)
-        s.lease_ms = 2000;
-    gchar *new_dir = g_strdup_printf("%s/new",
-                                     writ_config_str(cfg, "notify/outbox"));
+    s.digest_at_min = minutes_of(digest_at);
+    gchar *new_dir = g_strdup_printf("%s/new", writ_config_str(cfg, "notify/outbox"));
     s.new_dir = new_dir;
     smtp_settings_t ss = {
         .url = relay,
@@ -797,79 +903,22 @@ int main(int argc, char **argv)
         .ca_file = writ_config_str(cfg, "notify/smtp_ca_file"),
         .timeout_ms = (long) (s.lease_ms / 2),
     };
-    int rc = 0;
-    if (*digest_at && s.digest_at_min < 0) {
+    int rc = EX_CONFIG;
+    if (*digest_at && s.digest_at_min < 0)
         log_error(NULL, "alerts/digest_at '%s' is not a time of day (HH:MM, UTC; \"\" for "
                   "no digest)", digest_at);
-        rc = EX_CONFIG;
-        goto out;
-    }
-    s.letters_on = writ_config_bool(cfg, "letters/decisions");
-    s.letters_auto_send = writ_config_bool(cfg, "letters/auto_send");
-    for (int k = LETTER_NONE + 1; s.letters_on && k < LETTER_COUNT; k++) {
-        gchar *lpath = g_strdup_printf("%s/%s.txt",
-            writ_config_file(cfg, "letters/templates"),
-            letter_kind_name((letter_kind_t) k));
-        GError *gerr = NULL;
-        if (!g_file_get_contents(lpath, &s.letter_templates[k], NULL, &gerr)) {
-            log_error(NULL, "cannot read the letter template %s: %s", lpath, gerr->message);
-            g_error_free(gerr);
-            g_free(lpath);
-            rc = EX_CONFIG;
-            goto out;
+    else if (load_templates(&s, cfg) == 0) {
+        s.store = redis_login_open(cfg, "send", "send", err, sizeof err);
+        s.smtp = smtp_new(&ss);
+        if (!s.store || !s.smtp)
+            log_error(NULL, "%s", s.store ? "cannot start libcurl" : err);
+        else {
+            run(&s);
+            rc = 0;
         }
-        g_free(lpath);
     }
-    s.store = redis_login_open(cfg, "send", "send", err, sizeof err);
-    s.smtp = smtp_new(&ss);
-    if (!s.store || !s.smtp) {
-        log_error(NULL, "%s", s.store ? "cannot start libcurl" : err);
-        rc = EX_CONFIG;
-        goto out;
-    }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    log_notice(NULL, "ready: sending %s through the relay, lease %llums, alerts %s",
-             "the outbox's notices", (unsigned long long) s.lease_ms,
-             *s.alerts_to ? "on" : "off");
-    uint64_t next_beat = 0;
-    while (!s_stop) {
-        uint64_t now = writ_now_ms();
-        if (now >= next_beat) {
-            case_store_heartbeat(s.store, "send", worker);
-            rearm(&s);
-            next_beat = now + 1000;
-        }
-        rescan(&s);
-        size_t tried = send_due(&s);
-        digest_tick(&s);
-        alert_scan(&s);
-        if (s.ack_template)
-            cursor_scan(&s, &s.ack_cursor, ack_one);
-        if (s.letters_on && cursor_scan(&s, &s.letter_cursor, letter_one))
-            letters_approved_scan(&s);
-        if (s.letters_on)
-            letters_watched_scan(&s);
-        if (!tried && !s_stop)
-            usleep(100 * 1000);
-    }
-    log_info(NULL, "stopping: %lu sent, %lu deferred, %lu failed or unconfirmed",
-             s.sent, s.deferred, s.failed);
-out:
     memset(password, 0, sizeof password);
-    smtp_destroy(&s.smtp);
-    case_store_destroy(&s.store);
-    g_hash_table_destroy(s.notices);
-    g_hash_table_destroy(s.alerted);
-    g_hash_table_destroy(s.acked);
-    g_hash_table_destroy(s.lettered);
-    for (int k = 0; k < LETTER_COUNT; k++)
-        g_free(s.letter_templates[k]);
-    g_free(s.ack_template);
+    sender_clear(&s);
     g_free(new_dir);
     g_free(from_default);
     curl_global_cleanup();
