@@ -5,6 +5,7 @@
  * numbers (days since 1970-01-01, UTC).
  */
 #include "case_view.h"
+#include "dates.h"
 #include "casework.h"
 #include "keys.h"
 #include "pipeline.h"
@@ -17,35 +18,17 @@
 
 /* ---- dates as day numbers ------------------------------------------------ */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static long day_number(long y, long m, long d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 long case_view_day(const char *date)          /* "YYYY-MM-DD" -> day, -1 */
 {
     long n = pipeline_date_number(date);
-    return n ? day_number(n / 10000, n / 100 % 100, n % 100) : -1;
+    date_t d = { (int) (n / 10000), (int) (n / 100 % 100), (int) (n % 100) };
+    return n ? date_to_days(&d) : -1;
 }
 
 void case_view_date(long day, char out[11])
 {
-    long z = day + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = yoe + era * 400;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    long d = doy - (153 * mp + 2) / 5 + 1;
-    long m = mp + (mp < 10 ? 3 : -9);
-    int yy = (int) ((y + (m <= 2)) % 10000), mm = (int) (m % 100), dd = (int) (d % 100);
+    date_t d = date_from_days(day);
+    int yy = d.year % 10000, mm = d.month % 100, dd = d.day % 100;
     if (yy < 0)
         yy = 0;
     if (mm < 0 || dd < 0)

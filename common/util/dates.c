@@ -446,6 +446,16 @@ static date_t civil_from_days(long z)
     return (date_t){(int)(y + (m <= 2)), (int)m, (int)d};
 }
 
+long date_to_days(const date_t *d)
+{
+    return days_from_civil(d->year, d->month, d->day);
+}
+
+date_t date_from_days(long days)
+{
+    return civil_from_days(days);
+}
+
 static date_t invalid_date(void)
 {
     return (date_t){0, 0, 0};

@@ -58,6 +58,9 @@ bool   date_find_style(const char *s, size_t len, bool day_first, date_t *out,
 
 /* Arithmetic; months/years clamp the day ("Jan 31 + 1 month" = Feb 28/29).
  * Results are invalid dates if the input was. */
+/* Days since 1970-01-01 (proleptic Gregorian), and back. */
+long   date_to_days(const date_t *d);
+date_t date_from_days(long days);
 date_t date_add_days(date_t d, long days);
 date_t date_add_business_days(date_t d, long days);
 date_t date_add_months(date_t d, long months);
