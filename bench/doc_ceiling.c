@@ -43,8 +43,7 @@ int main(int argc, char **argv)
                 return EX_NOINPUT;
             }
             document_result_t res;
-            if (document_convert(&s, document_detect(data, len), data, len,
-                                 &res) != 0) {
+            if (document_convert(&s, document_detect(data, len), data, len, &res) != 0) {
                 fprintf(stderr, "doc_ceiling: %s: %s\n", argv[i], res.error);
                 return EX_DATAERR;
             }
@@ -60,7 +59,8 @@ int main(int argc, char **argv)
     }
     double secs = now_s() - t0;
     printf("{\"pages\": %ld, \"seconds\": %.3f, \"pages_per_s\": %.3f, "
-           "\"ocr_pages\": %ld, \"mean_confidence\": %.1f}\n", pages, secs,
-           pages / secs, ocr_pages, conf_n ? (double)conf_sum / conf_n : -1.0);
+           "\"ocr_pages\": %ld, \"mean_confidence\": %.1f}\n",
+           pages, secs, pages / secs, ocr_pages,
+           conf_n ? (double)conf_sum / conf_n : -1.0);
     return 0;
 }

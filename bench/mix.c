@@ -45,7 +45,7 @@ mix_entry_t *mix_load(const char *path, size_t *count)
             }
             out = grown;
         }
-        out[n++] = (mix_entry_t) { buf, len, (size_t) (tok - buf) };
+        out[n++] = (mix_entry_t){ buf, len, (size_t)(tok - buf) };
     }
     fclose(f);
     if (n == 0) {

@@ -11,9 +11,9 @@
 #define MIX_TOKEN "@@MSGID@@"
 
 typedef struct {
-    char *data;                 /* the template, NUL-terminated (owned) */
+    char *data; /* the template, NUL-terminated (owned) */
     size_t len;
-    size_t token_at;            /* where MIX_TOKEN starts */
+    size_t token_at; /* where MIX_TOKEN starts */
 } mix_entry_t;
 
 /* Reads every template that holds the token; NULL (count 0) when the file

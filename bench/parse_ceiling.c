@@ -40,7 +40,7 @@ static void unstuff_mix(mix_entry_t *m, size_t n)
     for (size_t i = 0; i < n; i++) {
         m[i].len = unstuff(m[i].data, m[i].len);
         m[i].data[m[i].len] = '\0';
-        m[i].token_at = (size_t) (strstr(m[i].data, MIX_TOKEN) - m[i].data);
+        m[i].token_at = (size_t)(strstr(m[i].data, MIX_TOKEN) - m[i].data);
     }
 }
 
@@ -48,7 +48,7 @@ static double cpu_seconds(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Message i of the mix with its own Message-ID, as the load client sends. */
@@ -57,13 +57,13 @@ static char *build(const mix_entry_t *m, long i, size_t *len)
     char id[64];
     int idn = snprintf(id, sizeof id, "bench-parse-%ld@load.example", i);
     size_t tail = m->len - m->token_at - strlen(MIX_TOKEN);
-    char *buf = malloc(m->len + (size_t) idn + 1);
+    char *buf = malloc(m->len + (size_t)idn + 1);
     if (!buf)
         return NULL;
     memcpy(buf, m->data, m->token_at);
-    memcpy(buf + m->token_at, id, (size_t) idn);
+    memcpy(buf + m->token_at, id, (size_t)idn);
     memcpy(buf + m->token_at + idn, m->data + m->token_at + strlen(MIX_TOKEN), tail);
-    *len = m->token_at + (size_t) idn + tail;
+    *len = m->token_at + (size_t)idn + tail;
     buf[*len] = '\0';
     return buf;
 }
@@ -74,9 +74,12 @@ int main(int argc, char **argv)
     long count = 20000;
     double seconds = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (!strcmp(argv[i], "--mix")) mix = argv[i + 1];
-        else if (!strcmp(argv[i], "--count")) count = atol(argv[i + 1]);
-        else if (!strcmp(argv[i], "--seconds")) seconds = atof(argv[i + 1]);
+        if (!strcmp(argv[i], "--mix"))
+            mix = argv[i + 1];
+        else if (!strcmp(argv[i], "--count"))
+            count = atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--seconds"))
+            seconds = atof(argv[i + 1]);
     }
     size_t n = 0;
     mix_entry_t *msgs = mix ? mix_load(mix, &n) : NULL;
@@ -100,18 +103,19 @@ int main(int argc, char **argv)
         if (seconds > 0 && (done & 63) == 0 && cpu_seconds() - t0 > seconds)
             break;
         size_t len = 0;
-        char *raw = build(&msgs[(size_t) done % n], done, &len);
+        char *raw = build(&msgs[(size_t)done % n], done, &len);
         if (!raw)
             break;
         request_t *req = request_new();
         parse_message(&ps, raw, len, req, err, sizeof err);
         request_destroy(&req);
-        bytes += (double) len;
+        bytes += (double)len;
         free(raw);
     }
     double dt = cpu_seconds() - t0;
-    printf("{\"messages\": %ld, \"cpu_s\": %.3f, \"msgs_per_s\": %.1f, \"mb_per_s\": %.2f}\n",
-           done, dt, dt > 0 ? (double) done / dt : 0, dt > 0 ? bytes / dt / 1e6 : 0);
+    printf("{\"messages\": %ld, \"cpu_s\": %.3f, \"msgs_per_s\": %.1f, \"mb_per_s\": "
+           "%.2f}\n",
+           done, dt, dt > 0 ? (double)done / dt : 0, dt > 0 ? bytes / dt / 1e6 : 0);
     mix_free(msgs, n);
     agencies_destroy(&agencies);
     parse_global_shutdown();

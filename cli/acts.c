@@ -46,15 +46,15 @@ static void now_iso(char *buf, size_t len)
 }
 
 typedef struct {
-    const char *name;                /* as typed after `case` */
-    const char *const *verbs;        /* sub-verbs (NULL: none) */
-    cw_act_t first;                  /* act of verbs[0]; verbs[i] -> first + i */
+    const char *name;         /* as typed after `case` */
+    const char *const *verbs; /* sub-verbs (NULL: none) */
+    cw_act_t first;           /* act of verbs[0]; verbs[i] -> first + i */
 } act_spec_t;
 
 static const char *const notice_verbs[] = { "release", "withhold", NULL };
 static const char *const gag_verbs[] = { "lifted", "set-aside", "extended", NULL };
-static const char *const challenge_verbs[] = { "filed", "granted", "denied",
-                                               "withdrawn", NULL };
+static const char *const challenge_verbs[] = { "filed", "granted", "denied", "withdrawn",
+                                               NULL };
 static const act_spec_t specs[] = {
     { "verify", NULL, CW_VERIFY },
     { "wait", NULL, CW_WAIT },
@@ -74,7 +74,7 @@ typedef struct {
     bool json;
     const char *act_id;
     const char *categories;
-    bool quiet;                      /* the caller says what happened */
+    bool quiet; /* the caller says what happened */
 } act_args_t;
 
 static int bad(const char *fmt, const char *arg)
@@ -111,32 +111,46 @@ static int parse_args(const act_spec_t *spec, int argc, char **argv, act_args_t 
     for (int i = 0; i < argc; i++) {
         const char *o = argv[i];
         bool has = i + 1 < argc;
-        if (!strcmp(o, "--json")) a->json = true;
-        else if (!strcmp(o, "--accept")) a->rq.accept = true;
-        else if (!strcmp(o, "--override")) a->rq.override = true;
+        if (!strcmp(o, "--json"))
+            a->json = true;
+        else if (!strcmp(o, "--accept"))
+            a->rq.accept = true;
+        else if (!strcmp(o, "--override"))
+            a->rq.override = true;
         else if (!strncmp(o, "--", 2) && !has)
             return bad("%s needs a value", o);
-        else if (!strcmp(o, "--as")) a->rq.operator_name = argv[++i];
-        else if (!strcmp(o, "--reason")) a->rq.reason = argv[++i];
-        else if (!strcmp(o, "--account")) a->rq.account = argv[++i];
-        else if (!strcmp(o, "--decision")) a->rq.decision = argv[++i];
-        else if (!strcmp(o, "--until")) a->rq.until = argv[++i];
-        else if (!strcmp(o, "--court")) a->rq.court = argv[++i];
-        else if (!strcmp(o, "--docket")) a->rq.docket = argv[++i];
-        else if (!strcmp(o, "--categories")) a->categories = argv[++i];
-        else if (!strcmp(o, "--date")) a->rq.date = argv[++i];
-        else if (!strcmp(o, "--act-id")) a->act_id = argv[++i];
+        else if (!strcmp(o, "--as"))
+            a->rq.operator_name = argv[++i];
+        else if (!strcmp(o, "--reason"))
+            a->rq.reason = argv[++i];
+        else if (!strcmp(o, "--account"))
+            a->rq.account = argv[++i];
+        else if (!strcmp(o, "--decision"))
+            a->rq.decision = argv[++i];
+        else if (!strcmp(o, "--until"))
+            a->rq.until = argv[++i];
+        else if (!strcmp(o, "--court"))
+            a->rq.court = argv[++i];
+        else if (!strcmp(o, "--docket"))
+            a->rq.docket = argv[++i];
+        else if (!strcmp(o, "--categories"))
+            a->categories = argv[++i];
+        else if (!strcmp(o, "--date"))
+            a->rq.date = argv[++i];
+        else if (!strcmp(o, "--act-id"))
+            a->act_id = argv[++i];
         else if (!strncmp(o, "--", 2))
             return bad("unknown option %s", o);
-        else if (!a->id) a->id = o;
-        else if (spec->verbs && !verb) verb = o;
+        else if (!a->id)
+            a->id = o;
+        else if (spec->verbs && !verb)
+            verb = o;
         else if (spec->first == CW_NOTE) {
             if (!text)
                 text = g_string_new(o);
             else
                 g_string_append_printf(text, " %s", o);
-        }
-        else
+        } else
             return bad("unexpected argument '%s'", o);
     }
     if (!a->id)
@@ -150,7 +164,7 @@ static int parse_args(const act_spec_t *spec, int argc, char **argv, act_args_t 
         if (k < 0)
             return bad("case %s needs one of its verbs (see writctl's usage)",
                        spec->name);
-        a->rq.act = (cw_act_t) (spec->first + k);
+        a->rq.act = (cw_act_t)(spec->first + k);
     }
     if (text) {
         static char note[4096];
@@ -170,18 +184,18 @@ static int parse_args(const act_spec_t *spec, int argc, char **argv, act_args_t 
 
 /* The act's id unless given: the same act by the same person on the same
  * version of the case, so only a retry of this very act repeats it. */
-static void default_act_id(const act_args_t *a, const cw_case_t *before,
-                           int argc, char **argv, char out[41])
+static void default_act_id(const act_args_t *a, const cw_case_t *before, int argc,
+                           char **argv, char out[41])
 {
     GChecksum *h = g_checksum_new(G_CHECKSUM_SHA1);
-    g_checksum_update(h, (const guchar *) a->rq.operator_name, -1);
-    g_checksum_update(h, (const guchar *) casework_act_name(a->rq.act), -1);
+    g_checksum_update(h, (const guchar *)a->rq.operator_name, -1);
+    g_checksum_update(h, (const guchar *)casework_act_name(a->rq.act), -1);
     for (int i = 0; i < argc; i++) {
-        g_checksum_update(h, (const guchar *) "\0", 1);
-        g_checksum_update(h, (const guchar *) argv[i], -1);
+        g_checksum_update(h, (const guchar *)"\0", 1);
+        g_checksum_update(h, (const guchar *)argv[i], -1);
     }
-    g_checksum_update(h, (const guchar *) before->rev, -1);
-    g_checksum_update(h, (const guchar *) before->updated_at, -1);
+    g_checksum_update(h, (const guchar *)before->rev, -1);
+    g_checksum_update(h, (const guchar *)before->updated_at, -1);
     snprintf(out, 41, "%s", g_checksum_get_string(h));
     g_checksum_free(h);
 }
@@ -192,11 +206,11 @@ static void print_outcome(const act_args_t *a, const cw_case_t *before,
 {
     const char *account = res->account ? res->account : a->rq.account;
     if (a->json) {
-        json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?,s:s,s:b,s:s}",
-            "case", before->id, "act", casework_act_name(a->rq.act),
-            "operator", a->rq.operator_name, "from", before->state, "to", to,
-            "account", account, "changed", res->message, "repeated", repeated,
-            "act_id", act_id);
+        json_t *j =
+            json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?,s:s,s:b,s:s}", "case", before->id, "act",
+                      casework_act_name(a->rq.act), "operator", a->rq.operator_name,
+                      "from", before->state, "to", to, "account", account, "changed",
+                      res->message, "repeated", repeated, "act_id", act_id);
         writctl_print_json(j);
         json_decref(j);
         return;
@@ -221,9 +235,9 @@ static int commit_with_retry(case_store_t *store, const cw_commit_t *p,
         rc = casework_store_commit(store, p, now_state);
         if (rc != -1)
             return rc;
-        if (strncmp(case_store_error(store), "ERR", 3) == 0
-            || strncmp(case_store_error(store), "NOPERM", 6) == 0)
-            return rc;                     /* refused by Redis: retrying won't help */
+        if (strncmp(case_store_error(store), "ERR", 3) == 0 ||
+            strncmp(case_store_error(store), "NOPERM", 6) == 0)
+            return rc; /* refused by Redis: retrying won't help */
         usleep(250 * 1000);
     }
     return rc;
@@ -232,7 +246,8 @@ static int commit_with_retry(case_store_t *store, const cw_commit_t *p,
 static int run_act(writ_config_t *cfg, act_args_t *a, int argc, char **argv)
 {
     if (!a->rq.operator_name || !*a->rq.operator_name) {
-        fprintf(stderr, "writctl: every act names who did it: --as NAME or WRIT_OPERATOR\n");
+        fprintf(stderr,
+                "writctl: every act names who did it: --as NAME or WRIT_OPERATOR\n");
         return EX_USAGE;
     }
     if (a->rq.act != CW_NOTE && (!a->rq.reason || !*a->rq.reason)) {
@@ -251,7 +266,7 @@ static int run_act(writ_config_t *cfg, act_args_t *a, int argc, char **argv)
     case_store_t *store = redis_login_open(cfg, "writctl", "operator", err, sizeof err);
     if (!store) {
         fprintf(stderr, "writctl: %s\n", err);
-        return EX_CONFIG;    /* no password to log in with */
+        return EX_CONFIG; /* no password to log in with */
     }
     cw_case_t before;
     int rc = casework_store_read(store, a->id, &before);
@@ -270,14 +285,13 @@ static int run_act(writ_config_t *cfg, act_args_t *a, int argc, char **argv)
      * racing, a kill mid-act). */
     long delay_ms = writ_config_long(cfg, "casework/debug_delay_ms");
     if (delay_ms > 0 && res.status == CW_OK)
-        usleep((useconds_t) delay_ms * 1000);
+        usleep((useconds_t)delay_ms * 1000);
     int status = res.status;
-    if (status != CW_OK && a->act_id
-        && casework_store_act_known(store, before.id, a->act_id) == 1) {
+    if (status != CW_OK && a->act_id &&
+        casework_store_act_known(store, before.id, a->act_id) == 1) {
         status = 0;
         print_outcome(a, &before, &res, before.state, true, a->act_id);
-    }
-    else if (status != CW_OK)
+    } else if (status != CW_OK)
         fprintf(stderr, "writctl: case %s: %s\n", before.id, res.message);
     else {
         char act_id[41], host[64] = "host", worker[128], now_state[32];
@@ -287,28 +301,29 @@ static int run_act(writ_config_t *cfg, act_args_t *a, int argc, char **argv)
             default_act_id(a, &before, argc, argv, act_id);
         gethostname(host, sizeof host);
         host[sizeof host - 1] = '\0';
-        snprintf(worker, sizeof worker, "writctl-%s-%d", host, (int) getpid());
-        cw_commit_t commit = { .before = &before, .rq = &a->rq, .res = &res,
-                               .act_id = act_id, .worker = worker,
-                               .unguarded = a->rq.act == CW_NOTE
-                                            || a->rq.act == CW_EXPORT };
+        snprintf(worker, sizeof worker, "writctl-%s-%d", host, (int)getpid());
+        cw_commit_t commit = { .before = &before,
+                               .rq = &a->rq,
+                               .res = &res,
+                               .act_id = act_id,
+                               .worker = worker,
+                               .unguarded =
+                                   a->rq.act == CW_NOTE || a->rq.act == CW_EXPORT };
         rc = commit_with_retry(store, &commit, now_state);
         if (rc == 0 || rc == 2) {
             if (!a->quiet)
                 print_outcome(a, &before, &res, rc == 0 ? now_state : before.state,
                               rc == 2, act_id);
-        }
-        else if (rc == 1) {
-            fprintf(stderr, "writctl: case changed since you looked: now %s; "
+        } else if (rc == 1) {
+            fprintf(stderr,
+                    "writctl: case changed since you looked: now %s; "
                     "nothing was recorded (look again: writctl case show %s)\n",
                     now_state, before.id);
             status = EXIT_REFUSED;
-        }
-        else if (rc == 3) {
+        } else if (rc == 3) {
             fprintf(stderr, "writctl: no such case %s\n", before.id);
             status = EXIT_REFUSED;
-        }
-        else {
+        } else {
             fprintf(stderr, "writctl: cannot record the act: %s\n",
                     case_store_error(store));
             status = EX_UNAVAILABLE;
@@ -322,9 +337,11 @@ static int run_act(writ_config_t *cfg, act_args_t *a, int argc, char **argv)
 int writctl_record_export(writ_config_t *cfg, const char *id, const char *operator_name,
                           const char *reason, int argc, char **argv)
 {
-    act_args_t a = { .id = id, .quiet = true,
-                     .rq = { .act = CW_EXPORT, .operator_name = operator_name,
-                             .reason = reason } };
+    act_args_t a = {
+        .id = id,
+        .quiet = true,
+        .rq = { .act = CW_EXPORT, .operator_name = operator_name, .reason = reason }
+    };
     return run_act(cfg, &a, argc, argv);
 }
 

@@ -16,8 +16,8 @@ static json_t *str_or_null(const char *s)
 
 static json_t *reply_str(redisReply *r)
 {
-    return r && r->type == REDIS_REPLY_STRING && r->len > 0
-         ? json_stringn(r->str, r->len) : json_null();
+    return r && r->type == REDIS_REPLY_STRING && r->len > 0 ? json_stringn(r->str, r->len)
+                                                            : json_null();
 }
 
 static json_t *ms_to_iso(redisReply *r)
@@ -25,7 +25,7 @@ static json_t *ms_to_iso(redisReply *r)
     if (!r || r->type != REDIS_REPLY_STRING)
         return json_null();
     long long ms = atoll(r->str);
-    time_t t = (time_t) (ms / 1000);
+    time_t t = (time_t)(ms / 1000);
     struct tm tm;
     gmtime_r(&t, &tm);
     char buf[40];
@@ -56,9 +56,10 @@ json_t *case_query_list(case_store_t *store, const char *state_filter)
         return NULL;
     }
     for (size_t i = 0; i < ids->elements; i++)
-        redis_conn_append(conn, "HMGET " KEY_CASE "%s id state message_id "
+        redis_conn_append(conn,
+                          "HMGET " KEY_CASE "%s id state message_id "
                           "received_at updated_at record review_reason",
-                           ids->element[i]->str);
+                          ids->element[i]->str);
     json_t *out = json_array();
     for (size_t i = 0; i < ids->elements; i++) {
         redisReply *r = redis_conn_read(conn);
@@ -67,23 +68,25 @@ json_t *case_query_list(case_store_t *store, const char *state_filter)
             freeReplyObject(ids);
             return NULL;
         }
-        if (r->type == REDIS_REPLY_ARRAY && r->elements == 7
-            && r->element[1]->type == REDIS_REPLY_STRING
-            && (!state_filter || !strcmp(state_filter, r->element[1]->str))) {
+        if (r->type == REDIS_REPLY_ARRAY && r->elements == 7 &&
+            r->element[1]->type == REDIS_REPLY_STRING &&
+            (!state_filter || !strcmp(state_filter, r->element[1]->str))) {
             char err[64];
             case_t *c = r->element[5]->type == REDIS_REPLY_STRING
-                      ? wire_decode_case(r->element[5]->str, r->element[5]->len, err, sizeof err)
-                      : NULL;
-            json_array_append_new(out, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
-                "id", reply_str(r->element[0]),
-                "state", reply_str(r->element[1]),
-                "message_id", reply_str(r->element[2]),
-                "received_at", ms_to_iso(r->element[3]),
-                "updated_at", ms_to_iso(r->element[4]),
-                "request_type", c && c->request
-                    ? json_string(request_type_name(c->request->type)) : json_null(),
-                "requester", requester_json(c),
-                "review_reason", reply_str(r->element[6])));
+                            ? wire_decode_case(r->element[5]->str, r->element[5]->len,
+                                               err, sizeof err)
+                            : NULL;
+            json_array_append_new(
+                out,
+                json_pack(
+                    "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", reply_str(r->element[0]),
+                    "state", reply_str(r->element[1]), "message_id",
+                    reply_str(r->element[2]), "received_at", ms_to_iso(r->element[3]),
+                    "updated_at", ms_to_iso(r->element[4]), "request_type",
+                    c && c->request ? json_string(request_type_name(c->request->type))
+                                    : json_null(),
+                    "requester", requester_json(c), "review_reason",
+                    reply_str(r->element[6])));
             case_destroy(&c);
         }
         freeReplyObject(r);
@@ -95,19 +98,15 @@ json_t *case_query_list(case_store_t *store, const char *state_filter)
 static json_t *account_json(const account_decision_t *d)
 {
     const location_t *l = &d->location;
-    return json_pack("{s:s?,s:s,s:o,s:s,s:o,s:o,s:o,s:b,s:o,s:o,s:o,s:o}",
-        "account", d->account,
-        "decision", decision_name(d->decision),
-        "reason", str_or_null(d->reason),
-        "notice", notice_status_name(d->notice),
-        "notice_path", str_or_null(d->notice_path),
-        "notice_to", str_or_null(d->notice_to),
-        "release_on", str_or_null(d->release_on),
-        "comity_review", d->comity_review,
-        "customer_type", l->found ? json_string(l->enterprise ? "enterprise" : "consumer") : json_null(),
-        "tenant", str_or_null(l->tenant),
-        "region", str_or_null(l->region),
-        "country", str_or_null(l->country));
+    return json_pack(
+        "{s:s?,s:s,s:o,s:s,s:o,s:o,s:o,s:b,s:o,s:o,s:o,s:o}", "account", d->account,
+        "decision", decision_name(d->decision), "reason", str_or_null(d->reason),
+        "notice", notice_status_name(d->notice), "notice_path",
+        str_or_null(d->notice_path), "notice_to", str_or_null(d->notice_to), "release_on",
+        str_or_null(d->release_on), "comity_review", d->comity_review, "customer_type",
+        l->found ? json_string(l->enterprise ? "enterprise" : "consumer") : json_null(),
+        "tenant", str_or_null(l->tenant), "region", str_or_null(l->region), "country",
+        str_or_null(l->country));
 }
 
 static json_t *audit_json(redis_conn_t *conn, const char *id)
@@ -131,9 +130,9 @@ static json_t *audit_json(redis_conn_t *conn, const char *id)
         json_object_set_new(e, "time", ms_to_iso(&stamp));
         redisReply *fields = entry->element[1];
         for (size_t k = 0; k + 1 < fields->elements; k += 2)
-            json_object_set_new(e, fields->element[k]->str,
-                                json_stringn(fields->element[k + 1]->str,
-                                             fields->element[k + 1]->len));
+            json_object_set_new(
+                e, fields->element[k]->str,
+                json_stringn(fields->element[k + 1]->str, fields->element[k + 1]->len));
         json_array_append_new(audit, e);
     }
     freeReplyObject(r);
@@ -145,8 +144,10 @@ static json_t *audit_json(redis_conn_t *conn, const char *id)
  * {} when nobody has acted on it. */
 static json_t *casework_json(redis_conn_t *conn, const char *id)
 {
-    redisReply *r = redis_conn_command(conn, "HMGET " KEY_CASE "%s casework renews "
-                                 "preserve_renewed_by", id);
+    redisReply *r = redis_conn_command(conn,
+                                       "HMGET " KEY_CASE "%s casework renews "
+                                       "preserve_renewed_by",
+                                       id);
     json_t *cw = NULL;
     if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 3) {
         if (r->element[0]->type == REDIS_REPLY_STRING)
@@ -169,9 +170,12 @@ json_t *case_query_show(case_store_t *store, const char *id, bool *missing)
     redis_conn_t *conn = case_store_conn(store);
     if (!redis_conn_ready(conn))
         return NULL;
-    redisReply *r = redis_conn_command(conn, "HMGET " KEY_CASE "%s state message_id "
-                                 "sha256 size received_at updated_at record review_reason envelope "
-                                 "duplicate_of hold hold_by hold_at purged_at purged_by", id);
+    redisReply *r = redis_conn_command(
+        conn,
+        "HMGET " KEY_CASE "%s state message_id "
+        "sha256 size received_at updated_at record review_reason envelope "
+        "duplicate_of hold hold_by hold_at purged_at purged_by",
+        id);
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 15) {
         if (r)
             freeReplyObject(r);
@@ -183,16 +187,17 @@ json_t *case_query_show(case_store_t *store, const char *id, bool *missing)
         return NULL;
     }
     char err[128] = "";
-    case_t *c = r->element[6]->type == REDIS_REPLY_STRING
-              ? wire_decode_case(r->element[6]->str, r->element[6]->len, err, sizeof err)
-              : NULL;
-    json_t *out = json_pack("{s:s,s:o,s:o,s:o,s:I,s:o,s:o}",
-        "id", id, "state", reply_str(r->element[0]),
-        "message_id", reply_str(r->element[1]),
-        "sha256", reply_str(r->element[2]),
-        "size", (json_int_t) (r->element[3]->type == REDIS_REPLY_STRING ? atoll(r->element[3]->str) : 0),
-        "received_at", ms_to_iso(r->element[4]),
-        "updated_at", ms_to_iso(r->element[5]));
+    case_t *c =
+        r->element[6]->type == REDIS_REPLY_STRING
+            ? wire_decode_case(r->element[6]->str, r->element[6]->len, err, sizeof err)
+            : NULL;
+    json_t *out = json_pack(
+        "{s:s,s:o,s:o,s:o,s:I,s:o,s:o}", "id", id, "state", reply_str(r->element[0]),
+        "message_id", reply_str(r->element[1]), "sha256", reply_str(r->element[2]),
+        "size",
+        (json_int_t)(r->element[3]->type == REDIS_REPLY_STRING ? atoll(r->element[3]->str)
+                                                               : 0),
+        "received_at", ms_to_iso(r->element[4]), "updated_at", ms_to_iso(r->element[5]));
     json_t *request = json_null(), *accounts = json_array();
     if (c && c->request) {
         char *text = request_to_json(c->request, true);
@@ -208,18 +213,25 @@ json_t *case_query_show(case_store_t *store, const char *id, bool *missing)
     json_object_set_new(out, "request", request);
     json_object_set_new(out, "requester", requester_json(c));
     json_object_set_new(out, "accounts", accounts);
-    json_object_set_new(out, "challenge_recommended", json_boolean(c && c->challenge_recommended));
+    json_object_set_new(out, "challenge_recommended",
+                        json_boolean(c && c->challenge_recommended));
     json_object_set_new(out, "verify_requester", json_boolean(c && c->verify_requester));
     json_object_set_new(out, "review_reason", reply_str(r->element[7]));
     json_object_set_new(out, "envelope", reply_str(r->element[8]));
     /* Set when this message reused the Message-ID of that earlier case
      * with other bytes. */
     json_object_set_new(out, "duplicate_of", reply_str(r->element[9]));
-    json_object_set_new(out, "legal_hold", r->element[10]->type != REDIS_REPLY_STRING ? json_null()
-        : json_pack("{s:o,s:o,s:o}", "reason", reply_str(r->element[10]),
-                    "by", reply_str(r->element[11]), "at", ms_to_iso(r->element[12])));
-    json_object_set_new(out, "purged", r->element[13]->type != REDIS_REPLY_STRING ? json_null()
-        : json_pack("{s:o,s:o}", "at", ms_to_iso(r->element[13]), "by", reply_str(r->element[14])));
+    json_object_set_new(
+        out, "legal_hold",
+        r->element[10]->type != REDIS_REPLY_STRING
+            ? json_null()
+            : json_pack("{s:o,s:o,s:o}", "reason", reply_str(r->element[10]), "by",
+                        reply_str(r->element[11]), "at", ms_to_iso(r->element[12])));
+    json_object_set_new(out, "purged",
+                        r->element[13]->type != REDIS_REPLY_STRING
+                            ? json_null()
+                            : json_pack("{s:o,s:o}", "at", ms_to_iso(r->element[13]),
+                                        "by", reply_str(r->element[14])));
     if (!c)
         json_object_set_new(out, "record_error", json_string(err));
     json_object_set_new(out, "casework", casework_json(conn, id));
@@ -229,14 +241,14 @@ json_t *case_query_show(case_store_t *store, const char *id, bool *missing)
     return out;
 }
 
-static json_t *stage_health(redis_conn_t *conn, const char *stage,
-                            uint64_t now, uint64_t live_ms, bool *ok,
-                            double max_age_s)
+static json_t *stage_health(redis_conn_t *conn, const char *stage, uint64_t now,
+                            uint64_t live_ms, bool *ok, double max_age_s)
 {
     redisReply *w = redis_conn_command(conn, "ZRANGEBYSCORE " KEY_WORKERS "%s %llu +inf",
-                                 stage, (unsigned long long) (now - live_ms));
+                                       stage, (unsigned long long)(now - live_ms));
     redisReply *n = redis_conn_command(conn, "ZCARD " KEY_PENDING "%s", stage);
-    redisReply *oldest = redis_conn_command(conn, "ZRANGE " KEY_PENDING "%s 0 0 WITHSCORES", stage);
+    redisReply *oldest =
+        redis_conn_command(conn, "ZRANGE " KEY_PENDING "%s 0 0 WITHSCORES", stage);
     json_t *workers = json_array();
     for (size_t i = 0; w && w->type == REDIS_REPLY_ARRAY && i < w->elements; i++)
         json_array_append_new(workers, json_string(w->element[i]->str));
@@ -244,25 +256,29 @@ static json_t *stage_health(redis_conn_t *conn, const char *stage,
     double age = 0;
     if (oldest && oldest->type == REDIS_REPLY_ARRAY && oldest->elements == 2) {
         /* The oldest case's received time is a better age than its lease. */
-        redisReply *t = redis_conn_command(conn, "HGET " KEY_CASE "%s updated_at", oldest->element[0]->str);
+        redisReply *t = redis_conn_command(conn, "HGET " KEY_CASE "%s updated_at",
+                                           oldest->element[0]->str);
         if (t && t->type == REDIS_REPLY_STRING)
-            age = (double) (now - (uint64_t) atoll(t->str)) / 1000.0;
+            age = (double)(now - (uint64_t)atoll(t->str)) / 1000.0;
         if (t)
             freeReplyObject(t);
     }
     bool healthy = json_array_size(workers) > 0 && age <= max_age_s;
     *ok = *ok && healthy;
-    json_t *out = json_pack("{s:o,s:I,s:f,s:b}", "live_workers", workers,
-                            "pending", (json_int_t) pending,
-                            "oldest_pending_age_s", age, "ok", healthy);
-    if (w) freeReplyObject(w);
-    if (n) freeReplyObject(n);
-    if (oldest) freeReplyObject(oldest);
+    json_t *out =
+        json_pack("{s:o,s:I,s:f,s:b}", "live_workers", workers, "pending",
+                  (json_int_t)pending, "oldest_pending_age_s", age, "ok", healthy);
+    if (w)
+        freeReplyObject(w);
+    if (n)
+        freeReplyObject(n);
+    if (oldest)
+        freeReplyObject(oldest);
     return out;
 }
 
-json_t *case_query_health(case_store_t *store, uint64_t live_ms,
-                          double max_pending_age_s, const char *only_stage)
+json_t *case_query_health(case_store_t *store, uint64_t live_ms, double max_pending_age_s,
+                          const char *only_stage)
 {
     redis_conn_t *conn = case_store_conn(store);
     if (!redis_conn_ready(conn))
@@ -272,12 +288,13 @@ json_t *case_query_health(case_store_t *store, uint64_t live_ms,
     json_t *stages = json_object();
     for (const char *const *name = PIPELINE_STAGES; *name; name++)
         if (!only_stage || !strcmp(only_stage, *name))
-            json_object_set_new(stages, *name,
-                            stage_health(conn, *name, now, live_ms, &ok,
-                                         max_pending_age_s));
+            json_object_set_new(
+                stages, *name,
+                stage_health(conn, *name, now, live_ms, &ok, max_pending_age_s));
     redisReply *cases = redis_conn_command(conn, "ZCARD " KEY_CASES);
-    json_t *out = json_pack("{s:o,s:I,s:b}", "stages", stages,
-        "cases", (json_int_t) (cases && cases->type == REDIS_REPLY_INTEGER ? cases->integer : 0),
+    json_t *out = json_pack(
+        "{s:o,s:I,s:b}", "stages", stages, "cases",
+        (json_int_t)(cases && cases->type == REDIS_REPLY_INTEGER ? cases->integer : 0),
         "ok", ok);
     if (cases)
         freeReplyObject(cases);

@@ -30,7 +30,7 @@ json_t *case_query_show(case_store_t *store, const char *id, bool *missing);
  * within live_ms) or when its oldest pending case waited longer than
  * max_pending_age_s. only_stage limits the check to one stage (NULL:
  * every stage of PIPELINE_STAGES). */
-json_t *case_query_health(case_store_t *store, uint64_t live_ms,
-                          double max_pending_age_s, const char *only_stage);
+json_t *case_query_health(case_store_t *store, uint64_t live_ms, double max_pending_age_s,
+                          const char *only_stage);
 
 #endif

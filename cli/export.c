@@ -30,7 +30,7 @@
 typedef struct {
     struct archive *a;
     const char *id;
-    json_t *files;                    /* manifest entries */
+    json_t *files; /* manifest entries */
     GString *sums;
     time_t mtime;
     bool failed;
@@ -44,20 +44,20 @@ static void add_file(exporter_t *x, const char *name, const void *data, size_t l
     snprintf(path, sizeof path, "%s/%s", x->id, name);
     struct archive_entry *e = archive_entry_new();
     archive_entry_set_pathname(e, path);
-    archive_entry_set_size(e, (la_int64_t) len);
+    archive_entry_set_size(e, (la_int64_t)len);
     archive_entry_set_filetype(e, AE_IFREG);
     archive_entry_set_perm(e, 0444);
     archive_entry_set_mtime(e, x->mtime, 0);
-    if (archive_write_header(x->a, e) != ARCHIVE_OK
-        || (len > 0 && archive_write_data(x->a, data, len) != (la_ssize_t) len)) {
+    if (archive_write_header(x->a, e) != ARCHIVE_OK ||
+        (len > 0 && archive_write_data(x->a, data, len) != (la_ssize_t)len)) {
         fprintf(stderr, "writctl: cannot write %s to the archive: %s\n", path,
                 archive_error_string(x->a));
         x->failed = true;
     }
     archive_entry_free(e);
     gchar *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
-    json_array_append_new(x->files, json_pack("{s:s,s:I,s:s}", "name", name,
-                                              "size", (json_int_t) len, "sha256", sha));
+    json_array_append_new(x->files, json_pack("{s:s,s:I,s:s}", "name", name, "size",
+                                              (json_int_t)len, "sha256", sha));
     g_string_append_printf(x->sums, "%s  %s\n", sha, name);
     g_free(sha);
 }
@@ -79,7 +79,8 @@ static void add_notices(exporter_t *x, json_t *c, json_t *missing)
 {
     size_t i;
     json_t *a;
-    json_array_foreach(json_object_get(c, "accounts"), i, a) {
+    json_array_foreach(json_object_get(c, "accounts"), i, a)
+    {
         const char *path = json_string_value(json_object_get(a, "notice_path"));
         if (!path)
             continue;
@@ -91,8 +92,10 @@ static void add_notices(exporter_t *x, json_t *c, json_t *missing)
         if (g_file_get_contents(path, &data, &len, NULL))
             add_file(x, name, data, len);
         else
-            json_array_append_new(missing, json_pack("{s:s,s:s}", "account",
-                json_string_value(json_object_get(a, "account")), "path", path));
+            json_array_append_new(
+                missing, json_pack("{s:s,s:s}", "account",
+                                   json_string_value(json_object_get(a, "account")),
+                                   "path", path));
         g_free(data);
         g_free(base);
     }
@@ -104,7 +107,7 @@ typedef struct {
 
 static int parse(int argc, char **argv, export_args_t *a)
 {
-    *a = (export_args_t) { .operator_name = getenv("WRIT_OPERATOR") };
+    *a = (export_args_t){ .operator_name = getenv("WRIT_OPERATOR") };
     for (int i = 0; i < argc; i++) {
         bool has = i + 1 < argc;
         if (!strcmp(argv[i], "--out") && has)
@@ -129,7 +132,8 @@ static void file_sha256(const char *path, char out[65])
     gsize len = 0;
     if (!g_file_get_contents(path, &data, &len, NULL))
         return;
-    gchar *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *) data, len);
+    gchar *hex =
+        g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
     snprintf(out, 65, "%s", hex);
     g_free(hex);
     g_free(data);
@@ -140,13 +144,14 @@ int writctl_case_export(writ_config_t *cfg, int argc, char **argv)
     export_args_t args;
     if (parse(argc, argv, &args) != 0) {
         fprintf(stderr, "writctl: usage: case export ID --out FILE [--as NAME] "
-                "[--reason TEXT]\n");
+                        "[--reason TEXT]\n");
         return EX_USAGE;
     }
     const char *id = args.id, *out = args.out;
     /* Handing the record out is an act on it: it names who did it. */
     if (!args.operator_name || !*args.operator_name) {
-        fprintf(stderr, "writctl: every act names who did it: --as NAME or WRIT_OPERATOR\n");
+        fprintf(stderr,
+                "writctl: every act names who did it: --as NAME or WRIT_OPERATOR\n");
         return EX_USAGE;
     }
     if (access(out, F_OK) == 0) {
@@ -162,8 +167,8 @@ int writctl_case_export(writ_config_t *cfg, int argc, char **argv)
     size_t raw_len = 0;
     int rc = c ? case_store_raw(store, id, &raw, &raw_len) : -1;
     if (!c || rc != 0) {
-        fprintf(stderr, "writctl: %s\n", missing_case || rc == 1 ? "no such case"
-                : case_store_error(store));
+        fprintf(stderr, "writctl: %s\n",
+                missing_case || rc == 1 ? "no such case" : case_store_error(store));
         json_decref(c);
         free(raw);
         case_store_destroy(&store);
@@ -171,17 +176,20 @@ int writctl_case_export(writ_config_t *cfg, int argc, char **argv)
     }
     case_store_destroy(&store);
 
-    gchar *tmp = g_strdup_printf("%s.tmp.%d", out, (int) getpid());
-    exporter_t x = { .a = archive_write_new(), .id = id, .files = json_array(),
-                     .sums = g_string_new(NULL), .mtime = time(NULL) };
+    gchar *tmp = g_strdup_printf("%s.tmp.%d", out, (int)getpid());
+    exporter_t x = { .a = archive_write_new(),
+                     .id = id,
+                     .files = json_array(),
+                     .sums = g_string_new(NULL),
+                     .mtime = time(NULL) };
     int status = 0;
-    if (archive_write_set_format_pax_restricted(x.a) != ARCHIVE_OK
-        || archive_write_add_filter_gzip(x.a) != ARCHIVE_OK
-        || archive_write_open_filename(x.a, tmp) != ARCHIVE_OK) {
-        fprintf(stderr, "writctl: cannot create %s: %s\n", out, archive_error_string(x.a));
+    if (archive_write_set_format_pax_restricted(x.a) != ARCHIVE_OK ||
+        archive_write_add_filter_gzip(x.a) != ARCHIVE_OK ||
+        archive_write_open_filename(x.a, tmp) != ARCHIVE_OK) {
+        fprintf(stderr, "writctl: cannot create %s: %s\n", out,
+                archive_error_string(x.a));
         status = EX_CANTCREAT;
-    }
-    else {
+    } else {
         json_t *audit = json_incref(json_object_get(c, "audit"));
         json_object_del(c, "audit");
         json_t *missing = json_array();
@@ -193,9 +201,10 @@ int writctl_case_export(writ_config_t *cfg, int argc, char **argv)
         struct tm tm;
         gmtime_r(&x.mtime, &tm);
         strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        json_t *manifest = json_pack("{s:s,s:s,s:O,s:O,s:O}", "case", id,
-            "exported_at", when, "original_sha256_at_intake", json_object_get(c, "sha256"),
-            "files", x.files, "notices_missing", missing);
+        json_t *manifest =
+            json_pack("{s:s,s:s,s:O,s:O,s:O}", "case", id, "exported_at", when,
+                      "original_sha256_at_intake", json_object_get(c, "sha256"), "files",
+                      x.files, "notices_missing", missing);
         add_json(&x, "manifest.json", manifest);
         gchar *sums = g_strdup(x.sums->str);
         add_file(&x, "SHA256SUMS", sums, strlen(sums));
@@ -204,7 +213,8 @@ int writctl_case_export(writ_config_t *cfg, int argc, char **argv)
         json_decref(missing);
         json_decref(audit);
         if (archive_write_close(x.a) != ARCHIVE_OK && !x.failed) {
-            fprintf(stderr, "writctl: cannot finish %s: %s\n", out, archive_error_string(x.a));
+            fprintf(stderr, "writctl: cannot finish %s: %s\n", out,
+                    archive_error_string(x.a));
             x.failed = true;
         }
         if (x.failed)
@@ -216,15 +226,17 @@ int writctl_case_export(writ_config_t *cfg, int argc, char **argv)
     if (status == 0) {
         char sum[65];
         file_sha256(tmp, sum);
-        gchar *what = g_strdup_printf("exported to %s (%zu files, archive sha256 %s)%s%s",
-                                      out, json_array_size(x.files), sum,
-                                      args.reason ? ": " : "",
-                                      args.reason ? args.reason : "");
+        gchar *what =
+            g_strdup_printf("exported to %s (%zu files, archive sha256 %s)%s%s", out,
+                            json_array_size(x.files), sum, args.reason ? ": " : "",
+                            args.reason ? args.reason : "");
         int rc = writctl_record_export(cfg, id, args.operator_name, what, argc, argv);
         g_free(what);
         if (rc != 0) {
-            fprintf(stderr, "writctl: the export of case %s was not recorded, so "
-                    "it is not written\n", id);
+            fprintf(stderr,
+                    "writctl: the export of case %s was not recorded, so "
+                    "it is not written\n",
+                    id);
             status = rc;
         }
     }
@@ -234,8 +246,8 @@ int writctl_case_export(writ_config_t *cfg, int argc, char **argv)
     }
     unlink(tmp);
     if (status == 0)
-        printf("case %s exported to %s: %zu files, manifest with sha256 of each\n",
-               id, out, json_array_size(x.files));
+        printf("case %s exported to %s: %zu files, manifest with sha256 of each\n", id,
+               out, json_array_size(x.files));
     g_free(tmp);
     g_string_free(x.sums, TRUE);
     json_decref(x.files);

@@ -34,8 +34,8 @@ static const char *dstr(json_t *o, const char *key)
 /* ---- queue ---------------------------------------------------------------- */
 
 typedef struct {
-    int rank;                         /* 1 emergency ... 5 challenge */
-    long order;                       /* within the rank, smaller first */
+    int rank;   /* 1 emergency ... 5 challenge */
+    long order; /* within the rank, smaller first */
     const case_view_t *v;
     char why[640];
 } queue_row_t;
@@ -59,8 +59,8 @@ static bool is_emergency(const case_view_t *v)
         undecided |= casework_undecided(&v->c->accounts[i]);
     if (!undecided)
         return false;
-    if (v->c->request && (v->c->request->type == REQ_EMERGENCY_REQUEST
-                          || v->c->request->emergency))
+    if (v->c->request &&
+        (v->c->request->type == REQ_EMERGENCY_REQUEST || v->c->request->emergency))
         return true;
     for (size_t i = 0; i < v->c->account_count; i++)
         if (v->c->accounts[i].decision == DEC_EMERGENCY_REVIEW)
@@ -83,10 +83,14 @@ static void review_words(const case_view_t *v, char *buf, size_t len)
     bool unknown = c->request && c->request->type == REQ_UNKNOWN;
     bool unverified = c->verify_requester && !json_object_get(v->cw, "verification");
     if (unknown || unverified) {
-        snprintf(buf, len, "%s%s%s%s", unknown ? "no recognisable legal process: "
-                 "a person must read it" : "", unknown && unverified ? "; " : "",
-                 unverified ? (c->verify_reason ? c->verify_reason
-                                                : "requester not verified") : "",
+        snprintf(buf, len, "%s%s%s%s",
+                 unknown ? "no recognisable legal process: "
+                           "a person must read it"
+                         : "",
+                 unknown && unverified ? "; " : "",
+                 unverified
+                     ? (c->verify_reason ? c->verify_reason : "requester not verified")
+                     : "",
                  unverified ? " (call the agency back on its published number)" : "");
         return;
     }
@@ -105,8 +109,7 @@ static void review_words(const case_view_t *v, char *buf, size_t len)
     snprintf(buf, len, "in review");
 }
 
-static size_t queue_rows(const case_view_t *v, long today, long now_ms,
-                         queue_row_t *rows)
+static size_t queue_rows(const case_view_t *v, long today, long now_ms, queue_row_t *rows)
 {
     size_t n = 0;
     const char *st = v->state;
@@ -116,37 +119,44 @@ static size_t queue_rows(const case_view_t *v, long today, long now_ms,
     if (!strcmp(st, STATE_REVIEW) && is_emergency(v)) {
         long minutes = (now_ms - v->received_ms) / 60000;
         json_t *ver = json_object_get(v->cw, "verification");
-        rows[n] = (queue_row_t) { 1, v->received_ms, v, "" };
-        snprintf(rows[n].why, sizeof rows[n].why, "EMERGENCY from %s, waiting %ld "
-                 "min; %s", case_view_agency(v), minutes,
+        rows[n] = (queue_row_t){ 1, v->received_ms, v, "" };
+        snprintf(rows[n].why, sizeof rows[n].why,
+                 "EMERGENCY from %s, waiting %ld "
+                 "min; %s",
+                 case_view_agency(v), minutes,
                  ver ? "requester verified: decide now"
-                     : v->c && v->c->verify_requester
+                 : v->c && v->c->verify_requester
                      ? "requester NOT verified: call back before disclosing"
                      : "decide now");
         return n + 1;
     }
-    bool settled = !strcmp(st, STATE_CLOSED) || !strcmp(st, STATE_RECEIVED)
-                || !strcmp(st, STATE_DECIDED);
-    if (!settled && deadline >= 0 && deadline <= today + 3 && case_view_owes_response(v)) {
+    bool settled = !strcmp(st, STATE_CLOSED) || !strcmp(st, STATE_RECEIVED) ||
+                   !strcmp(st, STATE_DECIDED);
+    if (!settled && deadline >= 0 && deadline <= today + 3 &&
+        case_view_owes_response(v)) {
         char rel[48], date[11];
         case_view_relative(deadline, today, rel, sizeof rel);
         case_view_date(deadline, date);
-        rows[n] = (queue_row_t) { 2, deadline, v, "" };
-        snprintf(rows[n].why, sizeof rows[n].why, "response deadline %s (%s) of "
-                 "the %s from %s; %s", date, rel, case_view_type(v), case_view_agency(v),
+        rows[n] = (queue_row_t){ 2, deadline, v, "" };
+        snprintf(rows[n].why, sizeof rows[n].why,
+                 "response deadline %s (%s) of "
+                 "the %s from %s; %s",
+                 date, rel, case_view_type(v), case_view_agency(v),
                  waiting ? "waiting on the requester"
-                 : open ? "still in review" : "decided to disclose, nothing produced yet");
+                 : open  ? "still in review"
+                         : "decided to disclose, nothing produced yet");
         n++;
-    }
-    else if (!strcmp(st, STATE_REVIEW)) {
-        rows[n] = (queue_row_t) { 3, v->received_ms, v, "" };
+    } else if (!strcmp(st, STATE_REVIEW)) {
+        rows[n] = (queue_row_t){ 3, v->received_ms, v, "" };
         review_words(v, rows[n].why, sizeof rows[n].why);
         n++;
-    }
-    else if (waiting && jstr(waiting, "until") && case_view_day(jstr(waiting, "until")) <= today) {
-        rows[n] = (queue_row_t) { 3, v->received_ms, v, "" };
-        snprintf(rows[n].why, sizeof rows[n].why, "the wait for the requester "
-                 "ended %s (%s)", jstr(waiting, "until"), jstr(waiting, "reason"));
+    } else if (waiting && jstr(waiting, "until") &&
+               case_view_day(jstr(waiting, "until")) <= today) {
+        rows[n] = (queue_row_t){ 3, v->received_ms, v, "" };
+        snprintf(rows[n].why, sizeof rows[n].why,
+                 "the wait for the requester "
+                 "ended %s (%s)",
+                 jstr(waiting, "until"), jstr(waiting, "reason"));
         n++;
     }
     for (size_t i = 0; v->c && i < v->c->account_count; i++) {
@@ -155,15 +165,16 @@ static size_t queue_rows(const case_view_t *v, long today, long now_ms,
             continue;
         char todays[11];
         case_view_date(today, todays);
-        const char *ns = jstr(json_object_get(json_object_get(v->cw, "accounts"),
-                                              d->account), "notice");
+        const char *ns = jstr(
+            json_object_get(json_object_get(v->cw, "accounts"), d->account), "notice");
         if (ns && !strcmp(ns, "withheld"))
             continue;
         if (!casework_gag_live(d, v->cw, todays)) {
-            rows[n] = (queue_row_t) { 4, v->received_ms, v, "" };
-            snprintf(rows[n].why, sizeof rows[n].why, "the gag on %s has ended "
-                     "(%s) but its notice is not prepared%s", d->account,
-                     d->release_on[0] ? d->release_on : "lifted",
+            rows[n] = (queue_row_t){ 4, v->received_ms, v, "" };
+            snprintf(rows[n].why, sizeof rows[n].why,
+                     "the gag on %s has ended "
+                     "(%s) but its notice is not prepared%s",
+                     d->account, d->release_on[0] ? d->release_on : "lifted",
                      d->notice_to ? "" : ": no addressee in the registry");
             n++;
             break;
@@ -171,15 +182,18 @@ static size_t queue_rows(const case_view_t *v, long today, long now_ms,
     }
     json_t *ch = json_object_get(v->cw, "challenge");
     const char *cs = jstr(ch, "status");
-    if (v->c && v->c->challenge_recommended && strcmp(st, STATE_CLOSED)
-        && (!cs || !strcmp(cs, "filed"))) {
-        rows[n] = (queue_row_t) { 5, v->received_ms, v, "" };
+    if (v->c && v->c->challenge_recommended && strcmp(st, STATE_CLOSED) &&
+        (!cs || !strcmp(cs, "filed"))) {
+        rows[n] = (queue_row_t){ 5, v->received_ms, v, "" };
         if (cs)
-            snprintf(rows[n].why, sizeof rows[n].why, "challenge filed%s%s: "
-                     "awaiting the ruling", jstr(ch, "court") ? " in " : "",
+            snprintf(rows[n].why, sizeof rows[n].why,
+                     "challenge filed%s%s: "
+                     "awaiting the ruling",
+                     jstr(ch, "court") ? " in " : "",
                      jstr(ch, "court") ? jstr(ch, "court") : "");
         else
-            snprintf(rows[n].why, sizeof rows[n].why, "challenge recommended: a "
+            snprintf(rows[n].why, sizeof rows[n].why,
+                     "challenge recommended: a "
                      "gag on an enterprise customer's data; none filed yet");
         n++;
     }
@@ -222,30 +236,34 @@ int writctl_queue(writ_config_t *cfg, int argc, char **argv)
     }
     queue_row_t *rows = calloc(3 * n + 1, sizeof *rows);
     size_t m = 0;
-    long now_ms = (long) writ_now_ms();
+    long now_ms = (long)writ_now_ms();
     for (size_t i = 0; rows && i < n; i++)
         m += queue_rows(&cases[i], today, now_ms, rows + m);
     if (rows)
         qsort(rows, m, sizeof *rows, row_cmp);
-    static const char *const why_names[] = { "", "emergency", "deadline",
+    static const char *const why_names[] = { "",       "emergency", "deadline",
                                              "review", "gag ended", "challenge" };
     json_t *list = json_array();
     for (size_t i = 0; i < m; i++)
-        json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}",
-            "case", rows[i].v->id, "state", rows[i].v->state,
-            "kind", why_names[rows[i].rank], "type", case_view_type(rows[i].v),
-            "agency", case_view_agency(rows[i].v), "why", rows[i].why));
+        json_array_append_new(
+            list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "case", rows[i].v->id, "state",
+                            rows[i].v->state, "kind", why_names[rows[i].rank], "type",
+                            case_view_type(rows[i].v), "agency",
+                            case_view_agency(rows[i].v), "why", rows[i].why));
     /* Notices and alerts writ-send could not deliver (failed, unconfirmed,
      * deferred too often): after the cases, oldest first. */
     json_t *stuck = delivery_store_attention(store);
     size_t j;
     json_t *d;
-    json_array_foreach(stuck, j, d) {
+    json_array_foreach(stuck, j, d)
+    {
         char why[512];
         delivery_words(d, why, sizeof why);
-        json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
-            "case", dstr(d, "case"), "state", dstr(d, "state"), "kind", "delivery",
-            "type", dstr(d, "kind"), "agency", "", "why", why, "delivery", dstr(d, "id")));
+        json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "case",
+                                              dstr(d, "case"), "state", dstr(d, "state"),
+                                              "kind", "delivery", "type", dstr(d, "kind"),
+                                              "agency", "", "why", why, "delivery",
+                                              dstr(d, "id")));
     }
     if (as_json)
         writctl_print_json(list);
@@ -254,8 +272,8 @@ int writctl_queue(writ_config_t *cfg, int argc, char **argv)
     else {
         printf("%-3s %-18s %-8s %-10s %s\n", "#", "CASE", "STATE", "KIND", "WHY");
         for (size_t i = 0; i < m; i++)
-            printf("%-3zu %-18s %-8s %-10s %s\n", i + 1, rows[i].v->id,
-                   rows[i].v->state, why_names[rows[i].rank], rows[i].why);
+            printf("%-3zu %-18s %-8s %-10s %s\n", i + 1, rows[i].v->id, rows[i].v->state,
+                   why_names[rows[i].rank], rows[i].why);
         for (size_t i = m; i < json_array_size(list); i++) {
             json_t *e = json_array_get(list, i);
             printf("%-3zu %-18s %-8s %-10s %s\n", i + 1, dstr(e, "case"),
@@ -274,13 +292,14 @@ int writctl_queue(writ_config_t *cfg, int argc, char **argv)
 static void delivery_words(json_t *d, char *buf, size_t len)
 {
     const char *state = dstr(d, "state");
-    if (!strcmp(state, "held"))              /* writ-send's words (delivery_hold.lua) */
+    if (!strcmp(state, "held")) /* writ-send's words (delivery_hold.lua) */
         snprintf(buf, len, "%s", dstr(d, "reply"));
     else if (!strcmp(state, "failed"))
         snprintf(buf, len, "%s %s refused by the relay: %s", dstr(d, "kind"),
                  dstr(d, "id"), dstr(d, "reply"));
     else if (!strcmp(state, "unconfirmed"))
-        snprintf(buf, len, "%s %s may have been sent (Message-ID <%s>): check the relay's log, "
+        snprintf(buf, len,
+                 "%s %s may have been sent (Message-ID <%s>): check the relay's log, "
                  "then writctl case delivery %s %s sent|resend",
                  dstr(d, "kind"), dstr(d, "id"), dstr(d, "message_id"), dstr(d, "case"),
                  dstr(d, "id"));
@@ -291,30 +310,29 @@ static void delivery_words(json_t *d, char *buf, size_t len)
 
 /* ---- due ---------------------------------------------------------------- */
 
-
 /* The notices, alerts and letters writ-send could not deliver (failed,
  * unconfirmed, deferred too often, held for a person), as due rows dated
  * from their last attempt: a person owes them a look as the queue says.
  * Returns how many were added. */
-static size_t due_deliveries(case_store_t *store, long today, json_t *list,
-                             bool as_json)
+static size_t due_deliveries(case_store_t *store, long today, json_t *list, bool as_json)
 {
     json_t *stuck = delivery_store_attention(store);
     size_t i, added = 0;
     json_t *d;
-    json_array_foreach(stuck, i, d) {
+    json_array_foreach(stuck, i, d)
+    {
         char date[11], rel[48], why[512];
-        long day = (long) (atoll(dstr(d, "updated_at")) / 86400000LL);
+        long day = (long)(atoll(dstr(d, "updated_at")) / 86400000LL);
         case_view_date(day, date);
         case_view_relative(day, today, rel, sizeof rel);
         delivery_words(d, why, sizeof why);
-        json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
-            "date", date, "status", rel, "case", dstr(d, "case"),
-            "state", dstr(d, "state"), "kind", "delivery", "what", why,
-            "delivery", dstr(d, "id")));
+        json_array_append_new(
+            list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "date", date, "status", rel,
+                            "case", dstr(d, "case"), "state", dstr(d, "state"), "kind",
+                            "delivery", "what", why, "delivery", dstr(d, "id")));
         if (!as_json)
-            printf("%s  %-16s %-18s %-12s %s\n", date, rel, dstr(d, "case"),
-                   "delivery", why);
+            printf("%s  %-16s %-18s %-12s %s\n", date, rel, dstr(d, "case"), "delivery",
+                   why);
         added++;
     }
     json_decref(stuck);
@@ -335,8 +353,7 @@ int writctl_due(writ_config_t *cfg, int argc, char **argv)
                 fprintf(stderr, "writctl: --days needs a number of days\n");
                 return EX_USAGE;
             }
-        }
-        else
+        } else
             return writctl_usage();
     }
     char todays[11];
@@ -359,12 +376,13 @@ int writctl_due(writ_config_t *cfg, int argc, char **argv)
         char date[11], rel[48];
         case_view_date(rows[i].day, date);
         case_view_relative(rows[i].day, today, rel, sizeof rel);
-        json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}",
-            "date", date, "status", rel, "case", rows[i].v->id,
-            "state", rows[i].v->state, "kind", rows[i].kind, "what", rows[i].what));
+        json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "date", date,
+                                              "status", rel, "case", rows[i].v->id,
+                                              "state", rows[i].v->state, "kind",
+                                              rows[i].kind, "what", rows[i].what));
         if (!as_json)
-            printf("%s  %-16s %-18s %-12s %s\n", date, rel, rows[i].v->id,
-                   rows[i].kind, rows[i].what);
+            printf("%s  %-16s %-18s %-12s %s\n", date, rel, rows[i].v->id, rows[i].kind,
+                   rows[i].what);
     }
     m += due_deliveries(store, today, list, as_json);
     if (as_json)
@@ -382,8 +400,8 @@ int writctl_due(writ_config_t *cfg, int argc, char **argv)
 
 /* The cases in every index set of keys (SINTER), or, with no keys, those
  * received since since_ms; NULL on a Redis failure. */
-static case_view_t *search_load(case_store_t *store, GPtrArray *keys,
-                                long long since_ms, size_t *n)
+static case_view_t *search_load(case_store_t *store, GPtrArray *keys, long long since_ms,
+                                size_t *n)
 {
     redis_conn_t *conn = case_store_conn(store);
     redisReply *ids = NULL;
@@ -394,14 +412,13 @@ static case_view_t *search_load(case_store_t *store, GPtrArray *keys,
             argvv[0] = "SINTER";
             for (guint i = 0; i < keys->len; i++)
                 argvv[i + 1] = keys->pdata[i];
-            ids = redis_conn_argv(conn, (int) keys->len + 1, argvv, NULL);
+            ids = redis_conn_argv(conn, (int)keys->len + 1, argvv, NULL);
         }
         free(argvv);
-    }
-    else
+    } else
         ids = redis_conn_command(conn, "ZRANGEBYSCORE " KEY_CASES " %lld +inf", since_ms);
-    case_view_t *cases = ids && ids->type == REDIS_REPLY_ARRAY
-                       ? case_view_load(store, ids, n) : NULL;
+    case_view_t *cases =
+        ids && ids->type == REDIS_REPLY_ARRAY ? case_view_load(store, ids, n) : NULL;
     if (ids)
         freeReplyObject(ids);
     return cases;
@@ -415,8 +432,10 @@ static json_t *oldest_first(json_t *list)
     for (size_t i = 0; sorted && i < count; i++)
         sorted[i] = json_array_get(list, i);
     for (size_t i = 1; sorted && i < count; i++)
-        for (size_t k = i; k > 0 && json_integer_value(json_object_get(sorted[k - 1], "received_ms"))
-                                  > json_integer_value(json_object_get(sorted[k], "received_ms")); k--) {
+        for (size_t k = i;
+             k > 0 && json_integer_value(json_object_get(sorted[k - 1], "received_ms")) >
+                          json_integer_value(json_object_get(sorted[k], "received_ms"));
+             k--) {
             json_t *t = sorted[k];
             sorted[k] = sorted[k - 1];
             sorted[k - 1] = t;
@@ -437,10 +456,11 @@ int writctl_case_search(writ_config_t *cfg, int argc, char **argv)
     for (int i = 0; i < argc && rc == 0; i++) {
         const char *o = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        const char *prefix = !strcmp(o, "--account") ? KEY_IDX_ACCOUNT
-                           : !strcmp(o, "--agency") ? KEY_IDX_AGENCY
-                           : !strcmp(o, "--reference") ? KEY_IDX_REF
-                           : !strcmp(o, "--state") ? KEY_IDX_STATE : NULL;
+        const char *prefix = !strcmp(o, "--account")     ? KEY_IDX_ACCOUNT
+                             : !strcmp(o, "--agency")    ? KEY_IDX_AGENCY
+                             : !strcmp(o, "--reference") ? KEY_IDX_REF
+                             : !strcmp(o, "--state")     ? KEY_IDX_STATE
+                                                         : NULL;
         if (!strcmp(o, "--json"))
             as_json = true;
         else if (!strcmp(o, "--since") && val) {
@@ -450,19 +470,17 @@ int writctl_case_search(writ_config_t *cfg, int argc, char **argv)
                 fprintf(stderr, "writctl: bad date '%s': use YYYY-MM-DD\n", since);
                 rc = EX_USAGE;
             }
-        }
-        else if (prefix && val) {
+        } else if (prefix && val) {
             gchar *k = casework_index_key(val);
             g_ptr_array_add(keys, g_strconcat(prefix, k, NULL));
             g_free(k);
             i++;
-        }
-        else
+        } else
             rc = writctl_usage();
     }
     if (rc == 0 && keys->len == 0 && !since) {
         fprintf(stderr, "writctl: case search needs at least one of --account, "
-                "--agency, --reference, --state, --since\n");
+                        "--agency, --reference, --state, --since\n");
         rc = EX_USAGE;
     }
     case_store_t *store = rc == 0 ? writctl_open_store(cfg) : NULL;
@@ -472,7 +490,7 @@ int writctl_case_search(writ_config_t *cfg, int argc, char **argv)
         g_ptr_array_free(keys, TRUE);
         return rc;
     }
-    long long since_ms = since ? (long long) case_view_day(since) * 86400000LL : 0;
+    long long since_ms = since ? (long long)case_view_day(since) * 86400000LL : 0;
     size_t n = 0;
     case_view_t *cases = search_load(store, keys, since_ms, &n);
     if (!cases) {
@@ -485,17 +503,19 @@ int writctl_case_search(writ_config_t *cfg, int argc, char **argv)
         if (v->received_ms < since_ms)
             continue;
         json_t *ms = json_integer(v->received_ms);
-        json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:s?,s:o}",
-            "id", v->id, "state", v->state, "request_type", case_view_type(v),
-            "agency", case_view_agency(v),
-            "reference", v->c && v->c->request ? v->c->request->reference : NULL,
-            "received_ms", ms));
+        json_array_append_new(
+            list, json_pack("{s:s,s:s,s:s,s:s,s:s?,s:o}", "id", v->id, "state", v->state,
+                            "request_type", case_view_type(v), "agency",
+                            case_view_agency(v), "reference",
+                            v->c && v->c->request ? v->c->request->reference : NULL,
+                            "received_ms", ms));
     }
     json_t *out = oldest_first(list);
     if (rc == 0 && as_json)
         writctl_print_json(out);
     else if (rc == 0) {
-        printf("%-18s %-9s %-26s %-14s %s\n", "CASE", "STATE", "TYPE", "REFERENCE", "AGENCY");
+        printf("%-18s %-9s %-26s %-14s %s\n", "CASE", "STATE", "TYPE", "REFERENCE",
+               "AGENCY");
         size_t i;
         json_t *c;
         json_array_foreach(out, i, c)
@@ -518,7 +538,8 @@ static void print_stamp(const char *label, json_t *o)
     if (!o)
         return;
     printf("  %-9s by %s at %s: %s\n", label, jstr(o, "by") ? jstr(o, "by") : "-",
-           jstr(o, "at") ? jstr(o, "at") : "-", jstr(o, "reason") ? jstr(o, "reason") : "");
+           jstr(o, "at") ? jstr(o, "at") : "-",
+           jstr(o, "reason") ? jstr(o, "reason") : "");
 }
 
 static void print_ms(const char *label, json_t *d, const char *key)
@@ -526,7 +547,7 @@ static void print_ms(const char *label, json_t *d, const char *key)
     const char *v = dstr(d, key);
     if (!*v)
         return;
-    time_t t = (time_t) (atoll(v) / 1000);
+    time_t t = (time_t)(atoll(v) / 1000);
     struct tm tm;
     char buf[32];
     gmtime_r(&t, &tm);
@@ -542,7 +563,8 @@ void writctl_print_deliveries(json_t *c)
     printf("  deliveries:\n");
     size_t i;
     json_t *d;
-    json_array_foreach(list, i, d) {
+    json_array_foreach(list, i, d)
+    {
         printf("    %-6s %-11s to %s, attempts %s", dstr(d, "kind"), dstr(d, "state"),
                dstr(d, "to"), dstr(d, "attempts"));
         print_ms("sent", d, "sent_at");
@@ -561,15 +583,18 @@ void writctl_print_casework(json_t *c)
     json_t *w = json_object_get(cw, "waiting");
     if (w)
         printf("  WAITING   on the requester%s%s (%s, %s)\n",
-               jstr(w, "until") ? " until " : "", jstr(w, "until") ? jstr(w, "until") : "",
-               jstr(w, "by"), jstr(w, "reason"));
+               jstr(w, "until") ? " until " : "",
+               jstr(w, "until") ? jstr(w, "until") : "", jstr(w, "by"),
+               jstr(w, "reason"));
     print_stamp("DECIDED", json_object_get(cw, "decided"));
     json_t *ch = json_object_get(cw, "challenge");
     if (ch)
         printf("  CHALLENGE %s%s%s%s%s (%s: %s)\n", jstr(ch, "status"),
-               jstr(ch, "court") ? " in " : "", jstr(ch, "court") ? jstr(ch, "court") : "",
+               jstr(ch, "court") ? " in " : "",
+               jstr(ch, "court") ? jstr(ch, "court") : "",
                jstr(ch, "docket") ? ", docket " : "",
-               jstr(ch, "docket") ? jstr(ch, "docket") : "", jstr(ch, "by"), jstr(ch, "reason"));
+               jstr(ch, "docket") ? jstr(ch, "docket") : "", jstr(ch, "by"),
+               jstr(ch, "reason"));
     print_stamp("CLOSED", json_object_get(cw, "closed"));
     print_stamp("REOPENED", json_object_get(cw, "reopened"));
     if (jstr(cw, "renews"))
@@ -580,7 +605,8 @@ void writctl_print_casework(json_t *c)
                jstr(cw, "renewed_by"));
     const char *account;
     json_t *a;
-    json_object_foreach(json_object_get(cw, "accounts"), account, a) {
+    json_object_foreach(json_object_get(cw, "accounts"), account, a)
+    {
         printf("  account %s\n", account);
         json_t *d = json_object_get(a, "decided");
         if (d)
@@ -588,29 +614,34 @@ void writctl_print_casework(json_t *c)
                    jstr(d, "at"));
         size_t i;
         json_t *g;
-        json_array_foreach(json_object_get(a, "gag_history"), i, g)
-            printf("      gag %s%s%s by %s at %s: %s\n", jstr(g, "state"),
-                   jstr(g, "until") ? " until " : "", jstr(g, "until") ? jstr(g, "until") : "",
-                   jstr(g, "by"), jstr(g, "at"), jstr(g, "reason"));
+        json_array_foreach(json_object_get(a, "gag_history"), i, g) printf(
+            "      gag %s%s%s by %s at %s: %s\n", jstr(g, "state"),
+            jstr(g, "until") ? " until " : "", jstr(g, "until") ? jstr(g, "until") : "",
+            jstr(g, "by"), jstr(g, "at"), jstr(g, "reason"));
         const char *now_notice = NULL;
         json_t *rec;
-        json_array_foreach(json_object_get(c, "accounts"), i, rec)
-            if (jstr(rec, "account") && !strcmp(jstr(rec, "account"), account))
-                now_notice = jstr(rec, "notice");
+        json_array_foreach(json_object_get(c, "accounts"), i,
+                           rec) if (jstr(rec, "account") &&
+                                    !strcmp(jstr(rec, "account"), account)) now_notice =
+            jstr(rec, "notice");
         if (jstr(a, "notice") && !(now_notice && !strcmp(now_notice, "prepared")))
-            printf("      notice %s\n", !strcmp(jstr(a, "notice"), "release_requested")
-                   ? "released by a person: notify is preparing it"
-                   : jstr(a, "notice"));
+            printf("      notice %s\n",
+                   !strcmp(jstr(a, "notice"), "release_requested")
+                       ? "released by a person: notify is preparing it"
+                       : jstr(a, "notice"));
         json_t *p;
-        json_array_foreach(json_object_get(a, "productions"), i, p) {
+        json_array_foreach(json_object_get(a, "productions"), i, p)
+        {
             GString *cats = g_string_new(NULL);
             size_t k;
             json_t *cat;
             json_array_foreach(json_object_get(p, "categories"), k, cat)
-                g_string_append_printf(cats, "%s%s", k ? "," : "", json_string_value(cat));
+                g_string_append_printf(cats, "%s%s", k ? "," : "",
+                                       json_string_value(cat));
             printf("      produced %s on %s by %s%s: %s\n", cats->str, jstr(p, "date"),
-                   jstr(p, "by"), json_is_true(json_object_get(p, "override"))
-                   ? " (OVERRIDE)" : "", jstr(p, "reason"));
+                   jstr(p, "by"),
+                   json_is_true(json_object_get(p, "override")) ? " (OVERRIDE)" : "",
+                   jstr(p, "reason"));
             g_string_free(cats, TRUE);
         }
     }

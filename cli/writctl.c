@@ -39,8 +39,10 @@ static const char *USAGE =
     "  case show ID [--json]            one case with decisions and audit\n"
     "  case raw ID                      the original message bytes\n"
     "  case delivery ID DELIVERY resend|sent --reason TEXT --as NAME\n"
-    "                                   a notice/alert writ-send could not finish: send it\n"
-    "                                   again, or record it sent (found in the relay's log)\n"
+    "                                   a notice/alert writ-send could not finish: send "
+    "it\n"
+    "                                   again, or record it sent (found in the relay's "
+    "log)\n"
     "  case letter ID send|discard --reason TEXT --as NAME\n"
     "                                   the decision letter writ-send prepared for the\n"
     "                                   requester (a rejection or redirect): approve it\n"
@@ -54,16 +56,22 @@ static const char *USAGE =
     "  case text ID [--json]            the text writ read from the case's documents\n"
     "                                   (--json: with what each document was)\n"
     "  health [--json] [--max-age SECONDS] [--stage S]\n"
-    "                                   live replicas and pending work; exit 1 if unhealthy\n"
-    "                                   (no replica, or oldest pending older than --max-age,\n"
+    "                                   live replicas and pending work; exit 1 if "
+    "unhealthy\n"
+    "                                   (no replica, or oldest pending older than "
+    "--max-age,\n"
     "                                   by default 3 leases)\n"
-    "  keys init DIR                    make the bus's missing key pairs (broker, intake,\n"
-    "                                   each stage); secret files 0600, existing ones kept\n"
+    "  keys init DIR                    make the bus's missing key pairs (broker, "
+    "intake,\n"
+    "                                   each stage); secret files 0600, existing ones "
+    "kept\n"
     "  queue [--json]                   cases that need a person, most urgent first\n"
     "  due [--days N] [--json]          deadlines, gag ends, preservation expiries\n"
-    "  case search [--account A] [--agency X] [--reference R] [--state S] [--since D] [--json]\n"
+    "  case search [--account A] [--agency X] [--reference R] [--state S] [--since D] "
+    "[--json]\n"
     "  case export ID --out FILE [--reason TEXT]\n"
-    "                                   archive for counsel (tar.gz, manifest with sha256;\n"
+    "                                   archive for counsel (tar.gz, manifest with "
+    "sha256;\n"
     "                                   an act: names its operator, audited)\n"
     "  acts (each: --as NAME or WRIT_OPERATOR, --reason TEXT, [--json] [--act-id ID]):\n"
     "  case verify ID                   requester confirmed out of band\n"
@@ -96,7 +104,7 @@ static char *read_input(const char *path, size_t *len)
         char buf[65536];
         size_t got;
         while ((got = fread(buf, 1, sizeof buf, stdin)) > 0)
-            g_string_append_len(s, buf, (gssize) got);
+            g_string_append_len(s, buf, (gssize)got);
         *len = s->len;
         return g_string_free(s, FALSE);
     }
@@ -129,13 +137,11 @@ static int cmd_parse(writ_config_t *cfg, int argc, char **argv)
     request_t *req = request_new();
     char err[256] = "";
     int rc = 0;
-    parse_documents_t docs = {0};
-    if (parse_message_documents(&ps, raw, len, req, &docs, err, sizeof err)
-        != PARSE_OK) {
+    parse_documents_t docs = { 0 };
+    if (parse_message_documents(&ps, raw, len, req, &docs, err, sizeof err) != PARSE_OK) {
         fprintf(stderr, "writctl: not a mail message: %s\n", err);
         rc = EX_DATAERR;
-    }
-    else {
+    } else {
         char *json = parse_json_with_documents(req, &docs);
         puts(json ? json : "null");
         free(json);
@@ -199,8 +205,7 @@ static int cmd_registry(writ_config_t *cfg, int argc, char **argv)
         if (n < 0) {
             fprintf(stderr, "writctl: registry import failed: %s\n", err);
             rc = EX_DATAERR;
-        }
-        else {
+        } else {
             printf("imported %ld account(s)\n", n);
             rc = 0;
         }
@@ -228,8 +233,8 @@ static const char *jstr(json_t *o, const char *key)
 /* A state name a case can be in; a typo must not look like "no cases". */
 static bool known_state(const char *state)
 {
-    static const char *const states[] = { STATE_RECEIVED, STATE_DECIDED,
-        STATE_NOTIFIED, STATE_HELD, STATE_REVIEW };
+    static const char *const states[] = { STATE_RECEIVED, STATE_DECIDED, STATE_NOTIFIED,
+                                          STATE_HELD, STATE_REVIEW };
     for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
         if (!strcmp(state, states[i]))
             return true;
@@ -249,9 +254,11 @@ static int cmd_case_list(case_store_t *store, int argc, char **argv)
             return usage();
     }
     if (state && !known_state(state)) {
-        fprintf(stderr, "writctl: unknown state '%s' (states: %s, %s, %s, "
-                "%s, %s)\n", state, STATE_RECEIVED, STATE_DECIDED,
-                STATE_NOTIFIED, STATE_HELD, STATE_REVIEW);
+        fprintf(stderr,
+                "writctl: unknown state '%s' (states: %s, %s, %s, "
+                "%s, %s)\n",
+                state, STATE_RECEIVED, STATE_DECIDED, STATE_NOTIFIED, STATE_HELD,
+                STATE_REVIEW);
         return EX_USAGE;
     }
     json_t *list = case_query_list(store, state);
@@ -262,14 +269,13 @@ static int cmd_case_list(case_store_t *store, int argc, char **argv)
     if (as_json)
         writctl_print_json(list);
     else {
-        printf("%-18s %-9s %-26s %-25s %s\n", "CASE", "STATE", "TYPE",
-               "RECEIVED", "REQUESTER");
+        printf("%-18s %-9s %-26s %-25s %s\n", "CASE", "STATE", "TYPE", "RECEIVED",
+               "REQUESTER");
         size_t i;
         json_t *c;
         json_array_foreach(list, i, c)
-            printf("%-18s %-9s %-26s %-25s %s\n", jstr(c, "id"),
-                   jstr(c, "state"), jstr(c, "request_type"),
-                   jstr(c, "received_at"), jstr(c, "requester"));
+            printf("%-18s %-9s %-26s %-25s %s\n", jstr(c, "id"), jstr(c, "state"),
+                   jstr(c, "request_type"), jstr(c, "received_at"), jstr(c, "requester"));
     }
     json_decref(list);
     return 0;
@@ -293,22 +299,28 @@ static void print_case_text(json_t *c)
         printf("  CHALLENGE recommended: gag on enterprise data\n");
     size_t i;
     json_t *a;
-    json_array_foreach(json_object_get(c, "accounts"), i, a) {
-        printf("  %-42s %-28s notice %-12s %s\n", jstr(a, "account"),
-               jstr(a, "decision"), jstr(a, "notice"),
-               json_is_string(json_object_get(a, "notice_path")) ? jstr(a, "notice_path") : "");
+    json_array_foreach(json_object_get(c, "accounts"), i, a)
+    {
+        printf("  %-42s %-28s notice %-12s %s\n", jstr(a, "account"), jstr(a, "decision"),
+               jstr(a, "notice"),
+               json_is_string(json_object_get(a, "notice_path")) ? jstr(a, "notice_path")
+                                                                 : "");
         printf("      %s\n", jstr(a, "reason"));
     }
     writctl_print_casework(c);
     writctl_print_deliveries(c);
     printf("  audit:\n");
-    json_array_foreach(json_object_get(c, "audit"), i, a) {
+    json_array_foreach(json_object_get(c, "audit"), i, a)
+    {
         printf("    %s %-12s %-10s %s -> %s  %s\n", jstr(a, "time"), jstr(a, "stage"),
                jstr(a, "event"), jstr(a, "from"), jstr(a, "to"), jstr(a, "note"));
         if (json_is_string(json_object_get(a, "operator")))
             printf("        by %s%s%s: %s\n", jstr(a, "operator"),
-                   *jstr(a, "account") && strcmp(jstr(a, "account"), "-") ? ", account " : "",
-                   *jstr(a, "account") && strcmp(jstr(a, "account"), "-") ? jstr(a, "account") : "",
+                   *jstr(a, "account") && strcmp(jstr(a, "account"), "-") ? ", account "
+                                                                          : "",
+                   *jstr(a, "account") && strcmp(jstr(a, "account"), "-")
+                       ? jstr(a, "account")
+                       : "",
                    jstr(a, "reason"));
     }
 }
@@ -320,7 +332,8 @@ static int cmd_case_show(case_store_t *store, int argc, char **argv)
     bool missing;
     json_t *c = case_query_show(store, argv[0], &missing);
     if (!c) {
-        fprintf(stderr, "writctl: %s\n", missing ? "no such case" : case_store_error(store));
+        fprintf(stderr, "writctl: %s\n",
+                missing ? "no such case" : case_store_error(store));
         return missing ? 1 : EX_UNAVAILABLE;
     }
     /* What writ-send did with the case's notices and alerts. */
@@ -345,7 +358,8 @@ static int cmd_case_raw(case_store_t *store, int argc, char **argv)
     size_t len = 0;
     int rc = case_store_raw(store, argv[0], &buf, &len);
     if (rc != 0) {
-        fprintf(stderr, "writctl: %s\n", rc > 0 ? "no such case" : case_store_error(store));
+        fprintf(stderr, "writctl: %s\n",
+                rc > 0 ? "no such case" : case_store_error(store));
         return rc > 0 ? 1 : EX_UNAVAILABLE;
     }
     fwrite(buf, 1, len, stdout);
@@ -361,9 +375,10 @@ static int cmd_case_text(case_store_t *store, int argc, char **argv)
     size_t len = 0;
     int rc = case_documents_get(store, argv[0], &docs, &text, &len);
     if (rc != 0) {
-        fprintf(stderr, "writctl: %s\n", rc > 0
-                ? "no documents recorded for this case (none attached, or "
-                  "not read yet)" : case_store_error(store));
+        fprintf(stderr, "writctl: %s\n",
+                rc > 0 ? "no documents recorded for this case (none attached, or "
+                         "not read yet)"
+                       : case_store_error(store));
         free(docs);
         free(text);
         return rc > 0 ? 1 : EX_UNAVAILABLE;
@@ -393,9 +408,8 @@ static int cmd_case_text(case_store_t *store, int argc, char **argv)
 static int cmd_health(writ_config_t *cfg, int argc, char **argv)
 {
     bool as_json = false;
-    double max_age = HEALTH_MAX_AGE_LEASES
-                   * (double) writ_config_long(cfg, "pipeline/lease_ms")
-                   / 1000.0;
+    double max_age = HEALTH_MAX_AGE_LEASES *
+                     (double)writ_config_long(cfg, "pipeline/lease_ms") / 1000.0;
     const char *stage = NULL;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--json"))
@@ -426,7 +440,7 @@ static int cmd_health(writ_config_t *cfg, int argc, char **argv)
             printf("%-13s %-4s live %zu  pending %lld  oldest %.1fs\n", stage,
                    json_is_true(json_object_get(s, "ok")) ? "ok" : "FAIL",
                    json_array_size(json_object_get(s, "live_workers")),
-                   (long long) json_integer_value(json_object_get(s, "pending")),
+                   (long long)json_integer_value(json_object_get(s, "pending")),
                    json_real_value(json_object_get(s, "oldest_pending_age_s")));
     }
     int rc = json_is_true(json_object_get(h, "ok")) ? 0 : 1;
@@ -448,7 +462,8 @@ static int cmd_case_hold(case_store_t *store, int argc, char **argv)
             return usage();
     }
     if (!reason || !*reason || !name || !*name) {
-        fprintf(stderr, "writctl: case hold needs --reason TEXT and --as NAME (for the audit)\n");
+        fprintf(stderr,
+                "writctl: case hold needs --reason TEXT and --as NAME (for the audit)\n");
         return EX_USAGE;
     }
     bool set = !strcmp(argv[1], "set");
@@ -487,7 +502,8 @@ static int reason_and_operator(const char *what, int argc, char **argv,
             return usage();
     }
     if (!*reason || !**reason || !*name || !**name) {
-        fprintf(stderr, "writctl: %s needs --reason TEXT and --as NAME (for the audit)\n", what);
+        fprintf(stderr, "writctl: %s needs --reason TEXT and --as NAME (for the audit)\n",
+                what);
         return EX_USAGE;
     }
     return 0;
@@ -510,10 +526,13 @@ static int cmd_case_delivery(case_store_t *store, int argc, char **argv)
                !strcmp(argv[2], "sent") ? "recorded as sent" : "will be sent again");
         return 0;
     case 1:
-        fprintf(stderr, "writctl: %s is not failed, unconfirmed or deferred: nothing to do\n", argv[1]);
+        fprintf(stderr,
+                "writctl: %s is not failed, unconfirmed or deferred: nothing to do\n",
+                argv[1]);
         return 1;
     case 2:
-        fprintf(stderr, "writctl: case %s has no delivery %s (see case show)\n", argv[0], argv[1]);
+        fprintf(stderr, "writctl: case %s has no delivery %s (see case show)\n", argv[0],
+                argv[1]);
         return 1;
     default:
         fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
@@ -534,15 +553,20 @@ static int cmd_case_letter(case_store_t *store, int argc, char **argv)
     switch (delivery_store_letter(store, argv[0], argv[1], reason, name)) {
     case 0:
         printf("case %s: the letter %s\n", argv[0],
-               !strcmp(argv[1], "send") ? "is approved and will be sent" : "is discarded");
+               !strcmp(argv[1], "send") ? "is approved and will be sent"
+                                        : "is discarded");
         return 0;
     case 1:
-        fprintf(stderr, "writctl: case %s's letter does not wait for approval "
-                "(already approved, sent or discarded: see case show)\n", argv[0]);
+        fprintf(stderr,
+                "writctl: case %s's letter does not wait for approval "
+                "(already approved, sent or discarded: see case show)\n",
+                argv[0]);
         return 1;
     case 2:
-        fprintf(stderr, "writctl: case %s has no letter waiting (no such case, or no "
-                "letter prepared: see case show)\n", argv[0]);
+        fprintf(stderr,
+                "writctl: case %s has no letter waiting (no such case, or no "
+                "letter prepared: see case show)\n",
+                argv[0]);
         return 1;
     default:
         fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
@@ -560,11 +584,12 @@ static const char *login_name(void)
 
 /* One candidate for purging, judged from its fields (the purge script
  * judges again, atomically). */
-static purge_result_t judge_case(redis_conn_t *conn, const char *id,
-                                 uint64_t cutoff)
+static purge_result_t judge_case(redis_conn_t *conn, const char *id, uint64_t cutoff)
 {
-    redisReply *r = redis_conn_command(conn, "HMGET " KEY_CASE "%s state updated_at "
-                                       "hold purged_at", id);
+    redisReply *r = redis_conn_command(conn,
+                                       "HMGET " KEY_CASE "%s state updated_at "
+                                       "hold purged_at",
+                                       id);
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 4) {
         fprintf(stderr, "writctl: redis: %s\n",
                 !r ? redis_conn_error(conn) : "unexpected reply");
@@ -575,8 +600,8 @@ static purge_result_t judge_case(redis_conn_t *conn, const char *id,
     const char *f[4];
     for (size_t i = 0; i < 4; i++)
         f[i] = r->element[i]->type == REDIS_REPLY_STRING ? r->element[i]->str : NULL;
-    purge_result_t v = retention_judge(f[0], f[1] ? strtoull(f[1], NULL, 10) : 0,
-                                       f[2], f[3], cutoff);
+    purge_result_t v =
+        retention_judge(f[0], f[1] ? strtoull(f[1], NULL, 10) : 0, f[2], f[3], cutoff);
     freeReplyObject(r);
     return v;
 }
@@ -610,7 +635,7 @@ static int cmd_purge(writ_config_t *cfg, case_store_t *store, int argc, char **a
     if (!name || !*name)
         name = login_name();
     uint64_t now = writ_now_ms();
-    uint64_t cutoff = (uint64_t) age > now ? 0 : now - (uint64_t) age;
+    uint64_t cutoff = (uint64_t)age > now ? 0 : now - (uint64_t)age;
     redis_conn_t *conn = case_store_conn(store);
     redisReply *ids = redis_conn_command(conn, "ZRANGE " KEY_CASES " 0 -1");
     if (!ids || ids->type != REDIS_REPLY_ARRAY) {
@@ -620,8 +645,10 @@ static int cmd_purge(writ_config_t *cfg, case_store_t *store, int argc, char **a
         return EX_UNAVAILABLE;
     }
     char note[200];
-    snprintf(note, sizeof note, "original message and text purged (retention: final "
-             "and unchanged for %s) by %s", age_text, name);
+    snprintf(note, sizeof note,
+             "original message and text purged (retention: final "
+             "and unchanged for %s) by %s",
+             age_text, name);
     size_t purged = 0, held = 0;
     int rc = 0;
     for (size_t i = 0; i < ids->elements && rc == 0; i++) {
@@ -632,8 +659,7 @@ static int cmd_purge(writ_config_t *cfg, case_store_t *store, int argc, char **a
         if (v == PURGE_DONE) {
             printf("%s %s\n", dry_run ? "would purge" : "purged", id);
             purged++;
-        }
-        else if (v == PURGE_HELD)
+        } else if (v == PURGE_HELD)
             held++;
         else if (v == PURGE_ERROR) {
             if (*case_store_error(store))
@@ -642,8 +668,8 @@ static int cmd_purge(writ_config_t *cfg, case_store_t *store, int argc, char **a
         }
     }
     freeReplyObject(ids);
-    printf("%s %zu case(s); %zu on legal hold kept\n",
-           dry_run ? "would purge" : "purged", purged, held);
+    printf("%s %zu case(s); %zu on legal hold kept\n", dry_run ? "would purge" : "purged",
+           purged, held);
     return rc;
 }
 
@@ -707,15 +733,14 @@ int main(int argc, char **argv)
         case_store_t *store = writctl_open_store(cfg);
         rc = store ? cmd_purge(cfg, store, rest, args) : EX_UNAVAILABLE;
         case_store_destroy(&store);
-    }
-    else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "text"))
+    } else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "text"))
         rc = with_store(cfg, cmd_case_text, rest - 1, args + 1);
     else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "search"))
         rc = writctl_case_search(cfg, rest - 1, args + 1);
     else if (!strcmp(cmd, "case") && rest >= 1 && !strcmp(args[0], "export"))
         rc = writctl_case_export(cfg, rest - 1, args + 1);
-    else if (!strcmp(cmd, "case") && rest >= 1
-             && (rc = writctl_case_act(cfg, args[0], rest - 1, args + 1)) >= 0)
+    else if (!strcmp(cmd, "case") && rest >= 1 &&
+             (rc = writctl_case_act(cfg, args[0], rest - 1, args + 1)) >= 0)
         ;
     else if (!strcmp(cmd, "queue"))
         rc = writctl_queue(cfg, rest, args);

@@ -14,23 +14,23 @@
  * be reached), and 1 when the act is refused (or the case not found). */
 #define EXIT_REFUSED 1
 
-int  writctl_usage(void);
+int writctl_usage(void);
 case_store_t *writctl_open_store(writ_config_t *cfg);
 void writctl_print_json(json_t *j);
 
 /* acts.c: `case verify|wait|decide|notice|gag|challenge|produce|close|
  * reopen|note ...` (args after the act's name). Returns the exit status;
  * -1 when act is not one of them. */
-int  writctl_case_act(writ_config_t *cfg, const char *act, int argc, char **argv);
+int writctl_case_act(writ_config_t *cfg, const char *act, int argc, char **argv);
 /* Puts an export of case id on its audit trail ("export", operator, reason),
  * printing nothing; the exit status of an act (0 = recorded). */
-int  writctl_record_export(writ_config_t *cfg, const char *id, const char *operator_name,
-                           const char *reason, int argc, char **argv);
+int writctl_record_export(writ_config_t *cfg, const char *id, const char *operator_name,
+                          const char *reason, int argc, char **argv);
 
 /* views.c: queue, due, case search. */
-int  writctl_queue(writ_config_t *cfg, int argc, char **argv);
-int  writctl_due(writ_config_t *cfg, int argc, char **argv);
-int  writctl_case_search(writ_config_t *cfg, int argc, char **argv);
+int writctl_queue(writ_config_t *cfg, int argc, char **argv);
+int writctl_due(writ_config_t *cfg, int argc, char **argv);
+int writctl_case_search(writ_config_t *cfg, int argc, char **argv);
 
 /* views.c: the casework part of `case show` (text). */
 void writctl_print_casework(json_t *c);
@@ -40,7 +40,7 @@ void writctl_print_casework(json_t *c);
 void writctl_print_deliveries(json_t *c);
 
 /* export.c: case export ID --out FILE. */
-int  writctl_case_export(writ_config_t *cfg, int argc, char **argv);
+int writctl_case_export(writ_config_t *cfg, int argc, char **argv);
 
 /* Today (UTC) as YYYY-MM-DD, or casework/today from the configuration
  * (tests). */

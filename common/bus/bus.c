@@ -22,7 +22,7 @@ void bus_set_max_message_size(long long bytes)
 long long bus_max_message_size_setting(writ_config_t *cfg)
 {
     return writ_config_get_long(cfg, "bus/max_message_size",
-                                (long) WIRE_MAX_BYTES + 64 * 1024);
+                                (long)WIRE_MAX_BYTES + 64 * 1024);
 }
 
 void bus_limit_message_size(void *sock)
@@ -96,8 +96,8 @@ static void send_ready(bus_worker_t *self)
     self->next_heartbeat = writ_now_ms() + BUS_HEARTBEAT_MS;
 }
 
-bus_worker_t *bus_worker_new(const char *endpoint, const char *stage,
-                             int credit, const bus_keys_t *keys)
+bus_worker_t *bus_worker_new(const char *endpoint, const char *stage, int credit,
+                             const bus_keys_t *keys)
 {
     bus_worker_t *self = calloc(1, sizeof *self);
     if (!self)
@@ -150,8 +150,10 @@ static void refuse_job(bus_worker_t *self)
     static log_limit_t limit;
     unsigned long count;
     if (log_limit_allow(&limit, &count))
-        log_warn(NULL, "%lu unusable job(s) refused (bad frames or id): "
-                 "credit given back", count);
+        log_warn(NULL,
+                 "%lu unusable job(s) refused (bad frames or id): "
+                 "credit given back",
+                 count);
     zstr_sendx(self->dealer, "DONE", self->stage, "1", NULL);
 }
 
@@ -189,9 +191,8 @@ int bus_worker_recv(bus_worker_t *self, bus_job_t *job, int timeout_ms)
         zframe_destroy(&stage);
         zframe_destroy(&id);
         zframe_destroy(&record);
-    }
-    else if (kind && !strcmp(kind, "HELLO"))
-        send_ready(self);       /* a restarted broker asks who is there */
+    } else if (kind && !strcmp(kind, "HELLO"))
+        send_ready(self); /* a restarted broker asks who is there */
     if (is_job && !got)
         refuse_job(self);
     free(kind);

@@ -52,26 +52,26 @@ bus_submit_t *bus_submit_new(const char *endpoint, const bus_keys_t *keys);
 void bus_submit_destroy(bus_submit_t **self_p);
 /* Never blocks: returns -1 when the bus cannot take it now (the case is
  * still pending in Redis, so the sweeper will send it later). */
-int  bus_submit_send(bus_submit_t *self, const char *stage, const char *id,
-                     const char *record, size_t len);
+int bus_submit_send(bus_submit_t *self, const char *stage, const char *id,
+                    const char *record, size_t len);
 
 typedef struct bus_worker_t bus_worker_t;
 
 typedef struct {
     char id[64];
-    char *record;                 /* malloc'ed; bus_job_clear frees */
+    char *record; /* malloc'ed; bus_job_clear frees */
     size_t len;
 } bus_job_t;
 
-bus_worker_t *bus_worker_new(const char *endpoint, const char *stage,
-                             int credit, const bus_keys_t *keys);
+bus_worker_t *bus_worker_new(const char *endpoint, const char *stage, int credit,
+                             const bus_keys_t *keys);
 void bus_worker_destroy(bus_worker_t **self_p);
 /* Waits up to timeout_ms for a job. 1 job received, 0 timeout or
  * interrupted, -1 error. Sends heartbeats as needed. A JOB this replica
  * cannot use (wrong frames, an id over BUS_ID_MAX) is logged (at most a
  * line a second, no content) and its credit given back at once (DONE):
  * what the broker counted as sent must come back, or the stage stalls. */
-int  bus_worker_recv(bus_worker_t *self, bus_job_t *job, int timeout_ms);
+int bus_worker_recv(bus_worker_t *self, bus_job_t *job, int timeout_ms);
 /* Tells the broker `jobs` jobs are finished (one message for a batch). */
 void bus_worker_done(bus_worker_t *self, int jobs);
 /* Sends a heartbeat now if one is due. */

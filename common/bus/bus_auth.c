@@ -112,13 +112,17 @@ static int check_secret_file(const char *path, char *err, size_t errlen)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
-        snprintf(err, errlen, "cannot read %s: %s (make the keys with "
-                 "`writctl keys init DIR`)", path, strerror(errno));
+        snprintf(err, errlen,
+                 "cannot read %s: %s (make the keys with "
+                 "`writctl keys init DIR`)",
+                 path, strerror(errno));
         return -1;
     }
     if (!S_ISREG(st.st_mode) || (st.st_mode & 077)) {
-        snprintf(err, errlen, "%s must be a file readable by its owner only "
-                 "(chmod 600)", path);
+        snprintf(err, errlen,
+                 "%s must be a file readable by its owner only "
+                 "(chmod 600)",
+                 path);
         return -1;
     }
     return 0;
@@ -141,7 +145,7 @@ int bus_keys_configured(writ_config_t *cfg, const char *role, bus_keys_t **keys)
     const char *dir = bus_keys_dir(cfg);
     if (!dir) {
         log_warn(NULL, "bus keys are off: the bus is neither authenticated "
-                 "nor encrypted (for measurements only)");
+                       "nor encrypted (for measurements only)");
         return 0;
     }
     char err[512];
@@ -153,8 +157,7 @@ int bus_keys_configured(writ_config_t *cfg, const char *role, bus_keys_t **keys)
     return 0;
 }
 
-bus_keys_t *bus_keys_load(const char *dir, const char *role, char *err,
-                          size_t errlen)
+bus_keys_t *bus_keys_load(const char *dir, const char *role, char *err, size_t errlen)
 {
     char pub[4096], sec[4096];
     key_path(pub, sizeof pub, dir, role, "");
@@ -166,7 +169,7 @@ bus_keys_t *bus_keys_load(const char *dir, const char *role, char *err,
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    self->own = zcert_load(pub);          /* reads pub's _secret twin */
+    self->own = zcert_load(pub); /* reads pub's _secret twin */
     static const char zero[KEY_TXT_LEN + 1] = "0000000000000000000000000000000000000000";
     if (!self->own || !strcmp(zcert_secret_txt(self->own), zero)) {
         snprintf(err, errlen, "%s holds no secret key", sec);
@@ -210,7 +213,7 @@ void bus_keys_apply_server(const bus_keys_t *self, zsock_t *sock)
 
 typedef struct {
     unsigned char key[KEY_LEN];
-    const char *role;                    /* static: pipeline_role() */
+    const char *role; /* static: pipeline_role() */
 } allowed_t;
 
 struct bus_allow_t {
@@ -224,8 +227,8 @@ static void append_name(char *list, size_t len, const char *name)
     snprintf(list + used, len - used, "%s%s", used ? ", " : "", name);
 }
 
-bus_allow_t *bus_allow_load(const char *dir, char *missing, size_t missing_len,
-                            char *err, size_t errlen)
+bus_allow_t *bus_allow_load(const char *dir, char *missing, size_t missing_len, char *err,
+                            size_t errlen)
 {
     if (missing && missing_len)
         missing[0] = '\0';
@@ -251,8 +254,10 @@ bus_allow_t *bus_allow_load(const char *dir, char *missing, size_t missing_len,
         self->keys[self->count++].role = pipeline_role(i);
     }
     if (self->count == 0) {
-        snprintf(err, errlen, "no role has a public key in %s (make them "
-                 "with `writctl keys init %s`)", dir, dir);
+        snprintf(err, errlen,
+                 "no role has a public key in %s (make them "
+                 "with `writctl keys init %s`)",
+                 dir, dir);
         bus_allow_destroy(&self);
     }
     return self;
@@ -357,8 +362,10 @@ static void log_refused(bus_zap_t *self, const char *address, const char *why)
     if (!bus_refusals_admit(&self->refusals, writ_now_ms(), &before))
         return;
     if (before)
-        log_warn(NULL, "bus: refused a connection from %s: %s (and %lu more "
-                 "refused, not logged, before it)", address, why, before);
+        log_warn(NULL,
+                 "bus: refused a connection from %s: %s (and %lu more "
+                 "refused, not logged, before it)",
+                 address, why, before);
     else
         log_warn(NULL, "bus: refused a connection from %s: %s", address, why);
 }
@@ -397,8 +404,8 @@ static void answer(bus_zap_t *self, zmsg_t *request)
     zmsg_addstr(reply, role ? role : "");
     zmsg_addmem(reply, "", 0);
     zmsg_send(&reply, self->rep);
-    (void) version;
-    (void) domain;
+    (void)version;
+    (void)domain;
     free(version);
     free(request_id);
     free(domain);
@@ -422,7 +429,7 @@ void bus_zap_handle(bus_zap_t *self)
 /* ---- handshake failures before ZAP ---------------------------------------- */
 
 struct bus_watch_t {
-    zsock_t *server;             /* not owned */
+    zsock_t *server; /* not owned */
     zsock_t *pair;
     char name[32];
     bus_refusals_t refusals;
@@ -437,8 +444,8 @@ bus_watch_t *bus_watch_new(zsock_t *server, const char *name)
     snprintf(self->name, sizeof self->name, "%s", name);
     char endpoint[96];
     snprintf(endpoint, sizeof endpoint, "inproc://writ-bus-watch-%s", name);
-    int events = ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL
-               | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL;
+    int events =
+        ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL;
     if (zmq_socket_monitor(zsock_resolve(server), endpoint, events) != 0) {
         free(self);
         return NULL;
@@ -479,8 +486,10 @@ void bus_watch_handle(bus_watch_t *self)
             memcpy(&kind, zframe_data(head), 2);
         unsigned long before;
         if (bus_refusals_admit(&self->refusals, writ_now_ms(), &before))
-            log_warn(NULL, "bus: a client of the %s endpoint failed the "
-                     "CurveZMQ handshake (%s): refused%s", self->name,
+            log_warn(NULL,
+                     "bus: a client of the %s endpoint failed the "
+                     "CurveZMQ handshake (%s): refused%s",
+                     self->name,
                      kind == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
                          ? "no CurveZMQ, or not the broker's key"
                          : "no detail",

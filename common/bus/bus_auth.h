@@ -38,7 +38,7 @@ const char *bus_keys_dir(writ_config_t *cfg);
 /* Creates the key pairs missing in dir (made 0700 if new) for the broker
  * and every role; existing pairs are kept, so running peers stay valid.
  * Returns the number of pairs created, or -1 (err set). */
-int  bus_keys_init(const char *dir, char *err, size_t errlen);
+int bus_keys_init(const char *dir, char *err, size_t errlen);
 
 /* A process's keys: its own pair and the broker's public key. */
 typedef struct bus_keys_t bus_keys_t;
@@ -46,14 +46,12 @@ typedef struct bus_keys_t bus_keys_t;
 /* Loads role's pair ("broker" for the broker) and the broker's public key
  * from dir. NULL (err set) when a file is missing, unreadable, not a key,
  * or a secret file is readable by group or others. */
-bus_keys_t *bus_keys_load(const char *dir, const char *role, char *err,
-                          size_t errlen);
+bus_keys_t *bus_keys_load(const char *dir, const char *role, char *err, size_t errlen);
 void bus_keys_destroy(bus_keys_t **self_p);
 /* role's keys as the settings say: 0 with *keys loaded, or NULL when the
  * bus runs without keys (logged as a warning); -1 (logged) when they
  * cannot be loaded. */
-int  bus_keys_configured(writ_config_t *cfg, const char *role,
-                         bus_keys_t **keys);
+int bus_keys_configured(writ_config_t *cfg, const char *role, bus_keys_t **keys);
 /* Makes sock a CurveZMQ client of the broker (before connecting). */
 void bus_keys_apply_client(const bus_keys_t *self, zsock_t *sock);
 /* Makes sock a CurveZMQ server that asks ZAP (before binding). */
@@ -65,8 +63,8 @@ typedef struct bus_allow_t bus_allow_t;
 /* Loads {role}.cert of every role in dir; a role without one cannot
  * connect (warned in *missing, a comma list, when not NULL). NULL (err
  * set) when no role has a key at all. */
-bus_allow_t *bus_allow_load(const char *dir, char *missing, size_t missing_len,
-                            char *err, size_t errlen);
+bus_allow_t *bus_allow_load(const char *dir, char *missing, size_t missing_len, char *err,
+                            size_t errlen);
 void bus_allow_destroy(bus_allow_t **self_p);
 /* The role of a 32-byte public key, or NULL when it is not on the list. */
 const char *bus_allow_role(const bus_allow_t *self, const unsigned char *key,
@@ -78,8 +76,8 @@ size_t bus_allow_size(const bus_allow_t *self);
  * suppressed is reported with the next line logged. Pure. */
 typedef struct {
     uint64_t window_start;
-    unsigned in_window;          /* lines logged in this window */
-    unsigned long suppressed;    /* refusals not logged since the last line */
+    unsigned in_window;       /* lines logged in this window */
+    unsigned long suppressed; /* refusals not logged since the last line */
 } bus_refusals_t;
 
 #define BUS_REFUSALS_WINDOW_MS 10000

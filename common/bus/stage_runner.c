@@ -19,15 +19,15 @@ typedef struct {
     case_store_t *store;
     bus_submit_t *submit;
     bus_worker_t *bus;
-    uint64_t lease_ms;                /* of the cases handed on */
-    uint64_t own_lease_ms;            /* of this stage's own cases */
-    long delay_ms;                    /* debug: slow this replica down */
+    uint64_t lease_ms;     /* of the cases handed on */
+    uint64_t own_lease_ms; /* of this stage's own cases */
+    long delay_ms;         /* debug: slow this replica down */
     unsigned long done;
     uint64_t last_job_ms;
 } runner_t;
 
-static void hand_on(runner_t *r, case_t *c, const char *next_stage,
-                    const char *record, size_t len)
+static void hand_on(runner_t *r, case_t *c, const char *next_stage, const char *record,
+                    size_t len)
 {
     if (bus_submit_send(r->submit, next_stage, c->id, record, len) != 0)
         log_warn(c->id, "bus busy: left to the %s sweeper", next_stage);
@@ -36,8 +36,8 @@ static void hand_on(runner_t *r, case_t *c, const char *next_stage,
 static void log_forged(const char *id)
 {
     log_warn(id, "the job's record is not the one in Redis (forged, or "
-             "changed meanwhile): not acted on; the stored record comes "
-             "back with the lease");
+                 "changed meanwhile): not acted on; the stored record comes "
+                 "back with the lease");
 }
 
 static void mark_undecodable(runner_t *r, bus_job_t *job, const char *err,
@@ -46,28 +46,30 @@ static void mark_undecodable(runner_t *r, bus_job_t *job, const char *err,
     /* Retrying cannot help a record that does not decode: a person must
      * look at the original message. */
     char reason[256];
-    snprintf(reason, sizeof reason, "the case record cannot be read "
-             "(%s); a person must read the original message", err);
-    int rc = case_store_mark_review(r->store, job->id, r->def->stage,
-                                    r->worker, reason, sha1);
+    snprintf(reason, sizeof reason,
+             "the case record cannot be read "
+             "(%s); a person must read the original message",
+             err);
+    int rc =
+        case_store_mark_review(r->store, job->id, r->def->stage, r->worker, reason, sha1);
     if (rc == 0)
         log_error(job->id, "undecodable record: sent to review");
     else if (rc == 4)
         log_forged(job->id);
     else if (rc != 1)
         log_warn(job->id, "undecodable record; cannot mark for review now: "
-                 "stays pending");
+                          "stays pending");
 }
 
 /* One case of a batch on its way through process_batch. */
 typedef struct {
     bus_job_t *job;
-    char sha1[41];                    /* of the job's record, as received */
-    bool verified;                    /* it is the record Redis holds */
-    case_t *c;                        /* NULL: did not decode */
-    bool processed;                   /* process() succeeded */
+    char sha1[41];  /* of the job's record, as received */
+    bool verified;  /* it is the record Redis holds */
+    case_t *c;      /* NULL: did not decode */
+    bool processed; /* process() succeeded */
     stage_result_t res;
-    char *record;                     /* encoded once: Redis and next stage */
+    char *record; /* encoded once: Redis and next stage */
     size_t len;
 } batch_item_t;
 
@@ -102,11 +104,12 @@ static void verify_batch(runner_t *r, batch_item_t *items, size_t n)
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        case_store_record_sha1(items[i].job->record, items[i].job->len,
-                               items[i].sha1);
-        vs[i] = (case_verify_t) {
-            .id = items[i].job->id, .stage = r->def->stage,
-            .expect_state = r->def->input_state, .record_sha1 = items[i].sha1,
+        case_store_record_sha1(items[i].job->record, items[i].job->len, items[i].sha1);
+        vs[i] = (case_verify_t){
+            .id = items[i].job->id,
+            .stage = r->def->stage,
+            .expect_state = r->def->input_state,
+            .record_sha1 = items[i].sha1,
             .worker = r->worker,
         };
     }
@@ -148,8 +151,10 @@ static bool decide_batch(runner_t *r, batch_item_t *items, size_t n)
             items[i].processed = true;
     }
     if (r->def->commit && r->def->commit(r->def->ctx) != 0) {
-        log_warn(NULL, "a batch of %zu case(s) could not be made durable: "
-                 "its cases stay pending", n);
+        log_warn(NULL,
+                 "a batch of %zu case(s) could not be made durable: "
+                 "its cases stay pending",
+                 n);
         return false;
     }
     return true;
@@ -157,22 +162,30 @@ static bool decide_batch(runner_t *r, batch_item_t *items, size_t n)
 
 static case_advance_t advance_of(runner_t *r, batch_item_t *it)
 {
-    return (case_advance_t) {
-        .c = it->c, .stage = r->def->stage, .expect_state = r->def->input_state,
-        .new_state = it->res.new_state, .next_stage = it->res.next_stage,
-        .lease_ms = r->lease_ms, .worker = r->worker, .note = it->res.note,
-        .held_members = it->res.held_members, .held_release = it->res.held_release,
-        .held_count = it->res.held_count, .record = it->record,
-        .record_len = it->len, .guard_key = it->res.guard_key,
-        .guard_value = it->res.guard_value, .input_sha1 = it->sha1,
+    return (case_advance_t){
+        .c = it->c,
+        .stage = r->def->stage,
+        .expect_state = r->def->input_state,
+        .new_state = it->res.new_state,
+        .next_stage = it->res.next_stage,
+        .lease_ms = r->lease_ms,
+        .worker = r->worker,
+        .note = it->res.note,
+        .held_members = it->res.held_members,
+        .held_release = it->res.held_release,
+        .held_count = it->res.held_count,
+        .record = it->record,
+        .record_len = it->len,
+        .guard_key = it->res.guard_key,
+        .guard_value = it->res.guard_value,
+        .input_sha1 = it->sha1,
     };
 }
 
 /* Records the decided cases in one round trip and hands them on. Jobs
  * whose guard missed (decide again) are moved to the front of jobs;
  * returns their number. */
-static size_t record_batch(runner_t *r, batch_item_t *items, size_t n,
-                           bus_job_t **jobs)
+static size_t record_batch(runner_t *r, batch_item_t *items, size_t n, bus_job_t **jobs)
 {
     case_advance_t *advs = calloc(n, sizeof *advs);
     batch_item_t **recorded = calloc(n, sizeof *recorded);
@@ -196,9 +209,8 @@ static size_t record_batch(runner_t *r, batch_item_t *items, size_t n,
             r->done++;
             if (it->res.next_stage)
                 hand_on(r, it->c, it->res.next_stage, it->record, it->len);
-        }
-        else if (rcs[k] == 3)
-            jobs[misses++] = it->job;       /* items hold their own copy */
+        } else if (rcs[k] == 3)
+            jobs[misses++] = it->job; /* items hold their own copy */
     }
     free(advs);
     free(recorded);
@@ -232,7 +244,7 @@ static size_t process_batch(runner_t *r, bus_job_t **jobs, size_t n)
 static void handle_batch(runner_t *r, bus_job_t **jobs, size_t n)
 {
     if (r->delay_ms > 0)
-        zclock_sleep((int) (r->delay_ms * (long) n));
+        zclock_sleep((int)(r->delay_ms * (long)n));
     /* A guard miss means an import landed while deciding: decide again
      * from the job's record, a few times at most; after that the case
      * stays pending and its lease brings it back. */
@@ -248,14 +260,14 @@ static void sweep(runner_t *r, size_t max)
 {
     char **ids, **records;
     size_t *lens;
-    int n = case_store_claim_expired(r->store, r->def->stage, r->own_lease_ms,
-                                     max, &ids, &records, &lens);
+    int n = case_store_claim_expired(r->store, r->def->stage, r->own_lease_ms, max, &ids,
+                                     &records, &lens);
     for (int i = 0; i < n; i++) {
         log_warn(ids[i], "lease expired: re-sending to %s", r->def->stage);
         bus_submit_send(r->submit, r->def->stage, ids[i], records[i], lens[i]);
     }
     if (n > 0)
-        case_store_free_claims(ids, records, lens, (size_t) n);
+        case_store_free_claims(ids, records, lens, (size_t)n);
 }
 
 /* How much a sweep takes. A busy replica sweeps only a few a second:
@@ -288,7 +300,7 @@ static void housekeeping(runner_t *r, uint64_t *next)
  * finishing what it holds or closing its sockets. */
 static void on_stop_signal(int sig)
 {
-    (void) sig;
+    (void)sig;
     zsys_interrupted = 1;
 }
 
@@ -314,22 +326,23 @@ static void finish_in_flight(runner_t *r)
     }
 }
 
-int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
-                     const char *worker_id)
+int stage_runner_run(writ_config_t *cfg, const stage_def_t *def, const char *worker_id)
 {
     runner_t r = { .def = def, .worker = worker_id };
     char path[96];
     snprintf(path, sizeof path, "%s/credit", def->stage);
     long credit_setting = writ_config_get_long(cfg, path, 32);
-    int credit = credit_setting < 1 ? 1 : credit_setting > 1000 ? 1000 : (int) credit_setting;
+    int credit = credit_setting < 1      ? 1
+                 : credit_setting > 1000 ? 1000
+                                         : (int)credit_setting;
     snprintf(path, sizeof path, "%s/debug_delay_ms", def->stage);
     r.delay_ms = writ_config_get_long(cfg, path, 0);
-    r.lease_ms = (uint64_t) writ_config_long(cfg, "pipeline/lease_ms");
+    r.lease_ms = (uint64_t)writ_config_long(cfg, "pipeline/lease_ms");
     bus_set_max_message_size(bus_max_message_size_setting(cfg));
     /* A stage whose cases take long (extract: OCR) has a lease of its own
      * ({stage}/lease_ms), so the sweeper does not re-send work in hand. */
     snprintf(path, sizeof path, "%s/lease_ms", def->stage);
-    r.own_lease_ms = (uint64_t) writ_config_get_long(cfg, path, (long) r.lease_ms);
+    r.own_lease_ms = (uint64_t)writ_config_get_long(cfg, path, (long)r.lease_ms);
     bus_keys_t *keys = NULL;
     if (bus_keys_configured(cfg, def->stage, &keys) != 0)
         return EX_CONFIG;
@@ -338,11 +351,10 @@ int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
     if (!r.store) {
         log_error(NULL, "%s", err);
         bus_keys_destroy(&keys);
-        return EX_CONFIG;    /* a setting to fix, not a retry */
+        return EX_CONFIG; /* a setting to fix, not a retry */
     }
     r.submit = bus_submit_new(writ_config_str(cfg, "bus/submit"), keys);
-    r.bus = bus_worker_new(writ_config_str(cfg, "bus/workers"),
-                           def->stage, credit, keys);
+    r.bus = bus_worker_new(writ_config_str(cfg, "bus/workers"), def->stage, credit, keys);
     bus_keys_destroy(&keys);
     if (!r.store || !r.submit || !r.bus) {
         log_error(NULL, "cannot set up redis or bus sockets");
@@ -352,11 +364,11 @@ int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
         return EX_UNAVAILABLE;
     }
     catch_stop_signals();
-    log_notice(NULL, "ready: stage %s, credit %d, lease %llums", def->stage,
-             credit, (unsigned long long) r.lease_ms);
+    log_notice(NULL, "ready: stage %s, credit %d, lease %llums", def->stage, credit,
+               (unsigned long long)r.lease_ms);
     uint64_t next_housekeeping = 0;
     bus_job_t batch[STAGE_BATCH_MAX], *jobs[STAGE_BATCH_MAX];
-    size_t batch_max = credit < STAGE_BATCH_MAX ? (size_t) credit : STAGE_BATCH_MAX;
+    size_t batch_max = credit < STAGE_BATCH_MAX ? (size_t)credit : STAGE_BATCH_MAX;
     while (!zsys_interrupted) {
         housekeeping(&r, &next_housekeeping);
         int got = bus_worker_recv(r.bus, &batch[0], 250);
@@ -371,10 +383,9 @@ int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
             handle_batch(&r, jobs, n);
             for (size_t i = 0; i < n; i++)
                 bus_job_clear(&batch[i]);
-            bus_worker_done(r.bus, (int) n);
-        }
-        else if (got == 0)
-            sweep(&r, SWEEP_STARVED);        /* ran dry: nothing is queued */
+            bus_worker_done(r.bus, (int)n);
+        } else if (got == 0)
+            sweep(&r, SWEEP_STARVED); /* ran dry: nothing is queued */
         else
             break;
     }

@@ -23,10 +23,10 @@
 #define STAGE_MAX_HELD 1000
 
 typedef struct {
-    const char *new_state;            /* static string */
-    const char *next_stage;           /* static string or NULL */
-    char note[256];                   /* audit note: no personal data */
-    const char *held_members[STAGE_MAX_HELD];  /* owned by the stage */
+    const char *new_state;                    /* static string */
+    const char *next_stage;                   /* static string or NULL */
+    char note[256];                           /* audit note: no personal data */
+    const char *held_members[STAGE_MAX_HELD]; /* owned by the stage */
     long held_release[STAGE_MAX_HELD];
     size_t held_count;
     /* Optional: record only while Redis key guard_key still holds
@@ -36,18 +36,17 @@ typedef struct {
 } stage_result_t;
 
 typedef struct {
-    const char *stage;                /* "jurisdiction", "notify" */
-    const char *input_state;          /* the state cases arrive in */
+    const char *stage;       /* "jurisdiction", "notify" */
+    const char *input_state; /* the state cases arrive in */
     /* Decides; returns 0, or -1 for a temporary failure (the case stays
      * pending and comes back after its lease). */
-    int  (*process)(void *ctx, case_store_t *store, case_t *c,
-                    stage_result_t *out);
+    int (*process)(void *ctx, case_store_t *store, case_t *c, stage_result_t *out);
     /* Called once a batch's cases are processed and before any of their
      * results is recorded: makes what process did durable (notify: one
      * flush for the batch's notice files). -1: nothing of the batch is
      * recorded; its cases stay pending and come back after their lease.
      * May be NULL. */
-    int  (*commit)(void *ctx);
+    int (*commit)(void *ctx);
     /* Frees what process put in out (held_members). May be NULL. */
     void (*release)(void *ctx, stage_result_t *out);
     /* Called about once a second between jobs (e.g. releasing gags that
@@ -60,7 +59,6 @@ typedef struct {
 } stage_def_t;
 
 /* Runs until SIGINT/SIGTERM; returns the process exit status. */
-int stage_runner_run(writ_config_t *cfg, const stage_def_t *def,
-                     const char *worker_id);
+int stage_runner_run(writ_config_t *cfg, const stage_def_t *def, const char *worker_id);
 
 #endif

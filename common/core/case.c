@@ -25,17 +25,15 @@ static const char *const decision_names[DEC_COUNT] = {
 };
 
 static const char *const notice_names[NOTICE_COUNT] = {
-    [NOTICE_NONE] = "none",
-    [NOTICE_NOT_REQUIRED] = "not_required",
-    [NOTICE_HELD] = "held",
-    [NOTICE_DEFERRED] = "deferred",
+    [NOTICE_NONE] = "none",         [NOTICE_NOT_REQUIRED] = "not_required",
+    [NOTICE_HELD] = "held",         [NOTICE_DEFERRED] = "deferred",
     [NOTICE_PREPARED] = "prepared",
 };
 
 case_t *case_new(const char *id)
 {
     if (id && strlen(id) >= CASE_ID_LEN)
-        return NULL;             /* a truncated id could collide with another */
+        return NULL; /* a truncated id could collide with another */
     case_t *self = calloc(1, sizeof *self);
     if (self && id)
         memcpy(self->id, id, strlen(id) + 1);

@@ -35,7 +35,7 @@ static const char *const act_names[CW_ACT_COUNT] = {
 
 const char *casework_act_name(cw_act_t act)
 {
-    return (unsigned) act < CW_ACT_COUNT ? act_names[act] : "invalid";
+    return (unsigned)act < CW_ACT_COUNT ? act_names[act] : "invalid";
 }
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -92,7 +92,7 @@ static bool held_add(cw_result_t *out, const char *account, long score)
 {
     if (out->held_count >= sizeof out->held / sizeof out->held[0])
         return false;
-    out->held[out->held_count++] = (cw_held_t) { account, score };
+    out->held[out->held_count++] = (cw_held_t){ account, score };
     return true;
 }
 
@@ -130,45 +130,55 @@ static bool open_for_review(const char *state)
 static int gate_open(const char *state, json_t *cw, cw_result_t *out)
 {
     if (in_pipeline(state))
-        return refuse(out, CW_REFUSED, "writ is still working on this case "
-                      "(state %s); try again in a moment", state);
+        return refuse(out, CW_REFUSED,
+                      "writ is still working on this case "
+                      "(state %s); try again in a moment",
+                      state);
     if (is_state(state, STATE_CLOSED)) {
         json_t *closed = json_object_get(cw, "closed");
-        return refuse(out, CW_REFUSED, "the case is closed (by %s: %s); "
+        return refuse(out, CW_REFUSED,
+                      "the case is closed (by %s: %s); "
                       "reopen it first (case reopen)",
                       cw_jget(closed, "by") ? cw_jget(closed, "by") : "someone",
-                      cw_jget(closed, "reason") ? cw_jget(closed, "reason") : "no reason recorded");
+                      cw_jget(closed, "reason") ? cw_jget(closed, "reason")
+                                                : "no reason recorded");
     }
     return CW_OK;
 }
 
 /* ---- the acts ---------------------------------------------------------------- */
 
-static int act_verify(const char *state, case_t *c, json_t *cw,
-                      const cw_request_t *rq, cw_result_t *out)
+static int act_verify(const char *state, case_t *c, json_t *cw, const cw_request_t *rq,
+                      cw_result_t *out)
 {
-    (void) c;
+    (void)c;
     if (!open_for_review(state))
-        return refuse(out, CW_REFUSED, "the case has been decided already "
+        return refuse(out, CW_REFUSED,
+                      "the case has been decided already "
                       "(state %s): a verification now changes nothing; add a "
-                      "note instead (case note)", state);
+                      "note instead (case note)",
+                      state);
     json_t *v = json_object_get(cw, "verification");
     if (v)
-        return refuse(out, CW_REFUSED, "the requester was already verified by "
-                      "%s at %s", cw_jget(v, "by"), cw_jget(v, "at"));
+        return refuse(out, CW_REFUSED,
+                      "the requester was already verified by "
+                      "%s at %s",
+                      cw_jget(v, "by"), cw_jget(v, "at"));
     json_object_set_new(cw, "verification", stamp(rq));
     out->new_state = is_state(state, STATE_WAITING) ? STATE_WAITING : STATE_REVIEW;
     say(out, "requester verified out of band: %s", rq->reason);
     return CW_OK;
 }
 
-static int act_wait(const char *state, case_t *c, json_t *cw,
-                    const cw_request_t *rq, cw_result_t *out)
+static int act_wait(const char *state, case_t *c, json_t *cw, const cw_request_t *rq,
+                    cw_result_t *out)
 {
-    (void) c;
+    (void)c;
     if (!open_for_review(state))
-        return refuse(out, CW_REFUSED, "only a case in review can wait on the "
-                      "requester; this one is %s", state);
+        return refuse(out, CW_REFUSED,
+                      "only a case in review can wait on the "
+                      "requester; this one is %s",
+                      state);
     json_t *w = stamp(rq);
     if (rq->until)
         json_object_set_new(w, "until", json_string(rq->until));
@@ -183,7 +193,8 @@ static int act_wait(const char *state, case_t *c, json_t *cw,
 static bool decision_value_bad(const char *name)
 {
     decision_t dec = decision_from_name(name);
-    return dec >= DEC_COUNT || casework_undecided(&(account_decision_t) { .decision = dec });
+    return dec >= DEC_COUNT ||
+           casework_undecided(&(account_decision_t){ .decision = dec });
 }
 
 /* The decision the person asked for, for account d. */
@@ -193,13 +204,14 @@ static int decide_value(const cw_request_t *rq, const account_decision_t *d,
     if (rq->accept) {
         *dec = casework_proposal(d);
         if (*dec == DEC_NONE)
-            return refuse(out, CW_REFUSED, "writ made no proposal for account "
-                          "%s (%s): decide with --decision", d->account,
-                          decision_name(d->decision));
+            return refuse(out, CW_REFUSED,
+                          "writ made no proposal for account "
+                          "%s (%s): decide with --decision",
+                          d->account, decision_name(d->decision));
         return CW_OK;
     }
     *dec = decision_from_name(rq->decision);
-    (void) out;
+    (void)out;
     return CW_OK;
 }
 
@@ -217,8 +229,10 @@ static void record_decision(case_t *c, json_t *cw, const cw_request_t *rq,
     reason = malloc(len);
     if (reason) {
         if (rq->accept)
-            snprintf(reason, len, "decided by %s, accepting writ's proposal "
-                     "(%s): %s", rq->operator_name, was, rq->reason);
+            snprintf(reason, len,
+                     "decided by %s, accepting writ's proposal "
+                     "(%s): %s",
+                     rq->operator_name, was, rq->reason);
         else
             snprintf(reason, len, "decided by %s: %s", rq->operator_name, rq->reason);
         free(d->reason);
@@ -226,7 +240,8 @@ static void record_decision(case_t *c, json_t *cw, const cw_request_t *rq,
     }
     d->decision = dec;
     if (discloses(dec) && d->granted == 0)
-        d->granted = c->request && c->request->categories ? c->request->categories : CAT_ALL;
+        d->granted =
+            c->request && c->request->categories ? c->request->categories : CAT_ALL;
     if (!discloses(dec))
         d->granted = 0;
     json_t *entry = stamp(rq);
@@ -236,26 +251,30 @@ static void record_decision(case_t *c, json_t *cw, const cw_request_t *rq,
 
 static bool emergency(const case_t *c)
 {
-    return c->request && (c->request->type == REQ_EMERGENCY_REQUEST
-                          || c->request->emergency);
+    return c->request &&
+           (c->request->type == REQ_EMERGENCY_REQUEST || c->request->emergency);
 }
 
-static int act_decide(const char *state, case_t *c, json_t *cw,
-                      const cw_request_t *rq, cw_result_t *out)
+static int act_decide(const char *state, case_t *c, json_t *cw, const cw_request_t *rq,
+                      cw_result_t *out)
 {
     if (!open_for_review(state))
-        return refuse(out, CW_REFUSED, "the case has already been decided "
-                      "(state %s); only a case in review can be decided", state);
+        return refuse(out, CW_REFUSED,
+                      "the case has already been decided "
+                      "(state %s); only a case in review can be decided",
+                      state);
     account_decision_t *only = NULL;
     if (rq->account) {
         only = find_account(c, rq->account);
         if (!casework_undecided(only))
-            return refuse(out, CW_REFUSED, "account %s was already decided "
+            return refuse(out, CW_REFUSED,
+                          "account %s was already decided "
                           "(%s); nothing is waiting for a decision there",
                           only->account, decision_name(only->decision));
     }
     if (!rq->accept && decision_value_bad(rq->decision))
-        return refuse(out, CW_BAD_INPUT, "unknown decision '%s': one of no_data, "
+        return refuse(out, CW_BAD_INPUT,
+                      "unknown decision '%s': one of no_data, "
                       "preserve, reject_out_of_jurisdiction, "
                       "reject_insufficient_process, reject_other, partial, "
                       "redirect_to_customer, disclose",
@@ -272,7 +291,8 @@ static int act_decide(const char *state, case_t *c, json_t *cw,
             if (decide_value(rq, d, &dec, out) != CW_OK)
                 return out->status;
             if (pass == 0 && unverified && emergency(c) && discloses(dec))
-                return refuse(out, CW_REFUSED, "this emergency request comes "
+                return refuse(out, CW_REFUSED,
+                              "this emergency request comes "
                               "from a requester writ could not verify: confirm "
                               "it out of band first (case verify), then decide %s",
                               decision_name(dec));
@@ -286,12 +306,15 @@ static int act_decide(const char *state, case_t *c, json_t *cw,
     for (size_t i = 0; i < c->account_count; i++)
         remaining |= casework_undecided(&c->accounts[i]);
     char what[64];
-    snprintf(what, sizeof what, "%s", rq->accept ? "writ's proposal"
-             : decision_name(decision_from_name(rq->decision)));
+    snprintf(what, sizeof what, "%s",
+             rq->accept ? "writ's proposal"
+                        : decision_name(decision_from_name(rq->decision)));
     if (remaining) {
         out->new_state = STATE_REVIEW;
-        say(out, "%zu account(s) decided (%s); other accounts still wait for "
-            "a decision", decided, what);
+        say(out,
+            "%zu account(s) decided (%s); other accounts still wait for "
+            "a decision",
+            decided, what);
         return CW_OK;
     }
     json_t *entry = stamp(rq);
@@ -303,8 +326,7 @@ static int act_decide(const char *state, case_t *c, json_t *cw,
     out->clear_review_reason = true;
     out->new_state = STATE_DECIDED;
     out->to_notify = true;
-    say(out, "%zu account(s) decided (%s); the case goes on to notify",
-        decided, what);
+    say(out, "%zu account(s) decided (%s); the case goes on to notify", decided, what);
     return CW_OK;
 }
 
@@ -314,26 +336,27 @@ static bool has_notice(const account_decision_t *d)
 }
 
 /* Why the notice of d cannot be released or withheld, or NULL. */
-static const char *notice_blocker(const account_decision_t *d, json_t *cw,
-                                  char *buf, size_t len)
+static const char *notice_blocker(const account_decision_t *d, json_t *cw, char *buf,
+                                  size_t len)
 {
     if (d->notice == NOTICE_PREPARED)
-        snprintf(buf, len, "the notice to %s was already prepared (%s); it "
-                 "cannot be called back", d->account,
-                 d->notice_path ? d->notice_path : "in the outbox");
+        snprintf(buf, len,
+                 "the notice to %s was already prepared (%s); it "
+                 "cannot be called back",
+                 d->account, d->notice_path ? d->notice_path : "in the outbox");
     else if (!has_notice(d))
         snprintf(buf, len, "no notice is due for %s (decision %s)", d->account,
                  decision_name(d->decision));
     else
         return NULL;
-    (void) cw;
+    (void)cw;
     return buf;
 }
 
 static int act_notice_release(const char *state, case_t *c, json_t *cw,
                               const cw_request_t *rq, cw_result_t *out)
 {
-    (void) state;
+    (void)state;
     char why[512];
     size_t n = 0;
     for (int pass = 0; pass < 2; pass++)
@@ -346,23 +369,29 @@ static int act_notice_release(const char *state, case_t *c, json_t *cw,
                 if (notice_blocker(d, cw, why, sizeof why))
                     return refuse(out, CW_REFUSED, "%s", why);
                 if (ns && !strcmp(ns, "release_requested"))
-                    return refuse(out, CW_REFUSED, "the notice to %s is "
-                                  "already being prepared", d->account);
+                    return refuse(out, CW_REFUSED,
+                                  "the notice to %s is "
+                                  "already being prepared",
+                                  d->account);
                 if (!d->notice_to)
-                    return refuse(out, CW_REFUSED, "there is nobody to send the "
+                    return refuse(out, CW_REFUSED,
+                                  "there is nobody to send the "
                                   "notice to %s to: the tenant has no admin "
-                                  "contact in the registry", d->account);
+                                  "contact in the registry",
+                                  d->account);
                 if (casework_gag_live(d, cw, rq->today))
-                    return refuse(out, CW_REFUSED, "the notice to %s is held "
+                    return refuse(out, CW_REFUSED,
+                                  "the notice to %s is held "
                                   "under a nondisclosure order %s%s; record the "
                                   "order's end first (case gag ... lifted or "
-                                  "set-aside)", d->account,
+                                  "set-aside)",
+                                  d->account,
                                   d->release_on[0] ? "until " : "with no end date",
                                   d->release_on);
                 continue;
             }
             if (d->notice == NOTICE_DEFERRED) {
-                d->notice = NOTICE_HELD;     /* notify's release path prepares it */
+                d->notice = NOTICE_HELD; /* notify's release path prepares it */
                 d->release_on[0] = '\0';
                 out->record_changed = true;
             }
@@ -396,8 +425,10 @@ static int act_notice_withhold(const char *state, case_t *c, json_t *cw,
                 if (notice_blocker(d, cw, why, sizeof why))
                     return refuse(out, CW_REFUSED, "%s", why);
                 if (ns && !strcmp(ns, "withheld"))
-                    return refuse(out, CW_REFUSED, "the notice to %s is already "
-                                  "withheld", d->account);
+                    return refuse(out, CW_REFUSED,
+                                  "the notice to %s is already "
+                                  "withheld",
+                                  d->account);
                 continue;
             }
             json_t *a = account_cw(cw, d->account);
@@ -416,13 +447,15 @@ static int act_notice_withhold(const char *state, case_t *c, json_t *cw,
     return CW_OK;
 }
 
-static int act_gag(const char *state, case_t *c, json_t *cw,
-                   const cw_request_t *rq, cw_result_t *out)
+static int act_gag(const char *state, case_t *c, json_t *cw, const cw_request_t *rq,
+                   cw_result_t *out)
 {
-    const char *to = rq->act == CW_GAG_LIFTED ? "lifted"
-                   : rq->act == CW_GAG_SET_ASIDE ? "set_aside" : "extended";
+    const char *to = rq->act == CW_GAG_LIFTED      ? "lifted"
+                     : rq->act == CW_GAG_SET_ASIDE ? "set_aside"
+                                                   : "extended";
     if (rq->act == CW_GAG_EXTENDED && !rq->until)
-        return refuse(out, CW_BAD_INPUT, "gag extended needs the new end date: --until YYYY-MM-DD");
+        return refuse(out, CW_BAD_INPUT,
+                      "gag extended needs the new end date: --until YYYY-MM-DD");
     size_t n = 0;
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < c->account_count; i++) {
@@ -433,17 +466,21 @@ static int act_gag(const char *state, case_t *c, json_t *cw,
             bool ended = gs && (!strcmp(gs, "lifted") || !strcmp(gs, "set_aside"));
             if (pass == 0) {
                 if (d->notice != NOTICE_HELD)
-                    return refuse(out, CW_REFUSED, "the notice to %s is not held "
-                                  "under a gag (notice %s)", d->account,
-                                  notice_status_name(d->notice));
+                    return refuse(out, CW_REFUSED,
+                                  "the notice to %s is not held "
+                                  "under a gag (notice %s)",
+                                  d->account, notice_status_name(d->notice));
                 if (ended)
                     return refuse(out, CW_REFUSED, "the gag on %s was already %s",
-                                  d->account, !strcmp(gs, "lifted") ? "lifted" : "set aside");
-                if (rq->act == CW_GAG_EXTENDED && d->release_on[0]
-                    && pipeline_date_number(rq->until) <= pipeline_date_number(d->release_on))
-                    return refuse(out, CW_REFUSED, "the new end date %s is not "
-                                  "later than the current one (%s)", rq->until,
-                                  d->release_on);
+                                  d->account,
+                                  !strcmp(gs, "lifted") ? "lifted" : "set aside");
+                if (rq->act == CW_GAG_EXTENDED && d->release_on[0] &&
+                    pipeline_date_number(rq->until) <=
+                        pipeline_date_number(d->release_on))
+                    return refuse(out, CW_REFUSED,
+                                  "the new end date %s is not "
+                                  "later than the current one (%s)",
+                                  rq->until, d->release_on);
                 continue;
             }
             json_t *g = stamp(rq);
@@ -458,9 +495,8 @@ static int act_gag(const char *state, case_t *c, json_t *cw,
                 out->record_changed = true;
                 if (!withheld)
                     held_add(out, d->account, pipeline_date_number(rq->until));
-            }
-            else if (!withheld && d->notice_to) {
-                held_add(out, d->account, 0);    /* notify prepares it now */
+            } else if (!withheld && d->notice_to) {
+                held_add(out, d->account, 0); /* notify prepares it now */
                 json_object_set_new(a, "notice", json_string("release_requested"));
             }
             json_t *history = json_object_get(a, "gag_history");
@@ -486,15 +522,16 @@ static int act_gag(const char *state, case_t *c, json_t *cw,
     return CW_OK;
 }
 
-static int act_challenge(const char *state, case_t *c, json_t *cw,
-                         const cw_request_t *rq, cw_result_t *out)
+static int act_challenge(const char *state, case_t *c, json_t *cw, const cw_request_t *rq,
+                         cw_result_t *out)
 {
-    (void) c;
+    (void)c;
     json_t *ch = json_object_get(cw, "challenge");
     const char *st = cw_jget(ch, "status");
-    const char *to = rq->act == CW_CHALLENGE_FILED ? "filed"
-                   : rq->act == CW_CHALLENGE_GRANTED ? "granted"
-                   : rq->act == CW_CHALLENGE_DENIED ? "denied" : "withdrawn";
+    const char *to = rq->act == CW_CHALLENGE_FILED     ? "filed"
+                     : rq->act == CW_CHALLENGE_GRANTED ? "granted"
+                     : rq->act == CW_CHALLENGE_DENIED  ? "denied"
+                                                       : "withdrawn";
     bool pending = st && !strcmp(st, "filed");
     if (rq->act == CW_CHALLENGE_FILED && pending)
         return refuse(out, CW_REFUSED, "a challenge is already pending (%s %s)",
@@ -503,7 +540,8 @@ static int act_challenge(const char *state, case_t *c, json_t *cw,
     if (rq->act == CW_CHALLENGE_FILED && st && !strcmp(st, "granted"))
         return refuse(out, CW_REFUSED, "the challenge was already granted");
     if (rq->act != CW_CHALLENGE_FILED && !pending)
-        return refuse(out, CW_REFUSED, "no challenge is pending: record "
+        return refuse(out, CW_REFUSED,
+                      "no challenge is pending: record "
                       "`challenge filed` first");
     json_t *entry = stamp(rq);
     json_object_set_new(entry, "status", json_string(to));
@@ -518,7 +556,7 @@ static int act_challenge(const char *state, case_t *c, json_t *cw,
     json_t *h = json_deep_copy(entry);
     json_array_append_new(history, h);
     json_object_set_new(entry, "history", history);
-    json_object_set_new(cw, "challenge", entry);     /* frees the old one */
+    json_object_set_new(cw, "challenge", entry); /* frees the old one */
     court = cw_jget(entry, "court");
     docket = cw_jget(entry, "docket");
     out->new_state = state;
@@ -543,18 +581,20 @@ static const char *no_production(decision_t d)
         return "the requester was sent to the customer for this account: we do "
                "not produce it ourselves";
     default:
-        return "no decision has been made for this account yet: decide first (case decide)";
+        return "no decision has been made for this account yet: decide first (case "
+               "decide)";
     }
 }
 
-static int act_produce(const char *state, case_t *c, json_t *cw,
-                       const cw_request_t *rq, cw_result_t *out)
+static int act_produce(const char *state, case_t *c, json_t *cw, const cw_request_t *rq,
+                       cw_result_t *out)
 {
     account_decision_t *d = find_account(c, rq->account);
     if (!d)
         return refuse(out, CW_BAD_INPUT, "produce needs --account A");
-    if (rq->categories == 0 || (rq->categories & ~(unsigned) CAT_ALL))
-        return refuse(out, CW_BAD_INPUT, "produce needs --categories, a list of "
+    if (rq->categories == 0 || (rq->categories & ~(unsigned)CAT_ALL))
+        return refuse(out, CW_BAD_INPUT,
+                      "produce needs --categories, a list of "
                       "subscriber, transactional, content");
     const char *date = rq->date ? rq->date : rq->today;
     if (!discloses(d->decision))
@@ -563,10 +603,11 @@ static int act_produce(const char *state, case_t *c, json_t *cw,
     char asked[64], allowed[64];
     unsigned beyond = rq->categories & ~d->granted;
     if (beyond && !rq->override)
-        return refuse(out, CW_REFUSED, "the decision for %s (%s) allows %s; %s "
+        return refuse(out, CW_REFUSED,
+                      "the decision for %s (%s) allows %s; %s "
                       "was not allowed: produce it only with --override and "
-                      "the reason (e.g. the court's further order)", d->account,
-                      decision_name(d->decision),
+                      "the reason (e.g. the court's further order)",
+                      d->account, decision_name(d->decision),
                       categories_names(d->granted, allowed, sizeof allowed),
                       categories_names(beyond, asked, sizeof asked));
     json_t *p = stamp(rq);
@@ -592,10 +633,10 @@ static int act_produce(const char *state, case_t *c, json_t *cw,
     return CW_OK;
 }
 
-static int act_close(const char *state, case_t *c, json_t *cw,
-                     const cw_request_t *rq, cw_result_t *out)
+static int act_close(const char *state, case_t *c, json_t *cw, const cw_request_t *rq,
+                     cw_result_t *out)
 {
-    (void) c;
+    (void)c;
     json_t *closed = stamp(rq);
     json_object_set_new(closed, "from", json_string(state));
     json_object_set_new(cw, "closed", closed);
@@ -605,14 +646,14 @@ static int act_close(const char *state, case_t *c, json_t *cw,
     return CW_OK;
 }
 
-static int act_reopen(const char *state, case_t *c, json_t *cw,
-                      const cw_request_t *rq, cw_result_t *out)
+static int act_reopen(const char *state, case_t *c, json_t *cw, const cw_request_t *rq,
+                      cw_result_t *out)
 {
-    (void) c;
+    (void)c;
     if (!is_state(state, STATE_CLOSED))
         return refuse(out, CW_REFUSED, "the case is not closed (state %s)", state);
-    static const char *const back[] = { STATE_REVIEW, STATE_WAITING,
-                                        STATE_NOTIFIED, STATE_HELD };
+    static const char *const back[] = { STATE_REVIEW, STATE_WAITING, STATE_NOTIFIED,
+                                        STATE_HELD };
     const char *from = cw_jget(json_object_get(cw, "closed"), "from");
     out->new_state = STATE_REVIEW;
     for (size_t i = 0; from && i < sizeof back / sizeof back[0]; i++)
@@ -631,26 +672,27 @@ static int act_reopen(const char *state, case_t *c, json_t *cw,
 
 static bool needs_reason(cw_act_t act)
 {
-    (void) act;
-    return true;                 /* a note's text is its reason */
+    (void)act;
+    return true; /* a note's text is its reason */
 }
 
 /* Whether the request is well formed (who, why, a known act, dates, an
  * account of the case); if not, out says why. */
-static bool request_ok(case_t *c, json_t *cw, const cw_request_t *rq,
-                       cw_result_t *out)
+static bool request_ok(case_t *c, json_t *cw, const cw_request_t *rq, cw_result_t *out)
 {
     if (!rq->operator_name || !*rq->operator_name) {
-        refuse(out, CW_BAD_INPUT, "every act names who did it: --as NAME or WRIT_OPERATOR");
+        refuse(out, CW_BAD_INPUT,
+               "every act names who did it: --as NAME or WRIT_OPERATOR");
         return false;
     }
     if (needs_reason(rq->act) && (!rq->reason || !*rq->reason)) {
-        refuse(out, CW_BAD_INPUT, rq->act == CW_NOTE ? "a note needs its text"
-               : "%s needs --reason TEXT (it goes on the record)",
+        refuse(out, CW_BAD_INPUT,
+               rq->act == CW_NOTE ? "a note needs its text"
+                                  : "%s needs --reason TEXT (it goes on the record)",
                casework_act_name(rq->act));
         return false;
     }
-    if ((unsigned) rq->act >= CW_ACT_COUNT || !c || !json_is_object(cw)) {
+    if ((unsigned)rq->act >= CW_ACT_COUNT || !c || !json_is_object(cw)) {
         refuse(out, CW_BAD_INPUT, "unknown act");
         return false;
     }
@@ -670,31 +712,42 @@ static bool request_ok(case_t *c, json_t *cw, const cw_request_t *rq,
 }
 
 /* Runs the act on work (a copy of the casework object). */
-static int run_act(const char *state, case_t *c, json_t *work,
-                   const cw_request_t *rq, cw_result_t *out)
+static int run_act(const char *state, case_t *c, json_t *work, const cw_request_t *rq,
+                   cw_result_t *out)
 {
     switch (rq->act) {
-    case CW_VERIFY: return act_verify(state, c, work, rq, out);
-    case CW_WAIT: return act_wait(state, c, work, rq, out);
-    case CW_DECIDE: return act_decide(state, c, work, rq, out);
-    case CW_NOTICE_RELEASE: return act_notice_release(state, c, work, rq, out);
-    case CW_NOTICE_WITHHOLD: return act_notice_withhold(state, c, work, rq, out);
+    case CW_VERIFY:
+        return act_verify(state, c, work, rq, out);
+    case CW_WAIT:
+        return act_wait(state, c, work, rq, out);
+    case CW_DECIDE:
+        return act_decide(state, c, work, rq, out);
+    case CW_NOTICE_RELEASE:
+        return act_notice_release(state, c, work, rq, out);
+    case CW_NOTICE_WITHHOLD:
+        return act_notice_withhold(state, c, work, rq, out);
     case CW_GAG_LIFTED:
     case CW_GAG_SET_ASIDE:
-    case CW_GAG_EXTENDED: return act_gag(state, c, work, rq, out);
+    case CW_GAG_EXTENDED:
+        return act_gag(state, c, work, rq, out);
     case CW_CHALLENGE_FILED:
     case CW_CHALLENGE_GRANTED:
     case CW_CHALLENGE_DENIED:
-    case CW_CHALLENGE_WITHDRAWN: return act_challenge(state, c, work, rq, out);
-    case CW_PRODUCE: return act_produce(state, c, work, rq, out);
-    case CW_CLOSE: return act_close(state, c, work, rq, out);
-    case CW_REOPEN: return act_reopen(state, c, work, rq, out);
-    default: return refuse(out, CW_BAD_INPUT, "unknown act");
+    case CW_CHALLENGE_WITHDRAWN:
+        return act_challenge(state, c, work, rq, out);
+    case CW_PRODUCE:
+        return act_produce(state, c, work, rq, out);
+    case CW_CLOSE:
+        return act_close(state, c, work, rq, out);
+    case CW_REOPEN:
+        return act_reopen(state, c, work, rq, out);
+    default:
+        return refuse(out, CW_BAD_INPUT, "unknown act");
     }
 }
 
-void casework_apply(const char *state, case_t *c, json_t *cw,
-                    const cw_request_t *rq, cw_result_t *out)
+void casework_apply(const char *state, case_t *c, json_t *cw, const cw_request_t *rq,
+                    cw_result_t *out)
 {
     memset(out, 0, sizeof *out);
     out->new_state = state;
@@ -704,7 +757,7 @@ void casework_apply(const char *state, case_t *c, json_t *cw,
         say(out, "note added");
         return;
     }
-    if (rq->act == CW_EXPORT) {       /* on the record, in any state */
+    if (rq->act == CW_EXPORT) { /* on the record, in any state */
         say(out, "export recorded");
         return;
     }
@@ -727,11 +780,9 @@ void casework_apply(const char *state, case_t *c, json_t *cw,
         const char *key;
         json_t *v;
         void *tmp;
-        json_object_foreach_safe(cw, tmp, key, v)
-            if (!json_object_get(work, key))
-                json_object_del(cw, key);
-    }
-    else {
+        json_object_foreach_safe(cw, tmp, key, v) if (!json_object_get(work, key))
+            json_object_del(cw, key);
+    } else {
         out->held_count = 0;
         out->record_changed = false;
         out->to_notify = false;

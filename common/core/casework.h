@@ -26,7 +26,7 @@
 #include "case.h"
 
 #define STATE_WAITING "waiting"
-#define STATE_CLOSED  "closed"
+#define STATE_CLOSED "closed"
 
 typedef enum {
     CW_VERIFY = 0,
@@ -45,7 +45,7 @@ typedef enum {
     CW_CLOSE,
     CW_REOPEN,
     CW_NOTE,
-    CW_EXPORT,                       /* the record handed out (case export) */
+    CW_EXPORT, /* the record handed out (case export) */
     CW_ACT_COUNT
 } cw_act_t;
 
@@ -55,52 +55,52 @@ const char *casework_act_name(cw_act_t act);
 /* One act as the person asked for it. Strings are borrowed. */
 typedef struct {
     cw_act_t act;
-    const char *operator_name;       /* required */
-    const char *reason;              /* required except for note */
-    const char *account;             /* NULL: every account it applies to */
-    const char *decision;            /* decide: a decision name; NULL with accept */
-    bool accept;                     /* decide: take writ's proposal */
-    const char *until;               /* wait / gag extended: YYYY-MM-DD */
-    const char *court, *docket;      /* challenge */
-    unsigned categories;             /* produce: CAT_* */
-    const char *date;                /* produce: YYYY-MM-DD (default today) */
-    bool override;                   /* produce outside the decision */
-    const char *today;               /* YYYY-MM-DD */
-    const char *now;                 /* ISO 8601 time of the act */
+    const char *operator_name;  /* required */
+    const char *reason;         /* required except for note */
+    const char *account;        /* NULL: every account it applies to */
+    const char *decision;       /* decide: a decision name; NULL with accept */
+    bool accept;                /* decide: take writ's proposal */
+    const char *until;          /* wait / gag extended: YYYY-MM-DD */
+    const char *court, *docket; /* challenge */
+    unsigned categories;        /* produce: CAT_* */
+    const char *date;           /* produce: YYYY-MM-DD (default today) */
+    bool override;              /* produce outside the decision */
+    const char *today;          /* YYYY-MM-DD */
+    const char *now;            /* ISO 8601 time of the act */
 } cw_request_t;
 
 /* A change to writ:held for one account: score yyyymmdd, 0 = release now
  * (notify's release path prepares it), CW_HELD_FOREVER = until a person
  * acts, CW_HELD_REMOVE = out of the set. */
 #define CW_HELD_FOREVER (-2L)
-#define CW_HELD_REMOVE  (-1L)
+#define CW_HELD_REMOVE (-1L)
 typedef struct {
-    const char *account;             /* borrowed from the case */
+    const char *account; /* borrowed from the case */
     long score;
 } cw_held_t;
 
 enum { CW_OK = 0, CW_REFUSED = 1, CW_BAD_INPUT = 64 };
 
 typedef struct {
-    int status;                      /* CW_OK, CW_REFUSED, CW_BAD_INPUT */
-    char message[768];               /* what changed, or why not */
-    const char *new_state;           /* static string */
-    bool record_changed;             /* c was changed: store it */
-    bool to_notify;                  /* hand to notify (pending, lease expired) */
+    int status;            /* CW_OK, CW_REFUSED, CW_BAD_INPUT */
+    char message[768];     /* what changed, or why not */
+    const char *new_state; /* static string */
+    bool record_changed;   /* c was changed: store it */
+    bool to_notify;        /* hand to notify (pending, lease expired) */
     bool clear_review_reason;
-    bool dated;                      /* keep in the dates index (due) */
-    bool undated;                    /* out of the dates index */
+    bool dated;   /* keep in the dates index (due) */
+    bool undated; /* out of the dates index */
     cw_held_t held[64];
     size_t held_count;
-    const char *account;             /* the account of the audit entry, or NULL */
+    const char *account; /* the account of the audit entry, or NULL */
 } cw_result_t;
 
 /* Applies rq to the case: on CW_OK c and cw are changed in place and out
  * says what else to store; otherwise nothing is changed and out->message
  * says why. cw must be a JSON object (an empty one for a case never
  * worked on). state is the hash's state. */
-void casework_apply(const char *state, case_t *c, json_t *cw,
-                    const cw_request_t *rq, cw_result_t *out);
+void casework_apply(const char *state, case_t *c, json_t *cw, const cw_request_t *rq,
+                    cw_result_t *out);
 
 /* writ's proposal for an account held for review: the decision the
  * policy would have made, from the reason the pipeline recorded (DEC_NONE
@@ -115,8 +115,7 @@ bool casework_date_ok(const char *s);
 
 /* Whether the gag on an account's notice is still in force today
  * (YYYY-MM-DD): held, not lifted or set aside, and its end not reached. */
-bool casework_gag_live(const account_decision_t *d, json_t *cw,
-                       const char *today);
+bool casework_gag_live(const account_decision_t *d, json_t *cw, const char *today);
 
 /* Whether a person withheld the notice to account (case notice withhold)
  * and has not released it since (case notice release). */
@@ -130,7 +129,8 @@ bool casework_notice_withheld(json_t *cw, const char *account);
  * gag's end does not send it either. Returns how many were kept back. */
 size_t casework_keep_withheld(case_t *c, json_t *cw);
 
-#define CW_WITHHELD_REVIEW "a person withheld a customer notice: it goes " \
+#define CW_WITHHELD_REVIEW                          \
+    "a person withheld a customer notice: it goes " \
     "out only when a person releases it (case notice release)"
 
 #endif

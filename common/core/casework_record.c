@@ -16,7 +16,7 @@ bool casework_date_ok(const char *s)
     long n = pipeline_date_number(s);
     if (n == 0)
         return false;
-    int y = (int) (n / 10000), m = (int) (n / 100 % 100), d = (int) (n % 100);
+    int y = (int)(n / 10000), m = (int)(n / 100 % 100), d = (int)(n % 100);
     static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
         return false;
@@ -37,8 +37,8 @@ json_t *cw_account_peek(json_t *cw, const char *account)
 
 bool casework_undecided(const account_decision_t *d)
 {
-    return d->decision == DEC_NONE || d->decision == DEC_NEEDS_REVIEW
-        || d->decision == DEC_EMERGENCY_REVIEW || d->decision >= DEC_COUNT;
+    return d->decision == DEC_NONE || d->decision == DEC_NEEDS_REVIEW ||
+           d->decision == DEC_EMERGENCY_REVIEW || d->decision >= DEC_COUNT;
 }
 
 decision_t casework_proposal(const account_decision_t *d)
@@ -50,26 +50,28 @@ decision_t casework_proposal(const account_decision_t *d)
     p += sizeof marker - 1;
     char name[64];
     size_t n = 0;
-    while (p[n] && (islower((unsigned char) p[n]) || p[n] == '_') && n + 1 < sizeof name) {
+    while (p[n] && (islower((unsigned char)p[n]) || p[n] == '_') && n + 1 < sizeof name) {
         name[n] = p[n];
         n++;
     }
     name[n] = '\0';
     decision_t dec = decision_from_name(name);
-    return dec >= DEC_COUNT || casework_undecided(&(account_decision_t) { .decision = dec })
-         ? DEC_NONE : dec;
+    return dec >= DEC_COUNT ||
+                   casework_undecided(&(account_decision_t){ .decision = dec })
+               ? DEC_NONE
+               : dec;
 }
 
-bool casework_gag_live(const account_decision_t *d, json_t *cw,
-                       const char *today)
+bool casework_gag_live(const account_decision_t *d, json_t *cw, const char *today)
 {
     if (d->notice != NOTICE_HELD)
         return false;
-    const char *gag = cw_jget(json_object_get(cw_account_peek(cw, d->account), "gag"), "state");
+    const char *gag =
+        cw_jget(json_object_get(cw_account_peek(cw, d->account), "gag"), "state");
     if (gag && (!strcmp(gag, "lifted") || !strcmp(gag, "set_aside")))
         return false;
     if (!d->release_on[0])
-        return true;                       /* indefinite (e.g. an NSL) */
+        return true; /* indefinite (e.g. an NSL) */
     return pipeline_date_number(d->release_on) > pipeline_date_number(today);
 }
 

@@ -12,20 +12,18 @@
 static bool all_hex(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (!isxdigit((unsigned char) s[i]) || isupper((unsigned char) s[i]))
+        if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
             return false;
     return true;
 }
 
-bool delivery_id_from_name(const char *name, char id[DELIVERY_ID_LEN],
-                           char case_id[32])
+bool delivery_id_from_name(const char *name, char id[DELIVERY_ID_LEN], char case_id[32])
 {
     /* c + 16 hex, '.', 16 hex, ".writ", then nothing or ":2,FLAGS" */
     size_t n = strlen(name);
-    if (n < 17 + 1 + 16 + 5 || name[0] != 'c' || !all_hex(name + 1, 16)
-        || name[17] != '.' || !all_hex(name + 18, 16)
-        || strncmp(name + 34, ".writ", 5) != 0
-        || (name[39] != '\0' && name[39] != ':'))
+    if (n < 17 + 1 + 16 + 5 || name[0] != 'c' || !all_hex(name + 1, 16) ||
+        name[17] != '.' || !all_hex(name + 18, 16) ||
+        strncmp(name + 34, ".writ", 5) != 0 || (name[39] != '\0' && name[39] != ':'))
         return false;
     snprintf(id, DELIVERY_ID_LEN, "%.34s", name);
     snprintf(case_id, 32, "%.17s", name);
@@ -39,15 +37,15 @@ static char *header_value(const char *text, size_t len, const char *name)
     size_t nlen = strlen(name);
     const char *p = text, *end = text + len;
     while (p < end && *p != '\n' && !(*p == '\r' && p + 1 < end && p[1] == '\n')) {
-        const char *eol = memchr(p, '\n', (size_t) (end - p));
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
         if (!eol)
             eol = end;
-        if ((size_t) (eol - p) > nlen && strncasecmp(p, name, nlen) == 0
-            && p[nlen] == ':') {
+        if ((size_t)(eol - p) > nlen && strncasecmp(p, name, nlen) == 0 &&
+            p[nlen] == ':') {
             GString *v = g_string_new_len(p + nlen + 1, eol - (p + nlen + 1));
             const char *q = eol < end ? eol + 1 : end;
-            while (q < end && (*q == ' ' || *q == '\t')) {  /* folded */
-                const char *e2 = memchr(q, '\n', (size_t) (end - q));
+            while (q < end && (*q == ' ' || *q == '\t')) { /* folded */
+                const char *e2 = memchr(q, '\n', (size_t)(end - q));
                 if (!e2)
                     e2 = end;
                 g_string_append_len(v, q, e2 - q);
@@ -75,14 +73,14 @@ int delivery_headers_read(const char *text, size_t len, delivery_headers_t *out,
         *why = "no To: header";
         goto done;
     }
-    if (!mid || mid[0] != '<' || strlen(mid) < 3 || mid[strlen(mid) - 1] != '>'
-        || strchr(mid + 1, '<') || strpbrk(mid, " \t\r\n")) {
+    if (!mid || mid[0] != '<' || strlen(mid) < 3 || mid[strlen(mid) - 1] != '>' ||
+        strchr(mid + 1, '<') || strpbrk(mid, " \t\r\n")) {
         *why = "no Message-ID: header";
         goto done;
     }
     InternetAddressList *list = internet_address_list_parse(NULL, to);
-    if (!list || internet_address_list_length(list) != 1
-        || !INTERNET_ADDRESS_IS_MAILBOX(internet_address_list_get_address(list, 0))) {
+    if (!list || internet_address_list_length(list) != 1 ||
+        !INTERNET_ADDRESS_IS_MAILBOX(internet_address_list_get_address(list, 0))) {
         *why = "To: is not one address";
         if (list)
             g_object_unref(list);
@@ -127,12 +125,12 @@ char *delivery_wire_text(const char *text, size_t len, const char *reply_to,
     for (size_t i = 0; i < len; i++) {
         char ch = text[i];
         if (ch == '\r' && i + 1 < len && text[i + 1] == '\n')
-            continue;                     /* CRLF: the LF adds it back */
+            continue; /* CRLF: the LF adds it back */
         if (ch == '\n') {
             g_string_append(out, "\r\n");
             /* after the first header line, unless it is folded on */
-            if (first_line && add && !(i + 1 < len && (text[i + 1] == ' '
-                                                       || text[i + 1] == '\t'))) {
+            if (first_line && add &&
+                !(i + 1 < len && (text[i + 1] == ' ' || text[i + 1] == '\t'))) {
                 g_string_append_printf(out, "Reply-To: %s\r\n", reply_to);
                 first_line = false;
             }
@@ -151,8 +149,7 @@ char *delivery_wire_text(const char *text, size_t len, const char *reply_to,
     return copy;
 }
 
-delivery_outcome_t delivery_classify(bool transport_ok, long code,
-                                     bool data_ended)
+delivery_outcome_t delivery_classify(bool transport_ok, long code, bool data_ended)
 {
     if (code >= 200 && code < 300 && transport_ok && data_ended)
         return DELIVERY_SENT;
@@ -169,7 +166,7 @@ delivery_outcome_t delivery_classify(bool transport_ok, long code,
 const char *delivery_outcome_name(delivery_outcome_t o)
 {
     static const char *names[] = { "sent", "deferred", "failed", "unconfirmed" };
-    return (unsigned) o < 4 ? names[o] : "unknown";
+    return (unsigned)o < 4 ? names[o] : "unknown";
 }
 
 uint64_t delivery_backoff_ms(unsigned attempts, uint64_t base_ms, uint64_t max_ms)
@@ -185,11 +182,10 @@ bool delivery_reason_is_emergency(const char *review_reason)
     return review_reason && strstr(review_reason, "emergency request") != NULL;
 }
 
-void delivery_alert_id(const char *case_id, const char *reason,
-                       char id[DELIVERY_ID_LEN])
+void delivery_alert_id(const char *case_id, const char *reason, char id[DELIVERY_ID_LEN])
 {
-    gchar *digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256,
-                                                  reason ? reason : "", -1);
+    gchar *digest =
+        g_compute_checksum_for_string(G_CHECKSUM_SHA256, reason ? reason : "", -1);
     snprintf(id, DELIVERY_ID_LEN, "%.17s.alert.%.8s", case_id, digest);
     g_free(digest);
 }
@@ -213,8 +209,7 @@ static void append_wrapped(GString *s, const char *text)
         if (col && col + 1 + wl > 72) {
             g_string_append_c(s, '\n');
             col = 0;
-        }
-        else if (col) {
+        } else if (col) {
             g_string_append_c(s, ' ');
             col++;
         }
@@ -250,13 +245,13 @@ static void append_auto_headers(GString *s, const char *from, const char *to,
 
 char *delivery_alert_render(const delivery_alert_t *a)
 {
-    if (!a->from || !a->to || !a->date || !a->message_id || !a->case_id
-        || !a->reason || !*a->to)
+    if (!a->from || !a->to || !a->date || !a->message_id || !a->case_id || !a->reason ||
+        !*a->to)
         return NULL;
     GString *s = g_string_new(NULL);
-    gchar *subject = g_strdup_printf("[writ] %s: case %s needs a person",
-                                     a->emergency ? "EMERGENCY request" : "review",
-                                     a->case_id);
+    gchar *subject =
+        g_strdup_printf("[writ] %s: case %s needs a person",
+                        a->emergency ? "EMERGENCY request" : "review", a->case_id);
     append_auto_headers(s, a->from, a->to, subject, a->date, a->message_id);
     g_free(subject);
     if (a->emergency)
@@ -270,9 +265,11 @@ char *delivery_alert_render(const delivery_alert_t *a)
     append_clean(why, a->reason);
     append_wrapped(s, why->str);
     g_string_free(why, TRUE);
-    g_string_append_printf(s, "\nSee it with: writctl case show %s\n"
-                              "\nThis message was sent automatically by writ; "
-                              "it carries no customer data.\n", a->case_id);
+    g_string_append_printf(s,
+                           "\nSee it with: writctl case show %s\n"
+                           "\nThis message was sent automatically by writ; "
+                           "it carries no customer data.\n",
+                           a->case_id);
     return g_string_free(s, FALSE);
 }
 
@@ -292,8 +289,8 @@ void delivery_digest_id(const char *day, char id[DELIVERY_ID_LEN])
 static void append_digest_item(GString *s, const delivery_digest_item_t *it)
 {
     GString *line = g_string_new(NULL);
-    g_string_append_printf(line, "%-10s  %-18s %-18s %-12s ", it->date,
-                           it->status, it->case_id, it->kind);
+    g_string_append_printf(line, "%-10s  %-18s %-18s %-12s ", it->date, it->status,
+                           it->case_id, it->kind);
     if (it->what)
         append_clean(line, it->what);
     else {
@@ -308,23 +305,24 @@ static void append_digest_item(GString *s, const delivery_digest_item_t *it)
 
 char *delivery_digest_render(const delivery_digest_t *d)
 {
-    if (!d->from || !d->to || !*d->to || !d->date || !d->message_id || !d->day
-        || (d->count && !d->items))
+    if (!d->from || !d->to || !*d->to || !d->date || !d->message_id || !d->day ||
+        (d->count && !d->items))
         return NULL;
     for (size_t i = 0; i < d->count; i++) {
         const delivery_digest_item_t *it = &d->items[i];
-        if (!it->date || !it->status || !it->case_id || !it->kind
-            || (!it->what && (!it->type || !it->agency)))
+        if (!it->date || !it->status || !it->case_id || !it->kind ||
+            (!it->what && (!it->type || !it->agency)))
             return NULL;
     }
     GString *s = g_string_new(NULL);
-    gchar *subject = g_strdup_printf("[writ] due on %s: %zu date%s", d->day,
-                                     d->count, d->count == 1 ? "" : "s");
+    gchar *subject = g_strdup_printf("[writ] due on %s: %zu date%s", d->day, d->count,
+                                     d->count == 1 ? "" : "s");
     append_auto_headers(s, d->from, d->to, subject, d->date, d->message_id);
     g_free(subject);
     gchar *intro = g_strdup_printf("What writctl due lists on %s: the dates of the "
                                    "next %ld days and every date passed that a "
-                                   "case still owes.", d->day, d->days);
+                                   "case still owes.",
+                                   d->day, d->days);
     append_wrapped(s, intro);
     g_free(intro);
     g_string_append_c(s, '\n');

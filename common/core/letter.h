@@ -26,8 +26,7 @@ bool letter_ack_due(const case_t *c);
 /* The acknowledgement for the case from its template, addressed to the
  * requester's From address; NULL when it is not due or the template is
  * malformed. Newly allocated (free). */
-char *letter_render_ack(const char *tmpl, const case_t *c,
-                        const notice_envelope_t *env);
+char *letter_render_ack(const char *tmpl, const case_t *c, const notice_envelope_t *env);
 
 /* The decision letter a case's requester is owed, by what jurisdiction
  * decided. One letter per case: every account must carry the same
@@ -36,11 +35,11 @@ char *letter_render_ack(const char *tmpl, const case_t *c,
  * person writes that answer. */
 typedef enum {
     LETTER_NONE = 0,
-    LETTER_REJECTED_JURISDICTION,    /* reject_out_of_jurisdiction */
-    LETTER_REJECTED_PROCESS,         /* reject_insufficient_process */
-    LETTER_REJECTED_TREATY,          /* ... a foreign agency's own request:
+    LETTER_REJECTED_JURISDICTION, /* reject_out_of_jurisdiction */
+    LETTER_REJECTED_PROCESS,      /* reject_insufficient_process */
+    LETTER_REJECTED_TREATY,       /* ... a foreign agency's own request:
                                         the treaty route (policy rule 5) */
-    LETTER_REDIRECTED,               /* redirect_to_customer */
+    LETTER_REDIRECTED,            /* redirect_to_customer */
     LETTER_COUNT
 } letter_kind_t;
 

@@ -27,8 +27,7 @@ static void set_notice_to(account_decision_t *d)
 {
     free(d->notice_to);
     d->notice_to = NULL;
-    const char *to = d->location.enterprise ? d->location.admin_contact
-                                            : d->account;
+    const char *to = d->location.enterprise ? d->location.admin_contact : d->account;
     /* An enterprise without an admin contact gets no addressee: the data
      * is the customer's, so telling the individual user is not a stand-in. */
     if (to && *to)
@@ -40,25 +39,23 @@ static bool decide_one(const request_t *req, account_decision_t *d)
 {
     d->release_on[0] = '\0';
     if (d->decision == DEC_NO_DATA || d->decision == DEC_PRESERVE) {
-        d->notice = NOTICE_NOT_REQUIRED;                      /* rule 1 */
+        d->notice = NOTICE_NOT_REQUIRED; /* rule 1 */
         free(d->notice_to);
         d->notice_to = NULL;
         return false;
     }
-    set_notice_to(d);    /* also for held/deferred: a release needs it */
-    if (req->nondisclosure) {                                 /* rule 2 */
+    set_notice_to(d);         /* also for held/deferred: a release needs it */
+    if (req->nondisclosure) { /* rule 2 */
         d->notice = NOTICE_HELD;
-        memcpy(d->release_on, req->nondisclosure_until,
-               sizeof d->release_on);
+        memcpy(d->release_on, req->nondisclosure_until, sizeof d->release_on);
         d->release_on[sizeof d->release_on - 1] = '\0';
         return d->location.enterprise;
     }
-    if (d->decision == DEC_EMERGENCY_REVIEW
-        || d->decision == DEC_NEEDS_REVIEW) {
-        d->notice = NOTICE_DEFERRED;                          /* rule 3 */
+    if (d->decision == DEC_EMERGENCY_REVIEW || d->decision == DEC_NEEDS_REVIEW) {
+        d->notice = NOTICE_DEFERRED; /* rule 3 */
         return false;
     }
-    d->notice = NOTICE_PREPARED;                              /* rule 4 */
+    d->notice = NOTICE_PREPARED; /* rule 4 */
     return false;
 }
 
@@ -71,7 +68,7 @@ void notice_decide_case(case_t *c)
     for (size_t i = 0; i < c->account_count; i++) {
         account_decision_t *d = &c->accounts[i];
         if (d->decision == DEC_NONE || d->decision >= DEC_COUNT)
-            continue;            /* not decided: nothing to apply */
+            continue; /* not decided: nothing to apply */
         if (decide_one(c->request, d))
             c->challenge_recommended = true;
     }
@@ -136,15 +133,20 @@ notice_letter_t notice_letter_for(const case_t *c, const account_decision_t *d)
     if (c->request && c->request->nondisclosure)
         return NOTICE_LETTER_RELEASED;
     switch (d->decision) {
-    case DEC_DISCLOSE: return NOTICE_LETTER_DISCLOSURE;
-    case DEC_PARTIAL: return NOTICE_LETTER_PARTIAL;
+    case DEC_DISCLOSE:
+        return NOTICE_LETTER_DISCLOSURE;
+    case DEC_PARTIAL:
+        return NOTICE_LETTER_PARTIAL;
     case DEC_REJECT_OUT_OF_JURISDICTION:
         return NOTICE_LETTER_REJECTED_JURISDICTION;
     case DEC_REJECT_INSUFFICIENT_PROCESS:
         return c->request && policy_treaty_route_missing(c->request)
-             ? NOTICE_LETTER_REJECTED_TREATY : NOTICE_LETTER_REJECTED_PROCESS;
-    case DEC_REDIRECT_TO_CUSTOMER: return NOTICE_LETTER_REDIRECTED;
-    default: return NOTICE_LETTER_OTHER;
+                   ? NOTICE_LETTER_REJECTED_TREATY
+                   : NOTICE_LETTER_REJECTED_PROCESS;
+    case DEC_REDIRECT_TO_CUSTOMER:
+        return NOTICE_LETTER_REDIRECTED;
+    default:
+        return NOTICE_LETTER_OTHER;
     }
 }
 
@@ -152,18 +154,42 @@ notice_letter_t notice_letter_for(const case_t *c, const account_decision_t *d)
 
 /* Country names as a letter writes them (ISO 3166-1 alpha-2 in, English
  * name out); the article where English uses one. */
-static const struct { const char *code, *name; } countries[] = {
-    {"US", "the United States"}, {"GB", "the United Kingdom"},
-    {"IE", "Ireland"}, {"DE", "Germany"}, {"FR", "France"},
-    {"NL", "the Netherlands"}, {"BE", "Belgium"}, {"LU", "Luxembourg"},
-    {"CH", "Switzerland"}, {"AT", "Austria"}, {"IT", "Italy"},
-    {"ES", "Spain"}, {"PT", "Portugal"}, {"SE", "Sweden"}, {"NO", "Norway"},
-    {"DK", "Denmark"}, {"FI", "Finland"}, {"PL", "Poland"},
-    {"CZ", "the Czech Republic"}, {"GR", "Greece"}, {"RO", "Romania"},
-    {"EE", "Estonia"}, {"CA", "Canada"}, {"MX", "Mexico"}, {"BR", "Brazil"},
-    {"CO", "Colombia"}, {"AU", "Australia"}, {"NZ", "New Zealand"},
-    {"JP", "Japan"}, {"KR", "the Republic of Korea"}, {"IN", "India"},
-    {"SG", "Singapore"}, {"IL", "Israel"},
+static const struct {
+    const char *code, *name;
+} countries[] = {
+    { "US", "the United States" },
+    { "GB", "the United Kingdom" },
+    { "IE", "Ireland" },
+    { "DE", "Germany" },
+    { "FR", "France" },
+    { "NL", "the Netherlands" },
+    { "BE", "Belgium" },
+    { "LU", "Luxembourg" },
+    { "CH", "Switzerland" },
+    { "AT", "Austria" },
+    { "IT", "Italy" },
+    { "ES", "Spain" },
+    { "PT", "Portugal" },
+    { "SE", "Sweden" },
+    { "NO", "Norway" },
+    { "DK", "Denmark" },
+    { "FI", "Finland" },
+    { "PL", "Poland" },
+    { "CZ", "the Czech Republic" },
+    { "GR", "Greece" },
+    { "RO", "Romania" },
+    { "EE", "Estonia" },
+    { "CA", "Canada" },
+    { "MX", "Mexico" },
+    { "BR", "Brazil" },
+    { "CO", "Colombia" },
+    { "AU", "Australia" },
+    { "NZ", "New Zealand" },
+    { "JP", "Japan" },
+    { "KR", "the Republic of Korea" },
+    { "IN", "India" },
+    { "SG", "Singapore" },
+    { "IL", "Israel" },
 };
 
 static const char *country_name(const char *code)
@@ -180,22 +206,32 @@ static const char *country_name(const char *code)
 static const char *process_text(request_type_t t)
 {
     switch (t) {
-    case REQ_SEARCH_WARRANT: return "a search warrant";
-    case REQ_SUBPOENA: return "a subpoena";
-    case REQ_COURT_ORDER: return "a court order";
-    case REQ_NATIONAL_SECURITY_LETTER: return "a National Security Letter";
-    case REQ_PRESERVATION_REQUEST: return "a request to preserve data";
-    case REQ_EMERGENCY_REQUEST: return "an emergency request";
+    case REQ_SEARCH_WARRANT:
+        return "a search warrant";
+    case REQ_SUBPOENA:
+        return "a subpoena";
+    case REQ_COURT_ORDER:
+        return "a court order";
+    case REQ_NATIONAL_SECURITY_LETTER:
+        return "a National Security Letter";
+    case REQ_PRESERVATION_REQUEST:
+        return "a request to preserve data";
+    case REQ_EMERGENCY_REQUEST:
+        return "an emergency request";
     case REQ_MLAT_REQUEST:
         return "a request for mutual legal assistance under a treaty";
-    default: return "a request that named no legal process";
+    default:
+        return "a request that named no legal process";
     }
 }
 
 /* "subscriber information, transactional records and content" */
 static void categories_text(buf_t *b, unsigned cats, const char *none)
 {
-    static const struct { unsigned bit; const char *text; } names[] = {
+    static const struct {
+        unsigned bit;
+        const char *text;
+    } names[] = {
         { CAT_SUBSCRIBER, "subscriber information (such as name, address "
                           "and billing details)" },
         { CAT_TRANSACTIONAL, "records of your use of the service (such as "
@@ -232,7 +268,8 @@ static unsigned asked_categories(const request_t *r)
 static unsigned handed_categories(const account_decision_t *d)
 {
     return d->decision == DEC_DISCLOSE || d->decision == DEC_PARTIAL
-         ? d->granted & CAT_ALL : 0;
+               ? d->granted & CAT_ALL
+               : 0;
 }
 
 static const char *or_empty(const char *s)
@@ -243,12 +280,13 @@ static const char *or_empty(const char *s)
 /* "31 March 2026" from "2026-03-31"; "" when not a date. */
 static void date_words(buf_t *b, const char *iso)
 {
-    static const char *const months[] = { "January", "February", "March",
-        "April", "May", "June", "July", "August", "September", "October",
-        "November", "December" };
+    static const char *const months[] = {
+        "January", "February", "March",     "April",   "May",      "June",
+        "July",    "August",   "September", "October", "November", "December"
+    };
     int y, m, d;
-    if (!iso || strlen(iso) != 10 || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3
-        || m < 1 || m > 12 || d < 1 || d > 31)
+    if (!iso || strlen(iso) != 10 || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+        m < 1 || m > 12 || d < 1 || d > 31)
         return;
     /* No-break spaces (U+00A0): a wrapped line never splits a date. */
     char out[48];
@@ -257,8 +295,7 @@ static void date_words(buf_t *b, const char *iso)
 }
 
 /* The released letter's account of what was decided, by decision. */
-static void outcome_text(buf_t *b, const case_t *c,
-                         const account_decision_t *d)
+static void outcome_text(buf_t *b, const case_t *c, const account_decision_t *d)
 {
     const request_t *r = c->request;
     unsigned handed = handed_categories(d);
@@ -321,11 +358,12 @@ static void outcome_text(buf_t *b, const case_t *c,
 static void requester_text(buf_t *b, const request_t *r)
 {
     puts_(b, r->issuing_agency && *r->issuing_agency
-                 ? r->issuing_agency : "an agency that did not give its name");
-    const char *asking = r->requesting_country && *r->requesting_country
-                       ? r->requesting_country : NULL;
-    const char *serving = r->issuing_country && *r->issuing_country
-                        ? r->issuing_country : NULL;
+                 ? r->issuing_agency
+                 : "an agency that did not give its name");
+    const char *asking =
+        r->requesting_country && *r->requesting_country ? r->requesting_country : NULL;
+    const char *serving =
+        r->issuing_country && *r->issuing_country ? r->issuing_country : NULL;
     if (asking || serving) {
         puts_(b, " (");
         puts_(b, country_name(asking ? asking : serving));
@@ -342,18 +380,24 @@ static bool raw_value(buf_t *b, const char *name, const case_t *c,
                       const account_decision_t *d, const notice_envelope_t *e)
 {
     const request_t *r = c->request;
-    if (strcmp(name, "case_id") == 0) puts_(b, c->id);
-    else if (strcmp(name, "to") == 0) puts_(b, or_empty(d->notice_to));
-    else if (strcmp(name, "from") == 0) puts_(b, or_empty(e ? e->from : NULL));
-    else if (strcmp(name, "date") == 0) puts_(b, or_empty(e ? e->date : NULL));
+    if (strcmp(name, "case_id") == 0)
+        puts_(b, c->id);
+    else if (strcmp(name, "to") == 0)
+        puts_(b, or_empty(d->notice_to));
+    else if (strcmp(name, "from") == 0)
+        puts_(b, or_empty(e ? e->from : NULL));
+    else if (strcmp(name, "date") == 0)
+        puts_(b, or_empty(e ? e->date : NULL));
     else if (strcmp(name, "message_id") == 0)
         puts_(b, or_empty(e ? e->message_id : NULL));
     else if (strcmp(name, "contact") == 0)
         puts_(b, or_empty(e ? e->contact : NULL));
     else if (strcmp(name, "agency") == 0)
         puts_(b, r->issuing_agency && *r->issuing_agency
-                     ? r->issuing_agency : "an agency that did not give its name");
-    else if (strcmp(name, "requester") == 0) requester_text(b, r);
+                     ? r->issuing_agency
+                     : "an agency that did not give its name");
+    else if (strcmp(name, "requester") == 0)
+        requester_text(b, r);
     else if (strcmp(name, "requesting_country") == 0)
         puts_(b, country_name(r->requesting_country && *r->requesting_country
                                   ? r->requesting_country
@@ -362,7 +406,8 @@ static bool raw_value(buf_t *b, const char *name, const case_t *c,
         puts_(b, country_name(r->issuing_country));
     else if (strcmp(name, "storage_country") == 0)
         puts_(b, country_name(d->location.country));
-    else if (strcmp(name, "process") == 0) puts_(b, process_text(r->type));
+    else if (strcmp(name, "process") == 0)
+        puts_(b, process_text(r->type));
     else if (strcmp(name, "reference") == 0)
         puts_(b, r->reference && *r->reference ? r->reference : "none given");
     else if (strcmp(name, "asked_for") == 0)
@@ -370,20 +415,20 @@ static bool raw_value(buf_t *b, const char *name, const case_t *c,
     else if (strcmp(name, "handed_over") == 0)
         categories_text(b, handed_categories(d), "nothing");
     else if (strcmp(name, "withheld") == 0)
-        categories_text(b, asked_categories(r) & ~handed_categories(d),
-                        "nothing");
+        categories_text(b, asked_categories(r) & ~handed_categories(d), "nothing");
     else if (strcmp(name, "gag_ended") == 0) {
         if (d->release_on[0]) {
             puts_(b, "ended on ");
             date_words(b, d->release_on);
         } else
             puts_(b, "has been lifted");
-    }
-    else if (strcmp(name, "outcome") == 0) outcome_text(b, c, d);
-    else if (strcmp(name, "account") == 0) puts_(b, or_empty(d->account));
+    } else if (strcmp(name, "outcome") == 0)
+        outcome_text(b, c, d);
+    else if (strcmp(name, "account") == 0)
+        puts_(b, or_empty(d->account));
     else if (strcmp(name, "tenant_name") == 0)
-        puts_(b, d->location.tenant_name[0] ? d->location.tenant_name
-                                            : "your organisation");
+        puts_(b,
+              d->location.tenant_name[0] ? d->location.tenant_name : "your organisation");
     else
         return false;
     return true;
@@ -415,8 +460,10 @@ static void base64(buf_t *b, const unsigned char *p, size_t n)
     char out[4];
     for (size_t i = 0; i < n; i += 3) {
         unsigned v = (unsigned)p[i] << 16;
-        if (i + 1 < n) v |= (unsigned)p[i + 1] << 8;
-        if (i + 2 < n) v |= p[i + 2];
+        if (i + 1 < n)
+            v |= (unsigned)p[i + 1] << 8;
+        if (i + 2 < n)
+            v |= p[i + 2];
         out[0] = tbl[(v >> 18) & 63];
         out[1] = tbl[(v >> 12) & 63];
         out[2] = i + 1 < n ? tbl[(v >> 6) & 63] : '=';
@@ -433,7 +480,7 @@ static void encoded_words(buf_t *b, const char *s)
     while (i < len) {
         size_t n = len - i > 45 ? 45 : len - i;
         while (n > 1 && i + n < len && ((unsigned char)s[i + n] & 0xC0) == 0x80)
-            n--;         /* do not cut a multi-byte character in two */
+            n--; /* do not cut a multi-byte character in two */
         puts_(b, i ? " =?utf-8?B?" : "=?utf-8?B?");
         base64(b, (const unsigned char *)s + i, n);
         puts_(b, "?=");
@@ -458,8 +505,8 @@ static void cut_utf8(char *s, size_t max)
 /* Address headers must not be encoded-words (RFC 2047 § 5). */
 static bool address_header(const char *line_start)
 {
-    static const char *const names[] = { "From:", "To:", "Cc:", "Reply-To:",
-                                         "Sender:", "Message-ID:" };
+    static const char *const names[] = { "From:",     "To:",     "Cc:",
+                                         "Reply-To:", "Sender:", "Message-ID:" };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strncasecmp(line_start, names[i], strlen(names[i])) == 0)
             return true;
@@ -493,7 +540,7 @@ static const char *copy_text(buf_t *out, const char *p, bool *in_header,
             continue;
         if (*p == '\n') {
             if (*in_header && out->len == *line_start)
-                *in_header = false;          /* the empty line */
+                *in_header = false; /* the empty line */
             put(out, p, 1);
             *line_start = out->len;
             continue;
@@ -548,10 +595,10 @@ static void fold_header(buf_t *out, const char *s, size_t n)
             if (s[i] == ' ' && (start > 0 || memchr(s, ':', i)))
                 cut = i;
         if (cut == 0)
-            break;               /* one long word: leave the line whole */
+            break; /* one long word: leave the line whole */
         put(out, s + start, cut - start);
         puts_(out, "\n");
-        start = cut;             /* the space starts the continuation */
+        start = cut; /* the space starts the continuation */
     }
     put(out, s + start, n - start);
     puts_(out, "\n");
@@ -560,8 +607,8 @@ static void fold_header(buf_t *out, const char *s, size_t n)
 /* Words of text[0..n) laid out in lines of at most NOTICE_WIDTH columns;
  * the first line starts with lead, the others with hang spaces. A word
  * longer than a line stands alone on its line. */
-static void wrap_words(buf_t *out, const char *text, size_t n,
-                       const char *lead, size_t lead_len, size_t hang)
+static void wrap_words(buf_t *out, const char *text, size_t n, const char *lead,
+                       size_t lead_len, size_t hang)
 {
     put(out, lead, lead_len);
     size_t col = columns(lead, lead_len), i = 0;
@@ -608,14 +655,13 @@ static void wrap_body(buf_t *out, const char *s, size_t n)
         size_t ind = i;
         while (ind < e && (s[ind] == ' ' || s[ind] == '\t'))
             ind++;
-        if (ind == e) {                        /* empty (or blank) line */
+        if (ind == e) { /* empty (or blank) line */
             puts_(out, "\n");
             i = e + 1;
             continue;
         }
         size_t hang = ind - i;
-        if (hang && ind + 1 < e && (s[ind] == '-' || s[ind] == '*')
-            && s[ind + 1] == ' ')
+        if (hang && ind + 1 < e && (s[ind] == '-' || s[ind] == '*') && s[ind + 1] == ' ')
             hang += 2;
         wrap_words(out, s + ind, e - ind, s + i, ind - i, hang);
         i = e + 1;
@@ -645,11 +691,11 @@ static char *lay_out(const char *msg)
     return out.s ? out.s : strdup("");
 }
 
-char *notice_render(const char *tmpl, const case_t *c,
-                    const account_decision_t *d, const notice_envelope_t *env)
+char *notice_render(const char *tmpl, const case_t *c, const account_decision_t *d,
+                    const notice_envelope_t *env)
 {
     if (!tmpl || !c || !c->request || !d || !d->notice_to || !*d->notice_to)
-        return NULL;             /* nothing to render, or nobody to tell */
+        return NULL; /* nothing to render, or nobody to tell */
     buf_t out = { 0 };
     bool in_header = true;
     size_t line_start = 0;
@@ -674,7 +720,7 @@ char *notice_render(const char *tmpl, const case_t *c,
         }
         free(val.s);
         if (!ok) {
-            out.failed = true;   /* unknown or malformed placeholder */
+            out.failed = true; /* unknown or malformed placeholder */
             break;
         }
     }

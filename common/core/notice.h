@@ -15,15 +15,15 @@ void notice_decide_case(case_t *c);
 /* One letter per situation, each a template a legal team edits
  * (config/notices/<name>.txt). */
 typedef enum {
-    NOTICE_LETTER_DISCLOSURE = 0,       /* disclose */
-    NOTICE_LETTER_PARTIAL,              /* partial */
-    NOTICE_LETTER_REJECTED_JURISDICTION,/* reject_out_of_jurisdiction */
-    NOTICE_LETTER_REJECTED_PROCESS,     /* reject_insufficient_process */
-    NOTICE_LETTER_REJECTED_TREATY,      /* ... a foreign agency's own
+    NOTICE_LETTER_DISCLOSURE = 0,        /* disclose */
+    NOTICE_LETTER_PARTIAL,               /* partial */
+    NOTICE_LETTER_REJECTED_JURISDICTION, /* reject_out_of_jurisdiction */
+    NOTICE_LETTER_REJECTED_PROCESS,      /* reject_insufficient_process */
+    NOTICE_LETTER_REJECTED_TREATY,       /* ... a foreign agency's own
                                            treaty request (policy rule 5) */
-    NOTICE_LETTER_REDIRECTED,           /* redirect_to_customer */
-    NOTICE_LETTER_RELEASED,             /* any decision, once a gag ended */
-    NOTICE_LETTER_OTHER,                /* a notice a person released */
+    NOTICE_LETTER_REDIRECTED,            /* redirect_to_customer */
+    NOTICE_LETTER_RELEASED,              /* any decision, once a gag ended */
+    NOTICE_LETTER_OTHER,                 /* a notice a person released */
     NOTICE_LETTER_COUNT
 } notice_letter_t;
 
@@ -58,14 +58,13 @@ const char *notice_letter_name(notice_letter_t letter);
 #define NOTICE_WIDTH 72
 
 typedef struct {
-    const char *from;                /* the provider's notice sender */
-    const char *date;                /* RFC 5322 date of the notice */
-    const char *message_id;          /* without brackets */
-    const char *contact;             /* where customers write back */
+    const char *from;       /* the provider's notice sender */
+    const char *date;       /* RFC 5322 date of the notice */
+    const char *message_id; /* without brackets */
+    const char *contact;    /* where customers write back */
 } notice_envelope_t;
 
-char *notice_render(const char *tmpl, const case_t *c,
-                    const account_decision_t *d,
+char *notice_render(const char *tmpl, const case_t *c, const account_decision_t *d,
                     const notice_envelope_t *env);
 
 #endif

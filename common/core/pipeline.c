@@ -7,9 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const PIPELINE_STAGES[] = {
-    STAGE_INTAKE, STAGE_EXTRACT, STAGE_JURISDICTION, STAGE_NOTIFY, NULL
-};
+const char *const PIPELINE_STAGES[] = { STAGE_INTAKE, STAGE_EXTRACT, STAGE_JURISDICTION,
+                                        STAGE_NOTIFY, NULL };
 
 bool pipeline_is_bus_stage(const char *name)
 {
@@ -61,30 +60,29 @@ bool pipeline_is_optional_stage(const char *name)
  * person stay as they are. */
 static void hold_for_verification(const case_t *c, account_decision_t *d)
 {
-    if (d->decision == DEC_NO_DATA || d->decision == DEC_NEEDS_REVIEW
-        || d->decision == DEC_EMERGENCY_REVIEW) {
+    if (d->decision == DEC_NO_DATA || d->decision == DEC_NEEDS_REVIEW ||
+        d->decision == DEC_EMERGENCY_REVIEW) {
         if (d->decision == DEC_EMERGENCY_REVIEW && c->verify_reason) {
-            char *reason = g_strdup_printf("%s; %s", d->reason ? d->reason : "",
-                                           c->verify_reason);
+            char *reason =
+                g_strdup_printf("%s; %s", d->reason ? d->reason : "", c->verify_reason);
             free(d->reason);
             d->reason = strdup(reason);
             g_free(reason);
         }
         return;
     }
-    char *reason = g_strdup_printf("%s; the policy would decide %s (%s)",
-                                   c->verify_reason ? c->verify_reason
-                                                    : "requester not verified",
-                                   decision_name(d->decision),
-                                   d->reason ? d->reason : "");
+    char *reason =
+        g_strdup_printf("%s; the policy would decide %s (%s)",
+                        c->verify_reason ? c->verify_reason : "requester not verified",
+                        decision_name(d->decision), d->reason ? d->reason : "");
     free(d->reason);
     d->reason = strdup(reason);
     g_free(reason);
     d->decision = DEC_NEEDS_REVIEW;
 }
 
-const char *pipeline_decide_case(const policy_settings_t *settings,
-                                 case_t *c, const location_t *locs)
+const char *pipeline_decide_case(const policy_settings_t *settings, case_t *c,
+                                 const location_t *locs)
 {
     if (c->review_reason)
         return STATE_REVIEW;
@@ -131,20 +129,19 @@ const char *pipeline_finish(case_t *c)
         return state;
     GString *why = g_string_new(NULL);
     if (c->verify_requester)
-        add_reason(why, c->verify_reason ? c->verify_reason
-                                         : "requester not verified");
+        add_reason(why, c->verify_reason ? c->verify_reason : "requester not verified");
     for (size_t i = 0; i < c->account_count; i++) {
         const account_decision_t *d = &c->accounts[i];
         if (d->decision == DEC_EMERGENCY_REVIEW)
             add_reason(why, "emergency request: a person decides at once "
-                       "whether to disclose voluntarily (18 U.S.C. § 2702); "
-                       "the customer notice waits until the emergency has "
-                       "passed");
-        else if (d->decision == DEC_NEEDS_REVIEW && c->request
-                 && c->request->type == REQ_UNKNOWN)
+                            "whether to disclose voluntarily (18 U.S.C. § 2702); "
+                            "the customer notice waits until the emergency has "
+                            "passed");
+        else if (d->decision == DEC_NEEDS_REVIEW && c->request &&
+                 c->request->type == REQ_UNKNOWN)
             add_reason(why, "the request carries no recognisable legal "
-                       "process; a person must read it before anything is "
-                       "decided");
+                            "process; a person must read it before anything is "
+                            "decided");
         else if (d->decision == DEC_NEEDS_REVIEW && !c->verify_requester)
             add_reason(why, "a decision needs a person");
     }
@@ -166,26 +163,25 @@ size_t pipeline_release_held(case_t *c, account_decision_t *d)
     bool waits = c->verify_requester;
     for (size_t i = 0; i < c->account_count; i++) {
         const account_decision_t *a = &c->accounts[i];
-        waits |= a->notice == NOTICE_DEFERRED || a->decision == DEC_NONE
-              || a->decision == DEC_NEEDS_REVIEW
-              || a->decision == DEC_EMERGENCY_REVIEW || a->decision >= DEC_COUNT;
+        waits |= a->notice == NOTICE_DEFERRED || a->decision == DEC_NONE ||
+                 a->decision == DEC_NEEDS_REVIEW || a->decision == DEC_EMERGENCY_REVIEW ||
+                 a->decision >= DEC_COUNT;
     }
     if (!waits)
         case_set_review(c, NULL);
     return still;
 }
 
-void pipeline_release_note(const account_decision_t *d, size_t still_held,
-                           char *buf, size_t len)
+void pipeline_release_note(const account_decision_t *d, size_t still_held, char *buf,
+                           size_t len)
 {
     const char *who = d->account && *d->account ? d->account : "an account";
     int n = d->release_on[0]
-          ? snprintf(buf, len, "gag on %s ended %s: notice prepared", who,
-                     d->release_on)
-          : snprintf(buf, len, "gag on %s lifted: notice prepared", who);
-    if (still_held && n > 0 && (size_t) n < len)
-        snprintf(buf + n, len - (size_t) n, "; %zu notice(s) still held",
-                 still_held);
+                ? snprintf(buf, len, "gag on %s ended %s: notice prepared", who,
+                           d->release_on)
+                : snprintf(buf, len, "gag on %s lifted: notice prepared", who);
+    if (still_held && n > 0 && (size_t)n < len)
+        snprintf(buf + n, len - (size_t)n, "; %zu notice(s) still held", still_held);
 }
 
 long pipeline_date_number(const char *date)
@@ -193,10 +189,10 @@ long pipeline_date_number(const char *date)
     if (!date || strlen(date) != 10 || date[4] != '-' || date[7] != '-')
         return 0;
     for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !isdigit((unsigned char) date[i]))
+        if (i != 4 && i != 7 && !isdigit((unsigned char)date[i]))
             return 0;
     int y, m, d;
     if (sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
         return 0;
-    return (long) y * 10000 + m * 100 + d;
+    return (long)y * 10000 + m * 100 + d;
 }

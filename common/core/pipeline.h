@@ -9,20 +9,20 @@
 #include "policy.h"
 
 /* Case states, in order. */
-#define STATE_DOCUMENTS "documents"  /* waiting for writ-extract */
+#define STATE_DOCUMENTS "documents" /* waiting for writ-extract */
 #define STATE_RECEIVED "received"
-#define STATE_DECIDED  "decided"
+#define STATE_DECIDED "decided"
 #define STATE_NOTIFIED "notified"
-#define STATE_HELD     "held"
-#define STATE_REVIEW   "review"
+#define STATE_HELD "held"
+#define STATE_REVIEW "review"
 
 /* The stage names, as the bus, the Redis queues and leases, heartbeats
  * and audit entries spell them (the Lua scripts receive them as
  * arguments). intake is also the role of writ-intake. */
-#define STAGE_INTAKE       "intake"
-#define STAGE_EXTRACT      "extract"
+#define STAGE_INTAKE "intake"
+#define STAGE_EXTRACT "extract"
 #define STAGE_JURISDICTION "jurisdiction"
-#define STAGE_NOTIFY       "notify"
+#define STAGE_NOTIFY "notify"
 
 /* Every stage, in pipeline order, NULL-terminated: the one list of stage
  * names. intake, first, is where requests enter; every stage after it
@@ -37,8 +37,8 @@ bool pipeline_is_bus_stage(const char *name);
 /* Decides every account (locs[i] is account i's registry entry) and
  * returns the state the case moves to: STATE_DECIDED, or STATE_REVIEW
  * when it cannot be decided automatically (review_reason set). */
-const char *pipeline_decide_case(const policy_settings_t *settings,
-                                 case_t *c, const location_t *locs);
+const char *pipeline_decide_case(const policy_settings_t *settings, case_t *c,
+                                 const location_t *locs);
 
 /* After notice_decide_case: STATE_REVIEW when a person must act (a
  * review reason, or a deferred notice), else STATE_HELD when a notice is
@@ -63,8 +63,8 @@ size_t pipeline_release_held(case_t *c, account_decision_t *d);
 /* The audit note of such a release: "gag on ACCOUNT ended 2026-03-31:
  * notice prepared; 2 notice(s) still held", "gag on ACCOUNT lifted" when
  * no end date was known. */
-void pipeline_release_note(const account_decision_t *d, size_t still_held,
-                           char *buf, size_t len);
+void pipeline_release_note(const account_decision_t *d, size_t still_held, char *buf,
+                           size_t len);
 
 /* The bus's roles follow from PIPELINE_STAGES: every stage there
  * (intake included) is a role with a key of its own (see bus_auth.h).

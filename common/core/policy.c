@@ -59,8 +59,8 @@ int policy_set_agreements(policy_settings_t *self, const char *list)
         if (!*p)
             break;
         size_t n = strcspn(p, ", \t\r\n\f\v");
-        if (n != 2 || !isalpha((unsigned char)p[0])
-            || !isalpha((unsigned char)p[1]) || count == POLICY_MAX_AGREEMENTS)
+        if (n != 2 || !isalpha((unsigned char)p[0]) || !isalpha((unsigned char)p[1]) ||
+            count == POLICY_MAX_AGREEMENTS)
             return -1;
         found[count][0] = (char)toupper((unsigned char)p[0]);
         found[count][1] = (char)toupper((unsigned char)p[1]);
@@ -101,8 +101,7 @@ typedef struct {
     size_t len;
 } reason_t;
 
-static void say(reason_t *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static void say(reason_t *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Appends; silently truncates (a reason is one line, never unbounded). */
 static void say(reason_t *r, const char *fmt, ...)
@@ -123,8 +122,7 @@ static void say(reason_t *r, const char *fmt, ...)
  * joined with ", " -- e.g. "content, subscriber". */
 static void say_categories(reason_t *r, unsigned cats)
 {
-    static const unsigned order[] = { CAT_CONTENT, CAT_SUBSCRIBER,
-                                      CAT_TRANSACTIONAL };
+    static const unsigned order[] = { CAT_CONTENT, CAT_SUBSCRIBER, CAT_TRANSACTIONAL };
     const char *sep = "";
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
         if (cats & order[i]) {
@@ -138,9 +136,10 @@ static void say_categories(reason_t *r, unsigned cats)
  * the category, in the contract's order. */
 static void say_needed_process(reason_t *r, unsigned cat)
 {
-    static const request_type_t order[] = {
-        REQ_SUBPOENA, REQ_COURT_ORDER, REQ_SEARCH_WARRANT,
-        REQ_NATIONAL_SECURITY_LETTER, REQ_MLAT_REQUEST };
+    static const request_type_t order[] = { REQ_SUBPOENA, REQ_COURT_ORDER,
+                                            REQ_SEARCH_WARRANT,
+                                            REQ_NATIONAL_SECURITY_LETTER,
+                                            REQ_MLAT_REQUEST };
     size_t n = sizeof order / sizeof order[0], total = 0, done = 0;
     for (size_t i = 0; i < n; i++)
         total += (policy_sufficient_categories(order[i]) & cat) != 0;
@@ -156,8 +155,7 @@ static void say_needed_process(reason_t *r, unsigned cat)
 /* "content (needs search_warrant or mlat_request), transactional (...)" */
 static void say_shortfall(reason_t *r, unsigned refused)
 {
-    static const unsigned order[] = { CAT_CONTENT, CAT_SUBSCRIBER,
-                                      CAT_TRANSACTIONAL };
+    static const unsigned order[] = { CAT_CONTENT, CAT_SUBSCRIBER, CAT_TRANSACTIONAL };
     const char *sep = "";
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
         if (!(refused & order[i]))
@@ -203,22 +201,26 @@ typedef struct {
     const location_t *loc;
     account_decision_t *d;
     reason_t r;
-    const char *type;            /* contract name of the request type */
-    const char *issuer;          /* issuing country or "unknown" */
+    const char *type;   /* contract name of the request type */
+    const char *issuer; /* issuing country or "unknown" */
 } ctx_t;
 
 static void rule_no_data(ctx_t *c)
 {
     c->d->decision = DEC_NO_DATA;
-    say(&c->r, "%s is not in the data-location registry; the provider holds "
-        "no data for it", c->d->account ? c->d->account : "the account");
+    say(&c->r,
+        "%s is not in the data-location registry; the provider holds "
+        "no data for it",
+        c->d->account ? c->d->account : "the account");
 }
 
 static void rule_preserve(ctx_t *c)
 {
     c->d->decision = DEC_PRESERVE;
-    say(&c->r, "%s preservation_request (18 U.S.C. § 2703(f)): keep a "
-        "snapshot of ", c->issuer);
+    say(&c->r,
+        "%s preservation_request (18 U.S.C. § 2703(f)): keep a "
+        "snapshot of ",
+        c->issuer);
     say_storage(&c->r, c->loc);
     say(&c->r, "; nothing is disclosed until further process arrives");
 }
@@ -231,16 +233,16 @@ static void rule_emergency(ctx_t *c)
     else
         say(&c->r, "%s %s claims an emergency", c->issuer, c->type);
     say(&c->r, " (danger of death or serious physical injury): voluntary "
-        "disclosure under 18 U.S.C. § 2702 is for a person to decide at "
-        "once");
+               "disclosure under 18 U.S.C. § 2702 is for a person to decide at "
+               "once");
 }
 
 static void rule_unknown(ctx_t *c)
 {
     c->d->decision = DEC_NEEDS_REVIEW;
     say(&c->r, "the request carries no recognisable legal process "
-        "(request_type unknown); a person must review it before anything "
-        "is decided");
+               "(request_type unknown); a person must review it before anything "
+               "is decided");
 }
 
 /* Rule 5: a treaty request is process in the requested state (the
@@ -250,8 +252,8 @@ static void rule_unknown(ctx_t *c)
  * of request is not, whatever it asks for. Returns true when it decided. */
 bool policy_treaty_route_missing(const request_t *req)
 {
-    return req && req->type == REQ_MLAT_REQUEST
-        && !same_country(req->auth.agency_country, req->issuing_country);
+    return req && req->type == REQ_MLAT_REQUEST &&
+           !same_country(req->auth.agency_country, req->issuing_country);
 }
 
 static bool rule_treaty_route(ctx_t *c)
@@ -262,11 +264,12 @@ static bool rule_treaty_route(ctx_t *c)
         return false;
     account_decision_t *d = c->d;
     d->decision = DEC_REJECT_INSUFFICIENT_PROCESS;
-    d->refused = (req->categories & CAT_ALL) ? (req->categories & CAT_ALL)
-                                             : CAT_SUBSCRIBER;
+    d->refused =
+        (req->categories & CAT_ALL) ? (req->categories & CAT_ALL) : CAT_SUBSCRIBER;
     d->granted = 0;
     const char *agency = req->issuing_agency && *req->issuing_agency
-                             ? req->issuing_agency : "the requesting agency";
+                             ? req->issuing_agency
+                             : "the requesting agency";
     say(&c->r, "mlat_request sent by %s", agency);
     if (served_by && *served_by)
         say(&c->r, " (%s)", served_by);
@@ -275,17 +278,18 @@ static bool rule_treaty_route(ctx_t *c)
     say(&c->r, " itself, not served by an authority of the requested state");
     if (!req->issuing_country || !*req->issuing_country) {
         say(&c->r, " (unknown); a letter of request is not process until "
-            "the requested state's central authority executes it");
+                   "the requested state's central authority executes it");
     } else if (same_country(req->issuing_country, "US")) {
         say(&c->r, " (US): a letter of request is not process in the US "
-            "until the Justice Department's Office of International Affairs "
-            "executes it and obtains a court order under 18 U.S.C. § 3512; "
-            "the request must go through that Office");
+                   "until the Justice Department's Office of International Affairs "
+                   "executes it and obtains a court order under 18 U.S.C. § 3512; "
+                   "the request must go through that Office");
     } else {
-        say(&c->r, " (%s): a letter of request is not process there until "
+        say(&c->r,
+            " (%s): a letter of request is not process there until "
             "the central authority of %s executes it; the request must go "
-            "through that authority", req->issuing_country,
-            req->issuing_country);
+            "through that authority",
+            req->issuing_country, req->issuing_country);
     }
     say(&c->r, "; nothing is disclosed");
     return true;
@@ -300,26 +304,28 @@ static bool rule_jurisdiction(ctx_t *c, bool *comity_pass, bool *comity)
     const char *stored = c->loc->country;
     if (same_country(issuing, stored))
         return false;
-    if (c->s->reach == REACH_CLOUD_ACT
-        && same_country(issuing, c->s->provider_country)) {
+    if (c->s->reach == REACH_CLOUD_ACT && same_country(issuing, c->s->provider_country)) {
         *comity_pass = true;
         *comity = has_agreement(c->s, stored);
         return false;
     }
     c->d->decision = DEC_REJECT_OUT_OF_JURISDICTION;
     if (!issuing || !*issuing)
-        say(&c->r, "the issuing country is unknown, so %s cannot be shown "
-            "to reach ", c->type);
+        say(&c->r,
+            "the issuing country is unknown, so %s cannot be shown "
+            "to reach ",
+            c->type);
     else
         say(&c->r, "%s %s does not reach ", issuing, c->type);
     say_storage(&c->r, c->loc);
     if (c->s->reach == REACH_CLOUD_ACT)
-        say(&c->r, " under cloud_act reach (only %s process reaches data "
-            "stored in another country)", c->s->provider_country);
+        say(&c->r,
+            " under cloud_act reach (only %s process reaches data "
+            "stored in another country)",
+            c->s->provider_country);
     else
         say(&c->r, " under territorial reach");
-    say(&c->r, "; the requester must use an MLAT request to %s",
-        or_unknown(stored));
+    say(&c->r, "; the requester must use an MLAT request to %s", or_unknown(stored));
     return true;
 }
 
@@ -328,11 +334,15 @@ static void say_cloud_act(ctx_t *c, bool comity)
     say(&c->r, "; cloud_act: %s process reaches ", c->s->provider_country);
     say_storage(&c->r, c->loc);
     if (comity)
-        say(&c->r, ", marked for comity review (%s has an executive "
-            "agreement with the %s)", c->loc->country, c->s->provider_country);
+        say(&c->r,
+            ", marked for comity review (%s has an executive "
+            "agreement with the %s)",
+            c->loc->country, c->s->provider_country);
     else
-        say(&c->r, ", no comity review (%s has no executive agreement with "
-            "the %s)", or_unknown(c->loc->country), c->s->provider_country);
+        say(&c->r,
+            ", no comity review (%s has no executive agreement with "
+            "the %s)",
+            or_unknown(c->loc->country), c->s->provider_country);
 }
 
 /* Rules 7 to 9, once jurisdiction is settled. */
@@ -340,7 +350,7 @@ static void rule_process(ctx_t *c, bool comity_pass, bool comity)
 {
     unsigned asked = c->req->categories & CAT_ALL;
     bool none_named = asked == 0;
-    if (none_named)              /* any process covers subscriber data */
+    if (none_named) /* any process covers subscriber data */
         asked = CAT_SUBSCRIBER;
     unsigned suff = policy_sufficient_categories(c->req->type);
     account_decision_t *d = c->d;
@@ -371,7 +381,7 @@ static void rule_process(ctx_t *c, bool comity_pass, bool comity)
         if (c->loc->tenant_name[0] && c->loc->tenant[0])
             say(&c->r, " (%s)", c->loc->tenant);
         say(&c->r, "; the requester is told to seek the data from the "
-            "customer itself");
+                   "customer itself");
     } else {
         d->decision = DEC_DISCLOSE;
         say(&c->r, " suffices for ");
@@ -382,7 +392,7 @@ static void rule_process(ctx_t *c, bool comity_pass, bool comity)
     }
     if (none_named)
         say(&c->r, " (the request names no data categories; treated as "
-            "subscriber information only)");
+                   "subscriber information only)");
     /* A comity review only matters when something may still go out. */
     d->comity_review = comity && d->decision != DEC_REJECT_INSUFFICIENT_PROCESS;
     if (comity_pass)
@@ -412,8 +422,8 @@ void policy_decide(const policy_settings_t *settings, const request_t *req,
     c.type = request_type_name(req->type);
     if (!c.type)
         c.type = "unknown";
-    c.issuer = (req->issuing_country && *req->issuing_country)
-                   ? req->issuing_country : "unknown-country";
+    c.issuer = (req->issuing_country && *req->issuing_country) ? req->issuing_country
+                                                               : "unknown-country";
     bool comity_pass = false, comity = false;
 
     if (!d->location.found)
@@ -424,8 +434,7 @@ void policy_decide(const policy_settings_t *settings, const request_t *req,
         rule_emergency(&c);
     else if (req->type == REQ_UNKNOWN || req->type >= REQ_TYPE_COUNT)
         rule_unknown(&c);
-    else if (!rule_treaty_route(&c)
-             && !rule_jurisdiction(&c, &comity_pass, &comity))
+    else if (!rule_treaty_route(&c) && !rule_jurisdiction(&c, &comity_pass, &comity))
         rule_process(&c, comity_pass, comity);
     d->reason = strdup(c.r.text);
 }

@@ -13,18 +13,18 @@ typedef enum { REACH_TERRITORIAL = 0, REACH_CLOUD_ACT } reach_t;
 #define POLICY_MAX_AGREEMENTS 32
 
 typedef struct {
-    reach_t reach;                   /* default REACH_TERRITORIAL */
-    bool redirect_enterprise;        /* default true */
-    char provider_country[3];        /* the provider's home state, "US" */
+    reach_t reach;                             /* default REACH_TERRITORIAL */
+    bool redirect_enterprise;                  /* default true */
+    char provider_country[3];                  /* the provider's home state, "US" */
     char agreements[POLICY_MAX_AGREEMENTS][3]; /* executive agreements */
-    size_t agreement_count;          /* default GB, AU */
+    size_t agreement_count;                    /* default GB, AU */
 } policy_settings_t;
 
 void policy_settings_default(policy_settings_t *self);
 /* Parses "territorial" / "cloud_act"; -1 when neither. */
-int  policy_reach_from_name(const char *name, reach_t *out);
+int policy_reach_from_name(const char *name, reach_t *out);
 /* Parses a comma/space separated list of country codes into agreements. */
-int  policy_set_agreements(policy_settings_t *self, const char *list);
+int policy_set_agreements(policy_settings_t *self, const char *list);
 
 /* Decides one account: sets decision, reason, granted, refused,
  * comity_review (and copies loc into d->location). loc->found == false

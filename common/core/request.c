@@ -25,9 +25,9 @@ static const struct {
     unsigned bit;
     const char *name;
 } cat_names[] = {
-    {CAT_CONTENT, "content"},
-    {CAT_SUBSCRIBER, "subscriber"},
-    {CAT_TRANSACTIONAL, "transactional"},
+    { CAT_CONTENT, "content" },
+    { CAT_SUBSCRIBER, "subscriber" },
+    { CAT_TRANSACTIONAL, "transactional" },
 };
 #define CAT_NAME_COUNT (sizeof cat_names / sizeof cat_names[0])
 
@@ -122,15 +122,13 @@ int request_add_account(request_t *self, const char *account)
         else
             hi = mid;
     }
-    char **grown = realloc(self->accounts,
-                           (self->account_count + 1) * sizeof *grown);
+    char **grown = realloc(self->accounts, (self->account_count + 1) * sizeof *grown);
     if (!grown) {
         free(lower);
         return -1;
     }
     self->accounts = grown;
-    memmove(&grown[lo + 1], &grown[lo],
-            (self->account_count - lo) * sizeof *grown);
+    memmove(&grown[lo + 1], &grown[lo], (self->account_count - lo) * sizeof *grown);
     grown[lo] = lower;
     self->account_count++;
     return 0;
@@ -177,14 +175,10 @@ char *request_to_json(const request_t *self, bool include_auth)
     json_object_set_new(o, "message_id", str_or_null(self->message_id));
     json_object_set_new(o, "from", str_or_null(self->from));
     json_object_set_new(o, "subject", str_or_null(self->subject));
-    json_object_set_new(o, "request_type",
-                        json_string(request_type_name(self->type)));
-    json_object_set_new(o, "issuing_agency",
-                        str_or_null(self->issuing_agency));
-    json_object_set_new(o, "issuing_country",
-                        str_or_null(self->issuing_country));
-    json_object_set_new(o, "requesting_country",
-                        str_or_null(self->requesting_country));
+    json_object_set_new(o, "request_type", json_string(request_type_name(self->type)));
+    json_object_set_new(o, "issuing_agency", str_or_null(self->issuing_agency));
+    json_object_set_new(o, "issuing_country", str_or_null(self->issuing_country));
+    json_object_set_new(o, "requesting_country", str_or_null(self->requesting_country));
     json_object_set_new(o, "reference", str_or_null(self->reference));
 
     json_t *acc = json_array();
@@ -216,13 +210,14 @@ char *request_to_json(const request_t *self, bool include_auth)
 char *request_requester_text(const request_t *self)
 {
     const char *agency = self && self->issuing_agency && *self->issuing_agency
-                             ? self->issuing_agency : "agency unknown";
-    const char *serving = self && self->issuing_country
-                              && *self->issuing_country
-                              ? self->issuing_country : NULL;
-    const char *asking = self && self->requesting_country
-                             && *self->requesting_country
-                             ? self->requesting_country : NULL;
+                             ? self->issuing_agency
+                             : "agency unknown";
+    const char *serving = self && self->issuing_country && *self->issuing_country
+                              ? self->issuing_country
+                              : NULL;
+    const char *asking = self && self->requesting_country && *self->requesting_country
+                             ? self->requesting_country
+                             : NULL;
     /* A treaty request recorded before requesting_country existed: the
      * serving state is not the agency's, so it is only ever "via". */
     bool foreign = asking ? (serving && strcmp(asking, serving) != 0)
@@ -232,8 +227,7 @@ char *request_requester_text(const request_t *self)
     if (!out)
         return NULL;
     if (foreign && asking)
-        snprintf(out, need, "%s, %s, via %s", agency, asking,
-                 serving ? serving : "?");
+        snprintf(out, need, "%s, %s, via %s", agency, asking, serving ? serving : "?");
     else if (foreign)
         snprintf(out, need, "%s, via %s", agency, serving ? serving : "?");
     else if (asking || serving)
@@ -249,7 +243,7 @@ static bool cut_string(char *field, size_t max)
     if (!field || strlen(field) <= max)
         return false;
     size_t n = max;
-    while (n > 0 && ((unsigned char) field[n] & 0xC0) == 0x80)
+    while (n > 0 && ((unsigned char)field[n] & 0xC0) == 0x80)
         n--;
     field[n] = '\0';
     return true;
@@ -280,8 +274,7 @@ bool request_enforce_limits(request_t *self)
         if (strlen(self->accounts[i]) > 254) {
             free(self->accounts[i]);
             cut = true;
-        }
-        else
+        } else
             self->accounts[kept++] = self->accounts[i];
     }
     self->account_count = kept;

@@ -37,8 +37,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WIRE_MAX_DEPTH    8          /* the layout itself needs 4 */
-#define WIRE_MAX_OBJECTS  (1u << 18) /* bounds msgpack's zone allocations */
+#define WIRE_MAX_DEPTH 8            /* the layout itself needs 4 */
+#define WIRE_MAX_OBJECTS (1u << 18) /* bounds msgpack's zone allocations */
 
 /* ======================================================================
  * Encoding
@@ -46,7 +46,7 @@
 
 typedef struct {
     msgpack_packer pk;
-    int rc;                          /* non-zero once anything failed */
+    int rc; /* non-zero once anything failed */
 } enc_t;
 
 static void key(enc_t *e, const char *k)
@@ -64,7 +64,7 @@ static void str_or_nil(enc_t *e, const char *s)
     }
     size_t n = strlen(s);
     if (n > WIRE_MAX_STR)
-        e->rc = -1;              /* the decoder would refuse the record */
+        e->rc = -1; /* the decoder would refuse the record */
     e->rc |= msgpack_pack_str(&e->pk, n);
     e->rc |= msgpack_pack_str_body(&e->pk, s, n);
 }
@@ -89,8 +89,7 @@ static void kv_bool(enc_t *e, const char *k, bool v)
 
 static void kv_cats(enc_t *e, const char *k, unsigned cats)
 {
-    static const unsigned bits[] = { CAT_CONTENT, CAT_SUBSCRIBER,
-                                     CAT_TRANSACTIONAL };
+    static const unsigned bits[] = { CAT_CONTENT, CAT_SUBSCRIBER, CAT_TRANSACTIONAL };
     size_t n = 0;
     for (size_t i = 0; i < 3; i++)
         n += (cats & bits[i]) != 0;
@@ -168,10 +167,10 @@ static void enc_account(enc_t *e, const account_decision_t *d)
 
 int wire_encode_case(const case_t *c, char **buf, size_t *len)
 {
-    if (!c || !c->request || !buf || !len
-        || c->account_count != c->request->account_count
-        || c->account_count > WIRE_MAX_ACCOUNTS)
-        return -1;               /* the decoder would refuse it anyway */
+    if (!c || !c->request || !buf || !len ||
+        c->account_count != c->request->account_count ||
+        c->account_count > WIRE_MAX_ACCOUNTS)
+        return -1; /* the decoder would refuse it anyway */
     msgpack_sbuffer sbuf;
     msgpack_sbuffer_init(&sbuf);
     enc_t e = { .rc = 0 };
@@ -206,7 +205,7 @@ typedef struct {
     const unsigned char *p;
     size_t len, pos;
     size_t objects;
-    const char *why;                 /* set on the first failure */
+    const char *why; /* set on the first failure */
 } walk_t;
 
 static uint64_t be(const unsigned char *p, size_t n)
@@ -264,27 +263,49 @@ static bool walk_items(walk_t *w, uint64_t n, unsigned per_entry, int depth)
 static size_t fixed_payload(unsigned char t)
 {
     switch (t) {
-    case 0xc0: case 0xc2: case 0xc3: return 0 + 1;   /* nil, bool */
-    case 0xcc: case 0xd0: return 1 + 1;
-    case 0xcd: case 0xd1: return 2 + 1;
-    case 0xca: case 0xce: case 0xd2: return 4 + 1;
-    case 0xcb: case 0xcf: case 0xd3: return 8 + 1;
-    case 0xd4: return 2 + 1;                 /* fixext 1: type + 1 */
-    case 0xd5: return 3 + 1;
-    case 0xd6: return 5 + 1;
-    case 0xd7: return 9 + 1;
-    case 0xd8: return 17 + 1;
-    default: return 0;
+    case 0xc0:
+    case 0xc2:
+    case 0xc3:
+        return 0 + 1; /* nil, bool */
+    case 0xcc:
+    case 0xd0:
+        return 1 + 1;
+    case 0xcd:
+    case 0xd1:
+        return 2 + 1;
+    case 0xca:
+    case 0xce:
+    case 0xd2:
+        return 4 + 1;
+    case 0xcb:
+    case 0xcf:
+    case 0xd3:
+        return 8 + 1;
+    case 0xd4:
+        return 2 + 1; /* fixext 1: type + 1 */
+    case 0xd5:
+        return 3 + 1;
+    case 0xd6:
+        return 5 + 1;
+    case 0xd7:
+        return 9 + 1;
+    case 0xd8:
+        return 17 + 1;
+    default:
+        return 0;
     }
 }
 
 /* str/bin/ext with a 1-, 2- or 4-byte length field. */
 static bool walk_sized(walk_t *w, unsigned char t)
 {
-    static const struct { unsigned char t; unsigned char lenlen, ext; } k[] = {
-        { 0xd9, 1, 0 }, { 0xda, 2, 0 }, { 0xdb, 4, 0 },   /* str */
-        { 0xc4, 1, 0 }, { 0xc5, 2, 0 }, { 0xc6, 4, 0 },   /* bin */
-        { 0xc7, 1, 1 }, { 0xc8, 2, 1 }, { 0xc9, 4, 1 },   /* ext */
+    static const struct {
+        unsigned char t;
+        unsigned char lenlen, ext;
+    } k[] = {
+        { 0xd9, 1, 0 }, { 0xda, 2, 0 }, { 0xdb, 4, 0 }, /* str */
+        { 0xc4, 1, 0 }, { 0xc5, 2, 0 }, { 0xc6, 4, 0 }, /* bin */
+        { 0xc7, 1, 1 }, { 0xc8, 2, 1 }, { 0xc9, 4, 1 }, /* ext */
     };
     for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
         if (k[i].t != t)
@@ -309,13 +330,13 @@ static bool walk(walk_t *w, int depth)
     unsigned char t = w->p[w->pos++];
     uint64_t n;
     if (t <= 0x7f || t >= 0xe0)
-        return true;                             /* fixint */
+        return true; /* fixint */
     if (t <= 0x8f)
-        return walk_items(w, t & 0x0f, 2, depth);  /* fixmap */
+        return walk_items(w, t & 0x0f, 2, depth); /* fixmap */
     if (t <= 0x9f)
-        return walk_items(w, t & 0x0f, 1, depth);  /* fixarray */
+        return walk_items(w, t & 0x0f, 1, depth); /* fixarray */
     if (t <= 0xbf)
-        return skip(w, t & 0x1f);                /* fixstr */
+        return skip(w, t & 0x1f); /* fixstr */
     if (t == 0xdc || t == 0xdd)
         return take_len(w, t == 0xdc ? 2 : 4, &n) && walk_items(w, n, 1, depth);
     if (t == 0xde || t == 0xdf)
@@ -323,7 +344,7 @@ static bool walk(walk_t *w, int depth)
     size_t fixed = fixed_payload(t);
     if (fixed)
         return skip(w, fixed - 1);
-    return walk_sized(w, t);                     /* str, bin, ext, or 0xc1 */
+    return walk_sized(w, t); /* str, bin, ext, or 0xc1 */
 }
 
 /* One complete object, nothing after it, every length honest. */
@@ -351,8 +372,7 @@ typedef struct {
     bool failed;
 } dec_t;
 
-static bool fail(dec_t *d, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static bool fail(dec_t *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Records the first failure only: it is the one that explains. */
 static bool fail(dec_t *d, const char *fmt, ...)
@@ -370,14 +390,14 @@ static bool fail(dec_t *d, const char *fmt, ...)
 static bool str_is(const msgpack_object *o, const char *s)
 {
     size_t n = strlen(s);
-    return o->type == MSGPACK_OBJECT_STR && o->via.str.size == n
-           && memcmp(o->via.str.ptr, s, n) == 0;
+    return o->type == MSGPACK_OBJECT_STR && o->via.str.size == n &&
+           memcmp(o->via.str.ptr, s, n) == 0;
 }
 
 /* Looks key up in map. A key present twice is refused: two readers might
  * otherwise act on different values of the same field. */
-static bool get(dec_t *d, const msgpack_object *map, const char *where,
-                const char *k, bool required, const msgpack_object **out)
+static bool get(dec_t *d, const msgpack_object *map, const char *where, const char *k,
+                bool required, const msgpack_object **out)
 {
     *out = NULL;
     for (uint32_t i = 0; i < map->via.map.size; i++) {
@@ -401,22 +421,22 @@ static bool want_map(dec_t *d, const msgpack_object *o, const char *where)
 }
 
 /* A str that fits the bounds and has no NUL inside (C strings follow). */
-static bool check_str(dec_t *d, const msgpack_object *o, const char *where,
-                      const char *k, size_t max)
+static bool check_str(dec_t *d, const msgpack_object *o, const char *where, const char *k,
+                      size_t max)
 {
     if (o->type != MSGPACK_OBJECT_STR)
         return fail(d, "%s: \"%s\" is not a string", where, k);
     if (o->via.str.size > max)
-        return fail(d, "%s: \"%s\" is too long (%u bytes, at most %zu)",
-                    where, k, (unsigned)o->via.str.size, max);
+        return fail(d, "%s: \"%s\" is too long (%u bytes, at most %zu)", where, k,
+                    (unsigned)o->via.str.size, max);
     if (memchr(o->via.str.ptr, '\0', o->via.str.size))
         return fail(d, "%s: \"%s\" contains a NUL byte", where, k);
     return true;
 }
 
 /* str|nil into a newly allocated string (NULL for nil or absent). */
-static bool get_str(dec_t *d, const msgpack_object *map, const char *where,
-                    const char *k, bool required, char **out)
+static bool get_str(dec_t *d, const msgpack_object *map, const char *where, const char *k,
+                    bool required, char **out)
 {
     const msgpack_object *o;
     if (!get(d, map, where, k, required, &o))
@@ -500,8 +520,7 @@ static bool get_cats(dec_t *d, const msgpack_object *map, const char *where,
         name[e->via.str.size] = '\0';
         unsigned bit = request_category_from_name(name);
         if (!(bit & CAT_ALL))
-            return fail(d, "%s: \"%s\" has unknown category \"%s\"",
-                        where, k, name);
+            return fail(d, "%s: \"%s\" has unknown category \"%s\"", where, k, name);
         *out |= bit;
     }
     return true;
@@ -545,8 +564,7 @@ static bool accounts_unique(dec_t *d, const request_t *r)
     return dup ? fail(d, "request: an account is listed twice") : true;
 }
 
-static bool dec_request_accounts(dec_t *d, const msgpack_object *map,
-                                 request_t *r)
+static bool dec_request_accounts(dec_t *d, const msgpack_object *map, request_t *r)
 {
     const msgpack_object *o;
     if (!get(d, map, "request", "accounts", true, &o))
@@ -581,14 +599,13 @@ static bool dec_auth(dec_t *d, const msgpack_object *map, request_auth_t *a)
         return !d->failed;
     if (!want_map(d, o, "request.auth"))
         return false;
-    return get_fixed(d, o, "request.auth", "spf", a->spf, sizeof a->spf)
-        && get_fixed(d, o, "request.auth", "dkim", a->dkim, sizeof a->dkim)
-        && get_fixed(d, o, "request.auth", "dmarc", a->dmarc, sizeof a->dmarc)
-        && get_bool(d, o, "request.auth", "known_agency", false,
-                    &a->known_agency)
-        && get_bool(d, o, "request.auth", "verified", false, &a->verified)
-        && get_fixed(d, o, "request.auth", "agency_country",
-                     a->agency_country, sizeof a->agency_country);
+    return get_fixed(d, o, "request.auth", "spf", a->spf, sizeof a->spf) &&
+           get_fixed(d, o, "request.auth", "dkim", a->dkim, sizeof a->dkim) &&
+           get_fixed(d, o, "request.auth", "dmarc", a->dmarc, sizeof a->dmarc) &&
+           get_bool(d, o, "request.auth", "known_agency", false, &a->known_agency) &&
+           get_bool(d, o, "request.auth", "verified", false, &a->verified) &&
+           get_fixed(d, o, "request.auth", "agency_country", a->agency_country,
+                     sizeof a->agency_country);
 }
 
 static bool dec_request_type(dec_t *d, const msgpack_object *map, request_t *r)
@@ -606,23 +623,20 @@ static bool dec_request_type(dec_t *d, const msgpack_object *map, request_t *r)
 static bool dec_request(dec_t *d, const msgpack_object *o, request_t *r)
 {
     const char *w = "request";
-    return want_map(d, o, w)
-        && get_str(d, o, w, "message_id", false, &r->message_id)
-        && get_str(d, o, w, "from", false, &r->from)
-        && get_str(d, o, w, "subject", false, &r->subject)
-        && dec_request_type(d, o, r)
-        && get_str(d, o, w, "issuing_agency", false, &r->issuing_agency)
-        && get_str(d, o, w, "issuing_country", false, &r->issuing_country)
-        && get_str(d, o, w, "requesting_country", false,
-                   &r->requesting_country)
-        && get_str(d, o, w, "reference", false, &r->reference)
-        && dec_request_accounts(d, o, r)
-        && get_cats(d, o, w, "data_categories", true, &r->categories)
-        && get_bool(d, o, w, "nondisclosure", false, &r->nondisclosure)
-        && get_date(d, o, w, "nondisclosure_until", r->nondisclosure_until)
-        && get_date(d, o, w, "deadline", r->deadline)
-        && get_bool(d, o, w, "emergency", false, &r->emergency)
-        && dec_auth(d, o, &r->auth);
+    return want_map(d, o, w) && get_str(d, o, w, "message_id", false, &r->message_id) &&
+           get_str(d, o, w, "from", false, &r->from) &&
+           get_str(d, o, w, "subject", false, &r->subject) && dec_request_type(d, o, r) &&
+           get_str(d, o, w, "issuing_agency", false, &r->issuing_agency) &&
+           get_str(d, o, w, "issuing_country", false, &r->issuing_country) &&
+           get_str(d, o, w, "requesting_country", false, &r->requesting_country) &&
+           get_str(d, o, w, "reference", false, &r->reference) &&
+           dec_request_accounts(d, o, r) &&
+           get_cats(d, o, w, "data_categories", true, &r->categories) &&
+           get_bool(d, o, w, "nondisclosure", false, &r->nondisclosure) &&
+           get_date(d, o, w, "nondisclosure_until", r->nondisclosure_until) &&
+           get_date(d, o, w, "deadline", r->deadline) &&
+           get_bool(d, o, w, "emergency", false, &r->emergency) &&
+           dec_auth(d, o, &r->auth);
 }
 
 /* ---- accounts ---------------------------------------------------------- */
@@ -633,15 +647,14 @@ static bool dec_location(dec_t *d, const msgpack_object *map, const char *w,
     const msgpack_object *o;
     if (!get(d, map, w, "location", true, &o) || !want_map(d, o, w))
         return false;
-    return get_bool(d, o, w, "found", false, &l->found)
-        && get_bool(d, o, w, "enterprise", false, &l->enterprise)
-        && get_fixed(d, o, w, "tenant", l->tenant, sizeof l->tenant)
-        && get_fixed(d, o, w, "tenant_name", l->tenant_name,
-                     sizeof l->tenant_name)
-        && get_fixed(d, o, w, "admin_contact", l->admin_contact,
-                     sizeof l->admin_contact)
-        && get_fixed(d, o, w, "region", l->region, sizeof l->region)
-        && get_fixed(d, o, w, "country", l->country, sizeof l->country);
+    return get_bool(d, o, w, "found", false, &l->found) &&
+           get_bool(d, o, w, "enterprise", false, &l->enterprise) &&
+           get_fixed(d, o, w, "tenant", l->tenant, sizeof l->tenant) &&
+           get_fixed(d, o, w, "tenant_name", l->tenant_name, sizeof l->tenant_name) &&
+           get_fixed(d, o, w, "admin_contact", l->admin_contact,
+                     sizeof l->admin_contact) &&
+           get_fixed(d, o, w, "region", l->region, sizeof l->region) &&
+           get_fixed(d, o, w, "country", l->country, sizeof l->country);
 }
 
 static bool dec_statuses(dec_t *d, const msgpack_object *o, const char *w,
@@ -666,11 +679,11 @@ static bool dec_account_name(dec_t *d, const msgpack_object *o, const char *w,
                              const account_decision_t *a)
 {
     const msgpack_object *k;
-    if (!get(d, o, w, "account", true, &k)
-        || !check_str(d, k, w, "account", WIRE_MAX_STR))
+    if (!get(d, o, w, "account", true, &k) ||
+        !check_str(d, k, w, "account", WIRE_MAX_STR))
         return false;
-    if (k->via.str.size != strlen(a->account)
-        || memcmp(k->via.str.ptr, a->account, k->via.str.size) != 0)
+    if (k->via.str.size != strlen(a->account) ||
+        memcmp(k->via.str.ptr, a->account, k->via.str.size) != 0)
         return fail(d, "%s: account does not match the request's", w);
     return true;
 }
@@ -680,17 +693,15 @@ static bool dec_account(dec_t *d, const msgpack_object *o, size_t i,
 {
     char w[48];
     snprintf(w, sizeof w, "accounts[%zu]", i);
-    return want_map(d, o, w)
-        && dec_account_name(d, o, w, a)
-        && dec_location(d, o, w, &a->location)
-        && dec_statuses(d, o, w, a)
-        && get_str(d, o, w, "reason", false, &a->reason)
-        && get_cats(d, o, w, "granted", false, &a->granted)
-        && get_cats(d, o, w, "refused", false, &a->refused)
-        && get_bool(d, o, w, "comity_review", false, &a->comity_review)
-        && get_str(d, o, w, "notice_to", false, &a->notice_to)
-        && get_date(d, o, w, "release_on", a->release_on)
-        && get_str(d, o, w, "notice_path", false, &a->notice_path);
+    return want_map(d, o, w) && dec_account_name(d, o, w, a) &&
+           dec_location(d, o, w, &a->location) && dec_statuses(d, o, w, a) &&
+           get_str(d, o, w, "reason", false, &a->reason) &&
+           get_cats(d, o, w, "granted", false, &a->granted) &&
+           get_cats(d, o, w, "refused", false, &a->refused) &&
+           get_bool(d, o, w, "comity_review", false, &a->comity_review) &&
+           get_str(d, o, w, "notice_to", false, &a->notice_to) &&
+           get_date(d, o, w, "release_on", a->release_on) &&
+           get_str(d, o, w, "notice_path", false, &a->notice_path);
 }
 
 static bool dec_accounts(dec_t *d, const msgpack_object *map, case_t *c)
@@ -730,8 +741,7 @@ static bool dec_header(dec_t *d, const msgpack_object *root, char *id)
     const msgpack_object *v;
     if (!want_map(d, root, "case") || !get(d, root, "case", "v", true, &v))
         return false;
-    if (v->type != MSGPACK_OBJECT_POSITIVE_INTEGER
-        || v->via.u64 != WIRE_VERSION)
+    if (v->type != MSGPACK_OBJECT_POSITIVE_INTEGER || v->via.u64 != WIRE_VERSION)
         return fail(d, "case: unsupported version (want %d)", WIRE_VERSION);
     if (!get_fixed(d, root, "case", "id", id, CASE_ID_LEN))
         return false;
@@ -760,12 +770,11 @@ static case_t *dec_case(dec_t *d, const msgpack_object *root)
         return NULL;
     }
     case_set_request(c, r);
-    bool ok = dec_accounts(d, root, c)
-        && get_bool(d, root, "case", "challenge", true,
-                    &c->challenge_recommended)
-        && get_bool(d, root, "case", "verify", true, &c->verify_requester)
-        && get_str(d, root, "case", "review", false, &c->review_reason)
-        && get_str(d, root, "case", "verify_reason", false, &c->verify_reason);
+    bool ok = dec_accounts(d, root, c) &&
+              get_bool(d, root, "case", "challenge", true, &c->challenge_recommended) &&
+              get_bool(d, root, "case", "verify", true, &c->verify_requester) &&
+              get_str(d, root, "case", "review", false, &c->review_reason) &&
+              get_str(d, root, "case", "verify_reason", false, &c->verify_reason);
     if (!ok)
         case_destroy(&c);
     return c;

@@ -12,10 +12,10 @@
 #include <stddef.h>
 #include "case.h"
 
-#define WIRE_VERSION   1
-#define WIRE_MAX_BYTES (4u << 20)     /* a record larger than this is bad */
-#define WIRE_MAX_STR      65535u     /* any one string */
-#define WIRE_MAX_ACCOUNTS 1000u      /* accounts in one case */
+#define WIRE_VERSION 1
+#define WIRE_MAX_BYTES (4u << 20) /* a record larger than this is bad */
+#define WIRE_MAX_STR 65535u       /* any one string */
+#define WIRE_MAX_ACCOUNTS 1000u   /* accounts in one case */
 
 /* Encodes the case; *buf is malloc'ed, caller frees. 0 or -1. */
 int wire_encode_case(const case_t *c, char **buf, size_t *len);

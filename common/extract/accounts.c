@@ -17,8 +17,8 @@ CURSOR_FITS(RULES_ACCOUNTS_CONTACT_CUES_COUNT);
 
 static bool local_char(unsigned char c)
 {
-    return isalnum(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
-           c == '-' || c == '\'';
+    return isalnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' ||
+           c == '\'';
 }
 
 static bool domain_char(unsigned char c)
@@ -60,8 +60,11 @@ static bool law_enforcement_domain(const agencies_t *agencies, const char *d)
         size_t n = strcspn(l, ".");
         for (int k = 0; rules_accounts_law_enforcement_words[k]; k++) {
             size_t wl = strlen(rules_accounts_law_enforcement_words[k]);
-            if (wl > 3 ? (n >= wl && mem_find(l, n, rules_accounts_law_enforcement_words[k], wl) != NULL)
-                       : (n == wl && strncmp(l, rules_accounts_law_enforcement_words[k], wl) == 0))
+            if (wl > 3
+                    ? (n >= wl && mem_find(l, n, rules_accounts_law_enforcement_words[k],
+                                           wl) != NULL)
+                    : (n == wl &&
+                       strncmp(l, rules_accounts_law_enforcement_words[k], wl) == 0))
                 return true;
         }
 
@@ -190,7 +193,7 @@ static bool excluded_account(const extract_input_t *in, const char *addr,
 void extract_accounts(const extract_input_t *in, const char *text, size_t len,
                       void (*add)(void *ctx, const char *account), void *ctx)
 {
-    int looks[2] = {0, 0};
+    int looks[2] = { 0, 0 };
     for (size_t i = 0; i < len; i++) {
         if (text[i] != '@')
             continue;
@@ -198,7 +201,7 @@ void extract_accounts(const extract_input_t *in, const char *text, size_t len,
         while (s > 0 && i - s < LOCAL_PART_MAX && local_char((unsigned char)text[s - 1]))
             s--;
         while (s < i && (text[s] == '.' || text[s] == '\''))
-            s++;   /* a quote or dot cannot start a local part */
+            s++; /* a quote or dot cannot start a local part */
         while (e < len && e - i < DOMAIN_MAX && domain_char((unsigned char)text[e]))
             e++;
         while (e > i + 1 && (text[e - 1] == '.' || text[e - 1] == '-'))

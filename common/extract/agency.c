@@ -59,8 +59,8 @@ static void hits_free(agency_hits_t *h)
 }
 
 /* Records a candidate; the same name keeps its earliest position. */
-static void hits_add(agency_hits_t *h, const char *name, size_t nlen,
-                     const char *country, int kind, size_t pos)
+static void hits_add(agency_hits_t *h, const char *name, size_t nlen, const char *country,
+                     int kind, size_t pos)
 {
     for (size_t i = 0; i < h->count; i++)
         if (strlen(h->hit[i].name) == nlen &&
@@ -130,7 +130,8 @@ static void find_dictionary_agencies(const text_view_t *v, agency_hits_t *h)
 static bool name_stopword(const char *w, size_t n)
 {
     for (int k = 0; rules_agency_name_stopwords[k]; k++)
-        if (strlen(rules_agency_name_stopwords[k]) == n && strncmp(w, rules_agency_name_stopwords[k], n) == 0)
+        if (strlen(rules_agency_name_stopwords[k]) == n &&
+            strncmp(w, rules_agency_name_stopwords[k], n) == 0)
             return true;
     return false;
 }
@@ -145,18 +146,16 @@ static size_t local_name_start(const char *t, size_t suffix_pos)
         if (i == 0 || t[i - 1] != ' ')
             break;
         size_t we = i - 1, wb = we;
-        while (wb > 0 && t[wb - 1] != ' ' && t[wb - 1] != '\n' &&
-               t[wb - 1] != '\t')
+        while (wb > 0 && t[wb - 1] != ' ' && t[wb - 1] != '\n' && t[wb - 1] != '\t')
             wb--;
         size_t wl = we - wb;
-        if (wl == 0 || !isupper((unsigned char)t[wb]) ||
-            name_stopword(t + wb, wl))
+        if (wl == 0 || !isupper((unsigned char)t[wb]) || name_stopword(t + wb, wl))
             break;
         char last = t[we - 1];
         if (!isalnum((unsigned char)last) && last != '.' && last != '\'')
             break;
         if (last == '.' && wl > 3)
-            break;   /* "Brandt." ends a sentence; "St." is a name */
+            break; /* "Brandt." ends a sentence; "St." is a name */
         start = wb;
         i = wb;
     }
@@ -178,8 +177,9 @@ static void title_case(char *s)
                 while (isalpha((unsigned char)p[wl]))
                     wl++;
                 for (int k = 0; rules_agency_title_small_words[k] && !keep_small; k++)
-                    keep_small = strlen(rules_agency_title_small_words[k]) == wl &&
-                                 strncasecmp(p, rules_agency_title_small_words[k], wl) == 0;
+                    keep_small =
+                        strlen(rules_agency_title_small_words[k]) == wl &&
+                        strncasecmp(p, rules_agency_title_small_words[k], wl) == 0;
             }
             *p = (char)(start && !keep_small ? toupper((unsigned char)*p)
                                              : tolower((unsigned char)*p));
@@ -198,11 +198,10 @@ static void find_local_agencies(const text_view_t *v, agency_hits_t *h)
         int guard = 0;
         size_t p;
         while (guard++ < MATCH_LIMIT_LIST &&
-               (p = find_phrase(v->lo, v->n, from, LOCAL(k, SUFFIX),
-                                &ml)) != NPOS) {
+               (p = find_phrase(v->lo, v->n, from, LOCAL(k, SUFFIX), &ml)) != NPOS) {
             from = p + ml;
             if (memchr(v->t + p, '\n', ml))
-                continue;   /* "Police\nForce Intelligence Bureau": two lines */
+                continue; /* "Police\nForce Intelligence Bureau": two lines */
             size_t s = local_name_start(v->t, p);
             if (s == p)
                 continue;
@@ -222,7 +221,7 @@ static void find_local_agencies(const text_view_t *v, agency_hits_t *h)
             if (local_form(k, "last")) {
                 size_t nx = skip_spaces(v->t, v->n, e);
                 if (nx < v->n && isupper((unsigned char)v->t[nx]))
-                    continue;   /* "Police Department", "Police Scotland" */
+                    continue; /* "Police Department", "Police Scotland" */
             }
             /* Part of a dictionary agency's name ("Dutch National Police",
              * "Australian Federal Police"): that entry speaks for it. */
@@ -274,8 +273,7 @@ bool agency_domain_known(const agencies_t *agencies, const char *d)
 }
 
 /* A "Requesting agency:" style field: the candidate named on that line. */
-static const agency_hit_t *labelled_agency(const text_view_t *v,
-                                           const agency_hits_t *h)
+static const agency_hit_t *labelled_agency(const text_view_t *v, const agency_hits_t *h)
 {
     size_t ml, from = 0, p;
     int which, guard = 0;
@@ -337,10 +335,9 @@ static void drop_parent_agencies(agency_hits_t *h)
     }
 }
 
-static char *agency_in(const text_view_t *v, const char *by_domain,
-                       char country[3])
+static char *agency_in(const text_view_t *v, const char *by_domain, char country[3])
 {
-    agency_hits_t h = {.count = 0};
+    agency_hits_t h = { .count = 0 };
     find_dictionary_agencies(v, &h);
     find_local_agencies(v, &h);
     drop_parent_agencies(&h);
@@ -355,8 +352,8 @@ static char *agency_in(const text_view_t *v, const char *by_domain,
 }
 
 /* agency_in() over a text of its own (the subject). */
-static char *agency_in_text(const char *text, size_t len,
-                            const char *by_domain, char country[3])
+static char *agency_in_text(const char *text, size_t len, const char *by_domain,
+                            char country[3])
 {
     text_view_t v;
     if (!text_view_init(&v, text, len))
@@ -385,7 +382,8 @@ static char *subject_paren_agency(const char *subject, char country[3])
             continue;
         size_t j = skip_spaces(lo, n, i + cl);
         const char *close = j < n && lo[j] == '(' ? strchr(subject + j, ')') : NULL;
-        if (close && close - (subject + j) > 2 && close - (subject + j) < SUBJECT_PAREN_MAX) {
+        if (close && close - (subject + j) > 2 &&
+            close - (subject + j) < SUBJECT_PAREN_MAX) {
             name = dup_range(subject + j + 1, (size_t)(close - subject) - j - 1);
             snprintf(country, 3, "%s", cc);
         }

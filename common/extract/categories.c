@@ -18,10 +18,11 @@ static bool category_mention_ok(const text_view_t *v, size_t p, size_t l)
     if (p >= 4 && strncmp(v->lo + p - 4, "non-", 4) == 0)
         return false;
     if (p >= 5 && strncmp(v->lo + p - 5, "toll ", 5) == 0)
-        return false;   /* an NSL's "toll billing records" are not billing data */
+        return false; /* an NSL's "toll billing records" are not billing data */
     if (strncmp(v->lo + p, "content", 7) == 0) {
         for (int k = 0; rules_categories_self_references[k]; k++)
-            if (strncmp(v->lo + p + l, rules_categories_self_references[k], strlen(rules_categories_self_references[k])) == 0)
+            if (strncmp(v->lo + p + l, rules_categories_self_references[k],
+                        strlen(rules_categories_self_references[k])) == 0)
                 return false;
     }
     if (strncmp(v->lo + p, "attachments", 11) == 0 && p + l + 2 < v->n &&
@@ -51,7 +52,8 @@ bool asks_for_data(const text_view_t *v)
 {
     return category_present(v, rules_categories_subscriber) ||
            category_present(v, rules_categories_transactional) ||
-           category_present(v, rules_categories_content) || contains_any(v->lo, v->n, rules_categories_disclosure_verbs);
+           category_present(v, rules_categories_content) ||
+           contains_any(v->lo, v->n, rules_categories_disclosure_verbs);
 }
 
 unsigned categories_of(const text_view_t *vp)

@@ -17,7 +17,6 @@ CURSOR_FITS(RULES_COUNTRY_AUTHORITY_CUES_COUNT);
 CURSOR_FITS(RULES_COUNTRY_REQUESTING_CUES_COUNT);
 CURSOR_FITS(RULES_COUNTRY_AUTHORITY_NOUNS_COUNT);
 
-
 const char *country_at(const char *lo, size_t n, size_t i, size_t *len)
 {
     for (size_t k = 0; k < RULES_COUNTRIES_COUNT; k++) {
@@ -58,7 +57,8 @@ static const char *mlat_country(const text_view_t *v, const char *requesting)
     /* Where the request is to be executed says it best; a central
      * authority can be either state's ("transmitted from the Central
      * Authority of Spain"), so it counts only when nothing says where. */
-    const char *const *passes[] = { rules_country_execute_cues, rules_country_authority_cues };
+    const char *const *passes[] = { rules_country_execute_cues,
+                                    rules_country_authority_cues };
     size_t from, ml, p;
     int which, guard;
     for (size_t k = 0; k < 2; k++) {
@@ -84,7 +84,8 @@ static const char *mlat_country(const text_view_t *v, const char *requesting)
         if (c && (!requesting || strcmp(c, requesting) != 0))
             return c;
     }
-    if (contains_any(v->lo, v->n, rules_country_us_executes) && (!requesting || strcmp(requesting, "US")))
+    if (contains_any(v->lo, v->n, rules_country_us_executes) &&
+        (!requesting || strcmp(requesting, "US")))
         return "US";
     /* The provider is a US company: US process executes foreign requests
      * unless the text says otherwise. */
@@ -105,8 +106,8 @@ static const char *sender_country(const char *sender)
     return NULL;
 }
 
-char *country_of(const text_view_t *v, request_type_t type,
-                 const char *agency_country, const char *sender)
+char *country_of(const text_view_t *v, request_type_t type, const char *agency_country,
+                 const char *sender)
 {
     const char *cc = NULL;
     const char *ac = agency_country && *agency_country ? agency_country : NULL;
@@ -115,7 +116,7 @@ char *country_of(const text_view_t *v, request_type_t type,
     else if (ac)
         cc = ac;
     else if ((cc = sender_country(sender)) && strcmp(cc, "US") != 0)
-        ;   /* a UK force citing 18 U.S.C. 2702 is still a UK request */
+        ; /* a UK force citing 18 U.S.C. 2702 is still a UK request */
     else if (contains_any(v->lo, v->n, rules_country_us_cues))
         cc = "US";
     else
@@ -144,8 +145,8 @@ char *extract_country(const char *text, size_t len, request_type_t type,
 static const char *country_after(const char *lo, size_t n, size_t i)
 {
     for (int guard = 0; guard < FILLERS_MAX; guard++) {
-        while (i < n && (isspace((unsigned char)lo[i]) || lo[i] == ':' ||
-                         lo[i] == '-' || lo[i] == '(' || lo[i] == ','))
+        while (i < n && (isspace((unsigned char)lo[i]) || lo[i] == ':' || lo[i] == '-' ||
+                         lo[i] == '(' || lo[i] == ','))
             i++;
         bool skipped = false;
         for (int k = 0; rules_country_fillers[k] && !skipped; k++) {
@@ -162,8 +163,7 @@ static const char *country_after(const char *lo, size_t n, size_t i)
 }
 
 /* The first country a cue names that is not the requested state. */
-static const char *cued_foreign_country(const char *lo, size_t n,
-                                        const char *issuing)
+static const char *cued_foreign_country(const char *lo, size_t n, const char *issuing)
 {
     size_t from = 0, ml, p;
     int which, guard = 0;
@@ -202,13 +202,11 @@ char *requesting_country_of(const text_view_t *v, const char *subject,
                             request_type_t type, const char *issuing_country,
                             const char *agency_country, const char *sender)
 {
-    const char *issuing = issuing_country && *issuing_country
-                              ? issuing_country : NULL;
+    const char *issuing = issuing_country && *issuing_country ? issuing_country : NULL;
     if (type != REQ_MLAT_REQUEST)
         return issuing ? strdup(issuing) : NULL;
     /* A treaty request: the foreign state, never the requested one. */
-    const char *ac = agency_country && *agency_country ? agency_country
-                                                       : NULL;
+    const char *ac = agency_country && *agency_country ? agency_country : NULL;
     if (ac && (!issuing || strcmp(ac, issuing) != 0))
         return strdup(ac);
     const char *cc = NULL;
@@ -231,17 +229,15 @@ char *requesting_country_of(const text_view_t *v, const char *subject,
     return cc ? strdup(cc) : NULL;
 }
 
-char *extract_requesting_country(const char *text, size_t len,
-                                 const char *subject, request_type_t type,
-                                 const char *issuing_country,
-                                 const char *agency_country,
-                                 const char *sender)
+char *extract_requesting_country(const char *text, size_t len, const char *subject,
+                                 request_type_t type, const char *issuing_country,
+                                 const char *agency_country, const char *sender)
 {
     text_view_t v;
     if (!text_view_init(&v, text, len))
         return NULL;
-    char *cc = requesting_country_of(&v, subject, type, issuing_country,
-                                     agency_country, sender);
+    char *cc =
+        requesting_country_of(&v, subject, type, issuing_country, agency_country, sender);
     text_view_free(&v);
     return cc;
 }

@@ -16,15 +16,15 @@ CURSOR_FITS(RULES_DEADLINE_WITHIN_COUNT);
 CURSOR_FITS(RULES_DEADLINE_DURATION_CUES_COUNT);
 
 /* How far a deadline's rules look around a cue, in bytes (text.h). */
-#define DEADLINE_PHRASE_WINDOW 60      /* the rest of a deadline's phrase */
-#define DEADLINE_WEEKDAY_WINDOW 12     /* "Friday, " before the date */
-#define DEADLINE_TIME_WINDOW 24        /* "5:00 p.m. ET on " before the date */
-#define DEADLINE_NEED_WINDOW 16        /* "needed" before "by <date>" */
-#define DEADLINE_RANGE_WINDOW 48       /* an earlier date: "from <date> to <date>" */
-#define DEADLINE_EVENT_WINDOW 40       /* "of the date of this letter" */
-#define DEADLINE_FILLER_WINDOW 16      /* "within a period of" */
-#define DEADLINE_ANCHOR_WINDOW 24      /* "of receipt", "from the date of" */
-#define DEADLINE_DURATION_WINDOW 32    /* "10 days" after a duration cue */
+#define DEADLINE_PHRASE_WINDOW 60   /* the rest of a deadline's phrase */
+#define DEADLINE_WEEKDAY_WINDOW 12  /* "Friday, " before the date */
+#define DEADLINE_TIME_WINDOW 24     /* "5:00 p.m. ET on " before the date */
+#define DEADLINE_NEED_WINDOW 16     /* "needed" before "by <date>" */
+#define DEADLINE_RANGE_WINDOW 48    /* an earlier date: "from <date> to <date>" */
+#define DEADLINE_EVENT_WINDOW 40    /* "of the date of this letter" */
+#define DEADLINE_FILLER_WINDOW 16   /* "within a period of" */
+#define DEADLINE_ANCHOR_WINDOW 24   /* "of receipt", "from the date of" */
+#define DEADLINE_DURATION_WINDOW 32 /* "10 days" after a duration cue */
 
 /* End of the sentence-ish window after a deadline phrase. */
 static size_t deadline_window_end(const text_view_t *v, size_t i)
@@ -35,7 +35,7 @@ static size_t deadline_window_end(const text_view_t *v, size_t i)
             break;
         if (v->t[e] == '.' && e + 1 < v->n && isspace((unsigned char)v->t[e + 1]) &&
             !abbreviation_before(v->t, e) &&
-            !(e > 0 && isdigit((unsigned char)v->t[e - 1])))   /* "30. Mai" */
+            !(e > 0 && isdigit((unsigned char)v->t[e - 1]))) /* "30. Mai" */
             break;
         e++;
     }
@@ -88,14 +88,15 @@ static size_t skip_time_of_day(const text_view_t *v, size_t i)
             isdigit((unsigned char)v->lo[k + 2]))
             k += 3;
         size_t m = skip_spaces(v->lo, v->n, k);
-        if (find_any(v->lo, v->n < m + 5 ? v->n : m + 5, m, rules_deadline_am_pm, &ml, &which) == m)
+        if (find_any(v->lo, v->n < m + 5 ? v->n : m + 5, m, rules_deadline_am_pm, &ml,
+                     &which) == m)
             j = m + ml;
         else if (k > i + 2)
-            j = k;   /* "17:00" */
+            j = k; /* "17:00" */
         else
             return i;
     }
-    j = skip_ws(v->lo, v->n, j);   /* "by 5:00 p.m.\non June 16" */
+    j = skip_ws(v->lo, v->n, j); /* "by 5:00 p.m.\non June 16" */
     /* a zone: "EST", "(CET)", "local time" */
     size_t z = j + (j < v->n && v->t[j] == '(');
     size_t ze = z;
@@ -108,7 +109,7 @@ static size_t skip_time_of_day(const text_view_t *v, size_t i)
     if (j < v->n && v->lo[j] == ',')
         j = skip_ws(v->lo, v->n, j + 1);
     if (j + 3 <= v->n && strncmp(v->lo + j, "on", 2) == 0 &&
-        isspace((unsigned char)v->lo[j + 2]))   /* "on" may end the line */
+        isspace((unsigned char)v->lo[j + 2])) /* "on" may end the line */
         j = skip_ws(v->lo, v->n, j + 3);
     return j;
 }
@@ -146,8 +147,7 @@ static void deadline_by_date(const text_view_t *v, const date_t *letter_date,
         size_t we = deadline_window_end(v, p + ml);
         date_t d;
         size_t s;
-        if (date_find_style(v->t + p + ml, we - p - ml, v->day_first, &d, &s,
-                            NULL))
+        if (date_find_style(v->t + p + ml, we - p - ml, v->day_first, &d, &s, NULL))
             dl_consider(best, p, &d);
     }
     const char *const *produce = rules_deadline_produce_verbs;
@@ -168,7 +168,8 @@ static void deadline_by_date(const text_view_t *v, const date_t *letter_date,
         size_t ws = window_before(p, DEADLINE_RANGE_WINDOW, 0), ds, de;
         date_t prev;
         bool range = false;
-        for (size_t k = ws; !range && k < p &&
+        for (size_t k = ws;
+             !range && k < p &&
              date_find_style(v->t + k, p - k, v->day_first, &prev, &ds, &de);
              k += de)
             range = k + de + 8 >= p;
@@ -197,14 +198,15 @@ static void deadline_word_date(const text_view_t *v, dl_candidate_t *best,
     const char *const *produce = rules_deadline_produce_verbs;
     size_t from = 0, ml, p;
     int guard = 0;
-    while (guard++ < MATCH_LIMIT_WORD && (p = find_phrase(v->lo, v->n, from, word, &ml)) != NPOS) {
+    while (guard++ < MATCH_LIMIT_WORD &&
+           (p = find_phrase(v->lo, v->n, from, word, &ml)) != NPOS) {
         from = p + ml;
         size_t i = skip_ws(v->t, v->n, p + ml);
         if (i < v->n && v->t[i] == ':')
-            i = skip_ws(v->t, v->n, i + 1);   /* "Response requested by: ..." */
+            i = skip_ws(v->t, v->n, i + 1); /* "Response requested by: ..." */
         i = skip_weekday(v, skip_time_of_day(v, i));
         if (i + 4 < v->n && strncmp(v->lo + i, "the ", 4) == 0)
-            i = skip_ws(v->t, v->n, i + 4);   /* "by the 14th day of March" */
+            i = skip_ws(v->t, v->n, i + 4); /* "by the 14th day of March" */
         date_t d;
         if (!date_parse_at_style(v->t + i, v->n - i, v->day_first, &d))
             continue;
@@ -298,7 +300,8 @@ static void deadline_within(const text_view_t *v, const date_t *letter_date,
             size_t s, e;
             view_sentence(v, p, &s, &e);
             bool bare_end = j >= v->n || strchr(".,;\n", v->lo[j]);
-            if (!bare_end || find_any(v->lo, e, s, rules_deadline_produce_verbs, NULL, NULL) == NPOS)
+            if (!bare_end ||
+                find_any(v->lo, e, s, rules_deadline_produce_verbs, NULL, NULL) == NPOS)
                 continue;
         }
         date_t base;
@@ -353,7 +356,8 @@ static void deadline_appearance(const text_view_t *v, dl_candidate_t *best)
     size_t from = 0, q, al;
     int aw, guard = 0;
     while (guard++ < MATCH_LIMIT_LABEL &&
-           (q = find_any(v->lo, v->n, from, rules_deadline_appear_on, &al, &aw)) != NPOS) {
+           (q = find_any(v->lo, v->n, from, rules_deadline_appear_on, &al, &aw)) !=
+               NPOS) {
         from = q + al;
         size_t i = skip_weekday(v, skip_ws(v->t, v->n, q + al));
         date_t d;
@@ -369,26 +373,24 @@ static void deadline_appearance(const text_view_t *v, dl_candidate_t *best)
         return;
     size_t le = view_line_end(v, p);
     date_t d;
-    if (date_find_style(v->t + p + ml, le - p - ml, v->day_first, &d, NULL,
-                        NULL))
+    if (date_find_style(v->t + p + ml, le - p - ml, v->day_first, &d, NULL, NULL))
         dl_consider(best, p, &d);
     else if (le < v->n) {
         /* a form's column layout: "Date and Time:" ends the line, its
          * value stands on the next one */
         size_t ne = view_line_end(v, le + 1);
-        if (date_find_style(v->t + le + 1, ne - le - 1, v->day_first, &d, NULL,
-                            NULL))
+        if (date_find_style(v->t + le + 1, ne - le - 1, v->day_first, &d, NULL, NULL))
             dl_consider(best, p, &d);
     }
 }
 
-void deadline_of(const text_view_t *vp, const date_t *letter_date,
-                 bool day_first, char out[11])
+void deadline_of(const text_view_t *vp, const date_t *letter_date, bool day_first,
+                 char out[11])
 {
     out[0] = '\0';
     text_view_t v = *vp;
     v.day_first = day_first;
-    dl_candidate_t best = {.pos = NPOS};
+    dl_candidate_t best = { .pos = NPOS };
     deadline_by_date(&v, letter_date, &best);
     deadline_within(&v, letter_date, &best);
     deadline_due_in(&v, letter_date, &best);

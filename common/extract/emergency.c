@@ -41,7 +41,8 @@ bool danger_claimed(const text_view_t *v)
         size_t from = 0, ml, p;
         int which, guard = 0;
         cursor_t cur;
-        cursor_init(&cur, list ? rules_emergency_danger_narrative : rules_emergency_danger_present);
+        cursor_init(&cur, list ? rules_emergency_danger_narrative
+                               : rules_emergency_danger_present);
         while (guard++ < MATCH_LIMIT_CUE &&
                (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
             from = p + ml;

@@ -40,19 +40,19 @@ int extract_request(const extract_input_t *in, request_t *out)
     out->type = type_of(&v, in->subject);
 
     char cc[3] = "";
-    char *agency = agency_of(&v, in->subject, in->sender,
-                             known_agencies(in->agencies), cc);
+    char *agency =
+        agency_of(&v, in->subject, in->sender, known_agencies(in->agencies), cc);
     free(out->issuing_agency);
     out->issuing_agency = agency;
     free(out->issuing_country);
     out->issuing_country = country_of(&v, out->type, cc, in->sender);
     free(out->requesting_country);
-    out->requesting_country = requesting_country_of(
-        &v, in->subject, out->type, out->issuing_country, cc, in->sender);
+    out->requesting_country = requesting_country_of(&v, in->subject, out->type,
+                                                    out->issuing_country, cc, in->sender);
     free(out->reference);
     out->reference = reference_of(&v, in->subject);
 
-    add_ctx_t a = {.req = out, .rc = 0};
+    add_ctx_t a = { .req = out, .rc = 0 };
     extract_accounts(in, t, n, add_to_request, &a);
     out->categories = categories_of(&v);
 
@@ -60,11 +60,11 @@ int extract_request(const extract_input_t *in, request_t *out)
      * from agencies abroad ("Date: 03/02/2025" from the NCA). */
     bool day_first = cc[0] && strcmp(cc, "US") != 0;
     date_t letter;
-    bool have_letter = letter_date_of(&v, day_first, &letter) ||
-                       parse_iso(in->mail_date, &letter);
+    bool have_letter =
+        letter_date_of(&v, day_first, &letter) || parse_iso(in->mail_date, &letter);
     const date_t *ld = have_letter ? &letter : NULL;
-    out->nondisclosure = nondisclosure_of(&v, out->type, ld, day_first,
-                                          out->nondisclosure_until);
+    out->nondisclosure =
+        nondisclosure_of(&v, out->type, ld, day_first, out->nondisclosure_until);
     deadline_of(&v, ld, day_first, out->deadline);
     out->emergency = emergency_of(&v, out->type);
     text_view_free(&v);

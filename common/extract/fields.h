@@ -37,8 +37,8 @@ const char *sender_agency(const agencies_t *agencies, const char *sender,
 /* Is d (or a parent of it) the mail domain of a known agency? */
 bool agency_domain_known(const agencies_t *agencies, const char *d);
 
-char *country_of(const text_view_t *v, request_type_t type,
-                 const char *agency_country, const char *sender);
+char *country_of(const text_view_t *v, request_type_t type, const char *agency_country,
+                 const char *sender);
 char *requesting_country_of(const text_view_t *v, const char *subject,
                             request_type_t type, const char *issuing_country,
                             const char *agency_country, const char *sender);
@@ -55,11 +55,10 @@ bool asks_for_data(const text_view_t *v);
 bool letter_date_of(const text_view_t *v, bool day_first, date_t *out);
 
 bool nondisclosure_of(const text_view_t *v, request_type_t type,
-                      const date_t *letter_date, bool day_first,
-                      char until[11]);
+                      const date_t *letter_date, bool day_first, char until[11]);
 
-void deadline_of(const text_view_t *v, const date_t *letter_date,
-                 bool day_first, char out[11]);
+void deadline_of(const text_view_t *v, const date_t *letter_date, bool day_first,
+                 char out[11]);
 
 bool emergency_of(const text_view_t *v, request_type_t type);
 /* Does the text claim a present danger of death or serious injury? */

@@ -12,8 +12,8 @@
 CURSOR_FITS(RULES_GAG_CUES_COUNT);
 
 /* How far gag's rules look around a cue, in bytes (text.h). */
-#define GAG_NEGATION_WINDOW 40       /* "there is no" before the cue */
-#define GAG_CONTINUATION_WINDOW 80   /* "This prohibition" opening the next sentence */
+#define GAG_NEGATION_WINDOW 40     /* "there is no" before the cue */
+#define GAG_CONTINUATION_WINDOW 80 /* "This prohibition" opening the next sentence */
 
 /* "there is no nondisclosure order", "not subject to a nondisclosure". */
 static bool gag_negated(const text_view_t *v, size_t p)
@@ -39,7 +39,8 @@ static bool gag_end_in(const text_view_t *v, size_t s, size_t e,
      * extend it, but the date is what the order states. Only where the
      * order itself says the later of the two applies is there no end. */
     bool open_here = find_any(v->lo, e, s, rules_gag_open_ended, NULL, NULL) != NPOS;
-    if (open_here && find_any(v->lo, e, s, rules_gag_whichever_later, NULL, NULL) != NPOS) {
+    if (open_here &&
+        find_any(v->lo, e, s, rules_gag_whichever_later, NULL, NULL) != NPOS) {
         *open_ended = true;
         return false;
     }
@@ -94,10 +95,10 @@ static bool gag_stated_end(const text_view_t *v, size_t s, size_t e,
         for (int k = 0; rules_gag_duration_after[k] && !tied; k++)
             tied = find_phrase(v->lo, e, j, rules_gag_duration_after[k], NULL) == j;
         if (ws - wb == 6 && strncmp(v->lo + wb, "within", 6) == 0)
-            tied = false;   /* a response deadline, not the gag's end */
-        if (ws - wb == 4 && strncmp(v->lo + wb, "than", 4) == 0 &&
-            wb >= s + 6 && strncmp(v->lo + wb - 6, "later ", 6) == 0)
-            tied = false;   /* "no later than 10 days after receipt" */
+            tied = false; /* a response deadline, not the gag's end */
+        if (ws - wb == 4 && strncmp(v->lo + wb, "than", 4) == 0 && wb >= s + 6 &&
+            strncmp(v->lo + wb - 6, "later ", 6) == 0)
+            tied = false; /* "no later than 10 days after receipt" */
         if (tied) {
             *out = date_add_duration(*letter_date, &d);
             return date_valid(out);
@@ -117,8 +118,7 @@ static bool gag_continues(const text_view_t *v, size_t e)
 }
 
 bool nondisclosure_of(const text_view_t *vp, request_type_t type,
-                      const date_t *letter_date, bool day_first,
-                      char until[11])
+                      const date_t *letter_date, bool day_first, char until[11])
 {
     until[0] = '\0';
     text_view_t v = *vp;
@@ -160,8 +160,7 @@ bool nondisclosure_of(const text_view_t *vp, request_type_t type,
 }
 
 bool extract_nondisclosure(const char *text, size_t len, request_type_t type,
-                           const date_t *letter_date, bool day_first,
-                           char until[11])
+                           const date_t *letter_date, bool day_first, char until[11])
 {
     text_view_t v;
     until[0] = '\0';

@@ -75,9 +75,8 @@ static bool column_date(const text_view_t *v, size_t ls, size_t le, date_t *out)
         if (head && cell > 0) {
             /* the same cell of the next row */
             size_t j = next_row_cell(v, le, cell);
-            return j != NPOS &&
-                   date_parse_at_style(v->t + j, view_line_end(v, j) - j,
-                                       v->day_first, out) > 0;
+            return j != NPOS && date_parse_at_style(v->t + j, view_line_end(v, j) - j,
+                                                    v->day_first, out) > 0;
         }
         cell++;
         cs = i + 1;
@@ -120,8 +119,7 @@ bool letter_date_of(const text_view_t *vp, bool day_first, date_t *out)
     return found;
 }
 
-bool extract_letter_date(const char *text, size_t len, bool day_first,
-                         date_t *out)
+bool extract_letter_date(const char *text, size_t len, bool day_first, date_t *out)
 {
     text_view_t v;
     if (!text_view_init(&v, text, len))

@@ -49,10 +49,10 @@ bool negated_in_clause(const text_view_t *v, size_t p, size_t l)
         bool harmless = false;
         for (int k = 0; rules_negation_benign[k]; k++) {
             size_t bl = strlen(rules_negation_benign[k]);
-            size_t s = q >= 7 ? q - 7 : 0;   /* "whether or not" starts earlier */
+            size_t s = q >= 7 ? q - 7 : 0; /* "whether or not" starts earlier */
             for (size_t b = s; b <= q && !harmless; b++)
-                if (b + bl <= v->n && strncmp(v->lo + b, rules_negation_benign[k], bl) == 0 &&
-                    b + bl > q)
+                if (b + bl <= v->n &&
+                    strncmp(v->lo + b, rules_negation_benign[k], bl) == 0 && b + bl > q)
                     harmless = true;
         }
         if (!harmless)

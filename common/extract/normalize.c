@@ -13,8 +13,10 @@ static size_t utf8_seq(const unsigned char *p, size_t left, unsigned *cp)
         *cp = p[0];
         return 1;
     }
-    size_t len = (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3
-                 : (p[0] & 0xF8) == 0xF0 ? 4 : 1;
+    size_t len = (p[0] & 0xE0) == 0xC0   ? 2
+                 : (p[0] & 0xF0) == 0xE0 ? 3
+                 : (p[0] & 0xF8) == 0xF0 ? 4
+                                         : 1;
     if (len == 1 || len > left) {
         *cp = 0xFFFD;
         return 1;
@@ -27,6 +29,7 @@ static size_t utf8_seq(const unsigned char *p, size_t left, unsigned *cp)
 }
 
 /* ASCII replacement for a code point, "" to drop it, NULL to keep it. */
+/* clang-format off */
 static const char *fold_codepoint(unsigned cp)
 {
     switch (cp) {
@@ -46,6 +49,7 @@ static const char *fold_codepoint(unsigned cp)
         return NULL;
     }
 }
+/* clang-format on */
 
 char *extract_normalize(const char *text, size_t len, size_t *outlen)
 {
@@ -60,7 +64,7 @@ char *extract_normalize(const char *text, size_t len, size_t *outlen)
         size_t sl = utf8_seq((const unsigned char *)text + i, len - i, &cp);
         const char *rep = cp >= 0x80 ? fold_codepoint(cp) : NULL;
         if (rep) {
-            size_t rl = strlen(rep);   /* never longer than the sequence */
+            size_t rl = strlen(rep); /* never longer than the sequence */
             memcpy(out + j, rep, rl);
             j += rl;
         } else if (text[i] == '\0') {

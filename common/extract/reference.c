@@ -35,8 +35,8 @@ static size_t ref_designator_at(const char *lo, size_t n, size_t i)
 
 static bool ref_char(unsigned char c)
 {
-    return isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' ||
-           c == ':' || c == '#';
+    return isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == ':' ||
+           c == '#';
 }
 
 static bool has_digit(const char *s, size_t n)
@@ -101,7 +101,7 @@ static size_t ref_value(const char *t, size_t n, size_t i)
     }
     date_t d;
     if (date_parse_at(t + i, n - i, &d) >= l1)
-        return 0;   /* a date, not an identifier */
+        return 0; /* a date, not an identifier */
     if (l1 < 2)
         return 0;
     return l1;
@@ -140,9 +140,9 @@ static size_t ref_after_label(const text_view_t *v, size_t p, size_t wl,
         return NPOS;
     if (d)
         i = skip_spaces(v->lo, v->n, i + d);
-    if (i < v->n && v->lo[i] == '(') {   /* "Geschaeftszeichen (reference):" */
-        const char *close = memchr(v->lo + i, ')',
-                                   window_after(v->n, i, LABEL_PAREN_MAX) - i);
+    if (i < v->n && v->lo[i] == '(') { /* "Geschaeftszeichen (reference):" */
+        const char *close =
+            memchr(v->lo + i, ')', window_after(v->n, i, LABEL_PAREN_MAX) - i);
         if (close)
             i = skip_spaces(v->lo, v->n, (size_t)(close - v->lo) + 1);
     }
@@ -182,7 +182,7 @@ static bool provider_label(const text_view_t *v, size_t p)
     size_t n = p - ls;
     return mem_find(w, n, "your", 4) != NULL || mem_find(w, n, "ticket", 6) != NULL ||
            mem_find(w, n, "votre", 5) != NULL ||
-           (p >= 2 && v->lo[p - 2] == 'v' && v->lo[p - 1] == '/') ||   /* V/Réf. */
+           (p >= 2 && v->lo[p - 2] == 'v' && v->lo[p - 1] == '/') || /* V/Réf. */
            mem_find(w, n, "ihr ", 4) != NULL || mem_find(w, n, "ihre ", 5) != NULL;
 }
 
@@ -209,7 +209,8 @@ static int ref_label_rank(const text_view_t *v, size_t p, const char *label)
     size_t ls = window_before(p, OWN_WORD_WINDOW, 0);
     for (int k = 0; rules_reference_own_words[k]; k++) {
         size_t wl = strlen(rules_reference_own_words[k]);
-        if (p - ls >= wl && strncmp(v->lo + p - wl, rules_reference_own_words[k], wl) == 0 &&
+        if (p - ls >= wl &&
+            strncmp(v->lo + p - wl, rules_reference_own_words[k], wl) == 0 &&
             (p == wl || !is_wc((unsigned char)v->lo[p - wl - 1])))
             return 0;
     }
@@ -228,12 +229,14 @@ static char *reference_in(const text_view_t *vp, const char *subject)
     int brank = 3;
     size_t sbest = NPOS, sstart = 0, slen = 0;
     for (int pass = 0; pass < 2; pass++) {
-        const char *const *labels = pass ? rules_reference_labels_standalone : rules_reference_labels_with_designator;
+        const char *const *labels = pass ? rules_reference_labels_standalone
+                                         : rules_reference_labels_with_designator;
         for (int k = 0; labels[k]; k++) {
-            bool short_label = pass && (strcmp(labels[k], "re") == 0 ||
-                                        strcmp(labels[k], "ref") == 0 ||
-                                        strcmp(labels[k], "az") == 0 ||
-                                        strcmp(labels[k], "r\xc3\xa9""f") == 0);
+            bool short_label =
+                pass && (strcmp(labels[k], "re") == 0 || strcmp(labels[k], "ref") == 0 ||
+                         strcmp(labels[k], "az") == 0 ||
+                         strcmp(labels[k], "r\xc3\xa9"
+                                           "f") == 0);
             size_t from = 0, ml, p;
             int guard = 0;
             while (guard++ < MATCH_LIMIT_WORD &&
@@ -242,8 +245,8 @@ static char *reference_in(const text_view_t *vp, const char *subject)
                 if (provider_label(&v, p))
                     continue;
                 /* "Re:" / "Ref." / "Az." need their colon or period. */
-                if (short_label && !(p + ml < v.n && (v.lo[p + ml] == ':' ||
-                                                      v.lo[p + ml] == '.')))
+                if (short_label &&
+                    !(p + ml < v.n && (v.lo[p + ml] == ':' || v.lo[p + ml] == '.')))
                     continue;
                 size_t i = ref_after_label(&v, p, ml, pass == 0);
                 if (i == NPOS || i >= v.n)

@@ -34,8 +34,10 @@ void text_fold(char *dst, const char *src, size_t n)
             i += 2;
             continue;
         }
-        size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                     : (c & 0xF8) == 0xF0 ? 4 : 1;
+        size_t len = (c & 0xE0) == 0xC0   ? 2
+                     : (c & 0xF0) == 0xE0 ? 3
+                     : (c & 0xF8) == 0xF0 ? 4
+                                          : 1;
         if (len == 1 || i + len > n) {
             dst[i] = src[i];
             i++;
@@ -58,16 +60,14 @@ static bool sentence_break_after(const char *t, size_t n, size_t i);
 static bool index_lines(text_view_t *v)
 {
     size_t count = 1;
-    for (const char *p = v->t; (p = memchr(p, '\n', (size_t)(v->t + v->n - p)));
-         p++)
+    for (const char *p = v->t; (p = memchr(p, '\n', (size_t)(v->t + v->n - p))); p++)
         count++;
     v->lines = malloc(count * sizeof *v->lines);
     if (!v->lines)
         return false;
     v->lines[0] = 0;
     v->line_count = 1;
-    for (const char *p = v->t; (p = memchr(p, '\n', (size_t)(v->t + v->n - p)));
-         p++)
+    for (const char *p = v->t; (p = memchr(p, '\n', (size_t)(v->t + v->n - p))); p++)
         v->lines[v->line_count++] = (size_t)(p - v->t) + 1;
     return true;
 }
@@ -81,7 +81,7 @@ static bool index_sentences(text_view_t *v)
     for (size_t i = 0; v->breaks && i < v->n; i++) {
         char c = v->t[i];
         if (c != '\n' && c != '.' && c != '?' && c != '!')
-            continue;   /* the only bytes a sentence ends at */
+            continue; /* the only bytes a sentence ends at */
         if (!sentence_break_after(v->t, v->n, i))
             continue;
         if (v->break_count == cap) {
@@ -185,8 +185,7 @@ static int byte_commonness(unsigned char c)
  * scans with memchr() for the needle's rarest byte, not its first: long
  * texts are searched for dozens of phrases, and stopping at every "e" or
  * "l" of a 4 MB text is what made those passes slow. */
-const char *mem_find(const char *hay, size_t n, const char *needle,
-                            size_t nl)
+const char *mem_find(const char *hay, size_t n, const char *needle, size_t nl)
 {
     if (nl == 0 || nl > n)
         return NULL;
@@ -195,7 +194,7 @@ const char *mem_find(const char *hay, size_t n, const char *needle,
         if (byte_commonness((unsigned char)needle[i]) <
             byte_commonness((unsigned char)needle[k]))
             k = i;
-    const char *end = hay + n - nl + 1;   /* candidates start before end */
+    const char *end = hay + n - nl + 1; /* candidates start before end */
     for (const char *p = hay; p < end;) {
         const char *q = memchr(p + k, needle[k], (size_t)(end - p));
         if (!q)
@@ -234,8 +233,7 @@ char *lower_dup(const char *s)
 /* Matches ph[0..pl) at hay[i], a space in the phrase standing for any
  * run of white space (phrases wrap across lines in letters). Returns the
  * end offset or NPOS. */
-static size_t match_flex(const char *hay, size_t n, size_t i, const char *ph,
-                         size_t pl)
+static size_t match_flex(const char *hay, size_t n, size_t i, const char *ph, size_t pl)
 {
     size_t j = i;
     for (size_t k = 0; k < pl; k++) {
@@ -258,8 +256,8 @@ static size_t match_flex(const char *hay, size_t n, size_t i, const char *ph,
  * it a prefix ("subpoena*" also matches "subpoenas"). hay must be lower
  * case for case-insensitive phrases. Returns the offset or NPOS; *mlen
  * gets the matched length. */
-size_t find_phrase(const char *hay, size_t n, size_t from,
-                          const char *phrase, size_t *mlen)
+size_t find_phrase(const char *hay, size_t n, size_t from, const char *phrase,
+                   size_t *mlen)
 {
     size_t pl = strlen(phrase);
     bool prefix = pl > 1 && phrase[pl - 1] == '*';
@@ -297,8 +295,8 @@ size_t find_phrase(const char *hay, size_t n, size_t from,
 }
 
 /* Earliest match of any phrase in the NULL-terminated list. */
-size_t find_any(const char *hay, size_t n, size_t from,
-                       const char *const *phrases, size_t *mlen, int *which)
+size_t find_any(const char *hay, size_t n, size_t from, const char *const *phrases,
+                size_t *mlen, int *which)
 {
     size_t best = NPOS, blen = 0;
     for (int k = 0; phrases[k]; k++) {
@@ -326,8 +324,8 @@ void cursor_init(cursor_t *c, const char *const *phrases)
     }
 }
 
-size_t cursor_next(cursor_t *c, const char *hay, size_t n, size_t from,
-                          size_t *mlen, int *which)
+size_t cursor_next(cursor_t *c, const char *hay, size_t n, size_t from, size_t *mlen,
+                   int *which)
 {
     size_t best = NPOS;
     for (size_t k = 0; k < c->count; k++) {
@@ -361,9 +359,10 @@ bool abbreviation_before(const char *t, size_t dot)
     if (wl == 0 || wl > 8)
         return false;
     if (wl == 1)
-        return true;   /* an initial: "Dana M. Whitcombe" */
+        return true; /* an initial: "Dana M. Whitcombe" */
     for (int k = 0; rules_text_abbreviations[k]; k++)
-        if (strlen(rules_text_abbreviations[k]) == wl && strncasecmp(t + b, rules_text_abbreviations[k], wl) == 0)
+        if (strlen(rules_text_abbreviations[k]) == wl &&
+            strncasecmp(t + b, rules_text_abbreviations[k], wl) == 0)
             return true;
     return false;
 }
@@ -388,8 +387,7 @@ static bool sentence_break_after(const char *t, size_t n, size_t i)
     return c != '.' || !abbreviation_before(t, i);
 }
 
-void sentence_bounds(const char *t, size_t n, size_t pos, size_t *s,
-                            size_t *e)
+void sentence_bounds(const char *t, size_t n, size_t pos, size_t *s, size_t *e)
 {
     size_t a = pos;
     while (a > 0 && pos - a < SENTENCE_MAX && !sentence_break_after(t, n, a - 1))
@@ -414,8 +412,7 @@ static bool clause_break_after(const char *t, size_t n, size_t i)
 
 #define CLAUSE_MAX 600
 
-void clause_bounds(const char *t, size_t n, size_t pos, size_t len,
-                          size_t *s, size_t *e)
+void clause_bounds(const char *t, size_t n, size_t pos, size_t len, size_t *s, size_t *e)
 {
     size_t a = pos;
     while (a > 0 && pos - a < CLAUSE_MAX && !clause_break_after(t, n, a - 1))
@@ -446,8 +443,7 @@ size_t next_row_cell(const text_view_t *v, size_t le, size_t cell)
     if (le >= v->n)
         return NPOS;
     size_t ns = le + 1, ne = line_end(v->t, v->n, ns), c = 0, j;
-    for (int skip = 0; skip < 2 && ne < v->n && skip_ws(v->t, ne, ns) == ne;
-         skip++) {
+    for (int skip = 0; skip < 2 && ne < v->n && skip_ws(v->t, ne, ns) == ne; skip++) {
         ns = ne + 1;
         ne = line_end(v->t, v->n, ns);
     }

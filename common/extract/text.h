@@ -31,13 +31,13 @@
  * sentences (view_line_start/_end, view_sentence), so an extractor asks
  * where a line or sentence starts instead of scanning for it. */
 typedef struct {
-    const char *t;   /* normalized text (extract_normalize()) */
-    char *lo;        /* text_fold() of t: lower case, same offsets */
+    const char *t; /* normalized text (extract_normalize()) */
+    char *lo;      /* text_fold() of t: lower case, same offsets */
     size_t n;
-    bool day_first;  /* "03/02/2025" is 3 February (non-US request) */
-    size_t *lines;        /* where each line starts: 0, then after each '\n' */
+    bool day_first; /* "03/02/2025" is 3 February (non-US request) */
+    size_t *lines;  /* where each line starts: 0, then after each '\n' */
     size_t line_count;
-    size_t *breaks;       /* where a sentence ends (its last byte), ascending */
+    size_t *breaks; /* where a sentence ends (its last byte), ascending */
     size_t break_count;
 } text_view_t;
 
@@ -60,8 +60,8 @@ size_t find_phrase(const char *hay, size_t n, size_t from, const char *phrase,
                    size_t *mlen);
 /* Earliest match of any phrase of a NULL-terminated list; *which (may be
  * NULL) gets its index. */
-size_t find_any(const char *hay, size_t n, size_t from,
-                const char *const *phrases, size_t *mlen, int *which);
+size_t find_any(const char *hay, size_t n, size_t from, const char *const *phrases,
+                size_t *mlen, int *which);
 bool contains_any(const char *hay, size_t n, const char *const *phrases);
 
 /* Walks the matches of a phrase list through a long text in order. Each
@@ -77,26 +77,26 @@ bool contains_any(const char *hay, size_t n, const char *const *phrases);
 typedef struct {
     const char *const *phrases;
     size_t count;
-    size_t pos[CURSOR_MAX];   /* next match at or after last 'from'; NPOS */
+    size_t pos[CURSOR_MAX]; /* next match at or after last 'from'; NPOS */
     size_t len[CURSOR_MAX];
     bool searched[CURSOR_MAX];
 } cursor_t;
 
-void   cursor_init(cursor_t *c, const char *const *phrases);
-size_t cursor_next(cursor_t *c, const char *hay, size_t n, size_t from,
-                   size_t *mlen, int *which);
+void cursor_init(cursor_t *c, const char *const *phrases);
+size_t cursor_next(cursor_t *c, const char *hay, size_t n, size_t from, size_t *mlen,
+                   int *which);
 
 /* --- work bounds --------------------------------------------------------
  * How many matches a rule's loop looks at before it stops, so a hostile
  * text (one phrase repeated a million times) costs bounded work. A real
  * letter has far fewer matches than any of these; they differ with how
  * often what is searched for occurs. */
-#define MATCH_LIMIT_SENTENCE 20    /* cues searched within one sentence or clause */
-#define MATCH_LIMIT_LABEL 50       /* labels and cues a letter states once or twice */
-#define MATCH_LIMIT_CUE 100        /* cue phrases through the whole text */
-#define MATCH_LIMIT_LIST 200       /* a phrase list walked with the cursor */
-#define MATCH_LIMIT_WORD 500       /* short, common words ("by", "re", "case") */
-#define MATCH_LIMIT_CATEGORY 1000  /* data-category phrases (common words too) */
+#define MATCH_LIMIT_SENTENCE 20   /* cues searched within one sentence or clause */
+#define MATCH_LIMIT_LABEL 50      /* labels and cues a letter states once or twice */
+#define MATCH_LIMIT_CUE 100       /* cue phrases through the whole text */
+#define MATCH_LIMIT_LIST 200      /* a phrase list walked with the cursor */
+#define MATCH_LIMIT_WORD 500      /* short, common words ("by", "re", "case") */
+#define MATCH_LIMIT_CATEGORY 1000 /* data-category phrases (common words too) */
 
 /* --- windows -------------------------------------------------------------
  * A rule that looks for words right before or after a cue looks within a
@@ -118,8 +118,8 @@ static inline size_t window_before(size_t p, size_t w, size_t floor)
 /* --- copies ------------------------------------------------------------ */
 
 char *dup_range(const char *s, size_t n);
-char *lower_dup_range(const char *s, size_t n);   /* text_fold()ed copy */
-char *lower_dup(const char *s);                   /* s may be NULL: "" */
+char *lower_dup_range(const char *s, size_t n); /* text_fold()ed copy */
+char *lower_dup(const char *s);                 /* s may be NULL: "" */
 /* Has letters, all of them capitals? */
 bool all_caps(const char *s, size_t n);
 
@@ -184,8 +184,7 @@ void view_sentence(const text_view_t *v, size_t pos, size_t *s, size_t *e);
 size_t view_line_start(const text_view_t *v, size_t i);
 size_t view_line_end(const text_view_t *v, size_t i);
 /* The clause around [pos, pos+len): a sentence further cut at ; : ( ). */
-void clause_bounds(const char *t, size_t n, size_t pos, size_t len,
-                   size_t *s, size_t *e);
+void clause_bounds(const char *t, size_t n, size_t pos, size_t len, size_t *s, size_t *e);
 /* The start of cell number `cell` in the next non-blank table row after
  * the line ending at le, or NPOS. */
 size_t next_row_cell(const text_view_t *v, size_t le, size_t cell);

@@ -18,9 +18,9 @@ typedef const char *const type_cues_t[2];
  * announcing words sit close before or after the mention, in its
  * sentence. */
 /* How far type's rules look around a mention, in bytes (text.h). */
-#define DENIAL_WINDOW 24          /* "no", "has not been" right beside it */
-#define PROSPECT_WINDOW 60        /* "will seek", "intends to obtain" */
-#define PROSPECT_FAR_WINDOW 160   /* "if you do not comply, we will ..." */
+#define DENIAL_WINDOW 24        /* "no", "has not been" right beside it */
+#define PROSPECT_WINDOW 60      /* "will seek", "intends to obtain" */
+#define PROSPECT_FAR_WINDOW 160 /* "if you do not comply, we will ..." */
 
 /* Process the writer says is absent, the denial right before or after
  * the mention [p, p+l) in its sentence [s, e). */
@@ -82,12 +82,12 @@ static bool prospective_mention(const char *t, size_t n, size_t p, size_t l)
 }
 
 /* First mention of phrase in t/lo that is about the document itself. */
-static size_t find_current(const char *t, const char *lo, size_t n,
-                           const char *phrase)
+static size_t find_current(const char *t, const char *lo, size_t n, const char *phrase)
 {
     size_t from = 0, ml, p;
     int guard = 0;
-    while (guard++ < MATCH_LIMIT_LABEL && (p = find_phrase(lo, n, from, phrase, &ml)) != NPOS) {
+    while (guard++ < MATCH_LIMIT_LABEL &&
+           (p = find_phrase(lo, n, from, phrase, &ml)) != NPOS) {
         if (!prospective_mention(t, n, p, ml))
             return p;
         from = p + ml;
@@ -139,13 +139,17 @@ request_type_t type_of(const text_view_t *vp, const char *subject)
     /* Otherwise the document names itself first: the subject, then the
      * earliest citation or title in the text. */
     if (t == REQ_TYPE_COUNT && subj)
-        t = earliest_cue(subj, subj, sn, rules_type_strong_cues, RULES_TYPE_STRONG_CUES_COUNT);
+        t = earliest_cue(subj, subj, sn, rules_type_strong_cues,
+                         RULES_TYPE_STRONG_CUES_COUNT);
     if (t == REQ_TYPE_COUNT)
-        t = earliest_cue(v.t, v.lo, v.n, rules_type_strong_cues, RULES_TYPE_STRONG_CUES_COUNT);
+        t = earliest_cue(v.t, v.lo, v.n, rules_type_strong_cues,
+                         RULES_TYPE_STRONG_CUES_COUNT);
     if (t == REQ_TYPE_COUNT && subj)
-        t = earliest_cue(subj, subj, sn, rules_type_weak_cues, RULES_TYPE_WEAK_CUES_COUNT);
+        t = earliest_cue(subj, subj, sn, rules_type_weak_cues,
+                         RULES_TYPE_WEAK_CUES_COUNT);
     if (t == REQ_TYPE_COUNT)
-        t = earliest_cue(v.t, v.lo, v.n, rules_type_weak_cues, RULES_TYPE_WEAK_CUES_COUNT);
+        t = earliest_cue(v.t, v.lo, v.n, rules_type_weak_cues,
+                         RULES_TYPE_WEAK_CUES_COUNT);
     /* No process named, but a present danger to life claimed: a request
      * for voluntary disclosure in an emergency (\xc2\xa7 2702(b)(8)) in all
      * but name. */

@@ -13,15 +13,15 @@
 
 /* What a domain of the list does (agencies.h). */
 enum {
-    DOMAIN_VERIFIES = 1,      /* a sender there can be verified */
-    DOMAIN_NAMES_ISSUER = 2,  /* a letter from there was issued by the agency */
+    DOMAIN_VERIFIES = 1,     /* a sender there can be verified */
+    DOMAIN_NAMES_ISSUER = 2, /* a letter from there was issued by the agency */
 };
 
 typedef struct {
     char *name;
     char country[3];
-    char **domains;           /* lower-case, NULL-terminated */
-    unsigned *roles;          /* DOMAIN_* of each domain */
+    char **domains;  /* lower-case, NULL-terminated */
+    unsigned *roles; /* DOMAIN_* of each domain */
 } agency_t;
 
 struct agencies_t {
@@ -76,13 +76,12 @@ static int add_domains(agency_t *a, const char *list, unsigned roles)
             g_free(*p);
         }
     a->domains[have] = NULL;
-    g_free(parts);   /* the strings now belong to a->domains */
+    g_free(parts); /* the strings now belong to a->domains */
     return 0;
 }
 
 int agencies_add_roles(agencies_t *self, const char *name, const char *country,
-                       const char *domains, const char *shared,
-                       const char *unconfirmed)
+                       const char *domains, const char *shared, const char *unconfirmed)
 {
     agency_t *grown = realloc(self->items, (self->count + 1) * sizeof *grown);
     if (!grown)
@@ -110,8 +109,8 @@ size_t agencies_count(const agencies_t *self)
 }
 
 /* The agencies of a parsed ZPL tree; origin names it in errors. */
-static agencies_t *agencies_from_zpl(zconfig_t *root, const char *origin,
-                                     char *err, size_t errlen)
+static agencies_t *agencies_from_zpl(zconfig_t *root, const char *origin, char *err,
+                                     size_t errlen)
 {
     agencies_t *self = agencies_new();
     zconfig_t *list = zconfig_locate(root, "agencies");
@@ -122,11 +121,11 @@ static agencies_t *agencies_from_zpl(zconfig_t *root, const char *origin,
         const char *shared = zconfig_get(a, "shared_domains", NULL);
         const char *unconfirmed = zconfig_get(a, "unconfirmed_domains", NULL);
         if (!name || (!domains && !shared && !unconfirmed)) {
-            snprintf(err, errlen, "%s: agency '%s' needs a name and domains",
-                     origin, zconfig_name(a));
+            snprintf(err, errlen, "%s: agency '%s' needs a name and domains", origin,
+                     zconfig_name(a));
             agencies_destroy(&self);
-        } else if (agencies_add_roles(self, name, zconfig_get(a, "country", ""),
-                                      domains, shared, unconfirmed) != 0) {
+        } else if (agencies_add_roles(self, name, zconfig_get(a, "country", ""), domains,
+                                      shared, unconfirmed) != 0) {
             snprintf(err, errlen, "%s: out of memory", origin);
             agencies_destroy(&self);
         }
@@ -155,12 +154,12 @@ static void builtin_parse(void)
 {
     char err[256];
     zconfig_t *root = zconfig_str_load(rules_agencies_zpl);
-    builtin = root ? agencies_from_zpl(root, "config/agencies.zpl (built in)",
-                                       err, sizeof err)
-                   : NULL;
+    builtin =
+        root ? agencies_from_zpl(root, "config/agencies.zpl (built in)", err, sizeof err)
+             : NULL;
     zconfig_destroy(&root);
     if (!builtin)
-        builtin = agencies_new();   /* out of memory: no agency known */
+        builtin = agencies_new(); /* out of memory: no agency known */
 }
 
 const agencies_t *agencies_builtin(void)
@@ -220,8 +219,7 @@ const char *agencies_country(const agencies_t *self, const char *address)
     return a && a->country[0] ? a->country : NULL;
 }
 
-void agencies_unverified_reason(const request_t *req, char *reason,
-                                size_t reason_len)
+void agencies_unverified_reason(const request_t *req, char *reason, size_t reason_len)
 {
     const request_auth_t *a = &req->auth;
     reason[0] = '\0';
@@ -232,11 +230,13 @@ void agencies_unverified_reason(const request_t *req, char *reason,
         return;
     }
     if (strcasecmp(a->dmarc, "pass"))
-        snprintf(reason, reason_len, "requester not verified: the provider's "
+        snprintf(reason, reason_len,
+                 "requester not verified: the provider's "
                  "gateway reports DMARC %s for the sender's domain%s",
                  a->dmarc[0] ? a->dmarc : "(no result)",
                  a->known_agency ? "" : ", which is not a known agency domain");
     else
-        snprintf(reason, reason_len, "requester not verified: the sender's "
+        snprintf(reason, reason_len,
+                 "requester not verified: the sender's "
                  "domain is not a known agency mail domain");
 }

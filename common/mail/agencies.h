@@ -37,15 +37,14 @@ agencies_t *agencies_load(const char *path, char *err, size_t errlen);
  * outside a writ tree, the fuzzers, the per-field extract_*()). */
 const agencies_t *agencies_builtin(void);
 agencies_t *agencies_new(void);
-void        agencies_destroy(agencies_t **self_p);
+void agencies_destroy(agencies_t **self_p);
 /* Adds one agency; each list is comma/space separated (NULL: none), its
  * role as above. agencies_add: domains only. */
-int         agencies_add_roles(agencies_t *self, const char *name,
-                               const char *country, const char *domains,
-                               const char *shared, const char *unconfirmed);
-int         agencies_add(agencies_t *self, const char *name,
-                         const char *country, const char *domains);
-size_t      agencies_count(const agencies_t *self);
+int agencies_add_roles(agencies_t *self, const char *name, const char *country,
+                       const char *domains, const char *shared, const char *unconfirmed);
+int agencies_add(agencies_t *self, const char *name, const char *country,
+                 const char *domains);
+size_t agencies_count(const agencies_t *self);
 
 /* The agency whose domain (domains, shared_domains) is the address's
  * domain or a parent of it (mail.fbi.gov matches fbi.gov), the most
@@ -67,7 +66,6 @@ const char *agencies_issuer(const agencies_t *self, const char *domain,
  * words (req->auth.why) when it gave some. The verdict itself is parse.c's
  * (verify_sender): DMARC pass from the provider's gateway for the one From
  * domain, and that domain a known agency's (agencies_match). */
-void        agencies_unverified_reason(const request_t *req, char *reason,
-                                       size_t reason_len);
+void agencies_unverified_reason(const request_t *req, char *reason, size_t reason_len);
 
 #endif

@@ -19,7 +19,7 @@ void document_settings_default(document_settings_t *self)
      * come out better upsampled to it than read at their own. */
     self->dpi = 300;
     self->max_pages = 100;
-    self->max_pixels = 40L * 1000 * 1000;   /* A3 at 300 dpi is 17.5 M */
+    self->max_pixels = 40L * 1000 * 1000; /* A3 at 300 dpi is 17.5 M */
     self->max_text = 4u * 1024 * 1024;
     self->max_xml = 64u * 1024 * 1024;
     self->cpu_seconds = 120;
@@ -38,8 +38,7 @@ void document_fail(document_result_t *res, const char *fmt, ...)
     va_end(ap);
 }
 
-static bool starts(const unsigned char *d, size_t len, const char *magic,
-                   size_t n)
+static bool starts(const unsigned char *d, size_t len, const char *magic, size_t n)
 {
     return len >= n && memcmp(d, magic, n) == 0;
 }
@@ -72,21 +71,21 @@ static const char *extension(const char *filename)
     return dot ? dot + 1 : "";
 }
 
-doc_kind_t document_declared_kind(const char *content_type,
-                                  const char *filename)
+doc_kind_t document_declared_kind(const char *content_type, const char *filename)
 {
     static const struct {
         const char *type, *ext1, *ext2;
         doc_kind_t kind;
     } table[] = {
-        {"application/pdf", "pdf", NULL, DOC_KIND_PDF},
-        {"application/x-pdf", "pdf", NULL, DOC_KIND_PDF},
-        {"image/png", "png", NULL, DOC_KIND_PNG},
-        {"image/jpeg", "jpg", "jpeg", DOC_KIND_JPEG},
-        {"image/tiff", "tif", "tiff", DOC_KIND_TIFF},
-        {"application/vnd.openxmlformats-officedocument.wordprocessingml."
-         "document", "docx", NULL, DOC_KIND_DOCX},
-        {"application/vnd.oasis.opendocument.text", "odt", NULL, DOC_KIND_ODT},
+        { "application/pdf", "pdf", NULL, DOC_KIND_PDF },
+        { "application/x-pdf", "pdf", NULL, DOC_KIND_PDF },
+        { "image/png", "png", NULL, DOC_KIND_PNG },
+        { "image/jpeg", "jpg", "jpeg", DOC_KIND_JPEG },
+        { "image/tiff", "tif", "tiff", DOC_KIND_TIFF },
+        { "application/vnd.openxmlformats-officedocument.wordprocessingml."
+          "document",
+          "docx", NULL, DOC_KIND_DOCX },
+        { "application/vnd.oasis.opendocument.text", "odt", NULL, DOC_KIND_ODT },
     };
     const char *ext = extension(filename);
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
@@ -102,25 +101,38 @@ doc_kind_t document_declared_kind(const char *content_type,
 const char *document_kind_name(doc_kind_t kind)
 {
     switch (kind) {
-    case DOC_KIND_PDF: return "pdf";
-    case DOC_KIND_PNG: return "png";
-    case DOC_KIND_JPEG: return "jpeg";
-    case DOC_KIND_TIFF: return "tiff";
-    case DOC_KIND_DOCX: return "docx";
-    case DOC_KIND_ODT: return "odt";
-    default: return "unknown";
+    case DOC_KIND_PDF:
+        return "pdf";
+    case DOC_KIND_PNG:
+        return "png";
+    case DOC_KIND_JPEG:
+        return "jpeg";
+    case DOC_KIND_TIFF:
+        return "tiff";
+    case DOC_KIND_DOCX:
+        return "docx";
+    case DOC_KIND_ODT:
+        return "odt";
+    default:
+        return "unknown";
     }
 }
 
 const char *document_method_name(doc_method_t m)
 {
     switch (m) {
-    case DOC_METHOD_TEXT_LAYER: return "text-layer";
-    case DOC_METHOD_OCR: return "ocr";
-    case DOC_METHOD_MIXED: return "text-layer+ocr";
-    case DOC_METHOD_DOCX: return "docx";
-    case DOC_METHOD_ODT: return "odt";
-    default: return "none";
+    case DOC_METHOD_TEXT_LAYER:
+        return "text-layer";
+    case DOC_METHOD_OCR:
+        return "ocr";
+    case DOC_METHOD_MIXED:
+        return "text-layer+ocr";
+    case DOC_METHOD_DOCX:
+        return "docx";
+    case DOC_METHOD_ODT:
+        return "odt";
+    default:
+        return "none";
     }
 }
 

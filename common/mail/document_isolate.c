@@ -40,7 +40,7 @@
 #endif
 
 typedef struct {
-    int32_t status;         /* 0 or -1 */
+    int32_t status; /* 0 or -1 */
     int32_t pages, ocr_pages, method, confidence;
     uint64_t text_len;
     char error[256];
@@ -48,7 +48,7 @@ typedef struct {
 
 static void limit(int resource, rlim_t soft, rlim_t hard)
 {
-    struct rlimit rl = {.rlim_cur = soft, .rlim_max = hard};
+    struct rlimit rl = { .rlim_cur = soft, .rlim_max = hard };
     setrlimit(resource, &rl);
 }
 
@@ -95,8 +95,8 @@ static void close_inherited(int keep)
  * SIGSEGV catcher) are not the child's: a decoder's fault must end it. */
 static void default_signals(void)
 {
-    static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT,
-                               SIGXCPU, SIGTERM, SIGINT, SIGPIPE, SIGHUP};
+    static const int sigs[] = { SIGSEGV, SIGBUS,  SIGILL, SIGFPE,  SIGABRT,
+                                SIGXCPU, SIGTERM, SIGINT, SIGPIPE, SIGHUP };
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         signal(sigs[i], SIG_DFL);
     sigset_t none;
@@ -104,8 +104,8 @@ static void default_signals(void)
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-static void child(const document_settings_t *s, doc_kind_t kind,
-                  const void *data, size_t len, int wfd)
+static void child(const document_settings_t *s, doc_kind_t kind, const void *data,
+                  size_t len, int wfd)
 {
     default_signals();
     int keep = fcntl(wfd, F_DUPFD, 3);
@@ -129,8 +129,11 @@ static void child(const document_settings_t *s, doc_kind_t kind,
     document_result_t res;
     int rc = document_convert(s, kind, data, len, &res);
     wire_result_t w = {
-        .status = rc, .pages = res.pages, .ocr_pages = res.ocr_pages,
-        .method = (int32_t)res.method, .confidence = res.confidence,
+        .status = rc,
+        .pages = res.pages,
+        .ocr_pages = res.ocr_pages,
+        .method = (int32_t)res.method,
+        .confidence = res.confidence,
         .text_len = rc == 0 ? res.text_len : 0,
     };
     memcpy(w.error, res.error, sizeof w.error);
@@ -149,15 +152,14 @@ static long long now_ms(void)
 typedef enum { READ_DONE, READ_TIMEOUT, READ_TOO_BIG, READ_ERROR } read_end_t;
 
 /* Everything the child writes, until EOF, the deadline or max bytes. */
-static read_end_t read_child(int fd, long long deadline, size_t max,
-                             GByteArray *buf)
+static read_end_t read_child(int fd, long long deadline, size_t max, GByteArray *buf)
 {
     char chunk[65536];
     for (;;) {
         long long left = deadline - now_ms();
         if (left <= 0)
             return READ_TIMEOUT;
-        struct pollfd p = {.fd = fd, .events = POLLIN};
+        struct pollfd p = { .fd = fd, .events = POLLIN };
         int r = poll(&p, 1, left > 1000 ? 1000 : (int)left);
         if (r < 0 && errno != EINTR)
             return READ_ERROR;
@@ -183,18 +185,16 @@ static void explain_status(const document_settings_t *s, int status,
         int sig = WTERMSIG(status);
         if (sig == SIGXCPU)
             snprintf(out->error, sizeof out->error,
-                     "conversion used more than %d CPU seconds (limit)",
-                     s->cpu_seconds);
+                     "conversion used more than %d CPU seconds (limit)", s->cpu_seconds);
         else
             snprintf(out->error, sizeof out->error,
-                     "converter crashed (signal %d, %s; memory limit %ld MB)",
-                     sig, strsignal(sig), s->memory_mb);
+                     "converter crashed (signal %d, %s; memory limit %ld MB)", sig,
+                     strsignal(sig), s->memory_mb);
     } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-        snprintf(out->error, sizeof out->error,
-                 "converter failed (exit status %d)", WEXITSTATUS(status));
+        snprintf(out->error, sizeof out->error, "converter failed (exit status %d)",
+                 WEXITSTATUS(status));
     } else {
-        snprintf(out->error, sizeof out->error,
-                 "converter ended without a result");
+        snprintf(out->error, sizeof out->error, "converter ended without a result");
     }
 }
 
@@ -223,9 +223,8 @@ static int decode_result(const GByteArray *buf, document_result_t *out)
     return 0;
 }
 
-int document_convert_isolated(const document_settings_t *settings,
-                              doc_kind_t kind, const void *data, size_t len,
-                              document_result_t *out)
+int document_convert_isolated(const document_settings_t *settings, doc_kind_t kind,
+                              const void *data, size_t len, document_result_t *out)
 {
     document_settings_t defaults;
     if (!settings) {
@@ -254,8 +253,8 @@ int document_convert_isolated(const document_settings_t *settings,
 
     GByteArray *buf = g_byte_array_new();
     long long deadline = now_ms() + (long long)settings->timeout_seconds * 1000;
-    read_end_t end = read_child(fds[0], deadline, sizeof(wire_result_t) +
-                                settings->max_text + 1, buf);
+    read_end_t end =
+        read_child(fds[0], deadline, sizeof(wire_result_t) + settings->max_text + 1, buf);
     close(fds[0]);
     if (end != READ_DONE)
         kill(pid, SIGKILL);
@@ -268,8 +267,8 @@ int document_convert_isolated(const document_settings_t *settings,
                  "conversion took longer than %d seconds (limit)",
                  settings->timeout_seconds);
     else if (end == READ_TOO_BIG)
-        snprintf(out->error, sizeof out->error,
-                 "its text exceeds %zu bytes", settings->max_text);
+        snprintf(out->error, sizeof out->error, "its text exceeds %zu bytes",
+                 settings->max_text);
     else if (end == READ_ERROR)
         snprintf(out->error, sizeof out->error, "lost the converter's result");
     else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {

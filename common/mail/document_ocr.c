@@ -14,21 +14,18 @@ struct document_ocr_t {
     TessBaseAPI *api;
 };
 
-document_ocr_t *document_ocr_new(const document_settings_t *s, char *err,
-                                 size_t errlen)
+document_ocr_t *document_ocr_new(const document_settings_t *s, char *err, size_t errlen)
 {
-    setMsgSeverity(L_SEVERITY_NONE);   /* Leptonica's chatter on stderr */
+    setMsgSeverity(L_SEVERITY_NONE); /* Leptonica's chatter on stderr */
     document_ocr_t *self = calloc(1, sizeof *self);
     if (!self) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
     self->api = TessBaseAPICreate();
-    if (!self->api || TessBaseAPIInit3(self->api,
-                                       s->tessdata[0] ? s->tessdata : NULL,
+    if (!self->api || TessBaseAPIInit3(self->api, s->tessdata[0] ? s->tessdata : NULL,
                                        s->languages) != 0) {
-        snprintf(err, errlen, "OCR languages \"%s\" are not installed",
-                 s->languages);
+        snprintf(err, errlen, "OCR languages \"%s\" are not installed", s->languages);
         document_ocr_destroy(&self);
         return NULL;
     }
@@ -80,7 +77,7 @@ static void join_split_addresses(GString *t, size_t from)
         bool join = false;
         if ((before == '.' || before == '_' || before == '-') && lower_next &&
             address_at(t->str + i + 1)) {
-            size_t k = i - 1;   /* the fragment must be one word */
+            size_t k = i - 1; /* the fragment must be one word */
             while (k > from && local_char(t->str[k - 1]))
                 k--;
             join = k < i - 1;
@@ -91,11 +88,11 @@ static void join_split_addresses(GString *t, size_t from)
         } else if (before == '.' && lower_next && i >= 2) {
             /* "x@domain. example": inside the domain of an address */
             size_t k = i - 1;
-            while (k > from && (g_ascii_isalnum(t->str[k - 1]) ||
-                                t->str[k - 1] == '.' || t->str[k - 1] == '-'))
+            while (k > from && (g_ascii_isalnum(t->str[k - 1]) || t->str[k - 1] == '.' ||
+                                t->str[k - 1] == '-'))
                 k--;
-            join = k > from && t->str[k - 1] == '@' && k < i - 1 &&
-                   g_ascii_isalpha(after);
+            join =
+                k > from && t->str[k - 1] == '@' && k < i - 1 && g_ascii_isalpha(after);
         }
         if (join) {
             g_string_erase(t, (gssize)i, 1);
@@ -132,8 +129,8 @@ static int ocr_pix(document_ocr_t *self, PIX *grey, int dpi, GString *out)
     return mean;
 }
 
-int document_ocr_grey(document_ocr_t *self, const unsigned char *grey, int w,
-                      int h, int stride, int dpi, GString *out)
+int document_ocr_grey(document_ocr_t *self, const unsigned char *grey, int w, int h,
+                      int stride, int dpi, GString *out)
 {
     PIX *pix = pixCreate(w, h, 8);
     if (!pix)
@@ -168,14 +165,12 @@ static bool frame_too_large(const document_settings_t *s, int w, int h,
 {
     if (w > 0 && h > 0 && (long long)w * h <= s->max_pixels)
         return false;
-    document_fail(res, "image of %d x %d pixels (limit %ld pixels)", w, h,
-                  s->max_pixels);
+    document_fail(res, "image of %d x %d pixels (limit %ld pixels)", w, h, s->max_pixels);
     return true;
 }
 
-int document_image(const document_settings_t *s, doc_kind_t kind,
-                   const void *data, size_t len, GString *out,
-                   document_result_t *res)
+int document_image(const document_settings_t *s, doc_kind_t kind, const void *data,
+                   size_t len, GString *out, document_result_t *res)
 {
     const l_uint8 *d = data;
     l_int32 fmt = 0, w = 0, h = 0, bps = 0, spp = 0, cmap = 0, xres = 0;
@@ -196,9 +191,8 @@ int document_image(const document_settings_t *s, doc_kind_t kind,
     for (int n = 0; n < frames; n++) {
         PIX *pix = NULL;
         if (kind == DOC_KIND_TIFF) {
-            if (readHeaderMemTiff(d, len, n, &w, &h, &bps, &spp, &xres, &cmap,
-                                  &fmt) != 0)
-                break;   /* no frame n: done */
+            if (readHeaderMemTiff(d, len, n, &w, &h, &bps, &spp, &xres, &cmap, &fmt) != 0)
+                break; /* no frame n: done */
             if (n >= s->max_pages) {
                 document_fail(res, "more than %d pages (limit)", s->max_pages);
                 rc = -1;

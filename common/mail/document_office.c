@@ -28,8 +28,7 @@ static zip_t *open_zip(const void *data, size_t len)
 
 /* Up to max bytes of member name (malloc'ed, NUL-terminated), NULL when
  * missing; *over when it unpacks to more than max. */
-static char *read_member(zip_t *z, const char *name, size_t max, size_t *len,
-                         bool *over)
+static char *read_member(zip_t *z, const char *name, size_t max, size_t *len, bool *over)
 {
     *over = false;
     zip_file_t *f = zip_fopen(z, name, 0);
@@ -87,8 +86,7 @@ doc_kind_t document_zip_kind(const void *data, size_t len)
     if (zip_name_locate(z, "word/document.xml", 0) >= 0)
         kind = DOC_KIND_DOCX;
     else if (zip_name_locate(z, "content.xml", 0) >= 0 &&
-             member_equals(z, "mimetype",
-                           "application/vnd.oasis.opendocument.text"))
+             member_equals(z, "mimetype", "application/vnd.oasis.opendocument.text"))
         kind = DOC_KIND_ODT;
     zip_discard(z);
     return kind;
@@ -112,7 +110,7 @@ static void walk_docx(const xmlNode *n, GString *out)
             continue;
         }
         if (named(n, "delText") || named(n, "instrText"))
-            continue;   /* deleted text, field codes: not what is read */
+            continue; /* deleted text, field codes: not what is read */
         if (named(n, "tab"))
             g_string_append_c(out, '\t');
         else if (named(n, "br") || named(n, "cr"))
@@ -128,8 +126,10 @@ static void walk_odt(const xmlNode *n, GString *out)
     for (; n; n = n->next) {
         if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
             if (n->content && n->parent && n->parent->ns &&
-                !strcmp((const char *)n->parent->ns->prefix ?
-                        (const char *)n->parent->ns->prefix : "", "text"))
+                !strcmp((const char *)n->parent->ns->prefix
+                            ? (const char *)n->parent->ns->prefix
+                            : "",
+                        "text"))
                 g_string_append(out, (const char *)n->content);
             continue;
         }
@@ -153,16 +153,13 @@ static void walk_odt(const xmlNode *n, GString *out)
     }
 }
 
-int document_office(const document_settings_t *s, doc_kind_t kind,
-                    const void *data, size_t len, GString *out,
-                    document_result_t *res)
+int document_office(const document_settings_t *s, doc_kind_t kind, const void *data,
+                    size_t len, GString *out, document_result_t *res)
 {
-    const char *name = kind == DOC_KIND_DOCX ? "word/document.xml"
-                                             : "content.xml";
+    const char *name = kind == DOC_KIND_DOCX ? "word/document.xml" : "content.xml";
     zip_t *z = open_zip(data, len);
     if (!z) {
-        document_fail(res, "not a readable %s (bad zip)",
-                      document_kind_name(kind));
+        document_fail(res, "not a readable %s (bad zip)", document_kind_name(kind));
         return -1;
     }
     bool over = false;
@@ -171,20 +168,19 @@ int document_office(const document_settings_t *s, doc_kind_t kind,
     zip_discard(z);
     if (!xml) {
         if (over)
-            document_fail(res, "%s unpacks to more than %zu bytes", name,
-                          s->max_xml);
+            document_fail(res, "%s unpacks to more than %zu bytes", name, s->max_xml);
         else
-            document_fail(res, "not a readable %s (no %s)",
-                          document_kind_name(kind), name);
+            document_fail(res, "not a readable %s (no %s)", document_kind_name(kind),
+                          name);
         return -1;
     }
-    xmlDocPtr doc = xmlReadMemory(xml, (int)n, name, NULL,
-                                  XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                  XML_PARSE_NOWARNING);
+    xmlDocPtr doc =
+        xmlReadMemory(xml, (int)n, name, NULL,
+                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     free(xml);
     if (!doc) {
-        document_fail(res, "not a readable %s (bad XML in %s)",
-                      document_kind_name(kind), name);
+        document_fail(res, "not a readable %s (bad XML in %s)", document_kind_name(kind),
+                      name);
         return -1;
     }
     const xmlNode *root = xmlDocGetRootElement(doc);

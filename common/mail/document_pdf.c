@@ -25,11 +25,10 @@ static int visible_chars(const char *t)
 }
 
 /* Renders page at dpi into an 8-bit grey buffer and OCRs it. */
-static int ocr_page(const document_settings_t *s, document_ocr_t *ocr,
-                    PopplerPage *page, int w, int h, GString *out)
+static int ocr_page(const document_settings_t *s, document_ocr_t *ocr, PopplerPage *page,
+                    int w, int h, GString *out)
 {
-    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
-                                                          w, h);
+    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
     if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(surface);
         return -1;
@@ -63,8 +62,7 @@ static int ocr_page(const document_settings_t *s, document_ocr_t *ocr,
     return conf;
 }
 
-static PopplerDocument *open_pdf(const void *data, size_t len,
-                                 document_result_t *res)
+static PopplerDocument *open_pdf(const void *data, size_t len, document_result_t *res)
 {
     GBytes *bytes = g_bytes_new_static(data, len);
     GError *e = NULL;
@@ -83,16 +81,17 @@ static PopplerDocument *open_pdf(const void *data, size_t len,
 }
 
 /* Pixels of page i at the rendering resolution; -1 when over the limit. */
-static int page_size(const document_settings_t *s, PopplerPage *page, int i,
-                     int *w, int *h, document_result_t *res)
+static int page_size(const document_settings_t *s, PopplerPage *page, int i, int *w,
+                     int *h, document_result_t *res)
 {
     double pw = 0, ph = 0;
     poppler_page_get_size(page, &pw, &ph);
     double W = ceil(pw * s->dpi / 72.0), H = ceil(ph * s->dpi / 72.0);
-    if (!(W >= 1 && H >= 1) || W * H > (double)s->max_pixels ||
-        W > 1e6 || H > 1e6) {
-        document_fail(res, "page %d is %.0f x %.0f pixels at %d dpi (limit %ld "
-                      "pixels)", i + 1, W, H, s->dpi, s->max_pixels);
+    if (!(W >= 1 && H >= 1) || W * H > (double)s->max_pixels || W > 1e6 || H > 1e6) {
+        document_fail(res,
+                      "page %d is %.0f x %.0f pixels at %d dpi (limit %ld "
+                      "pixels)",
+                      i + 1, W, H, s->dpi, s->max_pixels);
         return -1;
     }
     *w = (int)W;
@@ -100,8 +99,8 @@ static int page_size(const document_settings_t *s, PopplerPage *page, int i,
     return 0;
 }
 
-int document_pdf(const document_settings_t *s, const void *data, size_t len,
-                 GString *out, document_result_t *res)
+int document_pdf(const document_settings_t *s, const void *data, size_t len, GString *out,
+                 document_result_t *res)
 {
     PopplerDocument *doc = open_pdf(data, len, res);
     if (!doc)
@@ -161,7 +160,7 @@ int document_pdf(const document_settings_t *s, const void *data, size_t len,
     document_ocr_destroy(&ocr);
     g_object_unref(doc);
     if (rc == 0) {
-        res->method = res->ocr_pages == 0 ? DOC_METHOD_TEXT_LAYER
+        res->method = res->ocr_pages == 0            ? DOC_METHOD_TEXT_LAYER
                       : res->ocr_pages == res->pages ? DOC_METHOD_OCR
                                                      : DOC_METHOD_MIXED;
         if (res->ocr_pages)

@@ -23,11 +23,11 @@
 typedef struct agencies_t agencies_t;
 
 typedef struct {
-    const char *text;          /* decoded request text (UTF-8) */
+    const char *text; /* decoded request text (UTF-8) */
     size_t len;
-    const char *subject;       /* the request's subject; may be NULL */
-    const char *sender;        /* the request's sender address; may be NULL */
-    const char *mail_date;     /* the request's Date header, YYYY-MM-DD or
+    const char *subject;   /* the request's subject; may be NULL */
+    const char *sender;    /* the request's sender address; may be NULL */
+    const char *mail_date; /* the request's Date header, YYYY-MM-DD or
                                 * ""/NULL: fallback for "the date of this
                                 * letter" when the text states none */
     /* Addresses in the header fields of the messages involved: never
@@ -49,7 +49,7 @@ typedef struct {
  * categories, nondisclosure(+until), deadline and emergency of out.
  * Leaves message_id / from / subject / auth alone. Returns 0, or -1 on
  * allocation failure (out then holds what was extracted so far). */
-int  extract_request(const extract_input_t *in, request_t *out);
+int extract_request(const extract_input_t *in, request_t *out);
 
 /* Folds typographic characters to ASCII (quotes, dashes, no-break and
  * thin spaces; drops soft hyphens and zero-width characters) and joins
@@ -80,11 +80,9 @@ char *extract_country(const char *text, size_t len, request_type_t type,
  * the authorities of the Netherlands", "the German authorities"), else
  * the sender's national mail domain -- never the requested state. For
  * any other request, issuing_country. subject and sender may be NULL. */
-char *extract_requesting_country(const char *text, size_t len,
-                                 const char *subject, request_type_t type,
-                                 const char *issuing_country,
-                                 const char *agency_country,
-                                 const char *sender);
+char *extract_requesting_country(const char *text, size_t len, const char *subject,
+                                 request_type_t type, const char *issuing_country,
+                                 const char *agency_country, const char *sender);
 
 /* The request's own reference without its label (malloc'ed) or NULL. */
 char *extract_reference(const char *text, size_t len, const char *subject);
@@ -95,15 +93,13 @@ unsigned extract_categories(const char *text, size_t len);
 /* The date the letter / order states for itself (day_first as below) ("Date:", "Dated:",
  * "Date and time issued:", a date alone on a line, "Wiesbaden, 12.
  * September 2024"); false when none. */
-bool extract_letter_date(const char *text, size_t len, bool day_first,
-                         date_t *out);
+bool extract_letter_date(const char *text, size_t len, bool day_first, date_t *out);
 
 /* Gag provision: returns present; until gets YYYY-MM-DD or "" (null).
  * letter_date (may be NULL) anchors "for one year from the date of this
  * Order". day_first: read "03/02/2025" as 3 February (non-US request). */
 bool extract_nondisclosure(const char *text, size_t len, request_type_t type,
-                           const date_t *letter_date, bool day_first,
-                           char until[11]);
+                           const date_t *letter_date, bool day_first, char until[11]);
 
 /* Response deadline as YYYY-MM-DD into out, or "" when none; "within N
  * days of ..." counts from letter_date (may be NULL). */

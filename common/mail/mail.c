@@ -105,11 +105,11 @@ bool mail_name_in(const char *name, const char *const *set)
 
 typedef struct {
     mail_doc_t *doc;
-    GString *outer;          /* text outside forwarded messages */
-    GString *inner;          /* text inside forwarded messages */
-    size_t total;            /* bytes appended anywhere (the size cap) */
-    int forward_depth;       /* depth of the message that set request_* */
-    size_t part_ends[64];    /* where each part's text ends in outer */
+    GString *outer;       /* text outside forwarded messages */
+    GString *inner;       /* text inside forwarded messages */
+    size_t total;         /* bytes appended anywhere (the size cap) */
+    int forward_depth;    /* depth of the message that set request_* */
+    size_t part_ends[64]; /* where each part's text ends in outer */
     int parts;
 } walk_t;
 
@@ -148,8 +148,9 @@ static void drop_quote(mail_doc_t *doc, const walk_t *w, size_t cut)
 }
 
 static const char *const address_headers[] = {
-    "From", "To", "Cc", "Bcc", "Reply-To", "Sender", "Return-Path",
-    "Resent-From", "Resent-To", "Resent-Sender", NULL};
+    "From",        "To",          "Cc",        "Bcc",           "Reply-To", "Sender",
+    "Return-Path", "Resent-From", "Resent-To", "Resent-Sender", NULL
+};
 
 static void collect_list(mail_doc_t *doc, InternetAddressList *list, int depth)
 {
@@ -159,11 +160,12 @@ static void collect_list(mail_doc_t *doc, InternetAddressList *list, int depth)
     for (int i = 0; i < n && i < MAIL_MAX_ADDRESSES; i++) {
         InternetAddress *a = internet_address_list_get_address(list, i);
         if (INTERNET_ADDRESS_IS_MAILBOX(a))
-            mail_add_address(doc, internet_address_mailbox_get_addr(
-                                 INTERNET_ADDRESS_MAILBOX(a)));
+            mail_add_address(
+                doc, internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a)));
         else if (INTERNET_ADDRESS_IS_GROUP(a))
-            collect_list(doc, internet_address_group_get_members(
-                                  INTERNET_ADDRESS_GROUP(a)), depth + 1);
+            collect_list(doc,
+                         internet_address_group_get_members(INTERNET_ADDRESS_GROUP(a)),
+                         depth + 1);
     }
 }
 
@@ -238,8 +240,8 @@ static bool text_type_wanted(GMimeContentType *ct)
 {
     if (!ct || !g_mime_content_type_is_type(ct, "text", "*"))
         return false;
-    static const char *const skip[] = {"rtf", "calendar", "vcard",
-                                       "x-vcard", "css", "javascript", NULL};
+    static const char *const skip[] = { "rtf", "calendar",   "vcard", "x-vcard",
+                                        "css", "javascript", NULL };
     const char *sub = g_mime_content_type_get_media_subtype(ct);
     return !(sub && mail_name_in(sub, skip));
 }
@@ -261,8 +263,8 @@ static char *leaf_text(GMimePart *part, size_t *outlen)
     char *text = NULL;
     if (ba && ba->len)
         text = mail_to_utf8((const char *)ba->data,
-                       ba->len > MAIL_MAX_TEXT * 2 ? MAIL_MAX_TEXT * 2 : ba->len,
-                       cs, outlen);
+                            ba->len > MAIL_MAX_TEXT * 2 ? MAIL_MAX_TEXT * 2 : ba->len, cs,
+                            outlen);
     g_object_unref(mem);
     if (text && g_mime_content_type_is_type(ct, "text", "html")) {
         char *plain = mail_html_to_text(text, *outlen, outlen);
@@ -274,8 +276,7 @@ static char *leaf_text(GMimePart *part, size_t *outlen)
 
 /* multipart/alternative: the plain part, unless it is a stub much shorter
  * than the richer part's text ("view this in an HTML-capable client"). */
-static void walk_alternative(walk_t *w, GMimeMultipart *mp, int depth,
-                             GString *out)
+static void walk_alternative(walk_t *w, GMimeMultipart *mp, int depth, GString *out)
 {
     int n = g_mime_multipart_get_count(mp);
     GString *plain = NULL, *best = NULL;
@@ -360,9 +361,10 @@ static void collect_document(walk_t *w, GMimePart *part, bool forwarded)
     size_t len = ba ? ba->len : 0;
     if (len && (document_detect(ba->data, len) != DOC_KIND_NONE ||
                 document_declared_kind(type, name) != DOC_KIND_NONE)) {
-        mail_document_t *g = doc->document_count < MAIL_MAX_DOCUMENTS
-            ? realloc(doc->documents, (doc->document_count + 1) * sizeof *g)
-            : NULL;
+        mail_document_t *g =
+            doc->document_count < MAIL_MAX_DOCUMENTS
+                ? realloc(doc->documents, (doc->document_count + 1) * sizeof *g)
+                : NULL;
         if (!g) {
             doc->documents_dropped++;
         } else {
@@ -450,8 +452,8 @@ static const char *header_block_problem(const char *raw, size_t len)
 
 static bool has_identity_header(GMimeMessage *msg)
 {
-    static const char *const names[] = {"From", "Date", "Subject",
-                                        "Message-ID", "To", NULL};
+    static const char *const names[] = { "From",       "Date", "Subject",
+                                         "Message-ID", "To",   NULL };
     GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
     for (const char *const *n = names; *n; n++)
         if (hl && g_mime_header_list_contains(hl, *n))
@@ -461,11 +463,18 @@ static bool has_identity_header(GMimeMessage *msg)
 
 /* Trace fields: what MTAs add on top of a message in transit (RFC 5321
  * section 4.4, RFC 8601, RFC 8617), as opposed to what its author wrote. */
-static const char *const trace_headers[] = {
-    "Received", "Return-Path", "Authentication-Results", "Delivered-To",
-    "X-Original-To", "ARC-Seal", "ARC-Message-Signature",
-    "ARC-Authentication-Results", "DKIM-Signature", "Received-SPF",
-    "X-Received", NULL};
+static const char *const trace_headers[] = { "Received",
+                                             "Return-Path",
+                                             "Authentication-Results",
+                                             "Delivered-To",
+                                             "X-Original-To",
+                                             "ARC-Seal",
+                                             "ARC-Message-Signature",
+                                             "ARC-Authentication-Results",
+                                             "DKIM-Signature",
+                                             "Received-SPF",
+                                             "X-Received",
+                                             NULL };
 
 static void origin_push(mail_origin_t *o, mail_hdr_kind_t kind, const char *value)
 {
@@ -492,8 +501,8 @@ static unsigned count_mailboxes(InternetAddressList *list, int depth)
         if (INTERNET_ADDRESS_IS_MAILBOX(a))
             n++;
         else if (INTERNET_ADDRESS_IS_GROUP(a))
-            n += count_mailboxes(internet_address_group_get_members(
-                                     INTERNET_ADDRESS_GROUP(a)), depth + 1);
+            n += count_mailboxes(
+                internet_address_group_get_members(INTERNET_ADDRESS_GROUP(a)), depth + 1);
     }
     return n;
 }
@@ -522,8 +531,8 @@ static void collect_origin(mail_origin_t *o, GMimeMessage *msg)
             origin_push(o, MAIL_HDR_CONTENT, NULL);
         if (g_ascii_strcasecmp(name, "From") == 0) {
             o->from_fields++;
-            InternetAddressList *l = value ? internet_address_list_parse(NULL, value)
-                                           : NULL;
+            InternetAddressList *l =
+                value ? internet_address_list_parse(NULL, value) : NULL;
             o->from_mailboxes += count_mailboxes(l, 0);
             if (l)
                 g_object_unref(l);
@@ -576,8 +585,8 @@ static void fill_text(mail_doc_t *doc, walk_t *w)
         doc->text = gstring_tail_dup(w->inner, 0, &doc->text_len);
     } else if (mail_find_inline_forward(doc, w->outer, &body, &cut)) {
         doc->forwarded = true;
-        doc->text = gstring_tail_dup(w->outer, (size_t)(body - w->outer->str),
-                                     &doc->text_len);
+        doc->text =
+            gstring_tail_dup(w->outer, (size_t)(body - w->outer->str), &doc->text_len);
     } else {
         doc->text = gstring_tail_dup(w->outer, 0, &doc->text_len);
         if (doc->text && cut)
@@ -596,8 +605,7 @@ static void fill_text(mail_doc_t *doc, walk_t *w)
     }
 }
 
-int mail_decode(const char *raw, size_t len, mail_doc_t *doc, char *err,
-                size_t errlen)
+int mail_decode(const char *raw, size_t len, mail_doc_t *doc, char *err, size_t errlen)
 {
     if (!doc)
         return -1;
@@ -615,13 +623,11 @@ int mail_decode(const char *raw, size_t len, mail_doc_t *doc, char *err,
     if (!msg || !has_identity_header(msg)) {
         if (msg)
             g_object_unref(msg);
-        set_err(err, errlen,
-                "no From, To, Date, Subject or Message-ID header");
+        set_err(err, errlen, "no From, To, Date, Subject or Message-ID header");
         return -1;
     }
     fill_outer(doc, msg);
-    walk_t w = {.doc = doc, .outer = g_string_new(NULL),
-                .inner = g_string_new(NULL)};
+    walk_t w = { .doc = doc, .outer = g_string_new(NULL), .inner = g_string_new(NULL) };
     walk(&w, g_mime_message_get_mime_part(msg), 0, w.outer);
     fill_text(doc, &w);
     g_string_free(w.outer, TRUE);

@@ -26,15 +26,15 @@
 #define MAIL_MAX_TRACE 128
 
 typedef enum {
-    MAIL_HDR_AUTH_RESULTS,   /* Authentication-Results (value kept) */
-    MAIL_HDR_RECEIVED,       /* Received (value kept) */
-    MAIL_HDR_TRACE,          /* other fields MTAs add (Return-Path, ...) */
-    MAIL_HDR_CONTENT,        /* a run of fields the author wrote */
+    MAIL_HDR_AUTH_RESULTS, /* Authentication-Results (value kept) */
+    MAIL_HDR_RECEIVED,     /* Received (value kept) */
+    MAIL_HDR_TRACE,        /* other fields MTAs add (Return-Path, ...) */
+    MAIL_HDR_CONTENT,      /* a run of fields the author wrote */
 } mail_hdr_kind_t;
 
 typedef struct {
     mail_hdr_kind_t kind;
-    char *value;             /* unfolded; NULL for TRACE and CONTENT */
+    char *value; /* unfolded; NULL for TRACE and CONTENT */
 } mail_hdr_t;
 
 /* One message's header facts that say who sent it: its header fields in
@@ -42,7 +42,7 @@ typedef struct {
  * most MAIL_MAX_TRACE entries), and its From fields and addresses.
  * Judged by parse.c (RFC 8601 section 5). */
 typedef struct {
-    bool present;            /* the message's own header was read */
+    bool present; /* the message's own header was read */
     mail_hdr_t fields[MAIL_MAX_TRACE];
     size_t count;
     unsigned from_fields;    /* From header fields */
@@ -56,27 +56,27 @@ typedef struct {
  * declared type / name): kept as bytes for the extract stage, which
  * converts it in a sandboxed child. Never converted here. */
 typedef struct {
-    char *name;              /* declared file name; NULL if none */
-    char *declared_type;     /* Content-Type as declared ("type/subtype") */
-    unsigned char *data;     /* decoded bytes; NULL when oversized */
-    size_t len;              /* decoded size (also when oversized) */
-    bool oversized;          /* larger than MAIL_MAX_DOCUMENT_BYTES */
-    bool forwarded;          /* inside a forwarded message/rfc822 */
+    char *name;          /* declared file name; NULL if none */
+    char *declared_type; /* Content-Type as declared ("type/subtype") */
+    unsigned char *data; /* decoded bytes; NULL when oversized */
+    size_t len;          /* decoded size (also when oversized) */
+    bool oversized;      /* larger than MAIL_MAX_DOCUMENT_BYTES */
+    bool forwarded;      /* inside a forwarded message/rfc822 */
 } mail_document_t;
 
 typedef struct {
     /* The outer message (what the mail gateway received). */
-    char *message_id;        /* without angle brackets; NULL if absent */
-    char *from;              /* addr-spec, lower-cased; NULL if none */
-    char *subject;           /* RFC 2047-decoded, unfolded; NULL if absent */
-    char date[11];           /* Date header as YYYY-MM-DD (its own zone); "" */
+    char *message_id; /* without angle brackets; NULL if absent */
+    char *from;       /* addr-spec, lower-cased; NULL if none */
+    char *subject;    /* RFC 2047-decoded, unfolded; NULL if absent */
+    char date[11];    /* Date header as YYYY-MM-DD (its own zone); "" */
 
     /* The request proper: the forwarded message when there is one, else the
      * outer message again. */
     bool forwarded;
-    char *request_from;      /* lower-cased addr-spec; NULL if unknown */
-    char *request_subject;   /* decoded; NULL if unknown */
-    char request_date[11];   /* YYYY-MM-DD; "" if unknown */
+    char *request_from;    /* lower-cased addr-spec; NULL if unknown */
+    char *request_subject; /* decoded; NULL if unknown */
+    char request_date[11]; /* YYYY-MM-DD; "" if unknown */
 
     /* Lower-cased addresses from From/To/Cc/Bcc/Reply-To/Sender/Return-Path
      * of the outer and every forwarded message (also inline forwards). */
@@ -107,8 +107,7 @@ typedef struct {
 /* Decodes raw[0..len) into doc (which must be zeroed). Returns 0, or -1
  * when the input is not a mail message at all; then err (if non-NULL)
  * holds a one-line reason and doc is left empty. */
-int  mail_decode(const char *raw, size_t len, mail_doc_t *doc,
-                 char *err, size_t errlen);
+int mail_decode(const char *raw, size_t len, mail_doc_t *doc, char *err, size_t errlen);
 
 /* Frees the members and zeroes the struct. */
 void mail_doc_clear(mail_doc_t *doc);

@@ -23,8 +23,7 @@ static bool is_latin1_family(const char *cs)
            g_ascii_strcasecmp(cs, "latin-1") == 0;
 }
 
-static char *try_convert(const char *data, size_t len, const char *from,
-                         size_t *outlen)
+static char *try_convert(const char *data, size_t len, const char *from, size_t *outlen)
 {
     gsize written = 0;
     GError *e = NULL;
@@ -71,8 +70,7 @@ static char *clean_text(char *g, size_t len, size_t *outlen)
 }
 
 /* Bytes in charset cs to clean UTF-8 (malloc'ed). */
-char *mail_to_utf8(const char *data, size_t len, const char *cs,
-                   size_t *outlen)
+char *mail_to_utf8(const char *data, size_t len, const char *cs, size_t *outlen)
 {
     char *r = NULL;
     size_t n = 0;
@@ -90,7 +88,7 @@ char *mail_to_utf8(const char *data, size_t len, const char *cs,
         if (!r && !g_utf8_validate(data, (gssize)len, NULL))
             r = from_legacy(data, len, &n);
     }
-    if (!r) {   /* e.g. NULs inside UTF-8: let clean_text repair it */
+    if (!r) { /* e.g. NULs inside UTF-8: let clean_text repair it */
         r = g_malloc(len + 1);
         memcpy(r, data, len);
         r[len] = '\0';

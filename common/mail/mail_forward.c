@@ -25,9 +25,11 @@ static const char *line_end(const char *p, const char *end)
 static bool framed_original_marker(const char *l)
 {
     static const char *const phrases[] = {
-        "original message", "urspr\xc3\xbcngliche nachricht", "message d'origine",
-        "mensaje original", "oorspronkelijk bericht", "mensagem original",
-        "messaggio originale", NULL};
+        "original message",       "urspr\xc3\xbcngliche nachricht",
+        "message d'origine",      "mensaje original",
+        "oorspronkelijk bericht", "mensagem original",
+        "messaggio originale",    NULL
+    };
     const char *p = l;
     while (*p == ' ' || *p == '\t')
         p++;
@@ -71,21 +73,17 @@ static bool forward_marker(const char *p, const char *e, bool fwd_subject)
         return false;
     /* English, German, French, Spanish, Dutch, Portuguese and Italian
      * clients' marker lines. */
-    bool hit = strstr(l, "forwarded message") || strstr(l, "begin forwarded") ||
-               strstr(l, "weitergeleitete nachricht") ||
-               strstr(l, "message transf\xc3\xa9r\xc3\xa9") ||
-               strstr(l, "mensaje reenviado") ||
-               strstr(l, "doorgestuurd bericht") ||
-               strstr(l, "mensagem encaminhada") ||
-               strstr(l, "messaggio inoltrato") ||
-               framed_original_marker(l) ||
-               (fwd_subject && strstr(l, "-----") &&
-                (strstr(l, "original message") ||
-                 strstr(l, "urspr\xc3\xbcngliche nachricht") ||
-                 strstr(l, "message d'origine") || strstr(l, "mensaje original") ||
-                 strstr(l, "oorspronkelijk bericht") ||
-                 strstr(l, "mensagem original") ||
-                 strstr(l, "messaggio originale")));
+    bool hit =
+        strstr(l, "forwarded message") || strstr(l, "begin forwarded") ||
+        strstr(l, "weitergeleitete nachricht") ||
+        strstr(l, "message transf\xc3\xa9r\xc3\xa9") || strstr(l, "mensaje reenviado") ||
+        strstr(l, "doorgestuurd bericht") || strstr(l, "mensagem encaminhada") ||
+        strstr(l, "messaggio inoltrato") || framed_original_marker(l) ||
+        (fwd_subject && strstr(l, "-----") &&
+         (strstr(l, "original message") || strstr(l, "urspr\xc3\xbcngliche nachricht") ||
+          strstr(l, "message d'origine") || strstr(l, "mensaje original") ||
+          strstr(l, "oorspronkelijk bericht") || strstr(l, "mensagem original") ||
+          strstr(l, "messaggio originale")));
     if (!hit && fwd_subject && n >= 10) {
         /* Outlook's rule line: only underscores. */
         size_t k = 0;
@@ -105,17 +103,46 @@ static const char *forward_field(const char *p, const char *e, char *kind)
         const char *label;
         char kind;
     } fields[] = {
-        {"from:", 'f'}, {"von:", 'f'}, {"sent:", 'd'}, {"date:", 'd'},
-        {"gesendet:", 'd'}, {"datum:", 'd'}, {"subject:", 's'},
-        {"betreff:", 's'}, {"to:", 'a'}, {"an:", 'a'}, {"cc:", 'a'},
-        {"reply-to:", 'a'}, {"bcc:", 'a'}, {"de :", 'f'}, {"de:", 'f'},
-        {"envoy\xc3\xa9 :", 'd'}, {"date :", 'd'}, {"objet :", 's'},
-        {"\xc3\xa0"" :", 'a'}, {"\xc3\x80"" :", 'a'}, {"enviado:", 'd'}, {"asunto:", 's'},
-        {"para:", 'a'},
+        { "from:", 'f' },
+        { "von:", 'f' },
+        { "sent:", 'd' },
+        { "date:", 'd' },
+        { "gesendet:", 'd' },
+        { "datum:", 'd' },
+        { "subject:", 's' },
+        { "betreff:", 's' },
+        { "to:", 'a' },
+        { "an:", 'a' },
+        { "cc:", 'a' },
+        { "reply-to:", 'a' },
+        { "bcc:", 'a' },
+        { "de :", 'f' },
+        { "de:", 'f' },
+        { "envoy\xc3\xa9 :", 'd' },
+        { "date :", 'd' },
+        { "objet :", 's' },
+        { "\xc3\xa0"
+          " :",
+          'a' },
+        { "\xc3\x80"
+          " :",
+          'a' },
+        { "enviado:", 'd' },
+        { "asunto:", 's' },
+        { "para:", 'a' },
         /* Dutch, Portuguese and Italian clients */
-        {"van:", 'f'}, {"verzonden:", 'd'}, {"aan:", 'a'}, {"onderwerp:", 's'},
-        {"enviada:", 'd'}, {"assunto:", 's'}, {"data:", 'd'}, {"da:", 'f'},
-        {"inviato:", 'd'}, {"oggetto:", 's'}, {"a:", 'a'}, {"cc :", 'a'},
+        { "van:", 'f' },
+        { "verzonden:", 'd' },
+        { "aan:", 'a' },
+        { "onderwerp:", 's' },
+        { "enviada:", 'd' },
+        { "assunto:", 's' },
+        { "data:", 'd' },
+        { "da:", 'f' },
+        { "inviato:", 'd' },
+        { "oggetto:", 's' },
+        { "a:", 'a' },
+        { "cc :", 'a' },
     };
     while (p < e && (*p == ' ' || *p == '\t' || *p == '*' || *p == '>'))
         p++;
@@ -162,8 +189,7 @@ static char *trimmed_dup(const char *p, const char *e)
 
 /* Parses the header block of an inline forward starting at p; fills the
  * request_* fields and returns where the forwarded body starts. */
-static const char *parse_forward_headers(mail_doc_t *doc, const char *p,
-                                         const char *end)
+static const char *parse_forward_headers(mail_doc_t *doc, const char *p, const char *end)
 {
     /* Blank lines between the marker and the fields are common. */
     while (p < end && (*p == '\n' || *p == ' ' || *p == '\t'))
@@ -186,7 +212,7 @@ static const char *parse_forward_headers(mail_doc_t *doc, const char *p,
         if (kind == 'f' || kind == 'a')
             scan_addresses(doc, v, e);
         if (kind == 'f' && !doc->request_from) {
-            mail_doc_t tmp = {0};
+            mail_doc_t tmp = { 0 };
             scan_addresses(&tmp, v, e);
             if (tmp.address_count)
                 doc->request_from = strdup(tmp.addresses[0]);
@@ -208,8 +234,8 @@ static const char *parse_forward_headers(mail_doc_t *doc, const char *p,
 /* Reply prefixes in the languages the forward markers cover. */
 static bool reply_subject(const char *subj)
 {
-    static const char *const prefixes[] = {"re:", "aw:", "sv:", "antw:",
-                                           "r:", "ref:", "rif:", NULL};
+    static const char *const prefixes[] = { "re:", "aw:",  "sv:",  "antw:",
+                                            "r:",  "ref:", "rif:", NULL };
     for (const char *const *p = prefixes; *p; p++)
         if (mail_ascii_prefix_ci(subj, *p))
             return true;
@@ -228,7 +254,7 @@ static const char *addr_domain(const char *addr)
 static bool same_sender_domain(const char *a, const char *b)
 {
     if (!*a || !*b)
-        return true;                  /* unknown: do not judge */
+        return true; /* unknown: do not judge */
     return domain_within(a, b) || domain_within(b, a);
 }
 
@@ -239,11 +265,11 @@ static bool same_sender_domain(const char *a, const char *b)
  * and its reference as the request's. */
 static bool quotes_another_sender(mail_doc_t *doc, const char *p, const char *end)
 {
-    mail_doc_t quoted = {0};
+    mail_doc_t quoted = { 0 };
     parse_forward_headers(&quoted, p, end);
-    bool other = quoted.request_from
-              && !same_sender_domain(addr_domain(quoted.request_from),
-                                     addr_domain(doc->from));
+    bool other =
+        quoted.request_from &&
+        !same_sender_domain(addr_domain(quoted.request_from), addr_domain(doc->from));
     mail_doc_clear(&quoted);
     return other;
 }
@@ -252,20 +278,19 @@ static bool quotes_another_sender(mail_doc_t *doc, const char *p, const char *en
  * set and the body offset is returned through *body. A reply quoting
  * another sender's mail is no forward: *cut then marks where the quote
  * starts, so that the provider's own words are not read as the request. */
-bool mail_find_inline_forward(mail_doc_t *doc, const GString *text,
-                              const char **body, const char **cut)
+bool mail_find_inline_forward(mail_doc_t *doc, const GString *text, const char **body,
+                              const char **cut)
 {
     const char *subj = doc->subject ? doc->subject : "";
     while (*subj == ' ')
         subj++;
-    bool fwd_subject = mail_ascii_prefix_ci(subj, "fw:") ||
-                       mail_ascii_prefix_ci(subj, "fwd:") ||
-                       mail_ascii_prefix_ci(subj, "wg:") ||
-                       mail_ascii_prefix_ci(subj, "tr:") ||
-                       mail_ascii_prefix_ci(subj, "rv:") ||      /* Spanish */
-                       mail_ascii_prefix_ci(subj, "enc:") ||     /* Portuguese */
-                       mail_ascii_prefix_ci(subj, "doorst:") ||  /* Dutch */
-                       mail_ascii_prefix_ci(subj, "i:");         /* Italian */
+    bool fwd_subject =
+        mail_ascii_prefix_ci(subj, "fw:") || mail_ascii_prefix_ci(subj, "fwd:") ||
+        mail_ascii_prefix_ci(subj, "wg:") || mail_ascii_prefix_ci(subj, "tr:") ||
+        mail_ascii_prefix_ci(subj, "rv:") ||     /* Spanish */
+        mail_ascii_prefix_ci(subj, "enc:") ||    /* Portuguese */
+        mail_ascii_prefix_ci(subj, "doorst:") || /* Dutch */
+        mail_ascii_prefix_ci(subj, "i:");        /* Italian */
     bool reply = !fwd_subject && reply_subject(subj);
     const char *p = text->str, *end = text->str + text->len;
     while (p < end) {

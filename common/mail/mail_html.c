@@ -11,6 +11,7 @@
 #include <string.h>
 #include <glib.h>
 
+/* clang-format off */
 static const struct {
     const char *name;
     const char *utf8;
@@ -35,6 +36,7 @@ static const struct {
     {"agrave", "\xc3\xa0"}, {"ccedil", "\xc3\xa7"}, {"ntilde", "\xc3\xb1"},
     {"ecirc", "\xc3\xaa"}, {"ocirc", "\xc3\xb4"},
 };
+/* clang-format on */
 
 /* Decodes the entity at h[i] == '&'. Appends to out, returns bytes used
  * (0: not an entity, caller copies the '&'). */
@@ -85,10 +87,10 @@ static size_t decode_entity(const char *h, size_t len, size_t i, GString *out)
 
 typedef struct {
     GString *out;
-    bool pending_space;   /* collapsed white space not yet written */
-    int pre;              /* inside <pre> */
-    char *mailto;         /* address of the open mailto: link */
-    size_t anchor_start;  /* out->len when that link opened */
+    bool pending_space;  /* collapsed white space not yet written */
+    int pre;             /* inside <pre> */
+    char *mailto;        /* address of the open mailto: link */
+    size_t anchor_start; /* out->len when that link opened */
 } html_state_t;
 
 static void html_newline(html_state_t *st)
@@ -191,8 +193,7 @@ static void html_close_anchor(html_state_t *st)
 }
 
 /* Skips to the end of an element whose content is not text. */
-static size_t skip_raw_element(const char *h, size_t len, size_t i,
-                               const char *name)
+static size_t skip_raw_element(const char *h, size_t len, size_t i, const char *name)
 {
     size_t nl = strlen(name);
     for (; i + 2 + nl <= len; i++)
@@ -205,11 +206,12 @@ static size_t skip_raw_element(const char *h, size_t len, size_t i,
 }
 
 static const char *const block_tags[] = {
-    "p", "div", "br", "li", "tr", "table", "ul", "ol", "hr", "h1", "h2",
-    "h3", "h4", "h5", "h6", "blockquote", "pre", "section", "article",
-    "header", "footer", "title", "dt", "dd", "dl", "center", "address",
-    "tbody", "thead", "form", "body", NULL};
-static const char *const cell_tags[] = {"td", "th", NULL};
+    "p",   "div",     "br",      "li",     "tr",     "table", "ul",   "ol",
+    "hr",  "h1",      "h2",      "h3",     "h4",     "h5",    "h6",   "blockquote",
+    "pre", "section", "article", "header", "footer", "title", "dt",   "dd",
+    "dl",  "center",  "address", "tbody",  "thead",  "form",  "body", NULL
+};
+static const char *const cell_tags[] = { "td", "th", NULL };
 
 /* Handles the tag starting at h[i] == '<'; returns the index after it. */
 static size_t html_tag(html_state_t *st, const char *h, size_t len, size_t i)
@@ -225,7 +227,7 @@ static size_t html_tag(html_state_t *st, const char *h, size_t len, size_t i)
     size_t ns = j;
     while (j < len && (isalnum((unsigned char)h[j])) && j - ns < 16)
         j++;
-    if (j == ns) {   /* "<" that is not a tag: literal text */
+    if (j == ns) { /* "<" that is not a tag: literal text */
         html_text_char(st, '<');
         return i + 1;
     }
@@ -266,7 +268,7 @@ static size_t html_tag(html_state_t *st, const char *h, size_t len, size_t i)
 
 char *mail_html_to_text(const char *html, size_t len, size_t *outlen)
 {
-    html_state_t st = {.out = g_string_sized_new(len / 2 + 16)};
+    html_state_t st = { .out = g_string_sized_new(len / 2 + 16) };
     for (size_t i = 0; i < len;) {
         char c = html[i];
         if (c == '<') {

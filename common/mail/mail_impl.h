@@ -31,7 +31,7 @@ char *mail_to_utf8(const char *data, size_t len, const char *cs, size_t *outlen)
  * A reply quoting another sender's mail is no forward: *cut then marks
  * where the quote starts, so that the provider's own words are not read
  * as the request. */
-bool mail_find_inline_forward(mail_doc_t *doc, const GString *text,
-                              const char **body, const char **cut);
+bool mail_find_inline_forward(mail_doc_t *doc, const GString *text, const char **body,
+                              const char **cut);
 
 #endif

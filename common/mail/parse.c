@@ -82,17 +82,17 @@ static void strip_comments(const char *in, char *out, size_t outlen)
 
 /* What the provider's gateway said about one message. */
 typedef struct {
-    bool found;              /* its results were there, where it writes them */
+    bool found; /* its results were there, where it writes them */
     char spf[16];
     char dkim[16];
     char dmarc[16];
-    char header_from[256];   /* the domain DMARC was evaluated for */
+    char header_from[256]; /* the domain DMARC was evaluated for */
 } gateway_verdict_t;
 
 static void set_token(char *field, size_t fl, const char *v, size_t vl)
 {
     if (field[0] || vl == 0)
-        return;   /* the first statement wins */
+        return; /* the first statement wins */
     if (vl >= fl)
         vl = fl - 1;
     for (size_t i = 0; i < vl; i++)
@@ -105,8 +105,7 @@ static const char *resinfo_property(const char *s, const char *name, size_t *len
 {
     size_t nl = strlen(name);
     for (const char *p = s; *p; p++) {
-        if ((p == s || p[-1] == ' ' || p[-1] == '\t') &&
-            strncasecmp(p, name, nl) == 0) {
+        if ((p == s || p[-1] == ' ' || p[-1] == '\t') && strncasecmp(p, name, nl) == 0) {
             const char *v = p + nl;
             while (*v == ' ' || *v == '\t')
                 v++;
@@ -148,8 +147,7 @@ static void read_resinfo(gateway_verdict_t *g, const char *s)
 }
 
 /* The header value without comments, and where its authserv-id ends. */
-static const char *authserv_id(const char *value, char *buf, size_t buflen,
-                               size_t *idlen)
+static const char *authserv_id(const char *value, char *buf, size_t buflen, size_t *idlen)
 {
     strip_comments(value, buf, buflen);
     char *p = buf;
@@ -189,8 +187,8 @@ static bool provider_received(const mail_hdr_t *f, const char *trusted)
     char buf[4096];
     strip_comments(f->value, buf, sizeof buf);
     for (const char *p = buf; *p; p++) {
-        if ((p == buf || p[-1] == ' ' || p[-1] == '\t') &&
-            strncasecmp(p, "by", 2) == 0 && (p[2] == ' ' || p[2] == '\t')) {
+        if ((p == buf || p[-1] == ' ' || p[-1] == '\t') && strncasecmp(p, "by", 2) == 0 &&
+            (p[2] == ' ' || p[2] == '\t')) {
             const char *h = p + 2;
             while (*h == ' ' || *h == '\t')
                 h++;
@@ -209,8 +207,7 @@ static bool provider_received(const mail_hdr_t *f, const char *trusted)
  * write one. A forwarded message's own header has no anchor (clients drop
  * Received lines when attaching a message). */
 static gateway_verdict_t gateway_verdict(const mail_origin_t *o,
-                                         const parse_settings_t *s,
-                                         bool anchored)
+                                         const parse_settings_t *s, bool anchored)
 {
     gateway_verdict_t g;
     memset(&g, 0, sizeof g);
@@ -261,29 +258,33 @@ static bool in_provider_domain(const char *address, const parse_settings_t *s)
 
 /* Why the gateway's verdict does not prove that address sent the message,
  * or NULL when it does (DMARC pass for exactly the From domain). */
-static const char *verdict_problem(const gateway_verdict_t *g,
-                                   const mail_origin_t *o, const char *address,
-                                   char *buf, size_t buflen)
+static const char *verdict_problem(const gateway_verdict_t *g, const mail_origin_t *o,
+                                   const char *address, char *buf, size_t buflen)
 {
     if (o->from_fields != 1 || o->from_mailboxes != 1) {
-        snprintf(buf, buflen, "the message has %u From field(s) with %u "
+        snprintf(buf, buflen,
+                 "the message has %u From field(s) with %u "
                  "address(es); its sender cannot be known",
                  o->from_fields, o->from_mailboxes);
         return buf;
     }
     if (!g->found) {
-        snprintf(buf, buflen, "the provider's gateway left no "
+        snprintf(buf, buflen,
+                 "the provider's gateway left no "
                  "Authentication-Results where it writes them");
         return buf;
     }
     if (strcmp(g->dmarc, "pass") != 0) {
-        snprintf(buf, buflen, "the provider's gateway reports DMARC %s for "
-                 "the sender's domain", g->dmarc[0] ? g->dmarc : "(no result)");
+        snprintf(buf, buflen,
+                 "the provider's gateway reports DMARC %s for "
+                 "the sender's domain",
+                 g->dmarc[0] ? g->dmarc : "(no result)");
         return buf;
     }
     const char *dom = address_domain(address);
     if (!dom || strcasecmp(dom, g->header_from) != 0) {
-        snprintf(buf, buflen, "the gateway's DMARC pass is for %s, not for "
+        snprintf(buf, buflen,
+                 "the gateway's DMARC pass is for %s, not for "
                  "the From domain %s",
                  g->header_from[0] ? g->header_from : "(no header.from)",
                  dom ? dom : "(none)");
@@ -305,8 +306,7 @@ static void set_results(request_auth_t *a, const gateway_verdict_t *g)
  * agency's mail proves nothing about the agency: the request is then the
  * forwarded message's, judged by the results the gateway wrote when the
  * colleague received it (an inline forward has none). */
-static void judge_sender(request_t *out, const mail_doc_t *doc,
-                         const parse_settings_t *s)
+static void judge_sender(request_t *out, const mail_doc_t *doc, const parse_settings_t *s)
 {
     request_auth_t *a = &out->auth;
     char detail[320];
@@ -314,17 +314,16 @@ static void judge_sender(request_t *out, const mail_doc_t *doc,
     gateway_verdict_t outer = gateway_verdict(&doc->origin, s, true);
     set_results(a, &outer);
     bool colleague = doc->forwarded && doc->origin.from_fields == 1 &&
-                     doc->origin.from_mailboxes == 1 &&
-                     in_provider_domain(doc->from, s);
+                     doc->origin.from_mailboxes == 1 && in_provider_domain(doc->from, s);
     if (!colleague) {
         a->known_agency = agencies_match(s->agencies, doc->from) != NULL;
-        problem = verdict_problem(&outer, &doc->origin, doc->from, detail,
-                                  sizeof detail);
+        problem = verdict_problem(&outer, &doc->origin, doc->from, detail, sizeof detail);
         a->verified = !problem && a->known_agency;
         if (problem)
-            snprintf(a->why, sizeof a->why, "requester not verified: %s%s",
-                     problem, a->known_agency ? ""
-                     : "; the sender's domain is not a known agency domain");
+            snprintf(a->why, sizeof a->why, "requester not verified: %s%s", problem,
+                     a->known_agency
+                         ? ""
+                         : "; the sender's domain is not a known agency domain");
         return;
     }
     a->known_agency = agencies_match(s->agencies, doc->request_from) != NULL;
@@ -334,20 +333,21 @@ static void judge_sender(request_t *out, const mail_doc_t *doc,
         memset(a->dmarc, 0, sizeof a->dmarc);
         problem = "the forward is inline: its \"From:\" line is text anyone "
                   "could have typed";
-    } else if ((problem = verdict_problem(&outer, &doc->origin, doc->from,
-                                          detail, sizeof detail)) != NULL) {
+    } else if ((problem = verdict_problem(&outer, &doc->origin, doc->from, detail,
+                                          sizeof detail)) != NULL) {
         /* The colleague's own message must be the colleague's. */
     } else {
         gateway_verdict_t inner = gateway_verdict(&doc->request_origin, s, false);
         set_results(a, &inner);
-        problem = verdict_problem(&inner, &doc->request_origin,
-                                  doc->request_from, detail, sizeof detail);
+        problem = verdict_problem(&inner, &doc->request_origin, doc->request_from, detail,
+                                  sizeof detail);
         if (!problem && !a->known_agency)
             problem = "its sender's domain is not a known agency domain";
     }
     a->verified = !problem;
     if (problem)
-        snprintf(a->why, sizeof a->why, "requester not verified: forwarded "
+        snprintf(a->why, sizeof a->why,
+                 "requester not verified: forwarded "
                  "by %s; the original sender could not be verified (%s)",
                  doc->from, problem);
 }
@@ -358,9 +358,8 @@ static void verify_sender(request_t *out, const mail_doc_t *doc,
     judge_sender(out, doc, s);
     /* Policy rule 5: who served the request is the forwarded message's
      * sender whoever forwarded it. */
-    const char *cc = agencies_country(s->agencies, doc->forwarded
-                                                       ? doc->request_from
-                                                       : doc->from);
+    const char *cc =
+        agencies_country(s->agencies, doc->forwarded ? doc->request_from : doc->from);
     snprintf(out->auth.agency_country, sizeof out->auth.agency_country, "%s",
              cc ? cc : "");
 }
@@ -386,7 +385,7 @@ static void extract_text(const parse_settings_t *settings, const mail_doc_t *doc
         .header_address_count = doc->address_count,
         .provider_domains = domains,
         .provider_domain_count = nd,
-        .agencies = settings->agencies,   /* the list verification reads */
+        .agencies = settings->agencies, /* the list verification reads */
     };
     extract_request(&in, out);
 }
@@ -451,15 +450,13 @@ static void sha256_hex(const void *data, size_t len, char out[65])
 
 static char *document_error(const mail_document_t *m, const char *why)
 {
-    return g_strdup_printf("document \"%s\" (%s): %s",
-                           m->name ? m->name : "unnamed",
+    return g_strdup_printf("document \"%s\" (%s): %s", m->name ? m->name : "unnamed",
                            m->declared_type ? m->declared_type : "?", why);
 }
 
 /* Converts one attachment (isolated) into item; appends its text. */
-static void read_document(const parse_settings_t *settings,
-                          const mail_document_t *m, parse_document_t *item,
-                          GString *text)
+static void read_document(const parse_settings_t *settings, const mail_document_t *m,
+                          parse_document_t *item, GString *text)
 {
     item->name = m->name ? strdup(m->name) : NULL;
     item->declared_type = strdup(m->declared_type ? m->declared_type : "");
@@ -481,16 +478,16 @@ static void read_document(const parse_settings_t *settings,
     if (kind == DOC_KIND_NONE) {
         /* Declared a document but its content is none writ knows. */
         char why[160];
-        snprintf(why, sizeof why, "declared %s but its content is not one "
+        snprintf(why, sizeof why,
+                 "declared %s but its content is not one "
                  "(corrupt or unknown format)",
-                 document_kind_name(document_declared_kind(m->declared_type,
-                                                           m->name)));
+                 document_kind_name(document_declared_kind(m->declared_type, m->name)));
         item->error = document_error(m, why);
         return;
     }
     document_result_t res;
-    if (document_convert_isolated(&settings->documents, kind, m->data, m->len,
-                                  &res) != 0) {
+    if (document_convert_isolated(&settings->documents, kind, m->data, m->len, &res) !=
+        0) {
         item->error = document_error(m, res.error);
         item->pages = res.pages;
         document_result_clear(&res);
@@ -512,23 +509,21 @@ static void read_document(const parse_settings_t *settings,
     document_result_clear(&res);
 }
 
-static void read_documents(const parse_settings_t *settings,
-                           const mail_doc_t *doc, parse_documents_t *docs)
+static void read_documents(const parse_settings_t *settings, const mail_doc_t *doc,
+                           parse_documents_t *docs)
 {
     GString *text = g_string_new(NULL);
     docs->items = calloc(doc->document_count + 1, sizeof *docs->items);
     for (size_t i = 0; docs->items && i < doc->document_count; i++)
-        read_document(settings, &doc->documents[i], &docs->items[docs->count++],
-                      text);
+        read_document(settings, &doc->documents[i], &docs->items[docs->count++], text);
     docs->dropped = doc->documents_dropped;
     docs->text_len = text->len;
     docs->text = g_string_free(text, FALSE);
 }
 
-static parse_status_t parse_with(const parse_settings_t *settings,
-                                 const char *raw, size_t len, request_t *out,
-                                 parse_documents_t *docs, char *err,
-                                 size_t errlen)
+static parse_status_t parse_with(const parse_settings_t *settings, const char *raw,
+                                 size_t len, request_t *out, parse_documents_t *docs,
+                                 char *err, size_t errlen)
 {
     parse_settings_t defaults;
     if (!settings) {
@@ -552,7 +547,7 @@ static parse_status_t parse_with(const parse_settings_t *settings,
     if (docs) {
         read_documents(settings, &doc, docs);
         if (docs->text_len) {
-            request_t d = {0};
+            request_t d = { 0 };
             extract_text(settings, &doc, docs->text, docs->text_len, &d);
             document_wins(out, &d);
             request_clear(&d);
@@ -564,17 +559,15 @@ static parse_status_t parse_with(const parse_settings_t *settings,
     return PARSE_OK;
 }
 
-parse_status_t parse_message(const parse_settings_t *settings,
-                             const char *raw, size_t len, request_t *out,
-                             char *err, size_t errlen)
+parse_status_t parse_message(const parse_settings_t *settings, const char *raw,
+                             size_t len, request_t *out, char *err, size_t errlen)
 {
     return parse_with(settings, raw, len, out, NULL, err, errlen);
 }
 
-parse_status_t parse_message_documents(const parse_settings_t *settings,
-                                       const char *raw, size_t len,
-                                       request_t *out, parse_documents_t *docs,
-                                       char *err, size_t errlen)
+parse_status_t parse_message_documents(const parse_settings_t *settings, const char *raw,
+                                       size_t len, request_t *out,
+                                       parse_documents_t *docs, char *err, size_t errlen)
 {
     return parse_with(settings, raw, len, out, docs, err, errlen);
 }
@@ -602,16 +595,16 @@ static json_t *documents_array(const parse_documents_t *docs)
         json_object_set_new(o, "name", d->name ? json_string(d->name) : json_null());
         json_object_set_new(o, "declared_type", json_string(d->declared_type));
         json_object_set_new(o, "detected_type", json_string(d->detected_type));
-        json_object_set_new(o, "sha256", d->sha256[0] ? json_string(d->sha256)
-                                                       : json_null());
+        json_object_set_new(o, "sha256",
+                            d->sha256[0] ? json_string(d->sha256) : json_null());
         json_object_set_new(o, "size", json_integer((json_int_t)d->size));
         json_object_set_new(o, "forwarded", json_boolean(d->forwarded));
         json_object_set_new(o, "pages", json_integer(d->pages));
         json_object_set_new(o, "method", json_string(d->method));
-        json_object_set_new(o, "ocr_confidence", d->confidence >= 0
-                            ? json_integer(d->confidence) : json_null());
-        json_object_set_new(o, "error", d->error ? json_string(d->error)
-                                                 : json_null());
+        json_object_set_new(o, "ocr_confidence",
+                            d->confidence >= 0 ? json_integer(d->confidence)
+                                               : json_null());
+        json_object_set_new(o, "error", d->error ? json_string(d->error) : json_null());
         json_array_append_new(arr, o);
     }
     return arr;
@@ -625,8 +618,7 @@ char *parse_documents_json(const parse_documents_t *docs)
     return s;
 }
 
-char *parse_json_with_documents(const request_t *req,
-                                const parse_documents_t *docs)
+char *parse_json_with_documents(const request_t *req, const parse_documents_t *docs)
 {
     char *base = request_to_json(req, true);
     json_t *o = base ? json_loads(base, 0, NULL) : NULL;

@@ -52,14 +52,13 @@ typedef struct {
 void parse_settings_default(parse_settings_t *self);
 
 typedef enum {
-    PARSE_OK = 0,        /* the message was read (even if little was found) */
-    PARSE_NOT_MAIL = 1,  /* not a mail message at all: err says why */
+    PARSE_OK = 0,       /* the message was read (even if little was found) */
+    PARSE_NOT_MAIL = 1, /* not a mail message at all: err says why */
 } parse_status_t;
 
 /* Fills out (which must be zeroed or freshly request_new'ed). */
-parse_status_t parse_message(const parse_settings_t *settings,
-                             const char *raw, size_t len, request_t *out,
-                             char *err, size_t errlen);
+parse_status_t parse_message(const parse_settings_t *settings, const char *raw,
+                             size_t len, request_t *out, char *err, size_t errlen);
 
 /* One document attachment as read by parse_message_documents(). */
 typedef struct {
@@ -68,19 +67,19 @@ typedef struct {
     const char *detected_type; /* document_kind_name() of its content */
     char sha256[65];           /* hex of its bytes */
     size_t size;
-    bool forwarded;            /* inside a forwarded message */
+    bool forwarded; /* inside a forwarded message */
     int pages;
-    const char *method;        /* document_method_name() */
-    int confidence;            /* mean OCR confidence, -1: no OCR */
-    char *error;               /* NULL, or why it could not be read (names
+    const char *method; /* document_method_name() */
+    int confidence;     /* mean OCR confidence, -1: no OCR */
+    char *error;        /* NULL, or why it could not be read (names
                                   the document) */
 } parse_document_t;
 
 typedef struct {
     parse_document_t *items;
     size_t count;
-    size_t dropped;            /* documents beyond MAIL_MAX_DOCUMENTS */
-    char *text;                /* the documents' text, pages and documents
+    size_t dropped; /* documents beyond MAIL_MAX_DOCUMENTS */
+    char *text;     /* the documents' text, pages and documents
                                   separated by form feeds; never NULL */
     size_t text_len;
 } parse_documents_t;
@@ -93,8 +92,7 @@ char *parse_documents_json(const parse_documents_t *docs);
 
 /* request_to_json(req, true) with a "documents" array added (writctl
  * parse). Caller frees. */
-char *parse_json_with_documents(const request_t *req,
-                                const parse_documents_t *docs);
+char *parse_json_with_documents(const request_t *req, const parse_documents_t *docs);
 
 /* parse_message, and every document attachment converted (each in a
  * sandboxed child, document_convert_isolated) and read with the same
@@ -103,10 +101,9 @@ char *parse_json_with_documents(const request_t *req,
  * (zeroed by the caller) receives what each document was. Costs seconds
  * a scanned page: the extract stage and writctl parse call it, intake
  * does not. */
-parse_status_t parse_message_documents(const parse_settings_t *settings,
-                                       const char *raw, size_t len,
-                                       request_t *out, parse_documents_t *docs,
-                                       char *err, size_t errlen);
+parse_status_t parse_message_documents(const parse_settings_t *settings, const char *raw,
+                                       size_t len, request_t *out,
+                                       parse_documents_t *docs, char *err, size_t errlen);
 
 /* Once per process, before any parse (wraps g_mime_init). Idempotent. */
 void parse_global_init(void);

@@ -16,18 +16,15 @@ void parse_documents_load(writ_config_t *cfg, document_settings_t *d)
     if (tessdata)
         snprintf(d->tessdata, sizeof d->tessdata, "%s", tessdata);
     d->dpi = (int)writ_config_get_long(cfg, "extract/dpi", d->dpi);
-    d->max_pages = (int)writ_config_get_long(cfg, "extract/max_pages",
-                                             d->max_pages);
-    d->max_pixels = writ_config_get_long(cfg, "extract/max_pixels",
-                                         d->max_pixels);
-    d->max_text = (size_t)writ_config_get_long(cfg, "extract/max_text",
-                                               (long)d->max_text);
-    d->max_xml = (size_t)writ_config_get_long(cfg, "extract/max_xml",
-                                              (long)d->max_xml);
-    d->cpu_seconds = (int)writ_config_get_long(cfg, "extract/cpu_seconds",
-                                               d->cpu_seconds);
-    d->timeout_seconds = (int)writ_config_get_long(cfg,
-        "extract/timeout_seconds", d->timeout_seconds);
+    d->max_pages = (int)writ_config_get_long(cfg, "extract/max_pages", d->max_pages);
+    d->max_pixels = writ_config_get_long(cfg, "extract/max_pixels", d->max_pixels);
+    d->max_text =
+        (size_t)writ_config_get_long(cfg, "extract/max_text", (long)d->max_text);
+    d->max_xml = (size_t)writ_config_get_long(cfg, "extract/max_xml", (long)d->max_xml);
+    d->cpu_seconds =
+        (int)writ_config_get_long(cfg, "extract/cpu_seconds", d->cpu_seconds);
+    d->timeout_seconds =
+        (int)writ_config_get_long(cfg, "extract/timeout_seconds", d->timeout_seconds);
     d->memory_mb = writ_config_get_long(cfg, "extract/memory_mb", d->memory_mb);
     d->nice = (int)writ_config_get_long(cfg, "extract/nice", d->nice);
     if (d->nice < 0 || d->nice > 19)
@@ -36,8 +33,8 @@ void parse_documents_load(writ_config_t *cfg, document_settings_t *d)
         d->dpi = 300;
 }
 
-int parse_settings_load(writ_config_t *cfg, parse_settings_t *ps,
-                        agencies_t **agencies, char *err, size_t errlen)
+int parse_settings_load(writ_config_t *cfg, parse_settings_t *ps, agencies_t **agencies,
+                        char *err, size_t errlen)
 {
     parse_settings_default(ps);
     *agencies = NULL;
@@ -61,8 +58,10 @@ int parse_settings_load(writ_config_t *cfg, parse_settings_t *ps,
         else if (!strcmp(where, "trace_block"))
             ps->results_position = PARSE_RESULTS_TRACE_BLOCK;
         else {
-            snprintf(err, errlen, "intake/trusted_results: '%s' is not "
-                     "above_received or trace_block", where);
+            snprintf(err, errlen,
+                     "intake/trusted_results: '%s' is not "
+                     "above_received or trace_block",
+                     where);
             return -1;
         }
     }

@@ -12,8 +12,8 @@
 
 /* Fills ps; *agencies receives the loaded table (caller destroys; ps
  * points at it). Returns 0, or -1 with a reason in err. */
-int parse_settings_load(writ_config_t *cfg, parse_settings_t *ps,
-                        agencies_t **agencies, char *err, size_t errlen);
+int parse_settings_load(writ_config_t *cfg, parse_settings_t *ps, agencies_t **agencies,
+                        char *err, size_t errlen);
 
 /* Document limits and OCR languages (extract/... keys; defaults from
  * document_settings_default). Also called by parse_settings_load. */

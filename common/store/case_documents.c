@@ -7,14 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-int case_documents_put(case_store_t *store, const char *id,
-                       const char *documents_json, const char *text,
-                       size_t text_len)
+int case_documents_put(case_store_t *store, const char *id, const char *documents_json,
+                       const char *text, size_t text_len)
 {
-    const char *args[] = {id, documents_json, text ? text : ""};
-    size_t lens[] = {strlen(id), strlen(documents_json), text ? text_len : 0};
-    redisReply *r = redis_conn_script_args(case_store_conn(store), &lua_documents_put,
-                                           3, args, lens);
+    const char *args[] = { id, documents_json, text ? text : "" };
+    size_t lens[] = { strlen(id), strlen(documents_json), text ? text_len : 0 };
+    redisReply *r =
+        redis_conn_script_args(case_store_conn(store), &lua_documents_put, 3, args, lens);
     int rc = r && r->type != REDIS_REPLY_ERROR ? 0 : -1;
     if (r)
         freeReplyObject(r);
@@ -33,12 +32,12 @@ static char *dup_reply(const redisReply *r, size_t *len)
     return s;
 }
 
-int case_documents_get(case_store_t *store, const char *id, char **json,
-                       char **text, size_t *text_len)
+int case_documents_get(case_store_t *store, const char *id, char **json, char **text,
+                       size_t *text_len)
 {
-    const char *args[] = {id};
-    redisReply *r = redis_conn_script_args(case_store_conn(store), &lua_documents_get,
-                                           1, args, NULL);
+    const char *args[] = { id };
+    redisReply *r =
+        redis_conn_script_args(case_store_conn(store), &lua_documents_get, 1, args, NULL);
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
         if (r)
             freeReplyObject(r);

@@ -18,13 +18,12 @@
 #include "case_store.h"
 
 /* 0, or -1 on Redis failure. */
-int case_documents_put(case_store_t *store, const char *id,
-                       const char *documents_json, const char *text,
-                       size_t text_len);
+int case_documents_put(case_store_t *store, const char *id, const char *documents_json,
+                       const char *text, size_t text_len);
 
 /* *json / *text (malloc'ed, NUL-terminated; either may be NULL to skip).
  * Returns 0, 1 when the case has no documents recorded, -1 on error. */
-int case_documents_get(case_store_t *store, const char *id, char **json,
-                       char **text, size_t *text_len);
+int case_documents_get(case_store_t *store, const char *id, char **json, char **text,
+                       size_t *text_len);
 
 #endif

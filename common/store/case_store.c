@@ -81,33 +81,32 @@ static int create_argv(const case_create_t *p, redis_args_t *a, char **record,
     const char *mid = p->c->request ? p->c->request->message_id : NULL;
     /* A variant (same Message-ID, other bytes) is found again by its
      * bytes: the Message-ID already names the first case. */
-    *dedupe = mid && *mid && !p->duplicate_of
-            ? g_strconcat(KEY_MSGID, mid, NULL)
-            : g_strconcat(KEY_SHA256, p->sha256, NULL);
+    *dedupe = mid && *mid && !p->duplicate_of ? g_strconcat(KEY_MSGID, mid, NULL)
+                                              : g_strconcat(KEY_SHA256, p->sha256, NULL);
     if (redis_args_init(a, 24) != 0) {
         redis_args_free(a);
         return -1;
     }
     uint64_t now = writ_now_ms();
-    a->argc = 3;                      /* EVALSHA sha 0 */
-    redis_args_str(a, p->c->id);                         /* 1 */
-    redis_args_str(a, *dedupe);                          /* 2 */
-    redis_args_bin(a, p->record ? p->record : *record, record_len); /* 3 */
-    redis_args_bin(a, p->raw, p->raw_len);               /* 4 */
-    redis_args_str(a, p->sha256);                        /* 5 */
-    redis_args_str(a, mid ? mid : "");                   /* 6 */
-    redis_args_num(a, now);                              /* 7 */
-    redis_args_str(a, p->state);                         /* 8 */
-    redis_args_str(a, p->next_stage ? p->next_stage : ""); /* 9 */
-    redis_args_num(a, now + p->lease_ms);                /* 10 */
-    redis_args_str(a, p->worker);                        /* 11 */
-    redis_args_str(a, p->note ? p->note : "");           /* 12 */
+    a->argc = 3;                                                       /* EVALSHA sha 0 */
+    redis_args_str(a, p->c->id);                                       /* 1 */
+    redis_args_str(a, *dedupe);                                        /* 2 */
+    redis_args_bin(a, p->record ? p->record : *record, record_len);    /* 3 */
+    redis_args_bin(a, p->raw, p->raw_len);                             /* 4 */
+    redis_args_str(a, p->sha256);                                      /* 5 */
+    redis_args_str(a, mid ? mid : "");                                 /* 6 */
+    redis_args_num(a, now);                                            /* 7 */
+    redis_args_str(a, p->state);                                       /* 8 */
+    redis_args_str(a, p->next_stage ? p->next_stage : "");             /* 9 */
+    redis_args_num(a, now + p->lease_ms);                              /* 10 */
+    redis_args_str(a, p->worker);                                      /* 11 */
+    redis_args_str(a, p->note ? p->note : "");                         /* 12 */
     redis_args_str(a, p->c->review_reason ? p->c->review_reason : ""); /* 13 */
-    redis_args_num(a, p->raw_len);                       /* 14 */
-    redis_args_num(a, p->max_pending);                   /* 15 */
-    redis_args_str(a, p->envelope ? p->envelope : "");   /* 16 */
-    redis_args_str(a, p->duplicate_of ? p->duplicate_of : ""); /* 17 */
-    redis_args_str(a, STAGE_INTAKE);                     /* 18 */
+    redis_args_num(a, p->raw_len);                                     /* 14 */
+    redis_args_num(a, p->max_pending);                                 /* 15 */
+    redis_args_str(a, p->envelope ? p->envelope : "");                 /* 16 */
+    redis_args_str(a, p->duplicate_of ? p->duplicate_of : "");         /* 17 */
+    redis_args_str(a, STAGE_INTAKE);                                   /* 18 */
     /* 19: the indexes casework searches. */
     *index = casework_index_payload(p->c, now);
     if (!*index) {
@@ -118,16 +117,14 @@ static int create_argv(const case_create_t *p, redis_args_t *a, char **record,
     return 0;
 }
 
-static int create_code(case_store_t *self, redisReply *r,
-                       char existing_id[CASE_ID_LEN])
+static int create_code(case_store_t *self, redisReply *r, char existing_id[CASE_ID_LEN])
 {
-    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2
-        || r->element[1]->type != REDIS_REPLY_STRING)
+    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+        r->element[1]->type != REDIS_REPLY_STRING)
         return -1;
-    int rc = (int) r->element[0]->integer;
+    int rc = (int)r->element[0]->integer;
     if (rc == 2)
-        redis_conn_set_error(self->conn,
-                             "backlog limit reached: too many cases waiting");
+        redis_conn_set_error(self->conn, "backlog limit reached: too many cases waiting");
     snprintf(existing_id, CASE_ID_LEN, "%s", r->element[1]->str);
     return rc;
 }
@@ -136,8 +133,7 @@ int case_store_create(case_store_t *self, const case_create_t *p,
                       char existing_id[CASE_ID_LEN])
 {
     int rc;
-    case_store_create_batch(self, p, 1, &rc,
-                            (char (*)[CASE_ID_LEN]) existing_id);
+    case_store_create_batch(self, p, 1, &rc, (char(*)[CASE_ID_LEN])existing_id);
     return rc;
 }
 
@@ -163,13 +159,13 @@ static void creates_free(case_store_creates_t *b)
     free(b);
 }
 
-case_store_creates_t *case_store_create_send(case_store_t *self,
-                                             const case_create_t *ps, size_t n)
+case_store_creates_t *case_store_create_send(case_store_t *self, const case_create_t *ps,
+                                             size_t n)
 {
     case_store_creates_t *b = calloc(1, sizeof *b);
     if (!b)
         return NULL;
-    b->batch = (redis_batch_t) { .sc = &lua_create, .n = n };
+    b->batch = (redis_batch_t){ .sc = &lua_create, .n = n };
     b->batch.args = calloc(n ? n : 1, sizeof *b->batch.args);
     b->records = calloc(n ? n : 1, sizeof *b->records);
     b->dedupes = calloc(n ? n : 1, sizeof *b->dedupes);
@@ -212,8 +208,7 @@ void case_store_create_finish(case_store_t *self, case_store_creates_t **batch_p
             if (replies[i])
                 freeReplyObject(replies[i]);
         }
-    }
-    else if (b->batch.sent > 0 && !b->batch.lost)
+    } else if (b->batch.sent > 0 && !b->batch.lost)
         /* Replies that cannot be read leave the connection out of step. */
         redis_conn_drop(self->conn, "out of memory");
     free(replies);
@@ -230,9 +225,8 @@ int case_store_fd(case_store_t *self)
     return redis_conn_fd(self->conn);
 }
 
-void case_store_create_batch(case_store_t *self, const case_create_t *ps,
-                             size_t n, int *rcs,
-                             char (*existing_ids)[CASE_ID_LEN])
+void case_store_create_batch(case_store_t *self, const case_create_t *ps, size_t n,
+                             int *rcs, char (*existing_ids)[CASE_ID_LEN])
 {
     case_store_creates_t *b = n ? case_store_create_send(self, ps, n) : NULL;
     case_store_create_finish(self, &b, n, rcs, existing_ids);
@@ -246,33 +240,33 @@ static int advance_argv(const case_advance_t *p, redis_args_t *a, char **record)
     *record = NULL;
     if (!p->record && wire_encode_case(p->c, record, &record_len) != 0)
         return -1;
-    if (redis_args_init(a, 19 + 2 * (int) p->held_count) != 0) {
+    if (redis_args_init(a, 19 + 2 * (int)p->held_count) != 0) {
         free(*record);
         *record = NULL;
         redis_args_free(a);
         return -1;
     }
     uint64_t now = writ_now_ms();
-    a->argc = 3;                      /* EVALSHA sha 0 */
-    redis_args_str(a, p->c->id);                             /* 1 */
-    redis_args_str(a, p->stage);                             /* 2 */
-    redis_args_str(a, p->expect_state);                      /* 3 */
-    redis_args_str(a, p->new_state);                         /* 4 */
-    redis_args_str(a, p->next_stage ? p->next_stage : "");   /* 5 */
-    redis_args_num(a, now + p->lease_ms);                    /* 6 */
-    redis_args_bin(a, p->record ? p->record : *record, record_len); /* 7 */
-    redis_args_str(a, p->worker);                            /* 8 */
-    redis_args_str(a, p->note ? p->note : "");               /* 9 */
-    redis_args_num(a, now);                                  /* 10 */
-    redis_args_str(a, p->c->challenge_recommended ? "1" : "0"); /* 11 */
+    a->argc = 3;                                                       /* EVALSHA sha 0 */
+    redis_args_str(a, p->c->id);                                       /* 1 */
+    redis_args_str(a, p->stage);                                       /* 2 */
+    redis_args_str(a, p->expect_state);                                /* 3 */
+    redis_args_str(a, p->new_state);                                   /* 4 */
+    redis_args_str(a, p->next_stage ? p->next_stage : "");             /* 5 */
+    redis_args_num(a, now + p->lease_ms);                              /* 6 */
+    redis_args_bin(a, p->record ? p->record : *record, record_len);    /* 7 */
+    redis_args_str(a, p->worker);                                      /* 8 */
+    redis_args_str(a, p->note ? p->note : "");                         /* 9 */
+    redis_args_num(a, now);                                            /* 10 */
+    redis_args_str(a, p->c->challenge_recommended ? "1" : "0");        /* 11 */
     redis_args_str(a, p->c->review_reason ? p->c->review_reason : ""); /* 12 */
-    redis_args_str(a, p->guard_key ? p->guard_key : "");     /* 13 */
-    redis_args_str(a, p->guard_value ? p->guard_value : "0"); /* 14 */
-    redis_args_str(a, p->input_sha1 ? p->input_sha1 : "");    /* 15 */
+    redis_args_str(a, p->guard_key ? p->guard_key : "");               /* 13 */
+    redis_args_str(a, p->guard_value ? p->guard_value : "0");          /* 14 */
+    redis_args_str(a, p->input_sha1 ? p->input_sha1 : "");             /* 15 */
     for (size_t i = 0; i < p->held_count; i++) {
         redis_args_str(a, p->held_members[i]);
         if (p->held_release[i] > 0)
-            redis_args_num(a, (unsigned long long) p->held_release[i]);
+            redis_args_num(a, (unsigned long long)p->held_release[i]);
         else
             redis_args_str(a, "+inf");
     }
@@ -281,7 +275,7 @@ static int advance_argv(const case_advance_t *p, redis_args_t *a, char **record)
 
 static int advance_code(redisReply *r)
 {
-    return r && r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
+    return r && r->type == REDIS_REPLY_INTEGER ? (int)r->integer : -1;
 }
 
 int case_store_advance(case_store_t *self, const case_advance_t *p)
@@ -292,8 +286,8 @@ int case_store_advance(case_store_t *self, const case_advance_t *p)
 }
 
 /* The same for n cases in one round trip. */
-void case_store_advance_batch(case_store_t *self, const case_advance_t *ps,
-                              size_t n, int *rcs)
+void case_store_advance_batch(case_store_t *self, const case_advance_t *ps, size_t n,
+                              int *rcs)
 {
     for (size_t i = 0; i < n; i++)
         rcs[i] = -1;
@@ -322,9 +316,9 @@ void case_store_advance_batch(case_store_t *self, const case_advance_t *ps,
     free(replies);
 }
 
-int case_store_claim_expired(case_store_t *self, const char *stage,
-                             uint64_t lease_ms, size_t max, char ***ids,
-                             char ***records, size_t **record_lens)
+int case_store_claim_expired(case_store_t *self, const char *stage, uint64_t lease_ms,
+                             size_t max, char ***ids, char ***records,
+                             size_t **record_lens)
 {
     *ids = NULL;
     *records = NULL;
@@ -335,7 +329,7 @@ int case_store_claim_expired(case_store_t *self, const char *stage,
         redis_args_free(&a);
         return -1;
     }
-    a.argc = 3;                       /* EVALSHA sha 0: run_script */
+    a.argc = 3; /* EVALSHA sha 0: run_script */
     redis_args_str(&a, stage);
     redis_args_num(&a, now);
     redis_args_num(&a, now + lease_ms);
@@ -361,7 +355,7 @@ int case_store_claim_expired(case_store_t *self, const char *stage,
         }
     }
     freeReplyObject(r);
-    return (int) n;
+    return (int)n;
 }
 
 void case_store_free_claims(char **ids, char **records, size_t *lens, size_t n)
@@ -377,8 +371,7 @@ void case_store_free_claims(char **ids, char **records, size_t *lens, size_t n)
     free(lens);
 }
 
-case_t *case_store_load(case_store_t *self, const char *id, char *state,
-                        size_t state_len)
+case_t *case_store_load(case_store_t *self, const char *id, char *state, size_t state_len)
 {
     char key[64];
     snprintf(key, sizeof key, KEY_CASE "%s", id);
@@ -387,22 +380,19 @@ case_t *case_store_load(case_store_t *self, const char *id, char *state,
     if (!r)
         return NULL;
     case_t *c = NULL;
-    if (r->type == REDIS_REPLY_ARRAY && r->elements == 2
-        && r->element[0]->type == REDIS_REPLY_STRING
-        && r->element[1]->type == REDIS_REPLY_STRING) {
+    if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+        r->element[0]->type == REDIS_REPLY_STRING &&
+        r->element[1]->type == REDIS_REPLY_STRING) {
         if (state)
             snprintf(state, state_len, "%s", r->element[0]->str);
         char err[128];
-        c = wire_decode_case(r->element[1]->str, r->element[1]->len, err,
-                             sizeof err);
-        if (!c)
-            {
+        c = wire_decode_case(r->element[1]->str, r->element[1]->len, err, sizeof err);
+        if (!c) {
             char why[160];
             snprintf(why, sizeof why, "bad record: %s", err);
             redis_conn_set_error(self->conn, why);
         }
-    }
-    else
+    } else
         redis_conn_set_error(self->conn, "no such case");
     freeReplyObject(r);
     return c;
@@ -424,16 +414,14 @@ int case_store_raw(case_store_t *self, const char *id, char **buf, size_t *len)
             (*buf)[r->len] = '\0';
             *len = r->len;
             rc = 0;
-        }
-        else
+        } else
             rc = -1;
     }
     freeReplyObject(r);
     return rc;
 }
 
-int case_store_heartbeat(case_store_t *self, const char *stage,
-                         const char *worker)
+int case_store_heartbeat(case_store_t *self, const char *stage, const char *worker)
 {
     char key[96];
     snprintf(key, sizeof key, KEY_WORKERS "%s", stage);
@@ -454,8 +442,7 @@ int case_store_heartbeat(case_store_t *self, const char *stage,
     return 0;
 }
 
-int case_store_due_held(case_store_t *self, long today, size_t max,
-                        char ***members)
+int case_store_due_held(case_store_t *self, long today, size_t max, char ***members)
 {
     *members = NULL;
     redis_args_t a;
@@ -466,7 +453,7 @@ int case_store_due_held(case_store_t *self, long today, size_t max,
     redis_args_str(&a, "ZRANGEBYSCORE");
     redis_args_str(&a, KEY_HELD);
     redis_args_str(&a, "-inf");
-    redis_args_num(&a, (unsigned long long) today);
+    redis_args_num(&a, (unsigned long long)today);
     redis_args_str(&a, "LIMIT");
     redis_args_str(&a, "0");
     redis_args_num(&a, max);
@@ -479,12 +466,11 @@ int case_store_due_held(case_store_t *self, long today, size_t max,
         for (size_t i = 0; i < n; i++)
             (*members)[i] = strndup(r->element[i]->str, r->element[i]->len);
     freeReplyObject(r);
-    return *members ? (int) n : 0;
+    return *members ? (int)n : 0;
 }
 
-int case_store_release_held(case_store_t *self, const case_t *c,
-                            const char *member, const char *new_state,
-                            const char *worker, const char *note)
+int case_store_release_held(case_store_t *self, const case_t *c, const char *member,
+                            const char *new_state, const char *worker, const char *note)
 {
     char *record = NULL;
     size_t record_len = 0;
@@ -496,7 +482,7 @@ int case_store_release_held(case_store_t *self, const case_t *c,
         redis_args_free(&a);
         return -1;
     }
-    a.argc = 3;                       /* EVALSHA sha 0: run_script */
+    a.argc = 3; /* EVALSHA sha 0: run_script */
     redis_args_str(&a, c->id);
     redis_args_str(&a, member);
     redis_args_str(&a, new_state);
@@ -512,21 +498,20 @@ int case_store_release_held(case_store_t *self, const case_t *c,
     free(record);
     if (!r)
         return -1;
-    int rc = r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
+    int rc = r->type == REDIS_REPLY_INTEGER ? (int)r->integer : -1;
     freeReplyObject(r);
     return rc;
 }
 
-int case_store_mark_review(case_store_t *self, const char *id,
-                           const char *stage, const char *worker,
-                           const char *reason, const char *input_sha1)
+int case_store_mark_review(case_store_t *self, const char *id, const char *stage,
+                           const char *worker, const char *reason, const char *input_sha1)
 {
     redis_args_t a;
     if (redis_args_init(&a, 10) != 0) {
         redis_args_free(&a);
         return -1;
     }
-    a.argc = 3;                       /* EVALSHA sha 0: run_script */
+    a.argc = 3; /* EVALSHA sha 0: run_script */
     redis_args_str(&a, id);
     redis_args_str(&a, stage);
     redis_args_str(&a, worker);
@@ -538,21 +523,21 @@ int case_store_mark_review(case_store_t *self, const char *id,
     redis_args_free(&a);
     if (!r)
         return -1;
-    int rc = r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
+    int rc = r->type == REDIS_REPLY_INTEGER ? (int)r->integer : -1;
     freeReplyObject(r);
     return rc;
 }
 
 void case_store_record_sha1(const char *record, size_t len, char out[41])
 {
-    gchar *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA1,
-                                             (const guchar *) record, len);
+    gchar *hex =
+        g_compute_checksum_for_data(G_CHECKSUM_SHA1, (const guchar *)record, len);
     snprintf(out, 41, "%s", hex);
     g_free(hex);
 }
 
-void case_store_verify_batch(case_store_t *self, const case_verify_t *vs,
-                             size_t n, int *rcs)
+void case_store_verify_batch(case_store_t *self, const case_verify_t *vs, size_t n,
+                             int *rcs)
 {
     for (size_t i = 0; i < n; i++)
         rcs[i] = -1;
@@ -566,7 +551,7 @@ void case_store_verify_batch(case_store_t *self, const case_verify_t *vs,
                 redis_args_free(&args[i]);
                 continue;
             }
-            args[i].argc = 3;         /* EVALSHA sha 0: run_script_batch */
+            args[i].argc = 3; /* EVALSHA sha 0: run_script_batch */
             redis_args_str(&args[i], vs[i].id);
             redis_args_str(&args[i], vs[i].stage);
             redis_args_str(&args[i], vs[i].expect_state);

@@ -18,10 +18,10 @@
 
 /* ---- dates as day numbers ------------------------------------------------ */
 
-long case_view_day(const char *date)          /* "YYYY-MM-DD" -> day, -1 */
+long case_view_day(const char *date) /* "YYYY-MM-DD" -> day, -1 */
 {
     long n = pipeline_date_number(date);
-    date_t d = { (int) (n / 10000), (int) (n / 100 % 100), (int) (n % 100) };
+    date_t d = { (int)(n / 10000), (int)(n / 100 % 100), (int)(n % 100) };
     return n ? date_to_days(&d) : -1;
 }
 
@@ -47,8 +47,6 @@ void case_view_relative(long day, long today, char *buf, size_t len)
         snprintf(buf, len, "in %ld day%s", n, n == 1 ? "" : "s");
 }
 
-
-
 void case_view_clear(case_view_t *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -62,7 +60,7 @@ static void field(char *dst, size_t len, redisReply *r)
 {
     dst[0] = '\0';
     if (r->type == REDIS_REPLY_STRING)
-        snprintf(dst, len, "%.*s", (int) r->len, r->str);
+        snprintf(dst, len, "%.*s", (int)r->len, r->str);
 }
 
 /* Loads the cases named in ids (one pipelined round trip); missing ones
@@ -77,7 +75,8 @@ case_view_t *case_view_load(case_store_t *store, const redisReply *ids, size_t *
     if (!out)
         return NULL;
     for (size_t i = 0; i < ids->elements; i++)
-        redis_conn_append(conn, "HMGET " KEY_CASE "%b state received_at record "
+        redis_conn_append(conn,
+                          "HMGET " KEY_CASE "%b state received_at record "
                           "casework review_reason preserve_day "
                           "preserve_renewed_by renews",
                           ids->element[i]->str, ids->element[i]->len);
@@ -87,25 +86,25 @@ case_view_t *case_view_load(case_store_t *store, const redisReply *ids, size_t *
             case_view_clear(out, *n);
             return NULL;
         }
-        if (r->type == REDIS_REPLY_ARRAY && r->elements == 8
-            && r->element[0]->type == REDIS_REPLY_STRING
-            && ids->element[i]->len < CASE_ID_LEN) {
+        if (r->type == REDIS_REPLY_ARRAY && r->elements == 8 &&
+            r->element[0]->type == REDIS_REPLY_STRING &&
+            ids->element[i]->len < CASE_ID_LEN) {
             case_view_t *v = &out[(*n)++];
             snprintf(v->id, sizeof v->id, "%s", ids->element[i]->str);
             field(v->state, sizeof v->state, r->element[0]);
-            v->received_ms = r->element[1]->type == REDIS_REPLY_STRING
-                           ? atoll(r->element[1]->str) : 0;
+            v->received_ms =
+                r->element[1]->type == REDIS_REPLY_STRING ? atoll(r->element[1]->str) : 0;
             char err[64];
             if (r->element[2]->type == REDIS_REPLY_STRING)
-                v->c = wire_decode_case(r->element[2]->str, r->element[2]->len,
-                                        err, sizeof err);
+                v->c = wire_decode_case(r->element[2]->str, r->element[2]->len, err,
+                                        sizeof err);
             if (r->element[3]->type == REDIS_REPLY_STRING && r->element[3]->len)
                 v->cw = json_loadb(r->element[3]->str, r->element[3]->len, 0, NULL);
             if (!v->cw)
                 v->cw = json_object();
             field(v->review_reason, sizeof v->review_reason, r->element[4]);
-            v->preserve_day = r->element[5]->type == REDIS_REPLY_STRING
-                            ? atol(r->element[5]->str) : 0;
+            v->preserve_day =
+                r->element[5]->type == REDIS_REPLY_STRING ? atol(r->element[5]->str) : 0;
             field(v->renewed_by, sizeof v->renewed_by, r->element[6]);
             field(v->renews, sizeof v->renews, r->element[7]);
         }
@@ -130,16 +129,15 @@ static const char *jstr(json_t *o, const char *key)
     return json_string_value(json_object_get(o, key));
 }
 
-
 /* ---- what a case owes ------------------------------------------------------ */
 
 static bool produced_any(const case_view_t *v)
 {
     const char *k;
     json_t *a;
-    json_object_foreach(json_object_get(v->cw, "accounts"), k, a)
-        if (json_array_size(json_object_get(a, "productions")) > 0)
-            return true;
+    json_object_foreach(json_object_get(v->cw, "accounts"), k,
+                        a) if (json_array_size(json_object_get(a, "productions")) >
+                               0) return true;
     return false;
 }
 
@@ -155,20 +153,19 @@ bool case_view_owes_response(const case_view_t *v)
     return false;
 }
 
-
-
 static int due_cmp(const void *a, const void *b)
 {
     const case_due_t *x = a, *y = b;
     return x->day < y->day ? -1 : x->day > y->day;
 }
 
-#define DUE_ADD(d, k, ...) do { \
-        if (n < cap) { \
-            rows[n] = (case_due_t) { (d), v, (k), "" }; \
+#define DUE_ADD(d, k, ...)                                            \
+    do {                                                              \
+        if (n < cap) {                                                \
+            rows[n] = (case_due_t){ (d), v, (k), "" };                \
             snprintf(rows[n].what, sizeof rows[n].what, __VA_ARGS__); \
-            n++; \
-        } \
+            n++;                                                      \
+        }                                                             \
     } while (0)
 
 static size_t due_rows(const case_view_t *v, case_due_t *rows, size_t cap)
@@ -177,18 +174,21 @@ static size_t due_rows(const case_view_t *v, case_due_t *rows, size_t cap)
     if (!v->c || !v->c->request || !strcmp(v->state, STATE_CLOSED))
         return 0;
     const request_t *r = v->c->request;
-    long received = (long) (v->received_ms / 86400000);
+    long received = (long)(v->received_ms / 86400000);
     long deadline = case_view_day(r->deadline);
     if (deadline >= 0 && case_view_owes_response(v))
         DUE_ADD(deadline, "deadline", "response deadline of the %s from %s",
                 case_view_type(v), case_view_agency(v));
     if (v->preserve_day > 0) {
         if (v->renewed_by[0])
-            DUE_ADD(v->preserve_day, "preservation", "preservation ends (extended "
+            DUE_ADD(v->preserve_day, "preservation",
+                    "preservation ends (extended "
                     "once, on the renewal in case %s; 18 U.S.C. 2703(f)(2) allows "
-                    "no second extension)", v->renewed_by);
+                    "no second extension)",
+                    v->renewed_by);
         else
-            DUE_ADD(v->preserve_day, "preservation", "preservation ends (90 days "
+            DUE_ADD(v->preserve_day, "preservation",
+                    "preservation ends (90 days "
                     "from the request, 18 U.S.C. 2703(f); one 90-day extension on "
                     "a renewed request)");
     }
@@ -197,29 +197,38 @@ static size_t due_rows(const case_view_t *v, case_due_t *rows, size_t cap)
         const account_decision_t *d = &v->c->accounts[i];
         if (d->notice != NOTICE_HELD)
             continue;
-        const char *gag = jstr(json_object_get(json_object_get(
-            json_object_get(v->cw, "accounts"), d->account), "gag"), "state");
+        const char *gag = jstr(
+            json_object_get(
+                json_object_get(json_object_get(v->cw, "accounts"), d->account), "gag"),
+            "state");
         if (gag && strcmp(gag, "extended"))
-            continue;                 /* lifted or set aside: notify releases */
+            continue; /* lifted or set aside: notify releases */
         if (d->release_on[0])
-            DUE_ADD(case_view_day(d->release_on), "gag end", "gag on the notice to %s "
-                    "ends: notify prepares the notice that day", d->account);
+            DUE_ADD(case_view_day(d->release_on), "gag end",
+                    "gag on the notice to %s "
+                    "ends: notify prepares the notice that day",
+                    d->account);
     }
     if (r->type == REQ_NATIONAL_SECURITY_LETTER && r->nondisclosure && !ch)
-        DUE_ADD(received, "nsl gag", "NSL nondisclosure: the provider may ask the "
+        DUE_ADD(received, "nsl gag",
+                "NSL nondisclosure: the provider may ask the "
                 "FBI to seek judicial review of the gag (18 U.S.C. 3511(b)); none "
                 "requested yet");
-    else if (r->nondisclosure && r->type != REQ_NATIONAL_SECURITY_LETTER
-             && case_view_day(r->nondisclosure_until) > received + 365 && !ch)
-        DUE_ADD(received + 365, "long gag", "nondisclosure until %s is longer than "
+    else if (r->nondisclosure && r->type != REQ_NATIONAL_SECURITY_LETTER &&
+             case_view_day(r->nondisclosure_until) > received + 365 && !ch)
+        DUE_ADD(received + 365, "long gag",
+                "nondisclosure until %s is longer than "
                 "one year: the 2017 Justice Department policy caps 18 U.S.C. "
                 "2705(b) orders at one year barring exceptional circumstances; "
-                "consider a challenge", r->nondisclosure_until);
+                "consider a challenge",
+                r->nondisclosure_until);
     json_t *w = json_object_get(v->cw, "waiting");
     if (w && !strcmp(v->state, STATE_WAITING)) {
         const char *until = jstr(w, "until");
-        DUE_ADD(until ? case_view_day(until) : received, "waiting", "waiting on the "
-                "requester: %s%s", jstr(w, "reason") ? jstr(w, "reason") : "",
+        DUE_ADD(until ? case_view_day(until) : received, "waiting",
+                "waiting on the "
+                "requester: %s%s",
+                jstr(w, "reason") ? jstr(w, "reason") : "",
                 until ? "" : " (no date set)");
     }
     return n;
@@ -234,7 +243,7 @@ static redisReply *members_of(case_store_t *store, const char *const *keys, size
     argv[0] = "SUNION";
     for (size_t i = 0; i < n; i++)
         argv[i + 1] = keys[i];
-    redisReply *r = redis_conn_argv(case_store_conn(store), (int) n + 1, argv, NULL);
+    redisReply *r = redis_conn_argv(case_store_conn(store), (int)n + 1, argv, NULL);
     if (r && r->type != REDIS_REPLY_ARRAY) {
         freeReplyObject(r);
         r = NULL;
@@ -260,8 +269,8 @@ case_view_t *case_view_load_due(case_store_t *store, size_t *n)
     return case_view_load_sets(store, keys, 2, n);
 }
 
-case_due_t *case_view_due(const case_view_t *cases, size_t n, long today,
-                          long days, size_t *m)
+case_due_t *case_view_due(const case_view_t *cases, size_t n, long today, long days,
+                          size_t *m)
 {
     size_t cap = 8 * n + 1;
     *m = 0;

@@ -19,10 +19,10 @@ typedef struct {
     char id[CASE_ID_LEN];
     char state[32];
     long long received_ms;
-    case_t *c;                        /* NULL: the record does not decode */
-    json_t *cw;                       /* its casework object (never NULL) */
+    case_t *c;  /* NULL: the record does not decode */
+    json_t *cw; /* its casework object (never NULL) */
     char review_reason[512];
-    long preserve_day;                /* 0: none */
+    long preserve_day; /* 0: none */
     char renewed_by[CASE_ID_LEN];
     char renews[CASE_ID_LEN];
 } case_view_t;
@@ -55,17 +55,17 @@ bool case_view_owes_response(const case_view_t *v);
 
 /* One date a case has coming up or passed. */
 typedef struct {
-    long day;                         /* day number */
-    const case_view_t *v;             /* borrowed from the loaded cases */
-    const char *kind;                 /* "deadline", "preservation", "gag end",
+    long day;             /* day number */
+    const case_view_t *v; /* borrowed from the loaded cases */
+    const char *kind;     /* "deadline", "preservation", "gag end",
                                        * "nsl gag", "long gag", "waiting" */
-    char what[512];                   /* in words; may name an account */
+    char what[512];       /* in words; may name an account */
 } case_due_t;
 
 /* Every date of the loaded cases up to today + days (passed ones
  * included), earliest first; *m receives the count. Newly allocated
  * (free it); NULL when out of memory. */
-case_due_t *case_view_due(const case_view_t *cases, size_t n, long today,
-                          long days, size_t *m);
+case_due_t *case_view_due(const case_view_t *cases, size_t n, long today, long days,
+                          size_t *m);
 
 #endif

@@ -25,9 +25,8 @@ char *casework_index_key(const char *value)
 
 static bool has_dates(const request_t *r)
 {
-    return r->deadline[0] || r->nondisclosure
-        || r->type == REQ_PRESERVATION_REQUEST
-        || r->type == REQ_NATIONAL_SECURITY_LETTER;
+    return r->deadline[0] || r->nondisclosure || r->type == REQ_PRESERVATION_REQUEST ||
+           r->type == REQ_NATIONAL_SECURITY_LETTER;
 }
 
 char *casework_index_payload(const case_t *c, uint64_t received_ms)
@@ -38,7 +37,8 @@ char *casework_index_payload(const case_t *c, uint64_t received_ms)
     gchar *ref = casework_index_key(r ? r->reference : NULL);
     g_string_append_printf(s, "%s\n%s\n", agency, ref);
     if (r && r->type == REQ_PRESERVATION_REQUEST)
-        g_string_append_printf(s, "%llu", (unsigned long long) (received_ms / 86400000u + 90));
+        g_string_append_printf(s, "%llu",
+                               (unsigned long long)(received_ms / 86400000u + 90));
     g_string_append_printf(s, "\n%s\n", r && has_dates(r) ? "1" : "");
     for (size_t i = 0; r && i < r->account_count; i++) {
         gchar *a = casework_index_key(r->accounts[i]);
@@ -63,7 +63,7 @@ static void copy_field(char *dst, size_t len, redisReply *r)
 {
     dst[0] = '\0';
     if (r && r->type == REDIS_REPLY_STRING)
-        snprintf(dst, len, "%.*s", (int) r->len, r->str);
+        snprintf(dst, len, "%.*s", (int)r->len, r->str);
 }
 
 int casework_store_read(case_store_t *store, const char *id, cw_case_t *out)
@@ -72,8 +72,9 @@ int casework_store_read(case_store_t *store, const char *id, cw_case_t *out)
     if (strlen(id) >= CASE_ID_LEN)
         return 1;
     snprintf(out->id, sizeof out->id, "%s", id);
-    redisReply *r = redis_conn_command(case_store_conn(store), "HMGET " KEY_CASE
-                                       "%s state rev updated_at record casework", id);
+    redisReply *r = redis_conn_command(
+        case_store_conn(store),
+        "HMGET " KEY_CASE "%s state rev updated_at record casework", id);
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 5) {
         if (r)
             freeReplyObject(r);
@@ -90,8 +91,8 @@ int casework_store_read(case_store_t *store, const char *id, cw_case_t *out)
         copy_field(out->updated_at, sizeof out->updated_at, r->element[2]);
         char err[128] = "";
         if (r->element[3]->type == REDIS_REPLY_STRING)
-            out->c = wire_decode_case(r->element[3]->str, r->element[3]->len,
-                                      err, sizeof err);
+            out->c =
+                wire_decode_case(r->element[3]->str, r->element[3]->len, err, sizeof err);
         if (r->element[4]->type == REDIS_REPLY_STRING && r->element[4]->len > 0)
             out->cw = json_loadb(r->element[4]->str, r->element[4]->len, 0, NULL);
         if (!out->cw)
@@ -107,8 +108,8 @@ int casework_store_read(case_store_t *store, const char *id, cw_case_t *out)
 
 json_t *casework_store_load(case_store_t *store, const char *id)
 {
-    redisReply *r = redis_conn_command(case_store_conn(store),
-                                       "HGET " KEY_CASE "%s casework", id);
+    redisReply *r =
+        redis_conn_command(case_store_conn(store), "HGET " KEY_CASE "%s casework", id);
     if (!r)
         return NULL;
     json_t *cw = NULL;
@@ -135,8 +136,7 @@ static const char *score_text(long score, char *buf, size_t len)
     return buf;
 }
 
-int casework_store_commit(case_store_t *store, const cw_commit_t *p,
-                          char now_state[32])
+int casework_store_commit(case_store_t *store, const cw_commit_t *p, char now_state[32])
 {
     const cw_result_t *res = p->res;
     now_state[0] = '\0';
@@ -149,20 +149,37 @@ int casework_store_commit(case_store_t *store, const cw_commit_t *p,
         free(record);
         return -1;
     }
-    enum { FIXED = 20 };             /* act.lua's ARGV before the held pairs */
+    enum { FIXED = 20 }; /* act.lua's ARGV before the held pairs */
     const char *args[FIXED + 2 * 64];
     size_t lens[FIXED + 2 * 64];
     char now[24], scores[64][24];
     char members[64][CASE_ID_LEN + 300];
-    snprintf(now, sizeof now, "%llu", (unsigned long long) writ_now_ms());
+    snprintf(now, sizeof now, "%llu", (unsigned long long)writ_now_ms());
     const char *fixed[FIXED] = {
-        p->before->id, p->unguarded ? "" : p->before->state, p->before->rev,
-        p->before->updated_at, p->act_id, res->new_state, "", cw, now,
-        res->to_notify ? "1" : "", res->clear_review_reason ? "1" : "",
-        res->dated ? "1" : res->undated ? "-1" : "", p->rq->operator_name,
-        casework_act_name(p->rq->act), p->rq->reason ? p->rq->reason : "",
-        res->account ? res->account : p->rq->account ? p->rq->account : "",
-        res->message, p->worker, STAGE_NOTIFY, CASEWORK_STAGE,
+        p->before->id,
+        p->unguarded ? "" : p->before->state,
+        p->before->rev,
+        p->before->updated_at,
+        p->act_id,
+        res->new_state,
+        "",
+        cw,
+        now,
+        res->to_notify ? "1" : "",
+        res->clear_review_reason ? "1" : "",
+        res->dated     ? "1"
+        : res->undated ? "-1"
+                       : "",
+        p->rq->operator_name,
+        casework_act_name(p->rq->act),
+        p->rq->reason ? p->rq->reason : "",
+        res->account     ? res->account
+        : p->rq->account ? p->rq->account
+                         : "",
+        res->message,
+        p->worker,
+        STAGE_NOTIFY,
+        CASEWORK_STAGE,
     };
     for (int i = 0; i < FIXED; i++) {
         args[i] = fixed[i];
@@ -182,15 +199,16 @@ int casework_store_commit(case_store_t *store, const cw_commit_t *p,
         lens[argc] = strlen(args[argc]);
         argc++;
     }
-    redisReply *r = redis_conn_script_args(case_store_conn(store), &lua_act, argc, args, lens);
+    redisReply *r =
+        redis_conn_script_args(case_store_conn(store), &lua_act, argc, args, lens);
     free(record);
     free(cw);
     if (!r)
         return -1;
     int rc = -1;
-    if (r->type == REDIS_REPLY_ARRAY && r->elements == 2
-        && r->element[1]->type == REDIS_REPLY_STRING) {
-        rc = (int) r->element[0]->integer;
+    if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+        r->element[1]->type == REDIS_REPLY_STRING) {
+        rc = (int)r->element[0]->integer;
         snprintf(now_state, 32, "%s", r->element[1]->str);
     }
     freeReplyObject(r);
@@ -201,7 +219,7 @@ int casework_store_act_known(case_store_t *store, const char *id, const char *ac
 {
     redisReply *r = redis_conn_command(case_store_conn(store),
                                        "SISMEMBER " KEY_ACTS "%s %s", id, act_id);
-    int rc = r && r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
+    int rc = r && r->type == REDIS_REPLY_INTEGER ? (int)r->integer : -1;
     if (r)
         freeReplyObject(r);
     return rc;

@@ -42,22 +42,22 @@ typedef struct {
     char state[32];
     char rev[24];
     char updated_at[24];
-    case_t *c;                       /* owned */
-    json_t *cw;                      /* owned; {} when never worked on */
+    case_t *c;  /* owned */
+    json_t *cw; /* owned; {} when never worked on */
 } cw_case_t;
 
 /* 0 read, 1 no such case, -1 Redis failure or unreadable record
  * (case_store_error says which). */
-int  casework_store_read(case_store_t *store, const char *id, cw_case_t *out);
+int casework_store_read(case_store_t *store, const char *id, cw_case_t *out);
 void cw_case_clear(cw_case_t *self);
 
 typedef struct {
-    const cw_case_t *before;         /* as read */
+    const cw_case_t *before; /* as read */
     const cw_request_t *rq;
-    const cw_result_t *res;          /* casework_apply's CW_OK result */
-    const char *act_id;              /* same id: applied at most once */
-    const char *worker;              /* "writctl-{host}-{pid}" */
-    bool unguarded;                  /* notes: apply whatever the state */
+    const cw_result_t *res; /* casework_apply's CW_OK result */
+    const char *act_id;     /* same id: applied at most once */
+    const char *worker;     /* "writctl-{host}-{pid}" */
+    bool unguarded;         /* notes: apply whatever the state */
 } cw_commit_t;
 
 /* Whether act_id was applied to the case already: 1 yes, 0 no, -1 error.
@@ -70,7 +70,6 @@ int casework_store_act_known(case_store_t *store, const char *id, const char *ac
  * was applied already (nothing written), 3 no such case, -1 Redis failure
  * (nothing written, or all of it: the script is atomic -- a retry with
  * the same act id tells which). */
-int casework_store_commit(case_store_t *store, const cw_commit_t *p,
-                          char now_state[32]);
+int casework_store_commit(case_store_t *store, const cw_commit_t *p, char now_state[32]);
 
 #endif

@@ -15,53 +15,52 @@
 
 /* The stage names the scripts write into audit entries: writ-send's, and
  * a person's (writctl). */
-#define SEND_STAGE     "send"
+#define SEND_STAGE "send"
 #define CASEWORK_STAGE "casework"
 
 /* Runs a script whose answer is one integer: it, or -1 (Redis failed). */
 static int script_int(case_store_t *store, redis_script_t *sc, int argc,
                       const char **args)
 {
-    redisReply *r = redis_conn_script_args(case_store_conn(store), sc, argc, args,
-                                           NULL);
+    redisReply *r = redis_conn_script_args(case_store_conn(store), sc, argc, args, NULL);
     if (!r)
         return -1;
-    int rc = r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
+    int rc = r->type == REDIS_REPLY_INTEGER ? (int)r->integer : -1;
     freeReplyObject(r);
     return rc;
 }
 
 int delivery_store_hold(case_store_t *store, const char *id, const char *case_id,
-                        const char *to, const char *message_id,
-                        const char *letter, const char *why)
+                        const char *to, const char *message_id, const char *letter,
+                        const char *why)
 {
     char now[24];
-    snprintf(now, sizeof now, "%llu", (unsigned long long) writ_now_ms());
-    const char *args[] = { id, case_id, to, message_id, now, letter, why,
-                           SEND_STAGE };
+    snprintf(now, sizeof now, "%llu", (unsigned long long)writ_now_ms());
+    const char *args[] = { id, case_id, to, message_id, now, letter, why, SEND_STAGE };
     return script_int(store, &lua_delivery_hold, 8, args);
 }
 
-int delivery_store_letter(case_store_t *store, const char *case_id,
-                          const char *action, const char *reason,
-                          const char *operator_name)
+int delivery_store_letter(case_store_t *store, const char *case_id, const char *action,
+                          const char *reason, const char *operator_name)
 {
     char now[24], id[DELIVERY_ID_LEN];
-    snprintf(now, sizeof now, "%llu", (unsigned long long) writ_now_ms());
+    snprintf(now, sizeof now, "%llu", (unsigned long long)writ_now_ms());
     delivery_letter_id(case_id, id);
-    const char *args[] = { id, case_id, action, reason, operator_name, now,
-                           CASEWORK_STAGE };
+    const char *args[] = {
+        id, case_id, action, reason, operator_name, now, CASEWORK_STAGE
+    };
     return script_int(store, &lua_delivery_letter, 7, args);
 }
 
-int delivery_store_resolve(case_store_t *store, const char *case_id,
-                           const char *id, const char *action,
-                           const char *reason, const char *operator_name)
+int delivery_store_resolve(case_store_t *store, const char *case_id, const char *id,
+                           const char *action, const char *reason,
+                           const char *operator_name)
 {
     char now[24];
-    snprintf(now, sizeof now, "%llu", (unsigned long long) writ_now_ms());
-    const char *args[] = { id, case_id, action, reason, operator_name, now,
-                           CASEWORK_STAGE };
+    snprintf(now, sizeof now, "%llu", (unsigned long long)writ_now_ms());
+    const char *args[] = {
+        id, case_id, action, reason, operator_name, now, CASEWORK_STAGE
+    };
     return script_int(store, &lua_delivery_resolve, 7, args);
 }
 
@@ -94,7 +93,7 @@ static int command_ok(redisReply *r)
 int delivery_store_rearmed(case_store_t *store, size_t max, char ***ids)
 {
     *ids = NULL;
-    redisReply *r = command(store, "SPOP " KEY_DELIVERY_REARM " %d", (int) max);
+    redisReply *r = command(store, "SPOP " KEY_DELIVERY_REARM " %d", (int)max);
     if (!r)
         return -1;
     int n = reply_strings(r, ids);
@@ -115,15 +114,16 @@ int delivery_store_cursor_get(case_store_t *store, const char *name, uint64_t *a
 int delivery_store_cursor_set(case_store_t *store, const char *name, uint64_t at)
 {
     return command_ok(command(store, "SET " KEY_DELIVERY_CURSOR_FMT " %llu", name,
-                              (unsigned long long) at));
+                              (unsigned long long)at));
 }
 
 int delivery_store_cases_since(case_store_t *store, uint64_t at, size_t max,
                                delivery_case_ref_t **refs)
 {
     *refs = NULL;
-    redisReply *r = command(store, "ZRANGEBYSCORE " KEY_CASES " %llu +inf WITHSCORES LIMIT 0 %d",
-                            (unsigned long long) at, (int) max);
+    redisReply *r =
+        command(store, "ZRANGEBYSCORE " KEY_CASES " %llu +inf WITHSCORES LIMIT 0 %d",
+                (unsigned long long)at, (int)max);
     if (!r)
         return -1;
     int n = 0;
@@ -132,7 +132,7 @@ int delivery_store_cases_since(case_store_t *store, uint64_t at, size_t max,
     for (size_t i = 0; *refs && i + 1 < r->elements; i += 2) {
         if (r->element[i]->type != REDIS_REPLY_STRING || r->element[i]->len >= 32)
             continue;
-        snprintf((*refs)[n].id, sizeof (*refs)[n].id, "%s", r->element[i]->str);
+        snprintf((*refs)[n].id, sizeof(*refs)[n].id, "%s", r->element[i]->str);
         (*refs)[n++].at = strtoull(r->element[i + 1]->str, NULL, 10);
     }
     freeReplyObject(r);
@@ -141,8 +141,7 @@ int delivery_store_cases_since(case_store_t *store, uint64_t at, size_t max,
 
 static const char *letter_set_key(delivery_letter_set_t set)
 {
-    return set == DELIVERY_LETTERS_WATCHED ? KEY_DELIVERY_WATCHED
-                                           : KEY_DELIVERY_APPROVED;
+    return set == DELIVERY_LETTERS_WATCHED ? KEY_DELIVERY_WATCHED : KEY_DELIVERY_APPROVED;
 }
 
 int delivery_store_letter_set_add(case_store_t *store, delivery_letter_set_t set,
@@ -169,43 +168,45 @@ int delivery_store_letter_set_remove(case_store_t *store, delivery_letter_set_t 
     return command_ok(command(store, "SREM %s %s", letter_set_key(set), case_id));
 }
 
-delivery_claim_t delivery_store_claim(case_store_t *store,
-                                      const delivery_claim_args_t *a,
+delivery_claim_t delivery_store_claim(case_store_t *store, const delivery_claim_args_t *a,
                                       unsigned *attempts, uint64_t *next_at)
 {
     char now[24], lease[24];
-    snprintf(now, sizeof now, "%llu", (unsigned long long) writ_now_ms());
-    snprintf(lease, sizeof lease, "%llu", (unsigned long long) a->lease_ms);
-    const char *args[] = { a->id, a->case_id, a->kind, now, lease, a->worker,
-                           a->to ? a->to : "", a->message_id ? a->message_id : "",
+    snprintf(now, sizeof now, "%llu", (unsigned long long)writ_now_ms());
+    snprintf(lease, sizeof lease, "%llu", (unsigned long long)a->lease_ms);
+    const char *args[] = { a->id,
+                           a->case_id,
+                           a->kind,
+                           now,
+                           lease,
+                           a->worker,
+                           a->to ? a->to : "",
+                           a->message_id ? a->message_id : "",
                            SEND_STAGE };
-    redisReply *r = redis_conn_script_args(case_store_conn(store), &lua_delivery_claim,
-                                           9, args, NULL);
+    redisReply *r = redis_conn_script_args(case_store_conn(store), &lua_delivery_claim, 9,
+                                           args, NULL);
     *attempts = 0;
     *next_at = 0;
     if (!r)
         return DELIVERY_CLAIM_ERROR;
     delivery_claim_t out = DELIVERY_CLAIM_ERROR;
-    if (r->type == REDIS_REPLY_ARRAY && r->elements == 2
-        && r->element[0]->type == REDIS_REPLY_STRING
-        && r->element[1]->type == REDIS_REPLY_INTEGER) {
+    if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+        r->element[0]->type == REDIS_REPLY_STRING &&
+        r->element[1]->type == REDIS_REPLY_INTEGER) {
         const char *s = r->element[0]->str;
         long long v = r->element[1]->integer;
         if (!strcmp(s, "go")) {
             out = DELIVERY_CLAIM_GO;
-            *attempts = (unsigned) v;
-        }
-        else if (!strcmp(s, "done"))
+            *attempts = (unsigned)v;
+        } else if (!strcmp(s, "done"))
             out = DELIVERY_CLAIM_DONE;
         else if (!strcmp(s, "later")) {
             out = DELIVERY_CLAIM_LATER;
-            *next_at = (uint64_t) v;
-        }
-        else if (!strcmp(s, "busy")) {
+            *next_at = (uint64_t)v;
+        } else if (!strcmp(s, "busy")) {
             out = DELIVERY_CLAIM_BUSY;
-            *next_at = (uint64_t) v;
-        }
-        else if (!strcmp(s, "not_yet"))
+            *next_at = (uint64_t)v;
+        } else if (!strcmp(s, "not_yet"))
             out = DELIVERY_CLAIM_NOT_YET;
         else if (!strcmp(s, "held"))
             out = DELIVERY_CLAIM_HELD;
@@ -214,12 +215,12 @@ delivery_claim_t delivery_store_claim(case_store_t *store,
     return out;
 }
 
-int delivery_store_committing(case_store_t *store, const char *id,
-                              const char *worker, uint64_t lease_ms)
+int delivery_store_committing(case_store_t *store, const char *id, const char *worker,
+                              uint64_t lease_ms)
 {
     char now[24], lease[24];
-    snprintf(now, sizeof now, "%llu", (unsigned long long) writ_now_ms());
-    snprintf(lease, sizeof lease, "%llu", (unsigned long long) lease_ms);
+    snprintf(now, sizeof now, "%llu", (unsigned long long)writ_now_ms());
+    snprintf(lease, sizeof lease, "%llu", (unsigned long long)lease_ms);
     const char *args[] = { id, worker, now, lease };
     redisReply *r = redis_conn_script_args(case_store_conn(store),
                                            &lua_delivery_committing, 4, args, NULL);
@@ -233,25 +234,33 @@ int delivery_store_committing(case_store_t *store, const char *id,
 int delivery_store_record(case_store_t *store, const delivery_record_args_t *a)
 {
     char now[24], code[24], next_at[24], after[24];
-    snprintf(now, sizeof now, "%llu", (unsigned long long) writ_now_ms());
+    snprintf(now, sizeof now, "%llu", (unsigned long long)writ_now_ms());
     snprintf(code, sizeof code, "%ld", a->code);
-    snprintf(next_at, sizeof next_at, "%llu", (unsigned long long) a->next_at);
+    snprintf(next_at, sizeof next_at, "%llu", (unsigned long long)a->next_at);
     snprintf(after, sizeof after, "%u", a->attention_after ? a->attention_after : 1);
-    const char *args[] = { a->id, a->worker, delivery_outcome_name(a->outcome),
-                           code, a->reply ? a->reply : "", now, next_at, after,
-                           a->case_id, a->kind, SEND_STAGE };
-    redisReply *r = redis_conn_script_args(case_store_conn(store),
-                                           &lua_delivery_record, 11, args, NULL);
+    const char *args[] = { a->id,
+                           a->worker,
+                           delivery_outcome_name(a->outcome),
+                           code,
+                           a->reply ? a->reply : "",
+                           now,
+                           next_at,
+                           after,
+                           a->case_id,
+                           a->kind,
+                           SEND_STAGE };
+    redisReply *r = redis_conn_script_args(case_store_conn(store), &lua_delivery_record,
+                                           11, args, NULL);
     if (!r)
         return -1;
-    int rc = r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
+    int rc = r->type == REDIS_REPLY_INTEGER ? (int)r->integer : -1;
     freeReplyObject(r);
     return rc;
 }
 
 static const char *const VIEW_FIELDS[] = {
-    "kind", "case", "to", "message_id", "state", "attempts", "code", "reply", "letter",
-    "prepared_at", "sent_at", "updated_at", "next_at",
+    "kind",  "case",   "to",          "message_id", "state",      "attempts", "code",
+    "reply", "letter", "prepared_at", "sent_at",    "updated_at", "next_at",
 };
 #define VIEW_FIELD_COUNT (sizeof VIEW_FIELDS / sizeof VIEW_FIELDS[0])
 
@@ -268,8 +277,8 @@ static json_t *delivery_view(case_store_t *store, const char *id)
         argv[2 + i] = VIEW_FIELDS[i];
     for (size_t i = 0; i < 2 + VIEW_FIELD_COUNT; i++)
         lens[i] = strlen(argv[i]);
-    redisReply *r = redis_conn_argv(case_store_conn(store),
-                                    (int) (2 + VIEW_FIELD_COUNT), argv, lens);
+    redisReply *r =
+        redis_conn_argv(case_store_conn(store), (int)(2 + VIEW_FIELD_COUNT), argv, lens);
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != VIEW_FIELD_COUNT) {
         if (r)
             freeReplyObject(r);
@@ -285,7 +294,7 @@ static json_t *delivery_view(case_store_t *store, const char *id)
 
 static int by_prepared(const void *a, const void *b)
 {
-    json_t *x = *(json_t *const *) a, *y = *(json_t *const *) b;
+    json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
     const char *p = json_string_value(json_object_get(x, "prepared_at"));
     const char *q = json_string_value(json_object_get(y, "prepared_at"));
     long long u = p ? atoll(p) : 0, v = q ? atoll(q) : 0;

@@ -25,34 +25,33 @@
 #include "delivery.h"
 
 typedef enum {
-    DELIVERY_CLAIM_GO = 0,     /* send it now; *attempts = this attempt's number */
-    DELIVERY_CLAIM_DONE,       /* sent, failed, unconfirmed or discarded: never again */
-    DELIVERY_CLAIM_LATER,      /* deferred: *next_at = when to try */
-    DELIVERY_CLAIM_BUSY,       /* another sender holds its lease */
-    DELIVERY_CLAIM_NOT_YET,    /* the case's state does not say notified yet */
-    DELIVERY_CLAIM_HELD,       /* a letter waiting for a person's approval */
-    DELIVERY_CLAIM_ERROR       /* Redis failed: try later */
+    DELIVERY_CLAIM_GO = 0,  /* send it now; *attempts = this attempt's number */
+    DELIVERY_CLAIM_DONE,    /* sent, failed, unconfirmed or discarded: never again */
+    DELIVERY_CLAIM_LATER,   /* deferred: *next_at = when to try */
+    DELIVERY_CLAIM_BUSY,    /* another sender holds its lease */
+    DELIVERY_CLAIM_NOT_YET, /* the case's state does not say notified yet */
+    DELIVERY_CLAIM_HELD,    /* a letter waiting for a person's approval */
+    DELIVERY_CLAIM_ERROR    /* Redis failed: try later */
 } delivery_claim_t;
 
 typedef struct {
-    const char *id;            /* delivery id (delivery.h) */
+    const char *id; /* delivery id (delivery.h) */
     const char *case_id;
-    const char *kind;          /* "notice" | "alert" | "ack" | "letter" */
+    const char *kind; /* "notice" | "alert" | "ack" | "letter" */
     const char *to;
     const char *message_id;
     const char *worker;
     uint64_t lease_ms;
 } delivery_claim_args_t;
 
-delivery_claim_t delivery_store_claim(case_store_t *store,
-                                      const delivery_claim_args_t *a,
+delivery_claim_t delivery_store_claim(case_store_t *store, const delivery_claim_args_t *a,
                                       unsigned *attempts, uint64_t *next_at);
 
 /* Just before the end of the data goes out: sending -> committing, while
  * this worker still holds the lease. 0 done, -1 not (lease lost, or
  * Redis failed): then the end of the data must not be sent. */
-int delivery_store_committing(case_store_t *store, const char *id,
-                              const char *worker, uint64_t lease_ms);
+int delivery_store_committing(case_store_t *store, const char *id, const char *worker,
+                              uint64_t lease_ms);
 
 typedef struct {
     const char *id;
@@ -60,10 +59,10 @@ typedef struct {
     const char *kind;
     const char *worker;
     delivery_outcome_t outcome;
-    long code;                 /* relay reply code, 0 none */
-    const char *reply;         /* relay reply line (e.g. its queue id) */
-    uint64_t next_at;          /* deferred: when to try again (ms) */
-    unsigned attention_after;  /* deferred this many times: shown to a person */
+    long code;                /* relay reply code, 0 none */
+    const char *reply;        /* relay reply line (e.g. its queue id) */
+    uint64_t next_at;         /* deferred: when to try again (ms) */
+    unsigned attention_after; /* deferred this many times: shown to a person */
 } delivery_record_args_t;
 
 /* Records the transaction's outcome. 0 recorded, 1 not (the state had
@@ -77,17 +76,17 @@ int delivery_store_record(case_store_t *store, const delivery_record_args_t *a);
  * operator and reason; removed from the attention set. 0 done, 1 nothing
  * to resolve (sent, in flight, or never tried), 2 no such delivery for
  * that case, -1 Redis failed. */
-int delivery_store_resolve(case_store_t *store, const char *case_id,
-                           const char *id, const char *action,
-                           const char *reason, const char *operator_name);
+int delivery_store_resolve(case_store_t *store, const char *case_id, const char *id,
+                           const char *action, const char *reason,
+                           const char *operator_name);
 /* writ-send: a decision letter to the requester (id delivery_letter_id)
  * prepared and held for a person: state "held", in the attention set
  * with why (words for the queue), audited. 1 held now, 0 it already had
  * a state (held, approved, sent or discarded: nothing changed), -1
  * Redis failed. */
 int delivery_store_hold(case_store_t *store, const char *id, const char *case_id,
-                        const char *to, const char *message_id,
-                        const char *letter, const char *why);
+                        const char *to, const char *message_id, const char *letter,
+                        const char *why);
 /* writctl case letter ID send|discard: a person approves the case's held
  * letter (held -> deferred, re-armed through writ:delivery:rearm: it then
  * goes through the same claim/committing/record as every message, so
@@ -95,9 +94,8 @@ int delivery_store_hold(case_store_t *store, const char *id, const char *case_id
  * with the operator and reason; out of the attention set. 0 done, 1 not
  * held (already approved, sent or discarded), 2 the case has no letter,
  * -1 Redis failed. */
-int delivery_store_letter(case_store_t *store, const char *case_id,
-                          const char *action, const char *reason,
-                          const char *operator_name);
+int delivery_store_letter(case_store_t *store, const char *case_id, const char *action,
+                          const char *reason, const char *operator_name);
 
 /* writ-send: ids a person asked to resend (SPOP, up to max); *ids is
  * newly allocated (free each and the array). Returns the count, -1. */
@@ -112,7 +110,7 @@ int delivery_store_cursor_set(case_store_t *store, const char *name, uint64_t at
 
 typedef struct {
     char id[32];
-    uint64_t at;               /* its arrival time, ms */
+    uint64_t at; /* its arrival time, ms */
 } delivery_case_ref_t;
 
 /* Up to max cases that arrived at or after at, oldest first; *refs newly
@@ -129,7 +127,10 @@ int delivery_store_cases_since(case_store_t *store, uint64_t at, size_t max,
  *       decision too.
  * Add one; list them (*ids as delivery_store_rearmed; count or -1); take
  * one out. 0 / -1 Redis failed. */
-typedef enum { DELIVERY_LETTERS_APPROVED, DELIVERY_LETTERS_WATCHED } delivery_letter_set_t;
+typedef enum {
+    DELIVERY_LETTERS_APPROVED,
+    DELIVERY_LETTERS_WATCHED
+} delivery_letter_set_t;
 int delivery_store_letter_set_add(case_store_t *store, delivery_letter_set_t set,
                                   const char *case_id);
 int delivery_store_letter_set_list(case_store_t *store, delivery_letter_set_t set,

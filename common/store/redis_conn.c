@@ -14,25 +14,25 @@ struct redis_conn_t {
     char host[256];
     int port;
     char unix_path[256];
-    char user[64];              /* ACL user; "" logs in as "default" */
+    char user[64]; /* ACL user; "" logs in as "default" */
     char password[256];
     int db;
     redisContext *ctx;
-    uint64_t next_attempt_ms;   /* reconnect backoff */
+    uint64_t next_attempt_ms; /* reconnect backoff */
     uint64_t backoff_ms;
     char error[256];
     /* What this connection cost Redis, logged when it closes: the bench
      * reads it (Redis's own counters also count commands run inside
      * scripts, so they cannot tell round trips apart). */
     unsigned long long round_trips, commands;
-    unsigned pipelined;         /* commands appended, not yet counted */
+    unsigned pipelined; /* commands appended, not yet counted */
 };
 
 uint64_t writ_now_ms(void)
 {
     struct timeval tv;
     gettimeofday(&tv, NULL);
-    return (uint64_t) tv.tv_sec * 1000u + (uint64_t) tv.tv_usec / 1000u;
+    return (uint64_t)tv.tv_sec * 1000u + (uint64_t)tv.tv_usec / 1000u;
 }
 
 static void parse_url(redis_conn_t *self, const char *url)
@@ -48,28 +48,27 @@ static void parse_url(redis_conn_t *self, const char *url)
     const char *p = strncmp(url, "redis://", 8) == 0 ? url + 8 : url;
     const char *at = strrchr(p, '@');
     if (at) {
-        const char *colon = memchr(p, ':', (size_t) (at - p));
+        const char *colon = memchr(p, ':', (size_t)(at - p));
         const char *pw = colon ? colon + 1 : p;
         if (colon && colon > p)
-            snprintf(self->user, sizeof self->user, "%.*s", (int) (colon - p), p);
-        snprintf(self->password, sizeof self->password, "%.*s",
-                 (int) (at - pw), pw);
+            snprintf(self->user, sizeof self->user, "%.*s", (int)(colon - p), p);
+        snprintf(self->password, sizeof self->password, "%.*s", (int)(at - pw), pw);
         p = at + 1;
     }
     const char *slash = strchr(p, '/');
     const char *colon = strchr(p, ':');
-    size_t hostlen = colon && (!slash || colon < slash) ? (size_t) (colon - p)
-                   : slash ? (size_t) (slash - p) : strlen(p);
+    size_t hostlen = colon && (!slash || colon < slash) ? (size_t)(colon - p)
+                     : slash                            ? (size_t)(slash - p)
+                                                        : strlen(p);
     if (hostlen > 0)
-        snprintf(self->host, sizeof self->host, "%.*s", (int) hostlen, p);
+        snprintf(self->host, sizeof self->host, "%.*s", (int)hostlen, p);
     if (colon && (!slash || colon < slash))
         self->port = atoi(colon + 1);
     if (slash)
         self->db = atoi(slash + 1);
 }
 
-redis_conn_t *redis_conn_new(const char *url, const char *user,
-                             const char *password)
+redis_conn_t *redis_conn_new(const char *url, const char *user, const char *password)
 {
     redis_conn_t *self = calloc(1, sizeof *self);
     if (!self)
@@ -89,8 +88,8 @@ void redis_conn_destroy(redis_conn_t **self_p)
         return;
     redis_conn_t *self = *self_p;
     if (self->round_trips)
-        log_info(NULL, "redis: %llu round trips, %llu commands",
-                 self->round_trips, self->commands);
+        log_info(NULL, "redis: %llu round trips, %llu commands", self->round_trips,
+                 self->commands);
     if (self->ctx)
         redisFree(self->ctx);
     memset(self->password, 0, sizeof self->password);
@@ -111,7 +110,7 @@ void redis_conn_set_error(redis_conn_t *self, const char *why)
 void redis_conn_drop(redis_conn_t *self, const char *why)
 {
     char copy[sizeof self->error];
-    snprintf(copy, sizeof copy, "%s", why);   /* why may be self->error */
+    snprintf(copy, sizeof copy, "%s", why); /* why may be self->error */
     redis_conn_set_error(self, copy);
     if (self->ctx) {
         redisFree(self->ctx);
@@ -126,8 +125,8 @@ void redis_conn_drop(redis_conn_t *self, const char *why)
 /* The connection broke while sending or reading. */
 static void drop_lost(redis_conn_t *self)
 {
-    redis_conn_drop(self, self->ctx && self->ctx->errstr[0]
-                          ? self->ctx->errstr : "redis connection lost");
+    redis_conn_drop(self, self->ctx && self->ctx->errstr[0] ? self->ctx->errstr
+                                                            : "redis connection lost");
 }
 
 static bool login_command(redis_conn_t *self, int argc, const char **argv)
@@ -148,23 +147,22 @@ bool redis_conn_ready(redis_conn_t *self)
     if (writ_now_ms() < self->next_attempt_ms)
         return false;
     struct timeval tv = { 2, 0 };
-    self->ctx = self->unix_path[0]
-              ? redisConnectUnixWithTimeout(self->unix_path, tv)
-              : redisConnectWithTimeout(self->host, self->port, tv);
+    self->ctx = self->unix_path[0] ? redisConnectUnixWithTimeout(self->unix_path, tv)
+                                   : redisConnectWithTimeout(self->host, self->port, tv);
     if (!self->ctx || self->ctx->err) {
-        redis_conn_drop(self, self->ctx ? self->ctx->errstr
-                                        : "cannot allocate redis context");
+        redis_conn_drop(self,
+                        self->ctx ? self->ctx->errstr : "cannot allocate redis context");
         return false;
     }
-    redisSetTimeout(self->ctx, (struct timeval) { 5, 0 });
+    redisSetTimeout(self->ctx, (struct timeval){ 5, 0 });
     char db[16];
     snprintf(db, sizeof db, "%d", self->db);
     const char *auth_user[] = { "AUTH", self->user, self->password };
     const char *auth[] = { "AUTH", self->password };
     const char *select[] = { "SELECT", db };
-    bool logged_in = !self->password[0]
-        || (self->user[0] ? login_command(self, 3, auth_user)
-                          : login_command(self, 2, auth));
+    bool logged_in =
+        !self->password[0] || (self->user[0] ? login_command(self, 3, auth_user)
+                                             : login_command(self, 2, auth));
     if (!logged_in || (self->db && !login_command(self, 2, select))) {
         redis_conn_drop(self, self->error);
         return false;
@@ -179,8 +177,7 @@ int redis_conn_fd(redis_conn_t *self)
     return self->ctx ? self->ctx->fd : -1;
 }
 
-void redis_conn_count(redis_conn_t *self, unsigned round_trips,
-                      unsigned commands)
+void redis_conn_count(redis_conn_t *self, unsigned round_trips, unsigned commands)
 {
     self->round_trips += round_trips;
     self->commands += commands;
@@ -240,8 +237,8 @@ int redis_conn_append(redis_conn_t *self, const char *fmt, ...)
 int redis_conn_append_argv(redis_conn_t *self, int argc, const char **argv,
                            const size_t *lens)
 {
-    if (!redis_conn_ready(self)
-        || redisAppendCommandArgv(self->ctx, argc, argv, lens) != REDIS_OK)
+    if (!redis_conn_ready(self) ||
+        redisAppendCommandArgv(self->ctx, argc, argv, lens) != REDIS_OK)
         return -1;
     self->pipelined++;
     return 0;
@@ -251,12 +248,12 @@ redisReply *redis_conn_read(redis_conn_t *self)
 {
     if (!self->ctx)
         return NULL;
-    if (self->pipelined) {            /* the first read sends the pipeline */
+    if (self->pipelined) { /* the first read sends the pipeline */
         redis_conn_count(self, 1, self->pipelined);
         self->pipelined = 0;
     }
     redisReply *r = NULL;
-    if (redisGetReply(self->ctx, (void **) &r) != REDIS_OK || !r) {
+    if (redisGetReply(self->ctx, (void **)&r) != REDIS_OK || !r) {
         drop_lost(self);
         return NULL;
     }
@@ -267,9 +264,9 @@ redisReply *redis_conn_read(redis_conn_t *self)
 
 int redis_args_init(redis_args_t *a, int cap)
 {
-    a->argv = calloc((size_t) cap, sizeof *a->argv);
-    a->lens = calloc((size_t) cap, sizeof *a->lens);
-    a->numbers = calloc((size_t) cap, sizeof *a->numbers);
+    a->argv = calloc((size_t)cap, sizeof *a->argv);
+    a->lens = calloc((size_t)cap, sizeof *a->lens);
+    a->numbers = calloc((size_t)cap, sizeof *a->numbers);
     a->argc = 0;
     a->cap = cap;
     a->needs_eval = false;
@@ -280,7 +277,7 @@ int redis_args_init_script(redis_args_t *a, int script_args)
 {
     if (redis_args_init(a, script_args + 3) != 0)
         return -1;
-    a->argc = 3;                      /* EVALSHA sha 0: filled by the runner */
+    a->argc = 3; /* EVALSHA sha 0: filled by the runner */
     return 0;
 }
 
@@ -339,8 +336,7 @@ static void set_evalsha(redis_script_t *sc, redis_args_t *a)
     a->lens[2] = 1;
 }
 
-redisReply *redis_conn_script(redis_conn_t *self, redis_script_t *sc,
-                              redis_args_t *a)
+redisReply *redis_conn_script(redis_conn_t *self, redis_script_t *sc, redis_args_t *a)
 {
     script_sha(sc);
     set_evalsha(sc, a);
@@ -355,9 +351,8 @@ redisReply *redis_conn_script(redis_conn_t *self, redis_script_t *sc,
     return r;
 }
 
-redisReply *redis_conn_script_args(redis_conn_t *self, redis_script_t *sc,
-                                   int argc, const char **args,
-                                   const size_t *lens)
+redisReply *redis_conn_script_args(redis_conn_t *self, redis_script_t *sc, int argc,
+                                   const char **args, const size_t *lens)
 {
     redis_args_t a;
     redisReply *r = NULL;
@@ -388,7 +383,7 @@ void redis_batch_send(redis_conn_t *self, redis_batch_t *b)
     }
     if (b->sent == 0)
         return;
-    redis_conn_count(self, 1, (unsigned) b->sent);
+    redis_conn_count(self, 1, (unsigned)b->sent);
     int done = 0;
     while (!done)
         if (redisBufferWrite(self->ctx, &done) != REDIS_OK) {
@@ -400,8 +395,7 @@ void redis_batch_send(redis_conn_t *self, redis_batch_t *b)
 
 /* One reply of a batch: NOSCRIPT marks the call for EVAL, another error
  * keeps its text; NULL then. */
-static redisReply *batch_reply(redis_conn_t *self, redisReply *r,
-                               redis_args_t *a)
+static redisReply *batch_reply(redis_conn_t *self, redisReply *r, redis_args_t *a)
 {
     if (r && r->type == REDIS_REPLY_ERROR) {
         if (strncmp(r->str, "NOSCRIPT", 8) == 0)
@@ -414,8 +408,7 @@ static redisReply *batch_reply(redis_conn_t *self, redisReply *r,
     return r;
 }
 
-void redis_batch_recv(redis_conn_t *self, redis_batch_t *b,
-                      redisReply **replies)
+void redis_batch_recv(redis_conn_t *self, redis_batch_t *b, redisReply **replies)
 {
     for (size_t i = 0; i < b->n; i++)
         replies[i] = NULL;
@@ -426,7 +419,7 @@ void redis_batch_recv(redis_conn_t *self, redis_batch_t *b,
             continue;
         got++;
         redisReply *r = NULL;
-        if (!lost && redisGetReply(self->ctx, (void **) &r) != REDIS_OK) {
+        if (!lost && redisGetReply(self->ctx, (void **)&r) != REDIS_OK) {
             drop_lost(self);
             lost = true;
         }
@@ -440,9 +433,8 @@ void redis_batch_recv(redis_conn_t *self, redis_batch_t *b,
         }
 }
 
-void redis_conn_script_batch(redis_conn_t *self, redis_script_t *sc,
-                             redis_args_t *args, size_t n,
-                             redisReply **replies)
+void redis_conn_script_batch(redis_conn_t *self, redis_script_t *sc, redis_args_t *args,
+                             size_t n, redisReply **replies)
 {
     redis_batch_t b = { .sc = sc, .args = args, .n = n };
     redis_batch_send(self, &b);

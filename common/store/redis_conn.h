@@ -42,8 +42,7 @@ uint64_t writ_now_ms(void);
  * every connection. Connects lazily; a lost connection is re-established
  * on the next call, after a backoff (100 ms doubling to 2 s). The password
  * is wiped when the connection is destroyed. */
-redis_conn_t *redis_conn_new(const char *url, const char *user,
-                             const char *password);
+redis_conn_t *redis_conn_new(const char *url, const char *user, const char *password);
 /* Logs the round trips and commands sent (the bench reads that line). */
 void redis_conn_destroy(redis_conn_t **self_p);
 
@@ -53,10 +52,9 @@ void redis_conn_set_error(redis_conn_t *self, const char *why);
 /* Connects when needed: false when Redis cannot be reached now. */
 bool redis_conn_ready(redis_conn_t *self);
 /* The socket (to poll for a pipeline's replies), -1 when not connected. */
-int  redis_conn_fd(redis_conn_t *self);
+int redis_conn_fd(redis_conn_t *self);
 /* Accounts for what was sent (logged at destroy). */
-void redis_conn_count(redis_conn_t *self, unsigned round_trips,
-                      unsigned commands);
+void redis_conn_count(redis_conn_t *self, unsigned round_trips, unsigned commands);
 
 /* One command, one round trip. NULL on any failure (error text kept; a
  * lost connection is dropped so the next call reconnects); an error
@@ -70,9 +68,9 @@ redisReply *redis_conn_command(redis_conn_t *self, const char *fmt, ...);
  * command, in order. _read returns the reply as it is (error replies
  * too: check the type), NULL when the connection was lost (dropped; read
  * no further). A pipeline counts one round trip and its commands. */
-int  redis_conn_append(redis_conn_t *self, const char *fmt, ...);
-int  redis_conn_append_argv(redis_conn_t *self, int argc, const char **argv,
-                            const size_t *lens);
+int redis_conn_append(redis_conn_t *self, const char *fmt, ...);
+int redis_conn_append_argv(redis_conn_t *self, int argc, const char **argv,
+                           const size_t *lens);
 redisReply *redis_conn_read(redis_conn_t *self);
 /* Drops the connection (replies can no longer be read in step). */
 void redis_conn_drop(redis_conn_t *self, const char *why);
@@ -83,17 +81,17 @@ typedef struct {
     size_t *lens;
     char (*numbers)[24];
     int argc, cap;
-    bool needs_eval;            /* Redis answered NOSCRIPT (batches) */
+    bool needs_eval; /* Redis answered NOSCRIPT (batches) */
 } redis_args_t;
 
 /* Room for cap arguments; for a script the first three (EVALSHA sha 0)
  * are reserved and filled by the runner. -1 when out of memory (free it
  * anyway). */
-int  redis_args_init(redis_args_t *a, int cap);
-int  redis_args_init_script(redis_args_t *a, int script_args);
+int redis_args_init(redis_args_t *a, int cap);
+int redis_args_init_script(redis_args_t *a, int script_args);
 void redis_args_free(redis_args_t *a);
 void redis_args_bin(redis_args_t *a, const char *s, size_t len);
-void redis_args_str(redis_args_t *a, const char *s);    /* NULL: "" */
+void redis_args_str(redis_args_t *a, const char *s); /* NULL: "" */
 void redis_args_num(redis_args_t *a, unsigned long long n);
 
 /* A Lua script: its body (lua/NAME.lua, embedded) and its SHA-1, computed
@@ -108,12 +106,10 @@ typedef struct {
 
 /* Runs a script whose arguments (its ARGV) are a->argv[3..]. One round
  * trip, two when Redis must load it. NULL on failure (error text kept). */
-redisReply *redis_conn_script(redis_conn_t *self, redis_script_t *sc,
-                              redis_args_t *a);
+redisReply *redis_conn_script(redis_conn_t *self, redis_script_t *sc, redis_args_t *a);
 /* The same with the arguments as arrays (lens NULL: strings). */
-redisReply *redis_conn_script_args(redis_conn_t *self, redis_script_t *sc,
-                                   int argc, const char **args,
-                                   const size_t *lens);
+redisReply *redis_conn_script_args(redis_conn_t *self, redis_script_t *sc, int argc,
+                                   const char **args, const size_t *lens);
 
 /* n calls of one script in one round trip: every call goes out before the
  * first reply is read; calls Redis did not know by sha run again by EVAL
@@ -122,17 +118,15 @@ typedef struct {
     redis_script_t *sc;
     redis_args_t *args;
     size_t n, sent;
-    bool lost;                  /* the connection broke */
+    bool lost; /* the connection broke */
 } redis_batch_t;
 
 /* Writes every call out, without reading. */
 void redis_batch_send(redis_conn_t *self, redis_batch_t *b);
 /* Reads the replies (blocking): replies[i] is call i's, NULL on failure. */
-void redis_batch_recv(redis_conn_t *self, redis_batch_t *b,
-                      redisReply **replies);
+void redis_batch_recv(redis_conn_t *self, redis_batch_t *b, redisReply **replies);
 /* Both. */
-void redis_conn_script_batch(redis_conn_t *self, redis_script_t *sc,
-                             redis_args_t *args, size_t n,
-                             redisReply **replies);
+void redis_conn_script_batch(redis_conn_t *self, redis_script_t *sc, redis_args_t *args,
+                             size_t n, redisReply **replies);
 
 #endif

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-int redis_login_read_password(const char *path, char *buf, size_t len,
-                              char *err, size_t errlen)
+int redis_login_read_password(const char *path, char *buf, size_t len, char *err,
+                              size_t errlen)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -21,9 +21,11 @@ int redis_login_read_password(const char *path, char *buf, size_t len,
     if (fstat(fileno(f), &st) != 0)
         snprintf(err, errlen, "cannot stat %s: %s", path, strerror(errno));
     else if (st.st_mode & 077)
-        snprintf(err, errlen, "Redis password file %s has mode %03o: others may "
-                 "read it (want 0600)", path, (unsigned) (st.st_mode & 0777));
-    else if (!fgets(buf, (int) len, f))
+        snprintf(err, errlen,
+                 "Redis password file %s has mode %03o: others may "
+                 "read it (want 0600)",
+                 path, (unsigned)(st.st_mode & 0777));
+    else if (!fgets(buf, (int)len, f))
         snprintf(err, errlen, "Redis password file %s is empty", path);
     else {
         size_t n = strcspn(buf, "\r\n");
@@ -44,8 +46,7 @@ int redis_login_read_password(const char *path, char *buf, size_t len,
 }
 
 case_store_t *redis_login_open(writ_config_t *cfg, const char *section,
-                               const char *default_user, char *err,
-                               size_t errlen)
+                               const char *default_user, char *err, size_t errlen)
 {
     const char *url = writ_config_str(cfg, "writ/redis_url");
     char path[160];

@@ -23,15 +23,14 @@
 /* Reads a password file into buf: the first line, without its line end.
  * Refuses (-1, err set) a file that is missing, empty, longer than len-1,
  * or readable or writable by group or others (it must be 0600 or 0400). */
-int redis_login_read_password(const char *path, char *buf, size_t len,
-                              char *err, size_t errlen);
+int redis_login_read_password(const char *path, char *buf, size_t len, char *err,
+                              size_t errlen);
 
 /* A case store for SECTION, logged in as its configured user (default
  * default_user). NULL with err set when the password cannot be read (a
  * configuration fault: exit 78) or memory runs out. Connects lazily, as
  * case_store_new. */
 case_store_t *redis_login_open(writ_config_t *cfg, const char *section,
-                               const char *default_user, char *err,
-                               size_t errlen);
+                               const char *default_user, char *err, size_t errlen);
 
 #endif

@@ -85,12 +85,11 @@ int csv_next_row(const char **cursor, csv_row_t *row)
             p++;
             if (read_quoted(&p, row) != 0)
                 goto bad;
-        }
-        else {
+        } else {
             const char *start = p;
             while (*p && *p != ',' && *p != '\r' && *p != '\n')
                 p++;
-            if (row_push(row, start, (size_t) (p - start)) != 0)
+            if (row_push(row, start, (size_t)(p - start)) != 0)
                 goto bad;
         }
         if (*p == ',') {
@@ -99,7 +98,7 @@ int csv_next_row(const char **cursor, csv_row_t *row)
         }
         if (*p == '\r' || *p == '\n' || *p == '\0')
             break;
-        goto bad;               /* text after a closing quote */
+        goto bad; /* text after a closing quote */
     }
     while (*p == '\r' || *p == '\n')
         p++;
@@ -115,14 +114,14 @@ bad:
 static void lower(char *s)
 {
     for (; *s; s++)
-        *s = (char) tolower((unsigned char) *s);
+        *s = (char)tolower((unsigned char)*s);
 }
 
 static int column(const csv_row_t *header, const char *name)
 {
     for (size_t i = 0; i < header->count; i++)
         if (!strcasecmp(header->fields[i], name))
-            return (int) i;
+            return (int)i;
     return -1;
 }
 
@@ -135,8 +134,8 @@ static bool reply_ok(redisReply *r)
 }
 
 /* Queues the commands that write one CSV file; returns rows or -1. */
-static long queue_tenants(redis_conn_t *conn, const char *csv, long *cmds,
-                          char *err, size_t errlen)
+static long queue_tenants(redis_conn_t *conn, const char *csv, long *cmds, char *err,
+                          size_t errlen)
 {
     const char *p = csv;
     csv_row_t header, row;
@@ -154,8 +153,7 @@ static long queue_tenants(redis_conn_t *conn, const char *csv, long *cmds,
     long n = 0;
     int rc;
     while ((rc = csv_next_row(&p, &row)) == 1) {
-        if ((int) row.count <= c_a || (int) row.count <= c_n
-            || (int) row.count <= c_t) {
+        if ((int)row.count <= c_a || (int)row.count <= c_n || (int)row.count <= c_t) {
             csv_row_clear(&row);
             snprintf(err, errlen, "tenants CSV: short line %ld", n + 2);
             return -1;
@@ -190,7 +188,8 @@ static long queue_locations(redis_conn_t *conn, const char *csv, long *cmds,
     csv_row_clear(&header);
     for (int i = 0; i < 5; i++)
         if (col[i] < 0) {
-            snprintf(err, errlen, "locations CSV: need columns "
+            snprintf(err, errlen,
+                     "locations CSV: need columns "
                      "account,tenant,customer_type,region,country");
             return -1;
         }
@@ -198,35 +197,35 @@ static long queue_locations(redis_conn_t *conn, const char *csv, long *cmds,
     *accounts = 0;
     while ((rc = csv_next_row(&p, &row)) == 1) {
         for (int i = 0; i < 5; i++)
-            if ((int) row.count <= col[i]) {
+            if ((int)row.count <= col[i]) {
                 csv_row_clear(&row);
-                snprintf(err, errlen, "locations CSV: short line %ld",
-                         *accounts + 2);
+                snprintf(err, errlen, "locations CSV: short line %ld", *accounts + 2);
                 return -1;
             }
         const char *type = row.fields[col[2]];
         if (strcmp(type, "enterprise") && strcmp(type, "consumer")) {
             csv_row_clear(&row);
-            snprintf(err, errlen, "locations CSV line %ld: customer_type must "
-                     "be enterprise or consumer", *accounts + 2);
+            snprintf(err, errlen,
+                     "locations CSV line %ld: customer_type must "
+                     "be enterprise or consumer",
+                     *accounts + 2);
             return -1;
         }
         lower(row.fields[col[0]]);
         for (char *c = row.fields[col[4]]; *c; c++)
-            *c = (char) toupper((unsigned char) *c);
-        redis_conn_append(conn, "HSET " KEY_REGISTRY_ACCT "%s tenant %s "
+            *c = (char)toupper((unsigned char)*c);
+        redis_conn_append(conn,
+                          "HSET " KEY_REGISTRY_ACCT "%s tenant %s "
                           "customer_type %s region %s country %s",
                           row.fields[col[0]], row.fields[col[1]], type,
                           row.fields[col[3]], row.fields[col[4]]);
-        redis_conn_append(conn, "SADD " KEY_REGISTRY_ACCOUNTS " %s",
-                          row.fields[col[0]]);
+        redis_conn_append(conn, "SADD " KEY_REGISTRY_ACCOUNTS " %s", row.fields[col[0]]);
         csv_row_clear(&row);
         *cmds += 2;
         (*accounts)++;
     }
     if (rc < 0) {
-        snprintf(err, errlen, "locations CSV: bad quoting after line %ld",
-                 *accounts + 1);
+        snprintf(err, errlen, "locations CSV: bad quoting after line %ld", *accounts + 1);
         return -1;
     }
     return *accounts;
@@ -234,8 +233,8 @@ static long queue_locations(redis_conn_t *conn, const char *csv, long *cmds,
 
 /* Deletes the keys of the previous import (inside the transaction);
  * members were read before MULTI. Returns the commands queued. */
-static long queue_delete_old(redis_conn_t *conn, redisReply *members,
-                             const char *set, const char *prefix)
+static long queue_delete_old(redis_conn_t *conn, redisReply *members, const char *set,
+                             const char *prefix)
 {
     long cmds = 0;
     for (size_t i = 0; i < members->elements; i++, cmds++)
@@ -263,8 +262,8 @@ long registry_import(case_store_t *store, const char *locations_csv,
         return -1;
     }
     /* WATCH the sets so a concurrent import cannot interleave. */
-    if (!reply_ok(redis_conn_command(conn, "WATCH " KEY_REGISTRY_ACCOUNTS " "
-                                     KEY_REGISTRY_TENANTS))) {
+    if (!reply_ok(redis_conn_command(conn, "WATCH " KEY_REGISTRY_ACCOUNTS
+                                           " " KEY_REGISTRY_TENANTS))) {
         snprintf(err, errlen, "redis: WATCH failed");
         return -1;
     }
@@ -281,20 +280,22 @@ long registry_import(case_store_t *store, const char *locations_csv,
     }
     redis_conn_append(conn, "MULTI");
     long queued = 1, accounts = 0, cmds = 0;
-    long a = queue_delete_old(conn, old_accounts, KEY_REGISTRY_ACCOUNTS, KEY_REGISTRY_ACCT);
-    long b = queue_delete_old(conn, old_tenants, KEY_REGISTRY_TENANTS, KEY_REGISTRY_TENANT);
+    long a =
+        queue_delete_old(conn, old_accounts, KEY_REGISTRY_ACCOUNTS, KEY_REGISTRY_ACCT);
+    long b =
+        queue_delete_old(conn, old_tenants, KEY_REGISTRY_TENANTS, KEY_REGISTRY_TENANT);
     freeReplyObject(old_accounts);
     freeReplyObject(old_tenants);
     long c = queue_tenants(conn, tenants_csv, &cmds, err, errlen);
-    long d = c < 0 ? -1 : queue_locations(conn, locations_csv, &cmds, &accounts, err, errlen);
+    long d =
+        c < 0 ? -1 : queue_locations(conn, locations_csv, &cmds, &accounts, err, errlen);
     bool ok = d >= 0;
     queued += a + b + cmds;
     if (ok) {
         queued += 1;
         redis_conn_append(conn, "INCR " KEY_REGISTRY_VERSION);
         redis_conn_append(conn, "EXEC");
-    }
-    else
+    } else
         redis_conn_append(conn, "DISCARD");
     /* Drain every queued reply; the last is EXEC's (or DISCARD's). */
     redisReply *r = NULL;
@@ -350,12 +351,11 @@ static void location_from(redisReply **f, location_t *out)
 
 /* The lookup itself; version (may be NULL) receives the registry version
  * the answer belongs to. */
-static int lookup_versioned(case_store_t *store, char *const *accounts,
-                            size_t n, location_t *out, char *version,
-                            size_t version_len)
+static int lookup_versioned(case_store_t *store, char *const *accounts, size_t n,
+                            location_t *out, char *version, size_t version_len)
 {
     redisReply *r = redis_conn_script_args(case_store_conn(store), &lua_registry_lookup,
-                                           (int) n, (const char **) accounts, NULL);
+                                           (int)n, (const char **)accounts, NULL);
     if (!r)
         return -1;
     int rc = -1;
@@ -370,8 +370,7 @@ static int lookup_versioned(case_store_t *store, char *const *accounts,
     return rc;
 }
 
-int registry_lookup(case_store_t *store, char *const *accounts, size_t n,
-                    location_t *out)
+int registry_lookup(case_store_t *store, char *const *accounts, size_t n, location_t *out)
 {
     return n == 0 ? 0 : lookup_versioned(store, accounts, n, out, NULL, 0);
 }
@@ -379,9 +378,9 @@ int registry_lookup(case_store_t *store, char *const *accounts, size_t n,
 /* ---- cache ------------------------------------------------------------- */
 
 struct registry_cache_t {
-    GHashTable *entries;        /* account -> location_t (both owned) */
+    GHashTable *entries; /* account -> location_t (both owned) */
     size_t max_entries;
-    char version[32];           /* the import the entries belong to */
+    char version[32]; /* the import the entries belong to */
 };
 
 registry_cache_t *registry_cache_new(size_t max_entries)
@@ -439,8 +438,8 @@ int registry_cache_lookup(registry_cache_t *self, case_store_t *store,
         return -1;
     /* Another import since the entries were cached: they are all stale.
      * (A bounded cache: when full, start again rather than track age.) */
-    if (strcmp(version, self->version) != 0
-        || g_hash_table_size(self->entries) + n > self->max_entries)
+    if (strcmp(version, self->version) != 0 ||
+        g_hash_table_size(self->entries) + n > self->max_entries)
         registry_cache_invalidate(self);
     snprintf(self->version, sizeof self->version, "%s", version);
     for (size_t i = 0; i < n; i++)

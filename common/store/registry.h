@@ -21,7 +21,7 @@ typedef struct {
 /* Parses the next record from *cursor (advanced past it). Returns 1 with a
  * row, 0 at end of input, -1 on malformed quoting. Free with
  * csv_row_clear. */
-int  csv_next_row(const char **cursor, csv_row_t *row);
+int csv_next_row(const char **cursor, csv_row_t *row);
 void csv_row_clear(csv_row_t *row);
 
 /* Replaces the whole registry atomically (MULTI/EXEC) with the contents
@@ -34,8 +34,8 @@ long registry_import(case_store_t *store, const char *locations_csv,
 
 /* Looks up n accounts (one round trip); out[i].found says whether each is
  * registered. Returns 0, or -1 on Redis failure. */
-int  registry_lookup(case_store_t *store, char *const *accounts, size_t n,
-                     location_t *out);
+int registry_lookup(case_store_t *store, char *const *accounts, size_t n,
+                    location_t *out);
 
 /* A replica's cache of the registry, for the import it last saw
  * (writ:registry:version). A lookup whose accounts are all cached costs no
@@ -48,8 +48,8 @@ int  registry_lookup(case_store_t *store, char *const *accounts, size_t n,
 typedef struct registry_cache_t registry_cache_t;
 registry_cache_t *registry_cache_new(size_t max_entries);
 void registry_cache_destroy(registry_cache_t **self_p);
-int  registry_cache_lookup(registry_cache_t *self, case_store_t *store,
-                           char *const *accounts, size_t n, location_t *out);
+int registry_cache_lookup(registry_cache_t *self, case_store_t *store,
+                          char *const *accounts, size_t n, location_t *out);
 /* The import the entries belong to ("" when empty; "0" before any). */
 const char *registry_cache_version(const registry_cache_t *self);
 void registry_cache_invalidate(registry_cache_t *self);

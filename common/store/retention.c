@@ -24,18 +24,27 @@ int64_t retention_parse_age(const char *text)
     long long unit = 86400000LL;
     if (*end) {
         switch (*end) {
-        case 's': unit = 1000LL; break;
-        case 'm': unit = 60000LL; break;
-        case 'h': unit = 3600000LL; break;
-        case 'd': unit = 86400000LL; break;
-        default: return -1;
+        case 's':
+            unit = 1000LL;
+            break;
+        case 'm':
+            unit = 60000LL;
+            break;
+        case 'h':
+            unit = 3600000LL;
+            break;
+        case 'd':
+            unit = 86400000LL;
+            break;
+        default:
+            return -1;
         }
         if (end[1])
             return -1;
     }
     if (n > INT64_MAX / unit)
         return -1;
-    return (int64_t) (n * unit);
+    return (int64_t)(n * unit);
 }
 
 bool retention_final_state(const char *state)
@@ -68,44 +77,42 @@ purge_result_t retention_judge(const char *state, uint64_t updated_at_ms,
 
 /* Runs a script (common/lua/purge.lua, hold_*.lua) whose arguments are
  * all strings; its integer reply, or -1 on failure. */
-static int run(case_store_t *store, redis_script_t *sc, int argc,
-               const char **args)
+static int run(case_store_t *store, redis_script_t *sc, int argc, const char **args)
 {
-    redisReply *r = redis_conn_script_args(case_store_conn(store), sc, argc,
-                                           args, NULL);
+    redisReply *r = redis_conn_script_args(case_store_conn(store), sc, argc, args, NULL);
     if (!r)
         return -1;
-    int rc = r->type == REDIS_REPLY_INTEGER ? (int) r->integer : -1;
+    int rc = r->type == REDIS_REPLY_INTEGER ? (int)r->integer : -1;
     freeReplyObject(r);
     return rc;
 }
 
-purge_result_t retention_purge(case_store_t *store, const char *id,
-                               uint64_t cutoff_ms, const char *operator_name,
-                               const char *note)
+purge_result_t retention_purge(case_store_t *store, const char *id, uint64_t cutoff_ms,
+                               const char *operator_name, const char *note)
 {
     char cutoff[32], now[32];
-    snprintf(cutoff, sizeof cutoff, "%llu", (unsigned long long) cutoff_ms);
-    snprintf(now, sizeof now, "%llu", (unsigned long long) writ_now_ms());
+    snprintf(cutoff, sizeof cutoff, "%llu", (unsigned long long)cutoff_ms);
+    snprintf(now, sizeof now, "%llu", (unsigned long long)writ_now_ms());
     const char *args[6 + sizeof FINAL_STATES / sizeof *FINAL_STATES] = {
-        id, cutoff, now, operator_name, note, RETENTION_STAGE };
+        id, cutoff, now, operator_name, note, RETENTION_STAGE
+    };
     int argc = 6;
     for (size_t i = 0; i < sizeof FINAL_STATES / sizeof *FINAL_STATES; i++)
         args[argc++] = FINAL_STATES[i];
-    return (purge_result_t) run(store, &lua_purge, argc, args);
+    return (purge_result_t)run(store, &lua_purge, argc, args);
 }
 
-int retention_hold_set(case_store_t *store, const char *id,
-                       const char *reason, const char *operator_name)
+int retention_hold_set(case_store_t *store, const char *id, const char *reason,
+                       const char *operator_name)
 {
     char now[32];
-    snprintf(now, sizeof now, "%llu", (unsigned long long) writ_now_ms());
+    snprintf(now, sizeof now, "%llu", (unsigned long long)writ_now_ms());
     const char *args[] = { id, reason, operator_name, now, RETENTION_STAGE };
     return run(store, &lua_hold_set, 5, args);
 }
 
-int retention_hold_release(case_store_t *store, const char *id,
-                           const char *reason, const char *operator_name)
+int retention_hold_release(case_store_t *store, const char *id, const char *reason,
+                           const char *operator_name)
 {
     const char *args[] = { id, reason, operator_name, RETENTION_STAGE };
     return run(store, &lua_hold_release, 4, args);

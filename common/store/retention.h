@@ -29,13 +29,13 @@ int64_t retention_parse_age(const char *text);
 bool retention_final_state(const char *state);
 
 typedef enum {
-    PURGE_DONE = 0,           /* purged now */
-    PURGE_ALREADY = 1,        /* purged before: nothing changed */
+    PURGE_DONE = 0,    /* purged now */
+    PURGE_ALREADY = 1, /* purged before: nothing changed */
     PURGE_NO_CASE = 2,
-    PURGE_HELD = 3,           /* on legal hold: kept */
-    PURGE_NOT_FINAL = 4,      /* still being worked on: kept */
-    PURGE_TOO_RECENT = 5,     /* changed after the cutoff: kept */
-    PURGE_ERROR = -1          /* Redis failure (case_store_error) */
+    PURGE_HELD = 3,       /* on legal hold: kept */
+    PURGE_NOT_FINAL = 4,  /* still being worked on: kept */
+    PURGE_TOO_RECENT = 5, /* changed after the cutoff: kept */
+    PURGE_ERROR = -1      /* Redis failure (case_store_error) */
 } purge_result_t;
 
 /* What a purge of a case with these fields would do (the same rules as
@@ -47,15 +47,14 @@ purge_result_t retention_judge(const char *state, uint64_t updated_at_ms,
 
 /* Purges one case if it still qualifies (judged again inside the script,
  * atomically); operator and note go into the audit. */
-purge_result_t retention_purge(case_store_t *store, const char *id,
-                               uint64_t cutoff_ms, const char *operator_name,
-                               const char *note);
+purge_result_t retention_purge(case_store_t *store, const char *id, uint64_t cutoff_ms,
+                               const char *operator_name, const char *note);
 
 /* Sets or releases a case's legal hold, audited. 0 done, 1 already so
  * (nothing changed), 2 no such case, -1 Redis failure. */
-int retention_hold_set(case_store_t *store, const char *id,
-                       const char *reason, const char *operator_name);
-int retention_hold_release(case_store_t *store, const char *id,
-                           const char *reason, const char *operator_name);
+int retention_hold_set(case_store_t *store, const char *id, const char *reason,
+                       const char *operator_name);
+int retention_hold_release(case_store_t *store, const char *id, const char *reason,
+                           const char *operator_name);
 
 #endif

@@ -9,10 +9,10 @@
 #include <string.h>
 
 struct writ_config_t {
-    zconfig_t *root;        /* NULL: defaults only */
+    zconfig_t *root; /* NULL: defaults only */
     char source[512];
-    char dir[512];          /* directory of the file, for relative names */
-    zhash_t *cache;         /* path -> value string we returned, owned */
+    char dir[512];  /* directory of the file, for relative names */
+    zhash_t *cache; /* path -> value string we returned, owned */
 };
 
 void writ_config_env_name(const char *path, char *buf, size_t len)
@@ -20,10 +20,11 @@ void writ_config_env_name(const char *path, char *buf, size_t len)
     const char *p = path;
     if (strncmp(p, "writ/", 5) == 0)
         p += 5;
-    size_t n = (size_t) snprintf(buf, len, "WRIT_");
+    size_t n = (size_t)snprintf(buf, len, "WRIT_");
     for (; *p && n + 1 < len; p++)
-        buf[n++] = (*p == '/' || *p == '-' || *p == '.') ? '_'
-                 : (char) toupper((unsigned char) *p);
+        buf[n++] = (*p == '/' || *p == '-' || *p == '.')
+                       ? '_'
+                       : (char)toupper((unsigned char)*p);
     buf[n < len ? n : len - 1] = '\0';
 }
 
@@ -49,12 +50,11 @@ writ_config_t *writ_config_load(const char *path, char *err, size_t errlen)
         }
         snprintf(self->source, sizeof self->source, "%s", path);
         const char *slash = strrchr(path, '/');
-        snprintf(self->dir, sizeof self->dir, "%.*s",
-                 slash ? (int) (slash - path) : 1, slash ? path : ".");
+        snprintf(self->dir, sizeof self->dir, "%.*s", slash ? (int)(slash - path) : 1,
+                 slash ? path : ".");
         if (slash == path)
             snprintf(self->dir, sizeof self->dir, "/");
-    }
-    else
+    } else
         snprintf(self->source, sizeof self->source, "built-in defaults");
     return self;
 }
@@ -89,8 +89,8 @@ static const char *lookup(writ_config_t *self, const char *path,
         *source = FROM_DEFAULT;
         return default_value;
     }
-    zhash_update(self->cache, path, (void *) value);
-    return (const char *) zhash_lookup(self->cache, path);
+    zhash_update(self->cache, path, (void *)value);
+    return (const char *)zhash_lookup(self->cache, path);
 }
 
 const char *writ_config_get(writ_config_t *self, const char *path,
@@ -111,11 +111,10 @@ const char *writ_config_get_file(writ_config_t *self, const char *path,
     snprintf(key, sizeof key, "%s#file", path);
     snprintf(joined, sizeof joined, "%s/%s", self->dir, value);
     zhash_update(self->cache, key, joined);
-    return (const char *) zhash_lookup(self->cache, key);
+    return (const char *)zhash_lookup(self->cache, key);
 }
 
-long writ_config_get_long(writ_config_t *self, const char *path,
-                          long default_value)
+long writ_config_get_long(writ_config_t *self, const char *path, long default_value)
 {
     const char *v = writ_config_get(self, path, NULL);
     if (!v || !*v)
@@ -128,17 +127,16 @@ long writ_config_get_long(writ_config_t *self, const char *path,
 /* "true"/"false" and their synonyms; fallback for anything else. */
 static bool parse_bool(const char *v, bool fallback)
 {
-    if (!strcasecmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes")
-        || !strcasecmp(v, "on"))
+    if (!strcasecmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes") ||
+        !strcasecmp(v, "on"))
         return true;
-    if (!strcasecmp(v, "0") || !strcasecmp(v, "false") || !strcasecmp(v, "no")
-        || !strcasecmp(v, "off"))
+    if (!strcasecmp(v, "0") || !strcasecmp(v, "false") || !strcasecmp(v, "no") ||
+        !strcasecmp(v, "off"))
         return false;
     return fallback;
 }
 
-bool writ_config_get_bool(writ_config_t *self, const char *path,
-                          bool default_value)
+bool writ_config_get_bool(writ_config_t *self, const char *path, bool default_value)
 {
     const char *v = writ_config_get(self, path, NULL);
     return v ? parse_bool(v, default_value) : default_value;

@@ -21,15 +21,13 @@ typedef struct writ_config_t writ_config_t;
  * it exists, else built-in defaults only. Returns NULL (err set) when a
  * named file cannot be read or parsed. */
 writ_config_t *writ_config_load(const char *path, char *err, size_t errlen);
-void        writ_config_destroy(writ_config_t **self_p);
+void writ_config_destroy(writ_config_t **self_p);
 
 /* The returned string is owned by the config (valid until destroy). */
 const char *writ_config_get(writ_config_t *self, const char *path,
                             const char *default_value);
-long        writ_config_get_long(writ_config_t *self, const char *path,
-                                 long default_value);
-bool        writ_config_get_bool(writ_config_t *self, const char *path,
-                                 bool default_value);
+long writ_config_get_long(writ_config_t *self, const char *path, long default_value);
+bool writ_config_get_bool(writ_config_t *self, const char *path, bool default_value);
 /* A file name setting. A relative name written in the config file is
  * taken relative to that file's directory, so `--config /etc/writ/writ.zpl`
  * finds its templates beside it whatever the working directory (pipe(8)
@@ -40,14 +38,14 @@ const char *writ_config_get_file(writ_config_t *self, const char *path,
 /* The same with the built-in default of common/util/config_defaults.c's table
  * (unset: NULL, 0 or false when the table has no default for path). */
 const char *writ_config_str(writ_config_t *self, const char *path);
-long        writ_config_long(writ_config_t *self, const char *path);
-bool        writ_config_bool(writ_config_t *self, const char *path);
+long writ_config_long(writ_config_t *self, const char *path);
+bool writ_config_bool(writ_config_t *self, const char *path);
 const char *writ_config_file(writ_config_t *self, const char *path);
 
 /* Where the settings came from, for the startup log line. */
 const char *writ_config_source(writ_config_t *self);
 
 /* The environment variable name for a path, into buf. */
-void        writ_config_env_name(const char *path, char *buf, size_t len);
+void writ_config_env_name(const char *path, char *buf, size_t len);
 
 #endif

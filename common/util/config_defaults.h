@@ -17,8 +17,8 @@
 #define WRIT_CONFIG_DEFAULTS_H
 
 typedef struct {
-    const char *path;                 /* "section/key" */
-    const char *value;                /* the default as text; NULL: unset */
+    const char *path;  /* "section/key" */
+    const char *value; /* the default as text; NULL: unset */
     const char *doc;
 } config_default_t;
 

@@ -11,6 +11,7 @@
  * date: enough for "March 31,\n    2026", bounded so we never wander. */
 #define DATE_MAX_GAP 24
 
+/* clang-format off */
 static const struct {
     const char *name;
     int month;
@@ -49,6 +50,7 @@ static const struct {
     {"d\xc3\xa9""cembre", 12}, {"decembre", 12}, {"d\xc3\xa9""c", 12},
     {"diciembre", 12}, {"dic", 12}, {"dicembre", 12}, {"dezembro", 12},
 };
+/* clang-format on */
 #define MONTH_NAME_COUNT (sizeof month_names / sizeof month_names[0])
 
 static bool is_leap(int y)
@@ -58,7 +60,7 @@ static bool is_leap(int y)
 
 int date_days_in_month(int year, int month)
 {
-    static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static const int dim[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     if (month < 1 || month > 12)
         return 0;
     return month == 2 && is_leap(year) ? 29 : dim[month - 1];
@@ -66,9 +68,8 @@ int date_days_in_month(int year, int month)
 
 bool date_valid(const date_t *d)
 {
-    return d && d->year >= 1900 && d->year <= 2199 && d->month >= 1 &&
-           d->month <= 12 && d->day >= 1 &&
-           d->day <= date_days_in_month(d->year, d->month);
+    return d && d->year >= 1900 && d->year <= 2199 && d->month >= 1 && d->month <= 12 &&
+           d->day >= 1 && d->day <= date_days_in_month(d->year, d->month);
 }
 
 int date_cmp(const date_t *a, const date_t *b)
@@ -103,14 +104,13 @@ static size_t skip_ws(const char *s, size_t len, size_t i, size_t max)
 }
 
 /* Reads 1..maxd digits at i; returns digits read (0 = none). */
-static size_t read_int(const char *s, size_t len, size_t i, size_t maxd,
-                       int *val)
+static size_t read_int(const char *s, size_t len, size_t i, size_t maxd, int *val)
 {
     size_t n = 0;
     int v = 0;
     while (i + n < len && isdigit((unsigned char)s[i + n])) {
         if (n == maxd)
-            return 0;   /* too many digits: not this field */
+            return 0; /* too many digits: not this field */
         v = v * 10 + (s[i + n] - '0');
         n++;
     }
@@ -134,8 +134,8 @@ static size_t match_word(const char *s, size_t len, size_t i, const char *w)
         unsigned char c = (unsigned char)s[i + k];
         /* Latin-1 capitals (U+00C0..U+00DE but U+00D7) are C3 80..9E in
          * UTF-8, their small letters C3 A0..BE: "MÄRZ", "FÉVRIER". */
-        if (k > 0 && (unsigned char)s[i + k - 1] == 0xC3 && c >= 0x80 &&
-            c <= 0x9E && c != 0x97)
+        if (k > 0 && (unsigned char)s[i + k - 1] == 0xC3 && c >= 0x80 && c <= 0x9E &&
+            c != 0x97)
             c = (unsigned char)(c + 0x20);
         else
             c = (unsigned char)tolower(c);
@@ -154,7 +154,7 @@ static size_t read_month(const char *s, size_t len, size_t i, int *month)
         if (n) {
             *month = month_names[k].month;
             if (i + n < len && s[i + n] == '.')
-                n++;   /* "Sept." */
+                n++; /* "Sept." */
             return n;
         }
     }
@@ -165,7 +165,7 @@ static size_t read_month(const char *s, size_t len, size_t i, int *month)
  * the Romance "1º" / "1°" (ordinal indicator, degree sign). */
 static size_t read_ordinal_suffix(const char *s, size_t len, size_t i)
 {
-    static const char *const sfx[] = {"st", "nd", "rd", "th", "er"};
+    static const char *const sfx[] = { "st", "nd", "rd", "th", "er" };
     for (size_t k = 0; k < sizeof sfx / sizeof sfx[0]; k++)
         if (match_word(s, len, i, sfx[k]))
             return 2;
@@ -199,8 +199,7 @@ static bool year_end_ok(const char *s, size_t len, size_t i)
 }
 
 /* Numeric forms: ISO, US slash, German dots. */
-static size_t parse_numeric(const char *s, size_t len, bool day_first,
-                            date_t *out)
+static size_t parse_numeric(const char *s, size_t len, bool day_first, date_t *out)
 {
     int a, b, c;
     size_t i = 0, n;
@@ -225,15 +224,15 @@ static size_t parse_numeric(const char *s, size_t len, bool day_first,
         (i < len && s[i] == sep && i + 1 < len && isdigit((unsigned char)s[i + 1])))
         return 0;
 
-    date_t d = {0, 0, 0};
-    if (na == 4 && nc <= 2) {                       /* 2014-07-31 */
-        d = (date_t){a, b, c};
+    date_t d = { 0, 0, 0 };
+    if (na == 4 && nc <= 2) { /* 2014-07-31 */
+        d = (date_t){ a, b, c };
     } else if (na <= 2 && (nc == 4 || (nc == 2 && sep == '/'))) {
         int y = expand_year(c, nc);
         if (sep == '.' || a > 12 || (day_first && b <= 12)) /* 31.07.2014 */
-            d = (date_t){y, b, a};
-        else                                        /* US: 07/31/2014 */
-            d = (date_t){y, a, b};
+            d = (date_t){ y, b, a };
+        else /* US: 07/31/2014 */
+            d = (date_t){ y, a, b };
     } else {
         return 0;
     }
@@ -254,19 +253,17 @@ static size_t parse_day_first(const char *s, size_t len, date_t *out)
     i = n;
     /* "14JUN2025": the military style, no separators */
     if (i + 7 <= len && isalpha((unsigned char)s[i])) {
-        static const char *const abbr[] = {"jan", "feb", "mar", "apr", "may",
-                                           "jun", "jul", "aug", "sep", "oct",
-                                           "nov", "dec"};
+        static const char *const abbr[] = { "jan", "feb", "mar", "apr", "may", "jun",
+                                            "jul", "aug", "sep", "oct", "nov", "dec" };
         for (int m = 0; m < 12; m++) {
             if (tolower((unsigned char)s[i]) != abbr[m][0] ||
                 tolower((unsigned char)s[i + 1]) != abbr[m][1] ||
                 tolower((unsigned char)s[i + 2]) != abbr[m][2])
                 continue;
             size_t k = i + 3;
-            if ((n = read_int(s, len, k, 4, &year)) != 4 ||
-                !year_end_ok(s, len, k + n))
+            if ((n = read_int(s, len, k, 4, &year)) != 4 || !year_end_ok(s, len, k + n))
                 return 0;
-            date_t d = {year, m + 1, day};
+            date_t d = { year, m + 1, day };
             if (!date_valid(&d))
                 return 0;
             *out = d;
@@ -283,7 +280,7 @@ static size_t parse_day_first(const char *s, size_t len, date_t *out)
         if (!(n = read_int(s, len, k, 4, &year)) || (n != 4 && n != 2) ||
             !year_end_ok(s, len, k + n))
             return 0;
-        date_t d = {expand_year(year, n), month, day};
+        date_t d = { expand_year(year, n), month, day };
         if (!date_valid(&d))
             return 0;
         *out = d;
@@ -302,7 +299,7 @@ static size_t parse_day_first(const char *s, size_t len, date_t *out)
             return 0;
         i = skip_ws(s, len, k + n, DATE_MAX_GAP);
     }
-    i = skip_de(s, len, i);   /* "7 de abril" */
+    i = skip_de(s, len, i); /* "7 de abril" */
     if (!(n = read_month(s, len, i, &month)))
         return 0;
     i += n;
@@ -311,10 +308,10 @@ static size_t parse_day_first(const char *s, size_t len, date_t *out)
     j = skip_ws(s, len, i, DATE_MAX_GAP);
     if (j == i)
         return 0;
-    i = skip_de(s, len, j);   /* "abril de 2025" */
+    i = skip_de(s, len, j); /* "abril de 2025" */
     if ((n = read_int(s, len, i, 4, &year)) != 4 || !year_end_ok(s, len, i + n))
         return 0;
-    date_t d = {year, month, day};
+    date_t d = { year, month, day };
     if (!date_valid(&d))
         return 0;
     *out = d;
@@ -345,7 +342,7 @@ static size_t parse_month_first(const char *s, size_t len, date_t *out)
     i = j;
     if ((n = read_int(s, len, i, 4, &year)) != 4 || !year_end_ok(s, len, i + n))
         return 0;
-    date_t d = {year, month, day};
+    date_t d = { year, month, day };
     if (!date_valid(&d))
         return 0;
     *out = d;
@@ -357,15 +354,15 @@ size_t date_parse_at(const char *s, size_t len, date_t *out)
     return date_parse_at_style(s, len, false, out);
 }
 
-size_t date_parse_at_style(const char *s, size_t len, bool day_first,
-                           date_t *out)
+size_t date_parse_at_style(const char *s, size_t len, bool day_first, date_t *out)
 {
     if (!s || len == 0 || !out)
         return 0;
     size_t n;
     date_t d;
     if (isdigit((unsigned char)s[0])) {
-        if ((n = parse_numeric(s, len, day_first, &d)) || (n = parse_day_first(s, len, &d))) {
+        if ((n = parse_numeric(s, len, day_first, &d)) ||
+            (n = parse_day_first(s, len, &d))) {
             *out = d;
             return n;
         }
@@ -385,8 +382,7 @@ static bool may_start_date(unsigned char c)
     return isdigit(c) || (c && strchr("JFMASONDEGLjfmasondegl", c) != NULL);
 }
 
-bool date_find(const char *s, size_t len, date_t *out, size_t *start,
-               size_t *end)
+bool date_find(const char *s, size_t len, date_t *out, size_t *start, size_t *end)
 {
     return date_find_style(s, len, false, out, start, end);
 }
@@ -443,7 +439,7 @@ static date_t civil_from_days(long z)
     long mp = (5 * doy + 2) / 153;
     long d = doy - (153 * mp + 2) / 5 + 1;
     long m = mp + (mp < 10 ? 3 : -9);
-    return (date_t){(int)(y + (m <= 2)), (int)m, (int)d};
+    return (date_t){ (int)(y + (m <= 2)), (int)m, (int)d };
 }
 
 long date_to_days(const date_t *d)
@@ -458,7 +454,7 @@ date_t date_from_days(long days)
 
 static date_t invalid_date(void)
 {
-    return (date_t){0, 0, 0};
+    return (date_t){ 0, 0, 0 };
 }
 
 date_t date_add_days(date_t d, long days)
@@ -475,7 +471,7 @@ date_t date_add_business_days(date_t d, long days)
     long z = days_from_civil(d.year, d.month, d.day);
     while (days > 0) {
         z++;
-        long wd = ((z % 7) + 7 + 4) % 7;   /* 1970-01-01 was a Thursday: 4 */
+        long wd = ((z % 7) + 7 + 4) % 7; /* 1970-01-01 was a Thursday: 4 */
         if (wd != 0 && wd != 6)
             days--;
     }
@@ -487,7 +483,7 @@ date_t date_add_months(date_t d, long months)
     if (!date_valid(&d) || months > 24000 || months < -24000)
         return invalid_date();
     long idx = (long)d.year * 12 + (d.month - 1) + months;
-    date_t r = {(int)(idx / 12), (int)(idx % 12) + 1, d.day};
+    date_t r = { (int)(idx / 12), (int)(idx % 12) + 1, d.day };
     int dim = date_days_in_month(r.year, r.month);
     if (r.day > dim)
         r.day = dim;
@@ -525,13 +521,12 @@ date_t date_add_duration(date_t d, const duration_t *dur)
 /* ---- numbers in words ---- */
 
 static const char *const small_numbers[] = {
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
-    "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
-    "sixteen", "seventeen", "eighteen", "nineteen",
+    "zero",     "one",     "two",     "three",     "four",     "five",     "six",
+    "seven",    "eight",   "nine",    "ten",       "eleven",   "twelve",   "thirteen",
+    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
 };
 static const char *const tens_numbers[] = {
-    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy",
-    "eighty", "ninety",
+    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
 };
 
 static size_t read_small_word(const char *s, size_t len, size_t i, long *v)
@@ -604,9 +599,9 @@ size_t number_parse_at(const char *s, size_t len, long *out)
         while (i < len && isdigit((unsigned char)s[i]) && i < 6)
             v = v * 10 + (s[i++] - '0');
         if (i < len && isdigit((unsigned char)s[i]))
-            return 0;   /* absurdly long: not a count */
+            return 0; /* absurdly long: not a count */
         if (i < len && isalpha((unsigned char)s[i]))
-            return 0;   /* "2nd", "3rd" are not counts */
+            return 0; /* "2nd", "3rd" are not counts */
     } else {
         i = read_number_words(s, len, &v);
         if (!i)
@@ -626,6 +621,49 @@ size_t number_parse_at(const char *s, size_t len, long *out)
     return i;
 }
 
+/* Duration units in the languages writ reads; see duration_parse_at. */
+/* clang-format off */
+static const struct {
+    const char *w;
+    duration_unit_t u;
+} duration_units[] = {
+    {"days", DUR_DAYS},     {"day", DUR_DAYS},
+    {"weeks", DUR_WEEKS},   {"week", DUR_WEEKS},
+    {"months", DUR_MONTHS}, {"month", DUR_MONTHS},
+    {"years", DUR_YEARS},   {"year", DUR_YEARS},
+    {"hours", DUR_HOURS},   {"hour", DUR_HOURS},
+    /* German, French, Spanish, Italian, Portuguese, Dutch */
+    {"tage", DUR_DAYS},     {"tagen", DUR_DAYS},     {"tag", DUR_DAYS},
+    {"jours", DUR_DAYS},    {"jour", DUR_DAYS},
+    {"d\xc3\xad""as", DUR_DAYS}, {"dias", DUR_DAYS}, {"d\xc3\xad""a", DUR_DAYS},
+    {"dia", DUR_DAYS},      {"giorni", DUR_DAYS},    {"giorno", DUR_DAYS},
+    {"dagen", DUR_DAYS},    {"dag", DUR_DAYS},
+    {"werktage", DUR_BUSINESS_DAYS}, {"werktagen", DUR_BUSINESS_DAYS},
+    {"arbeitstage", DUR_BUSINESS_DAYS}, {"arbeitstagen", DUR_BUSINESS_DAYS},
+    {"werkdagen", DUR_BUSINESS_DAYS},
+    {"wochen", DUR_WEEKS},  {"woche", DUR_WEEKS},    {"semaines", DUR_WEEKS},
+    {"semaine", DUR_WEEKS}, {"semanas", DUR_WEEKS},  {"semana", DUR_WEEKS},
+    {"settimane", DUR_WEEKS}, {"weken", DUR_WEEKS},
+    {"monate", DUR_MONTHS}, {"monaten", DUR_MONTHS}, {"monat", DUR_MONTHS},
+    {"mois", DUR_MONTHS},   {"meses", DUR_MONTHS},   {"mes", DUR_MONTHS},
+    {"m\xc3\xaas", DUR_MONTHS}, {"mesi", DUR_MONTHS}, {"mese", DUR_MONTHS},
+    {"maanden", DUR_MONTHS}, {"maand", DUR_MONTHS},
+    {"jahre", DUR_YEARS},   {"jahren", DUR_YEARS},   {"jahr", DUR_YEARS},
+    {"ans", DUR_YEARS},     {"an", DUR_YEARS},       {"ann\xc3\xa9""es", DUR_YEARS},
+    {"a\xc3\xb1os", DUR_YEARS}, {"a\xc3\xb1o", DUR_YEARS}, {"anos", DUR_YEARS},
+    {"ano", DUR_YEARS},     {"anni", DUR_YEARS},     {"anno", DUR_YEARS},
+    {"jaar", DUR_YEARS},
+    {"stunden", DUR_HOURS}, {"heures", DUR_HOURS},   {"horas", DUR_HOURS},
+    {"ore", DUR_HOURS},     {"uur", DUR_HOURS},
+};
+
+/* Words after the unit that make days working days: "10 jours
+ * ouvrables", "10 d\xc3\xad""as h\xc3\xa1""biles", "10 giorni lavorativi". */
+static const char *const business_days_after[] = {
+    "ouvrables", "ouvr\xc3\xa9s", "h\xc3\xa1""biles", "habiles",
+    "lavorativi", "\xc3\xba""teis", "uteis", NULL};
+/* clang-format on */
+
 size_t duration_parse_at(const char *s, size_t len, duration_t *out)
 {
     if (!s || len == 0 || !out)
@@ -642,7 +680,7 @@ size_t duration_parse_at(const char *s, size_t len, duration_t *out)
         return 0;
     }
     if (i < len && s[i] == '-')
-        i++;   /* "90-day" */
+        i++; /* "90-day" */
     else
         i = skip_ws(s, len, i, 3);
 
@@ -656,53 +694,15 @@ size_t duration_parse_at(const char *s, size_t len, duration_t *out)
         business = true;
         i = skip_ws(s, len, i + m, 3);
     }
-    static const struct {
-        const char *w;
-        duration_unit_t u;
-    } units[] = {
-        {"days", DUR_DAYS},     {"day", DUR_DAYS},
-        {"weeks", DUR_WEEKS},   {"week", DUR_WEEKS},
-        {"months", DUR_MONTHS}, {"month", DUR_MONTHS},
-        {"years", DUR_YEARS},   {"year", DUR_YEARS},
-        {"hours", DUR_HOURS},   {"hour", DUR_HOURS},
-        /* German, French, Spanish, Italian, Portuguese, Dutch */
-        {"tage", DUR_DAYS},     {"tagen", DUR_DAYS},     {"tag", DUR_DAYS},
-        {"jours", DUR_DAYS},    {"jour", DUR_DAYS},
-        {"d\xc3\xad""as", DUR_DAYS}, {"dias", DUR_DAYS}, {"d\xc3\xad""a", DUR_DAYS},
-        {"dia", DUR_DAYS},      {"giorni", DUR_DAYS},    {"giorno", DUR_DAYS},
-        {"dagen", DUR_DAYS},    {"dag", DUR_DAYS},
-        {"werktage", DUR_BUSINESS_DAYS}, {"werktagen", DUR_BUSINESS_DAYS},
-        {"arbeitstage", DUR_BUSINESS_DAYS}, {"arbeitstagen", DUR_BUSINESS_DAYS},
-        {"werkdagen", DUR_BUSINESS_DAYS},
-        {"wochen", DUR_WEEKS},  {"woche", DUR_WEEKS},    {"semaines", DUR_WEEKS},
-        {"semaine", DUR_WEEKS}, {"semanas", DUR_WEEKS},  {"semana", DUR_WEEKS},
-        {"settimane", DUR_WEEKS}, {"weken", DUR_WEEKS},
-        {"monate", DUR_MONTHS}, {"monaten", DUR_MONTHS}, {"monat", DUR_MONTHS},
-        {"mois", DUR_MONTHS},   {"meses", DUR_MONTHS},   {"mes", DUR_MONTHS},
-        {"m\xc3\xaas", DUR_MONTHS}, {"mesi", DUR_MONTHS}, {"mese", DUR_MONTHS},
-        {"maanden", DUR_MONTHS}, {"maand", DUR_MONTHS},
-        {"jahre", DUR_YEARS},   {"jahren", DUR_YEARS},   {"jahr", DUR_YEARS},
-        {"ans", DUR_YEARS},     {"an", DUR_YEARS},       {"ann\xc3\xa9""es", DUR_YEARS},
-        {"a\xc3\xb1os", DUR_YEARS}, {"a\xc3\xb1o", DUR_YEARS}, {"anos", DUR_YEARS},
-        {"ano", DUR_YEARS},     {"anni", DUR_YEARS},     {"anno", DUR_YEARS},
-        {"jaar", DUR_YEARS},
-        {"stunden", DUR_HOURS}, {"heures", DUR_HOURS},   {"horas", DUR_HOURS},
-        {"ore", DUR_HOURS},     {"uur", DUR_HOURS},
-    };
-    /* Words after the unit that make days working days: "10 jours
-     * ouvrables", "10 d\xc3\xad""as h\xc3\xa1""biles", "10 giorni lavorativi". */
-    static const char *const business_after[] = {
-        "ouvrables", "ouvr\xc3\xa9s", "h\xc3\xa1""biles", "habiles",
-        "lavorativi", "\xc3\xba""teis", "uteis", NULL};
-    for (size_t k = 0; k < sizeof units / sizeof units[0]; k++) {
-        if ((m = match_word(s, len, i, units[k].w))) {
-            unit = units[k].u;
+    for (size_t k = 0; k < sizeof duration_units / sizeof duration_units[0]; k++) {
+        if ((m = match_word(s, len, i, duration_units[k].w))) {
+            unit = duration_units[k].u;
             if (business && unit == DUR_DAYS)
                 unit = DUR_BUSINESS_DAYS;
             if (unit == DUR_DAYS) {
                 size_t j = skip_ws(s, len, i + m, 3);
-                for (size_t b = 0; business_after[b]; b++) {
-                    size_t bl = match_word(s, len, j, business_after[b]);
+                for (size_t b = 0; business_days_after[b]; b++) {
+                    size_t bl = match_word(s, len, j, business_days_after[b]);
                     if (bl) {
                         unit = DUR_BUSINESS_DAYS;
                         m = j + bl - i;

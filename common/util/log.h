@@ -8,12 +8,17 @@
 
 /* WLOG_NOTICE: a daemon's lifecycle ("ready:"), written at every level:
  * scripts/stack and the health checks wait for it. */
-typedef enum { WLOG_DEBUG = 0, WLOG_INFO, WLOG_WARN, WLOG_ERROR, WLOG_NOTICE } writ_log_level_t;
+typedef enum {
+    WLOG_DEBUG = 0,
+    WLOG_INFO,
+    WLOG_WARN,
+    WLOG_ERROR,
+    WLOG_NOTICE
+} writ_log_level_t;
 
-void writ_log_init(const char *program, const char *worker_id,
-                   const char *level_name);
-void writ_log(writ_log_level_t level, const char *case_id,
-              const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void writ_log_init(const char *program, const char *worker_id, const char *level_name);
+void writ_log(writ_log_level_t level, const char *case_id, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* For events a peer can cause at will (malformed jobs, refused work): at
  * most one line per interval. log_limit_allow says whether to log now;
@@ -32,8 +37,8 @@ int log_limit_allow(log_limit_t *limit, unsigned long *count);
 int log_limit_due(log_limit_t *limit, unsigned long *count);
 
 #define log_notice(id, ...) writ_log(WLOG_NOTICE, id, __VA_ARGS__)
-#define log_info(id, ...)  writ_log(WLOG_INFO, id, __VA_ARGS__)
-#define log_warn(id, ...)  writ_log(WLOG_WARN, id, __VA_ARGS__)
+#define log_info(id, ...) writ_log(WLOG_INFO, id, __VA_ARGS__)
+#define log_warn(id, ...) writ_log(WLOG_WARN, id, __VA_ARGS__)
 #define log_error(id, ...) writ_log(WLOG_ERROR, id, __VA_ARGS__)
 #define log_debug(id, ...) writ_log(WLOG_DEBUG, id, __VA_ARGS__)
 

@@ -104,9 +104,9 @@ static void check_request(const request_t *r)
     check_date(r->deadline, "deadline not YYYY-MM-DD");
     if (r->issuing_country && strlen(r->issuing_country) != 2)
         die("issuing_country not ISO 3166-1 alpha-2");
-    if (memchr(r->auth.spf, '\0', sizeof r->auth.spf) == NULL
-        || memchr(r->auth.dkim, '\0', sizeof r->auth.dkim) == NULL
-        || memchr(r->auth.dmarc, '\0', sizeof r->auth.dmarc) == NULL)
+    if (memchr(r->auth.spf, '\0', sizeof r->auth.spf) == NULL ||
+        memchr(r->auth.dkim, '\0', sizeof r->auth.dkim) == NULL ||
+        memchr(r->auth.dmarc, '\0', sizeof r->auth.dmarc) == NULL)
         die("auth result not terminated");
 }
 
@@ -126,8 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(raw);
         return 0;
     }
-    parse_status_t st = parse_message(&settings, raw, size, req, err,
-                                      sizeof err);
+    parse_status_t st = parse_message(&settings, raw, size, req, err, sizeof err);
     if (st == PARSE_OK) {
         check_request(req);
         char *json = request_to_json(req, true);
@@ -141,7 +140,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         die("unknown parse status");
     }
     /* Intake stores what it got either way (not mail: for review). */
-    check_storable(req);            /* takes req */
+    check_storable(req); /* takes req */
     free(raw);
     return 0;
 }

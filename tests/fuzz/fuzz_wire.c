@@ -65,9 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         die("a re-decoded case does not encode", NULL);
     if (n1 != n2 || memcmp(b1, b2, n1) != 0)
         die("encode(decode(encode(case))) differs from encode(case)", NULL);
-    if (strcmp(c->id, c2->id) != 0
-        || c->account_count != c2->account_count
-        || c->request->account_count != c->account_count)
+    if (strcmp(c->id, c2->id) != 0 || c->account_count != c2->account_count ||
+        c->request->account_count != c->account_count)
         die("decoded cases differ", NULL);
 
     free(b1);

@@ -34,8 +34,7 @@ static int write_seed(const char *dir, case_t *c)
     char err[256];
     case_t *back = wire_decode_case(buf, len, err, sizeof err);
     if (!back) {
-        fprintf(stderr, "wire_seeds: seed %d does not decode: %s\n",
-                seed_no, err);
+        fprintf(stderr, "wire_seeds: seed %d does not decode: %s\n", seed_no, err);
         free(buf);
         case_destroy(&c);
         return -1;
@@ -56,8 +55,7 @@ static int write_seed(const char *dir, case_t *c)
 
 /* A request of the given type with n accounts; every optional field set
  * when full is true, left null otherwise. */
-static case_t *make_case(const char *id, request_type_t type, size_t n,
-                         int full)
+static case_t *make_case(const char *id, request_type_t type, size_t n, int full)
 {
     request_t *r = request_new();
     if (!r)
@@ -101,10 +99,13 @@ static case_t *make_case(const char *id, request_type_t type, size_t n,
         a->refused = CAT_ALL & ~a->granted;
         a->comity_review = i % 2;
         if (full) {
-            a->location = (location_t){ .found = 1, .enterprise = i % 2,
-                .tenant = "t-1003", .tenant_name = "Rheinwerk GmbH",
-                .admin_contact = "edv@rheinwerk.example",
-                .region = "de-frankfurt-1", .country = "DE" };
+            a->location = (location_t){ .found = 1,
+                                        .enterprise = i % 2,
+                                        .tenant = "t-1003",
+                                        .tenant_name = "Rheinwerk GmbH",
+                                        .admin_contact = "edv@rheinwerk.example",
+                                        .region = "de-frankfurt-1",
+                                        .country = "DE" };
             a->reason = strdup("US process does not reach data stored in DE");
             a->notice_to = strdup("edv@rheinwerk.example");
             a->notice_path = strdup("/var/spool/writ/outbox/c0123.eml");
@@ -124,7 +125,7 @@ static void dict_entry(FILE *f, const char *s)
     size_t n = strlen(s);
     if (n > 31)
         return;
-    fprintf(f, "\"\\x%02x", 0xa0u | (unsigned)n);   /* msgpack fixstr */
+    fprintf(f, "\"\\x%02x", 0xa0u | (unsigned)n); /* msgpack fixstr */
     for (const char *p = s; *p; p++) {
         unsigned char ch = (unsigned char)*p;
         if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\')
@@ -138,14 +139,49 @@ static void dict_entry(FILE *f, const char *s)
 static int write_dict(const char *path)
 {
     static const char *const keys[] = {
-        "v", "id", "request", "accounts", "challenge", "verify", "review",
-        "message_id", "from", "subject", "request_type", "issuing_agency",
-        "issuing_country", "reference", "data_categories", "nondisclosure",
-        "nondisclosure_until", "deadline", "emergency", "auth", "spf",
-        "dkim", "dmarc", "known_agency", "verified", "account", "location",
-        "found", "enterprise", "tenant", "tenant_name", "admin_contact",
-        "region", "country", "decision", "reason", "granted", "refused",
-        "comity_review", "notice", "notice_to", "release_on", "notice_path",
+        "v",
+        "id",
+        "request",
+        "accounts",
+        "challenge",
+        "verify",
+        "review",
+        "message_id",
+        "from",
+        "subject",
+        "request_type",
+        "issuing_agency",
+        "issuing_country",
+        "reference",
+        "data_categories",
+        "nondisclosure",
+        "nondisclosure_until",
+        "deadline",
+        "emergency",
+        "auth",
+        "spf",
+        "dkim",
+        "dmarc",
+        "known_agency",
+        "verified",
+        "account",
+        "location",
+        "found",
+        "enterprise",
+        "tenant",
+        "tenant_name",
+        "admin_contact",
+        "region",
+        "country",
+        "decision",
+        "reason",
+        "granted",
+        "refused",
+        "comity_review",
+        "notice",
+        "notice_to",
+        "release_on",
+        "notice_path",
         "2025-10-10",
     };
     FILE *f = fopen(path, "w");

@@ -58,8 +58,8 @@ static int apply_client_keys(void *s)
         return 0;
     char secret_path[4096], pub[41], sec[41], server[41];
     snprintf(secret_path, sizeof secret_path, "%s_secret", cert);
-    if (cert_key(cert, "public-key", pub) || cert_key(secret_path, "secret-key", sec)
-        || cert_key(broker, "public-key", server))
+    if (cert_key(cert, "public-key", pub) || cert_key(secret_path, "secret-key", sec) ||
+        cert_key(broker, "public-key", server))
         return -1;
     zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, pub, 41);
     zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, sec, 41);
@@ -75,7 +75,7 @@ static void *push_socket(void *ctx, const char *endpoint)
         zmq_close(s);
         return NULL;
     }
-    int hwm = 0, linger = 20000;          /* queue all; wait for them to go */
+    int hwm = 0, linger = 20000; /* queue all; wait for them to go */
     zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm);
     zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
     if (zmq_connect(s, endpoint) != 0) {
@@ -109,11 +109,11 @@ static int cmd_push(void *ctx, char **argv)
 {
     const char *stage = argv[0];
     long count = atol(argv[1]);
-    size_t id_len = (size_t) atol(argv[2]), rec_len = (size_t) atol(argv[3]);
+    size_t id_len = (size_t)atol(argv[2]), rec_len = (size_t)atol(argv[3]);
     void *s = push_socket(ctx, argv[-1]);
     char *id = filled(id_len, 'c');
     /* 0xc1 is the one byte msgpack never uses: no decoder takes it. */
-    char *rec = filled(rec_len, (char) 0xc1);
+    char *rec = filled(rec_len, (char)0xc1);
     if (!s || !id || !rec)
         return 1;
     int rc = 0;
@@ -195,7 +195,7 @@ static int recv_msg(void *s, zmq_msg_t *first, char out[6][128], int timeout_ms)
 static int cmd_fake_broker(void *ctx, char **argv)
 {
     long count = atol(argv[0]);
-    size_t id_len = (size_t) atol(argv[1]);
+    size_t id_len = (size_t)atol(argv[1]);
     time_t deadline = time(NULL) + atol(argv[2]);
     void *s = zmq_socket(ctx, ZMQ_ROUTER);
     int linger = 0;
@@ -214,14 +214,15 @@ static int cmd_fake_broker(void *ctx, char **argv)
         zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, sec, 41);
     }
     if (zmq_bind(s, argv[-1]) != 0) {
-        fprintf(stderr, "bus_hostile: bind %s: %s\n", argv[-1], zmq_strerror(zmq_errno()));
+        fprintf(stderr, "bus_hostile: bind %s: %s\n", argv[-1],
+                zmq_strerror(zmq_errno()));
         return 1;
     }
     char f[6][128];
     zmq_msg_t who;
     zmq_msg_init(&who);
     int n = 0;
-    while (time(NULL) < deadline)                 /* the replica's READY */
+    while (time(NULL) < deadline) /* the replica's READY */
         if ((n = recv_msg(s, &who, f, 500)) >= 3 && !strcmp(f[1], "READY"))
             break;
     if (n < 3 || strcmp(f[1], "READY")) {
@@ -257,17 +258,18 @@ static int cmd_fake_broker(void *ctx, char **argv)
 int main(int argc, char **argv)
 {
     if (argc < 4) {
-        fprintf(stderr, "usage: bus_hostile push|stages|frames|fake-broker ENDPOINT ...\n");
+        fprintf(stderr,
+                "usage: bus_hostile push|stages|frames|fake-broker ENDPOINT ...\n");
         return EX_USAGE;
     }
     void *ctx = zmq_ctx_new();
     const char *cmd = argv[1];
     /* argv[2] is the endpoint, argv[3..] the command's arguments. */
-    int rc = !strcmp(cmd, "push") && argc == 7 ? cmd_push(ctx, argv + 3)
-           : !strcmp(cmd, "stages") && argc == 4 ? cmd_stages(ctx, argv + 3)
-           : !strcmp(cmd, "frames") && argc == 4 ? cmd_frames(ctx, argv + 3)
-           : !strcmp(cmd, "fake-broker") && argc == 6 ? cmd_fake_broker(ctx, argv + 3)
-           : 64;
+    int rc = !strcmp(cmd, "push") && argc == 7          ? cmd_push(ctx, argv + 3)
+             : !strcmp(cmd, "stages") && argc == 4      ? cmd_stages(ctx, argv + 3)
+             : !strcmp(cmd, "frames") && argc == 4      ? cmd_frames(ctx, argv + 3)
+             : !strcmp(cmd, "fake-broker") && argc == 6 ? cmd_fake_broker(ctx, argv + 3)
+                                                        : 64;
     zmq_ctx_term(ctx);
     return rc;
 }

@@ -119,14 +119,13 @@ static int run_submit(const char *endpoint, const char *stage, const char *id,
     zsock_set_linger(push, 3000);
     zsock_set_sndtimeo(push, 3000);
     int rc = 1;
-    if (buf && apply_key(push, key) == 0
-        && zsock_connect(push, "%s", endpoint) == 0) {
+    if (buf && apply_key(push, key) == 0 && zsock_connect(push, "%s", endpoint) == 0) {
         zmsg_t *msg = zmsg_new();
         zmsg_addstr(msg, stage);
         zmsg_addstr(msg, id);
         zmsg_addmem(msg, buf, len);
         rc = zmsg_send(&msg, push) == 0 ? 0 : 1;
-        zclock_sleep(1000);            /* the handshake, then the message */
+        zclock_sleep(1000); /* the handshake, then the message */
     }
     zsock_destroy(&push);
     free(buf);
@@ -137,8 +136,8 @@ static int run_forge(const char *id, const char *file)
 {
     char err[256];
     writ_config_t *cfg = writ_config_load(NULL, err, sizeof err);
-    case_store_t *store = cfg ? redis_login_open(cfg, "writctl", "operator", err, sizeof err)
-                              : NULL;
+    case_store_t *store =
+        cfg ? redis_login_open(cfg, "writctl", "operator", err, sizeof err) : NULL;
     writ_config_destroy(&cfg);
     char state[32];
     case_t *c = store ? case_store_load(store, id, state, sizeof state) : NULL;
@@ -161,8 +160,7 @@ static int run_forge(const char *id, const char *file)
     size_t len = 0;
     int rc = 1;
     FILE *f = fopen(file, "wb");
-    if (f && wire_encode_case(c, &record, &len) == 0
-        && fwrite(record, 1, len, f) == len)
+    if (f && wire_encode_case(c, &record, &len) == 0 && fwrite(record, 1, len, f) == len)
         rc = 0;
     if (f)
         fclose(f);

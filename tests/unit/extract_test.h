@@ -35,7 +35,7 @@ static inline parse_status_t parse_raw(const char *raw, size_t len, request_t *r
 
 /* A plain-text message from `from` with `subject` and `body`. */
 static inline void parse_mail(const char *from, const char *subject, const char *body,
-                       request_t *r)
+                              request_t *r)
 {
     size_t need = strlen(from) + strlen(subject) + strlen(body) + 512;
     char *raw = malloc(need);
@@ -55,8 +55,7 @@ static inline void parse_mail(const char *from, const char *subject, const char 
     free(raw);
 }
 
-static inline void assert_type(const char *subject, const char *body,
-                        request_type_t want)
+static inline void assert_type(const char *subject, const char *body, request_type_t want)
 {
     request_t r;
     parse_mail("agent@fbi.gov", subject, body, &r);
@@ -85,7 +84,7 @@ static inline unsigned cats_of(const char *text)
 
 static inline date_t ymd(int y, int m, int d)
 {
-    return (date_t){y, m, d};
+    return (date_t){ y, m, d };
 }
 
 static inline void assert_date(date_t d, const char *want)
@@ -97,16 +96,15 @@ static inline void assert_date(date_t d, const char *want)
 
 static inline void assert_parses(const char *text, const char *want)
 {
-    date_t d = {0, 0, 0};
+    date_t d = { 0, 0, 0 };
     size_t n = date_parse_at(text, strlen(text), &d);
     if (!n)
         fail_msg("no date in \"%s\"", text);
     assert_date(d, want);
 }
 
-
 static inline void gag_check(const char *text, request_type_t type, bool present,
-                      const char *until)
+                             const char *until)
 {
     size_t n;
     char *t = extract_normalize(text, strlen(text), &n);
@@ -116,10 +114,9 @@ static inline void gag_check(const char *text, request_type_t type, bool present
     bool p = extract_nondisclosure(t, n, type, lp, false, got);
     free(t);
     if (p != present || strcmp(got, until) != 0)
-        fail_msg("gag %d until \"%s\", want %d \"%s\" for: %s", p, got, present,
-                 until, text);
+        fail_msg("gag %d until \"%s\", want %d \"%s\" for: %s", p, got, present, until,
+                 text);
 }
-
 
 static inline void deadline_check(const char *text, bool day_first, const char *want)
 {

@@ -19,7 +19,7 @@
 
 static void test_roles_follow_the_stage_list(void **state)
 {
-    (void) state;
+    (void)state;
     assert_string_equal(pipeline_role(0), "intake");
     size_t n = 0;
     while (PIPELINE_STAGES[n]) {
@@ -31,7 +31,7 @@ static void test_roles_follow_the_stage_list(void **state)
 
 static void test_who_may_hand_work_to_whom(void **state)
 {
-    (void) state;
+    (void)state;
     /* The role before a stage, and the stage itself (its sweeper). */
     const char *const *bus = PIPELINE_BUS_STAGES;
     assert_true(pipeline_may_submit("intake", bus[0]));
@@ -51,7 +51,7 @@ static void test_who_may_hand_work_to_whom(void **state)
     assert_false(pipeline_may_submit("extract", "notify"));
     assert_false(pipeline_may_submit("jurisdiction", "extract"));
     assert_false(pipeline_may_submit("notify", "jurisdiction"));
-    assert_false(pipeline_may_submit("intake", "intake"));    /* not a stage */
+    assert_false(pipeline_may_submit("intake", "intake")); /* not a stage */
     assert_false(pipeline_may_submit("notify", "nonsense"));
     assert_false(pipeline_may_submit(NULL, "notify"));
 }
@@ -72,13 +72,13 @@ static void remove_dir(const char *dir)
 
 static void test_keys_init_makes_private_pairs_once(void **state)
 {
-    (void) state;
+    (void)state;
     char *base = temp_dir(), dir[600], path[700], err[512];
     snprintf(dir, sizeof dir, "%s/keys", base);
     size_t roles = 0;
     while (pipeline_role(roles))
         roles++;
-    assert_int_equal(bus_keys_init(dir, err, sizeof err), (int) roles + 1);
+    assert_int_equal(bus_keys_init(dir, err, sizeof err), (int)roles + 1);
     struct stat st;
     assert_int_equal(stat(dir, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0700);
@@ -99,7 +99,8 @@ static void test_keys_init_makes_private_pairs_once(void **state)
     assert_string_equal(missing, "");
     snprintf(path, sizeof path, "%s/jurisdiction.cert", dir);
     zcert_t *cert = zcert_load(path);
-    assert_string_equal(bus_allow_role(allow, zcert_public_key(cert), 32), "jurisdiction");
+    assert_string_equal(bus_allow_role(allow, zcert_public_key(cert), 32),
+                        "jurisdiction");
     zcert_t *stranger = zcert_new();
     assert_null(bus_allow_role(allow, zcert_public_key(stranger), 32));
     assert_null(bus_allow_role(allow, zcert_public_key(cert), 31));
@@ -129,16 +130,16 @@ static void test_keys_init_makes_private_pairs_once(void **state)
 
 static void test_refusals_are_logged_rate_limited(void **state)
 {
-    (void) state;
+    (void)state;
     bus_refusals_t r = { 0 };
     unsigned long before;
     uint64_t t = 1000000;
     for (int i = 0; i < BUS_REFUSALS_BURST; i++) {
-        assert_true(bus_refusals_admit(&r, t + (uint64_t) i, &before));
+        assert_true(bus_refusals_admit(&r, t + (uint64_t)i, &before));
         assert_int_equal(before, 0);
     }
     for (int i = 0; i < 100; i++)
-        assert_false(bus_refusals_admit(&r, t + 10 + (uint64_t) i, &before));
+        assert_false(bus_refusals_admit(&r, t + 10 + (uint64_t)i, &before));
     /* The next window logs again, and says how many went unlogged. */
     assert_true(bus_refusals_admit(&r, t + BUS_REFUSALS_WINDOW_MS, &before));
     assert_int_equal(before, 100);
@@ -148,7 +149,7 @@ static void test_refusals_are_logged_rate_limited(void **state)
 
 static void test_record_sha1_is_redis_sha1hex(void **state)
 {
-    (void) state;
+    (void)state;
     char hex[41];
     /* redis.sha1hex('abc') */
     case_store_record_sha1("abc", 3, hex);

@@ -44,7 +44,8 @@ static case_t *make_case(request_type_t type, decision_t dec, notice_status_t no
         d->reason = strdup("the policy would decide partial (only subscriber)");
         /* A proposal held for review keeps what the policy granted. */
         d->granted = dec == DEC_PARTIAL || dec == DEC_NEEDS_REVIEW ? CAT_SUBSCRIBER
-                   : dec == DEC_DISCLOSE ? CAT_SUBSCRIBER | CAT_TRANSACTIONAL : 0;
+                     : dec == DEC_DISCLOSE ? CAT_SUBSCRIBER | CAT_TRANSACTIONAL
+                                           : 0;
         snprintf(d->release_on, sizeof d->release_on, "%s", until ? until : "");
     }
     return c;
@@ -52,9 +53,11 @@ static case_t *make_case(request_type_t type, decision_t dec, notice_status_t no
 
 static cw_request_t req(cw_act_t act)
 {
-    return (cw_request_t) { .act = act, .operator_name = "alice",
-                            .reason = "on the record", .today = "2026-06-01",
-                            .now = "2026-06-01T10:00:00Z" };
+    return (cw_request_t){ .act = act,
+                           .operator_name = "alice",
+                           .reason = "on the record",
+                           .today = "2026-06-01",
+                           .now = "2026-06-01T10:00:00Z" };
 }
 
 static int apply(const char *state, case_t *c, json_t *cw, const cw_request_t *rq,
@@ -66,7 +69,7 @@ static int apply(const char *state, case_t *c, json_t *cw, const cw_request_t *r
 
 static const char *const all_states[] = {
     STATE_RECEIVED, STATE_DECIDED, STATE_REVIEW, STATE_WAITING,
-    STATE_NOTIFIED, STATE_HELD, STATE_CLOSED,
+    STATE_NOTIFIED, STATE_HELD,    STATE_CLOSED,
 };
 
 /* One row: an act, the case it acts on, the states it is allowed from. */
@@ -75,8 +78,8 @@ typedef struct {
     decision_t dec;
     notice_status_t notice;
     const char *until;
-    const char *allowed;             /* space-separated states */
-    const char *to;                  /* state after, "" = unchanged */
+    const char *allowed; /* space-separated states */
+    const char *to;      /* state after, "" = unchanged */
 } row_t;
 
 static const row_t rows[] = {
@@ -89,15 +92,19 @@ static const row_t rows[] = {
       "review waiting notified held", "" },
     { CW_GAG_LIFTED, DEC_DISCLOSE, NOTICE_HELD, "2027-01-01",
       "review waiting notified held", "" },
-    { CW_GAG_SET_ASIDE, DEC_DISCLOSE, NOTICE_HELD, "", "review waiting notified held", "" },
+    { CW_GAG_SET_ASIDE, DEC_DISCLOSE, NOTICE_HELD, "", "review waiting notified held",
+      "" },
     { CW_GAG_EXTENDED, DEC_DISCLOSE, NOTICE_HELD, "2027-01-01",
       "review waiting notified held", "" },
-    { CW_CHALLENGE_FILED, DEC_DISCLOSE, NOTICE_HELD, "", "review waiting notified held", "" },
+    { CW_CHALLENGE_FILED, DEC_DISCLOSE, NOTICE_HELD, "", "review waiting notified held",
+      "" },
     { CW_PRODUCE, DEC_DISCLOSE, NOTICE_PREPARED, "", "review waiting notified held", "" },
-    { CW_CLOSE, DEC_DISCLOSE, NOTICE_PREPARED, "", "review waiting notified held", "closed" },
+    { CW_CLOSE, DEC_DISCLOSE, NOTICE_PREPARED, "", "review waiting notified held",
+      "closed" },
     { CW_REOPEN, DEC_DISCLOSE, NOTICE_PREPARED, "", "closed", "review" },
     { CW_NOTE, DEC_DISCLOSE, NOTICE_PREPARED, "",
-      "received decided review waiting notified held closed", "" },    { CW_EXPORT, DEC_DISCLOSE, NOTICE_PREPARED, "",
+      "received decided review waiting notified held closed", "" },
+    { CW_EXPORT, DEC_DISCLOSE, NOTICE_PREPARED, "",
       "received decided review waiting notified held closed", "" },
 };
 
@@ -115,7 +122,7 @@ static bool listed(const char *list, const char *state)
  * changed. */
 static void test_every_transition(void **state)
 {
-    (void) state;
+    (void)state;
     for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++)
         for (size_t s = 0; s < sizeof all_states / sizeof all_states[0]; s++) {
             const row_t *row = &rows[r];
@@ -124,7 +131,8 @@ static void test_every_transition(void **state)
             json_t *cw = json_object();
             cw_request_t rq = req(row->act);
             rq.decision = "disclose";
-            rq.until = row->act == CW_GAG_EXTENDED || row->act == CW_WAIT ? "2027-06-01" : NULL;
+            rq.until =
+                row->act == CW_GAG_EXTENDED || row->act == CW_WAIT ? "2027-06-01" : NULL;
             rq.account = row->act == CW_PRODUCE ? ACCT : NULL;
             rq.categories = CAT_SUBSCRIBER;
             cw_result_t out;
@@ -139,7 +147,7 @@ static void test_every_transition(void **state)
                 assert_string_equal(out.new_state, row->to[0] ? row->to : from);
             else {
                 assert_int_equal(rc, CW_REFUSED);
-                assert_int_equal(json_object_size(cw), 0);   /* nothing changed */
+                assert_int_equal(json_object_size(cw), 0); /* nothing changed */
                 assert_false(out.to_notify);
                 assert_int_equal(out.held_count, 0);
             }
@@ -150,7 +158,7 @@ static void test_every_transition(void **state)
 
 static void test_operator_and_reason_required(void **state)
 {
-    (void) state;
+    (void)state;
     case_t *c = make_case(REQ_SUBPOENA, DEC_NEEDS_REVIEW, NOTICE_DEFERRED, "", false);
     json_t *cw = json_object();
     cw_result_t out;
@@ -181,7 +189,7 @@ static void test_operator_and_reason_required(void **state)
 
 static void test_decide_sends_on_to_notify(void **state)
 {
-    (void) state;
+    (void)state;
     case_t *c = make_case(REQ_SUBPOENA, DEC_NEEDS_REVIEW, NOTICE_DEFERRED, "", true);
     c->verify_requester = true;
     case_set_review(c, "requester not verified");
@@ -189,9 +197,9 @@ static void test_decide_sends_on_to_notify(void **state)
     cw_result_t out;
     cw_request_t rq = req(CW_DECIDE);
     rq.account = ACCT;
-    rq.accept = true;                        /* writ proposed partial */
+    rq.accept = true; /* writ proposed partial */
     assert_int_equal(apply(STATE_WAITING, c, cw, &rq, &out), CW_OK);
-    assert_string_equal(out.new_state, STATE_REVIEW);   /* b@ still undecided */
+    assert_string_equal(out.new_state, STATE_REVIEW); /* b@ still undecided */
     assert_false(out.to_notify);
     assert_int_equal(c->accounts[0].decision, DEC_PARTIAL);
     assert_int_equal(c->accounts[0].granted, CAT_SUBSCRIBER);
@@ -219,8 +227,9 @@ static void test_decide_sends_on_to_notify(void **state)
 
 static void test_accept_without_proposal_refused(void **state)
 {
-    (void) state;
-    case_t *c = make_case(REQ_EMERGENCY_REQUEST, DEC_EMERGENCY_REVIEW, NOTICE_DEFERRED, "", false);
+    (void)state;
+    case_t *c = make_case(REQ_EMERGENCY_REQUEST, DEC_EMERGENCY_REVIEW, NOTICE_DEFERRED,
+                          "", false);
     free(c->accounts[0].reason);
     c->accounts[0].reason = strdup("emergency: a person decides");
     json_t *cw = json_object();
@@ -235,8 +244,9 @@ static void test_accept_without_proposal_refused(void **state)
 
 static void test_unverified_emergency_needs_verification(void **state)
 {
-    (void) state;
-    case_t *c = make_case(REQ_EMERGENCY_REQUEST, DEC_EMERGENCY_REVIEW, NOTICE_DEFERRED, "", false);
+    (void)state;
+    case_t *c = make_case(REQ_EMERGENCY_REQUEST, DEC_EMERGENCY_REVIEW, NOTICE_DEFERRED,
+                          "", false);
     c->verify_requester = true;
     json_t *cw = json_object();
     cw_result_t out;
@@ -245,8 +255,9 @@ static void test_unverified_emergency_needs_verification(void **state)
     assert_int_equal(apply(STATE_REVIEW, c, cw, &rq, &out), CW_REFUSED);
     assert_non_null(strstr(out.message, "could not verify"));
     assert_int_equal(c->accounts[0].decision, DEC_EMERGENCY_REVIEW);
-    rq.decision = "reject_other";            /* declining needs no check */
-    case_t *c2 = make_case(REQ_EMERGENCY_REQUEST, DEC_EMERGENCY_REVIEW, NOTICE_DEFERRED, "", false);
+    rq.decision = "reject_other"; /* declining needs no check */
+    case_t *c2 = make_case(REQ_EMERGENCY_REQUEST, DEC_EMERGENCY_REVIEW, NOTICE_DEFERRED,
+                           "", false);
     c2->verify_requester = true;
     assert_int_equal(apply(STATE_REVIEW, c2, cw, &rq, &out), CW_OK);
     case_destroy(&c2);
@@ -254,7 +265,7 @@ static void test_unverified_emergency_needs_verification(void **state)
     cw = json_object();
     cw_request_t v = req(CW_VERIFY);
     assert_int_equal(apply(STATE_REVIEW, c, cw, &v, &out), CW_OK);
-    assert_int_equal(apply(STATE_REVIEW, c, cw, &v, &out), CW_REFUSED);   /* twice */
+    assert_int_equal(apply(STATE_REVIEW, c, cw, &v, &out), CW_REFUSED); /* twice */
     rq.decision = "disclose";
     assert_int_equal(apply(STATE_REVIEW, c, cw, &rq, &out), CW_OK);
     assert_int_equal(c->accounts[0].decision, DEC_DISCLOSE);
@@ -265,22 +276,23 @@ static void test_unverified_emergency_needs_verification(void **state)
 
 static void test_live_gag_holds_notice(void **state)
 {
-    (void) state;
-    case_t *c = make_case(REQ_NATIONAL_SECURITY_LETTER, DEC_DISCLOSE, NOTICE_HELD, "", false);
+    (void)state;
+    case_t *c =
+        make_case(REQ_NATIONAL_SECURITY_LETTER, DEC_DISCLOSE, NOTICE_HELD, "", false);
     json_t *cw = json_object();
     cw_result_t out;
     cw_request_t rq = req(CW_NOTICE_RELEASE);
     assert_int_equal(apply(STATE_HELD, c, cw, &rq, &out), CW_REFUSED);
     assert_non_null(strstr(out.message, "nondisclosure order"));
     cw_request_t ext = req(CW_GAG_EXTENDED);
-    assert_int_equal(apply(STATE_HELD, c, cw, &ext, &out), CW_BAD_INPUT);  /* no --until */
+    assert_int_equal(apply(STATE_HELD, c, cw, &ext, &out), CW_BAD_INPUT); /* no --until */
     cw_request_t lift = req(CW_GAG_SET_ASIDE);
     assert_int_equal(apply(STATE_HELD, c, cw, &lift, &out), CW_OK);
     assert_int_equal(out.held_count, 1);
-    assert_int_equal(out.held[0].score, 0);          /* notify prepares it now */
-    assert_int_equal(apply(STATE_HELD, c, cw, &lift, &out), CW_REFUSED);   /* twice */
+    assert_int_equal(out.held[0].score, 0); /* notify prepares it now */
+    assert_int_equal(apply(STATE_HELD, c, cw, &lift, &out), CW_REFUSED); /* twice */
     ext.until = "2030-01-01";
-    assert_int_equal(apply(STATE_HELD, c, cw, &ext, &out), CW_REFUSED);    /* after a lift */
+    assert_int_equal(apply(STATE_HELD, c, cw, &ext, &out), CW_REFUSED); /* after a lift */
     json_decref(cw);
     case_destroy(&c);
 
@@ -304,8 +316,9 @@ static void test_live_gag_holds_notice(void **state)
 
 static void test_withhold_then_release(void **state)
 {
-    (void) state;
-    case_t *c = make_case(REQ_COURT_ORDER, DEC_DISCLOSE, NOTICE_HELD, "2026-01-01", false);
+    (void)state;
+    case_t *c =
+        make_case(REQ_COURT_ORDER, DEC_DISCLOSE, NOTICE_HELD, "2026-01-01", false);
     json_t *cw = json_object();
     cw_result_t out;
     cw_request_t w = req(CW_NOTICE_WITHHOLD);
@@ -313,7 +326,7 @@ static void test_withhold_then_release(void **state)
     assert_int_equal(out.held[0].score, CW_HELD_REMOVE);
     assert_int_equal(apply(STATE_HELD, c, cw, &w, &out), CW_REFUSED);
     cw_request_t r = req(CW_NOTICE_RELEASE);
-    assert_int_equal(apply(STATE_HELD, c, cw, &r, &out), CW_OK);   /* gag ended */
+    assert_int_equal(apply(STATE_HELD, c, cw, &r, &out), CW_OK); /* gag ended */
     assert_int_equal(out.held[0].score, 0);
     assert_int_equal(apply(STATE_HELD, c, cw, &r, &out), CW_REFUSED); /* in progress */
     json_decref(cw);
@@ -347,9 +360,9 @@ static void test_withhold_then_release(void **state)
  * person any more. */
 static void test_withheld_notice_never_prepared(void **state)
 {
-    (void) state;
-    case_t *c = make_case(REQ_EMERGENCY_REQUEST, DEC_EMERGENCY_REVIEW,
-                          NOTICE_DEFERRED, "", true);
+    (void)state;
+    case_t *c =
+        make_case(REQ_EMERGENCY_REQUEST, DEC_EMERGENCY_REVIEW, NOTICE_DEFERRED, "", true);
     case_set_review(c, "emergency request: a person decides at once");
     json_t *cw = json_object();
     cw_result_t out;
@@ -417,10 +430,14 @@ static void test_withheld_notice_never_prepared(void **state)
 
 static void test_production_rules(void **state)
 {
-    (void) state;
+    (void)state;
     static const decision_t none[] = { DEC_REJECT_OUT_OF_JURISDICTION,
-        DEC_REJECT_INSUFFICIENT_PROCESS, DEC_REJECT_OTHER, DEC_NO_DATA,
-        DEC_PRESERVE, DEC_REDIRECT_TO_CUSTOMER, DEC_NEEDS_REVIEW };
+                                       DEC_REJECT_INSUFFICIENT_PROCESS,
+                                       DEC_REJECT_OTHER,
+                                       DEC_NO_DATA,
+                                       DEC_PRESERVE,
+                                       DEC_REDIRECT_TO_CUSTOMER,
+                                       DEC_NEEDS_REVIEW };
     cw_result_t out;
     cw_request_t p = req(CW_PRODUCE);
     p.account = ACCT;
@@ -428,7 +445,7 @@ static void test_production_rules(void **state)
     for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
         case_t *c = make_case(REQ_SUBPOENA, none[i], NOTICE_PREPARED, "", false);
         json_t *cw = json_object();
-        p.override = true;               /* no override produces on these */
+        p.override = true; /* no override produces on these */
         assert_int_equal(apply(STATE_NOTIFIED, c, cw, &p, &out), CW_REFUSED);
         json_decref(cw);
         case_destroy(&c);
@@ -442,8 +459,10 @@ static void test_production_rules(void **state)
     p.override = true;
     p.date = "2026-05-30";
     assert_int_equal(apply(STATE_NOTIFIED, c, cw, &p, &out), CW_OK);
-    json_t *prod = json_array_get(json_object_get(json_object_get(
-        json_object_get(cw, "accounts"), ACCT), "productions"), 0);
+    json_t *prod = json_array_get(
+        json_object_get(json_object_get(json_object_get(cw, "accounts"), ACCT),
+                        "productions"),
+        0);
     assert_true(json_is_true(json_object_get(prod, "override")));
     assert_string_equal(json_string_value(json_object_get(prod, "date")), "2026-05-30");
     p.account = NULL;
@@ -457,8 +476,9 @@ static void test_production_rules(void **state)
 
 static void test_challenge_lifecycle(void **state)
 {
-    (void) state;
-    case_t *c = make_case(REQ_NATIONAL_SECURITY_LETTER, DEC_DISCLOSE, NOTICE_HELD, "", false);
+    (void)state;
+    case_t *c =
+        make_case(REQ_NATIONAL_SECURITY_LETTER, DEC_DISCLOSE, NOTICE_HELD, "", false);
     json_t *cw = json_object();
     cw_result_t out;
     cw_act_t refused_first[] = { CW_CHALLENGE_GRANTED, CW_CHALLENGE_DENIED,
@@ -475,7 +495,7 @@ static void test_challenge_lifecycle(void **state)
     cw_request_t d = req(CW_CHALLENGE_DENIED);
     assert_int_equal(apply(STATE_HELD, c, cw, &d, &out), CW_OK);
     assert_int_equal(apply(STATE_HELD, c, cw, &d, &out), CW_REFUSED);
-    assert_int_equal(apply(STATE_HELD, c, cw, &f, &out), CW_OK);       /* appeal */
+    assert_int_equal(apply(STATE_HELD, c, cw, &f, &out), CW_OK); /* appeal */
     cw_request_t g = req(CW_CHALLENGE_GRANTED);
     assert_int_equal(apply(STATE_HELD, c, cw, &g, &out), CW_OK);
     assert_int_equal(apply(STATE_HELD, c, cw, &f, &out), CW_REFUSED);
@@ -489,7 +509,7 @@ static void test_challenge_lifecycle(void **state)
 
 static void test_close_and_reopen(void **state)
 {
-    (void) state;
+    (void)state;
     case_t *c = make_case(REQ_SUBPOENA, DEC_NEEDS_REVIEW, NOTICE_DEFERRED, "", false);
     json_t *cw = json_object();
     cw_result_t out;
@@ -514,7 +534,7 @@ static void test_close_and_reopen(void **state)
 
 static void test_proposal_parsing(void **state)
 {
-    (void) state;
+    (void)state;
     account_decision_t d = { .reason = "requester not verified; the policy would "
                                        "decide disclose (US subpoena suffices)" };
     assert_int_equal(casework_proposal(&d), DEC_DISCLOSE);

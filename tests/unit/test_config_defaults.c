@@ -62,7 +62,7 @@ static GHashTable *documented_paths(void)
 
 static void test_every_default_is_documented(void **state)
 {
-    (void) state;
+    (void)state;
     GHashTable *documented = documented_paths();
     assert_true(g_hash_table_size(documented) > 50);
     size_t rows = 0;
@@ -99,7 +99,8 @@ static size_t check_sources_in(const char *dir, GRegex *call)
             gchar *path = g_match_info_fetch(m, 1);
             if (!config_default_find(path))
                 fail_msg("%s reads %s by path alone, but the table has no row "
-                         "for it", relative, path);
+                         "for it",
+                         relative, path);
             found++;
             g_free(path);
             g_match_info_next(m, NULL);
@@ -115,13 +116,23 @@ static size_t check_sources_in(const char *dir, GRegex *call)
 
 static void test_every_setting_read_has_a_row(void **state)
 {
-    (void) state;
-    GRegex *call = g_regex_new("writ_config_(?:str|long|bool|file)\\(\\s*\\w+,\\s*\"([^\"]+)\"",
-                               0, 0, NULL);
+    (void)state;
+    GRegex *call = g_regex_new(
+        "writ_config_(?:str|long|bool|file)\\(\\s*\\w+,\\s*\"([^\"]+)\"", 0, 0, NULL);
     static const char *const dirs[] = {
-        "common/util", "common/mail", "common/extract", "common/core", "common/store",
-        "common/bus", "cli", "workers/intake", "workers/extract",
-        "workers/jurisdiction", "workers/notify", "workers/broker", "workers/send",
+        "common/util",
+        "common/mail",
+        "common/extract",
+        "common/core",
+        "common/store",
+        "common/bus",
+        "cli",
+        "workers/intake",
+        "workers/extract",
+        "workers/jurisdiction",
+        "workers/notify",
+        "workers/broker",
+        "workers/send",
     };
     size_t found = 0;
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
@@ -133,12 +144,12 @@ static void test_every_setting_read_has_a_row(void **state)
 /* Nothing set: the table's value; the environment wins over it. */
 static void test_table_default_and_override(void **state)
 {
-    (void) state;
+    (void)state;
     char err[128];
     char path[] = "/tmp/writ-config-XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
-    close(fd);                        /* empty: no setting in the file */
+    close(fd); /* empty: no setting in the file */
     writ_config_t *cfg = writ_config_load(path, err, sizeof err);
     assert_non_null(cfg);
     unsetenv("WRIT_REDIS_URL");
@@ -154,7 +165,7 @@ static void test_table_default_and_override(void **state)
     setenv("WRIT_INTAKE_VERIFY_REQUESTER", "false", 1);
     assert_int_equal(writ_config_long(cfg, "pipeline/lease_ms"), 2500);
     assert_false(writ_config_bool(cfg, "intake/verify_requester"));
-    setenv("WRIT_PIPELINE_LEASE_MS", "soon", 1);   /* not a number: the default */
+    setenv("WRIT_PIPELINE_LEASE_MS", "soon", 1); /* not a number: the default */
     assert_int_equal(writ_config_long(cfg, "pipeline/lease_ms"), 10000);
     unsetenv("WRIT_PIPELINE_LEASE_MS");
     unsetenv("WRIT_INTAKE_VERIFY_REQUESTER");

@@ -40,16 +40,21 @@ static const char NOTICE[] =
 
 static void test_id_from_name(void **state)
 {
-    (void) state;
+    (void)state;
     char id[DELIVERY_ID_LEN], case_id[32];
-    assert_true(delivery_id_from_name("c0123456789abcdef.0123456789abcdef.writ", id, case_id));
+    assert_true(
+        delivery_id_from_name("c0123456789abcdef.0123456789abcdef.writ", id, case_id));
     assert_string_equal(id, "c0123456789abcdef.0123456789abcdef");
     assert_string_equal(case_id, "c0123456789abcdef");
-    assert_true(delivery_id_from_name("c0123456789abcdef.0123456789abcdef.writ:2,S", id, case_id));
+    assert_true(delivery_id_from_name("c0123456789abcdef.0123456789abcdef.writ:2,S", id,
+                                      case_id));
     assert_string_equal(id, "c0123456789abcdef.0123456789abcdef");
-    assert_false(delivery_id_from_name("c0123456789abcdef.0123456789abcdef.writx", id, case_id));
-    assert_false(delivery_id_from_name("c0123456789ABCDEF.0123456789abcdef.writ", id, case_id));
-    assert_false(delivery_id_from_name("x0123456789abcdef.0123456789abcdef.writ", id, case_id));
+    assert_false(
+        delivery_id_from_name("c0123456789abcdef.0123456789abcdef.writx", id, case_id));
+    assert_false(
+        delivery_id_from_name("c0123456789ABCDEF.0123456789abcdef.writ", id, case_id));
+    assert_false(
+        delivery_id_from_name("x0123456789abcdef.0123456789abcdef.writ", id, case_id));
     assert_false(delivery_id_from_name("c0123456789abcdef.0123.writ", id, case_id));
     assert_false(delivery_id_from_name(".writ", id, case_id));
     assert_false(delivery_id_from_name("", id, case_id));
@@ -57,12 +62,13 @@ static void test_id_from_name(void **state)
 
 static void test_headers(void **state)
 {
-    (void) state;
+    (void)state;
     delivery_headers_t h;
     const char *why = NULL;
     assert_int_equal(delivery_headers_read(NOTICE, strlen(NOTICE), &h, &why), 0);
     assert_string_equal(h.to, "rosa.delgado77@northmail.example");
-    assert_string_equal(h.message_id, "c0123456789abcdef.5d2b1c9a0e3f@northwind-cloud.example");
+    assert_string_equal(h.message_id,
+                        "c0123456789abcdef.5d2b1c9a0e3f@northwind-cloud.example");
     delivery_headers_clear(&h);
 
     /* "Name <addr>", folded */
@@ -74,7 +80,7 @@ static void test_headers(void **state)
 
     /* what cannot be sent as it is */
     const char *bad[] = {
-        "Message-ID: <a@b>\n\nTo: x@y.example\n",             /* To only in the body */
+        "Message-ID: <a@b>\n\nTo: x@y.example\n",              /* To only in the body */
         "To: x@y.example, z@y.example\nMessage-ID: <a@b>\n\n", /* two recipients */
         "To: x@y.example\n\n",                                 /* no Message-ID */
         "To: x@y.example\nMessage-ID: a@b\n\n",                /* no brackets */
@@ -91,9 +97,10 @@ static void test_headers(void **state)
 
 static void test_wire_text(void **state)
 {
-    (void) state;
+    (void)state;
     size_t len = 0;
-    char *w = delivery_wire_text(NOTICE, strlen(NOTICE), "legal@northwind-cloud.example", &len);
+    char *w =
+        delivery_wire_text(NOTICE, strlen(NOTICE), "legal@northwind-cloud.example", &len);
     assert_non_null(w);
     assert_int_equal(strlen(w), len);
     /* every line ends CRLF, no bare LF */
@@ -101,8 +108,9 @@ static void test_wire_text(void **state)
         if (w[i] == '\n')
             assert_true(i > 0 && w[i - 1] == '\r');
     /* Reply-To once, in the header, after the first line */
-    assert_non_null(strstr(w, "From: Northwind Cloud Legal <legal-notices@northwind-cloud.example>\r\n"
-                              "Reply-To: legal@northwind-cloud.example\r\nTo: "));
+    assert_non_null(strstr(
+        w, "From: Northwind Cloud Legal <legal-notices@northwind-cloud.example>\r\n"
+           "Reply-To: legal@northwind-cloud.example\r\nTo: "));
     assert_null(strstr(strstr(w, "Reply-To:") + 1, "Reply-To:"));
     assert_non_null(strstr(w, "\r\n\r\nDear customer,\r\n"));
     assert_non_null(strstr(w, "Grüße\r\n"));
@@ -126,7 +134,7 @@ static void test_wire_text(void **state)
 
 static void test_classify(void **state)
 {
-    (void) state;
+    (void)state;
     assert_int_equal(delivery_classify(true, 250, true), DELIVERY_SENT);
     /* 250 without the end of the data (curl error mid-way): not sent */
     assert_int_equal(delivery_classify(false, 250, false), DELIVERY_DEFERRED);
@@ -145,7 +153,7 @@ static void test_classify(void **state)
 
 static void test_backoff(void **state)
 {
-    (void) state;
+    (void)state;
     assert_int_equal(delivery_backoff_ms(1, 5000, 3600000), 5000);
     assert_int_equal(delivery_backoff_ms(2, 5000, 3600000), 10000);
     assert_int_equal(delivery_backoff_ms(4, 5000, 3600000), 40000);
@@ -156,7 +164,7 @@ static void test_backoff(void **state)
 
 static void test_alert(void **state)
 {
-    (void) state;
+    (void)state;
     const char *reason = "emergency request: a person decides at once whether "
                          "to disclose voluntarily (18 U.S.C. § 2702); the customer "
                          "notice waits until the emergency has passed";
@@ -175,13 +183,15 @@ static void test_alert(void **state)
                            .to = "oncall@northwind-cloud.example",
                            .date = "Tue, 07 Oct 2025 09:00:00 +0000",
                            .message_id = "x@northwind-cloud.example",
-                           .case_id = "c0123456789abcdef", .reason = reason,
+                           .case_id = "c0123456789abcdef",
+                           .reason = reason,
                            .emergency = true };
     char *text = delivery_alert_render(&a);
     assert_non_null(text);
     assert_non_null(strstr(text, "\nAuto-Submitted: auto-generated\n"));
     assert_non_null(strstr(text, "\nMessage-ID: <x@northwind-cloud.example>\n"));
-    assert_non_null(strstr(text, "Subject: [writ] EMERGENCY request: case c0123456789abcdef"));
+    assert_non_null(
+        strstr(text, "Subject: [writ] EMERGENCY request: case c0123456789abcdef"));
     assert_non_null(strstr(text, "\nCase: c0123456789abcdef\n"));
     assert_non_null(strstr(text, "Content-Type: text/plain; charset=utf-8\n"));
     /* lines of the body within 78 columns */
@@ -210,30 +220,33 @@ static void test_alert(void **state)
  * agency's name, and a digest even when nothing is due. */
 static void test_digest(void **state)
 {
-    (void) state;
+    (void)state;
     char id[DELIVERY_ID_LEN];
     delivery_digest_id("2026-12-05", id);
     assert_string_equal(id, "digest.20261205");
     delivery_digest_item_t items[] = {
-        { "2026-12-01", "overdue by 4 days", "c0123456789abcdef", "deadline",
-          "subpoena", "DEA", NULL },
-        { "2026-12-09", "in 4 days", "c00000000000000aa", "gag end",
-          "court order", "U.S. District Court\nBcc: evil@example.invalid", NULL },
-        { "2026-12-04", "overdue by 1 day", "c00000000000000bb", "delivery",
-          NULL, NULL, "notice failed" },
+        { "2026-12-01", "overdue by 4 days", "c0123456789abcdef", "deadline", "subpoena",
+          "DEA", NULL },
+        { "2026-12-09", "in 4 days", "c00000000000000aa", "gag end", "court order",
+          "U.S. District Court\nBcc: evil@example.invalid", NULL },
+        { "2026-12-04", "overdue by 1 day", "c00000000000000bb", "delivery", NULL, NULL,
+          "notice failed" },
     };
     delivery_digest_t d = { .from = "writ <writ@northwind-cloud.example>",
                             .to = "legal@northwind-cloud.example",
                             .date = "Sat, 05 Dec 2026 07:00:00 +0000",
                             .message_id = "digest.20261205@northwind-cloud.example",
-                            .day = "2026-12-05", .days = 7, .items = items,
+                            .day = "2026-12-05",
+                            .days = 7,
+                            .items = items,
                             .count = 3 };
     char *text = delivery_digest_render(&d);
     assert_non_null(text);
     assert_non_null(strstr(text, "\nAuto-Submitted: auto-generated\n"));
     assert_non_null(strstr(text, "Subject: [writ] due on 2026-12-05: 3 dates\n"));
     assert_non_null(strstr(text, "c00000000000000bb  delivery     notice failed\n"));
-    assert_non_null(strstr(text, "\nMessage-ID: <digest.20261205@northwind-cloud.example>\n"));
+    assert_non_null(
+        strstr(text, "\nMessage-ID: <digest.20261205@northwind-cloud.example>\n"));
     assert_non_null(strstr(text, "2026-12-01  overdue by 4 days"));
     assert_non_null(strstr(text, "c0123456789abcdef  deadline     subpoena from DEA\n"));
     assert_null(strstr(text, "\nBcc:"));
@@ -269,13 +282,16 @@ static case_t *ack_case(bool verified, bool verify_requester, const char *from)
 
 static void test_ack(void **state)
 {
-    (void) state;
+    (void)state;
     gchar *tmpl = NULL;
-    assert_true(g_file_get_contents("config/letters/acknowledgement.txt", &tmpl, NULL, NULL));
-    notice_envelope_t env = { .from = "Northwind Cloud Legal <legal-notices@northwind-cloud.example>",
-                              .date = "Tue, 07 Oct 2025 09:00:00 +0000",
-                              .message_id = "c0123456789abcdef.ack@northwind-cloud.example",
-                              .contact = "legal-notices@northwind-cloud.example" };
+    assert_true(
+        g_file_get_contents("config/letters/acknowledgement.txt", &tmpl, NULL, NULL));
+    notice_envelope_t env = {
+        .from = "Northwind Cloud Legal <legal-notices@northwind-cloud.example>",
+        .date = "Tue, 07 Oct 2025 09:00:00 +0000",
+        .message_id = "c0123456789abcdef.ack@northwind-cloud.example",
+        .contact = "legal-notices@northwind-cloud.example"
+    };
     case_t *c = ack_case(true, false, "subpoenas@dea.example");
     assert_true(letter_ack_due(c));
     char *text = letter_render_ack(tmpl, c, &env);
@@ -284,7 +300,7 @@ static void test_ack(void **state)
     assert_non_null(strstr(text, "case c0123456789abcdef"));
     assert_non_null(strstr(text, "DEA-2024-0099"));
     assert_non_null(strstr(text, "\nAuto-Submitted: auto-replied\n"));
-    assert_null(strstr(text, "marco.ruiz"));             /* no account named */
+    assert_null(strstr(text, "marco.ruiz")); /* no account named */
     assert_null(strstr(text, "{{"));
     delivery_headers_t h;
     const char *why = NULL;
@@ -319,10 +335,12 @@ static char *render_letter(letter_kind_t k, const case_t *c)
     gchar *path = g_strdup_printf("config/letters/%s.txt", letter_kind_name(k));
     gchar *tmpl = NULL;
     assert_true(g_file_get_contents(path, &tmpl, NULL, NULL));
-    notice_envelope_t env = { .from = "Northwind Cloud Legal <legal-notices@northwind-cloud.example>",
-                              .date = "Tue, 07 Oct 2025 09:00:00 +0000",
-                              .message_id = "c0123456789abcdef.letter@northwind-cloud.example",
-                              .contact = "legal-notices@northwind-cloud.example" };
+    notice_envelope_t env = {
+        .from = "Northwind Cloud Legal <legal-notices@northwind-cloud.example>",
+        .date = "Tue, 07 Oct 2025 09:00:00 +0000",
+        .message_id = "c0123456789abcdef.letter@northwind-cloud.example",
+        .contact = "legal-notices@northwind-cloud.example"
+    };
     char *text = letter_render_decision(tmpl, c, k, &env);
     g_free(tmpl);
     g_free(path);
@@ -337,8 +355,8 @@ static void decide_all(case_t *c, decision_t d, const char *country)
                  "%s", country);
         c->accounts[i].location.found = true;
         c->accounts[i].location.enterprise = true;
-        snprintf(c->accounts[i].location.tenant_name, sizeof c->accounts[i].location.tenant_name,
-                 "Glenmore Analytics");
+        snprintf(c->accounts[i].location.tenant_name,
+                 sizeof c->accounts[i].location.tenant_name, "Glenmore Analytics");
         snprintf(c->accounts[i].location.admin_contact,
                  sizeof c->accounts[i].location.admin_contact, "itops@glenmore.example");
     }
@@ -350,13 +368,14 @@ static void assert_letter_common(const char *text)
     assert_non_null(strstr(text, "\nTo: subpoenas@dea.example\n"));
     assert_non_null(strstr(text, "c0123456789abcdef"));
     assert_non_null(strstr(text, "DEA-2024-0099"));
-    assert_non_null(strstr(text, "Message-ID: <c0123456789abcdef.letter@northwind-cloud.example>"));
-    assert_null(strstr(text, "marco.ruiz"));          /* no account */
+    assert_non_null(
+        strstr(text, "Message-ID: <c0123456789abcdef.letter@northwind-cloud.example>"));
+    assert_null(strstr(text, "marco.ruiz")); /* no account */
     assert_null(strstr(text, "second.account"));
-    assert_null(strstr(text, "Glenmore"));            /* no tenant */
-    assert_null(strstr(text, "itops@"));              /* no customer contact */
+    assert_null(strstr(text, "Glenmore")); /* no tenant */
+    assert_null(strstr(text, "itops@"));   /* no customer contact */
     assert_null(strstr(text, "{{"));
-    assert_null(strstr(text, "Auto-Submitted"));      /* a person approved it */
+    assert_null(strstr(text, "Auto-Submitted")); /* a person approved it */
     delivery_headers_t h;
     const char *why = NULL;
     assert_int_equal(delivery_headers_read(text, strlen(text), &h, &why), 0);
@@ -383,7 +402,7 @@ static bool says(const char *text, const char *words)
 
 static void test_decision_letters(void **state)
 {
-    (void) state;
+    (void)state;
     /* two accounts: one letter when they agree, none when they differ */
     request_t *r = request_new();
     r->type = REQ_SUBPOENA;
@@ -400,9 +419,9 @@ static void test_decision_letters(void **state)
     char *text = render_letter(LETTER_REJECTED_JURISDICTION, c);
     assert_letter_common(text);
     free(text);
-    snprintf(c->accounts[1].location.country, 3, "DE");   /* stored elsewhere */
+    snprintf(c->accounts[1].location.country, 3, "DE"); /* stored elsewhere */
     assert_int_equal(letter_decision_due(c), LETTER_NONE);
-    c->accounts[1].decision = DEC_DISCLOSE;                /* decided otherwise */
+    c->accounts[1].decision = DEC_DISCLOSE; /* decided otherwise */
     assert_int_equal(letter_decision_due(c), LETTER_NONE);
     case_destroy(&c);
 
@@ -433,7 +452,8 @@ static void test_decision_letters(void **state)
     /* the treaty route: a foreign agency's own MLAT request */
     c = ack_case(true, false, "subpoenas@dea.example");
     c->request->type = REQ_MLAT_REQUEST;
-    snprintf(c->request->auth.agency_country, sizeof c->request->auth.agency_country, "FR");
+    snprintf(c->request->auth.agency_country, sizeof c->request->auth.agency_country,
+             "FR");
     decide_all(c, DEC_REJECT_INSUFFICIENT_PROCESS, "US");
     assert_int_equal(letter_decision_due(c), LETTER_REJECTED_TREATY);
     text = render_letter(LETTER_REJECTED_TREATY, c);
@@ -480,14 +500,10 @@ int main(void)
 {
     parse_global_init();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_id_from_name),
-        cmocka_unit_test(test_headers),
-        cmocka_unit_test(test_wire_text),
-        cmocka_unit_test(test_classify),
-        cmocka_unit_test(test_backoff),
-        cmocka_unit_test(test_alert),
-        cmocka_unit_test(test_digest),
-        cmocka_unit_test(test_ack),
+        cmocka_unit_test(test_id_from_name),     cmocka_unit_test(test_headers),
+        cmocka_unit_test(test_wire_text),        cmocka_unit_test(test_classify),
+        cmocka_unit_test(test_backoff),          cmocka_unit_test(test_alert),
+        cmocka_unit_test(test_digest),           cmocka_unit_test(test_ack),
         cmocka_unit_test(test_decision_letters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

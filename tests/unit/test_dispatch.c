@@ -37,7 +37,7 @@ static char *next(dispatch_t *d, char **id)
 
 static void test_credit_limits_what_a_replica_gets(void **state)
 {
-    (void) state;
+    (void)state;
     dispatch_t *d = dispatch_new(STAGES, 100, 1u << 30);
     zframe_t *a = ident("A"), *b = ident("B");
     dispatch_ready(d, a, "jurisdiction", 1, 0);
@@ -50,15 +50,17 @@ static void test_credit_limits_what_a_replica_gets(void **state)
     free(id);
     who2 = next(d, &id);
     free(id);
-    assert_string_not_equal(who1, who2);        /* one each */
-    assert_null(next(d, &id));                  /* no credit left */
+    assert_string_not_equal(who1, who2); /* one each */
+    assert_null(next(d, &id));           /* no credit left */
     assert_int_equal(dispatch_queued(d, "jurisdiction"), 3);
     /* A finishes: only A gets the next one. */
     dispatch_done(d, a, 1, 1);
     char *who3 = next(d, &id);
     free(id);
     assert_string_equal(who3, "A");
-    free(who1); free(who2); free(who3);
+    free(who1);
+    free(who2);
+    free(who3);
     zframe_destroy(&a);
     zframe_destroy(&b);
     dispatch_destroy(&d);
@@ -66,14 +68,14 @@ static void test_credit_limits_what_a_replica_gets(void **state)
 
 static void test_stages_are_separate_and_queue_bounded(void **state)
 {
-    (void) state;
+    (void)state;
     dispatch_t *d = dispatch_new(STAGES, 2, 1u << 30);
     zframe_t *n = ident("N");
     dispatch_ready(d, n, "notify", 5, 0);
     zmsg_t *m = job("j1");
     dispatch_enqueue(d, "jurisdiction", &m);
     char *id;
-    assert_null(next(d, &id));                  /* no jurisdiction replica */
+    assert_null(next(d, &id)); /* no jurisdiction replica */
     m = job("j2");
     assert_int_equal(dispatch_enqueue(d, "jurisdiction", &m), 0);
     m = job("j3");
@@ -84,14 +86,15 @@ static void test_stages_are_separate_and_queue_bounded(void **state)
     char *who = next(d, &id);
     assert_string_equal(who, "N");
     assert_string_equal(id, "n1");
-    free(who); free(id);
+    free(who);
+    free(id);
     zframe_destroy(&n);
     dispatch_destroy(&d);
 }
 
 static void test_silent_replica_expires_and_heartbeat_reregisters(void **state)
 {
-    (void) state;
+    (void)state;
     dispatch_t *d = dispatch_new(STAGES, 10, 1u << 30);
     zframe_t *a = ident("A");
     dispatch_ready(d, a, "notify", 2, 1000);
@@ -107,14 +110,15 @@ static void test_silent_replica_expires_and_heartbeat_reregisters(void **state)
     dispatch_heartbeat(d, a, "notify", 1, 6000);
     char *who = next(d, &id);
     assert_string_equal(who, "A");
-    free(who); free(id);
+    free(who);
+    free(id);
     zframe_destroy(&a);
     dispatch_destroy(&d);
 }
 
 static void test_readiness_order_is_fair(void **state)
 {
-    (void) state;
+    (void)state;
     dispatch_t *d = dispatch_new(STAGES, 100, 1u << 30);
     zframe_t *a = ident("A"), *b = ident("B"), *c = ident("C");
     dispatch_ready(d, a, "s", 2, 0);
@@ -128,12 +132,15 @@ static void test_readiness_order_is_fair(void **state)
     char *id, *who;
     while ((who = next(d, &id))) {
         count[who[0] - 'A']++;
-        free(who); free(id);
+        free(who);
+        free(id);
     }
     assert_int_equal(count[0], 2);
     assert_int_equal(count[1], 2);
     assert_int_equal(count[2], 2);
-    zframe_destroy(&a); zframe_destroy(&b); zframe_destroy(&c);
+    zframe_destroy(&a);
+    zframe_destroy(&b);
+    zframe_destroy(&c);
     dispatch_destroy(&d);
 }
 
@@ -141,7 +148,7 @@ static void test_readiness_order_is_fair(void **state)
  * cannot make the broker keep one per name it invents. */
 static void test_unknown_stage_is_refused(void **state)
 {
-    (void) state;
+    (void)state;
     dispatch_t *d = dispatch_new(STAGES, 100, 1u << 30);
     zframe_t *a = ident("A");
     dispatch_ready(d, a, "made-up", 5, 0);
@@ -158,7 +165,7 @@ static void test_unknown_stage_is_refused(void **state)
  * dispatched frees its share. */
 static void test_queue_bounded_in_bytes(void **state)
 {
-    (void) state;
+    (void)state;
     dispatch_t *d = dispatch_new(STAGES, 100, 3000);
     char big[1000];
     memset(big, 'x', sizeof big);
@@ -170,7 +177,7 @@ static void test_queue_bounded_in_bytes(void **state)
     assert_int_equal(dispatch_queued_bytes(d, "notify"), 2000);
     zmsg_t *m = zmsg_new();
     zmsg_addmem(m, big, sizeof big);
-    zmsg_addmem(m, big, 2);               /* 1002: over 3000 in all */
+    zmsg_addmem(m, big, 2); /* 1002: over 3000 in all */
     assert_int_equal(dispatch_enqueue(d, "notify", &m), -1);
     assert_null(m);
     assert_int_equal(dispatch_queued(d, "notify"), 2);

@@ -32,8 +32,7 @@ static char *load(const char *name, size_t *len)
 }
 
 /* Converts a fixture in the sandbox; returns rc, res filled. */
-static int convert(const char *name, const document_settings_t *s,
-                   document_result_t *res)
+static int convert(const char *name, const document_settings_t *s, document_result_t *res)
 {
     size_t len;
     char *data = load(name, &len);
@@ -48,11 +47,14 @@ static int convert(const char *name, const document_settings_t *s,
 static void test_detect_by_content(void **state)
 {
     (void)state;
-    static const struct { const char *file; doc_kind_t kind; } cases[] = {
-        {"letter.pdf", DOC_KIND_PDF}, {"letter.docx", DOC_KIND_DOCX},
-        {"letter.odt", DOC_KIND_ODT}, {"scan-011.png", DOC_KIND_PNG},
-        {"scan-011.jpg", DOC_KIND_JPEG}, {"scan-011.tif", DOC_KIND_TIFF},
-        {"corrupt.pdf", DOC_KIND_NONE},
+    static const struct {
+        const char *file;
+        doc_kind_t kind;
+    } cases[] = {
+        { "letter.pdf", DOC_KIND_PDF },    { "letter.docx", DOC_KIND_DOCX },
+        { "letter.odt", DOC_KIND_ODT },    { "scan-011.png", DOC_KIND_PNG },
+        { "scan-011.jpg", DOC_KIND_JPEG }, { "scan-011.tif", DOC_KIND_TIFF },
+        { "corrupt.pdf", DOC_KIND_NONE },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         size_t len;
@@ -66,15 +68,13 @@ static void test_detect_by_content(void **state)
     assert_int_equal(document_detect(shifted, sizeof shifted - 1), DOC_KIND_PDF);
     assert_int_equal(document_detect("PK\x03\x04junk", 8), DOC_KIND_NONE);
     assert_int_equal(document_detect("", 0), DOC_KIND_NONE);
-    assert_int_equal(document_declared_kind("application/octet-stream",
-                                            "Scan.PDF"), DOC_KIND_PDF);
+    assert_int_equal(document_declared_kind("application/octet-stream", "Scan.PDF"),
+                     DOC_KIND_PDF);
     assert_int_equal(document_declared_kind("image/jpeg", NULL), DOC_KIND_JPEG);
-    assert_int_equal(document_declared_kind("text/plain", "notes.txt"),
-                     DOC_KIND_NONE);
+    assert_int_equal(document_declared_kind("text/plain", "notes.txt"), DOC_KIND_NONE);
 }
 
-static void expect_text(const char *file, doc_method_t method,
-                        const char *needle)
+static void expect_text(const char *file, doc_method_t method, const char *needle)
 {
     document_result_t res;
     assert_int_equal(convert(file, NULL, &res), 0);
@@ -94,24 +94,19 @@ static void test_formats(void **state)
     (void)state;
     expect_text("letter.pdf", DOC_METHOD_TEXT_LAYER,
                 "r.tanaka@northmail.example for 90 days");
-    expect_text("letter.docx", DOC_METHOD_DOCX,
-                "Reference: DEA-PRV-2025-0412\n");
+    expect_text("letter.docx", DOC_METHOD_DOCX, "Reference: DEA-PRV-2025-0412\n");
     expect_text("letter.odt", DOC_METHOD_ODT, "PRESERVATION REQUEST");
-    expect_text("scan-011.jpg", DOC_METHOD_OCR,
-                "blue.heron.22@northmail.example");
-    expect_text("scan-011.png", DOC_METHOD_OCR,
-                "blue.heron.22@northmail.example");
+    expect_text("scan-011.jpg", DOC_METHOD_OCR, "blue.heron.22@northmail.example");
+    expect_text("scan-011.png", DOC_METHOD_OCR, "blue.heron.22@northmail.example");
 }
 
-static void expect_error(const char *file, const document_settings_t *s,
-                         const char *why)
+static void expect_error(const char *file, const document_settings_t *s, const char *why)
 {
     document_result_t res;
     assert_int_not_equal(convert(file, s, &res), 0);
     assert_null(res.text);
     if (!strstr(res.error, why))
-        fail_msg("%s: want an error with \"%s\", got \"%s\"", file, why,
-                 res.error);
+        fail_msg("%s: want an error with \"%s\", got \"%s\"", file, why, res.error);
     document_result_clear(&res);
 }
 

@@ -102,7 +102,8 @@ static void accounts_police_department_domain(void **state)
     parse_mail("agent@fbi.gov", "Subpoena 25-1",
                "Produce subscriber records of t@northmail.example.\nQuestions: "
                "AUSA Jane Roe, jane.roe@usdoj.gov, or my partner "
-               "det.kim@elmpd.org.\n", &r);
+               "det.kim@elmpd.org.\n",
+               &r);
     assert_int_equal(r.account_count, 1);
     assert_true(has_account(&r, "t@northmail.example"));
     request_clear(&r);

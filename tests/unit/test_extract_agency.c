@@ -33,8 +33,7 @@ static void agency_federal_and_local(void **state)
     request_clear(&r);
 
     parse_mail("det@example.org", "Records",
-               "I am a detective with the Lake Orion Police Department.\n",
-               &r);
+               "I am a detective with the Lake Orion Police Department.\n", &r);
     assert_string_equal(r.issuing_agency, "Lake Orion Police Department");
     assert_string_equal(r.issuing_country, "US");
     request_clear(&r);
@@ -94,7 +93,8 @@ static void requesting_country_rules(void **state)
     /* The agency named: its country. */
     parse_mail("mla@nca.gov.uk", "Letter of Request",
                "The National Crime Agency asks, via the UK Central Authority, "
-               "that this request be executed in the United States.\n", &r);
+               "that this request be executed in the United States.\n",
+               &r);
     assert_string_equal(r.issuing_country, "US");
     assert_string_equal(r.requesting_country, "GB");
     request_clear(&r);
@@ -114,7 +114,8 @@ static void requesting_country_rules(void **state)
     parse_mail("oia.mla-service@usdoj.gov", "MLAT request",
                "This Office transmits a request for mutual legal assistance "
                "made on behalf of the competent authorities of Portugal for "
-               "records of ana@northmail.example.\n", &r);
+               "records of ana@northmail.example.\n",
+               &r);
     assert_string_equal(r.requesting_country, "PT");
     request_clear(&r);
 
@@ -123,7 +124,8 @@ static void requesting_country_rules(void **state)
     parse_mail("mla@justicia.example.es", "Mutual legal assistance request",
                "The Central Authority of Spain requests that this mutual "
                "legal assistance request be executed in the United States "
-               "for the records of x@northmail.example.\n", &r);
+               "for the records of x@northmail.example.\n",
+               &r);
     assert_string_equal(r.issuing_country, "US");
     assert_string_equal(r.requesting_country, "ES");
     request_clear(&r);
@@ -143,22 +145,21 @@ static void requesting_country_rules(void **state)
     parse_mail("oia.mla-service@usdoj.gov", "MLAT request",
                "The Swiss authorities are investigating fraud and ask, under "
                "the mutual legal assistance treaty, for records of "
-               "x@northmail.example.\n", &r);
+               "x@northmail.example.\n",
+               &r);
     assert_string_equal(r.requesting_country, "CH");
     request_clear(&r);
 
     /* Only the sender's national domain says who asked. */
     parse_mail("rechtshilfe@justiz.example.at", "Rechtshilfeersuchen / MLAT",
-               "Mutual legal assistance request for x@northmail.example.\n",
-               &r);
+               "Mutual legal assistance request for x@northmail.example.\n", &r);
     assert_int_equal(r.type, REQ_MLAT_REQUEST);
     assert_string_equal(r.requesting_country, "AT");
     request_clear(&r);
 
     /* Nothing says which state asked: null, never the requested state. */
     parse_mail("someone@mail.example.com", "MLAT request",
-               "Mutual legal assistance request for x@northmail.example.\n",
-               &r);
+               "Mutual legal assistance request for x@northmail.example.\n", &r);
     assert_string_equal(r.issuing_country, "US");
     assert_null(r.requesting_country);
     request_clear(&r);
@@ -181,16 +182,18 @@ static void requesting_country_rules(void **state)
 static void agency_local_prosecutors(void **state)
 {
     (void)state;
-    static const char *const offices[] = {
-        "Cook County Prosecutor's Office", "Kings County District Attorney's Office",
-        "Maricopa County Attorney's Office", "Palm Beach State Attorney's Office",
-        NULL};
+    static const char *const offices[] = { "Cook County Prosecutor's Office",
+                                           "Kings County District Attorney's Office",
+                                           "Maricopa County Attorney's Office",
+                                           "Palm Beach State Attorney's Office", NULL };
     for (int i = 0; offices[i]; i++) {
         request_t r;
         char body[512];
-        snprintf(body, sizeof body, "The %s requests, by the attached grand "
+        snprintf(body, sizeof body,
+                 "The %s requests, by the attached grand "
                  "jury subpoena, the subscriber information of "
-                 "x@northmail.example.\n", offices[i]);
+                 "x@northmail.example.\n",
+                 offices[i]);
         parse_mail("investigator@example-county.org", "Subpoena", body, &r);
         if (!r.issuing_agency || strcmp(r.issuing_agency, offices[i]) != 0)
             fail_msg("%s -> %s", offices[i],
@@ -201,7 +204,8 @@ static void agency_local_prosecutors(void **state)
     request_t r;
     parse_mail("det@example-city.org", "Subpoena",
                "Riverbend PD requests the subscriber information of "
-               "x@northmail.example under the attached subpoena.\n", &r);
+               "x@northmail.example under the attached subpoena.\n",
+               &r);
     assert_non_null(r.issuing_agency);
     assert_string_equal(r.issuing_agency, "Riverbend PD");
     request_clear(&r);
@@ -230,16 +234,14 @@ static void agency_written_acronym_and_country_fallbacks(void **state)
     (void)state;
     request_t r;
     parse_mail("b@kcpd.example.org", "Warrant",
-               "The Kansas City Police Department (KCPD) requests production.\n",
-               &r);
+               "The Kansas City Police Department (KCPD) requests production.\n", &r);
     assert_string_equal(r.issuing_agency, "KCPD");
     assert_string_equal(r.issuing_country, "US");
     request_clear(&r);
 
     /* No agency named, no US statute: the sender's national domain. */
     parse_mail("det@tps.on.ca", "Production order",
-               "The Toronto Police Service asks for the subscriber information.\n",
-               &r);
+               "The Toronto Police Service asks for the subscriber information.\n", &r);
     assert_string_equal(r.issuing_agency, "Toronto Police Service");
     assert_string_equal(r.issuing_country, "CA");
     request_clear(&r);
@@ -309,18 +311,20 @@ static void agency_state_investigative_forms(void **state)
     request_t r;
     parse_mail("d@city.example.org", "Preservation",
                "Florida Department of Law Enforcement\nPreservation request "
-               "under 18 U.S.C. 2703(f) for a@northmail.example.\n", &r);
+               "under 18 U.S.C. 2703(f) for a@northmail.example.\n",
+               &r);
     assert_string_equal(r.issuing_agency, "Florida Department of Law Enforcement");
     request_clear(&r);
     parse_mail("d@city.example.org", "Preservation",
                "MINNESOTA BUREAU OF CRIMINAL APPREHENSION\nPreservation request "
-               "under 18 U.S.C. 2703(f) for a@northmail.example.\n", &r);
-    assert_string_equal(r.issuing_agency,
-                        "Minnesota Bureau of Criminal Apprehension");
+               "under 18 U.S.C. 2703(f) for a@northmail.example.\n",
+               &r);
+    assert_string_equal(r.issuing_agency, "Minnesota Bureau of Criminal Apprehension");
     request_clear(&r);
     parse_mail("d@city.example.org", "Preservation",
                "Fort Collins Police Services\nPreservation request under 18 "
-               "U.S.C. 2703(f) for a@northmail.example.\n", &r);
+               "U.S.C. 2703(f) for a@northmail.example.\n",
+               &r);
     assert_string_equal(r.issuing_agency, "Fort Collins Police Services");
     request_clear(&r);
 }
@@ -335,7 +339,8 @@ static void agency_label_names_first_agency(void **state)
                "Requesting agency: Riverside Police Department (in "
                "coordination with the FBI)\nEmergency disclosure under "
                "2702(c)(4): threat to kill. Subscriber info for "
-               "a@northmail.example.\n", &r);
+               "a@northmail.example.\n",
+               &r);
     assert_string_equal(r.issuing_agency, "Riverside Police Department");
     request_clear(&r);
 }
@@ -349,13 +354,15 @@ static void agency_pd_abbreviation(void **state)
     parse_mail("det.x@gmail.com", "Emergency",
                "This is an emergency: a child is in danger of death. Please "
                "provide the subscriber name of a@northmail.example.\n\nDet. Alma "
-               "Ortiz\nRiverbend PD\n", &r);
+               "Ortiz\nRiverbend PD\n",
+               &r);
     assert_string_equal(r.issuing_agency, "Riverbend PD");
     request_clear(&r);
     parse_mail("det.x@gmail.com", "Emergency",
                "This is an emergency: a child is in danger of death. Riverbend "
                "PD dispatch can verify me. Please provide the subscriber name "
-               "of a@northmail.example.\n\nRiverbend Police Department\n", &r);
+               "of a@northmail.example.\n\nRiverbend Police Department\n",
+               &r);
     assert_string_equal(r.issuing_agency, "Riverbend Police Department");
     request_clear(&r);
 }
@@ -427,13 +434,13 @@ static void agency_domain_added_at_run_time(void **state)
 {
     (void)state;
     agencies_t *list = agencies_new();
-    assert_int_equal(agencies_add(list, "Example Bureau", "NL",
-                                  "bureau.example"), 0);
+    assert_int_equal(agencies_add(list, "Example Bureau", "NL", "bureau.example"), 0);
     const char *text = "Please provide the subscriber information of "
                        "jan@mailbox.example.\n";
-    extract_input_t in = {.text = text, .len = strlen(text),
-                          .sender = "inspecteur@bureau.example",
-                          .agencies = list};
+    extract_input_t in = { .text = text,
+                           .len = strlen(text),
+                           .sender = "inspecteur@bureau.example",
+                           .agencies = list };
     request_t r;
     memset(&r, 0, sizeof r);
     assert_int_equal(extract_request(&in, &r), 0);
@@ -441,7 +448,7 @@ static void agency_domain_added_at_run_time(void **state)
     assert_string_equal(r.issuing_country, "NL");
     request_clear(&r);
 
-    in.agencies = NULL;   /* the built-in copy of config/agencies.zpl */
+    in.agencies = NULL; /* the built-in copy of config/agencies.zpl */
     memset(&r, 0, sizeof r);
     assert_int_equal(extract_request(&in, &r), 0);
     assert_null(r.issuing_agency);

@@ -16,8 +16,7 @@ static void categories_phrases(void **state)
                      CAT_TRANSACTIONAL);
     assert_int_equal(cats_of("the contents of communications in the account"),
                      CAT_CONTENT);
-    assert_int_equal(cats_of("all e-mails, attachments, photos and files"),
-                     CAT_CONTENT);
+    assert_int_equal(cats_of("all e-mails, attachments, photos and files"), CAT_CONTENT);
     assert_int_equal(cats_of("IP addresses used to access the account and the "
                              "address book"),
                      CAT_TRANSACTIONAL);
@@ -26,8 +25,7 @@ static void categories_phrases(void **state)
     assert_int_equal(cats_of("subscriber name and local and long distance toll "
                              "billing records"),
                      CAT_SUBSCRIBER | CAT_TRANSACTIONAL);
-    assert_int_equal(cats_of("Dear colleagues, please find the letter attached."),
-                     0);
+    assert_int_equal(cats_of("Dear colleagues, please find the letter attached."), 0);
 }
 
 static void categories_negations(void **state)
@@ -135,8 +133,7 @@ static void categories_german_more_wording(void **state)
     assert_int_equal(cats_of("Wir bitten um die gespeicherten Nachrichten des "
                              "Kontos.\n"),
                      CAT_CONTENT);
-    assert_int_equal(cats_of("Wir bitten um den Inhalt des Postfachs.\n"),
-                     CAT_CONTENT);
+    assert_int_equal(cats_of("Wir bitten um den Inhalt des Postfachs.\n"), CAT_CONTENT);
     assert_int_equal(cats_of("Wir bitten um die Protokolldaten (Logdateien).\n"),
                      CAT_TRANSACTIONAL);
 }

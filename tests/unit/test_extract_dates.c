@@ -51,9 +51,9 @@ static void dates_arithmetic(void **state)
     assert_date(date_add_months(ymd(2024, 11, 15), 3), "2025-02-15");
     /* Friday + 1 business day = Monday */
     assert_date(date_add_business_days(ymd(2025, 3, 7), 1), "2025-03-10");
-    date_t bad = {2025, 2, 30};
+    date_t bad = { 2025, 2, 30 };
     assert_false(date_valid(&bad));
-    assert_false(date_valid(&(date_t){0, 0, 0}));
+    assert_false(date_valid(&(date_t){ 0, 0, 0 }));
 }
 
 static void numbers_and_durations(void **state)
@@ -96,7 +96,9 @@ static void dates_non_english_months(void **state)
     assert_parses("1er janvier 2025", "2025-01-01");
     assert_parses("30 mai 2025", "2025-05-30");
     assert_parses("15 ao\xc3\xbbt 2024", "2024-08-15");
-    assert_parses("2 d\xc3\xa9""cembre 2024", "2024-12-02");
+    assert_parses("2 d\xc3\xa9"
+                  "cembre 2024",
+                  "2024-12-02");
     assert_parses("7 F\xc3\x89VRIER 2025", "2025-02-07");
     assert_parses("7 de abril de 2025", "2025-04-07");
     assert_parses("30 de mayo de 2025", "2025-05-30");
@@ -123,7 +125,9 @@ static void dates_non_english_months(void **state)
     duration_t du;
     assert_true(duration_parse_at("10 jours ouvrables", 18, &du) > 0);
     assert_int_equal(du.unit, DUR_BUSINESS_DAYS);
-    assert_true(duration_parse_at("15 d\xc3\xad""as", 8, &du) > 0);
+    assert_true(duration_parse_at("15 d\xc3\xad"
+                                  "as",
+                                  8, &du) > 0);
     assert_int_equal(du.n, 15);
     assert_int_equal(du.unit, DUR_DAYS);
 }
@@ -166,7 +170,8 @@ static void dates_military_and_dotted_sentence_end(void **state)
     date_t d;
     assert_int_equal(date_parse_at("10.1.2.3", 8, &d), 0);
     deadline_check("Date: June 1, 2025\nProduce the records no later than "
-                   "14.06.2025.\n", false, "2025-06-14");
+                   "14.06.2025.\n",
+                   false, "2025-06-14");
 }
 
 int main(void)

@@ -58,8 +58,8 @@ static void deadline_weekday_and_bare_within(void **state)
 static void deadline_more_phrasings(void **state)
 {
     (void)state;
-    deadline_check("Records must be produced by the 14th day of March, 2025.\n",
-                   false, "2025-03-14");
+    deadline_check("Records must be produced by the 14th day of March, 2025.\n", false,
+                   "2025-03-14");
     deadline_check("Please provide the requested information by 5:00 p.m. on "
                    "March 21, 2025.\n",
                    false, "2025-03-21");
@@ -77,8 +77,8 @@ static void deadline_more_phrasings(void **state)
                    "days of the date of this Order.\n",
                    false, "2025-04-17");
     /* a duration with nothing to count from is still no deadline */
-    deadline_check("Date: May 5, 2025\nThe deadline is tight: 2 days matter.\n",
-                   false, "");
+    deadline_check("Date: May 5, 2025\nThe deadline is tight: 2 days matter.\n", false,
+                   "");
 }
 
 /* The same dates as deadlines and as the letter's own date, where the
@@ -90,14 +90,17 @@ static void deadline_and_letter_date_non_english(void **state)
     deadline_check("Paris, le 3 mars 2025\nR\xc3\xa9ponse avant le 30 mai 2025, "
                    "s'il vous pla\xc3\xaet.\n",
                    true, "2025-05-30");
-    deadline_check("Les donn\xc3\xa9""es doivent \xc3\xaatre transmises au plus "
+    deadline_check("Les donn\xc3\xa9"
+                   "es doivent \xc3\xaatre transmises au plus "
                    "tard le 1er juin 2025.\n",
                    true, "2025-06-01");
     deadline_check("Madrid, 7 de abril de 2025\nLe rogamos remita la informaci"
                    "\xc3\xb3n antes del 30 de mayo de 2025.\n",
                    true, "2025-05-30");
-    deadline_check("Madrid, 7 de abril de 2025\nLe rogamos env\xc3\xad""e la "
-                   "respuesta dentro de 10 d\xc3\xad""as a partir de la "
+    deadline_check("Madrid, 7 de abril de 2025\nLe rogamos env\xc3\xad"
+                   "e la "
+                   "respuesta dentro de 10 d\xc3\xad"
+                   "as a partir de la "
                    "recepci\xc3\xb3n.\n",
                    true, "2025-04-17");
     deadline_check("Roma, 3 marzo 2025\nSi prega di trasmettere i dati entro il "
@@ -109,11 +112,13 @@ static void deadline_and_letter_date_non_english(void **state)
     deadline_check("Den Haag, 3 maart 2025\nWij verzoeken u de gegevens uiterlijk "
                    "17 maart 2025 te verstrekken.\n",
                    true, "2025-03-17");
-    deadline_check("Wiesbaden, 3. M\xc3\xa4rz 2025\nBitte \xc3\xbc""bermitteln Sie "
+    deadline_check("Wiesbaden, 3. M\xc3\xa4rz 2025\nBitte \xc3\xbc"
+                   "bermitteln Sie "
                    "die Daten bis 31. M\xc3\xa4rz 2025.\n",
                    true, "2025-03-31");
     /* the end of a period asked for is no deadline */
-    deadline_check("Bitte \xc3\xbc""bermitteln Sie die Verkehrsdaten vom 1. Januar "
+    deadline_check("Bitte \xc3\xbc"
+                   "bermitteln Sie die Verkehrsdaten vom 1. Januar "
                    "2025 bis 31. M\xc3\xa4rz 2025.\n",
                    true, "");
     deadline_check("Se ruega remitir los registros de acceso desde el 1 de enero "
@@ -164,8 +169,7 @@ static void deadline_need_word_before_by(void **state)
     deadline_check("Date: 30 May 2025\n4. Timescale. The material is "
                    "required by 15 July 2025 for a preliminary hearing.\n",
                    true, "2025-07-15");
-    deadline_check("The information is needed by March 3, 2025.\n", false,
-                   "2025-03-03");
+    deadline_check("The information is needed by March 3, 2025.\n", false, "2025-03-03");
     deadline_check("The suspect moved to Ohio by March 3, 2025.\n", false, "");
 }
 
@@ -174,9 +178,10 @@ static void deadline_time_of_day_across_line_break(void **state)
 {
     (void)state;
     deadline_check("The Provider shall disclose the information above by "
-                   "5:00 p.m. on\nJune 16, 2025.\n", false, "2025-06-16");
-    deadline_check("Produce the records by noon\non Friday, May 2, 2025.\n",
-                   false, "2025-05-02");
+                   "5:00 p.m. on\nJune 16, 2025.\n",
+                   false, "2025-06-16");
+    deadline_check("Produce the records by noon\non Friday, May 2, 2025.\n", false,
+                   "2025-05-02");
 }
 
 /* "is due <date>" and "before <date>" (after the letter's date) are
@@ -184,17 +189,20 @@ static void deadline_time_of_day_across_line_break(void **state)
 static void deadline_due_and_before(void **state)
 {
     (void)state;
-    deadline_check("Date: March 3, 2025\nProduction is due March 20, 2025.\n",
-                   false, "2025-03-20");
+    deadline_check("Date: March 3, 2025\nProduction is due March 20, 2025.\n", false,
+                   "2025-03-20");
     deadline_check("Date: 2025-03-03\nPlease send the records before March "
-                   "20, 2025.\n", false, "2025-03-20");
-    deadline_check("Date: 2025-03-03\nProduce all records created before "
-                   "January 1, 2025.\n", false, "");
-    deadline_check("Dated: 3-Mar-2025\nDeliver the records by 20-Mar-2025.\n",
+                   "20, 2025.\n",
                    false, "2025-03-20");
+    deadline_check("Date: 2025-03-03\nProduce all records created before "
+                   "January 1, 2025.\n",
+                   false, "");
+    deadline_check("Dated: 3-Mar-2025\nDeliver the records by 20-Mar-2025.\n", false,
+                   "2025-03-20");
     /* "records created before <date>" describes the records, not a reply */
     deadline_check("Date: March 3, 2025\nPlease preserve all records created "
-                   "before March 30, 2025.\n", false, "");
+                   "before March 30, 2025.\n",
+                   false, "");
 }
 
 /* A subpoena's appearance date as the deadline: "commanded to appear on
@@ -204,7 +212,8 @@ static void deadline_appearance_wording_and_layout(void **state)
     (void)state;
     deadline_check("Date: 08/19/2024\nGrand jury subpoena. You are commanded "
                    "to appear on September 12, 2024 at 9:00 a.m. Produce the "
-                   "records in lieu of appearance.\n", false, "2024-09-12");
+                   "records in lieu of appearance.\n",
+                   false, "2024-09-12");
     deadline_check("Date: 09/03/2024\nYOU ARE COMMANDED to produce at the "
                    "time, date, and place set forth below the records.\n"
                    "Place: 100 Main St.          Date and Time:\n"
@@ -218,13 +227,17 @@ static void deadline_within_upon_receipt(void **state)
 {
     (void)state;
     deadline_check("Date: March 3, 2025\nProduce the records within 10 days "
-                   "upon receipt.\n", false, "2025-03-13");
+                   "upon receipt.\n",
+                   false, "2025-03-13");
     deadline_check("Date: March 3, 2025\nProduce the records within 10 days "
-                   "from the date on this letter.\n", false, "2025-03-13");
+                   "from the date on this letter.\n",
+                   false, "2025-03-13");
     deadline_check("Date: March 3, 2025\nProduce the records within 10 days "
-                   "of being served.\n", false, "2025-03-13");
+                   "of being served.\n",
+                   false, "2025-03-13");
     deadline_check("Date: March 3, 2025\nProduce the records within 10 days "
-                   "on a CD.\n", false, "");
+                   "on a CD.\n",
+                   false, "");
 }
 
 /* "within a period of / the next N days", "within ten days hereof", "in no
@@ -233,14 +246,17 @@ static void deadline_within_fillers_and_hereof(void **state)
 {
     (void)state;
     deadline_check("Date: March 3, 2025\nProduce the records within a period "
-                   "of 10 days from the date of this letter.\n", false,
-                   "2025-03-13");
+                   "of 10 days from the date of this letter.\n",
+                   false, "2025-03-13");
     deadline_check("Date: March 3, 2025\nProduce the records within the next "
-                   "10 days.\n", false, "2025-03-13");
+                   "10 days.\n",
+                   false, "2025-03-13");
     deadline_check("Date: March 3, 2025\nProduce the records within ten days "
-                   "hereof.\n", false, "2025-03-13");
+                   "hereof.\n",
+                   false, "2025-03-13");
     deadline_check("Date: March 3, 2025\nProduce the records in no event later "
-                   "than 10 days after receipt.\n", false, "2025-03-13");
+                   "than 10 days after receipt.\n",
+                   false, "2025-03-13");
 }
 
 int main(void)

@@ -68,7 +68,8 @@ static void emergency_claim_without_the_word(void **state)
     request_clear(&r);
     parse_mail("brigade@interieur.gouv.fr", "Demande urgente",
                "La victime est en danger de mort. Merci de communiquer les "
-               "donn\xc3\xa9""es d'identification du compte v.w@northmail.example.\n",
+               "donn\xc3\xa9"
+               "es d'identification du compte v.w@northmail.example.\n",
                &r);
     assert_true(r.emergency);
     request_clear(&r);
@@ -107,20 +108,23 @@ static void emergency_self_harm_and_present_threats(void **state)
     parse_mail("ofc@elmpd.org", "Request",
                "Exigent circumstances: a 14-year-old has told friends she will "
                "kill herself tonight. The extortionist uses a@northmail.example."
-               " Please provide the subscriber information now.\n", &r);
+               " Please provide the subscriber information now.\n",
+               &r);
     assert_true(r.emergency);
     request_clear(&r);
     parse_mail("ofc@elmpd.org", "Request",
                "We have a kidnapping. The kidnapper wrote from "
                "a@northmail.example and threatened to kill the victim by "
-               "midnight. Please disclose the subscriber name.\n", &r);
+               "midnight. Please disclose the subscriber name.\n",
+               &r);
     assert_true(r.emergency);
     assert_int_equal(r.type, REQ_EMERGENCY_REQUEST);
     request_clear(&r);
     parse_mail("agent@fbi.gov", "Subpoena 25-1",
                "Grand jury subpoena. The target threatened to kill a witness in "
                "2019 and is currently in custody. Produce subscriber records of "
-               "a@northmail.example.\n", &r);
+               "a@northmail.example.\n",
+               &r);
     assert_false(r.emergency);
     request_clear(&r);
 }

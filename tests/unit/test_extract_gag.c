@@ -94,13 +94,15 @@ static void gag_end_before_date(void **state)
     request_t r;
     parse_mail("agent@fbi.gov", "Subpoena 25-1",
                "Date: March 3, 2025\nNondisclosure: Northwind shall not notify "
-               "the account holder before June 1, 2025.\n", &r);
+               "the account holder before June 1, 2025.\n",
+               &r);
     assert_true(r.nondisclosure);
     assert_string_equal(r.nondisclosure_until, "2025-06-01");
     request_clear(&r);
     parse_mail("agent@fbi.gov", "Subpoena 25-1",
                "Date: March 3, 2025\nDo not disclose this subpoena to the "
-               "subscriber prior to 09/30/2025.\n", &r);
+               "subscriber prior to 09/30/2025.\n",
+               &r);
     assert_string_equal(r.nondisclosure_until, "2025-09-30");
     request_clear(&r);
 }
@@ -114,12 +116,14 @@ static void gag_not_to_exceed_duration(void **state)
     parse_mail("agent@fbi.gov", "2703(d) order",
                "Date: March 3, 2025\nIT IS ORDERED that Northwind shall not "
                "disclose the existence of this Order to any person for a "
-               "period not to exceed 90 days.\n", &r);
+               "period not to exceed 90 days.\n",
+               &r);
     assert_string_equal(r.nondisclosure_until, "2025-06-01");
     request_clear(&r);
     parse_mail("agent@fbi.gov", "2703(d) order",
                "Date: March 3, 2025\nNorthwind shall not notify the subscriber "
-               "for no longer than one year.\n", &r);
+               "for no longer than one year.\n",
+               &r);
     assert_string_equal(r.nondisclosure_until, "2026-03-03");
     request_clear(&r);
     /* a response deadline in the gag's sentence is not the gag's end */
@@ -127,7 +131,8 @@ static void gag_not_to_exceed_duration(void **state)
                "Date: March 3, 2025\nIT IS ORDERED that Northwind shall, no "
                "later than 10 days after receipt, disclose the records and "
                "shall not disclose the existence of this Order until further "
-               "order of the Court.\n", &r);
+               "order of the Court.\n",
+               &r);
     assert_true(r.nondisclosure);
     assert_string_equal(r.nondisclosure_until, "");
     assert_string_equal(r.deadline, "2025-03-13");
@@ -141,7 +146,8 @@ static void gag_not_made_aware_and_no_notice(void **state)
     request_t r;
     parse_mail("x@nca.gov.uk", "Request",
                "Preservation request. Please ensure that the subscriber is not "
-               "made aware of this request.\n", &r);
+               "made aware of this request.\n",
+               &r);
     assert_true(r.nondisclosure);
     request_clear(&r);
     parse_mail("x@nca.gov.uk", "Request",
@@ -152,7 +158,8 @@ static void gag_not_made_aware_and_no_notice(void **state)
     request_clear(&r);
     parse_mail("agent@fbi.gov", "Subpoena 25-1",
                "Notification could jeopardize the investigation; we therefore "
-               "request that no notice be given to the subscriber.\n", &r);
+               "request that no notice be given to the subscriber.\n",
+               &r);
     assert_true(r.nondisclosure);
     request_clear(&r);
 }
@@ -164,13 +171,16 @@ static void gag_german_kenntnis_unterrichten(void **state)
     request_t r;
     parse_mail("x@bka.bund.de", "Rechtshilfeersuchen",
                "Bundeskriminalamt\nRechtshilfeersuchen. Der Kontoinhaber darf "
-               "\xc3\xbc""ber dieses Ersuchen nicht in Kenntnis gesetzt "
-               "werden.\n", &r);
+               "\xc3\xbc"
+               "ber dieses Ersuchen nicht in Kenntnis gesetzt "
+               "werden.\n",
+               &r);
     assert_true(r.nondisclosure);
     request_clear(&r);
     parse_mail("x@bka.bund.de", "Rechtshilfeersuchen",
                "Bundeskriminalamt\nWir bitten, den Nutzer nicht zu "
-               "unterrichten.\n", &r);
+               "unterrichten.\n",
+               &r);
     assert_true(r.nondisclosure);
     request_clear(&r);
 }

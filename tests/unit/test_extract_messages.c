@@ -28,7 +28,8 @@ static void german_latin1_message(void **state)
         "Bitte antworten Sie bis zum 30. April 2025.\n";
     request_t r;
     assert_int_equal(parse_raw(raw, strlen(raw), &r), PARSE_OK);
-    assert_string_equal(r.subject, "Rechtshilfeersuchen Gesch\xc3\xa4""ftszeichen LKA-25-17");
+    assert_string_equal(r.subject, "Rechtshilfeersuchen Gesch\xc3\xa4"
+                                   "ftszeichen LKA-25-17");
     assert_int_equal(r.type, REQ_MLAT_REQUEST);
     assert_string_equal(r.issuing_agency, "LKA");
     assert_string_equal(r.issuing_country, "US");
@@ -60,7 +61,8 @@ static void inline_forward(void **state)
         "To: <support@northwind-cloud.example>\n\n"
         "Springvale Police Department\n"
         "Please produce subscriber information for suspect9@northmail.example\n"
-        "within 10 days of receipt. Questions to my partner b.ray@springvalepd.example.\n";
+        "within 10 days of receipt. Questions to my partner "
+        "b.ray@springvalepd.example.\n";
     request_t r;
     assert_int_equal(parse_raw(raw, strlen(raw), &r), PARSE_OK);
     assert_string_equal(r.from, "s.agent@northwind-cloud.example");
@@ -136,7 +138,8 @@ static void authentication_results_trusted_only(void **state)
         "Authentication-Results: mx2.northwind-cloud.example;\n"
         "\tdkim=fail (body hash did not verify) header.d=x.gov;\n"
         "\tspf=pass smtp.mailfrom=a@x.gov;\n\tdmarc=none (p=NONE) header.from=x.gov\n"
-        "Received: from mail.x.gov by mx2.northwind-cloud.example; Tue, 1 Apr 2025 09:00:01 +0000\n"
+        "Received: from mail.x.gov by mx2.northwind-cloud.example; Tue, 1 Apr 2025 "
+        "09:00:01 +0000\n"
         "From: a@x.gov\nTo: legal-requests@northwind-cloud.example\n"
         "Subject: s\nDate: Tue, 1 Apr 2025 09:00:00 +0000\n\nhello\n";
     request_t r;
@@ -151,9 +154,8 @@ static void authentication_results_trusted_only(void **state)
     request_clear(&r);
 
     /* No trusted header: the results stay null. */
-    const char *raw2 =
-        "Authentication-Results: evil-northwind-cloud.example; dkim=pass\n"
-        "From: a@x.gov\nSubject: s\n\nhello\n";
+    const char *raw2 = "Authentication-Results: evil-northwind-cloud.example; dkim=pass\n"
+                       "From: a@x.gov\nSubject: s\n\nhello\n";
     assert_int_equal(parse_raw(raw2, strlen(raw2), &r), PARSE_OK);
     assert_string_equal(r.auth.dkim, "");
     j = request_to_json(&r, true);
@@ -165,10 +167,12 @@ static void authentication_results_trusted_only(void **state)
 static void json_keeps_utf8(void **state)
 {
     (void)state;
-    request_t r = {0};
-    request_set_string(&r.issuing_agency, "Garda S\xc3\xad""och\xc3\xa1na");
+    request_t r = { 0 };
+    request_set_string(&r.issuing_agency, "Garda S\xc3\xad"
+                                          "och\xc3\xa1na");
     char *j = request_to_json(&r, false);
-    assert_non_null(strstr(j, "\"Garda S\xc3\xad""och\xc3\xa1na\""));
+    assert_non_null(strstr(j, "\"Garda S\xc3\xad"
+                              "och\xc3\xa1na\""));
     assert_non_null(strstr(j, "\"request_type\": \"unknown\""));
     /* contract key order */
     assert_true(strstr(j, "\"message_id\"") < strstr(j, "\"from\""));
@@ -185,9 +189,9 @@ static void not_mail_inputs(void **state)
 {
     (void)state;
     request_t r;
-    static const unsigned char garbage[] = {0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01,
-                                            0x00, 0x00, 0xff, 0xfe, 0x0a};
-    static const char nuls[16] = {0};
+    static const unsigned char garbage[] = { 0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01,
+                                             0x00, 0x00, 0xff, 0xfe, 0x0a };
+    static const char nuls[16] = { 0 };
     assert_int_equal(parse_raw("", 0, &r), PARSE_NOT_MAIL);
     assert_int_equal(parse_raw((const char *)garbage, sizeof garbage, &r),
                      PARSE_NOT_MAIL);
@@ -231,20 +235,18 @@ static void hostile_long_header(void **state)
 static void hostile_unterminated_boundary(void **state)
 {
     (void)state;
-    const char *raw =
-        "From: a@b.example\nSubject: s\nMIME-Version: 1.0\n"
-        "Content-Type: multipart/mixed; boundary=\"never\"\n\n"
-        "--never\nContent-Type: text/plain\n\nsubpoena for t@x.example\n"
-        "--never\nContent-Type: text/html\n\n<p>unclosed <a href=\"mailto:";
+    const char *raw = "From: a@b.example\nSubject: s\nMIME-Version: 1.0\n"
+                      "Content-Type: multipart/mixed; boundary=\"never\"\n\n"
+                      "--never\nContent-Type: text/plain\n\nsubpoena for t@x.example\n"
+                      "--never\nContent-Type: text/html\n\n<p>unclosed <a href=\"mailto:";
     request_t r;
     assert_int_equal(parse_raw(raw, strlen(raw), &r), PARSE_OK);
     assert_true(has_account(&r, "t@x.example"));
     request_clear(&r);
 
-    const char *bad_cs =
-        "From: a@b.example\nSubject: =?bogus-cs?Q?=FF=FE?=\n"
-        "Content-Type: text/plain; charset=x-no-such-charset\n"
-        "Content-Transfer-Encoding: base64\n\n!!!not base64\xff\xfe\n";
+    const char *bad_cs = "From: a@b.example\nSubject: =?bogus-cs?Q?=FF=FE?=\n"
+                         "Content-Type: text/plain; charset=x-no-such-charset\n"
+                         "Content-Transfer-Encoding: base64\n\n!!!not base64\xff\xfe\n";
     assert_int_equal(parse_raw(bad_cs, strlen(bad_cs), &r), PARSE_OK);
     request_clear(&r);
 }
@@ -263,8 +265,7 @@ static void hostile_deep_nesting(void **state)
                              "Content-Type: multipart/mixed; boundary=\"b%d\"\n\n"
                              "--b%d\n",
                              i, i);
-    k += (size_t)sprintf(raw + k,
-                         "Content-Type: text/plain\n\ndeep@x.example\n");
+    k += (size_t)sprintf(raw + k, "Content-Type: text/plain\n\ndeep@x.example\n");
     for (int i = depth - 1; i >= 0; i--)
         k += (size_t)sprintf(raw + k, "--b%d--\n", i);
     request_t r;
@@ -277,22 +278,22 @@ static void hostile_deep_nesting(void **state)
 static void inline_forward_other_languages(void **state)
 {
     (void)state;
-    static const char raw[] =
-        "From: Kollege <k@northwind-cloud.example>\n"
-        "To: legal-requests@northwind-cloud.example\n"
-        "Subject: WG: Ersuchen\n"
-        "Date: Mon, 3 Mar 2025 10:00:00 +0100\n"
-        "Message-ID: <outer-de@northwind-cloud.example>\n"
-        "Content-Type: text/plain; charset=utf-8\n"
-        "Content-Transfer-Encoding: 8bit\n\n"
-        "Bitte bearbeiten.\n\n"
-        "-------- Weitergeleitete Nachricht --------\n"
-        "Betreff: Ersuchen SO41-1\n"
-        "Datum: Fri, 28 Feb 2025 09:00:00 +0100\n"
-        "Von: BKA <so41@bka.bund.de>\n"
-        "An: k@northwind-cloud.example\n\n"
-        "Bundeskriminalamt, Gesch\xc3\xa4""ftszeichen: SO41-1. Konto "
-        "a.b@northmail.example.\n";
+    static const char raw[] = "From: Kollege <k@northwind-cloud.example>\n"
+                              "To: legal-requests@northwind-cloud.example\n"
+                              "Subject: WG: Ersuchen\n"
+                              "Date: Mon, 3 Mar 2025 10:00:00 +0100\n"
+                              "Message-ID: <outer-de@northwind-cloud.example>\n"
+                              "Content-Type: text/plain; charset=utf-8\n"
+                              "Content-Transfer-Encoding: 8bit\n\n"
+                              "Bitte bearbeiten.\n\n"
+                              "-------- Weitergeleitete Nachricht --------\n"
+                              "Betreff: Ersuchen SO41-1\n"
+                              "Datum: Fri, 28 Feb 2025 09:00:00 +0100\n"
+                              "Von: BKA <so41@bka.bund.de>\n"
+                              "An: k@northwind-cloud.example\n\n"
+                              "Bundeskriminalamt, Gesch\xc3\xa4"
+                              "ftszeichen: SO41-1. Konto "
+                              "a.b@northmail.example.\n";
     request_t r;
     assert_int_equal(parse_raw(raw, sizeof raw - 1, &r), PARSE_OK);
     assert_string_equal(r.from, "k@northwind-cloud.example");
@@ -326,8 +327,11 @@ static void french_latin1_message(void **state)
         "Content-Transfer-Encoding: 8bit\n\n"
         "POLICE NATIONALE\n"
         "Paris, le 1er mars 2025\n"
-        "R\xe9""f\xe9""rence : OFAC-2025-0311\n"
-        "Merci de nous communiquer les donn\xe9""es d'identification du compte "
+        "R\xe9"
+        "f\xe9"
+        "rence : OFAC-2025-0311\n"
+        "Merci de nous communiquer les donn\xe9"
+        "es d'identification du compte "
         "p.durand@northmail.example. R\xe9ponse avant le 30 mai 2025.\n";
     request_t r;
     assert_int_equal(parse_raw(raw, sizeof raw - 1, &r), PARSE_OK);
@@ -348,33 +352,43 @@ static void case_folding_beyond_ascii(void **state)
     (void)state;
     request_t r;
     parse_mail("udef@policia.es", "Solicitud",
-               "POLIC\xc3\x8d""A NACIONAL\nComisar\xc3\xad""a General de "
-               "Polic\xc3\xad""a Judicial\nREFERENCIA: UDEF-2025-118\nSe solicitan "
+               "POLIC\xc3\x8d"
+               "A NACIONAL\nComisar\xc3\xad"
+               "a General de "
+               "Polic\xc3\xad"
+               "a Judicial\nREFERENCIA: UDEF-2025-118\nSe solicitan "
                "los datos del abonado de la cuenta j.g@northmail.example.\n",
                &r);
-    assert_string_equal(r.issuing_agency, "Polic\xc3\xad""a Nacional");
+    assert_string_equal(r.issuing_agency, "Polic\xc3\xad"
+                                          "a Nacional");
     assert_string_equal(r.issuing_country, "ES");
     assert_string_equal(r.reference, "UDEF-2025-118");
     request_clear(&r);
     parse_mail("ofac@interieur.gouv.fr", "Demande",
-               "R\xc3\x89""F\xc3\x89RENCE : OFAC-2025-0420\nLes DONN\xc3\x89""ES DE "
+               "R\xc3\x89"
+               "F\xc3\x89RENCE : OFAC-2025-0420\nLes DONN\xc3\x89"
+               "ES DE "
                "CONNEXION du compte x.y@northmail.example.\n",
                &r);
     assert_string_equal(r.reference, "OFAC-2025-0420");
     assert_int_equal(r.categories, CAT_TRANSACTIONAL);
     request_clear(&r);
     parse_mail("lka@polizei.bayern.de", "Ersuchen",
-               "LANDESKRIMINALAMT BAYERN\nGESCH\xc3\x84""FTSZEICHEN: LKA-25-0099\n"
+               "LANDESKRIMINALAMT BAYERN\nGESCH\xc3\x84"
+               "FTSZEICHEN: LKA-25-0099\n"
                "Bestandsdaten zum Konto a.b@northmail.example.\n",
                &r);
     assert_string_equal(r.issuing_agency, "LKA");
     assert_string_equal(r.reference, "LKA-25-0099");
     request_clear(&r);
     parse_mail("x@garda.ie", "Request",
-               "AN GARDA S\xc3\x8d""OCH\xc3\x81""NA\nPlease preserve the account "
+               "AN GARDA S\xc3\x8d"
+               "OCH\xc3\x81"
+               "NA\nPlease preserve the account "
                "c.d@northmail.example.\n",
                &r);
-    assert_string_equal(r.issuing_agency, "Garda S\xc3\xad""och\xc3\xa1na");
+    assert_string_equal(r.issuing_agency, "Garda S\xc3\xad"
+                                          "och\xc3\xa1na");
     request_clear(&r);
 }
 
@@ -407,19 +421,19 @@ static void inline_forward_dutch_portuguese_and_bare_original(void **state)
     assert_string_equal(doc.from, "c@northwind-cloud.example");
     mail_doc_clear(&doc);
 
-    static const char pt[] =
-        "From: Colega <c@northwind-cloud.example>\n"
-        "To: legal-requests@northwind-cloud.example\n"
-        "Subject: Pedido PJ\n"
-        "Date: Mon, 3 Mar 2025 10:00:00 +0000\n"
-        "Message-ID: <outer-pt@northwind-cloud.example>\n"
-        "Content-Type: text/plain; charset=utf-8\n\n"
-        "---------- Mensagem encaminhada ---------\n"
-        "De: PJ <unc3t@pj.pt>\n"
-        "Data: qua., 26 de fev. de 2025 \xc3\xa0s 11:02\n"
-        "Assunto: Pedido de dados\n"
-        "Para: <c@northwind-cloud.example>\n\n"
-        "Pol\xc3\xad""cia Judici\xc3\xa1ria. Conta f.g@northmail.example.\n";
+    static const char pt[] = "From: Colega <c@northwind-cloud.example>\n"
+                             "To: legal-requests@northwind-cloud.example\n"
+                             "Subject: Pedido PJ\n"
+                             "Date: Mon, 3 Mar 2025 10:00:00 +0000\n"
+                             "Message-ID: <outer-pt@northwind-cloud.example>\n"
+                             "Content-Type: text/plain; charset=utf-8\n\n"
+                             "---------- Mensagem encaminhada ---------\n"
+                             "De: PJ <unc3t@pj.pt>\n"
+                             "Data: qua., 26 de fev. de 2025 \xc3\xa0s 11:02\n"
+                             "Assunto: Pedido de dados\n"
+                             "Para: <c@northwind-cloud.example>\n\n"
+                             "Pol\xc3\xad"
+                             "cia Judici\xc3\xa1ria. Conta f.g@northmail.example.\n";
     assert_int_equal(mail_decode(pt, sizeof pt - 1, &doc, NULL, 0), 0);
     assert_true(doc.forwarded);
     assert_string_equal(doc.request_from, "unc3t@pj.pt");
@@ -453,10 +467,9 @@ static void inline_forward_dutch_portuguese_and_bare_original(void **state)
     assert_string_equal(doc.request_date, "2025-02-28");
     mail_doc_clear(&doc);
     /* prose mentioning an original message is no marker */
-    static const char prose[] =
-        "From: A <a@example.org>\n"
-        "Subject: question\n\n"
-        "I lost the original message, sorry.\nFrom: memory\n";
+    static const char prose[] = "From: A <a@example.org>\n"
+                                "Subject: question\n\n"
+                                "I lost the original message, sorry.\nFrom: memory\n";
     assert_int_equal(mail_decode(prose, sizeof prose - 1, &doc, NULL, 0), 0);
     assert_false(doc.forwarded);
     mail_doc_clear(&doc);
@@ -512,7 +525,8 @@ static void reply_quoting_the_provider_is_not_a_forward(void **state)
         "Content-Disposition: attachment; filename=subpoena.txt\n\n"
         "GRAND JURY SUBPOENA. Produce the subscriber information for "
         "z.q@northmail.example.\n--b1--\n";
-    assert_int_equal(parse_raw(with_attachment, sizeof with_attachment - 1, &r), PARSE_OK);
+    assert_int_equal(parse_raw(with_attachment, sizeof with_attachment - 1, &r),
+                     PARSE_OK);
     bool has_zq = false, has_old = false;
     for (size_t i = 0; i < r.account_count; i++) {
         has_zq |= !strcmp(r.accounts[i], "z.q@northmail.example");
@@ -546,7 +560,7 @@ static void reply_quoting_the_provider_is_not_a_forward(void **state)
  * its sentence made prospective_mention read beyond the text. */
 static void fuzz_reproducers_parse(void **state)
 {
-    (void) state;
+    (void)state;
     DIR *d = opendir("tests/fuzz/crashes");
     assert_non_null(d);
     int seen = 0;
@@ -561,12 +575,12 @@ static void fuzz_reproducers_parse(void **state)
         fseek(f, 0, SEEK_END);
         long len = ftell(f);
         fseek(f, 0, SEEK_SET);
-        char *raw = malloc((size_t) len + 1);
+        char *raw = malloc((size_t)len + 1);
         assert_non_null(raw);
-        assert_int_equal(fread(raw, 1, (size_t) len, f), (size_t) len);
+        assert_int_equal(fread(raw, 1, (size_t)len, f), (size_t)len);
         fclose(f);
         request_t r;
-        parse_raw(raw, (size_t) len, &r);
+        parse_raw(raw, (size_t)len, &r);
         request_clear(&r);
         free(raw);
         seen++;

@@ -12,21 +12,21 @@ static void reference_labels(void **state)
     static const struct {
         const char *text, *want;
     } cases[] = {
-        {"Case No. 2:25-mj-00412\n", "2:25-mj-00412"},
-        {"In re Case No. 14 Mag. 2211 (S.D.N.Y.)\n", "14 Mag. 2211"},
-        {"Case Number: 25 MJ 118\n", "25 MJ 118"},
-        {"Case #: 25-33801.\n", "25-33801"},
-        {"Please reference the case number. Ref: LE/2025/0091\n",
-         "LE/2025/0091"},
-        {"Aktenzeichen: 7 Js 1234/24\n", "7 Js 1234/24"},
-        {"Az.: 7Js1234/24\n", "7Js1234/24"},
-        {"Gesch\xc3\xa4""ftszeichen (reference): ST-25-0912\n", "ST-25-0912"},
-        {"Your reference: NWC-LE-5521\nOur reference: MLA/25/0331\n",
-         "MLA/25/0331"},
-        {"Our case number is 25-004411.\n", "25-004411"},
-        {"We do not have a case number yet.\n", NULL},
-        {"Docket No. CR 25-1187\n", "CR 25-1187"},
-        {"Agency case number:   HCSO-25-1001\n", "HCSO-25-1001"},
+        { "Case No. 2:25-mj-00412\n", "2:25-mj-00412" },
+        { "In re Case No. 14 Mag. 2211 (S.D.N.Y.)\n", "14 Mag. 2211" },
+        { "Case Number: 25 MJ 118\n", "25 MJ 118" },
+        { "Case #: 25-33801.\n", "25-33801" },
+        { "Please reference the case number. Ref: LE/2025/0091\n", "LE/2025/0091" },
+        { "Aktenzeichen: 7 Js 1234/24\n", "7 Js 1234/24" },
+        { "Az.: 7Js1234/24\n", "7Js1234/24" },
+        { "Gesch\xc3\xa4"
+          "ftszeichen (reference): ST-25-0912\n",
+          "ST-25-0912" },
+        { "Your reference: NWC-LE-5521\nOur reference: MLA/25/0331\n", "MLA/25/0331" },
+        { "Our case number is 25-004411.\n", "25-004411" },
+        { "We do not have a case number yet.\n", NULL },
+        { "Docket No. CR 25-1187\n", "CR 25-1187" },
+        { "Agency case number:   HCSO-25-1001\n", "HCSO-25-1001" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *ref = extract_reference(cases[i].text, strlen(cases[i].text), NULL);
@@ -50,9 +50,11 @@ static void reference_french_and_file_labels(void **state)
     (void)state;
     request_t r;
     parse_mail("c3n@gendarmerie.interieur.gouv.fr", "Demande MLAT",
-               "R\xc3\xa9""f\xc3\xa9rence : PV 2025/0417\nObjet : entraide "
+               "R\xc3\xa9"
+               "f\xc3\xa9rence : PV 2025/0417\nObjet : entraide "
                "judiciaire. Le contenu des courriers du compte "
-               "l.m@northmail.example et les donn\xc3\xa9""es d'identification de "
+               "l.m@northmail.example et les donn\xc3\xa9"
+               "es d'identification de "
                "l'abonn\xc3\xa9.\n",
                &r);
     assert_string_equal(r.reference, "PV 2025/0417");
@@ -60,7 +62,9 @@ static void reference_french_and_file_labels(void **state)
     request_clear(&r);
     /* "V/R\xc3\xa9""f." is the provider's own. */
     parse_mail("x@interieur.gouv.fr", "Demande",
-               "V/R\xc3\xa9""f. : NWC-123-45\nN/R\xc3\xa9""f. : OFAC-2025-1187\n",
+               "V/R\xc3\xa9"
+               "f. : NWC-123-45\nN/R\xc3\xa9"
+               "f. : OFAC-2025-1187\n",
                &r);
     assert_string_equal(r.reference, "OFAC-2025-1187");
     request_clear(&r);
@@ -99,12 +103,14 @@ static void reference_police_report_labels(void **state)
     request_t r;
     parse_mail("det@elmwoodpd.org", "Records request",
                "DR# 25-1234\nPlease produce the subscriber records for "
-               "a@northmail.example.\n", &r);
+               "a@northmail.example.\n",
+               &r);
     assert_string_equal(r.reference, "25-1234");
     request_clear(&r);
     parse_mail("det@elmwoodpd.org", "Records request",
                "Occurrence No. OCC-25-88120\nPlease produce the subscriber "
-               "records for a@northmail.example.\n", &r);
+               "records for a@northmail.example.\n",
+               &r);
     assert_string_equal(r.reference, "OCC-25-88120");
     request_clear(&r);
 }

@@ -23,14 +23,14 @@ static void check_index_against_scan(const char *t)
         if (view_line_start(&v, i) != line_start(t, i) ||
             view_line_end(&v, i) != line_end(t, n, i))
             fail_msg("line at %zu: index [%zu, %zu), scan [%zu, %zu)", i,
-                     view_line_start(&v, i), view_line_end(&v, i),
-                     line_start(t, i), line_end(t, n, i));
+                     view_line_start(&v, i), view_line_end(&v, i), line_start(t, i),
+                     line_end(t, n, i));
         size_t s, e, ss, se;
         view_sentence(&v, i, &s, &e);
         sentence_bounds(t, n, i, &ss, &se);
         if (s != ss || e != se)
-            fail_msg("sentence at %zu: index [%zu, %zu), scan [%zu, %zu)",
-                     i, s, e, ss, se);
+            fail_msg("sentence at %zu: index [%zu, %zu), scan [%zu, %zu)", i, s, e, ss,
+                     se);
     }
     text_view_free(&v);
 }
@@ -47,7 +47,8 @@ static void index_matches_scan(void **state)
         "Pursuant to 18 U.S.C. 2703(d), Dana M. Whitcombe of the F.B.I. "
         "requests records. Is this clear? Yes! (A note.) No. 25-117 is the "
         "reference.\n  \t\nThe end.\n");
-    check_index_against_scan("Case No. 4. Agent J. Smith. Please respond.\r\n\r\nThanks.");
+    check_index_against_scan(
+        "Case No. 4. Agent J. Smith. Please respond.\r\n\r\nThanks.");
 }
 
 /* Past SENTENCE_MAX the bounds are the window's, as with the scan. */
@@ -59,7 +60,7 @@ static void index_keeps_the_sentence_window(void **state)
     assert_non_null(t);
     for (size_t i = 0; i < n; i++)
         t[i] = i % 7 == 6 ? ' ' : 'a';
-    memcpy(t + SENTENCE_MAX, ". Then", 6);   /* one break, early */
+    memcpy(t + SENTENCE_MAX, ". Then", 6); /* one break, early */
     t[n] = '\0';
     check_index_against_scan(t);
 
@@ -67,8 +68,8 @@ static void index_keeps_the_sentence_window(void **state)
     assert_true(text_view_init(&v, t, n));
     size_t s, e;
     view_sentence(&v, 2 * SENTENCE_MAX + 100, &s, &e);
-    assert_int_equal(s, SENTENCE_MAX + 100);             /* not the break */
-    assert_int_equal(e, 3 * SENTENCE_MAX + 100 + 1);     /* not the end */
+    assert_int_equal(s, SENTENCE_MAX + 100);         /* not the break */
+    assert_int_equal(e, 3 * SENTENCE_MAX + 100 + 1); /* not the end */
     assert_int_equal(v.break_count, 1);
     assert_int_equal(v.line_count, 1);
     text_view_free(&v);

@@ -16,8 +16,8 @@ static void type_warrant_by_citation(void **state)
                 "This warrant is issued under 18 U.S.C. \xc2\xa7 2703(c)(1)(A) "
                 "and Federal Rule of Criminal Procedure 41.\n",
                 REQ_SEARCH_WARRANT);
-    assert_type("Search and Seizure Warrant 25-MJ-77",
-                "Please see the attached order.\n", REQ_SEARCH_WARRANT);
+    assert_type("Search and Seizure Warrant 25-MJ-77", "Please see the attached order.\n",
+                REQ_SEARCH_WARRANT);
 }
 
 static void type_court_order(void **state)
@@ -79,8 +79,7 @@ static void type_mlat(void **state)
                 "Letters rogatory from the Republic of France, transmitted "
                 "through the Central Authority of the United States.\n",
                 REQ_MLAT_REQUEST);
-    assert_type("Rechtshilfeersuchen",
-                "Die Staatsanwaltschaft bittet um Rechtshilfe.\n",
+    assert_type("Rechtshilfeersuchen", "Die Staatsanwaltschaft bittet um Rechtshilfe.\n",
                 REQ_MLAT_REQUEST);
     assert_type("Request",
                 "Pursuant to the Treaty on Mutual Legal Assistance in Criminal "
@@ -91,14 +90,13 @@ static void type_mlat(void **state)
 static void type_subpoena(void **state)
 {
     (void)state;
-    assert_type("Records", "SUBPOENA TO TESTIFY BEFORE A GRAND JURY\n",
-                REQ_SUBPOENA);
+    assert_type("Records", "SUBPOENA TO TESTIFY BEFORE A GRAND JURY\n", REQ_SUBPOENA);
     assert_type("Records",
                 "YOU ARE HEREBY REQUIRED, pursuant to 21 U.S.C. \xc2\xa7 876, to "
                 "produce the records described below.\n",
                 REQ_SUBPOENA);
-    assert_type("Administrative subpoena 2025-114",
-                "Please produce the records.\n", REQ_SUBPOENA);
+    assert_type("Administrative subpoena 2025-114", "Please produce the records.\n",
+                REQ_SUBPOENA);
 }
 
 static void type_unknown(void **state)
@@ -116,13 +114,15 @@ static void type_announced_process_is_not_the_type(void **state)
     /* A preservation letter announcing an MLAT is still a preservation. */
     request_t r;
     parse_mail("k.walsh@garda.ie", "Preservation request",
-               "An Garda S\xc3\xad""och\xc3\xa1na\nOur ref: GN-25-0031\n"
+               "An Garda S\xc3\xad"
+               "och\xc3\xa1na\nOur ref: GN-25-0031\n"
                "Date: 07/02/2025\nPlease preserve all data for the account "
                "c.b@northmail.example for 90 days pending a request through the "
                "mutual legal assistance channel.\n",
                &r);
     assert_int_equal(r.type, REQ_PRESERVATION_REQUEST);
-    assert_string_equal(r.issuing_agency, "Garda S\xc3\xad""och\xc3\xa1na");
+    assert_string_equal(r.issuing_agency, "Garda S\xc3\xad"
+                                          "och\xc3\xa1na");
     assert_string_equal(r.issuing_country, "IE");
     assert_string_equal(r.reference, "GN-25-0031");
     assert_string_equal(r.deadline, "");
@@ -159,7 +159,8 @@ static void type_announced_mlat_far_back_in_sentence(void **state)
     /* French: "dans l'attente d'une demande d'entraide". */
     assert_type("Demande",
                 "Nous vous demandons de bien vouloir pr\xc3\xa9server les "
-                "donn\xc3\xa9""es du compte pendant 90 jours, dans l'attente "
+                "donn\xc3\xa9"
+                "es du compte pendant 90 jours, dans l'attente "
                 "d'une demande d'entraide p\xc3\xa9nale internationale.\n",
                 REQ_PRESERVATION_REQUEST);
 }

@@ -20,7 +20,7 @@
 
 static void test_csv_quoting(void **state)
 {
-    (void) state;
+    (void)state;
     const char *p = "tenant,name,admin\r\nt-1,\"Bellwether Shipping, LLC\",a@b\n"
                     "t-2,\"Say \"\"hi\"\"\",\n\n";
     csv_row_t row;
@@ -45,13 +45,13 @@ static void write_temp_config(char *path, const char *zpl)
 {
     int fd = mkstemp(path);
     assert_true(fd >= 0);
-    assert_int_equal(write(fd, zpl, strlen(zpl)), (ssize_t) strlen(zpl));
+    assert_int_equal(write(fd, zpl, strlen(zpl)), (ssize_t)strlen(zpl));
     close(fd);
 }
 
 static void test_config_env_overrides_file(void **state)
 {
-    (void) state;
+    (void)state;
     char path[] = "/tmp/writ-config-XXXXXX";
     write_temp_config(path, "writ\n    redis_url = \"redis://10.0.0.1:1\"\n"
                             "intake\n    lmtp_listen = \"127.0.0.1:9\"\n");
@@ -59,9 +59,11 @@ static void test_config_env_overrides_file(void **state)
     writ_config_t *cfg = writ_config_load(path, err, sizeof err);
     assert_non_null(cfg);
     unsetenv("WRIT_REDIS_URL");
-    assert_string_equal(writ_config_get(cfg, "writ/redis_url", "x"), "redis://10.0.0.1:1");
+    assert_string_equal(writ_config_get(cfg, "writ/redis_url", "x"),
+                        "redis://10.0.0.1:1");
     setenv("WRIT_REDIS_URL", "redis://127.0.0.1:7", 1);
-    assert_string_equal(writ_config_get(cfg, "writ/redis_url", "x"), "redis://127.0.0.1:7");
+    assert_string_equal(writ_config_get(cfg, "writ/redis_url", "x"),
+                        "redis://127.0.0.1:7");
     setenv("WRIT_INTAKE_LMTP_LISTEN", "127.0.0.1:8", 1);
     assert_string_equal(writ_config_get(cfg, "intake/lmtp_listen", "x"), "127.0.0.1:8");
     assert_string_equal(writ_config_get(cfg, "notify/outbox", "dflt"), "dflt");
@@ -85,7 +87,7 @@ static void test_config_env_overrides_file(void **state)
  * intake in Postfix's queue directory); env and defaults are not moved. */
 static void test_config_file_names_beside_the_file(void **state)
 {
-    (void) state;
+    (void)state;
     char path[] = "/tmp/writ-config-XXXXXX";
     write_temp_config(path, "intake\n    agencies = \"agencies.zpl\"\n"
                             "notify\n    template = \"/abs/notice.tmpl\"\n");
@@ -108,7 +110,7 @@ static void test_config_file_names_beside_the_file(void **state)
 
 static void test_final_state_rules(void **state)
 {
-    (void) state;
+    (void)state;
     case_t *c = case_new("c1");
     request_t *r = request_new();
     request_add_account(r, "a@x.example");
@@ -128,7 +130,7 @@ static void test_final_state_rules(void **state)
  * for the emergencies, the unknown request and unverified senders). */
 static void test_review_says_why(void **state)
 {
-    (void) state;
+    (void)state;
     case_t *c = case_new("c3");
     request_t *r = request_new();
     r->type = REQ_EMERGENCY_REQUEST;
@@ -178,7 +180,7 @@ static void test_review_says_why(void **state)
  * names the account and the date. */
 static void test_release_held(void **state)
 {
-    (void) state;
+    (void)state;
     case_t *c = case_new("c6");
     request_t *r = request_new();
     request_add_account(r, "a@x.example");
@@ -197,11 +199,11 @@ static void test_release_held(void **state)
     assert_string_equal(pipeline_finish(c), STATE_HELD);
     pipeline_release_note(&c->accounts[0], 1, note, sizeof note);
     assert_string_equal(note, "gag on a@x.example ended 2026-03-31: notice "
-                        "prepared; 1 notice(s) still held");
+                              "prepared; 1 notice(s) still held");
     assert_int_equal(pipeline_release_held(c, &c->accounts[1]), 0);
     assert_false(c->challenge_recommended);
     assert_string_equal(pipeline_finish(c), STATE_NOTIFIED);
-    c->accounts[1].release_on[0] = '\0';         /* lifted by a person */
+    c->accounts[1].release_on[0] = '\0'; /* lifted by a person */
     pipeline_release_note(&c->accounts[1], 0, note, sizeof note);
     assert_string_equal(note, "gag on b@x.example lifted: notice prepared");
     case_destroy(&c);
@@ -209,7 +211,7 @@ static void test_release_held(void **state)
 
 static void test_no_accounts_goes_to_review(void **state)
 {
-    (void) state;
+    (void)state;
     policy_settings_t ps;
     policy_settings_default(&ps);
     case_t *c = case_new("c2");
@@ -249,25 +251,28 @@ static size_t files_in(const char *dir, const char *sub)
 
 static void test_outbox_writes_once(void **state)
 {
-    (void) state;
+    (void)state;
     char dir[] = "/tmp/writ-outbox-XXXXXX";
     assert_non_null(mkdtemp(dir));
     outbox_t *ob = outbox_new(dir);
     assert_non_null(ob);
     char path[4096], path2[4096];
-    assert_int_equal(outbox_write(ob, "c1", "a@x.example", "hello\n", 6, path, sizeof path), 0);
+    assert_int_equal(
+        outbox_write(ob, "c1", "a@x.example", "hello\n", 6, path, sizeof path), 0);
     assert_non_null(strstr(path, "/new/c1."));
-    assert_null(strstr(path, "a@x.example"));   /* no personal data in names */
+    assert_null(strstr(path, "a@x.example")); /* no personal data in names */
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_size, 6);
-    assert_int_equal(outbox_write(ob, "c1", "a@x.example", "hello\n", 6, path2, sizeof path2), 1);
+    assert_int_equal(
+        outbox_write(ob, "c1", "a@x.example", "hello\n", 6, path2, sizeof path2), 1);
     assert_string_equal(path, path2);
     /* A reader moved it to cur/: still not written again. */
     char cur[4200];
     snprintf(cur, sizeof cur, "%s/cur/%s:2,S", dir, strrchr(path, '/') + 1);
     assert_int_equal(rename(path, cur), 0);
-    assert_int_equal(outbox_write(ob, "c1", "a@x.example", "hello\n", 6, path2, sizeof path2), 1);
+    assert_int_equal(
+        outbox_write(ob, "c1", "a@x.example", "hello\n", 6, path2, sizeof path2), 1);
     unlink(cur);
     outbox_destroy(&ob);
     assert_null(ob);
@@ -312,7 +317,7 @@ static void age_cur(const char *dir, time_t seconds_ago)
  * recent to trust), and a notice moved there is never written again. */
 static void test_outbox_cur_cache(void **state)
 {
-    (void) state;
+    (void)state;
     char dir[] = "/tmp/writ-outbox-XXXXXX";
     assert_non_null(mkdtemp(dir));
     outbox_t *ob = outbox_new(dir);
@@ -322,24 +327,28 @@ static void test_outbox_cur_cache(void **state)
     consume(dir, p1);
     /* Just changed: read, and c1 found there. */
     unsigned long reads = outbox_cur_reads(ob);
-    assert_int_equal(outbox_write(ob, "c1", "a@x.example", "1\n", 2, again, sizeof again), 1);
+    assert_int_equal(outbox_write(ob, "c1", "a@x.example", "1\n", 2, again, sizeof again),
+                     1);
     assert_true(outbox_cur_reads(ob) > reads);
     /* Settled: one more read for the new mtime, then none. */
     age_cur(dir, 60);
     assert_int_equal(outbox_write(ob, "c2", "b@x.example", "2\n", 2, p2, sizeof p2), 0);
     reads = outbox_cur_reads(ob);
     assert_int_equal(outbox_write(ob, "c3", "c@x.example", "3\n", 2, p3, sizeof p3), 0);
-    assert_int_equal(outbox_write(ob, "c1", "a@x.example", "1\n", 2, again, sizeof again), 1);
+    assert_int_equal(outbox_write(ob, "c1", "a@x.example", "1\n", 2, again, sizeof again),
+                     1);
     assert_int_equal(outbox_cur_reads(ob), reads);
     /* A reader takes c2: cur/ changed, so it is read again and c2 is not
      * written a second time. */
     consume(dir, p2);
-    assert_int_equal(outbox_write(ob, "c2", "b@x.example", "2\n", 2, again, sizeof again), 1);
+    assert_int_equal(outbox_write(ob, "c2", "b@x.example", "2\n", 2, again, sizeof again),
+                     1);
     assert_true(outbox_cur_reads(ob) > reads);
     /* Even once the change is old news. */
     consume(dir, p3);
     age_cur(dir, 30);
-    assert_int_equal(outbox_write(ob, "c3", "c@x.example", "3\n", 2, again, sizeof again), 1);
+    assert_int_equal(outbox_write(ob, "c3", "c@x.example", "3\n", 2, again, sizeof again),
+                     1);
     assert_int_equal(files_in(dir, "new"), 0);
     assert_int_equal(files_in(dir, "cur"), 3);
     outbox_destroy(&ob);
@@ -349,7 +358,7 @@ static void test_outbox_cur_cache(void **state)
 
 static void test_outbox_batch_commit(void **state)
 {
-    (void) state;
+    (void)state;
     char dir[] = "/tmp/writ-outbox-XXXXXX";
     assert_non_null(mkdtemp(dir));
     outbox_t *ob = outbox_new(dir);
@@ -372,15 +381,18 @@ static void test_outbox_batch_commit(void **state)
     assert_int_equal(stat(p2, &st), 0);
     assert_int_equal(st.st_size, 4);
     /* Discarded (the batch could not be recorded): nothing is left. */
-    assert_int_equal(outbox_stage(ob, "c3", "c@x.example", "three\n", 6, p3, sizeof p3), 0);
+    assert_int_equal(outbox_stage(ob, "c3", "c@x.example", "three\n", 6, p3, sizeof p3),
+                     0);
     outbox_discard(ob);
     assert_int_equal(files_in(dir, "tmp"), 0);
     assert_int_equal(stat(p3, &st), -1);
     /* So a later attempt writes it. */
-    assert_int_equal(outbox_write(ob, "c3", "c@x.example", "three\n", 6, p3, sizeof p3), 0);
+    assert_int_equal(outbox_write(ob, "c3", "c@x.example", "three\n", 6, p3, sizeof p3),
+                     0);
     assert_int_equal(files_in(dir, "new"), 3);
     /* Destroying with notices staged removes them too. */
-    assert_int_equal(outbox_stage(ob, "c4", "d@x.example", "four\n", 5, p3, sizeof p3), 0);
+    assert_int_equal(outbox_stage(ob, "c4", "d@x.example", "four\n", 5, p3, sizeof p3),
+                     0);
     outbox_destroy(&ob);
     assert_int_equal(files_in(dir, "tmp"), 0);
     unlink(p1);

@@ -14,13 +14,15 @@
 
 static bool only_legal(void *ctx, const char *addr)
 {
-    (void) ctx;
-    return !strcmp(addr, "legal@provider.example")
-        || !strcmp(addr, "legal2@provider.example");
+    (void)ctx;
+    return !strcmp(addr, "legal@provider.example") ||
+           !strcmp(addr, "legal2@provider.example");
 }
 
-static lmtp_config_t cfg = { .hostname = "mx.test", .max_message_size = 1000,
-                             .accept_rcpt = only_legal, .ctx = NULL };
+static lmtp_config_t cfg = { .hostname = "mx.test",
+                             .max_message_size = 1000,
+                             .accept_rcpt = only_legal,
+                             .ctx = NULL };
 
 /* Feeds input; returns the event; out receives all output so far. */
 static lmtp_event_t feed(lmtp_session_t *s, const char *in, char *out, size_t outlen)
@@ -29,25 +31,27 @@ static lmtp_event_t feed(lmtp_session_t *s, const char *in, char *out, size_t ou
     lmtp_event_t ev = lmtp_session_feed(s, in, strlen(in), &used);
     size_t n;
     const char *o = lmtp_session_output(s, &n);
-    snprintf(out, outlen, "%.*s", (int) n, o);
+    snprintf(out, outlen, "%.*s", (int)n, o);
     lmtp_session_output_sent(s, n);
     return ev;
 }
 
 static void test_full_dialogue_pipelined(void **state)
 {
-    (void) state;
+    (void)state;
     lmtp_session_t *s = lmtp_session_new(&cfg);
     char out[4096];
     lmtp_session_greet(s);
     feed(s, "", out, sizeof out);
     assert_non_null(strstr(out, "220 mx.test"));
     /* Everything in one write, as a pipelining gateway does. */
-    lmtp_event_t ev = feed(s,
-        "LHLO gw\r\nMAIL FROM:<a@b.example> SIZE=100\r\n"
-        "RCPT TO:<Legal@Provider.example>\r\nRCPT TO:<nobody@provider.example>\r\n"
-        "RCPT TO:<legal2@provider.example>\r\nDATA\r\n"
-        "Subject: x\r\n\r\n..leading dot\r\nline\r\n.\r\n", out, sizeof out);
+    lmtp_event_t ev =
+        feed(s,
+             "LHLO gw\r\nMAIL FROM:<a@b.example> SIZE=100\r\n"
+             "RCPT TO:<Legal@Provider.example>\r\nRCPT TO:<nobody@provider.example>\r\n"
+             "RCPT TO:<legal2@provider.example>\r\nDATA\r\n"
+             "Subject: x\r\n\r\n..leading dot\r\nline\r\n.\r\n",
+             out, sizeof out);
     assert_int_equal(ev, LMTP_MESSAGE);
     assert_non_null(strstr(out, "250-PIPELINING"));
     assert_non_null(strstr(out, "250-ENHANCEDSTATUSCODES"));
@@ -62,7 +66,8 @@ static void test_full_dialogue_pipelined(void **state)
     assert_memory_equal(msg, "Subject: x\r\n\r\n.leading dot\r\nline\r\n", len);
     assert_int_equal(lmtp_session_recipients(s), 2);
     /* Custody: the envelope names the accepted recipients only. */
-    assert_string_equal(lmtp_session_envelope(s),
+    assert_string_equal(
+        lmtp_session_envelope(s),
         "from=<a@b.example> to=<legal@provider.example>,<legal2@provider.example>");
     lmtp_session_delivered(s, 250, "2.0.0", "accepted as case c1");
     ev = feed(s, "QUIT\r\n", out, sizeof out);
@@ -78,10 +83,11 @@ static void test_full_dialogue_pipelined(void **state)
 
 static void test_lf_only_client_bytes_kept(void **state)
 {
-    (void) state;
+    (void)state;
     lmtp_session_t *s = lmtp_session_new(&cfg);
     char out[4096];
-    feed(s, "LHLO gw\nMAIL FROM:<>\nRCPT TO:<legal@provider.example>\nDATA\n", out, sizeof out);
+    feed(s, "LHLO gw\nMAIL FROM:<>\nRCPT TO:<legal@provider.example>\nDATA\n", out,
+         sizeof out);
     assert_int_equal(feed(s, "A: b\n\nbody\n.\n", out, sizeof out), LMTP_MESSAGE);
     size_t len;
     const char *msg = lmtp_session_message(s, &len);
@@ -92,10 +98,11 @@ static void test_lf_only_client_bytes_kept(void **state)
 
 static void test_message_split_across_reads(void **state)
 {
-    (void) state;
+    (void)state;
     lmtp_session_t *s = lmtp_session_new(&cfg);
     char out[4096];
-    feed(s, "LHLO gw\r\nMAIL FROM:<x@y>\r\nRCPT TO:<legal@provider.example>\r\nDA", out, sizeof out);
+    feed(s, "LHLO gw\r\nMAIL FROM:<x@y>\r\nRCPT TO:<legal@provider.example>\r\nDA", out,
+         sizeof out);
     feed(s, "TA\r\nSubj", out, sizeof out);
     assert_non_null(strstr(out, "354"));
     assert_int_equal(feed(s, "ect: y\r\n\r\nz\r", out, sizeof out), LMTP_NEED_MORE);
@@ -108,7 +115,7 @@ static void test_message_split_across_reads(void **state)
 
 static void test_bad_sequences(void **state)
 {
-    (void) state;
+    (void)state;
     lmtp_session_t *s = lmtp_session_new(&cfg);
     char out[4096];
     feed(s, "MAIL FROM:<a@b>\r\n", out, sizeof out);
@@ -130,12 +137,13 @@ static void test_bad_sequences(void **state)
 
 static void test_size_limit(void **state)
 {
-    (void) state;
+    (void)state;
     lmtp_session_t *s = lmtp_session_new(&cfg);
     char out[4096];
     feed(s, "LHLO x\r\nMAIL FROM:<a@b> SIZE=5000\r\n", out, sizeof out);
     assert_non_null(strstr(out, "552 5.3.4"));
-    feed(s, "MAIL FROM:<a@b>\r\nRCPT TO:<legal@provider.example>\r\nDATA\r\n", out, sizeof out);
+    feed(s, "MAIL FROM:<a@b>\r\nRCPT TO:<legal@provider.example>\r\nDATA\r\n", out,
+         sizeof out);
     char *big = malloc(3000);
     memset(big, 'x', 2997);
     memcpy(big + 2997, "\r\n", 3);
@@ -151,7 +159,7 @@ static void test_size_limit(void **state)
 
 static void test_overlong_command_line(void **state)
 {
-    (void) state;
+    (void)state;
     lmtp_session_t *s = lmtp_session_new(&cfg);
     char out[4096];
     char *line = malloc(10000);
@@ -161,16 +169,19 @@ static void test_overlong_command_line(void **state)
     free(line);
     assert_non_null(strstr(out, "500 5.5.2 line too long"));
     feed(s, "LHLO x\r\n", out, sizeof out);
-    assert_non_null(strstr(out, "250-x") ? strstr(out, "250-x") : strstr(out, "250-mx.test"));
+    assert_non_null(strstr(out, "250-x") ? strstr(out, "250-x")
+                                         : strstr(out, "250-mx.test"));
     lmtp_session_destroy(&s);
 }
 
 static void test_tempfail_reply_per_recipient(void **state)
 {
-    (void) state;
+    (void)state;
     lmtp_session_t *s = lmtp_session_new(&cfg);
     char out[4096];
-    feed(s, "LHLO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<legal@provider.example>\r\nDATA\r\nA: b\r\n\r\n.\r\n",
+    feed(s,
+         "LHLO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<legal@provider.example>\r\nDATA\r\nA: "
+         "b\r\n\r\n.\r\n",
          out, sizeof out);
     lmtp_session_delivered(s, 451, "4.3.0", "try again");
     feed(s, "", out, sizeof out);
@@ -182,13 +193,15 @@ static void test_tempfail_reply_per_recipient(void **state)
  * the UTF-8 header bytes reach the message unchanged. */
 static void test_smtputf8_sender_and_headers(void **state)
 {
-    (void) state;
+    (void)state;
     lmtp_session_t *s = lmtp_session_new(&cfg);
     char out[4096];
-    lmtp_event_t ev = feed(s,
+    lmtp_event_t ev = feed(
+        s,
         "LHLO gw\r\nMAIL FROM:<j\xc3\xbcrgen@polizei.example> SMTPUTF8 BODY=8BITMIME\r\n"
         "RCPT TO:<legal@provider.example>\r\nDATA\r\n"
-        "From: J\xc3\xbcrgen <j\xc3\xbcrgen@polizei.example>\r\n\r\nStra\xc3\x9f" "e\r\n.\r\n",
+        "From: J\xc3\xbcrgen <j\xc3\xbcrgen@polizei.example>\r\n\r\nStra\xc3\x9f"
+        "e\r\n.\r\n",
         out, sizeof out);
     assert_int_equal(ev, LMTP_MESSAGE);
     assert_non_null(strstr(out, "250 2.1.0 sender ok"));
@@ -202,7 +215,7 @@ static void test_smtputf8_sender_and_headers(void **state)
  * a list that does not fit ends in "...". */
 static void test_envelope_line(void **state)
 {
-    (void) state;
+    (void)state;
     char env[40];
     envelope_start(env, sizeof env, "");
     assert_string_equal(env, "from=<> to=");
@@ -221,7 +234,7 @@ static void test_envelope_line(void **state)
  * the rest of its input is taken. */
 static void test_unread_replies_stop_input(void **state)
 {
-    (void) state;
+    (void)state;
     lmtp_session_t *s = lmtp_session_new(&cfg);
     size_t n = 100000, len = 6 * n, used = 0, out;
     char *noops = malloc(len);
@@ -236,7 +249,7 @@ static void test_unread_replies_stop_input(void **state)
     assert_true(out < LMTP_OUTPUT_LIMIT + 512);
     size_t again;
     lmtp_session_feed(s, noops + used, len - used, &again);
-    assert_int_equal(again, 0);                 /* nothing while full */
+    assert_int_equal(again, 0); /* nothing while full */
     lmtp_session_output_sent(s, out);
     lmtp_session_feed(s, noops + used, len - used, &again);
     assert_true(again > 0);
@@ -247,8 +260,10 @@ static void test_unread_replies_stop_input(void **state)
 static void begin_data(lmtp_session_t *s)
 {
     char out[1024];
-    feed(s, "LHLO gw\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<legal@provider.example>\r\n"
-            "DATA\r\n", out, sizeof out);
+    feed(s,
+         "LHLO gw\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<legal@provider.example>\r\n"
+         "DATA\r\n",
+         out, sizeof out);
     assert_non_null(strstr(out, "354 "));
 }
 
@@ -257,7 +272,7 @@ static void begin_data(lmtp_session_t *s)
  * back when a message is answered, so a retry then fits. */
 static void test_data_budget_shared(void **state)
 {
-    (void) state;
+    (void)state;
     size_t in_flight = 0;
     lmtp_config_t c = cfg;
     c.max_message_size = 100000;
@@ -270,10 +285,10 @@ static void test_data_budget_shared(void **state)
     begin_data(a);
     begin_data(b);
     feed(a, line, out, sizeof out);
-    feed(a, line, out, sizeof out);             /* a holds 200 */
+    feed(a, line, out, sizeof out); /* a holds 200 */
     assert_int_equal(in_flight, 200);
-    feed(b, line, out, sizeof out);             /* 300: still fits */
-    feed(b, line, out, sizeof out);             /* over: b keeps nothing */
+    feed(b, line, out, sizeof out); /* 300: still fits */
+    feed(b, line, out, sizeof out); /* over: b keeps nothing */
     assert_int_equal(in_flight, 200);
     feed(b, line, out, sizeof out);
     lmtp_event_t ev = feed(b, ".\r\n", out, sizeof out);
@@ -293,14 +308,14 @@ static void test_data_budget_shared(void **state)
     assert_int_equal(feed(b, ".", out, sizeof out), LMTP_NEED_MORE);
     assert_int_equal(feed(b, "\r\n", out, sizeof out), LMTP_MESSAGE);
     lmtp_session_destroy(&b);
-    assert_int_equal(in_flight, 0);               /* destroy gives it back */
+    assert_int_equal(in_flight, 0); /* destroy gives it back */
     lmtp_session_destroy(&a);
 }
 
 /* Over the budget, the final dot is still found when it comes in pieces. */
 static void test_over_budget_dot_split(void **state)
 {
-    (void) state;
+    (void)state;
     size_t in_flight = 0;
     lmtp_config_t c = cfg;
     c.data_in_flight = &in_flight;
@@ -309,7 +324,7 @@ static void test_over_budget_dot_split(void **state)
     char out[1024];
     begin_data(s);
     feed(s, "a line longer than ten bytes\r\n", out, sizeof out);
-    feed(s, ".x\r\n", out, sizeof out);        /* not the end */
+    feed(s, ".x\r\n", out, sizeof out); /* not the end */
     assert_int_equal(feed(s, ".", out, sizeof out), LMTP_NEED_MORE);
     assert_int_equal(feed(s, "\r", out, sizeof out), LMTP_NEED_MORE);
     feed(s, "\n", out, sizeof out);

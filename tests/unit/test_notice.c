@@ -72,8 +72,7 @@ static void make_enterprise(account_decision_t *d)
 static void assert_contains(const char *hay, const char *needle)
 {
     if (!hay || !strstr(hay, needle))
-        fail_msg("\"%s\" does not contain \"%s\"", hay ? hay : "(null)",
-                 needle);
+        fail_msg("\"%s\" does not contain \"%s\"", hay ? hay : "(null)", needle);
 }
 
 /* ---- the table ---------------------------------------------------------------- */
@@ -102,7 +101,7 @@ static void test_rule2_held(void **state)
     (void)state;
     case_t *c = make_case(3, true, "2026-03-31");
     c->accounts[0].decision = DEC_DISCLOSE;
-    c->accounts[1].decision = DEC_EMERGENCY_REVIEW;      /* gag beats rule 3 */
+    c->accounts[1].decision = DEC_EMERGENCY_REVIEW; /* gag beats rule 3 */
     c->accounts[2].decision = DEC_REJECT_OUT_OF_JURISDICTION;
     notice_decide_case(c);
     for (size_t i = 0; i < 3; i++) {
@@ -110,7 +109,7 @@ static void test_rule2_held(void **state)
         assert_string_equal(c->accounts[i].release_on, "2026-03-31");
         assert_string_equal(c->accounts[i].notice_to, c->accounts[i].account);
     }
-    assert_false(c->challenge_recommended);             /* consumers only */
+    assert_false(c->challenge_recommended); /* consumers only */
     case_destroy(&c);
 
     /* No end date: held with release_on "", enterprise -> challenge. */
@@ -120,8 +119,7 @@ static void test_rule2_held(void **state)
     notice_decide_case(c);
     assert_int_equal(c->accounts[0].notice, NOTICE_HELD);
     assert_string_equal(c->accounts[0].release_on, "");
-    assert_string_equal(c->accounts[0].notice_to,
-                        "sysadmin@copperline-title.example");
+    assert_string_equal(c->accounts[0].notice_to, "sysadmin@copperline-title.example");
     assert_true(c->challenge_recommended);
 
     /* Deciding again after the gag is gone recomputes the flag. */
@@ -143,8 +141,7 @@ static void test_rule3_deferred(void **state)
     assert_int_equal(c->accounts[0].notice, NOTICE_DEFERRED);
     assert_int_equal(c->accounts[1].notice, NOTICE_DEFERRED);
     assert_string_equal(c->accounts[0].notice_to, "a@northmail.example");
-    assert_string_equal(c->accounts[1].notice_to,
-                        "sysadmin@copperline-title.example");
+    assert_string_equal(c->accounts[1].notice_to, "sysadmin@copperline-title.example");
     assert_false(c->challenge_recommended);
     case_destroy(&c);
 }
@@ -152,9 +149,9 @@ static void test_rule3_deferred(void **state)
 static void test_rule4_prepared(void **state)
 {
     (void)state;
-    static const decision_t decs[] = {
-        DEC_REJECT_OUT_OF_JURISDICTION, DEC_REJECT_INSUFFICIENT_PROCESS,
-        DEC_PARTIAL, DEC_REDIRECT_TO_CUSTOMER, DEC_DISCLOSE };
+    static const decision_t decs[] = { DEC_REJECT_OUT_OF_JURISDICTION,
+                                       DEC_REJECT_INSUFFICIENT_PROCESS, DEC_PARTIAL,
+                                       DEC_REDIRECT_TO_CUSTOMER, DEC_DISCLOSE };
     case_t *c = make_case(6, false, "");
     for (size_t i = 0; i < 5; i++)
         c->accounts[i].decision = decs[i];
@@ -164,8 +161,7 @@ static void test_rule4_prepared(void **state)
     for (size_t i = 0; i < 5; i++)
         assert_int_equal(c->accounts[i].notice, NOTICE_PREPARED);
     assert_string_equal(c->accounts[0].notice_to, "a@northmail.example");
-    assert_string_equal(c->accounts[3].notice_to,
-                        "sysadmin@copperline-title.example");
+    assert_string_equal(c->accounts[3].notice_to, "sysadmin@copperline-title.example");
     assert_int_equal(c->accounts[5].notice, NOTICE_NONE);
     assert_null(c->accounts[5].notice_to);
 
@@ -180,16 +176,20 @@ static void test_rule4_prepared(void **state)
 static void test_names(void **state)
 {
     (void)state;
-    static const char *const dn[] = {
-        "no_data", "preserve", "emergency_review", "needs_review",
-        "reject_out_of_jurisdiction", "reject_insufficient_process",
-        "partial", "redirect_to_customer", "disclose" };
+    static const char *const dn[] = { "no_data",
+                                      "preserve",
+                                      "emergency_review",
+                                      "needs_review",
+                                      "reject_out_of_jurisdiction",
+                                      "reject_insufficient_process",
+                                      "partial",
+                                      "redirect_to_customer",
+                                      "disclose" };
     for (int i = 0; i < 9; i++) {
         assert_int_equal(decision_from_name(dn[i]), DEC_NO_DATA + i);
         assert_string_equal(decision_name(DEC_NO_DATA + i), dn[i]);
     }
-    static const char *const nn[] = { "not_required", "held", "deferred",
-                                      "prepared" };
+    static const char *const nn[] = { "not_required", "held", "deferred", "prepared" };
     for (int i = 0; i < 4; i++) {
         assert_int_equal(notice_status_from_name(nn[i]), NOTICE_NOT_REQUIRED + i);
         assert_string_equal(notice_status_name(NOTICE_NOT_REQUIRED + i), nn[i]);
@@ -228,8 +228,7 @@ static char *slurp(const char *rel)
 static char *load_letter(notice_letter_t letter)
 {
     char rel[256];
-    snprintf(rel, sizeof rel, "config/notices/%s.txt",
-             notice_letter_name(letter));
+    snprintf(rel, sizeof rel, "config/notices/%s.txt", notice_letter_name(letter));
     char *t = slurp(rel);
     if (!t)
         fail_msg("cannot open %s", rel);
@@ -285,13 +284,28 @@ static void assert_letter_shape(const char *msg)
             break;
         p = nl + 1;
     }
-    static const char *const internal[] = {
-        "no_data", "preserve", "emergency_review", "needs_review",
-        "reject_out_of_jurisdiction", "reject_insufficient_process",
-        "partial\n", "redirect_to_customer", "disclose\n", "mlat_request",
-        "search_warrant", "national_security_letter", "us-east-1",
-        "ie-dublin-1", "de-frankfurt-1", "t-1001", "t-1004", "territorial",
-        "has been told", "{{", "}}", NULL };
+    static const char *const internal[] = { "no_data",
+                                            "preserve",
+                                            "emergency_review",
+                                            "needs_review",
+                                            "reject_out_of_jurisdiction",
+                                            "reject_insufficient_process",
+                                            "partial\n",
+                                            "redirect_to_customer",
+                                            "disclose\n",
+                                            "mlat_request",
+                                            "search_warrant",
+                                            "national_security_letter",
+                                            "us-east-1",
+                                            "ie-dublin-1",
+                                            "de-frankfurt-1",
+                                            "t-1001",
+                                            "t-1004",
+                                            "territorial",
+                                            "has been told",
+                                            "{{",
+                                            "}}",
+                                            NULL };
     for (int i = 0; internal[i]; i++)
         if (strstr(body, internal[i]))
             fail_msg("the letter shows \"%s\"", internal[i]);
@@ -302,7 +316,7 @@ static void assert_letter_shape(const char *msg)
 /* A case as the samples give it: agency, country, process, reference,
  * categories, one account with its location and decision. */
 typedef struct {
-    const char *golden;          /* tests/fixtures/notices/<name>.golden */
+    const char *golden; /* tests/fixtures/notices/<name>.golden */
     request_type_t type;
     const char *agency, *issuing, *requesting, *served_by, *reference;
     unsigned asked, granted, refused;
@@ -316,42 +330,38 @@ typedef struct {
 
 static const letter_case_t LETTERS[] = {
     { "disclosure", REQ_SUBPOENA, "HSI", "US", "US", "US", "2024R00655-GJ-03",
-      CAT_SUBSCRIBER, CAT_SUBSCRIBER, 0, false, "",
-      "rosa.delgado77@northmail.example", "US", "us-east-1", false,
-      DEC_DISCLOSE, NOTICE_LETTER_DISCLOSURE },
+      CAT_SUBSCRIBER, CAT_SUBSCRIBER, 0, false, "", "rosa.delgado77@northmail.example",
+      "US", "us-east-1", false, DEC_DISCLOSE, NOTICE_LETTER_DISCLOSURE },
     { "partial", REQ_SUBPOENA, "DEA", "US", "US", "US", "R3-25-0117",
-      CAT_SUBSCRIBER | CAT_TRANSACTIONAL, CAT_SUBSCRIBER, CAT_TRANSACTIONAL,
-      false, "", "marco.ruiz.88@northmail.example", "US", "us-east-1", false,
-      DEC_PARTIAL, NOTICE_LETTER_PARTIAL },
-    { "rejected-jurisdiction", REQ_NATIONAL_SECURITY_LETTER, "FBI", "US", "US",
-      "US", "NSL-NY-2025-00233", CAT_TRANSACTIONAL, 0, 0, false, "",
+      CAT_SUBSCRIBER | CAT_TRANSACTIONAL, CAT_SUBSCRIBER, CAT_TRANSACTIONAL, false, "",
+      "marco.ruiz.88@northmail.example", "US", "us-east-1", false, DEC_PARTIAL,
+      NOTICE_LETTER_PARTIAL },
+    { "rejected-jurisdiction", REQ_NATIONAL_SECURITY_LETTER, "FBI", "US", "US", "US",
+      "NSL-NY-2025-00233", CAT_TRANSACTIONAL, 0, 0, false, "",
       "cian.murphy@northmail.example", "IE", "ie-dublin-1", false,
       DEC_REJECT_OUT_OF_JURISDICTION, NOTICE_LETTER_REJECTED_JURISDICTION },
     { "rejected-process", REQ_NATIONAL_SECURITY_LETTER, "FBI", "US", "US", "US",
       "NSL-NY-2025-00233", CAT_TRANSACTIONAL, 0, CAT_TRANSACTIONAL, false, "",
       "p.wexford@northmail.example", "US", "us-east-1", false,
       DEC_REJECT_INSUFFICIENT_PROCESS, NOTICE_LETTER_REJECTED_PROCESS },
-    { "rejected-treaty", REQ_MLAT_REQUEST, "BKA", "US", "DE", "DE",
-      "SO41-240912-3", CAT_CONTENT | CAT_SUBSCRIBER, 0,
-      CAT_CONTENT | CAT_SUBSCRIBER, false, "", "f.albrecht@northmail.example",
-      "US", "us-east-1", false, DEC_REJECT_INSUFFICIENT_PROCESS,
-      NOTICE_LETTER_REJECTED_TREATY },
+    { "rejected-treaty", REQ_MLAT_REQUEST, "BKA", "US", "DE", "DE", "SO41-240912-3",
+      CAT_CONTENT | CAT_SUBSCRIBER, 0, CAT_CONTENT | CAT_SUBSCRIBER, false, "",
+      "f.albrecht@northmail.example", "US", "us-east-1", false,
+      DEC_REJECT_INSUFFICIENT_PROCESS, NOTICE_LETTER_REJECTED_TREATY },
     { "redirected", REQ_SUBPOENA, "HSI", "US", "US", "US", "2024R00655-GJ-03",
-      CAT_SUBSCRIBER, CAT_SUBSCRIBER, 0, false, "",
-      "escrow@copperline-title.example", "US", "us-east-1", true,
-      DEC_REDIRECT_TO_CUSTOMER, NOTICE_LETTER_REDIRECTED },
-    { "released", REQ_SEARCH_WARRANT, "USSS", "US", "US", "US", "25 MJ 4418",
-      CAT_ALL, CAT_ALL, 0, true, "2026-03-31", "v.sokolova@northmail.example",
-      "US", "us-east-1", false, DEC_DISCLOSE, NOTICE_LETTER_RELEASED },
+      CAT_SUBSCRIBER, CAT_SUBSCRIBER, 0, false, "", "escrow@copperline-title.example",
+      "US", "us-east-1", true, DEC_REDIRECT_TO_CUSTOMER, NOTICE_LETTER_REDIRECTED },
+    { "released", REQ_SEARCH_WARRANT, "USSS", "US", "US", "US", "25 MJ 4418", CAT_ALL,
+      CAT_ALL, 0, true, "2026-03-31", "v.sokolova@northmail.example", "US", "us-east-1",
+      false, DEC_DISCLOSE, NOTICE_LETTER_RELEASED },
     { "released-treaty", REQ_MLAT_REQUEST, "Garda Síochána", "US", "IE", "US",
-      "CJMA/2024/0387", CAT_CONTENT | CAT_SUBSCRIBER,
-      CAT_CONTENT | CAT_SUBSCRIBER, 0, true, "",
-      "seanog.ryan@northmail.example", "US", "us-east-1", false, DEC_DISCLOSE,
+      "CJMA/2024/0387", CAT_CONTENT | CAT_SUBSCRIBER, CAT_CONTENT | CAT_SUBSCRIBER, 0,
+      true, "", "seanog.ryan@northmail.example", "US", "us-east-1", false, DEC_DISCLOSE,
       NOTICE_LETTER_RELEASED },
-    { "other", REQ_EMERGENCY_REQUEST, "Pine Hollow County Sheriff's Office",
-      "US", "US", "", "PHSO-25-031447", CAT_SUBSCRIBER | CAT_TRANSACTIONAL,
-      0, 0, false, "", "darkstar1999@northmail.example", "US", "us-east-1",
-      false, DEC_EMERGENCY_REVIEW, NOTICE_LETTER_OTHER },
+    { "other", REQ_EMERGENCY_REQUEST, "Pine Hollow County Sheriff's Office", "US", "US",
+      "", "PHSO-25-031447", CAT_SUBSCRIBER | CAT_TRANSACTIONAL, 0, 0, false, "",
+      "darkstar1999@northmail.example", "US", "us-east-1", false, DEC_EMERGENCY_REVIEW,
+      NOTICE_LETTER_OTHER },
 };
 
 static case_t *letter_case(const letter_case_t *l)
@@ -380,12 +390,12 @@ static case_t *letter_case(const letter_case_t *l)
     d->refused = l->refused;
     d->reason = strdup("internal reason: us-east-1 t-1001 territorial");
     notice_decide_case(c);
-    if (l->gag) {                 /* the gag ended: the notice is released */
+    if (l->gag) { /* the gag ended: the notice is released */
         assert_int_equal(d->notice, NOTICE_HELD);
         d->notice = NOTICE_PREPARED;
     }
     if (l->letter == NOTICE_LETTER_OTHER)
-        d->notice = NOTICE_PREPARED;  /* a person released it */
+        d->notice = NOTICE_PREPARED; /* a person released it */
     return c;
 }
 
@@ -408,8 +418,7 @@ static void test_letters_golden(void **state)
             fail_msg("%s: template did not render", l->golden);
         assert_letter_shape(msg);
         char rel[256];
-        snprintf(rel, sizeof rel, "tests/fixtures/notices/%s.golden",
-                 l->golden);
+        snprintf(rel, sizeof rel, "tests/fixtures/notices/%s.golden", l->golden);
         if (update) {
             char path[1024];
             snprintf(path, sizeof path, "%s/%s", root ? root : ".", rel);
@@ -438,24 +447,39 @@ static void test_letters_say_what_happened(void **state)
         size_t which;
         const char *const says[6];
     } facts[] = {
-        { 0, { "HSI (the United States)", "a subpoena", "2024R00655-GJ-03",
-               "subscriber information", "motion to quash", NULL } },
-        { 1, { "hand over subscriber information", "refused to hand over "
-               "records of your use", NULL } },
-        { 2, { "stored in Ireland", "from the United States does not reach",
-               "handed over nothing", NULL } },
-        { 3, { "a National Security Letter does not allow us to hand over "
-               "records", NULL } },
-        { 4, { "BKA (Germany), writing to us directly", "Office of "
-               "International Affairs", "handed over nothing", NULL } },
-        { 5, { "Dear administrator of Copperline Title & Escrow Inc.",
-               "escrow@copperline-title.example", "ask the customer "
-               "directly", NULL } },
-        { 6, { "ended on 31\u00a0March\u00a02026", "hand over subscriber information", "we decided to comply",
-               "may already have been handed over",
-               NULL } },
-        { 7, { "Garda Síochána (Ireland), through the authorities of the "
-               "United States", "has been lifted", NULL } },
+        { 0,
+          { "HSI (the United States)", "a subpoena", "2024R00655-GJ-03",
+            "subscriber information", "motion to quash", NULL } },
+        { 1,
+          { "hand over subscriber information",
+            "refused to hand over "
+            "records of your use",
+            NULL } },
+        { 2,
+          { "stored in Ireland", "from the United States does not reach",
+            "handed over nothing", NULL } },
+        { 3,
+          { "a National Security Letter does not allow us to hand over "
+            "records",
+            NULL } },
+        { 4,
+          { "BKA (Germany), writing to us directly",
+            "Office of "
+            "International Affairs",
+            "handed over nothing", NULL } },
+        { 5,
+          { "Dear administrator of Copperline Title & Escrow Inc.",
+            "escrow@copperline-title.example",
+            "ask the customer "
+            "directly",
+            NULL } },
+        { 6,
+          { "ended on 31\u00a0March\u00a02026", "hand over subscriber information",
+            "we decided to comply", "may already have been handed over", NULL } },
+        { 7,
+          { "Garda Síochána (Ireland), through the authorities of the "
+            "United States",
+            "has been lifted", NULL } },
     };
     for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++) {
         const letter_case_t *l = &LETTERS[facts[i].which];
@@ -467,7 +491,7 @@ static void test_letters_say_what_happened(void **state)
         for (char *p = msg; *p; p++)
             if (*p == '\n')
                 *p = ' ';
-        for (char *p = msg; *p; p++)     /* "  - " item indents */
+        for (char *p = msg; *p; p++) /* "  - " item indents */
             while (p[0] == ' ' && p[1] == ' ')
                 memmove(p, p + 1, strlen(p));
         for (int k = 0; facts[i].says[k]; k++)
@@ -495,7 +519,7 @@ static void test_render_headers(void **state)
     assert_contains(h, "\nTo: rosa.delgado77@northmail.example\n");
     assert_contains(h, "\nDate: Tue, 07 Oct 2025 09:00:00 +0000\n");
     assert_contains(h, "\nMessage-ID: <c0123456789abcdef.5d2b1c9a0e3f@"
-                    "northwind-cloud.example>\n");
+                       "northwind-cloud.example>\n");
     assert_contains(h, "\nMIME-Version: 1.0\n");
     assert_contains(h, "\nContent-Type: text/plain; charset=utf-8\n");
     assert_contains(h, "\nContent-Transfer-Encoding: 8bit\n");
@@ -555,8 +579,7 @@ static void test_render_utf8_subject(void **state)
     d->decision = DEC_DISCLOSE;
     notice_decide_case(c);
     request_set_string(&c->request->issuing_agency, "Garda Síochána");
-    char *msg = notice_render("Subject: From {{agency}}\n\n{{agency}}\n",
-                              c, d, &ENV);
+    char *msg = notice_render("Subject: From {{agency}}\n\n{{agency}}\n", c, d, &ENV);
     assert_non_null(msg);
     /* Headers stay ASCII (RFC 2047); the 8bit body keeps UTF-8. */
     assert_string_equal(msg, "Subject: From =?utf-8?B?R2FyZGEgU8Otb2Now6FuYQ==?="
@@ -568,7 +591,8 @@ static void test_render_utf8_subject(void **state)
                        "Ministère public de la Confédération, Département "
                        "fédéral de justice et police, Berne");
     msg = notice_render("Subject: Legal request from {{agency}} for data\n\n"
-                        "x\n", c, d, &ENV);
+                        "x\n",
+                        c, d, &ENV);
     assert_non_null(msg);
     assert_letter_shape(msg);
     assert_non_null(strstr(msg, "\n =?utf-8?B?"));
@@ -583,16 +607,19 @@ static void test_render_wraps(void **state)
     account_decision_t *d = &c->accounts[0];
     d->decision = DEC_DISCLOSE;
     notice_decide_case(c);
-    request_set_string(&c->request->issuing_agency, "Síochána Síochána "
+    request_set_string(&c->request->issuing_agency,
+                       "Síochána Síochána "
                        "Síochána Síochána Síochána Síochána Síochána");
     char *msg = notice_render(
         "To: {{to}}\n\nThe agency {{agency}} asked for data of your account "
         "{{account}} on a day of which we say nothing.\n"
         "  - Who asked: {{agency}} and more words to wrap here\n"
-        "# not a note here: only at the top\n", c, d, &ENV);
+        "# not a note here: only at the top\n",
+        c, d, &ENV);
     assert_non_null(msg);
     assert_letter_shape(msg);
-    assert_string_equal(strstr(msg, "\n\n") + 2,
+    assert_string_equal(
+        strstr(msg, "\n\n") + 2,
         "The agency Síochána Síochána Síochána Síochána Síochána Síochána\n"
         "Síochána asked for data of your account a@northmail.example on a day of\n"
         "which we say nothing.\n"
@@ -602,7 +629,8 @@ static void test_render_wraps(void **state)
     free(msg);
     /* Notes at the top of a template are dropped. */
     msg = notice_render("# a note for the legal team\n# and {{another}}\n"
-                        "To: {{to}}\n\nx\n", c, d, &ENV);
+                        "To: {{to}}\n\nx\n",
+                        c, d, &ENV);
     assert_non_null(msg);
     assert_string_equal(msg, "To: a@northmail.example\n\nx\n");
     free(msg);
@@ -634,7 +662,8 @@ static void test_render_template_errors(void **state)
                        "{{agency}}{{requesting_country}}{{issuing_country}}"
                        "{{process}}{{reference}}{{asked_for}}{{handed_over}}"
                        "{{withheld}}{{storage_country}}{{gag_ended}}"
-                       "{{outcome}}", c, d, NULL);
+                       "{{outcome}}",
+                       c, d, NULL);
     assert_non_null(ok);
     free(ok);
     case_destroy(&c);

@@ -34,8 +34,7 @@ typedef struct {
 static tally_t tally_text, tally_scan;
 
 /* Label keys that are not the parser's output. */
-static const char *const not_contract[] = {"expected", "notes", "variant",
-                                           NULL};
+static const char *const not_contract[] = { "expected", "notes", "variant", NULL };
 
 static bool skipped_key(const char *key)
 {
@@ -50,7 +49,8 @@ static int compare(const char *eml, json_t *label, json_t *got, tally_t *t)
     int bad = 0;
     const char *key;
     json_t *want;
-    json_object_foreach(label, key, want) {
+    json_object_foreach(label, key, want)
+    {
         if (skipped_key(key))
             continue;
         json_t *have = json_object_get(got, key);
@@ -73,7 +73,8 @@ static int compare(const char *eml, json_t *label, json_t *got, tally_t *t)
     }
     /* Nothing beyond the labelled contract. */
     json_t *have;
-    json_object_foreach(got, key, have) {
+    json_object_foreach(got, key, have)
+    {
         if (!json_object_get(label, key)) {
             print_error("%s: unlabelled field \"%s\"\n", eml, key);
             bad++;
@@ -95,11 +96,10 @@ static void check_documents(const char *eml, const char *variant,
         const parse_document_t *d = &docs->items[i];
         if (d->error || strcmp(d->detected_type, "pdf") ||
             strcmp(d->method, scan ? "ocr" : "text-layer") ||
-            (scan && d->confidence < 0) || strlen(d->sha256) != 64 ||
-            d->pages < 1) {
+            (scan && d->confidence < 0) || strlen(d->sha256) != 64 || d->pages < 1) {
             print_error("%s: document %zu: detected %s, method %s, "
-                        "confidence %d, pages %d, error %s\n", eml, i,
-                        d->detected_type, d->method, d->confidence, d->pages,
+                        "confidence %d, pages %d, error %s\n",
+                        eml, i, d->detected_type, d->method, d->confidence, d->pages,
                         d->error ? d->error : "none");
             (*bad)++;
         }
@@ -114,8 +114,7 @@ static void test_sample(void **state)
     assert_true(g_file_get_contents(eml, &raw, &len, NULL));
 
     char label_path[4096];
-    snprintf(label_path, sizeof label_path, "%.*s.json",
-             (int)(strlen(eml) - 4), eml);
+    snprintf(label_path, sizeof label_path, "%.*s.json", (int)(strlen(eml) - 4), eml);
     json_error_t jerr;
     json_t *label = json_load_file(label_path, 0, &jerr);
     if (!label)
@@ -126,11 +125,12 @@ static void test_sample(void **state)
 
     parse_settings_t settings;
     parse_settings_default(&settings);
-    request_t req = {0};
-    parse_documents_t docs = {0};
+    request_t req = { 0 };
+    parse_documents_t docs = { 0 };
     char err[256];
-    assert_int_equal(parse_message_documents(&settings, raw, len, &req, &docs,
-                                             err, sizeof err), PARSE_OK);
+    assert_int_equal(
+        parse_message_documents(&settings, raw, len, &req, &docs, err, sizeof err),
+        PARSE_OK);
     char *out = request_to_json(&req, false);
     assert_non_null(out);
     json_t *got = json_loads(out, 0, &jerr);
@@ -158,12 +158,14 @@ static int cmp_str(const void *a, const void *b)
 static int report(void **state)
 {
     (void)state;
-    const struct { const char *name; tally_t *t; } rows[] = {
-        {"pdf-text", &tally_text}, {"pdf-scan", &tally_scan}};
+    const struct {
+        const char *name;
+        tally_t *t;
+    } rows[] = { { "pdf-text", &tally_text }, { "pdf-scan", &tally_scan } };
     for (size_t i = 0; i < 2; i++)
-        printf("accuracy %s: %d/%d messages exact, %d/%d fields\n",
-               rows[i].name, rows[i].t->exact, rows[i].t->messages,
-               rows[i].t->fields_ok, rows[i].t->fields);
+        printf("accuracy %s: %d/%d messages exact, %d/%d fields\n", rows[i].name,
+               rows[i].t->exact, rows[i].t->messages, rows[i].t->fields_ok,
+               rows[i].t->fields);
     return 0;
 }
 
@@ -199,8 +201,7 @@ int main(void)
         tests[i].initial_state = paths[i];
     }
     parse_global_init();
-    int rc = _cmocka_run_group_tests("parse_pdf_samples", tests, n, NULL,
-                                     report);
+    int rc = _cmocka_run_group_tests("parse_pdf_samples", tests, n, NULL, report);
     parse_global_shutdown();
     for (size_t i = 0; i < n; i++)
         g_free(paths[i]);

@@ -59,8 +59,7 @@ static void test_sample(void **state)
     assert_non_null(raw);
 
     char label_path[4096];
-    snprintf(label_path, sizeof label_path, "%.*s.json",
-             (int)(strlen(eml) - 4), eml);
+    snprintf(label_path, sizeof label_path, "%.*s.json", (int)(strlen(eml) - 4), eml);
     json_error_t jerr;
     json_t *label = json_load_file(label_path, 0, &jerr);
     if (!label)
@@ -70,10 +69,9 @@ static void test_sample(void **state)
 
     parse_settings_t settings;
     parse_settings_default(&settings);
-    request_t req = {0};
+    request_t req = { 0 };
     char err[256];
-    assert_int_equal(parse_message(&settings, raw, len, &req, err, sizeof err),
-                     PARSE_OK);
+    assert_int_equal(parse_message(&settings, raw, len, &req, err, sizeof err), PARSE_OK);
     char *out = request_to_json(&req, false);
     assert_non_null(out);
     json_t *got = json_loads(out, 0, &jerr);
@@ -82,7 +80,8 @@ static void test_sample(void **state)
     int bad = 0;
     const char *key;
     json_t *want;
-    json_object_foreach(label, key, want) {
+    json_object_foreach(label, key, want)
+    {
         json_t *have = json_object_get(got, key);
         if (have && json_equal(want, have))
             continue;
@@ -96,8 +95,8 @@ static void test_sample(void **state)
     }
     /* The output has exactly the contract's fields, no more. */
     if (json_object_size(got) != json_object_size(label)) {
-        print_error("%s: %zu fields, label has %zu\n", eml,
-                    json_object_size(got), json_object_size(label));
+        print_error("%s: %zu fields, label has %zu\n", eml, json_object_size(got),
+                    json_object_size(label));
         bad++;
     }
     json_decref(got);
@@ -120,8 +119,8 @@ int main(void)
         root = ".";
     /* The public samples, then further labelled letters written for the
      * extraction rules (tests/fixtures/extra, same format). */
-    static const char *const subdirs[] = {"tests/fixtures/samples/requests",
-                                          "tests/fixtures/extra"};
+    static const char *const subdirs[] = { "tests/fixtures/samples/requests",
+                                           "tests/fixtures/extra" };
     char *paths[MAX_SAMPLES];
     size_t n = 0;
     for (size_t k = 0; k < sizeof subdirs / sizeof subdirs[0]; k++) {

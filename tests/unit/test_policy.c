@@ -33,8 +33,7 @@ static void cp(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
-static request_t *req_make(request_type_t type, const char *country,
-                           unsigned cats)
+static request_t *req_make(request_type_t type, const char *country, unsigned cats)
 {
     request_t *r = request_new();
     assert_non_null(r);
@@ -47,8 +46,7 @@ static request_t *req_make(request_type_t type, const char *country,
     return r;
 }
 
-static location_t loc_make(bool enterprise, const char *region,
-                           const char *country)
+static location_t loc_make(bool enterprise, const char *region, const char *country)
 {
     location_t l;
     memset(&l, 0, sizeof l);
@@ -76,8 +74,8 @@ static void decide_cleanup(void)
 }
 
 /* Decides the request's first account; settings NULL means the defaults. */
-static account_decision_t *decide(const policy_settings_t *s,
-                                  const request_t *r, const location_t *l)
+static account_decision_t *decide(const policy_settings_t *s, const request_t *r,
+                                  const location_t *l)
 {
     decide_cleanup();
     g_d.account = strdup(r->accounts[0]);
@@ -85,7 +83,7 @@ static account_decision_t *decide(const policy_settings_t *s,
     policy_settings_default(&def);
     policy_decide(s ? s : &def, r, l, &g_d);
     assert_non_null(g_d.reason);
-    assert_null(strchr(g_d.reason, '\n'));     /* one line */
+    assert_null(strchr(g_d.reason, '\n')); /* one line */
     return &g_d;
 }
 
@@ -120,7 +118,7 @@ static void test_settings_default(void **state)
     assert_int_equal(s.agreement_count, 3);
     assert_string_equal(s.agreements[2], "JP");
     assert_int_equal(policy_set_agreements(&s, "GB,GBR"), -1);
-    assert_int_equal(s.agreement_count, 3);      /* unchanged on error */
+    assert_int_equal(s.agreement_count, 3); /* unchanged on error */
     assert_int_equal(policy_set_agreements(&s, ""), 0);
     assert_int_equal(s.agreement_count, 0);
 }
@@ -185,7 +183,7 @@ static void test_rule3_emergency(void **state)
     location_t l = loc_make(false, "ie-dublin-1", "IE");
     request_t *r = req_make(REQ_EMERGENCY_REQUEST, "US", CAT_SUBSCRIBER);
     account_decision_t *d = decide(NULL, r, &l);
-    assert_int_equal(d->decision, DEC_EMERGENCY_REVIEW);  /* before rule 5 */
+    assert_int_equal(d->decision, DEC_EMERGENCY_REVIEW); /* before rule 5 */
     assert_contains(d->reason, "emergency_request");
     request_destroy(&r);
 
@@ -214,8 +212,7 @@ static void test_rule4_unknown(void **state)
 /* An MLAT request as the foreign agency sends it, and as the requested
  * state's authority serves it. */
 static request_t *mlat_make(const char *issuing, const char *agency,
-                            const char *requesting, const char *served_by,
-                            unsigned cats)
+                            const char *requesting, const char *served_by, unsigned cats)
 {
     request_t *r = req_make(REQ_MLAT_REQUEST, issuing, cats);
     request_set_string(&r->issuing_agency, agency);
@@ -231,18 +228,17 @@ static void test_rule5_treaty_route(void **state)
     location_t l = loc_make(false, "us-east-1", "US");
 
     /* The BKA's own letter of request: not process in the US. */
-    request_t *r = mlat_make("US", "BKA", "DE", "DE",
-                             CAT_CONTENT | CAT_SUBSCRIBER);
+    request_t *r = mlat_make("US", "BKA", "DE", "DE", CAT_CONTENT | CAT_SUBSCRIBER);
     account_decision_t *d = decide(NULL, r, &l);
     assert_int_equal(d->decision, DEC_REJECT_INSUFFICIENT_PROCESS);
     assert_int_equal(d->granted, 0);
     assert_int_equal(d->refused, CAT_CONTENT | CAT_SUBSCRIBER);
-    assert_string_equal(d->reason,
-        "mlat_request sent by BKA (DE) itself, not served by an authority of "
-        "the requested state (US): a letter of request is not process in the "
-        "US until the Justice Department's Office of International Affairs "
-        "executes it and obtains a court order under 18 U.S.C. § 3512; the "
-        "request must go through that Office; nothing is disclosed");
+    assert_string_equal(
+        d->reason, "mlat_request sent by BKA (DE) itself, not served by an authority of "
+                   "the requested state (US): a letter of request is not process in the "
+                   "US until the Justice Department's Office of International Affairs "
+                   "executes it and obtains a court order under 18 U.S.C. § 3512; the "
+                   "request must go through that Office; nothing is disclosed");
     request_destroy(&r);
 
     /* ... even for data stored in its own country: rule 5 precedes the
@@ -295,7 +291,7 @@ static void test_rule5_treaty_route(void **state)
     d = decide(NULL, r, &ie);
     assert_int_equal(d->decision, DEC_REJECT_INSUFFICIENT_PROCESS);
     assert_contains(d->reason, "not process there until the central "
-                    "authority of IE executes it");
+                               "authority of IE executes it");
     request_destroy(&r);
     r = mlat_make("IE", "FBI", "US", "IE", CAT_CONTENT);
     d = decide(NULL, r, &ie);
@@ -333,10 +329,10 @@ static void test_rule6_out_of_jurisdiction(void **state)
     request_t *r = req_make(REQ_SEARCH_WARRANT, "US", CAT_ALL);
     account_decision_t *d = decide(NULL, r, &l);
     assert_int_equal(d->decision, DEC_REJECT_OUT_OF_JURISDICTION);
-    assert_string_equal(d->reason,
-        "US search_warrant does not reach data stored in IE (ie-dublin-1) "
-        "under territorial reach; the requester must use an MLAT request to "
-        "IE");
+    assert_string_equal(
+        d->reason, "US search_warrant does not reach data stored in IE (ie-dublin-1) "
+                   "under territorial reach; the requester must use an MLAT request to "
+                   "IE");
     assert_false(d->comity_review);
     request_destroy(&r);
 
@@ -353,7 +349,7 @@ static void test_rule6_out_of_jurisdiction(void **state)
     d = decide(NULL, r, &l);
     assert_int_equal(d->decision, DEC_REJECT_OUT_OF_JURISDICTION);
     assert_contains(d->reason, "DE court_order does not reach data stored "
-                    "in US (us-east-1)");
+                               "in US (us-east-1)");
     request_destroy(&r);
     decide_cleanup();
 }
@@ -361,17 +357,16 @@ static void test_rule6_out_of_jurisdiction(void **state)
 static void test_rule7_insufficient(void **state)
 {
     (void)state;
-    location_t l = loc_make(true, "us-east-1", "US");  /* before rule 7 */
-    request_t *r = req_make(REQ_NATIONAL_SECURITY_LETTER, "US",
-                            CAT_TRANSACTIONAL);
+    location_t l = loc_make(true, "us-east-1", "US"); /* before rule 7 */
+    request_t *r = req_make(REQ_NATIONAL_SECURITY_LETTER, "US", CAT_TRANSACTIONAL);
     account_decision_t *d = decide(NULL, r, &l);
     assert_int_equal(d->decision, DEC_REJECT_INSUFFICIENT_PROCESS);
     assert_int_equal(d->refused, CAT_TRANSACTIONAL);
     assert_int_equal(d->granted, 0);
     assert_string_equal(d->reason,
-        "US national_security_letter is not sufficient for transactional "
-        "(needs court_order, search_warrant or mlat_request); nothing is "
-        "disclosed");
+                        "US national_security_letter is not sufficient for transactional "
+                        "(needs court_order, search_warrant or mlat_request); nothing is "
+                        "disclosed");
     request_destroy(&r);
 
     r = req_make(REQ_SUBPOENA, "US", CAT_CONTENT | CAT_TRANSACTIONAL);
@@ -379,8 +374,8 @@ static void test_rule7_insufficient(void **state)
     assert_int_equal(d->decision, DEC_REJECT_INSUFFICIENT_PROCESS);
     assert_int_equal(d->refused, CAT_CONTENT | CAT_TRANSACTIONAL);
     assert_contains(d->reason, "content (needs search_warrant or "
-                    "mlat_request), transactional (needs court_order, "
-                    "search_warrant or mlat_request)");
+                               "mlat_request), transactional (needs court_order, "
+                               "search_warrant or mlat_request)");
     request_destroy(&r);
 
     r = req_make(REQ_COURT_ORDER, "US", CAT_CONTENT);
@@ -394,16 +389,15 @@ static void test_rule7_partial(void **state)
 {
     (void)state;
     location_t l = loc_make(false, "us-central-1", "US");
-    request_t *r = req_make(REQ_SUBPOENA, "US",
-                            CAT_SUBSCRIBER | CAT_TRANSACTIONAL);
+    request_t *r = req_make(REQ_SUBPOENA, "US", CAT_SUBSCRIBER | CAT_TRANSACTIONAL);
     account_decision_t *d = decide(NULL, r, &l);
     assert_int_equal(d->decision, DEC_PARTIAL);
     assert_int_equal(d->granted, CAT_SUBSCRIBER);
     assert_int_equal(d->refused, CAT_TRANSACTIONAL);
     assert_string_equal(d->reason,
-        "US subpoena suffices for subscriber but not for transactional "
-        "(needs court_order, search_warrant or mlat_request); disclose "
-        "subscriber only");
+                        "US subpoena suffices for subscriber but not for transactional "
+                        "(needs court_order, search_warrant or mlat_request); disclose "
+                        "subscriber only");
     request_destroy(&r);
 
     r = req_make(REQ_COURT_ORDER, "US", CAT_ALL);
@@ -412,7 +406,7 @@ static void test_rule7_partial(void **state)
     assert_int_equal(d->granted, CAT_SUBSCRIBER | CAT_TRANSACTIONAL);
     assert_int_equal(d->refused, CAT_CONTENT);
     assert_contains(d->reason, "suffices for subscriber, transactional but "
-                    "not for content");
+                               "not for content");
     request_destroy(&r);
     decide_cleanup();
 }
@@ -448,9 +442,9 @@ static void test_rule9_disclose(void **state)
     assert_int_equal(d->decision, DEC_DISCLOSE);
     assert_int_equal(d->granted, CAT_CONTENT | CAT_SUBSCRIBER);
     assert_int_equal(d->refused, 0);
-    assert_string_equal(d->reason,
-        "US mlat_request suffices for content, subscriber of data stored in "
-        "US (us-east-1); disclose");
+    assert_string_equal(
+        d->reason, "US mlat_request suffices for content, subscriber of data stored in "
+                   "US (us-east-1); disclose");
     request_destroy(&r);
     decide_cleanup();
 }
@@ -464,7 +458,7 @@ static void test_no_categories(void **state)
     assert_int_equal(d->decision, DEC_DISCLOSE);
     assert_int_equal(d->granted, CAT_SUBSCRIBER);
     assert_contains(d->reason, "names no data categories; treated as "
-                    "subscriber information only");
+                               "subscriber information only");
     request_destroy(&r);
     decide_cleanup();
 }
@@ -485,8 +479,8 @@ static void test_cloud_act(void **state)
     assert_int_equal(d->decision, DEC_DISCLOSE);
     assert_false(d->comity_review);
     assert_contains(d->reason, "cloud_act: US process reaches data stored "
-                    "in IE (ie-dublin-1), no comity review (IE has no "
-                    "executive agreement with the US)");
+                               "in IE (ie-dublin-1), no comity review (IE has no "
+                               "executive agreement with the US)");
 
     /* GB has one: comity review, said in the reason. */
     location_t gb = loc_make(false, "gb-london-1", "GB");
@@ -494,7 +488,7 @@ static void test_cloud_act(void **state)
     assert_int_equal(d->decision, DEC_DISCLOSE);
     assert_true(d->comity_review);
     assert_contains(d->reason, "marked for comity review (GB has an "
-                    "executive agreement with the US)");
+                               "executive agreement with the US)");
 
     /* Rules 6-7 still apply after the cloud_act pass. */
     location_t au = loc_make(true, "au-sydney-1", "AU");
@@ -506,7 +500,7 @@ static void test_cloud_act(void **state)
     r = req_make(REQ_NATIONAL_SECURITY_LETTER, "US", CAT_TRANSACTIONAL);
     d = decide(&s, r, &gb);
     assert_int_equal(d->decision, DEC_REJECT_INSUFFICIENT_PROCESS);
-    assert_false(d->comity_review);       /* nothing may go out */
+    assert_false(d->comity_review); /* nothing may go out */
     request_destroy(&r);
 
     /* Process from another country still follows rule 5. */
@@ -611,7 +605,7 @@ static void load_registry(void)
     char *tenants = slurp("tests/fixtures/samples/tenants.csv");
     char *locs = slurp("tests/fixtures/samples/locations.csv");
     const char *p = locs;
-    csv_row(&p, f, 6);                          /* header */
+    csv_row(&p, f, 6); /* header */
     registry_n = 0;
     while (csv_row(&p, f, 6) == 5) {
         assert_true(registry_n < 64);
@@ -662,15 +656,13 @@ static request_t *request_from_label(json_t *j)
     if (!g_agencies) {
         const char *root = getenv("WRIT_SOURCE_DIR");
         char path[1024], err[256];
-        snprintf(path, sizeof path, "%s/config/agencies.zpl",
-                 root ? root : ".");
+        snprintf(path, sizeof path, "%s/config/agencies.zpl", root ? root : ".");
         g_agencies = agencies_load(path, err, sizeof err);
         if (!g_agencies)
             fail_msg("%s", err);
     }
     const char *cc = agencies_country(g_agencies, jstr(j, "from"));
-    snprintf(r->auth.agency_country, sizeof r->auth.agency_country, "%s",
-             cc ? cc : "");
+    snprintf(r->auth.agency_country, sizeof r->auth.agency_country, "%s", cc ? cc : "");
     request_set_string(&r->requesting_country, jstr(j, "requesting_country"));
     r->type = request_type_from_name(jstr(j, "request_type"));
     assert_true(r->type < REQ_TYPE_COUNT);
@@ -681,8 +673,8 @@ static request_t *request_from_label(json_t *j)
     json_t *v;
     json_array_foreach(json_object_get(j, "accounts"), i, v)
         assert_int_equal(request_add_account(r, json_string_value(v)), 0);
-    json_array_foreach(json_object_get(j, "data_categories"), i, v)
-        r->categories |= request_category_from_name(json_string_value(v));
+    json_array_foreach(json_object_get(j, "data_categories"), i, v) r->categories |=
+        request_category_from_name(json_string_value(v));
     json_t *nd = json_object_get(j, "nondisclosure");
     r->nondisclosure = json_is_true(json_object_get(nd, "present"));
     const char *until = jstr(nd, "until");
@@ -727,8 +719,8 @@ static void check_sample(int n)
             fail_msg("%03d %s: notice %s, label %s", n, d->account,
                      notice_status_name(d->notice), want_n ? want_n : "?");
     }
-    if (c->challenge_recommended
-        != json_is_true(json_object_get(exp, "challenge_recommended")))
+    if (c->challenge_recommended !=
+        json_is_true(json_object_get(exp, "challenge_recommended")))
         fail_msg("%03d: challenge_recommended differs from the label", n);
     case_destroy(&c);
     json_decref(j);

@@ -19,13 +19,36 @@
 #include "pipeline.h"
 
 static const char *const KEY_NAMES[] = {
-    KEY_CASE, KEY_RAW, KEY_DOCUMENTS, KEY_TEXT, KEY_AUDIT, KEY_MSGID,
-    KEY_SHA256, KEY_ACTS, KEY_PENDING, KEY_WORKERS, KEY_IDX_STATE,
-    KEY_IDX_ACCOUNT, KEY_IDX_AGENCY, KEY_IDX_REF, KEY_DELIVERY,
-    KEY_DELIVERY_CASE, KEY_REGISTRY_ACCT, KEY_REGISTRY_TENANT, KEY_CASES,
-    KEY_HELD, KEY_HOLDS, KEY_IDX_DATED, KEY_DELIVERY_REARM,
-    KEY_DELIVERY_APPROVED, KEY_DELIVERY_WATCHED, KEY_DELIVERY_ATTENTION, KEY_REGISTRY_ACCOUNTS,
-    KEY_REGISTRY_TENANTS, KEY_REGISTRY_VERSION, NULL,
+    KEY_CASE,
+    KEY_RAW,
+    KEY_DOCUMENTS,
+    KEY_TEXT,
+    KEY_AUDIT,
+    KEY_MSGID,
+    KEY_SHA256,
+    KEY_ACTS,
+    KEY_PENDING,
+    KEY_WORKERS,
+    KEY_IDX_STATE,
+    KEY_IDX_ACCOUNT,
+    KEY_IDX_AGENCY,
+    KEY_IDX_REF,
+    KEY_DELIVERY,
+    KEY_DELIVERY_CASE,
+    KEY_REGISTRY_ACCT,
+    KEY_REGISTRY_TENANT,
+    KEY_CASES,
+    KEY_HELD,
+    KEY_HOLDS,
+    KEY_IDX_DATED,
+    KEY_DELIVERY_REARM,
+    KEY_DELIVERY_APPROVED,
+    KEY_DELIVERY_WATCHED,
+    KEY_DELIVERY_ATTENTION,
+    KEY_REGISTRY_ACCOUNTS,
+    KEY_REGISTRY_TENANTS,
+    KEY_REGISTRY_VERSION,
+    NULL,
 };
 
 /* The script's code: its lines that are not comments, joined. */
@@ -35,7 +58,7 @@ static char *code_of(const char *body)
     assert_non_null(out);
     for (const char *p = body; *p;) {
         const char *end = strchr(p, '\n');
-        size_t len = end ? (size_t) (end - p + 1) : strlen(p);
+        size_t len = end ? (size_t)(end - p + 1) : strlen(p);
         const char *q = p;
         while (q < p + len && (*q == ' ' || *q == '\t'))
             q++;
@@ -48,7 +71,7 @@ static char *code_of(const char *body)
 
 static void test_keys_are_named_in_keys_h(void **state)
 {
-    (void) state;
+    (void)state;
     for (redis_script_t *const *sc = lua_all; *sc; sc++) {
         char *code = code_of((*sc)->body);
         for (const char *p = code; (p = strstr(p, "'writ:")); p++) {
@@ -57,8 +80,8 @@ static void test_keys_are_named_in_keys_h(void **state)
             for (const char *const *k = KEY_NAMES; *k; k++)
                 known |= strlen(*k) == len && !strncmp(*k, p + 1, len);
             if (!known)
-                fail_msg("%s.lua: key '%.*s' is not in keys.h", (*sc)->name,
-                         (int) len, p + 1);
+                fail_msg("%s.lua: key '%.*s' is not in keys.h", (*sc)->name, (int)len,
+                         p + 1);
         }
         free(code);
     }
@@ -66,7 +89,7 @@ static void test_keys_are_named_in_keys_h(void **state)
 
 static void test_argv_named_once_and_documented(void **state)
 {
-    (void) state;
+    (void)state;
     for (redis_script_t *const *sc = lua_all; *sc; sc++) {
         char *code = code_of((*sc)->body);
         int uses[64] = { 0 };
@@ -83,8 +106,8 @@ static void test_argv_named_once_and_documented(void **state)
             char doc[32];
             snprintf(doc, sizeof doc, "-- ARGV[%d] ", n);
             if (uses[n] && !strstr((*sc)->body, doc))
-                fail_msg("%s.lua: ARGV[%d] is not documented in its header",
-                         (*sc)->name, n);
+                fail_msg("%s.lua: ARGV[%d] is not documented in its header", (*sc)->name,
+                         n);
         }
         free(code);
     }
@@ -92,7 +115,7 @@ static void test_argv_named_once_and_documented(void **state)
 
 static void test_no_stage_names_in_scripts(void **state)
 {
-    (void) state;
+    (void)state;
     for (redis_script_t *const *sc = lua_all; *sc; sc++) {
         char *code = code_of((*sc)->body);
         for (const char *const *stage = PIPELINE_STAGES; *stage; stage++) {
@@ -108,23 +131,23 @@ static void test_no_stage_names_in_scripts(void **state)
 
 static void test_scripts_embedded_whole(void **state)
 {
-    (void) state;
+    (void)state;
     size_t n = 0;
     for (redis_script_t *const *sc = lua_all; *sc; sc++, n++) {
         assert_true(strlen((*sc)->body) > 40);
-        assert_string_equal((*sc)->sha, "");      /* computed on first use */
+        assert_string_equal((*sc)->sha, ""); /* computed on first use */
         assert_non_null(strstr((*sc)->body, "return"));
         /* a library's functions were put in where it was included */
         assert_null(strstr((*sc)->body, "\n--@include "));
     }
-    assert_true(n >= 19);                         /* the scripts of common/lua at this writing */
+    assert_true(n >= 19); /* the scripts of common/lua at this writing */
     assert_non_null(strstr(lua_advance.body, "local function waiting_state"));
 }
 
 /* hiredis's functions that send, read or connect: only redis_conn.c. */
 static const char *const RAW_HIREDIS[] = {
-    "redisCommand", "redisvCommand", "redisAppendCommand", "redisvAppendCommand",
-    "redisGetReply", "redisBufferWrite", "redisConnect", NULL,
+    "redisCommand",  "redisvCommand",    "redisAppendCommand", "redisvAppendCommand",
+    "redisGetReply", "redisBufferWrite", "redisConnect",       NULL,
 };
 
 static void check_sources(const char *dir, const char *rel, int *files)
@@ -137,8 +160,8 @@ static void check_sources(const char *dir, const char *rel, int *files)
         gchar *relpath = g_build_filename(rel, name, NULL);
         if (g_file_test(path, G_FILE_TEST_IS_DIR))
             check_sources(path, relpath, files);
-        else if ((g_str_has_suffix(name, ".c") || g_str_has_suffix(name, ".h"))
-                 && strcmp(relpath, "common/store/redis_conn.c") != 0) {
+        else if ((g_str_has_suffix(name, ".c") || g_str_has_suffix(name, ".h")) &&
+                 strcmp(relpath, "common/store/redis_conn.c") != 0) {
             gchar *text = NULL;
             assert_true(g_file_get_contents(path, &text, NULL, NULL));
             for (const char *const *f = RAW_HIREDIS; *f; f++)
@@ -155,7 +178,7 @@ static void check_sources(const char *dir, const char *rel, int *files)
 
 static void test_hiredis_only_in_redis_conn(void **state)
 {
-    (void) state;
+    (void)state;
     const char *root = getenv("WRIT_SOURCE_DIR");
     if (!root)
         root = ".";
@@ -171,14 +194,14 @@ static void test_hiredis_only_in_redis_conn(void **state)
 
 static void test_args_builder(void **state)
 {
-    (void) state;
+    (void)state;
     redis_args_t a;
     assert_int_equal(redis_args_init_script(&a, 3), 0);
-    assert_int_equal(a.argc, 3);                  /* EVALSHA sha 0 reserved */
+    assert_int_equal(a.argc, 3); /* EVALSHA sha 0 reserved */
     redis_args_str(&a, "id");
     redis_args_num(&a, 18446744073709551615ULL);
     redis_args_bin(&a, "a\0b", 3);
-    redis_args_str(&a, "one too many");           /* ignored: no room */
+    redis_args_str(&a, "one too many"); /* ignored: no room */
     assert_int_equal(a.argc, 6);
     assert_string_equal(a.argv[3], "id");
     assert_string_equal(a.argv[4], "18446744073709551615");

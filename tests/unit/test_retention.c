@@ -15,7 +15,7 @@
 
 static void test_parse_age(void **state)
 {
-    (void) state;
+    (void)state;
     assert_int_equal(retention_parse_age("0"), 0);
     assert_int_equal(retention_parse_age("365"), 365LL * 86400000);
     assert_int_equal(retention_parse_age("30d"), 30LL * 86400000);
@@ -35,16 +35,21 @@ static void test_parse_age(void **state)
 
 static void test_judge(void **state)
 {
-    (void) state;
+    (void)state;
     const uint64_t cutoff = 1000000;
     assert_int_equal(retention_judge("notified", 999999, NULL, NULL, cutoff), PURGE_DONE);
     assert_int_equal(retention_judge("closed", cutoff, "", "", cutoff), PURGE_DONE);
-    assert_int_equal(retention_judge("notified", cutoff + 1, NULL, NULL, cutoff), PURGE_TOO_RECENT);
-    assert_int_equal(retention_judge("notified", 1, "court order 17", NULL, cutoff), PURGE_HELD);
+    assert_int_equal(retention_judge("notified", cutoff + 1, NULL, NULL, cutoff),
+                     PURGE_TOO_RECENT);
+    assert_int_equal(retention_judge("notified", 1, "court order 17", NULL, cutoff),
+                     PURGE_HELD);
     assert_int_equal(retention_judge("notified", 1, NULL, "123", cutoff), PURGE_ALREADY);
     /* A purged case that is held later stays purged (nothing to do). */
-    assert_int_equal(retention_judge("notified", 1, "hold", "123", cutoff), PURGE_ALREADY);
-    for (const char **s = (const char *[]) { "received", "decided", "held", "review", "", NULL }; *s; s++)
+    assert_int_equal(retention_judge("notified", 1, "hold", "123", cutoff),
+                     PURGE_ALREADY);
+    for (const char **s =
+             (const char *[]){ "received", "decided", "held", "review", "", NULL };
+         *s; s++)
         assert_int_equal(retention_judge(*s, 1, NULL, NULL, cutoff), PURGE_NOT_FINAL);
     assert_int_equal(retention_judge(NULL, 1, NULL, NULL, cutoff), PURGE_NO_CASE);
     assert_true(retention_final_state("notified"));
@@ -64,7 +69,7 @@ static void write_file(const char *path, const char *text, mode_t mode)
 
 static void test_password_file(void **state)
 {
-    (void) state;
+    (void)state;
     char dir[] = "/tmp/writ-login.XXXXXX", path[64], pw[80], err[256];
     assert_non_null(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/p", dir);

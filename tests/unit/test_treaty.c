@@ -47,22 +47,22 @@ static char *slurp(const char *rel, size_t *len)
  * message/rfc822 part (attached) or quoted inline. */
 static char *forwarded(const char *inner, bool attached, size_t *len)
 {
-    const char *head =
-        "Authentication-Results: mx1.northwind-cloud.example; dkim=pass "
-        "header.d=northwind-cloud.example; spf=pass; dmarc=pass "
-        "header.from=northwind-cloud.example\n"
-        "From: Priya Raman <p.raman@northwind-cloud.example>\n"
-        "To: legal-requests@northwind-cloud.example\n"
-        "Subject: Fwd: treaty request\n"
-        "Date: Tue, 4 Mar 2025 10:00:00 +0000\n"
-        "Message-ID: <fwd-1@northwind-cloud.example>\n"
-        "MIME-Version: 1.0\n";
+    const char *head = "Authentication-Results: mx1.northwind-cloud.example; dkim=pass "
+                       "header.d=northwind-cloud.example; spf=pass; dmarc=pass "
+                       "header.from=northwind-cloud.example\n"
+                       "From: Priya Raman <p.raman@northwind-cloud.example>\n"
+                       "To: legal-requests@northwind-cloud.example\n"
+                       "Subject: Fwd: treaty request\n"
+                       "Date: Tue, 4 Mar 2025 10:00:00 +0000\n"
+                       "Message-ID: <fwd-1@northwind-cloud.example>\n"
+                       "MIME-Version: 1.0\n";
     size_t need = strlen(head) + strlen(inner) + 1024;
     char *out = malloc(need);
     assert_non_null(out);
     int n;
     if (attached)
-        n = snprintf(out, need, "%s"
+        n = snprintf(out, need,
+                     "%s"
                      "Content-Type: multipart/mixed; boundary=\"b1\"\n\n"
                      "--b1\nContent-Type: text/plain\n\nPlease handle.\n"
                      "--b1\nContent-Type: message/rfc822\n\n%s\n--b1--\n",
@@ -72,7 +72,8 @@ static char *forwarded(const char *inner, bool attached, size_t *len)
         const char *from = strstr(inner, "\nFrom: ");
         assert_non_null(from);
         const char *from_end = strchr(from + 1, '\n');
-        n = snprintf(out, need, "%s"
+        n = snprintf(out, need,
+                     "%s"
                      "Content-Type: text/plain; charset=utf-8\n"
                      "Content-Transfer-Encoding: 8bit\n\n"
                      "Please handle.\n\n"
@@ -107,8 +108,7 @@ static decision_t decide(const char *raw, size_t len, const char *served_by,
     ps.agencies = a;
     request_t *r = request_new();
     char err[128];
-    assert_int_equal(parse_message(&ps, raw, len, r, err, sizeof err),
-                     PARSE_OK);
+    assert_int_equal(parse_message(&ps, raw, len, r, err, sizeof err), PARSE_OK);
     agencies_destroy(&a);
     assert_int_equal(r->type, REQ_MLAT_REQUEST);
     assert_string_equal(r->issuing_country, "US");

@@ -1,7 +1,7 @@
 /* test_verify.c -- requester verification: the agencies table, which
  * Authentication-Results are believed, and what an unverified request's
  * decisions become. */
-#define _GNU_SOURCE   /* asprintf */
+#define _GNU_SOURCE /* asprintf */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -28,11 +28,11 @@ static agencies_t *table(void)
 
 static void test_domain_match(void **state)
 {
-    (void) state;
+    (void)state;
     agencies_t *a = table();
     assert_string_equal(agencies_match(a, "agent@fbi.gov"), "FBI");
     assert_string_equal(agencies_match(a, "x@mail.ic.fbi.gov"), "FBI");
-    assert_null(agencies_match(a, "x@notfbi.gov"));        /* look-alike */
+    assert_null(agencies_match(a, "x@notfbi.gov")); /* look-alike */
     assert_null(agencies_match(a, "x@fbi.gov.evil.example"));
     assert_null(agencies_match(a, "no-at-sign"));
     agencies_destroy(&a);
@@ -42,14 +42,15 @@ static void test_domain_match(void **state)
 /* The most specific domain names the agency, whatever the table's order. */
 static void test_most_specific_domain_wins(void **state)
 {
-    (void) state;
+    (void)state;
     agencies_t *a = agencies_new();
     agencies_add(a, "U.S. Department of Justice", "US", "usdoj.gov");
     agencies_add(a, "DEA", "US", "dea.gov, dea.usdoj.gov");
     assert_string_equal(agencies_match(a, "agent@dea.usdoj.gov"), "DEA");
     assert_string_equal(agencies_match(a, "agent@mail.dea.usdoj.gov"), "DEA");
     assert_string_equal(agencies_match(a, "oia@usdoj.gov"), "U.S. Department of Justice");
-    assert_string_equal(agencies_match(a, "x@crm.usdoj.gov"), "U.S. Department of Justice");
+    assert_string_equal(agencies_match(a, "x@crm.usdoj.gov"),
+                        "U.S. Department of Justice");
     agencies_destroy(&a);
 }
 
@@ -57,14 +58,14 @@ static void test_most_specific_domain_wins(void **state)
  * issuer, unconfirmed_domains name the issuer but never verify. */
 static void test_domain_roles(void **state)
 {
-    (void) state;
+    (void)state;
     agencies_t *a = agencies_new();
-    assert_int_equal(agencies_add_roles(a, "U.S. Department of Justice", "US",
-                                        NULL, "usdoj.gov", NULL), 0);
-    assert_int_equal(agencies_add_roles(a, "DEA", "US", "dea.gov, dea.usdoj.gov",
-                                        NULL, NULL), 0);
-    assert_int_equal(agencies_add_roles(a, "NCIS", "US", NULL, NULL,
-                                        "ncis.navy.mil"), 0);
+    assert_int_equal(agencies_add_roles(a, "U.S. Department of Justice", "US", NULL,
+                                        "usdoj.gov", NULL),
+                     0);
+    assert_int_equal(
+        agencies_add_roles(a, "DEA", "US", "dea.gov, dea.usdoj.gov", NULL, NULL), 0);
+    assert_int_equal(agencies_add_roles(a, "NCIS", "US", NULL, NULL, "ncis.navy.mil"), 0);
     const char *cc = NULL;
     assert_string_equal(agencies_match(a, "oia@usdoj.gov"), "U.S. Department of Justice");
     assert_null(agencies_issuer(a, "usdoj.gov", &cc));
@@ -79,7 +80,7 @@ static void test_domain_roles(void **state)
 /* An agency with no domain of any kind is a mistake in the file. */
 static void test_agency_without_domains_refused(void **state)
 {
-    (void) state;
+    (void)state;
     char path[] = "/tmp/writ-agencies-XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
@@ -94,7 +95,7 @@ static void test_agency_without_domains_refused(void **state)
 
 static void test_shipped_table_loads(void **state)
 {
-    (void) state;
+    (void)state;
     char path[4096], err[256];
     const char *src = getenv("WRIT_SOURCE_DIR");
     snprintf(path, sizeof path, "%s/config/agencies.zpl", src ? src : ".");
@@ -109,21 +110,21 @@ static void test_shipped_table_loads(void **state)
 /* ---- messages as the provider's gateway hands them on ---- */
 
 /* The gateway's own Received line (mx1 of the provider) and results. */
-#define GW_RECEIVED \
+#define GW_RECEIVED                                                          \
     "Received: from mx-relay.fbi.gov (mx-relay.fbi.gov [198.51.100.37])\r\n" \
-    "\tby mx1.northwind-cloud.example (Postfix) with ESMTPS id 4WPb1x;\r\n" \
+    "\tby mx1.northwind-cloud.example (Postfix) with ESMTPS id 4WPb1x;\r\n"  \
     "\tMon, 3 Feb 2025 10:00:01 +0000\r\n"
-#define AR(id, dmarc, hfrom) \
+#define AR(id, dmarc, hfrom)                                            \
     "Authentication-Results: " id "; dkim=pass header.d=" hfrom ";\r\n" \
-    "\tspf=pass smtp.mailfrom=agent@" hfrom ";\r\n" \
+    "\tspf=pass smtp.mailfrom=agent@" hfrom ";\r\n"                     \
     "\tdmarc=" dmarc " (p=REJECT dis=NONE) header.from=" hfrom "\r\n"
 #define GW_AR(dmarc, hfrom) AR("mx1.northwind-cloud.example", dmarc, hfrom)
-#define NSL_BODY(from) \
-    "From: Agent <" from ">\r\n" \
-    "To: legal-requests@northwind-cloud.example\r\n" \
-    "Subject: National Security Letter NSL-1\r\n" \
-    "Date: Mon, 3 Feb 2025 10:00:00 +0000\r\n" \
-    "Message-ID: <v1@x>\r\n\r\n" \
+#define NSL_BODY(from)                                                 \
+    "From: Agent <" from ">\r\n"                                       \
+    "To: legal-requests@northwind-cloud.example\r\n"                   \
+    "Subject: National Security Letter NSL-1\r\n"                      \
+    "Date: Mon, 3 Feb 2025 10:00:00 +0000\r\n"                         \
+    "Message-ID: <v1@x>\r\n\r\n"                                       \
     "Under 18 U.S.C. 2709 provide subscriber name and address for\r\n" \
     "target@northmail.example.\r\n"
 
@@ -158,7 +159,7 @@ static void assert_unverified(request_t *r, const char *needle)
 
 static void test_trusted_gateway_and_known_domain_verify(void **state)
 {
-    (void) state;
+    (void)state;
     /* Where Postfix with OpenDKIM/OpenDMARC writes them: above its own
      * Received line; both positions accept it. */
     const char *above = GW_AR("pass", "fbi.gov") GW_RECEIVED NSL_BODY("agent@fbi.gov");
@@ -173,8 +174,9 @@ static void test_trusted_gateway_and_known_domain_verify(void **state)
         request_destroy(&r);
     }
     /* Below its Received line (the samples' gateway): trace_block only. */
-    const char *below = "Return-Path: <agent@fbi.gov>\r\n" GW_RECEIVED
-                        GW_AR("pass", "fbi.gov") NSL_BODY("agent@fbi.gov");
+    const char *below =
+        "Return-Path: <agent@fbi.gov>\r\n" GW_RECEIVED GW_AR("pass", "fbi.gov")
+            NSL_BODY("agent@fbi.gov");
     request_t *r = parse_msg(below);
     assert_true(r->auth.verified);
     request_destroy(&r);
@@ -185,30 +187,31 @@ static void test_trusted_gateway_and_known_domain_verify(void **state)
 
 static void test_untrusted_results_are_ignored(void **state)
 {
-    (void) state;
+    (void)state;
     /* A sender can write any Authentication-Results it likes; only the
      * provider's own gateway's count. */
     request_t *r = parse_msg(AR("mx.attacker.example", "pass", "fbi.gov")
-                             GW_RECEIVED NSL_BODY("agent@fbi.gov"));
+                                 GW_RECEIVED NSL_BODY("agent@fbi.gov"));
     assert_string_equal(r->auth.dmarc, "");
     assert_true(r->auth.known_agency);
     assert_unverified(r, "no Authentication-Results");
     request_destroy(&r);
     /* A look-alike id is not the provider's. */
     r = parse_msg(AR("evil-northwind-cloud.example", "pass", "fbi.gov")
-                  GW_RECEIVED NSL_BODY("agent@fbi.gov"));
+                      GW_RECEIVED NSL_BODY("agent@fbi.gov"));
     assert_false(r->auth.verified);
     request_destroy(&r);
 }
 
 static void test_dmarc_fail_or_unknown_domain_not_verified(void **state)
 {
-    (void) state;
-    request_t *r = parse_msg(GW_AR("fail", "fbi.gov") GW_RECEIVED NSL_BODY("agent@fbi.gov"));
+    (void)state;
+    request_t *r =
+        parse_msg(GW_AR("fail", "fbi.gov") GW_RECEIVED NSL_BODY("agent@fbi.gov"));
     assert_unverified(r, "DMARC fail");
     request_destroy(&r);
-    r = parse_msg(GW_AR("pass", "fbi-gov.example") GW_RECEIVED
-                  NSL_BODY("agent@fbi-gov.example"));
+    r = parse_msg(GW_AR("pass", "fbi-gov.example")
+                      GW_RECEIVED NSL_BODY("agent@fbi-gov.example"));
     assert_false(r->auth.known_agency);
     assert_unverified(r, "not a known agency");
     request_destroy(&r);
@@ -218,20 +221,22 @@ static void test_dmarc_fail_or_unknown_domain_not_verified(void **state)
  * gateway's own header. Only the topmost run counts. */
 static void test_forged_results_below_the_gateways(void **state)
 {
-    (void) state;
+    (void)state;
     for (int where = 0; where < 2; where++) {
-        request_t *r = parse_in((parse_results_position_t)where,
-                                GW_AR("fail", "fbi.gov") GW_RECEIVED
-                                GW_AR("pass", "fbi.gov") NSL_BODY("agent@fbi.gov"));
+        request_t *r =
+            parse_in((parse_results_position_t)where,
+                     GW_AR("fail", "fbi.gov") GW_RECEIVED GW_AR("pass", "fbi.gov")
+                         NSL_BODY("agent@fbi.gov"));
         assert_string_equal(r->auth.dmarc, "fail");
         assert_unverified(r, "DMARC fail");
         request_destroy(&r);
     }
     /* Below the gateway's (sample-style) results, among the author's
      * fields, or after a foreign Received line: ignored too. */
-    request_t *r = parse_msg(GW_RECEIVED GW_AR("none", "fbi.gov")
-                             "Received: from x by mail.fbi.gov; Mon, 3 Feb 2025 09:59:00 +0000\r\n"
-                             GW_AR("pass", "fbi.gov") NSL_BODY("agent@fbi.gov"));
+    request_t *r = parse_msg(GW_RECEIVED GW_AR(
+        "none", "fbi.gov") "Received: from x by mail.fbi.gov; Mon, 3 Feb 2025 09:59:00 "
+                           "+0000\r\n" GW_AR("pass", "fbi.gov")
+                                 NSL_BODY("agent@fbi.gov"));
     assert_string_equal(r->auth.dmarc, "none");
     assert_false(r->auth.verified);
     request_destroy(&r);
@@ -240,7 +245,7 @@ static void test_forged_results_below_the_gateways(void **state)
 /* Attack: the sender's results are the only ones (no gateway header). */
 static void test_forged_results_without_a_gateway_header(void **state)
 {
-    (void) state;
+    (void)state;
     /* Straight to writ: no Received line of the provider's at all. */
     const char *bare = GW_AR("pass", "fbi.gov") NSL_BODY("agent@fbi.gov");
     for (int where = 0; where < 2; where++) {
@@ -250,23 +255,24 @@ static void test_forged_results_without_a_gateway_header(void **state)
     }
     /* Through a gateway that added no results: the sender's copy sits
      * below the gateway's Received line, where above_received never looks. */
-    request_t *r = parse_in(PARSE_RESULTS_ABOVE_RECEIVED,
-                            GW_RECEIVED GW_AR("pass", "fbi.gov") NSL_BODY("agent@fbi.gov"));
+    request_t *r =
+        parse_in(PARSE_RESULTS_ABOVE_RECEIVED,
+                 GW_RECEIVED GW_AR("pass", "fbi.gov") NSL_BODY("agent@fbi.gov"));
     assert_unverified(r, "no Authentication-Results");
     request_destroy(&r);
     /* Among the author's own fields: never the gateway's. */
     r = parse_msg(GW_RECEIVED "X-Mailer: forger\r\n" GW_AR("pass", "fbi.gov")
-                  NSL_BODY("agent@fbi.gov"));
+                      NSL_BODY("agent@fbi.gov"));
     assert_unverified(r, "no Authentication-Results");
     request_destroy(&r);
 }
 
 static void test_header_from_must_be_the_from_domain(void **state)
 {
-    (void) state;
+    (void)state;
     /* DMARC passed -- for the attacker's own domain. */
-    request_t *r = parse_msg(GW_AR("pass", "evil.example") GW_RECEIVED
-                             NSL_BODY("agent@fbi.gov"));
+    request_t *r =
+        parse_msg(GW_AR("pass", "evil.example") GW_RECEIVED NSL_BODY("agent@fbi.gov"));
     assert_true(r->auth.known_agency);
     assert_unverified(r, "is for evil.example, not for the From domain fbi.gov");
     request_destroy(&r);
@@ -276,19 +282,20 @@ static void test_header_from_must_be_the_from_domain(void **state)
     assert_false(r->auth.verified);
     request_destroy(&r);
     /* No header.from at all. */
-    r = parse_msg("Authentication-Results: mx1.northwind-cloud.example; dmarc=pass\r\n"
-                  GW_RECEIVED NSL_BODY("agent@fbi.gov"));
+    r = parse_msg(
+        "Authentication-Results: mx1.northwind-cloud.example; dmarc=pass\r\n" GW_RECEIVED
+            NSL_BODY("agent@fbi.gov"));
     assert_unverified(r, "no header.from");
     request_destroy(&r);
 }
 
 static void test_several_from_never_verify(void **state)
 {
-    (void) state;
+    (void)state;
     /* Two From fields: whichever a reader shows, the sender is unknown. */
-    request_t *r = parse_msg(GW_AR("pass", "fbi.gov") GW_RECEIVED
-                             "From: Mallory <m@evil.example>\r\n"
-                             NSL_BODY("agent@fbi.gov"));
+    request_t *r =
+        parse_msg(GW_AR("pass", "fbi.gov") GW_RECEIVED
+                  "From: Mallory <m@evil.example>\r\n" NSL_BODY("agent@fbi.gov"));
     assert_unverified(r, "2 From field(s)");
     request_destroy(&r);
     r = parse_msg(GW_AR("pass", "fbi.gov") GW_RECEIVED
@@ -296,8 +303,8 @@ static void test_several_from_never_verify(void **state)
     assert_false(r->auth.verified);
     request_destroy(&r);
     /* One From field, a list of addresses (fbi.gov first). */
-    r = parse_msg(GW_AR("pass", "fbi.gov") GW_RECEIVED
-                  NSL_BODY("agent@fbi.gov>, Mallory <m@evil.example"));
+    r = parse_msg(GW_AR("pass", "fbi.gov")
+                      GW_RECEIVED NSL_BODY("agent@fbi.gov>, Mallory <m@evil.example"));
     assert_unverified(r, "1 From field(s) with 2 address(es)");
     request_destroy(&r);
     /* A group hides its members no better. */
@@ -318,9 +325,11 @@ static char *forward_rfc822(const char *colleague, const char *inner_trace,
                             const char *inner_from)
 {
     char *m = NULL;
-    int n = asprintf(&m,
+    int n = asprintf(
+        &m,
         "Received: from internal-relay.northwind-cloud.example ([10.12.4.18])\r\n"
-        "\tby mx1.northwind-cloud.example with ESMTP id 4Zs; Tue, 6 May 2025 11:47:30 -0400\r\n"
+        "\tby mx1.northwind-cloud.example with ESMTP id 4Zs; Tue, 6 May 2025 11:47:30 "
+        "-0400\r\n"
         "Authentication-Results: mx1.northwind-cloud.example; dkim=pass;\r\n"
         "\tdmarc=pass header.from=%s\r\n"
         "From: Priya Raman <%s>\r\n"
@@ -345,7 +354,9 @@ static char *forward_rfc822(const char *colleague, const char *inner_trace,
 }
 
 #define INNER_AR(dmarc, hfrom) AR("mx2.northwind-cloud.example", dmarc, hfrom)
-#define FORWARDED_BY "forwarded by p.raman@northwind-cloud.example; the original sender could not be verified"
+#define FORWARDED_BY                                                                  \
+    "forwarded by p.raman@northwind-cloud.example; the original sender could not be " \
+    "verified"
 
 static request_t *parse_forward(const char *colleague, const char *inner_trace,
                                 const char *inner_from)
@@ -358,11 +369,12 @@ static request_t *parse_forward(const char *colleague, const char *inner_trace,
 
 static void test_forward_verified_by_its_own_results(void **state)
 {
-    (void) state;
-    request_t *r = parse_forward("p.raman@northwind-cloud.example",
-                                 "Return-Path: <agent@fbi.gov>\r\n"
-                                 INNER_AR("pass", "fbi.gov"), "agent@fbi.gov");
-    assert_string_equal(r->from, "p.raman@northwind-cloud.example"); /* the forwarder, kept */
+    (void)state;
+    request_t *r = parse_forward(
+        "p.raman@northwind-cloud.example",
+        "Return-Path: <agent@fbi.gov>\r\n" INNER_AR("pass", "fbi.gov"), "agent@fbi.gov");
+    assert_string_equal(r->from,
+                        "p.raman@northwind-cloud.example"); /* the forwarder, kept */
     assert_string_equal(r->auth.dmarc, "pass");
     assert_true(r->auth.known_agency);
     assert_true(r->auth.verified);
@@ -371,12 +383,13 @@ static void test_forward_verified_by_its_own_results(void **state)
 
 static void test_forward_fail_or_missing_results(void **state)
 {
-    (void) state;
+    (void)state;
     /* The reproduction of issue 11: the gateway said fail. */
-    request_t *r = parse_forward("p.raman@northwind-cloud.example",
-                                 "Authentication-Results: mx2.northwind-cloud.example;\r\n"
-                                 "\tdkim=none; spf=fail; dmarc=fail header.from=fbi.gov\r\n",
-                                 "agent@fbi.gov");
+    request_t *r =
+        parse_forward("p.raman@northwind-cloud.example",
+                      "Authentication-Results: mx2.northwind-cloud.example;\r\n"
+                      "\tdkim=none; spf=fail; dmarc=fail header.from=fbi.gov\r\n",
+                      "agent@fbi.gov");
     assert_string_equal(r->auth.dmarc, "fail");
     assert_unverified(r, FORWARDED_BY " (the provider's gateway reports DMARC fail");
     request_destroy(&r);
@@ -393,7 +406,7 @@ static void test_forward_fail_or_missing_results(void **state)
 
 static void test_forward_with_edited_inner_headers(void **state)
 {
-    (void) state;
+    (void)state;
     /* The From changed after the gateway judged the message. */
     request_t *r = parse_forward("p.raman@northwind-cloud.example",
                                  INNER_AR("pass", "fbi-gov.example"), "agent@fbi.gov");
@@ -428,7 +441,7 @@ static void test_forward_with_edited_inner_headers(void **state)
  * as a colleague. */
 static void test_forward_from_an_unproven_colleague(void **state)
 {
-    (void) state;
+    (void)state;
     char *m = forward_rfc822("p.raman@northwind-cloud.example",
                              INNER_AR("pass", "fbi.gov"), "agent@fbi.gov");
     char *p = strstr(m, "dmarc=pass header.from=northwind-cloud.example");
@@ -445,14 +458,14 @@ static void test_forward_from_an_unproven_colleague(void **state)
  * and such a forward was judged by the colleague's own domain. */
 static void test_forward_from_a_provider_subdomain(void **state)
 {
-    (void) state;
+    (void)state;
     request_t *r = parse_forward("p.raman@eu.northwind-cloud.example",
                                  INNER_AR("pass", "fbi.gov"), "agent@fbi.gov");
     assert_true(r->auth.known_agency);
     assert_true(r->auth.verified);
     request_destroy(&r);
-    r = parse_forward("p.raman@eu.northwind-cloud.example",
-                      INNER_AR("fail", "fbi.gov"), "agent@fbi.gov");
+    r = parse_forward("p.raman@eu.northwind-cloud.example", INNER_AR("fail", "fbi.gov"),
+                      "agent@fbi.gov");
     assert_unverified(r, "forwarded by p.raman@eu.northwind-cloud.example");
     request_destroy(&r);
 }
@@ -461,10 +474,11 @@ static void test_forward_from_a_provider_subdomain(void **state)
  * body. An inline forward carries no results of the agency's message. */
 static void test_inline_from_never_verifies(void **state)
 {
-    (void) state;
+    (void)state;
     const char *msg =
         "Received: from internal-relay.northwind-cloud.example ([10.12.4.18])\r\n"
-        "\tby mx1.northwind-cloud.example with ESMTP id 4Zs; Tue, 6 May 2025 11:47:30 -0400\r\n"
+        "\tby mx1.northwind-cloud.example with ESMTP id 4Zs; Tue, 6 May 2025 11:47:30 "
+        "-0400\r\n"
         "Authentication-Results: mx1.northwind-cloud.example; dkim=pass;\r\n"
         "\tdmarc=pass header.from=northwind-cloud.example\r\n"
         "From: Priya Raman <p.raman@northwind-cloud.example>\r\n"
@@ -476,12 +490,13 @@ static void test_inline_from_never_verifies(void **state)
         "From: Agent <agent@fbi.gov>\r\n"
         "Date: Tue, 6 May 2025 09:02:11 -0400\r\n"
         "Subject: NSL-1\r\n"
-        "Authentication-Results: mx1.northwind-cloud.example; dmarc=pass header.from=fbi.gov\r\n\r\n"
+        "Authentication-Results: mx1.northwind-cloud.example; dmarc=pass "
+        "header.from=fbi.gov\r\n\r\n"
         "National Security Letter. Under 18 U.S.C. 2709 provide the subscriber\r\n"
         "name and address of target@northmail.example.\r\n";
     request_t *r = parse_msg(msg);
-    assert_true(r->auth.known_agency);                 /* it names the FBI ... */
-    assert_unverified(r, FORWARDED_BY " (the forward is inline");  /* ... proves nothing */
+    assert_true(r->auth.known_agency); /* it names the FBI ... */
+    assert_unverified(r, FORWARDED_BY " (the forward is inline"); /* ... proves nothing */
     request_destroy(&r);
 }
 
@@ -489,7 +504,7 @@ static void test_inline_from_never_verifies(void **state)
 
 static void test_domain_within(void **state)
 {
-    (void) state;
+    (void)state;
     assert_true(domain_within("fbi.gov", "fbi.gov"));
     assert_true(domain_within("Mail.FBI.gov", "fbi.gov"));
     assert_false(domain_within("notfbi.gov", "fbi.gov"));
@@ -499,7 +514,8 @@ static void test_domain_within(void **state)
     assert_false(domain_within(NULL, "fbi.gov"));
     assert_true(domain_within_n("mx1.northwind-cloud.example; dkim", 27,
                                 "northwind-cloud.example"));
-    assert_true(address_within("a@eu.northwind-cloud.example", "northwind-cloud.example"));
+    assert_true(
+        address_within("a@eu.northwind-cloud.example", "northwind-cloud.example"));
     assert_false(address_within("no-at-sign", "northwind-cloud.example"));
     assert_string_equal(address_domain("a@b@c.example"), "c.example");
 }
@@ -514,7 +530,7 @@ static location_t consumer_us(void)
 
 static void test_unverified_case_is_not_decided_automatically(void **state)
 {
-    (void) state;
+    (void)state;
     policy_settings_t ps;
     policy_settings_default(&ps);
     case_t *c = case_new("cv");
@@ -541,7 +557,7 @@ static void test_unverified_case_is_not_decided_automatically(void **state)
 
 static void test_unverified_emergency_stays_emergency_review(void **state)
 {
-    (void) state;
+    (void)state;
     policy_settings_t ps;
     policy_settings_default(&ps);
     case_t *c = case_new("ce");

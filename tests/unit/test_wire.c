@@ -59,18 +59,22 @@ static case_t *full_case(void)
     case_t *c = case_new("c0123456789abcdef");
     case_set_request(c, r);
     account_decision_t *a = &c->accounts[0];
-    a->location = (location_t){ .found = true, .enterprise = true,
-        .tenant = "t-1003", .tenant_name = "Rheinwerk Maschinenbau GmbH",
-        .admin_contact = "edv@rheinwerk-mb.example",
-        .region = "de-frankfurt-1", .country = "DE" };
+    a->location = (location_t){ .found = true,
+                                .enterprise = true,
+                                .tenant = "t-1003",
+                                .tenant_name = "Rheinwerk Maschinenbau GmbH",
+                                .admin_contact = "edv@rheinwerk-mb.example",
+                                .region = "de-frankfurt-1",
+                                .country = "DE" };
     a->decision = DEC_REJECT_OUT_OF_JURISDICTION;
     a->reason = strdup("US search_warrant does not reach data stored in DE");
     a->notice = NOTICE_HELD;
     a->notice_to = strdup("edv@rheinwerk-mb.example");
     cp(a->release_on, sizeof a->release_on, "2026-03-31");
     a = &c->accounts[1];
-    a->location = (location_t){ .found = true, .enterprise = false,
-        .region = "gb-london-1", .country = "GB" };
+    a->location = (location_t){
+        .found = true, .enterprise = false, .region = "gb-london-1", .country = "GB"
+    };
     a->decision = DEC_PARTIAL;
     a->reason = strdup("partial ✓");
     a->granted = CAT_SUBSCRIBER | CAT_TRANSACTIONAL;
@@ -202,7 +206,7 @@ static void test_round_trip_minimal(void **state)
 {
     (void)state;
     case_t *c = case_new("c1");
-    case_set_request(c, request_new());       /* all null, no accounts */
+    case_set_request(c, request_new()); /* all null, no accounts */
     char *buf;
     size_t len;
     assert_int_equal(wire_encode_case(c, &buf, &len), 0);
@@ -389,13 +393,13 @@ typedef void (*packfn)(msgpack_packer *pk);
 
 static bool key_is(const msgpack_object *k, const char *s)
 {
-    return k->type == MSGPACK_OBJECT_STR && k->via.str.size == strlen(s)
-           && memcmp(k->via.str.ptr, s, k->via.str.size) == 0;
+    return k->type == MSGPACK_OBJECT_STR && k->via.str.size == strlen(s) &&
+           memcmp(k->via.str.ptr, s, k->via.str.size) == 0;
 }
 
 /* Re-packs o; at the dotted path ("request.accounts.0") applies mode. */
-static void repack(msgpack_packer *pk, const msgpack_object *o,
-                   const char *path, mode_t_ mode, packfn fn)
+static void repack(msgpack_packer *pk, const msgpack_object *o, const char *path,
+                   mode_t_ mode, packfn fn)
 {
     if (!path) {
         msgpack_pack_object(pk, *o);
@@ -414,8 +418,7 @@ static void repack(msgpack_packer *pk, const msgpack_object *o,
             if (i == idx && !rest)
                 fn(pk);
             else
-                repack(pk, &o->via.array.ptr[i], i == idx ? rest : NULL,
-                       mode, fn);
+                repack(pk, &o->via.array.ptr[i], i == idx ? rest : NULL, mode, fn);
         }
         return;
     }
@@ -463,8 +466,7 @@ static char *mutate(const char *path, mode_t_ mode, packfn fn, size_t *len)
     return msgpack_sbuffer_release(&sb);
 }
 
-static void reject_mutation(const char *path, mode_t_ mode, packfn fn,
-                            const char *want)
+static void reject_mutation(const char *path, mode_t_ mode, packfn fn, const char *want)
 {
     size_t len;
     char *buf = mutate(path, mode, fn, &len);
@@ -478,6 +480,7 @@ static void pk_str(msgpack_packer *pk, const char *s, size_t n)
     msgpack_pack_str_body(pk, s, n);
 }
 
+/* clang-format off */
 static void p_nil(msgpack_packer *pk) { msgpack_pack_nil(pk); }
 static void p_one(msgpack_packer *pk) { msgpack_pack_int(pk, 1); }
 static void p_two(msgpack_packer *pk) { msgpack_pack_int(pk, 2); }
@@ -495,6 +498,7 @@ static void p_longdate(msgpack_packer *pk) { pk_str(pk, "31 July 2014", 12); }
 static void p_nul(msgpack_packer *pk) { pk_str(pk, "ab\0cd", 5); }
 static void p_longspf(msgpack_packer *pk) { pk_str(pk, "pass-pass-pass-pass", 19); }
 static void p_map(msgpack_packer *pk) { msgpack_pack_map(pk, 0); }
+/* clang-format on */
 static void p_metadata(msgpack_packer *pk)
 {
     msgpack_pack_array(pk, 1);
@@ -536,8 +540,14 @@ static void nested(msgpack_packer *pk, int levels)
     msgpack_pack_nil(pk);
 }
 /* The root map is level 1: 7 more levels fit the limit of 8, 8 do not. */
-static void p_nest7(msgpack_packer *pk) { nested(pk, 7); }
-static void p_nest8(msgpack_packer *pk) { nested(pk, 8); }
+static void p_nest7(msgpack_packer *pk)
+{
+    nested(pk, 7);
+}
+static void p_nest8(msgpack_packer *pk)
+{
+    nested(pk, 8);
+}
 
 static void test_wrong_fields(void **state)
 {
@@ -557,8 +567,7 @@ static void test_wrong_fields(void **state)
     reject_mutation("request.request_type", M_DELETE, NULL, "missing required");
     reject_mutation("request.accounts", M_REPLACE, p_one_account,
                     "3 account decisions for 1 requested accounts");
-    reject_mutation("request.accounts", M_REPLACE, p_dup_accounts,
-                    "listed twice");
+    reject_mutation("request.accounts", M_REPLACE, p_dup_accounts, "listed twice");
     reject_mutation("request.accounts", M_REPLACE, p_many_accounts,
                     "more than 1000 accounts");
     reject_mutation("request.accounts", M_REPLACE, p_map, "not a list");
@@ -636,9 +645,14 @@ static void test_requester_text(void **state)
 static void test_unknown_keys_skipped(void **state)
 {
     (void)state;
-    static const struct { const char *path; packfn fn; } adds[] = {
-        { "x-future", p_nest7 }, { "request.x-note", p_huge_str },
-        { "accounts.1.x-flag", p_one }, { "accounts.0.location.x", p_map },
+    static const struct {
+        const char *path;
+        packfn fn;
+    } adds[] = {
+        { "x-future", p_nest7 },
+        { "request.x-note", p_huge_str },
+        { "accounts.1.x-flag", p_one },
+        { "accounts.0.location.x", p_map },
     };
     case_t *want = full_case();
     for (size_t i = 0; i < sizeof adds / sizeof adds[0]; i++) {

@@ -2,34 +2,34 @@
 #include "dispatch.h"
 
 typedef struct {
-    char *key;                 /* hex of the identity */
+    char *key; /* hex of the identity */
     zframe_t *identity;
     char stage[32];
-    int credit;                /* jobs it can take now */
+    int credit; /* jobs it can take now */
     uint64_t last_seen;
-    bool queued;               /* in its stage's ready list */
+    bool queued; /* in its stage's ready list */
 } replica_t;
 
 typedef struct {
-    zlistx_t *jobs;            /* zmsg_t * */
-    size_t bytes;              /* of the jobs queued */
-    zlistx_t *ready;           /* replica keys (char *), oldest first */
+    zlistx_t *jobs;  /* zmsg_t * */
+    size_t bytes;    /* of the jobs queued */
+    zlistx_t *ready; /* replica keys (char *), oldest first */
 } stage_t;
 
 struct dispatch_t {
     size_t max_queue;
     size_t max_bytes;
-    zhashx_t *stages;          /* name -> stage_t */
-    zhashx_t *replicas;        /* key -> replica_t */
+    zhashx_t *stages;   /* name -> stage_t */
+    zhashx_t *replicas; /* key -> replica_t */
 };
 
 static void stage_free(void **item)
 {
-    stage_t *s = (stage_t *) *item;
+    stage_t *s = (stage_t *)*item;
     if (!s)
         return;
     zmsg_t *job;
-    while ((job = (zmsg_t *) zlistx_detach(s->jobs, NULL)))
+    while ((job = (zmsg_t *)zlistx_detach(s->jobs, NULL)))
         zmsg_destroy(&job);
     zlistx_destroy(&s->jobs);
     zlistx_destroy(&s->ready);
@@ -39,7 +39,7 @@ static void stage_free(void **item)
 
 static void replica_free(void **item)
 {
-    replica_t *r = (replica_t *) *item;
+    replica_t *r = (replica_t *)*item;
     if (!r)
         return;
     zframe_destroy(&r->identity);
@@ -55,14 +55,13 @@ static stage_t *stage_new(void)
         return NULL;
     s->jobs = zlistx_new();
     s->ready = zlistx_new();
-    zlistx_set_duplicator(s->ready, (zlistx_duplicator_fn *) strdup);
-    zlistx_set_destructor(s->ready, (zlistx_destructor_fn *) zstr_free);
-    zlistx_set_comparator(s->ready, (zlistx_comparator_fn *) strcmp);
+    zlistx_set_duplicator(s->ready, (zlistx_duplicator_fn *)strdup);
+    zlistx_set_destructor(s->ready, (zlistx_destructor_fn *)zstr_free);
+    zlistx_set_comparator(s->ready, (zlistx_comparator_fn *)strcmp);
     return s;
 }
 
-dispatch_t *dispatch_new(const char *const *stages, size_t max_jobs,
-                         size_t max_bytes)
+dispatch_t *dispatch_new(const char *const *stages, size_t max_jobs, size_t max_bytes)
 {
     dispatch_t *self = calloc(1, sizeof *self);
     if (!self)
@@ -97,16 +96,18 @@ void dispatch_destroy(dispatch_t **self_p)
 /* The stages are those dispatch_new was given: NULL for any other name. */
 static stage_t *stage_get(dispatch_t *self, const char *name)
 {
-    return name ? (stage_t *) zhashx_lookup(self->stages, name) : NULL;
+    return name ? (stage_t *)zhashx_lookup(self->stages, name) : NULL;
 }
 
 int dispatch_enqueue(dispatch_t *self, const char *stage, zmsg_t **job)
 {
     stage_t *s = stage_get(self, stage);
     size_t size = *job ? zmsg_content_size(*job) : 0;
-    int rc = !s ? -2
-           : zlistx_size(s->jobs) >= self->max_queue
-             || s->bytes + size > self->max_bytes ? -1 : 0;
+    int rc =
+        !s ? -2
+        : zlistx_size(s->jobs) >= self->max_queue || s->bytes + size > self->max_bytes
+            ? -1
+            : 0;
     if (rc != 0) {
         zmsg_destroy(job);
         return rc;
@@ -117,11 +118,11 @@ int dispatch_enqueue(dispatch_t *self, const char *stage, zmsg_t **job)
     return 0;
 }
 
-static replica_t *replica_get(dispatch_t *self, zframe_t *identity,
-                              const char *stage, bool *created)
+static replica_t *replica_get(dispatch_t *self, zframe_t *identity, const char *stage,
+                              bool *created)
 {
     char *key = zframe_strhex(identity);
-    replica_t *r = (replica_t *) zhashx_lookup(self->replicas, key);
+    replica_t *r = (replica_t *)zhashx_lookup(self->replicas, key);
     *created = false;
     if (r) {
         free(key);
@@ -151,8 +152,8 @@ static void make_ready(dispatch_t *self, replica_t *r)
     }
 }
 
-void dispatch_ready(dispatch_t *self, zframe_t *identity, const char *stage,
-                    int credit, uint64_t now)
+void dispatch_ready(dispatch_t *self, zframe_t *identity, const char *stage, int credit,
+                    uint64_t now)
 {
     if (!stage_get(self, stage))
         return;
@@ -165,8 +166,8 @@ void dispatch_ready(dispatch_t *self, zframe_t *identity, const char *stage,
     make_ready(self, r);
 }
 
-void dispatch_heartbeat(dispatch_t *self, zframe_t *identity,
-                        const char *stage, int free_credit, uint64_t now)
+void dispatch_heartbeat(dispatch_t *self, zframe_t *identity, const char *stage,
+                        int free_credit, uint64_t now)
 {
     if (!stage_get(self, stage))
         return;
@@ -181,14 +182,13 @@ void dispatch_heartbeat(dispatch_t *self, zframe_t *identity,
     }
 }
 
-void dispatch_done(dispatch_t *self, zframe_t *identity, int jobs,
-                   uint64_t now)
+void dispatch_done(dispatch_t *self, zframe_t *identity, int jobs, uint64_t now)
 {
     char *key = zframe_strhex(identity);
-    replica_t *r = (replica_t *) zhashx_lookup(self->replicas, key);
+    replica_t *r = (replica_t *)zhashx_lookup(self->replicas, key);
     free(key);
     if (!r)
-        return;               /* unknown: its next heartbeat registers it */
+        return; /* unknown: its next heartbeat registers it */
     /* A replica's count is trusted only within sane bounds. */
     r->credit += jobs < 1 ? 1 : jobs > 1000 ? 1000 : jobs;
     r->last_seen = now;
@@ -197,11 +197,11 @@ void dispatch_done(dispatch_t *self, zframe_t *identity, int jobs,
 
 bool dispatch_next(dispatch_t *self, zframe_t **identity, zmsg_t **job)
 {
-    for (stage_t *s = (stage_t *) zhashx_first(self->stages); s;
-         s = (stage_t *) zhashx_next(self->stages)) {
+    for (stage_t *s = (stage_t *)zhashx_first(self->stages); s;
+         s = (stage_t *)zhashx_next(self->stages)) {
         while (zlistx_size(s->jobs) > 0 && zlistx_size(s->ready) > 0) {
-            char *key = (char *) zlistx_first(s->ready);
-            replica_t *r = (replica_t *) zhashx_lookup(self->replicas, key);
+            char *key = (char *)zlistx_first(s->ready);
+            replica_t *r = (replica_t *)zhashx_lookup(self->replicas, key);
             if (!r || r->credit <= 0) {
                 if (r)
                     r->queued = false;
@@ -214,7 +214,7 @@ bool dispatch_next(dispatch_t *self, zframe_t **identity, zmsg_t **job)
                 zlistx_delete(s->ready, zlistx_cursor(s->ready));
                 r->queued = false;
             }
-            *job = (zmsg_t *) zlistx_detach(s->jobs, NULL);
+            *job = (zmsg_t *)zlistx_detach(s->jobs, NULL);
             size_t size = zmsg_content_size(*job);
             s->bytes = s->bytes > size ? s->bytes - size : 0;
             *identity = zframe_dup(r->identity);
@@ -227,15 +227,14 @@ bool dispatch_next(dispatch_t *self, zframe_t **identity, zmsg_t **job)
 size_t dispatch_expire(dispatch_t *self, uint64_t now, uint64_t expiry_ms)
 {
     zlistx_t *dead = zlistx_new();
-    for (replica_t *r = (replica_t *) zhashx_first(self->replicas); r;
-         r = (replica_t *) zhashx_next(self->replicas))
+    for (replica_t *r = (replica_t *)zhashx_first(self->replicas); r;
+         r = (replica_t *)zhashx_next(self->replicas))
         if (r->last_seen + expiry_ms < now)
             zlistx_add_end(dead, r->key);
     size_t n = zlistx_size(dead);
-    for (char *key = (char *) zlistx_first(dead); key;
-         key = (char *) zlistx_next(dead)) {
-        replica_t *r = (replica_t *) zhashx_lookup(self->replicas, key);
-        stage_t *s = (stage_t *) zhashx_lookup(self->stages, r->stage);
+    for (char *key = (char *)zlistx_first(dead); key; key = (char *)zlistx_next(dead)) {
+        replica_t *r = (replica_t *)zhashx_lookup(self->replicas, key);
+        stage_t *s = (stage_t *)zhashx_lookup(self->stages, r->stage);
         if (s && r->queued) {
             void *handle = zlistx_find(s->ready, key);
             if (handle)
@@ -249,7 +248,7 @@ size_t dispatch_expire(dispatch_t *self, uint64_t now, uint64_t expiry_ms)
 
 size_t dispatch_queued(dispatch_t *self, const char *stage)
 {
-    stage_t *s = (stage_t *) zhashx_lookup(self->stages, stage);
+    stage_t *s = (stage_t *)zhashx_lookup(self->stages, stage);
     return s ? zlistx_size(s->jobs) : 0;
 }
 
@@ -262,8 +261,8 @@ size_t dispatch_queued_bytes(dispatch_t *self, const char *stage)
 size_t dispatch_replicas(dispatch_t *self, const char *stage)
 {
     size_t n = 0;
-    for (replica_t *r = (replica_t *) zhashx_first(self->replicas); r;
-         r = (replica_t *) zhashx_next(self->replicas))
+    for (replica_t *r = (replica_t *)zhashx_first(self->replicas); r;
+         r = (replica_t *)zhashx_next(self->replicas))
         n += !strcmp(r->stage, stage);
     return n;
 }

@@ -50,8 +50,10 @@ static void log_unknown_stage(unsigned long n)
 
 static void log_full(unsigned long n)
 {
-    log_warn(NULL, "%lu job(s) refused: a stage's queue full (jobs or "
-             "bytes); left to the sweeper", n);
+    log_warn(NULL,
+             "%lu job(s) refused: a stage's queue full (jobs or "
+             "bytes); left to the sweeper",
+             n);
 }
 
 /* Once a second: what was refused since the last line. */
@@ -71,8 +73,10 @@ static void printable(const char *in, char *out, size_t len)
     size_t n = 0;
     for (; in && in[n] && n + 1 < len; n++) {
         char c = in[n];
-        out[n] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-                 || (c >= '0' && c <= '9') || c == '_' || c == '-' ? c : '?';
+        out[n] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                         (c >= '0' && c <= '9') || c == '_' || c == '-'
+                     ? c
+                     : '?';
     }
     out[n] = '\0';
 }
@@ -88,14 +92,14 @@ typedef struct {
 /* Whether the peer whose message began with frame may do `what` for
  * stage; logs a refusal (rate-limited, naming the key's role: the first
  * lines of a burst say who). */
-static bool guard_allows(guard_t *g, zframe_t *frame, const char *what,
-                         const char *stage, bool submit)
+static bool guard_allows(guard_t *g, zframe_t *frame, const char *what, const char *stage,
+                         bool submit)
 {
     if (!g->secure)
         return true;
     const char *role = bus_peer_role(frame);
     if (role && submit && !pipeline_is_bus_stage(stage))
-        return true;            /* refused by dispatch: no such stage */
+        return true; /* refused by dispatch: no such stage */
     if (role && (submit ? pipeline_may_submit(role, stage)
                         : pipeline_is_bus_stage(stage) && !strcmp(role, stage)))
         return true;
@@ -108,8 +112,10 @@ static bool guard_allows(guard_t *g, zframe_t *frame, const char *what,
     char shown_what[16], shown_stage[33];
     printable(what, shown_what, sizeof shown_what);
     printable(stage, shown_stage, sizeof shown_stage);
-    log_warn(NULL, "bus: refused %s for stage '%s' from a peer with the %s "
-             "key%s", shown_what, shown_stage, role ? role : "no",
+    log_warn(NULL,
+             "bus: refused %s for stage '%s' from a peer with the %s "
+             "key%s",
+             shown_what, shown_stage, role ? role : "no",
              before ? " (more refusals before it, not logged)" : "");
     return false;
 }
@@ -119,13 +125,12 @@ static bool submission_well_formed(zmsg_t *msg)
 {
     if (zmsg_size(msg) != 3)
         return false;
-    zmsg_first(msg);                    /* the stage */
+    zmsg_first(msg); /* the stage */
     zframe_t *id = zmsg_next(msg);
     return zframe_size(id) > 0 && zframe_size(id) <= BUS_ID_MAX;
 }
 
-static void on_submit(dispatch_t *d, guard_t *g, zsock_t *submit,
-                      refusals_t *refused)
+static void on_submit(dispatch_t *d, guard_t *g, zsock_t *submit, refusals_t *refused)
 {
     zmsg_t *msg = zmsg_recv(submit);
     if (!msg)
@@ -159,13 +164,13 @@ static void on_worker(dispatch_t *d, guard_t *g, zsock_t *workers)
     if (!msg)
         return;
     zframe_t *identity = zmsg_pop(msg);
-    zframe_t *kind_frame = zmsg_pop(msg);      /* carries the peer's role */
+    zframe_t *kind_frame = zmsg_pop(msg); /* carries the peer's role */
     char *kind = kind_frame ? zframe_strdup(kind_frame) : NULL;
     char *stage = zmsg_popstr(msg);
     char *arg = zmsg_popstr(msg);
     uint64_t now = writ_now_ms();
     if (kind && stage && !guard_allows(g, kind_frame, kind, stage, false))
-        ;                                       /* logged */
+        ; /* logged */
     else if (kind && stage) {
         if (!strcmp(kind, "READY"))
             dispatch_ready(d, identity, stage, arg ? atoi(arg) : 1, now);
@@ -188,7 +193,7 @@ typedef struct {
     dispatch_t *dispatch;
     refusals_t refused;
     guard_t guard;
-    bus_allow_t *allow;                 /* NULL: bus without keys */
+    bus_allow_t *allow; /* NULL: bus without keys */
     bus_zap_t *zap;
     bus_watch_t *watch_submit, *watch_workers;
 } broker_t;
@@ -249,12 +254,13 @@ static int secure(broker_t *b, const char *dir)
         return -1;
     }
     if (*missing)
-        log_warn(NULL, "bus keys: no key for %s in %s: that role cannot "
-                 "connect", missing, dir);
+        log_warn(NULL,
+                 "bus keys: no key for %s in %s: that role cannot "
+                 "connect",
+                 missing, dir);
     b->zap = bus_zap_new(b->allow);
     if (!b->zap) {
-        log_error(NULL, "cannot start the ZAP handler: %s",
-                  zmq_strerror(zmq_errno()));
+        log_error(NULL, "cannot start the ZAP handler: %s", zmq_strerror(zmq_errno()));
         bus_keys_destroy(&keys);
         return -1;
     }
@@ -339,18 +345,18 @@ int main(int argc, char **argv)
     }
     if (!keys_dir)
         log_warn(NULL, "bus keys are off: any local process can take and "
-                 "submit work (for measurements only)");
-    if (zsock_bind(b.submit, "%s", submit_ep) < 0
-        || zsock_bind(b.workers, "%s", workers_ep) < 0) {
+                       "submit work (for measurements only)");
+    if (zsock_bind(b.submit, "%s", submit_ep) < 0 ||
+        zsock_bind(b.workers, "%s", workers_ep) < 0) {
         log_error(NULL, "cannot bind %s / %s: %s", submit_ep, workers_ep,
                   zmq_strerror(zmq_errno()));
         broker_close(&b);
         writ_config_destroy(&cfg);
         return EX_UNAVAILABLE;
     }
-    b.dispatch = dispatch_new(PIPELINE_BUS_STAGES,
-        (size_t) writ_config_long(cfg, "bus/max_queue"),
-        (size_t) writ_config_long(cfg, "bus/max_queue_bytes"));
+    b.dispatch =
+        dispatch_new(PIPELINE_BUS_STAGES, (size_t)writ_config_long(cfg, "bus/max_queue"),
+                     (size_t)writ_config_long(cfg, "bus/max_queue_bytes"));
     if (!b.dispatch) {
         log_error(NULL, "out of memory");
         broker_close(&b);
@@ -358,10 +364,12 @@ int main(int argc, char **argv)
         return EX_OSERR;
     }
     log_notice(NULL, "ready: submit %s, workers %s, %s (config: %s)", submit_ep,
-             workers_ep, keys_dir ? "CurveZMQ" : "NO KEYS", writ_config_source(cfg));
+               workers_ep, keys_dir ? "CurveZMQ" : "NO KEYS", writ_config_source(cfg));
     run(&b);
-    log_info(NULL, "stopping (%lu message(s) refused by role, %lu connection(s) "
-             "refused by key)", b.guard.refused, b.zap ? bus_zap_refused(b.zap) : 0);
+    log_info(NULL,
+             "stopping (%lu message(s) refused by role, %lu connection(s) "
+             "refused by key)",
+             b.guard.refused, b.zap ? bus_zap_refused(b.zap) : 0);
     broker_close(&b);
     writ_config_destroy(&cfg);
     return 0;

@@ -38,8 +38,7 @@ typedef struct {
 } extract_ctx_t;
 
 /* Why the documents need a person, or NULL (caller g_free's). */
-static char *documents_problem(const extract_ctx_t *x,
-                               const parse_documents_t *docs)
+static char *documents_problem(const extract_ctx_t *x, const parse_documents_t *docs)
 {
     GString *why = g_string_new(NULL);
     for (size_t i = 0; i < docs->count; i++) {
@@ -52,14 +51,17 @@ static char *documents_problem(const extract_ctx_t *x,
         if (d->error)
             g_string_append(why, d->error);
         else
-            g_string_append_printf(why, "document \"%s\": OCR confidence %d "
-                                   "is below %d", d->name ? d->name : "unnamed",
-                                   d->confidence, x->min_confidence);
+            g_string_append_printf(why,
+                                   "document \"%s\": OCR confidence %d "
+                                   "is below %d",
+                                   d->name ? d->name : "unnamed", d->confidence,
+                                   x->min_confidence);
     }
     if (docs->dropped)
-        g_string_append_printf(why, "%s%zu document(s) beyond the limit of %d "
-                               "not read", why->len ? "; " : "", docs->dropped,
-                               MAIL_MAX_DOCUMENTS);
+        g_string_append_printf(why,
+                               "%s%zu document(s) beyond the limit of %d "
+                               "not read",
+                               why->len ? "; " : "", docs->dropped, MAIL_MAX_DOCUMENTS);
     if (!why->len) {
         g_string_free(why, TRUE);
         return NULL;
@@ -89,15 +91,14 @@ static void set_request(extract_ctx_t *x, case_t *c, request_t *req)
     }
 }
 
-static int extract(void *ctx, case_store_t *store, case_t *c,
-                   stage_result_t *out)
+static int extract(void *ctx, case_store_t *store, case_t *c, stage_result_t *out)
 {
     extract_ctx_t *x = ctx;
     char *raw = NULL;
     size_t len = 0;
     int got = case_store_raw(store, c->id, &raw, &len);
     if (got < 0)
-        return -1;                      /* Redis: retried after the lease */
+        return -1; /* Redis: retried after the lease */
     if (got == 1) {
         case_set_review(c, "the original message is missing; a person must "
                            "read what was received");
@@ -106,10 +107,10 @@ static int extract(void *ctx, case_store_t *store, case_t *c,
         return 0;
     }
     request_t *req = request_new();
-    parse_documents_t docs = {0};
+    parse_documents_t docs = { 0 };
     char err[256];
-    parse_status_t ps = parse_message_documents(&x->parse, raw, len, req,
-                                                &docs, err, sizeof err);
+    parse_status_t ps =
+        parse_message_documents(&x->parse, raw, len, req, &docs, err, sizeof err);
     free(raw);
     if (ps != PARSE_OK || !req) {
         /* Intake read it; this cannot happen unless Redis holds other
@@ -122,8 +123,7 @@ static int extract(void *ctx, case_store_t *store, case_t *c,
         return 0;
     }
     char *json = parse_documents_json(&docs);
-    if (!json || case_documents_put(store, c->id, json, docs.text,
-                                    docs.text_len) != 0) {
+    if (!json || case_documents_put(store, c->id, json, docs.text, docs.text_len) != 0) {
         free(json);
         request_destroy(&req);
         parse_documents_clear(&docs);
@@ -154,8 +154,7 @@ int main(int argc, char **argv)
     }
     char worker[96];
     worker_id_make(STAGE_EXTRACT, worker, sizeof worker);
-    writ_log_init("writ-extract", worker,
-                  writ_config_str(cfg, "writ/log_level"));
+    writ_log_init("writ-extract", worker, writ_config_str(cfg, "writ/log_level"));
     parse_global_init();
     extract_ctx_t x = {
         .verify_requester = writ_config_bool(cfg, "intake/verify_requester"),
@@ -167,8 +166,10 @@ int main(int argc, char **argv)
         return EX_CONFIG;
     }
     stage_def_t def = {
-        .stage = STAGE_EXTRACT, .input_state = STATE_DOCUMENTS,
-        .process = extract, .ctx = &x,
+        .stage = STAGE_EXTRACT,
+        .input_state = STATE_DOCUMENTS,
+        .process = extract,
+        .ctx = &x,
     };
     int rc = stage_runner_run(cfg, &def, worker);
     agencies_destroy(&x.agencies);

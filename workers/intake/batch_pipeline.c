@@ -20,7 +20,7 @@ typedef struct {
 struct batch_pipeline_t {
     intake_t *in;
     batch_slot_t slot[2];
-    int flying;                       /* index of the slot in flight, or -1 */
+    int flying; /* index of the slot in flight, or -1 */
     uint64_t next_heartbeat;
 };
 
@@ -47,7 +47,7 @@ static void collect(batch_slot_t *s, client_t *clients, size_t max_clients)
         client_t *c = &clients[i];
         if (c->fd < 0 || !c->awaiting || c->in_flight)
             continue;
-        s->ds[s->n] = (delivery_t) { .envelope = lmtp_session_envelope(c->session) };
+        s->ds[s->n] = (delivery_t){ .envelope = lmtp_session_envelope(c->session) };
         s->ds[s->n].raw = lmtp_session_message(c->session, &s->ds[s->n].len);
         s->clients[s->n++] = c;
     }
@@ -87,9 +87,9 @@ static bool send_slot(batch_pipeline_t *self, batch_slot_t *next, intake_batch_t
     next->batch = b;
     for (size_t k = 0; k < next->n; k++)
         next->clients[k]->in_flight = true;
-    self->flying = (int) (next - self->slot);
+    self->flying = (int)(next - self->slot);
     if (intake_batch_awaits_redis(b))
-        return true;                  /* the loop polls for its replies */
+        return true; /* the loop polls for its replies */
     land(self);
     return false;
 }
@@ -116,13 +116,13 @@ void batch_pipeline_deliver_waiting(batch_pipeline_t *self, client_t *clients,
     for (;;) {
         batch_slot_t *next = &self->slot[self->flying == 0 ? 1 : 0];
         collect(next, clients, max_clients);
-        intake_batch_t *b = next->n ? intake_batch_prepare(self->in, next->ds, next->n)
-                                    : NULL;
+        intake_batch_t *b =
+            next->n ? intake_batch_prepare(self->in, next->ds, next->n) : NULL;
         if (self->flying >= 0 && (next->n || redis_ready))
             land(self);
         else if (next->n == 0)
-            return;                   /* nothing new, and Redis not done */
-        redis_ready = true;           /* (nothing in flight from here) */
+            return;         /* nothing new, and Redis not done */
+        redis_ready = true; /* (nothing in flight from here) */
         batch_pipeline_heartbeat(self);
         if (b) {
             if (send_slot(self, next, b))
@@ -141,7 +141,7 @@ void batch_pipeline_destroy(batch_pipeline_t **self_p)
     if (!self)
         return;
     if (self->flying >= 0)
-        land(self);                   /* stored: those get their 250 */
+        land(self); /* stored: those get their 250 */
     free(self);
     *self_p = NULL;
 }

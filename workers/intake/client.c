@@ -20,7 +20,7 @@ void client_flush(client_t *c)
                 c->closing = true;
             break;
         }
-        lmtp_session_output_sent(c->session, (size_t) n);
+        lmtp_session_output_sent(c->session, (size_t)n);
         out = lmtp_session_output(c->session, &len);
     }
 }
@@ -40,8 +40,9 @@ void client_reply_delivered(client_t *c, const delivery_t *d)
                                "system busy: too many cases waiting, try again later");
         break;
     case DELIVER_TEMPFAIL:
-        lmtp_session_delivered(c->session, 451, "4.3.0",
-                               "requested action aborted: case store unavailable, try again later");
+        lmtp_session_delivered(
+            c->session, 451, "4.3.0",
+            "requested action aborted: case store unavailable, try again later");
         break;
     }
 }
@@ -65,14 +66,14 @@ void client_process(client_t *c)
 
 bool client_takes_input(client_t *c)
 {
-    return !c->in_flight && c->in_len < sizeof c->in
-        && !lmtp_session_output_full(c->session);
+    return !c->in_flight && c->in_len < sizeof c->in &&
+           !lmtp_session_output_full(c->session);
 }
 
 void client_read(client_t *c)
 {
     if (c->in_len == sizeof c->in)
-        return;                       /* full: the session takes it first */
+        return; /* full: the session takes it first */
     ssize_t n = recv(c->fd, c->in + c->in_len, sizeof c->in - c->in_len, 0);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
@@ -80,7 +81,7 @@ void client_read(client_t *c)
         c->closing = true;
         return;
     }
-    c->in_len += (size_t) n;
+    c->in_len += (size_t)n;
     c->last_activity = writ_now_ms();
     client_process(c);
 }

@@ -15,15 +15,15 @@
 #include "lmtp.h"
 
 typedef struct {
-    int fd;                           /* -1: a free slot */
+    int fd; /* -1: a free slot */
     lmtp_session_t *session;
     uint64_t last_activity;
     char in[65536];
     size_t in_len;
     bool closing;
-    bool awaiting;                    /* a whole message waits for the batch */
-    bool in_flight;                   /* ... and Redis is storing it now */
-    char addr[INET6_ADDRSTRLEN];      /* the peer's address (per-address limit) */
+    bool awaiting;               /* a whole message waits for the batch */
+    bool in_flight;              /* ... and Redis is storing it now */
+    char addr[INET6_ADDRSTRLEN]; /* the peer's address (per-address limit) */
 } client_t;
 
 /* Sends what the session has to say, as far as the socket takes it. */

@@ -13,12 +13,11 @@
 /* The case id is derived from what identifies the message, so that a
  * redelivery computes the same id: the Message-ID, or the content hash
  * when there is none. */
-static void derive_case_id(const request_t *req, const char *sha256,
-                           char id[CASE_ID_LEN])
+static void derive_case_id(const request_t *req, const char *sha256, char id[CASE_ID_LEN])
 {
     gchar *key = req && req->message_id && *req->message_id
-               ? g_strconcat("mid:", req->message_id, NULL)
-               : g_strconcat("sha:", sha256, NULL);
+                     ? g_strconcat("mid:", req->message_id, NULL)
+                     : g_strconcat("sha:", sha256, NULL);
     gchar *digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, key, -1);
     snprintf(id, CASE_ID_LEN, "c%.16s", digest);
     g_free(digest);
@@ -61,22 +60,22 @@ static case_t *keep_recordable(case_t *c, char **record, size_t *len)
 typedef struct {
     gchar *sha;
     case_t *c;
-    char *record;                     /* c encoded, or NULL */
+    char *record; /* c encoded, or NULL */
     size_t record_len;
     bool not_mail, review;
-    char duplicate_of[CASE_ID_LEN];   /* a variant: the case whose
+    char duplicate_of[CASE_ID_LEN]; /* a variant: the case whose
                                          Message-ID it reuses ("" if not) */
-    bool documents;                   /* goes to extract, not jurisdiction */
+    bool documents;                 /* goes to extract, not jurisdiction */
     char err[256];
 } prepared_t;
 
 static void prepare(intake_t *in, const delivery_t *d, prepared_t *p)
 {
-    p->sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
-                                         (const guchar *) d->raw, d->len);
+    p->sha =
+        g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)d->raw, d->len);
     request_t *req = request_new();
-    parse_status_t ps = parse_message(in->parse, d->raw, d->len, req,
-                                      p->err, sizeof p->err);
+    parse_status_t ps =
+        parse_message(in->parse, d->raw, d->len, req, p->err, sizeof p->err);
     char id[CASE_ID_LEN];
     derive_case_id(ps == PARSE_OK ? req : NULL, p->sha, id);
     case_t *c = case_new(id);
@@ -86,8 +85,7 @@ static void prepare(intake_t *in, const delivery_t *d, prepared_t *p)
         char why[300];
         snprintf(why, sizeof why, "not a mail message: %s", p->err);
         case_set_review(c, why);
-    }
-    else if (c->request->over_limits)
+    } else if (c->request->over_limits)
         case_set_review(c, "the request exceeds writ's limits (over 1000 "
                            "accounts or an oversized field); what fits was "
                            "kept, a person must read the original");
@@ -121,42 +119,41 @@ static void finish(intake_t *in, delivery_t *d, prepared_t *p, int rc,
         snprintf(reason, reason_len, "%s", case_store_error(in->store));
         log_warn(id, "backlog limit reached: the gateway will retry");
         d->status = DELIVER_BUSY;
-    }
-    else if (rc < 0) {
+    } else if (rc < 0) {
         snprintf(reason, reason_len, "cannot store the case now: %s",
                  case_store_error(in->store));
         log_warn(id, "store failed: the gateway will retry");
         d->status = DELIVER_TEMPFAIL;
-    }
-    else if (rc == 1) {
+    } else if (rc == 1) {
         snprintf(reason, reason_len, "already received as case %s", existing);
         log_info(existing, "redelivered message mapped to the existing case");
         d->status = DELIVER_DUPLICATE;
-    }
-    else if (p->duplicate_of[0]) {
-        snprintf(reason, reason_len, "accepted as case %s (for review: same "
-                 "Message-ID as case %s, different content)", id, p->duplicate_of);
-        log_warn(id, "same Message-ID as case %s, different content: kept "
-                 "for review", p->duplicate_of);
+    } else if (p->duplicate_of[0]) {
+        snprintf(reason, reason_len,
+                 "accepted as case %s (for review: same "
+                 "Message-ID as case %s, different content)",
+                 id, p->duplicate_of);
+        log_warn(id,
+                 "same Message-ID as case %s, different content: kept "
+                 "for review",
+                 p->duplicate_of);
         d->status = DELIVER_ACCEPTED;
-    }
-    else if (p->review && !p->not_mail) {
+    } else if (p->review && !p->not_mail) {
         snprintf(reason, reason_len, "accepted as case %s (for review)", id);
         log_warn(id, "received, but a person must review it");
         d->status = DELIVER_ACCEPTED;
-    }
-    else if (p->not_mail) {
-        snprintf(reason, reason_len, "not a mail message (%s); kept as "
-                 "case %s for review", p->err, id);
+    } else if (p->not_mail) {
+        snprintf(reason, reason_len,
+                 "not a mail message (%s); kept as "
+                 "case %s for review",
+                 p->err, id);
         log_warn(id, "not a mail message: kept for review");
         d->status = DELIVER_NOT_MAIL;
-    }
-    else {
+    } else {
         snprintf(reason, reason_len, "accepted as case %s", id);
-        log_info(id, "received (%zu bytes, %zu account(s))", d->len,
-                 p->c->account_count);
-        if (p->record && bus_submit_send(in->submit, next_stage(p), id,
-                                         p->record, p->record_len) != 0)
+        log_info(id, "received (%zu bytes, %zu account(s))", d->len, p->c->account_count);
+        if (p->record &&
+            bus_submit_send(in->submit, next_stage(p), id, p->record, p->record_len) != 0)
             log_warn(id, "bus busy: left to the %s sweeper", next_stage(p));
         d->status = DELIVER_ACCEPTED;
     }
@@ -172,8 +169,8 @@ struct intake_batch_t {
     case_create_t *creates;
     int *rcs;
     char (*existing)[CASE_ID_LEN];
-    bool prepared;                    /* parsed (false: out of memory) */
-    case_store_creates_t *sent;       /* NULL: nothing was sent */
+    bool prepared;              /* parsed (false: out of memory) */
+    case_store_creates_t *sent; /* NULL: nothing was sent */
 };
 
 static void batch_free(intake_batch_t *b)
@@ -214,22 +211,27 @@ intake_batch_t *intake_batch_prepare(intake_t *in, delivery_t *ds, size_t n)
     b->rcs = calloc(n ? n : 1, sizeof *b->rcs);
     b->existing = calloc(n ? n : 1, sizeof *b->existing);
     if (!b->ps || !b->creates || !b->rcs || !b->existing)
-        return b;                     /* finishes as out of memory */
+        return b; /* finishes as out of memory */
     for (size_t i = 0; i < n; i++) {
         prepare(in, &ds[i], &b->ps[i]);
         prepared_t *p = &b->ps[i];
-        b->creates[i] = (case_create_t) {
-            .c = p->c, .raw = ds[i].raw, .raw_len = ds[i].len,
+        b->creates[i] = (case_create_t){
+            .c = p->c,
+            .raw = ds[i].raw,
+            .raw_len = ds[i].len,
             .sha256 = p->sha,
-            .state = p->review ? STATE_REVIEW
-                     : p->documents ? STATE_DOCUMENTS : STATE_RECEIVED,
+            .state = p->review      ? STATE_REVIEW
+                     : p->documents ? STATE_DOCUMENTS
+                                    : STATE_RECEIVED,
             .next_stage = next_stage(p),
             .lease_ms = p->documents ? in->extract_lease_ms : in->lease_ms,
             .worker = in->worker,
             .note = p->not_mail ? "kept for review: not a mail message"
                                 : "received from the gateway",
-            .max_pending = in->max_pending, .envelope = ds[i].envelope,
-            .record = p->record, .record_len = p->record_len,
+            .max_pending = in->max_pending,
+            .envelope = ds[i].envelope,
+            .record = p->record,
+            .record_len = p->record_len,
         };
     }
     b->prepared = true;
@@ -249,16 +251,15 @@ bool intake_batch_awaits_redis(const intake_batch_t *b)
 
 /* Turns message p, whose Message-ID case `earlier` holds with other bytes,
  * into a case of its own for review, linked to that one. */
-static void make_variant(prepared_t *p, case_create_t *create,
-                         const char *earlier)
+static void make_variant(prepared_t *p, case_create_t *create, const char *earlier)
 {
     char id[CASE_ID_LEN];
     const request_t *req = p->c->request;
     derive_variant_id(req && req->message_id ? req->message_id : "", p->sha, id);
     snprintf(p->c->id, sizeof p->c->id, "%s", id);
     snprintf(p->duplicate_of, sizeof p->duplicate_of, "%s", earlier);
-    char *why = g_strdup_printf("same Message-ID as %s, different content%s%s",
-                                earlier, p->c->review_reason ? "; " : "",
+    char *why = g_strdup_printf("same Message-ID as %s, different content%s%s", earlier,
+                                p->c->review_reason ? "; " : "",
                                 p->c->review_reason ? p->c->review_reason : "");
     case_set_review(p->c, why);
     g_free(why);
@@ -290,13 +291,12 @@ static void store_variants(intake_t *in, intake_batch_t *b)
     case_create_t *creates = calloc(n, sizeof *creates);
     size_t *index = calloc(n, sizeof *index);
     int *rcs = calloc(n, sizeof *rcs);
-    char (*existing)[CASE_ID_LEN] = calloc(n, sizeof *existing);
+    char(*existing)[CASE_ID_LEN] = calloc(n, sizeof *existing);
     if (!creates || !index || !rcs || !existing) {
         for (size_t i = 0; i < b->n; i++)
             if (b->rcs[i] == 3)
                 b->rcs[i] = -1;
-    }
-    else {
+    } else {
         size_t k = 0;
         for (size_t i = 0; i < b->n; i++)
             if (b->rcs[i] == 3) {
@@ -346,9 +346,8 @@ void intake_deliver_batch(intake_t *in, delivery_t *ds, size_t n)
 }
 
 deliver_status_t intake_deliver(intake_t *in, const char *raw, size_t len,
-                                const char *envelope,
-                                char case_id[CASE_ID_LEN], char *reason,
-                                size_t reason_len)
+                                const char *envelope, char case_id[CASE_ID_LEN],
+                                char *reason, size_t reason_len)
 {
     delivery_t d = { .raw = raw, .len = len, .envelope = envelope };
     intake_deliver_batch(in, &d, 1);

@@ -18,28 +18,28 @@ typedef struct {
     const parse_settings_t *parse;
     const char *worker;
     uint64_t lease_ms;
-    uint64_t extract_lease_ms;        /* lease of a case handed to extract */
-    uint64_t max_pending;    /* backlog beyond which intake says 451 4.3.2 */
-    bool verify_requester;   /* unverified senders are never decided
+    uint64_t extract_lease_ms; /* lease of a case handed to extract */
+    uint64_t max_pending;      /* backlog beyond which intake says 451 4.3.2 */
+    bool verify_requester;     /* unverified senders are never decided
                                 automatically */
 } intake_t;
 
 typedef enum {
-    DELIVER_ACCEPTED,        /* stored as a new case */
-    DELIVER_DUPLICATE,       /* the same message was stored before */
-    DELIVER_NOT_MAIL,        /* kept as a case for review, but not mail */
-    DELIVER_TEMPFAIL,        /* could not be stored: the gateway retries */
-    DELIVER_BUSY,            /* backlog limit: the gateway retries later */
+    DELIVER_ACCEPTED,  /* stored as a new case */
+    DELIVER_DUPLICATE, /* the same message was stored before */
+    DELIVER_NOT_MAIL,  /* kept as a case for review, but not mail */
+    DELIVER_TEMPFAIL,  /* could not be stored: the gateway retries */
+    DELIVER_BUSY,      /* backlog limit: the gateway retries later */
 } deliver_status_t;
 
 /* One message of a batch: what came in, and what to answer. */
 typedef struct {
     const char *raw;
     size_t len;
-    const char *envelope;             /* "from=<..> to=<..>", may be NULL */
+    const char *envelope; /* "from=<..> to=<..>", may be NULL */
     deliver_status_t status;
-    char case_id[CASE_ID_LEN];        /* new or existing case ("" if none) */
-    char reason[512];                 /* one line for the reply */
+    char case_id[CASE_ID_LEN]; /* new or existing case ("" if none) */
+    char reason[512];          /* one line for the reply */
 } delivery_t;
 
 /* Delivers n messages that arrived together (several gateway
@@ -66,8 +66,7 @@ void intake_batch_finish(intake_t *in, intake_batch_t **batch_p);
  * NULL); case_id receives the (new or existing) case id and reason a
  * one-line explanation for the reply. */
 deliver_status_t intake_deliver(intake_t *in, const char *raw, size_t len,
-                                const char *envelope,
-                                char case_id[CASE_ID_LEN], char *reason,
-                                size_t reason_len);
+                                const char *envelope, char case_id[CASE_ID_LEN],
+                                char *reason, size_t reason_len);
 
 #endif

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define LMTP_MAX_LINE 4096            /* command line limit (RFC 5321: 512) */
+#define LMTP_MAX_LINE 4096 /* command line limit (RFC 5321: 512) */
 #define LMTP_MAX_RCPT 100
 
 typedef enum { ST_START, ST_READY, ST_MAIL, ST_DATA, ST_DELIVER, ST_CLOSED } state_t;
@@ -24,17 +24,17 @@ typedef struct {
 struct lmtp_session_t {
     const lmtp_config_t *config;
     state_t state;
-    buf_t line;                       /* partial command or data line */
+    buf_t line; /* partial command or data line */
     buf_t message;
     buf_t output;
     size_t recipients;
-    char envelope[1024];              /* "from=<..> to=<..>,<..>" of this transaction */
+    char envelope[1024]; /* "from=<..> to=<..>,<..>" of this transaction */
     bool too_big;
     bool at_line_start;
-    size_t held;                      /* DATA bytes counted in data_in_flight */
-    bool over_budget;                 /* DATA beyond the server's budget: skipped */
-    size_t skipped_line;              /* ... bytes of the current line so far */
-    bool skipped_dot;                 /* ... which so far is "." or ".\r" */
+    size_t held;         /* DATA bytes counted in data_in_flight */
+    bool over_budget;    /* DATA beyond the server's budget: skipped */
+    size_t skipped_line; /* ... bytes of the current line so far */
+    bool skipped_dot;    /* ... which so far is "." or ".\r" */
 };
 
 /* Counts n more DATA bytes against the server's budget; false (nothing
@@ -92,10 +92,10 @@ static void reply(lmtp_session_t *self, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return;
-    if ((size_t) n > sizeof line - 3)
-        n = (int) sizeof line - 3;
+    if ((size_t)n > sizeof line - 3)
+        n = (int)sizeof line - 3;
     memcpy(line + n, "\r\n", 3);
-    buf_add(&self->output, line, (size_t) n + 2);
+    buf_add(&self->output, line, (size_t)n + 2);
 }
 
 lmtp_session_t *lmtp_session_new(const lmtp_config_t *config)
@@ -143,19 +143,18 @@ static void reset_transaction(lmtp_session_t *self)
 
 /* Extracts the address between < and > after "FROM:" / "TO:", lower-cased.
  * Returns 0, or -1 on a syntax error. */
-static int path_argument(const char *arg, char *out, size_t len,
-                         const char **rest)
+static int path_argument(const char *arg, char *out, size_t len, const char **rest)
 {
     while (*arg == ' ')
         arg++;
     if (*arg != '<')
         return -1;
     const char *end = strchr(arg, '>');
-    if (!end || (size_t) (end - arg - 1) >= len)
+    if (!end || (size_t)(end - arg - 1) >= len)
         return -1;
-    size_t n = (size_t) (end - arg - 1);
+    size_t n = (size_t)(end - arg - 1);
     for (size_t i = 0; i < n; i++)
-        out[i] = (char) tolower((unsigned char) arg[1 + i]);
+        out[i] = (char)tolower((unsigned char)arg[1 + i]);
     out[n] = '\0';
     *rest = end + 1;
     return 0;
@@ -192,7 +191,8 @@ static void cmd_mail(lmtp_session_t *self, const char *arg)
         reply(self, "503 5.5.1 nested MAIL command");
         return;
     }
-    if (strncasecmp(arg, "FROM:", 5) || path_argument(arg + 5, path, sizeof path, &rest)) {
+    if (strncasecmp(arg, "FROM:", 5) ||
+        path_argument(arg + 5, path, sizeof path, &rest)) {
         reply(self, "501 5.5.4 syntax: MAIL FROM:<address>");
         return;
     }
@@ -219,7 +219,8 @@ static void cmd_rcpt(lmtp_session_t *self, const char *arg)
         reply(self, "501 5.5.4 syntax: RCPT TO:<address>");
         return;
     }
-    if (self->config->accept_rcpt && !self->config->accept_rcpt(self->config->ctx, path)) {
+    if (self->config->accept_rcpt &&
+        !self->config->accept_rcpt(self->config->ctx, path)) {
         reply(self, "550 5.1.1 <%s> is not a legal-request intake address", path);
         return;
     }
@@ -266,16 +267,14 @@ static void command(lmtp_session_t *self, char *line)
     else if (!strcasecmp(line, "RSET")) {
         reset_transaction(self);
         reply(self, "250 2.0.0 reset");
-    }
-    else if (!strcasecmp(line, "NOOP"))
+    } else if (!strcasecmp(line, "NOOP"))
         reply(self, "250 2.0.0 ok");
     else if (!strcasecmp(line, "VRFY"))
         reply(self, "252 2.5.2 cannot verify, send a message and see");
     else if (!strcasecmp(line, "QUIT")) {
         reply(self, "221 2.0.0 %s closing", self->config->hostname);
         self->state = ST_CLOSED;
-    }
-    else if (!strcasecmp(line, "HELO") || !strcasecmp(line, "EHLO"))
+    } else if (!strcasecmp(line, "HELO") || !strcasecmp(line, "EHLO"))
         reply(self, "500 5.5.1 this is LMTP: use LHLO");
     else
         reply(self, "500 5.5.2 command not recognized");
@@ -289,7 +288,7 @@ static bool data_line(lmtp_session_t *self, const char *p, size_t n)
         body--;
     if (body == 1 && p[0] == '.')
         return true;
-    if (p[0] == '.') {                /* dot-unstuffing (RFC 5321 4.5.2) */
+    if (p[0] == '.') { /* dot-unstuffing (RFC 5321 4.5.2) */
         p++;
         n--;
     }
@@ -298,7 +297,7 @@ static bool data_line(lmtp_session_t *self, const char *p, size_t n)
         return false;
     }
     if (buf_add(&self->message, p, n) != 0)
-        self->too_big = true;         /* out of memory: refuse, don't crash */
+        self->too_big = true; /* out of memory: refuse, don't crash */
     return false;
 }
 
@@ -307,7 +306,7 @@ static lmtp_event_t end_of_data(lmtp_session_t *self)
     if (self->over_budget) {
         for (size_t i = 0; i < self->recipients; i++)
             reply(self, "451 4.3.1 insufficient system storage: too many "
-                  "messages in transfer, try again later");
+                        "messages in transfer, try again later");
         reset_transaction(self);
         return LMTP_NEED_MORE;
     }
@@ -330,8 +329,8 @@ static void go_over_budget(lmtp_session_t *self)
     budget_release(self);
     buf_free(&self->message);
     self->skipped_line = self->line.len;
-    self->skipped_dot = self->line.len == 0
-        || (self->line.len == 1 && self->line.data[0] == '.');
+    self->skipped_dot =
+        self->line.len == 0 || (self->line.len == 1 && self->line.data[0] == '.');
     buf_free(&self->line);
 }
 
@@ -342,8 +341,8 @@ static bool skip_data(lmtp_session_t *self, const char *p, size_t n, bool ends_l
     for (size_t k = 0; k < n && self->skipped_dot; k++) {
         size_t at = self->skipped_line + k;
         char c = p[k];
-        self->skipped_dot = (at == 0 && c == '.') || (at == 1 && c == '\r')
-                         || (c == '\n' && (at == 1 || at == 2));
+        self->skipped_dot = (at == 0 && c == '.') || (at == 1 && c == '\r') ||
+                            (c == '\n' && (at == 1 || at == 2));
     }
     bool dot = ends_line && self->skipped_dot && self->skipped_line + n >= 2;
     self->skipped_line = ends_line ? 0 : self->skipped_line + n;
@@ -352,16 +351,16 @@ static bool skip_data(lmtp_session_t *self, const char *p, size_t n, bool ends_l
     return dot;
 }
 
-lmtp_event_t lmtp_session_feed(lmtp_session_t *self, const char *data,
-                               size_t len, size_t *consumed)
+lmtp_event_t lmtp_session_feed(lmtp_session_t *self, const char *data, size_t len,
+                               size_t *consumed)
 {
     size_t i = 0;
-    while (i < len && self->state != ST_DELIVER && self->state != ST_CLOSED
-           && (self->state == ST_DATA || self->output.len < LMTP_OUTPUT_LIMIT)) {
+    while (i < len && self->state != ST_DELIVER && self->state != ST_CLOSED &&
+           (self->state == ST_DATA || self->output.len < LMTP_OUTPUT_LIMIT)) {
         const char *nl = memchr(data + i, '\n', len - i);
-        size_t take = nl ? (size_t) (nl - (data + i)) + 1 : len - i;
-        if (self->state == ST_DATA && !self->over_budget && !self->too_big
-            && !budget_take(self, take))
+        size_t take = nl ? (size_t)(nl - (data + i)) + 1 : len - i;
+        if (self->state == ST_DATA && !self->over_budget && !self->too_big &&
+            !budget_take(self, take))
             go_over_budget(self);
         if (self->state == ST_DATA && self->over_budget) {
             bool end = skip_data(self, data + i, take, nl != NULL);
@@ -376,13 +375,12 @@ lmtp_event_t lmtp_session_feed(lmtp_session_t *self, const char *data,
             if (nl) {
                 self->line.len = 0;
                 reply(self, "500 5.5.2 line too long");
-            }
-            else
+            } else
                 self->line.len = LMTP_MAX_LINE; /* keep discarding */
             continue;
         }
-        if (self->state == ST_DATA
-            && self->line.len + take > self->config->max_message_size + 2) {
+        if (self->state == ST_DATA &&
+            self->line.len + take > self->config->max_message_size + 2) {
             /* A line longer than the whole limit: the message is refused,
              * so stop keeping its bytes. */
             self->too_big = true;
@@ -399,7 +397,7 @@ lmtp_event_t lmtp_session_feed(lmtp_session_t *self, const char *data,
         }
         i += take;
         if (!nl)
-            break;                    /* partial line: wait for more */
+            break; /* partial line: wait for more */
         char *line = self->line.data;
         size_t n = self->line.len;
         if (self->state == ST_DATA) {
@@ -417,8 +415,9 @@ lmtp_event_t lmtp_session_feed(lmtp_session_t *self, const char *data,
         self->line.len = 0;
     }
     *consumed = i;
-    return self->state == ST_CLOSED ? LMTP_CLOSE
-         : self->state == ST_DELIVER ? LMTP_MESSAGE : LMTP_NEED_MORE;
+    return self->state == ST_CLOSED    ? LMTP_CLOSE
+           : self->state == ST_DELIVER ? LMTP_MESSAGE
+                                       : LMTP_NEED_MORE;
 }
 
 const char *lmtp_session_message(lmtp_session_t *self, size_t *len)
@@ -442,8 +441,8 @@ bool lmtp_session_waiting_delivery(lmtp_session_t *self)
     return self->state == ST_DELIVER;
 }
 
-void lmtp_session_delivered(lmtp_session_t *self, int code,
-                            const char *enhanced, const char *text)
+void lmtp_session_delivered(lmtp_session_t *self, int code, const char *enhanced,
+                            const char *text)
 {
     for (size_t i = 0; i < self->recipients; i++)
         reply(self, "%d %s %s", code, enhanced, text);

@@ -18,7 +18,7 @@ typedef struct lmtp_session_t lmtp_session_t;
 
 typedef struct {
     const char *hostname;
-    size_t max_message_size;          /* SIZE limit; over it: 552 5.3.4 */
+    size_t max_message_size; /* SIZE limit; over it: 552 5.3.4 */
     /* Whether a recipient is one of our intake addresses (lower-cased
      * addr-spec). NULL accepts every recipient. */
     bool (*accept_rcpt)(void *ctx, const char *address);
@@ -36,9 +36,9 @@ typedef struct {
 #define LMTP_OUTPUT_LIMIT 65536
 
 typedef enum {
-    LMTP_NEED_MORE = 0,               /* fed everything; wait for input */
-    LMTP_MESSAGE,                     /* a message is ready to deliver */
-    LMTP_CLOSE,                       /* QUIT done (or fatal): close */
+    LMTP_NEED_MORE = 0, /* fed everything; wait for input */
+    LMTP_MESSAGE,       /* a message is ready to deliver */
+    LMTP_CLOSE,         /* QUIT done (or fatal): close */
 } lmtp_event_t;
 
 /* The config (and what it points to) must outlive the session. */
@@ -53,8 +53,8 @@ void lmtp_session_abort(lmtp_session_t *self, const char *reply);
 /* Consumes input; *consumed says how much was taken (the rest must be fed
  * again later: after LMTP_MESSAGE nothing more is taken until the
  * delivery is reported). */
-lmtp_event_t lmtp_session_feed(lmtp_session_t *self, const char *data,
-                               size_t len, size_t *consumed);
+lmtp_event_t lmtp_session_feed(lmtp_session_t *self, const char *data, size_t len,
+                               size_t *consumed);
 
 /* The message received (dot-unstuffed, original line endings, without
  * the terminating "." line). Valid until lmtp_session_delivered. */
@@ -67,8 +67,8 @@ const char *lmtp_session_envelope(lmtp_session_t *self);
 /* Reports the outcome for the message: e.g. (250, "2.0.0", "queued as
  * c123"), (451, "4.3.0", "..."), (554, "5.6.0", "..."). One reply per
  * accepted recipient is queued. */
-void lmtp_session_delivered(lmtp_session_t *self, int code,
-                            const char *enhanced, const char *text);
+void lmtp_session_delivered(lmtp_session_t *self, int code, const char *enhanced,
+                            const char *text);
 
 /* Whether the session takes no input until its replies are sent
  * (LMTP_OUTPUT_LIMIT). */

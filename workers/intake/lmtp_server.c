@@ -25,7 +25,7 @@ typedef struct {
     const lmtp_server_settings_t *settings;
     lmtp_config_t *lc;
     int lfd;
-    client_t *clients;                /* settings->max_clients slots */
+    client_t *clients; /* settings->max_clients slots */
     /* The listener, every client, and Redis while a batch is in flight. */
     struct pollfd *pfds;
     batch_pipeline_t *pipeline;
@@ -36,12 +36,12 @@ static int listen_on(const char *spec)
     char host[256] = "127.0.0.1", port[16] = "2424";
     const char *colon = strrchr(spec, ':');
     if (colon) {
-        snprintf(host, sizeof host, "%.*s", (int) (colon - spec), spec);
+        snprintf(host, sizeof host, "%.*s", (int)(colon - spec), spec);
         snprintf(port, sizeof port, "%s", colon + 1);
-    }
-    else
+    } else
         snprintf(port, sizeof port, "%s", spec);
-    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+    struct addrinfo hints = { .ai_family = AF_UNSPEC,
+                              .ai_socktype = SOCK_STREAM,
                               .ai_flags = AI_PASSIVE };
     struct addrinfo *res = NULL;
     if (getaddrinfo(host[0] ? host : NULL, port, &hints, &res) != 0)
@@ -72,9 +72,11 @@ static void peer_address(const struct sockaddr_storage *ss, char *out, size_t le
 {
     out[0] = '\0';
     if (ss->ss_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *) ss)->sin_addr, out, (socklen_t) len);
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, out,
+                  (socklen_t)len);
     else if (ss->ss_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *) ss)->sin6_addr, out, (socklen_t) len);
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, out,
+                  (socklen_t)len);
 }
 
 /* Connections open from addr. */
@@ -88,7 +90,8 @@ static size_t clients_from(const server_t *s, const char *addr)
 
 static void refuse_client(int fd, const char *reply)
 {
-    if (send(fd, reply, strlen(reply), MSG_NOSIGNAL) < 0) { /* closing anyway */ }
+    if (send(fd, reply, strlen(reply), MSG_NOSIGNAL) < 0) { /* closing anyway */
+    }
     close(fd);
 }
 
@@ -98,7 +101,7 @@ static void accept_client(server_t *s)
 {
     struct sockaddr_storage peer;
     socklen_t peer_len = sizeof peer;
-    int fd = accept4(s->lfd, (struct sockaddr *) &peer, &peer_len,
+    int fd = accept4(s->lfd, (struct sockaddr *)&peer, &peer_len,
                      SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0)
         return;
@@ -109,20 +112,22 @@ static void accept_client(server_t *s)
         slot++;
     if (slot == max_clients)
         refuse_client(fd, "421 4.3.2 too many connections, try again later\r\n");
-    else if (s->settings->max_per_address > 0
-             && clients_from(s, addr) >= s->settings->max_per_address) {
+    else if (s->settings->max_per_address > 0 &&
+             clients_from(s, addr) >= s->settings->max_per_address) {
         static log_limit_t limit;
         unsigned long count;
         if (log_limit_allow(&limit, &count))
-            log_warn(NULL, "%lu connection(s) refused: over "
-                     "intake/max_clients_per_address", count);
+            log_warn(NULL,
+                     "%lu connection(s) refused: over "
+                     "intake/max_clients_per_address",
+                     count);
         refuse_client(fd, "421 4.7.0 too many connections from your "
                           "address, try again later\r\n");
-    }
-    else {
+    } else {
         client_t *c = &s->clients[slot];
-        *c = (client_t) { .fd = fd, .session = lmtp_session_new(s->lc),
-                          .last_activity = writ_now_ms() };
+        *c = (client_t){ .fd = fd,
+                         .session = lmtp_session_new(s->lc),
+                         .last_activity = writ_now_ms() };
         snprintf(c->addr, sizeof c->addr, "%s", addr);
         lmtp_session_greet(c->session);
         client_flush(c);
@@ -135,7 +140,7 @@ static void accept_client(server_t *s)
 static size_t build_pollset(server_t *s, int *redis_fd)
 {
     size_t n = 0;
-    s->pfds[n++] = (struct pollfd) { .fd = s->lfd, .events = POLLIN };
+    s->pfds[n++] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
     for (size_t i = 0; i < s->settings->max_clients; i++) {
         client_t *c = &s->clients[i];
         if (c->fd < 0)
@@ -145,16 +150,16 @@ static size_t build_pollset(server_t *s, int *redis_fd)
         /* In flight, a client is not read (its next message waits for
          * the reply) and one that hung up is not flushed: polling it
          * would only spin until the batch lands. */
-        short events = (short) (client_takes_input(c) ? POLLIN : 0);
+        short events = (short)(client_takes_input(c) ? POLLIN : 0);
         if (pending && !(c->in_flight && c->closing))
             events |= POLLOUT;
         if (events)
-            s->pfds[n++] = (struct pollfd) { .fd = c->fd, .events = events };
+            s->pfds[n++] = (struct pollfd){ .fd = c->fd, .events = events };
     }
     /* A batch in flight: its replies wake the loop too. */
     *redis_fd = batch_pipeline_in_flight(s->pipeline) ? case_store_fd(s->in->store) : -1;
     if (*redis_fd >= 0)
-        s->pfds[n++] = (struct pollfd) { .fd = *redis_fd, .events = POLLIN };
+        s->pfds[n++] = (struct pollfd){ .fd = *redis_fd, .events = POLLIN };
     return n;
 }
 
@@ -165,13 +170,13 @@ static void serve_client(client_t *c, short revents)
         if (client_takes_input(c))
             client_read(c);
         else if (revents & (POLLHUP | POLLERR))
-            c->closing = true;        /* gone while held back */
+            c->closing = true; /* gone while held back */
     }
     if (revents & POLLOUT) {
         client_flush(c);
         /* Replies went out: what it sent meanwhile is taken again. */
-        if (!c->in_flight && !c->awaiting && c->in_len > 0
-            && !lmtp_session_output_full(c->session))
+        if (!c->in_flight && !c->awaiting && c->in_len > 0 &&
+            !lmtp_session_output_full(c->session))
             client_process(c);
     }
 }
@@ -196,10 +201,10 @@ static void close_finished(server_t *s)
     for (size_t i = 0; i < s->settings->max_clients; i++) {
         client_t *c = &s->clients[i];
         if (c->fd < 0 || c->in_flight)
-            continue;                 /* its session holds what Redis stores */
+            continue; /* its session holds what Redis stores */
         uint64_t now = writ_now_ms();
-        if (!c->closing && now > c->last_activity
-            && now - c->last_activity > s->settings->timeout_ms) {
+        if (!c->closing && now > c->last_activity &&
+            now - c->last_activity > s->settings->timeout_ms) {
             lmtp_session_abort(c->session, "421 4.4.2 idle timeout, closing");
             c->closing = true;
         }
@@ -215,23 +220,24 @@ static bool serve_round(server_t *s)
     int redis_fd;
     size_t n = build_pollset(s, &redis_fd);
     bool flying = batch_pipeline_in_flight(s->pipeline);
-    int rc = poll(s->pfds, (nfds_t) n, flying && redis_fd < 0 ? 0 : 1000);
+    int rc = poll(s->pfds, (nfds_t)n, flying && redis_fd < 0 ? 0 : 1000);
     if (rc < 0 && errno != EINTR)
         return false;
     if (rc > 0 && (s->pfds[0].revents & POLLIN))
         accept_client(s);
     serve_clients(s, n);
-    bool redis_ready = redis_fd < 0
-        || (rc > 0 && (s->pfds[n - 1].revents & (POLLIN | POLLERR | POLLHUP)));
-    batch_pipeline_deliver_waiting(s->pipeline, s->clients,
-                                   s->settings->max_clients, redis_ready);
+    bool redis_ready =
+        redis_fd < 0 ||
+        (rc > 0 && (s->pfds[n - 1].revents & (POLLIN | POLLERR | POLLHUP)));
+    batch_pipeline_deliver_waiting(s->pipeline, s->clients, s->settings->max_clients,
+                                   redis_ready);
     close_finished(s);
     return true;
 }
 
 static void server_close(server_t *s)
 {
-    batch_pipeline_destroy(&s->pipeline);   /* lands the batch in flight */
+    batch_pipeline_destroy(&s->pipeline); /* lands the batch in flight */
     log_info(NULL, "stopping: closing connections");
     for (size_t i = 0; s->clients && i < s->settings->max_clients; i++)
         if (s->clients[i].fd >= 0) {
@@ -246,8 +252,9 @@ static void server_close(server_t *s)
 int lmtp_server_run(intake_t *in, const lmtp_server_settings_t *settings,
                     lmtp_config_t *lc, volatile sig_atomic_t *stop)
 {
-    server_t s = { .in = in, .settings = settings, .lc = lc,
-                   .lfd = listen_on(settings->listen) };
+    server_t s = {
+        .in = in, .settings = settings, .lc = lc, .lfd = listen_on(settings->listen)
+    };
     if (s.lfd < 0) {
         log_error(NULL, "cannot listen on %s: %s", settings->listen, strerror(errno));
         return EX_UNAVAILABLE;

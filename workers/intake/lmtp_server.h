@@ -12,10 +12,10 @@
 #include "lmtp.h"
 
 typedef struct {
-    const char *listen;               /* "host:port" or "port" */
-    size_t max_clients;               /* connections at once */
-    size_t max_per_address;           /* from one peer address (0: no limit) */
-    uint64_t timeout_ms;              /* idle connections are closed */
+    const char *listen;     /* "host:port" or "port" */
+    size_t max_clients;     /* connections at once */
+    size_t max_per_address; /* from one peer address (0: no limit) */
+    uint64_t timeout_ms;    /* idle connections are closed */
 } lmtp_server_settings_t;
 
 /* Serves until *stop is set (by a signal handler); returns the exit

@@ -37,12 +37,12 @@ static volatile sig_atomic_t s_stop = 0;
 
 static void on_signal(int sig)
 {
-    (void) sig;
+    (void)sig;
     s_stop = 1;
 }
 
 typedef struct {
-    char **addresses;                 /* accepted intake recipients */
+    char **addresses; /* accepted intake recipients */
     size_t count;
 } recipients_t;
 
@@ -85,7 +85,7 @@ static void free_list(char **list, size_t count)
 typedef struct {
     bool pipe_mode;
     const char *config_path;
-    char envelope[1024];              /* pipe(8)'s, "" when not given */
+    char envelope[1024]; /* pipe(8)'s, "" when not given */
 } options_t;
 
 /* pipe(8)'s envelope: --sender=${sender} --recipient=${recipient} (one
@@ -94,7 +94,7 @@ static int parse_options(int argc, char **argv, options_t *o)
 {
     const char *sender = NULL, *recipients[64];
     size_t nrcpt = 0;
-    *o = (options_t) { .pipe_mode = false };
+    *o = (options_t){ .pipe_mode = false };
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--stdin"))
             o->pipe_mode = true;
@@ -105,8 +105,7 @@ static int parse_options(int argc, char **argv, options_t *o)
         else if (!strncmp(argv[i], "--recipient=", 12)) {
             if (nrcpt < sizeof recipients / sizeof recipients[0])
                 recipients[nrcpt++] = argv[i] + 12;
-        }
-        else {
+        } else {
             fprintf(stderr, "usage: writ-intake [--config FILE] [--stdin "
                             "[--sender=ADDR] [--recipient=ADDR]...]\n");
             return -1;
@@ -129,22 +128,26 @@ static int run_lmtp(intake_t *in, writ_config_t *cfg, recipients_t *rcpts,
     host[sizeof host - 1] = '\0';
     lmtp_server_settings_t settings = {
         .listen = writ_config_str(cfg, "intake/lmtp_listen"),
-        .max_clients = (size_t) writ_config_long(cfg, "intake/max_clients"),
-        .max_per_address = (size_t) writ_config_long(cfg, "intake/max_clients_per_address"),
-        .timeout_ms = (uint64_t) writ_config_long(cfg, "intake/timeout_s") * 1000,
+        .max_clients = (size_t)writ_config_long(cfg, "intake/max_clients"),
+        .max_per_address =
+            (size_t)writ_config_long(cfg, "intake/max_clients_per_address"),
+        .timeout_ms = (uint64_t)writ_config_long(cfg, "intake/timeout_s") * 1000,
     };
     /* Bytes of messages in transfer, over every connection. */
     size_t data_in_flight = 0;
-    lmtp_config_t lc = { .hostname = host, .max_message_size = max_size,
-                         .accept_rcpt = accept_rcpt, .ctx = rcpts,
+    lmtp_config_t lc = { .hostname = host,
+                         .max_message_size = max_size,
+                         .accept_rcpt = accept_rcpt,
+                         .ctx = rcpts,
                          .data_in_flight = &data_in_flight,
-                         .data_budget = (size_t) writ_config_long(cfg, "intake/max_data_in_flight") };
+                         .data_budget =
+                             (size_t)writ_config_long(cfg, "intake/max_data_in_flight") };
     return lmtp_server_run(in, &settings, &lc, &s_stop);
 }
 
 /* Delivers in the mode asked for, once the store and the bus are set up. */
-static int run(intake_t *in, writ_config_t *cfg, const options_t *o,
-               recipients_t *rcpts, size_t max_size, const char *store_err)
+static int run(intake_t *in, writ_config_t *cfg, const options_t *o, recipients_t *rcpts,
+               size_t max_size, const char *store_err)
 {
     if (!in->store) {
         log_error(NULL, "%s", store_err);
@@ -188,9 +191,8 @@ int main(int argc, char **argv)
         return config_error;
     }
     recipients_t rcpts;
-    split_list(writ_config_str(cfg, "intake/addresses"),
-               &rcpts.addresses, &rcpts.count);
-    size_t max_size = (size_t) writ_config_long(cfg, "intake/max_message_size");
+    split_list(writ_config_str(cfg, "intake/addresses"), &rcpts.addresses, &rcpts.count);
+    size_t max_size = (size_t)writ_config_long(cfg, "intake/max_message_size");
     bus_set_max_message_size(bus_max_message_size_setting(cfg));
     bus_keys_t *keys = NULL;
     int rc = config_error;
@@ -198,11 +200,12 @@ int main(int argc, char **argv)
         intake_t in = {
             .store = redis_login_open(cfg, STAGE_INTAKE, STAGE_INTAKE, err, sizeof err),
             .submit = bus_submit_new(writ_config_str(cfg, "bus/submit"), keys),
-            .parse = &ps, .worker = worker,
-            .lease_ms = (uint64_t) writ_config_long(cfg, "pipeline/lease_ms"),
-            .extract_lease_ms = (uint64_t) writ_config_get_long(cfg, "extract/lease_ms",
-                writ_config_long(cfg, "pipeline/lease_ms")),
-            .max_pending = (uint64_t) writ_config_long(cfg, "intake/max_pending"),
+            .parse = &ps,
+            .worker = worker,
+            .lease_ms = (uint64_t)writ_config_long(cfg, "pipeline/lease_ms"),
+            .extract_lease_ms = (uint64_t)writ_config_get_long(
+                cfg, "extract/lease_ms", writ_config_long(cfg, "pipeline/lease_ms")),
+            .max_pending = (uint64_t)writ_config_long(cfg, "intake/max_pending"),
             .verify_requester = writ_config_bool(cfg, "intake/verify_requester"),
         };
         bus_keys_destroy(&keys);

@@ -36,7 +36,7 @@ static char *read_stdin(size_t max_size, size_t *len_out, int *status)
         }
         if (n == 0)
             break;
-        len += (size_t) n;
+        len += (size_t)n;
     }
     if (!buf) {
         fprintf(stderr, "writ-intake: out of memory\n");
@@ -60,10 +60,12 @@ int pipe_delivery_run(intake_t *in, size_t max_size, const char *envelope)
         return EX_DATAERR;
     }
     char id[CASE_ID_LEN] = "", reason[512];
-    deliver_status_t st = intake_deliver(in, buf, len, envelope, id, reason, sizeof reason);
+    deliver_status_t st =
+        intake_deliver(in, buf, len, envelope, id, reason, sizeof reason);
     free(buf);
     fprintf(st == DELIVER_ACCEPTED || st == DELIVER_DUPLICATE ? stdout : stderr,
             "writ-intake: %s\n", reason);
     return st == DELIVER_TEMPFAIL || st == DELIVER_BUSY ? EX_TEMPFAIL
-         : st == DELIVER_NOT_MAIL ? EX_DATAERR : EX_OK;
+           : st == DELIVER_NOT_MAIL                     ? EX_DATAERR
+                                                        : EX_OK;
 }

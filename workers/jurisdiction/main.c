@@ -23,8 +23,7 @@ typedef struct {
     registry_cache_t *registry;
 } jurisdiction_t;
 
-static int decide(void *ctx, case_store_t *store, case_t *c,
-                  stage_result_t *out)
+static int decide(void *ctx, case_store_t *store, case_t *c, stage_result_t *out)
 {
     jurisdiction_t *j = ctx;
     location_t *locs = calloc(c->account_count + 1, sizeof *locs);
@@ -44,8 +43,8 @@ static int decide(void *ctx, case_store_t *store, case_t *c,
     }
     out->new_state = pipeline_decide_case(&j->settings, c, locs);
     out->next_stage = strcmp(out->new_state, STATE_REVIEW) ? STAGE_NOTIFY : NULL;
-    snprintf(out->note, sizeof out->note, "%zu account(s) decided%s",
-             c->account_count, out->next_stage ? "" : "; needs review");
+    snprintf(out->note, sizeof out->note, "%zu account(s) decided%s", c->account_count,
+             out->next_stage ? "" : "; needs review");
     free(locs);
     return 0;
 }
@@ -86,18 +85,20 @@ int main(int argc, char **argv)
     }
     char worker[96];
     worker_id_make(STAGE_JURISDICTION, worker, sizeof worker);
-    writ_log_init("writ-jurisdiction", worker,
-                  writ_config_str(cfg, "writ/log_level"));
-    jurisdiction_t j = { .registry = registry_cache_new((size_t)
-        writ_config_long(cfg, "jurisdiction/registry_cache")) };
+    writ_log_init("writ-jurisdiction", worker, writ_config_str(cfg, "writ/log_level"));
+    jurisdiction_t j = { .registry = registry_cache_new((size_t)writ_config_long(
+                             cfg, "jurisdiction/registry_cache")) };
     if (!j.registry || load_settings(cfg, &j.settings) != 0) {
         registry_cache_destroy(&j.registry);
         writ_config_destroy(&cfg);
         return EX_CONFIG;
     }
     stage_def_t def = {
-        .stage = STAGE_JURISDICTION, .input_state = STATE_RECEIVED,
-        .process = decide, .stale = registry_changed, .ctx = &j,
+        .stage = STAGE_JURISDICTION,
+        .input_state = STATE_RECEIVED,
+        .process = decide,
+        .stale = registry_changed,
+        .ctx = &j,
     };
     int rc = stage_runner_run(cfg, &def, worker);
     registry_cache_destroy(&j.registry);

@@ -23,12 +23,12 @@
 #include <sysexits.h>
 
 typedef struct {
-    char *templates[NOTICE_LETTER_COUNT];  /* config/notices/<letter>.txt */
+    char *templates[NOTICE_LETTER_COUNT]; /* config/notices/<letter>.txt */
     outbox_t *outbox;
     const char *sender;
     const char *contact;
     const char *domain;
-    const char *today;               /* "YYYY-MM-DD" override, or NULL */
+    const char *today; /* "YYYY-MM-DD" override, or NULL */
     const char *worker;
 } notify_ctx_t;
 
@@ -49,16 +49,16 @@ static int prepare_notice(notify_ctx_t *n, case_t *c, account_decision_t *d)
     gchar *digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, d->account, -1);
     snprintf(msgid, sizeof msgid, "%s.%.12s@%s", c->id, digest, n->domain);
     g_free(digest);
-    notice_envelope_t env = { .from = n->sender, .date = date,
-                              .message_id = msgid, .contact = n->contact };
-    char *text = notice_render(n->templates[notice_letter_for(c, d)], c, d,
-                               &env);
+    notice_envelope_t env = {
+        .from = n->sender, .date = date, .message_id = msgid, .contact = n->contact
+    };
+    char *text = notice_render(n->templates[notice_letter_for(c, d)], c, d, &env);
     if (!text) {
         log_error(c->id, "notice template failed to render");
         return -1;
     }
-    int rc = outbox_stage(n->outbox, c->id, d->account, text, strlen(text),
-                          path, sizeof path);
+    int rc =
+        outbox_stage(n->outbox, c->id, d->account, text, strlen(text), path, sizeof path);
     free(text);
     if (rc < 0) {
         log_error(c->id, "cannot write notice to outbox: %s", strerror(errno));
@@ -69,8 +69,7 @@ static int prepare_notice(notify_ctx_t *n, case_t *c, account_decision_t *d)
     return 0;
 }
 
-static int notify(void *ctx, case_store_t *store, case_t *c,
-                  stage_result_t *out)
+static int notify(void *ctx, case_store_t *store, case_t *c, stage_result_t *out)
 {
     notify_ctx_t *n = ctx;
     /* What a person did to the case (a decision by writctl comes here
@@ -79,7 +78,7 @@ static int notify(void *ctx, case_store_t *store, case_t *c,
     json_t *cw = casework_store_load(store, c->id);
     if (!cw) {
         log_warn(c->id, "cannot read what a person did to the case "
-                 "(casework): no notice prepared yet");
+                        "(casework): no notice prepared yet");
         return -1;
     }
     notice_decide_case(c);
@@ -93,16 +92,14 @@ static int notify(void *ctx, case_store_t *store, case_t *c,
             d->notice = NOTICE_DEFERRED;
             case_set_review(c, "a notice is due but the tenant has no admin "
                                "contact in the registry");
-        }
-        else if (d->notice == NOTICE_PREPARED) {
+        } else if (d->notice == NOTICE_PREPARED) {
             if (prepare_notice(n, c, d) != 0) {
                 json_decref(cw);
                 return -1;
             }
             prepared++;
-        }
-        else if (d->notice == NOTICE_HELD && out->held_count < STAGE_MAX_HELD
-                 && !casework_notice_withheld(cw, d->account)) {
+        } else if (d->notice == NOTICE_HELD && out->held_count < STAGE_MAX_HELD &&
+                   !casework_notice_withheld(cw, d->account)) {
             char *member = g_strdup_printf("%s %s", c->id, d->account);
             out->held_members[out->held_count] = member;
             out->held_release[out->held_count++] = pipeline_date_number(d->release_on);
@@ -111,8 +108,8 @@ static int notify(void *ctx, case_store_t *store, case_t *c,
     json_decref(cw);
     out->new_state = pipeline_finish(c);
     out->next_stage = NULL;
-    snprintf(out->note, sizeof out->note, "%zu notice(s) prepared, %zu held",
-             prepared, out->held_count);
+    snprintf(out->note, sizeof out->note, "%zu notice(s) prepared, %zu held", prepared,
+             out->held_count);
     return 0;
 }
 
@@ -135,7 +132,7 @@ static void release_one(notify_ctx_t *n, case_store_t *store, const char *member
     if (!space || space - member >= CASE_ID_LEN)
         return;
     char id[CASE_ID_LEN];
-    snprintf(id, sizeof id, "%.*s", (int) (space - member), member);
+    snprintf(id, sizeof id, "%.*s", (int)(space - member), member);
     case_t *c = case_store_load(store, id, NULL, 0);
     if (!c)
         return;
@@ -150,15 +147,15 @@ static void release_one(notify_ctx_t *n, case_store_t *store, const char *member
             break;
         }
         size_t still_held = pipeline_release_held(c, d);
-        if (!d->notice_to || prepare_notice(n, c, d) != 0
-            || outbox_commit(n->outbox) != 0) {
+        if (!d->notice_to || prepare_notice(n, c, d) != 0 ||
+            outbox_commit(n->outbox) != 0) {
             log_warn(c->id, "gag ended but the notice cannot be prepared yet");
             break;
         }
         char note[512];
         pipeline_release_note(d, still_held, note, sizeof note);
-        if (case_store_release_held(store, c, member, pipeline_finish(c),
-                                    n->worker, note) == 0)
+        if (case_store_release_held(store, c, member, pipeline_finish(c), n->worker,
+                                    note) == 0)
             log_info(c->id, "gag ended: notice released");
         break;
     }
@@ -194,9 +191,9 @@ static int commit_notices(void *ctx)
 
 static void release(void *ctx, stage_result_t *out)
 {
-    (void) ctx;
+    (void)ctx;
     for (size_t i = 0; i < out->held_count; i++)
-        g_free((char *) out->held_members[i]);
+        g_free((char *)out->held_members[i]);
     out->held_count = 0;
 }
 
@@ -214,24 +211,25 @@ static int load_templates(notify_ctx_t *n, const char *dir)
     case_set_request(probe, r);
     account_decision_t *d = &probe->accounts[0];
     d->notice_to = strdup("probe@example.invalid");
-    notice_envelope_t env = { .from = n->sender, .date = "", .message_id = "",
-                              .contact = n->contact };
+    notice_envelope_t env = {
+        .from = n->sender, .date = "", .message_id = "", .contact = n->contact
+    };
     int rc = 0;
     for (int i = 0; i < NOTICE_LETTER_COUNT && rc == 0; i++) {
-        char *path = g_strdup_printf("%s/%s.txt", dir,
-                                     notice_letter_name((notice_letter_t) i));
+        char *path =
+            g_strdup_printf("%s/%s.txt", dir, notice_letter_name((notice_letter_t)i));
         GError *gerr = NULL;
         if (!g_file_get_contents(path, &n->templates[i], NULL, &gerr)) {
-            log_error(NULL, "cannot read notice template %s: %s", path,
-                      gerr->message);
+            log_error(NULL, "cannot read notice template %s: %s", path, gerr->message);
             g_error_free(gerr);
             rc = -1;
-        }
-        else {
+        } else {
             char *text = notice_render(n->templates[i], probe, d, &env);
             if (!text) {
-                log_error(NULL, "notice template %s: unknown or malformed "
-                          "{{placeholder}}", path);
+                log_error(NULL,
+                          "notice template %s: unknown or malformed "
+                          "{{placeholder}}",
+                          path);
                 rc = -1;
             }
             free(text);
@@ -282,9 +280,13 @@ int main(int argc, char **argv)
         return EX_CANTCREAT;
     }
     stage_def_t def = {
-        .stage = STAGE_NOTIFY, .input_state = STATE_DECIDED,
-        .process = notify, .commit = commit_notices, .release = release,
-        .tick = release_due, .ctx = &n,
+        .stage = STAGE_NOTIFY,
+        .input_state = STATE_DECIDED,
+        .process = notify,
+        .commit = commit_notices,
+        .release = release,
+        .tick = release_due,
+        .ctx = &n,
     };
     int rc = stage_runner_run(cfg, &def, worker);
     outbox_destroy(&n.outbox);

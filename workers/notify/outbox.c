@@ -15,9 +15,9 @@
 #include <unistd.h>
 
 typedef struct {
-    char *tmp;                        /* dir/tmp/NAME.PID.SEQ */
-    char *final;                      /* dir/new/NAME */
-    int fd;                           /* open until the commit flushes it */
+    char *tmp;   /* dir/tmp/NAME.PID.SEQ */
+    char *final; /* dir/new/NAME */
+    int fd;      /* open until the commit flushes it */
 } staged_t;
 
 /* Staged files are kept open for the commit; beyond this many, staging
@@ -31,7 +31,7 @@ typedef struct {
  * read would leave the mtime as it was. Without this, every notice read
  * all of cur/, which only grows. */
 typedef struct {
-    GHashTable *names;                /* NAME (":2,FLAGS" cut off) */
+    GHashTable *names; /* NAME (":2,FLAGS" cut off) */
     struct timespec mtime;
     ino_t ino;
     bool valid;
@@ -41,13 +41,13 @@ typedef struct {
 
 struct outbox_t {
     char *dir;
-    char *cur;                        /* dir/cur */
-    int new_fd;                       /* dir/new, for fsync and syncfs */
+    char *cur;  /* dir/cur */
+    int new_fd; /* dir/new, for fsync and syncfs */
     staged_t *staged;
     size_t count, cap;
     unsigned long seq;
     cur_cache_t cur_cache;
-    unsigned long cur_reads;          /* times cur/ was read (tests) */
+    unsigned long cur_reads; /* times cur/ was read (tests) */
 };
 
 static int make_dir(const char *path)
@@ -110,8 +110,7 @@ void outbox_destroy(outbox_t **self_p)
 
 /* Deterministic Maildir base name: the case id and a digest of the
  * account (the account itself is personal data; keep it out of names). */
-static void notice_name(const char *case_id, const char *account, char *buf,
-                        size_t len)
+static void notice_name(const char *case_id, const char *account, char *buf, size_t len)
 {
     gchar *digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, account, -1);
     snprintf(buf, len, "%s.%.16s.writ", case_id, digest);
@@ -131,8 +130,9 @@ static void cur_cache_read(outbox_t *self, const struct stat *st)
         if (e->d_name[0] == '.')
             continue;
         const char *colon = strchr(e->d_name, ':');
-        g_hash_table_add(cc->names, colon ? g_strndup(e->d_name, (gsize) (colon - e->d_name))
-                                          : g_strdup(e->d_name));
+        g_hash_table_add(cc->names, colon
+                                        ? g_strndup(e->d_name, (gsize)(colon - e->d_name))
+                                        : g_strdup(e->d_name));
     }
     closedir(d);
     /* The mtime from before the read: a change during it shows next time. */
@@ -144,8 +144,8 @@ static void cur_cache_read(outbox_t *self, const struct stat *st)
 
 static bool cur_cache_current(const cur_cache_t *cc, const struct stat *st)
 {
-    if (!cc->valid || cc->ino != st->st_ino || cc->mtime.tv_sec != st->st_mtim.tv_sec
-        || cc->mtime.tv_nsec != st->st_mtim.tv_nsec)
+    if (!cc->valid || cc->ino != st->st_ino || cc->mtime.tv_sec != st->st_mtim.tv_sec ||
+        cc->mtime.tv_nsec != st->st_mtim.tv_nsec)
         return false;
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
@@ -185,7 +185,7 @@ static int write_all(int fd, const char *p, size_t len)
         if (w <= 0)
             return -1;
         p += w;
-        len -= (size_t) w;
+        len -= (size_t)w;
     }
     return 0;
 }
@@ -206,7 +206,7 @@ static int write_file(const char *path, const char *content, size_t len)
         errno = saved;
         return -1;
     }
-    sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);   /* a hint only */
+    sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE); /* a hint only */
     return fd;
 }
 
@@ -216,8 +216,7 @@ int outbox_stage(outbox_t *self, const char *case_id, const char *account,
     char name[128];
     notice_name(case_id, account, name, sizeof name);
     snprintf(path, path_len, "%s/new/%s", self->dir, name);
-    if (access(path, F_OK) == 0 || staged_already(self, path)
-        || seen_in_cur(self, name))
+    if (access(path, F_OK) == 0 || staged_already(self, path) || seen_in_cur(self, name))
         return 1;
     if (self->count >= OUTBOX_MAX_STAGED && outbox_commit(self) != 0)
         return -1;
@@ -229,8 +228,8 @@ int outbox_stage(outbox_t *self, const char *case_id, const char *account,
         self->staged = grown;
         self->cap = cap;
     }
-    char *tmp = g_strdup_printf("%s/tmp/%s.%d.%lu", self->dir, name,
-                                (int) getpid(), self->seq++);
+    char *tmp =
+        g_strdup_printf("%s/tmp/%s.%d.%lu", self->dir, name, (int)getpid(), self->seq++);
     int fd = write_file(tmp, content, len);
     if (fd < 0) {
         int saved = errno;

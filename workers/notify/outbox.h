@@ -26,8 +26,7 @@ void outbox_destroy(outbox_t **self_p);
  * file's final path. Returns 0 staged, 1 already there (in new/ or cur/,
  * or staged earlier in this batch), -1 error (errno set). */
 int outbox_stage(outbox_t *self, const char *case_id, const char *account,
-                 const char *content, size_t len, char *path,
-                 size_t path_len);
+                 const char *content, size_t len, char *path, size_t path_len);
 /* Makes every staged notice durable and visible. 0, or -1 (errno set):
  * what was not renamed into new/ is removed, so a later attempt writes
  * it again. */
@@ -43,7 +42,6 @@ unsigned long outbox_cur_reads(const outbox_t *self);
 
 /* Stage and commit one notice. */
 int outbox_write(outbox_t *self, const char *case_id, const char *account,
-                 const char *content, size_t len, char *path,
-                 size_t path_len);
+                 const char *content, size_t len, char *path, size_t path_len);
 
 #endif

@@ -48,7 +48,7 @@
  * (delivery_store_cursor_*): it moves past a case only once that case's
  * message is finished, so one deferred is tried again after a restart. */
 typedef struct {
-    const char *name;                /* "ack" | "letter" */
+    const char *name; /* "ack" | "letter" */
     uint64_t at, next_scan_ms;
     bool loaded;
 } case_cursor_t;
@@ -57,18 +57,18 @@ typedef struct {
     case_store_t *store;
     smtp_t *smtp;
     const char *worker;
-    const char *new_dir;             /* outbox/new */
-    const char *envelope_from;       /* MAIL FROM */
+    const char *new_dir;       /* outbox/new */
+    const char *envelope_from; /* MAIL FROM */
     const char *reply_to;
-    const char *sender;              /* header From of alerts */
-    const char *domain;              /* Message-ID domain of alerts */
+    const char *sender; /* header From of alerts */
+    const char *domain; /* Message-ID domain of alerts */
     const char *alerts_to, *alerts_emergency_to;
     uint64_t lease_ms, retry_base_ms, retry_max_ms;
     unsigned attention_after;
-    bool debug_kill_after_data;      /* testing only: die in the crash window */
+    bool debug_kill_after_data; /* testing only: die in the crash window */
     /* Notices seen in new/: id -> next time to look (0: finished). */
     GHashTable *notices;
-    GHashTable *alerted;             /* alert ids finished by this process */
+    GHashTable *alerted; /* alert ids finished by this process */
     /* Acknowledgements to verified requesters: the template (NULL: off),
      * the arrival time (ms, writ:cases) from which cases are looked at,
      * and the acks finished by this process. */
@@ -83,7 +83,7 @@ typedef struct {
     char *letter_templates[LETTER_COUNT];
     bool letters_on, letters_auto_send;
     case_cursor_t letter_cursor;
-    GHashTable *lettered;            /* cases whose letter this process prepared */
+    GHashTable *lettered; /* cases whose letter this process prepared */
     /* The daily digest of what is due: its address ("" off), the time
      * of day it goes (minutes after 00:00 UTC, -1 off), how many days
      * ahead it looks, the fixed today of tests (casework/today, NULL: the
@@ -99,7 +99,11 @@ typedef struct {
 } sender_t;
 
 static volatile sig_atomic_t s_stop;
-static void on_stop(int sig) { (void) sig; s_stop = 1; }
+static void on_stop(int sig)
+{
+    (void)sig;
+    s_stop = 1;
+}
 
 typedef struct {
     sender_t *s;
@@ -110,8 +114,7 @@ typedef struct {
 static int before_end(void *arg)
 {
     commit_arg_t *a = arg;
-    return delivery_store_committing(a->s->store, a->id, a->s->worker,
-                                     a->s->lease_ms);
+    return delivery_store_committing(a->s->store, a->id, a->s->worker, a->s->lease_ms);
 }
 
 static void rfc5322_now(char *buf, size_t len)
@@ -125,8 +128,8 @@ static void rfc5322_now(char *buf, size_t len)
 /* One message, claimed: the transaction and its record. Returns the
  * time to look at it again (0: finished). */
 static uint64_t transact(sender_t *s, const char *id, const char *case_id,
-                         const char *kind, const char *to, const char *text,
-                         size_t len, unsigned attempt)
+                         const char *kind, const char *to, const char *text, size_t len,
+                         unsigned attempt)
 {
     size_t wire_len = 0;
     char *wire = delivery_wire_text(text, len, s->reply_to, &wire_len);
@@ -135,44 +138,59 @@ static uint64_t transact(sender_t *s, const char *id, const char *case_id,
     if (!wire) {
         memset(&res, 0, sizeof res);
         outcome = DELIVERY_DEFERRED;
-    }
-    else {
+    } else {
         commit_arg_t arg = { s, id };
-        smtp_send(s->smtp, s->envelope_from, to, wire, wire_len, before_end,
-                  &arg, &res);
+        smtp_send(s->smtp, s->envelope_from, to, wire, wire_len, before_end, &arg, &res);
         free(wire);
         outcome = delivery_classify(res.transport_ok, res.code, res.data_ended);
     }
     if (s->debug_kill_after_data && res.data_ended)
-        raise(SIGKILL);           /* testing only: the crash window */
+        raise(SIGKILL); /* testing only: the crash window */
     uint64_t next = outcome == DELIVERY_DEFERRED
-        ? writ_now_ms() + delivery_backoff_ms(attempt, s->retry_base_ms, s->retry_max_ms)
-        : 0;
+                        ? writ_now_ms() + delivery_backoff_ms(attempt, s->retry_base_ms,
+                                                              s->retry_max_ms)
+                        : 0;
     char reply[300];
-    snprintf(reply, sizeof reply, "%s", res.reply[0] ? res.reply
-                                        : res.error[0] ? res.error : "no answer");
+    snprintf(reply, sizeof reply, "%s",
+             res.reply[0]   ? res.reply
+             : res.error[0] ? res.error
+                            : "no answer");
     delivery_record_args_t rec = {
-        .id = id, .case_id = case_id, .kind = kind, .worker = s->worker,
-        .outcome = outcome, .code = res.code, .reply = reply, .next_at = next,
+        .id = id,
+        .case_id = case_id,
+        .kind = kind,
+        .worker = s->worker,
+        .outcome = outcome,
+        .code = res.code,
+        .reply = reply,
+        .next_at = next,
         .attention_after = s->attention_after,
     };
     /* The record must not be lost to a Redis hiccup: retry a while (the
      * lease protects the message meanwhile). */
     int rc;
-    for (int i = 0; (rc = delivery_store_record(s->store, &rec)) < 0 && i < 50
-                    && !s_stop; i++)
+    for (int i = 0; (rc = delivery_store_record(s->store, &rec)) < 0 && i < 50 && !s_stop;
+         i++)
         usleep(100 * 1000);
     switch (outcome) {
-    case DELIVERY_SENT: s->sent++; break;
-    case DELIVERY_DEFERRED: s->deferred++; break;
-    default: s->failed++; break;
+    case DELIVERY_SENT:
+        s->sent++;
+        break;
+    case DELIVERY_DEFERRED:
+        s->deferred++;
+        break;
+    default:
+        s->failed++;
+        break;
     }
-    bool quiet = outcome == DELIVERY_SENT
-        || (outcome == DELIVERY_DEFERRED && attempt != 1 && attempt != s->attention_after);
+    bool quiet =
+        outcome == DELIVERY_SENT ||
+        (outcome == DELIVERY_DEFERRED && attempt != 1 && attempt != s->attention_after);
     if (quiet && outcome == DELIVERY_SENT)
         writ_log(WLOG_DEBUG, case_id, "%s %s sent (%ld)", kind, id, res.code);
     else
-        writ_log(quiet ? WLOG_DEBUG : WLOG_WARN, case_id, "%s %s %s (attempt %u, relay code %ld%s%s)", kind, id,
+        writ_log(quiet ? WLOG_DEBUG : WLOG_WARN, case_id,
+                 "%s %s %s (attempt %u, relay code %ld%s%s)", kind, id,
                  delivery_outcome_name(outcome), attempt, res.code,
                  res.transport_ok ? "" : ", ", res.transport_ok ? "" : res.error);
     if (rc < 0) {
@@ -198,12 +216,16 @@ static uint64_t send_notice(sender_t *s, const char *name, const char *id,
     }
     delivery_headers_t h;
     const char *why = NULL;
-    bool usable = len <= MAX_MESSAGE_BYTES
-        && delivery_headers_read(text, len, &h, &why) == 0;
+    bool usable =
+        len <= MAX_MESSAGE_BYTES && delivery_headers_read(text, len, &h, &why) == 0;
     delivery_claim_args_t ca = {
-        .id = id, .case_id = case_id, .kind = "notice",
-        .to = usable ? h.to : "", .message_id = usable ? h.message_id : "",
-        .worker = s->worker, .lease_ms = s->lease_ms,
+        .id = id,
+        .case_id = case_id,
+        .kind = "notice",
+        .to = usable ? h.to : "",
+        .message_id = usable ? h.message_id : "",
+        .worker = s->worker,
+        .lease_ms = s->lease_ms,
     };
     unsigned attempt = 0;
     uint64_t next_at = 0, again = 0;
@@ -214,8 +236,11 @@ static uint64_t send_notice(sender_t *s, const char *name, const char *id,
             log_error(case_id, "notice %s cannot be sent: %s", id,
                       why ? why : "larger than 4 MiB");
             delivery_record_args_t rec = {
-                .id = id, .case_id = case_id, .kind = "notice",
-                .worker = s->worker, .outcome = DELIVERY_FAILED,
+                .id = id,
+                .case_id = case_id,
+                .kind = "notice",
+                .worker = s->worker,
+                .outcome = DELIVERY_FAILED,
                 .reply = why ? why : "larger than 4 MiB",
             };
             again = delivery_store_record(s->store, &rec) < 0 ? writ_now_ms() + 1000 : 0;
@@ -223,10 +248,19 @@ static uint64_t send_notice(sender_t *s, const char *name, const char *id,
         }
         again = transact(s, id, case_id, "notice", h.to, text, len, attempt);
         break;
-    case DELIVERY_CLAIM_DONE: case DELIVERY_CLAIM_HELD: again = 0; break;
-    case DELIVERY_CLAIM_LATER: again = next_at; break;
-    case DELIVERY_CLAIM_BUSY: again = next_at ? next_at : writ_now_ms() + 1000; break;
-    case DELIVERY_CLAIM_NOT_YET: again = writ_now_ms() + 500; break;
+    case DELIVERY_CLAIM_DONE:
+    case DELIVERY_CLAIM_HELD:
+        again = 0;
+        break;
+    case DELIVERY_CLAIM_LATER:
+        again = next_at;
+        break;
+    case DELIVERY_CLAIM_BUSY:
+        again = next_at ? next_at : writ_now_ms() + 1000;
+        break;
+    case DELIVERY_CLAIM_NOT_YET:
+        again = writ_now_ms() + 500;
+        break;
     case DELIVERY_CLAIM_ERROR:
         log_warn(case_id, "cannot claim notice %s: %s", id, case_store_error(s->store));
         again = writ_now_ms() + 1000;
@@ -246,8 +280,8 @@ static void rescan(sender_t *s)
     uint64_t now = writ_now_ms();
     if (stat(s->new_dir, &st) != 0)
         return;
-    if (st.st_mtim.tv_sec == s->new_mtime.tv_sec
-        && st.st_mtim.tv_nsec == s->new_mtime.tv_nsec && now < s->next_rescan_ms)
+    if (st.st_mtim.tv_sec == s->new_mtime.tv_sec &&
+        st.st_mtim.tv_nsec == s->new_mtime.tv_nsec && now < s->next_rescan_ms)
         return;
     DIR *d = opendir(s->new_dir);
     if (!d)
@@ -258,8 +292,8 @@ static void rescan(sender_t *s)
     struct dirent *e;
     char id[DELIVERY_ID_LEN], case_id[32];
     while ((e = readdir(d))) {
-        if (!delivery_id_from_name(e->d_name, id, case_id)
-            || g_hash_table_contains(s->notices, e->d_name))
+        if (!delivery_id_from_name(e->d_name, id, case_id) ||
+            g_hash_table_contains(s->notices, e->d_name))
             continue;
         uint64_t *due = g_new(uint64_t, 1);
         *due = 1;
@@ -277,12 +311,12 @@ static size_t send_due(sender_t *s)
     gpointer k, v;
     g_hash_table_iter_init(&it, s->notices);
     while (g_hash_table_iter_next(&it, &k, &v)) {
-        uint64_t at = *(uint64_t *) v;
+        uint64_t at = *(uint64_t *)v;
         if (at != 0 && at <= now)
             g_ptr_array_add(due, g_strdup(k));
     }
     /* oldest case first is not known here; by name keeps runs repeatable */
-    g_ptr_array_sort(due, (GCompareFunc) g_strcmp0);
+    g_ptr_array_sort(due, (GCompareFunc)g_strcmp0);
     size_t tried = 0;
     for (guint i = 0; i < due->len && !s_stop; i++) {
         const char *name = g_ptr_array_index(due, i);
@@ -306,9 +340,13 @@ static bool send_rendered(sender_t *s, const char *id, const char *case_id,
                           const char *kind, const char *to, const char *msgid,
                           const char *text)
 {
-    delivery_claim_args_t ca = { .id = id, .case_id = case_id, .kind = kind,
-                                 .to = to, .message_id = msgid,
-                                 .worker = s->worker, .lease_ms = s->lease_ms };
+    delivery_claim_args_t ca = { .id = id,
+                                 .case_id = case_id,
+                                 .kind = kind,
+                                 .to = to,
+                                 .message_id = msgid,
+                                 .worker = s->worker,
+                                 .lease_ms = s->lease_ms };
     unsigned attempt = 0;
     uint64_t next_at = 0;
     delivery_claim_t claim = delivery_store_claim(s->store, &ca, &attempt, &next_at);
@@ -320,20 +358,20 @@ static bool send_rendered(sender_t *s, const char *id, const char *case_id,
 /* Alerts: each case in review (writ:idx:state:review), once per reason. */
 static void alert_one(sender_t *s, const char *case_id)
 {
-    redisReply *r = redis_conn_command(case_store_conn(s->store),
-                                       "HMGET " KEY_CASE "%s state review_reason", case_id);
-    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2
-        || r->element[0]->type != REDIS_REPLY_STRING
-        || strcmp(r->element[0]->str, "review") != 0) {
+    redisReply *r = redis_conn_command(
+        case_store_conn(s->store), "HMGET " KEY_CASE "%s state review_reason", case_id);
+    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+        r->element[0]->type != REDIS_REPLY_STRING ||
+        strcmp(r->element[0]->str, "review") != 0) {
         if (r)
             freeReplyObject(r);
         return;
     }
-    const char *reason = r->element[1]->type == REDIS_REPLY_STRING
-        ? r->element[1]->str : "";
+    const char *reason =
+        r->element[1]->type == REDIS_REPLY_STRING ? r->element[1]->str : "";
     bool emergency = delivery_reason_is_emergency(reason);
-    const char *to = emergency && *s->alerts_emergency_to ? s->alerts_emergency_to
-                                                          : s->alerts_to;
+    const char *to =
+        emergency && *s->alerts_emergency_to ? s->alerts_emergency_to : s->alerts_to;
     char id[DELIVERY_ID_LEN];
     delivery_alert_id(case_id, reason, id);
     if (g_hash_table_contains(s->alerted, id)) {
@@ -343,9 +381,13 @@ static void alert_one(sender_t *s, const char *case_id)
     char date[64], msgid[192];
     rfc5322_now(date, sizeof date);
     snprintf(msgid, sizeof msgid, "%s@%s", id, s->domain);
-    delivery_alert_t a = { .from = s->sender, .to = to, .date = date,
-                           .message_id = msgid, .case_id = case_id,
-                           .reason = reason, .emergency = emergency };
+    delivery_alert_t a = { .from = s->sender,
+                           .to = to,
+                           .date = date,
+                           .message_id = msgid,
+                           .case_id = case_id,
+                           .reason = reason,
+                           .emergency = emergency };
     char *text = delivery_alert_render(&a);
     if (text && send_rendered(s, id, case_id, "alert", to, msgid, text))
         g_hash_table_add(s->alerted, g_strdup(id));
@@ -385,8 +427,9 @@ static int ack_one(sender_t *s, const char *case_id)
         char date[64], msgid[192];
         rfc5322_now(date, sizeof date);
         snprintf(msgid, sizeof msgid, "%s@%s", id, s->domain);
-        notice_envelope_t env = { .from = s->sender, .date = date,
-                                  .message_id = msgid, .contact = s->contact };
+        notice_envelope_t env = {
+            .from = s->sender, .date = date, .message_id = msgid, .contact = s->contact
+        };
         char *text = letter_render_ack(s->ack_template, c, &env);
         if (text)
             done = send_rendered(s, id, case_id, "ack", c->request->from, msgid, text);
@@ -423,7 +466,7 @@ static bool cursor_scan(sender_t *s, case_cursor_t *cur,
         if (!one(s, refs[i].id))
             blocked = true;
         if (!blocked)
-            at = refs[i].at;         /* cases at this time are finished up to here */
+            at = refs[i].at; /* cases at this time are finished up to here */
     }
     free(refs);
     if (at != cur->at && delivery_store_cursor_set(s->store, cur->name, at) == 0)
@@ -446,13 +489,15 @@ static int letter_send(sender_t *s, const char *case_id)
     letter_kind_t k = letter_decision_due(c);
     int done = 1;
     if (k == LETTER_NONE)
-        log_error(case_id, "an approved letter is no longer due (decision or requester changed): not sent");
+        log_error(case_id, "an approved letter is no longer due (decision or requester "
+                           "changed): not sent");
     else {
         char date[64], msgid[192];
         rfc5322_now(date, sizeof date);
         snprintf(msgid, sizeof msgid, "%s@%s", id, s->domain);
-        notice_envelope_t env = { .from = s->sender, .date = date,
-                                  .message_id = msgid, .contact = s->contact };
+        notice_envelope_t env = {
+            .from = s->sender, .date = date, .message_id = msgid, .contact = s->contact
+        };
         char *text = letter_render_decision(s->letter_templates[k], c, k, &env);
         if (!text)
             log_error(case_id, "the %s template does not render: letter not sent",
@@ -479,16 +524,16 @@ static void letters_approved_scan(sender_t *s)
 
 /* Where a case stands for its decision letter, by its state. */
 typedef enum {
-    LETTER_CASE_UNDECIDED,           /* received, documents, decided: not yet */
-    LETTER_CASE_OPEN,                /* review, waiting: a person may decide */
-    LETTER_CASE_DECIDED              /* past the decision and notify */
+    LETTER_CASE_UNDECIDED, /* received, documents, decided: not yet */
+    LETTER_CASE_OPEN,      /* review, waiting: a person may decide */
+    LETTER_CASE_DECIDED    /* past the decision and notify */
 } letter_case_t;
 
 static letter_case_t letter_case_of(const char *state)
 {
     /* the same test as a notice's claim: past the decision and notify */
-    if (!strcmp(state, "received") || !strcmp(state, "documents")
-        || !strcmp(state, "decided") || !*state)
+    if (!strcmp(state, "received") || !strcmp(state, "documents") ||
+        !strcmp(state, "decided") || !*state)
         return LETTER_CASE_UNDECIDED;
     if (!strcmp(state, "review") || !strcmp(state, "waiting"))
         return LETTER_CASE_OPEN;
@@ -509,8 +554,10 @@ static int letter_hold(sender_t *s, const case_t *c, const char *case_id)
     char id[DELIVERY_ID_LEN], msgid[192], why[256];
     delivery_letter_id(case_id, id);
     snprintf(msgid, sizeof msgid, "%s@%s", id, s->domain);
-    snprintf(why, sizeof why, "%s waits for a person: writctl case letter %s "
-             "send|discard --reason TEXT --as NAME", letter_kind_words(k), case_id);
+    snprintf(why, sizeof why,
+             "%s waits for a person: writctl case letter %s "
+             "send|discard --reason TEXT --as NAME",
+             letter_kind_words(k), case_id);
     return delivery_store_hold(s->store, id, case_id, c->request->from, msgid,
                                letter_kind_name(k), why) >= 0;
 }
@@ -556,9 +603,10 @@ static void letters_watched_scan(sender_t *s)
     for (int i = 0; i < n; i++) {
         char state[32] = "";
         case_t *c = !s_stop && strlen(ids[i]) < 32
-                  ? case_store_load(s->store, ids[i], state, sizeof state) : NULL;
-        if (c && letter_case_of(state) == LETTER_CASE_DECIDED
-            && letter_hold(s, c, ids[i]))
+                        ? case_store_load(s->store, ids[i], state, sizeof state)
+                        : NULL;
+        if (c && letter_case_of(state) == LETTER_CASE_DECIDED &&
+            letter_hold(s, c, ids[i]))
             delivery_store_letter_set_remove(s->store, DELIVERY_LETTERS_WATCHED, ids[i]);
         case_destroy(&c);
         free(ids[i]);
@@ -613,8 +661,8 @@ static int minutes_of(const char *hhmm)
 {
     int h, m;
     char extra;
-    if (!hhmm || sscanf(hhmm, "%d:%d%c", &h, &m, &extra) != 2 || h < 0 || h > 23
-        || m < 0 || m > 59)
+    if (!hhmm || sscanf(hhmm, "%d:%d%c", &h, &m, &extra) != 2 || h < 0 || h > 23 ||
+        m < 0 || m > 59)
         return -1;
     return h * 60 + m;
 }
@@ -622,26 +670,29 @@ static int minutes_of(const char *hhmm)
 /* The messages writ-send could not deliver (writ:delivery:attention), as
  * the digest's last lines: dated from their last attempt, in their kind
  * and state only (never the recipient or the relay's reply). */
-static size_t digest_deliveries(long today, json_t *stuck,
-                                delivery_digest_item_t *items, char (*dates)[11],
-                                char (*status)[48], char (*what)[48])
+static size_t digest_deliveries(long today, json_t *stuck, delivery_digest_item_t *items,
+                                char (*dates)[11], char (*status)[48], char (*what)[48])
 {
     size_t i, n = 0;
     json_t *d;
-    json_array_foreach(stuck, i, d) {
+    json_array_foreach(stuck, i, d)
+    {
         const char *at = json_string_value(json_object_get(d, "updated_at"));
         const char *kind = json_string_value(json_object_get(d, "kind"));
         const char *state = json_string_value(json_object_get(d, "state"));
         const char *case_id = json_string_value(json_object_get(d, "case"));
         if (!case_id)
             continue;
-        long day = at ? (long) (atoll(at) / 86400000LL) : today;
+        long day = at ? (long)(atoll(at) / 86400000LL) : today;
         case_view_date(day, dates[n]);
         case_view_relative(day, today, status[n], sizeof status[n]);
         snprintf(what[n], sizeof what[n], "%s %s", kind ? kind : "message",
                  state ? state : "");
-        items[n] = (delivery_digest_item_t) { .date = dates[n], .status = status[n],
-            .case_id = case_id, .kind = "delivery", .what = what[n] };
+        items[n] = (delivery_digest_item_t){ .date = dates[n],
+                                             .status = status[n],
+                                             .case_id = case_id,
+                                             .kind = "delivery",
+                                             .what = what[n] };
         n++;
     }
     return n;
@@ -662,18 +713,20 @@ static bool digest_send(sender_t *s, const char *day)
     case_due_t *rows = case_view_due(cases, n, today, s->digest_days, &m);
     size_t cap = m + json_array_size(stuck) + 1;
     delivery_digest_item_t *items = calloc(cap, sizeof *items);
-    char (*dates)[11] = calloc(cap, sizeof *dates);
-    char (*status)[48] = calloc(cap, sizeof *status);
-    char (*what)[48] = calloc(cap, sizeof *what);
+    char(*dates)[11] = calloc(cap, sizeof *dates);
+    char(*status)[48] = calloc(cap, sizeof *status);
+    char(*what)[48] = calloc(cap, sizeof *what);
     bool done = false;
     if (rows && items && dates && status && what) {
         for (size_t i = 0; i < m; i++) {
             case_view_date(rows[i].day, dates[i]);
             case_view_relative(rows[i].day, today, status[i], sizeof status[i]);
-            items[i] = (delivery_digest_item_t) {
-                .date = dates[i], .status = status[i], .case_id = rows[i].v->id,
-                .kind = rows[i].kind, .type = case_view_type(rows[i].v),
-                .agency = case_view_agency(rows[i].v) };
+            items[i] = (delivery_digest_item_t){ .date = dates[i],
+                                                 .status = status[i],
+                                                 .case_id = rows[i].v->id,
+                                                 .kind = rows[i].kind,
+                                                 .type = case_view_type(rows[i].v),
+                                                 .agency = case_view_agency(rows[i].v) };
         }
         size_t count = m + digest_deliveries(today, stuck, items + m, dates + m,
                                              status + m, what + m);
@@ -681,11 +734,17 @@ static bool digest_send(sender_t *s, const char *day)
         delivery_digest_id(day, id);
         rfc5322_now(date, sizeof date);
         snprintf(msgid, sizeof msgid, "%s@%s", id, s->domain);
-        delivery_digest_t d = { .from = s->sender, .to = s->digest_to, .date = date,
-                                .message_id = msgid, .day = day,
-                                .days = s->digest_days, .items = items, .count = count };
+        delivery_digest_t d = { .from = s->sender,
+                                .to = s->digest_to,
+                                .date = date,
+                                .message_id = msgid,
+                                .day = day,
+                                .days = s->digest_days,
+                                .items = items,
+                                .count = count };
         char *text = delivery_digest_render(&d);
-        done = text && send_rendered(s, id, "digest", "digest", s->digest_to, msgid, text);
+        done =
+            text && send_rendered(s, id, "digest", "digest", s->digest_to, msgid, text);
         free(text);
     }
     free(what);
@@ -707,7 +766,7 @@ static void digest_tick(sender_t *s)
     if (s->digest_at_min < 0 || !*s->digest_to || now < s->next_digest_ms)
         return;
     s->next_digest_ms = now + 60000;
-    time_t t = (time_t) (now / 1000);
+    time_t t = (time_t)(now / 1000);
     struct tm tm;
     gmtime_r(&t, &tm);
     if (tm.tm_hour * 60 + tm.tm_min < s->digest_at_min)
@@ -741,7 +800,7 @@ static int read_relay_password(writ_config_t *cfg, char *buf, size_t len)
 static char *address_of(const char *v)
 {
     const char *lt = strrchr(v, '<'), *gt = lt ? strchr(lt, '>') : NULL;
-    return lt && gt ? g_strndup(lt + 1, (gsize) (gt - lt - 1)) : g_strdup(v);
+    return lt && gt ? g_strndup(lt + 1, (gsize)(gt - lt - 1)) : g_strdup(v);
 }
 
 /* The sender's settings (each read once: a setting's string lives until
@@ -753,7 +812,7 @@ static void sender_configure(sender_t *s, writ_config_t *cfg, const char *worker
     const char *sender_hdr = writ_config_str(cfg, "notify/sender");
     const char *contact = writ_config_str(cfg, "notify/contact");
     const char *reply_to = writ_config_str(cfg, "notify/reply_to");
-    *s = (sender_t) {
+    *s = (sender_t){
         .worker = worker,
         .envelope_from = writ_config_get(cfg, "notify/from", from_default),
         .reply_to = *reply_to ? reply_to : contact,
@@ -761,10 +820,10 @@ static void sender_configure(sender_t *s, writ_config_t *cfg, const char *worker
         .domain = writ_config_str(cfg, "notify/message_id_domain"),
         .alerts_to = writ_config_str(cfg, "alerts/to"),
         .alerts_emergency_to = writ_config_str(cfg, "alerts/emergency_to"),
-        .lease_ms = (uint64_t) writ_config_long(cfg, "send/lease_ms"),
-        .retry_base_ms = (uint64_t) writ_config_long(cfg, "send/retry_base_ms"),
-        .retry_max_ms = (uint64_t) writ_config_long(cfg, "send/retry_max_ms"),
-        .attention_after = (unsigned) writ_config_long(cfg, "send/attention_after"),
+        .lease_ms = (uint64_t)writ_config_long(cfg, "send/lease_ms"),
+        .retry_base_ms = (uint64_t)writ_config_long(cfg, "send/retry_base_ms"),
+        .retry_max_ms = (uint64_t)writ_config_long(cfg, "send/retry_max_ms"),
+        .attention_after = (unsigned)writ_config_long(cfg, "send/attention_after"),
         .debug_kill_after_data = writ_config_bool(cfg, "send/debug_kill_after_data"),
         .notices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
         .alerted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
@@ -807,7 +866,8 @@ static int load_templates(sender_t *s, writ_config_t *cfg)
     if (writ_config_bool(cfg, "letters/acknowledge"))
         rc = read_template(dir, "acknowledgement", &s->ack_template);
     for (int k = LETTER_NONE + 1; rc == 0 && s->letters_on && k < LETTER_COUNT; k++)
-        rc = read_template(dir, letter_kind_name((letter_kind_t) k), &s->letter_templates[k]);
+        rc = read_template(dir, letter_kind_name((letter_kind_t)k),
+                           &s->letter_templates[k]);
     g_free(dir);
     return rc;
 }
@@ -823,8 +883,8 @@ static void run(sender_t *s)
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     log_notice(NULL, "ready: sending %s through the relay, lease %llums, alerts %s",
-             "the outbox's notices", (unsigned long long) s->lease_ms,
-             *s->alerts_to ? "on" : "off");
+               "the outbox's notices", (unsigned long long)s->lease_ms,
+               *s->alerts_to ? "on" : "off");
     uint64_t next_beat = 0;
     while (!s_stop) {
         uint64_t now = writ_now_ms();
@@ -846,8 +906,8 @@ static void run(sender_t *s)
         if (!tried && !s_stop)
             usleep(100 * 1000);
     }
-    log_info(NULL, "stopping: %lu sent, %lu deferred, %lu failed or unconfirmed",
-             s->sent, s->deferred, s->failed);
+    log_info(NULL, "stopping: %lu sent, %lu deferred, %lu failed or unconfirmed", s->sent,
+             s->deferred, s->failed);
 }
 
 static void sender_clear(sender_t *s)
@@ -877,7 +937,9 @@ int main(int argc, char **argv)
     writ_log_init("writ-send", worker, writ_config_str(cfg, "writ/log_level"));
     const char *relay = writ_config_str(cfg, "notify/smtp_relay");
     if (!*relay) {
-        log_info(NULL, "notify/smtp_relay is empty: notices stay in the outbox, nothing to send");
+        log_info(
+            NULL,
+            "notify/smtp_relay is empty: notices stay in the outbox, nothing to send");
         writ_config_destroy(&cfg);
         return 0;
     }
@@ -901,12 +963,14 @@ int main(int argc, char **argv)
         .user = writ_config_str(cfg, "notify/smtp_user"),
         .password = password,
         .ca_file = writ_config_str(cfg, "notify/smtp_ca_file"),
-        .timeout_ms = (long) (s.lease_ms / 2),
+        .timeout_ms = (long)(s.lease_ms / 2),
     };
     int rc = EX_CONFIG;
     if (*digest_at && s.digest_at_min < 0)
-        log_error(NULL, "alerts/digest_at '%s' is not a time of day (HH:MM, UTC; \"\" for "
-                  "no digest)", digest_at);
+        log_error(NULL,
+                  "alerts/digest_at '%s' is not a time of day (HH:MM, UTC; \"\" for "
+                  "no digest)",
+                  digest_at);
     else if (load_templates(&s, cfg) == 0) {
         s.store = redis_login_open(cfg, "send", "send", err, sizeof err);
         s.smtp = smtp_new(&ss);

@@ -83,20 +83,20 @@ void smtp_destroy(smtp_t **self_p)
 static long use_ssl(const char *starttls)
 {
     if (starttls && !strcmp(starttls, "required"))
-        return (long) CURLUSESSL_ALL;
+        return (long)CURLUSESSL_ALL;
     if (starttls && !strcmp(starttls, "none"))
-        return (long) CURLUSESSL_NONE;
-    return (long) CURLUSESSL_TRY;
+        return (long)CURLUSESSL_NONE;
+    return (long)CURLUSESSL_TRY;
 }
 
-void smtp_send(smtp_t *self, const char *from, const char *rcpt,
-               const char *data, size_t len,
-               int (*before_end)(void *arg), void *arg, smtp_result_t *out)
+void smtp_send(smtp_t *self, const char *from, const char *rcpt, const char *data,
+               size_t len, int (*before_end)(void *arg), void *arg, smtp_result_t *out)
 {
     memset(out, 0, sizeof *out);
     CURL *c = self->curl;
-    upload_t u = { .data = data, .len = len, .before_end = before_end,
-                   .arg = arg, .out = out };
+    upload_t u = {
+        .data = data, .len = len, .before_end = before_end, .arg = arg, .out = out
+    };
     char errbuf[CURL_ERROR_SIZE] = "";
     char mail_from[512];
     snprintf(mail_from, sizeof mail_from, "<%s>", from);
