@@ -102,6 +102,41 @@ static int parse_categories(const char *list, unsigned *out)
     return rc == 0 && *out ? 0 : -1;
 }
 
+/* Once every argument is read: the act the sub-verb names, the note's
+ * words as its text, and the checks that need several options at once.
+ * Takes text (the note's words, or NULL). 0, or EX_USAGE. */
+static int complete_args(const act_spec_t *spec, const char *verb, GString *text,
+                         act_args_t *a)
+{
+    if (!a->id)
+        return bad("%s needs the case id", spec->name);
+    a->rq.act = spec->first;
+    if (spec->verbs) {
+        int k = -1;
+        for (int i = 0; verb && spec->verbs[i]; i++)
+            if (!strcmp(verb, spec->verbs[i]))
+                k = i;
+        if (k < 0)
+            return bad("case %s needs one of its verbs (see writctl's usage)",
+                       spec->name);
+        a->rq.act = (cw_act_t)(spec->first + k);
+    }
+    if (text) {
+        static char note[4096];
+        snprintf(note, sizeof note, "%s", text->str);
+        g_string_free(text, TRUE);
+        a->rq.reason = note;
+    }
+    if (a->rq.act == CW_DECIDE && a->rq.accept == (a->rq.decision != NULL))
+        return bad("%s", "case decide needs --accept or --decision D (one of them)");
+    if (a->categories && parse_categories(a->categories, &a->rq.categories) != 0)
+        return bad("bad --categories '%s': a list of subscriber, transactional, content",
+                   a->categories);
+    if (!a->rq.operator_name)
+        a->rq.operator_name = getenv("WRIT_OPERATOR");
+    return 0;
+}
+
 /* Options of every act; positional: the case id, then the sub-verb or the
  * note's text. */
 static int parse_args(const act_spec_t *spec, int argc, char **argv, act_args_t *a)
@@ -153,33 +188,7 @@ static int parse_args(const act_spec_t *spec, int argc, char **argv, act_args_t 
         } else
             return bad("unexpected argument '%s'", o);
     }
-    if (!a->id)
-        return bad("%s needs the case id", spec->name);
-    a->rq.act = spec->first;
-    if (spec->verbs) {
-        int k = -1;
-        for (int i = 0; verb && spec->verbs[i]; i++)
-            if (!strcmp(verb, spec->verbs[i]))
-                k = i;
-        if (k < 0)
-            return bad("case %s needs one of its verbs (see writctl's usage)",
-                       spec->name);
-        a->rq.act = (cw_act_t)(spec->first + k);
-    }
-    if (text) {
-        static char note[4096];
-        snprintf(note, sizeof note, "%s", text->str);
-        g_string_free(text, TRUE);
-        a->rq.reason = note;
-    }
-    if (a->rq.act == CW_DECIDE && a->rq.accept == (a->rq.decision != NULL))
-        return bad("%s", "case decide needs --accept or --decision D (one of them)");
-    if (a->categories && parse_categories(a->categories, &a->rq.categories) != 0)
-        return bad("bad --categories '%s': a list of subscriber, transactional, content",
-                   a->categories);
-    if (!a->rq.operator_name)
-        a->rq.operator_name = getenv("WRIT_OPERATOR");
-    return 0;
+    return complete_args(spec, verb, text, a);
 }
 
 /* The act's id unless given: the same act by the same person on the same
@@ -243,7 +252,9 @@ static int commit_with_retry(case_store_t *store, const cw_commit_t *p,
     return rc;
 }
 
-static int run_act(writ_config_t *cfg, act_args_t *a, int argc, char **argv)
+/* What every act needs before Redis is asked: who did it, and why (a
+ * note is its own text). 0, or EX_USAGE. */
+static int check_acting(const act_args_t *a)
 {
     if (!a->rq.operator_name || !*a->rq.operator_name) {
         fprintf(stderr,
@@ -255,6 +266,82 @@ static int run_act(writ_config_t *cfg, act_args_t *a, int argc, char **argv)
                 casework_act_name(a->rq.act));
         return EX_USAGE;
     }
+    return 0;
+}
+
+/* The case as it is now, which the act is judged against and which the
+ * script checks is unchanged when it records. 0, or the exit status
+ * (nothing to clear then). */
+static int read_before(case_store_t *store, const char *id, cw_case_t *before)
+{
+    int rc = casework_store_read(store, id, before);
+    if (rc == 0)
+        return 0;
+    if (rc > 0)
+        fprintf(stderr, "writctl: no such case %s\n", id);
+    else
+        fprintf(stderr, "writctl: cannot read case %s: %s\n", id,
+                case_store_error(store));
+    return rc > 0 ? EXIT_REFUSED : EX_UNAVAILABLE;
+}
+
+/* The name this writctl process writes on the audit trail, as the daemons
+ * write their worker id. */
+static void operator_worker(char *buf, size_t len)
+{
+    char host[64] = "host";
+    gethostname(host, sizeof host);
+    host[sizeof host - 1] = '\0';
+    snprintf(buf, len, "writctl-%s-%d", host, (int)getpid());
+}
+
+/* Records an allowed act and says what came of it: done, already done (a
+ * retry), or refused because the case changed since it was read. The exit
+ * status. */
+static int record_act(case_store_t *store, const act_args_t *a, const cw_case_t *before,
+                      const cw_result_t *res, int argc, char **argv)
+{
+    char act_id[41], worker[128], now_state[32];
+    if (a->act_id)
+        snprintf(act_id, sizeof act_id, "%.40s", a->act_id);
+    else
+        default_act_id(a, before, argc, argv, act_id);
+    operator_worker(worker, sizeof worker);
+    /* A note and an export add to the record without changing the case:
+     * another operator's act in between does not make them wrong. */
+    cw_commit_t commit = { .before = before,
+                           .rq = &a->rq,
+                           .res = res,
+                           .act_id = act_id,
+                           .worker = worker,
+                           .unguarded = a->rq.act == CW_NOTE || a->rq.act == CW_EXPORT };
+    int rc = commit_with_retry(store, &commit, now_state);
+    if (rc == 0 || rc == 2) {
+        if (!a->quiet)
+            print_outcome(a, before, res, rc == 0 ? now_state : before->state, rc == 2,
+                          act_id);
+        return 0;
+    }
+    if (rc == 1) {
+        fprintf(stderr,
+                "writctl: case changed since you looked: now %s; "
+                "nothing was recorded (look again: writctl case show %s)\n",
+                now_state, before->id);
+        return EXIT_REFUSED;
+    }
+    if (rc == 3) {
+        fprintf(stderr, "writctl: no such case %s\n", before->id);
+        return EXIT_REFUSED;
+    }
+    fprintf(stderr, "writctl: cannot record the act: %s\n", case_store_error(store));
+    return EX_UNAVAILABLE;
+}
+
+static int run_act(writ_config_t *cfg, act_args_t *a, int argc, char **argv)
+{
+    int status = check_acting(a);
+    if (status != 0)
+        return status;
     char today[11], now[32];
     writctl_today(cfg, today);
     now_iso(now, sizeof now);
@@ -269,15 +356,10 @@ static int run_act(writ_config_t *cfg, act_args_t *a, int argc, char **argv)
         return EX_CONFIG; /* no password to log in with */
     }
     cw_case_t before;
-    int rc = casework_store_read(store, a->id, &before);
-    if (rc != 0) {
-        if (rc > 0)
-            fprintf(stderr, "writctl: no such case %s\n", a->id);
-        else
-            fprintf(stderr, "writctl: cannot read case %s: %s\n", a->id,
-                    case_store_error(store));
+    status = read_before(store, a->id, &before);
+    if (status != 0) {
         case_store_destroy(&store);
-        return rc > 0 ? EXIT_REFUSED : EX_UNAVAILABLE;
+        return status;
     }
     cw_result_t res;
     casework_apply(before.state, before.c, before.cw, &a->rq, &res);
@@ -286,49 +368,15 @@ static int run_act(writ_config_t *cfg, act_args_t *a, int argc, char **argv)
     long delay_ms = writ_config_long(cfg, "casework/debug_delay_ms");
     if (delay_ms > 0 && res.status == CW_OK)
         usleep((useconds_t)delay_ms * 1000);
-    int status = res.status;
+    status = res.status;
     if (status != CW_OK && a->act_id &&
         casework_store_act_known(store, before.id, a->act_id) == 1) {
         status = 0;
         print_outcome(a, &before, &res, before.state, true, a->act_id);
     } else if (status != CW_OK)
         fprintf(stderr, "writctl: case %s: %s\n", before.id, res.message);
-    else {
-        char act_id[41], host[64] = "host", worker[128], now_state[32];
-        if (a->act_id)
-            snprintf(act_id, sizeof act_id, "%.40s", a->act_id);
-        else
-            default_act_id(a, &before, argc, argv, act_id);
-        gethostname(host, sizeof host);
-        host[sizeof host - 1] = '\0';
-        snprintf(worker, sizeof worker, "writctl-%s-%d", host, (int)getpid());
-        cw_commit_t commit = { .before = &before,
-                               .rq = &a->rq,
-                               .res = &res,
-                               .act_id = act_id,
-                               .worker = worker,
-                               .unguarded =
-                                   a->rq.act == CW_NOTE || a->rq.act == CW_EXPORT };
-        rc = commit_with_retry(store, &commit, now_state);
-        if (rc == 0 || rc == 2) {
-            if (!a->quiet)
-                print_outcome(a, &before, &res, rc == 0 ? now_state : before.state,
-                              rc == 2, act_id);
-        } else if (rc == 1) {
-            fprintf(stderr,
-                    "writctl: case changed since you looked: now %s; "
-                    "nothing was recorded (look again: writctl case show %s)\n",
-                    now_state, before.id);
-            status = EXIT_REFUSED;
-        } else if (rc == 3) {
-            fprintf(stderr, "writctl: no such case %s\n", before.id);
-            status = EXIT_REFUSED;
-        } else {
-            fprintf(stderr, "writctl: cannot record the act: %s\n",
-                    case_store_error(store));
-            status = EX_UNAVAILABLE;
-        }
-    }
+    else
+        status = record_act(store, a, &before, &res, argc, argv);
     cw_case_clear(&before);
     case_store_destroy(&store);
     return status;

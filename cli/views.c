@@ -31,6 +31,18 @@ static const char *dstr(json_t *o, const char *key)
     return s ? s : "";
 }
 
+/* queue and due date every row against today (casework/today when the
+ * configuration fixes it, as in the tests) and read the cases from Redis:
+ * both start here. Returns the store, or NULL when Redis cannot be reached
+ * (writctl_open_store has said so). */
+static case_store_t *open_dated(writ_config_t *cfg, long *today)
+{
+    char todays[11];
+    writctl_today(cfg, todays);
+    *today = case_view_day(todays);
+    return writctl_open_store(cfg);
+}
+
 /* ---- queue ---------------------------------------------------------------- */
 
 typedef struct {
@@ -109,27 +121,33 @@ static void review_words(const case_view_t *v, char *buf, size_t len)
     snprintf(buf, len, "in review");
 }
 
-static size_t queue_rows(const case_view_t *v, long today, long now_ms, queue_row_t *rows)
+/* An emergency in review: the one row such a case gets, first in the
+ * queue, saying whether the requester was verified. */
+static void emergency_row(const case_view_t *v, long now_ms, queue_row_t *row)
 {
-    size_t n = 0;
+    long minutes = (now_ms - v->received_ms) / 60000;
+    json_t *ver = json_object_get(v->cw, "verification");
+    *row = (queue_row_t){ 1, v->received_ms, v, "" };
+    snprintf(row->why, sizeof row->why,
+             "EMERGENCY from %s, waiting %ld "
+             "min; %s",
+             case_view_agency(v), minutes,
+             ver ? "requester verified: decide now"
+             : v->c && v->c->verify_requester
+                 ? "requester NOT verified: call back before disclosing"
+                 : "decide now");
+}
+
+/* The case's own reason to be looked at, most urgent first: a response
+ * deadline within three days, else its review, else a wait for the
+ * requester that has ended. Returns 1 when there is one (in *row), 0 if
+ * not. */
+static size_t attention_row(const case_view_t *v, long today, queue_row_t *row)
+{
     const char *st = v->state;
     bool open = !strcmp(st, STATE_REVIEW) || !strcmp(st, STATE_WAITING);
     long deadline = v->c && v->c->request ? case_view_day(v->c->request->deadline) : -1;
     json_t *waiting = json_object_get(v->cw, "waiting");
-    if (!strcmp(st, STATE_REVIEW) && is_emergency(v)) {
-        long minutes = (now_ms - v->received_ms) / 60000;
-        json_t *ver = json_object_get(v->cw, "verification");
-        rows[n] = (queue_row_t){ 1, v->received_ms, v, "" };
-        snprintf(rows[n].why, sizeof rows[n].why,
-                 "EMERGENCY from %s, waiting %ld "
-                 "min; %s",
-                 case_view_agency(v), minutes,
-                 ver ? "requester verified: decide now"
-                 : v->c && v->c->verify_requester
-                     ? "requester NOT verified: call back before disclosing"
-                     : "decide now");
-        return n + 1;
-    }
     bool settled = !strcmp(st, STATE_CLOSED) || !strcmp(st, STATE_RECEIVED) ||
                    !strcmp(st, STATE_DECIDED);
     if (!settled && deadline >= 0 && deadline <= today + 3 &&
@@ -137,28 +155,38 @@ static size_t queue_rows(const case_view_t *v, long today, long now_ms, queue_ro
         char rel[48], date[11];
         case_view_relative(deadline, today, rel, sizeof rel);
         case_view_date(deadline, date);
-        rows[n] = (queue_row_t){ 2, deadline, v, "" };
-        snprintf(rows[n].why, sizeof rows[n].why,
+        *row = (queue_row_t){ 2, deadline, v, "" };
+        snprintf(row->why, sizeof row->why,
                  "response deadline %s (%s) of "
                  "the %s from %s; %s",
                  date, rel, case_view_type(v), case_view_agency(v),
                  waiting ? "waiting on the requester"
                  : open  ? "still in review"
                          : "decided to disclose, nothing produced yet");
-        n++;
-    } else if (!strcmp(st, STATE_REVIEW)) {
-        rows[n] = (queue_row_t){ 3, v->received_ms, v, "" };
-        review_words(v, rows[n].why, sizeof rows[n].why);
-        n++;
-    } else if (waiting && jstr(waiting, "until") &&
-               case_view_day(jstr(waiting, "until")) <= today) {
-        rows[n] = (queue_row_t){ 3, v->received_ms, v, "" };
-        snprintf(rows[n].why, sizeof rows[n].why,
+        return 1;
+    }
+    if (!strcmp(st, STATE_REVIEW)) {
+        *row = (queue_row_t){ 3, v->received_ms, v, "" };
+        review_words(v, row->why, sizeof row->why);
+        return 1;
+    }
+    if (waiting && jstr(waiting, "until") &&
+        case_view_day(jstr(waiting, "until")) <= today) {
+        *row = (queue_row_t){ 3, v->received_ms, v, "" };
+        snprintf(row->why, sizeof row->why,
                  "the wait for the requester "
                  "ended %s (%s)",
                  jstr(waiting, "until"), jstr(waiting, "reason"));
-        n++;
+        return 1;
     }
+    return 0;
+}
+
+/* A notice still held although its gag has ended (and no person withheld
+ * it): it owes the account holder a notice nobody has prepared. One row
+ * per case, for the first such account; returns 1 when there is one. */
+static size_t gag_ended_row(const case_view_t *v, long today, queue_row_t *row)
+{
     for (size_t i = 0; v->c && i < v->c->account_count; i++) {
         const account_decision_t *d = &v->c->accounts[i];
         if (d->notice != NOTICE_HELD)
@@ -170,33 +198,53 @@ static size_t queue_rows(const case_view_t *v, long today, long now_ms, queue_ro
         if (ns && !strcmp(ns, "withheld"))
             continue;
         if (!casework_gag_live(d, v->cw, todays)) {
-            rows[n] = (queue_row_t){ 4, v->received_ms, v, "" };
-            snprintf(rows[n].why, sizeof rows[n].why,
+            *row = (queue_row_t){ 4, v->received_ms, v, "" };
+            snprintf(row->why, sizeof row->why,
                      "the gag on %s has ended "
                      "(%s) but its notice is not prepared%s",
                      d->account, d->release_on[0] ? d->release_on : "lifted",
                      d->notice_to ? "" : ": no addressee in the registry");
-            n++;
-            break;
+            return 1;
         }
     }
+    return 0;
+}
+
+/* A challenge writ recommended that is not filed yet, or filed and not
+ * ruled on, on a case still open. Returns 1 when there is one. */
+static size_t challenge_row(const case_view_t *v, queue_row_t *row)
+{
     json_t *ch = json_object_get(v->cw, "challenge");
     const char *cs = jstr(ch, "status");
-    if (v->c && v->c->challenge_recommended && strcmp(st, STATE_CLOSED) &&
-        (!cs || !strcmp(cs, "filed"))) {
-        rows[n] = (queue_row_t){ 5, v->received_ms, v, "" };
-        if (cs)
-            snprintf(rows[n].why, sizeof rows[n].why,
-                     "challenge filed%s%s: "
-                     "awaiting the ruling",
-                     jstr(ch, "court") ? " in " : "",
-                     jstr(ch, "court") ? jstr(ch, "court") : "");
-        else
-            snprintf(rows[n].why, sizeof rows[n].why,
-                     "challenge recommended: a "
-                     "gag on an enterprise customer's data; none filed yet");
-        n++;
+    if (!v->c || !v->c->challenge_recommended || !strcmp(v->state, STATE_CLOSED) ||
+        (cs && strcmp(cs, "filed")))
+        return 0;
+    *row = (queue_row_t){ 5, v->received_ms, v, "" };
+    if (cs)
+        snprintf(row->why, sizeof row->why,
+                 "challenge filed%s%s: "
+                 "awaiting the ruling",
+                 jstr(ch, "court") ? " in " : "",
+                 jstr(ch, "court") ? jstr(ch, "court") : "");
+    else
+        snprintf(row->why, sizeof row->why,
+                 "challenge recommended: a "
+                 "gag on an enterprise customer's data; none filed yet");
+    return 1;
+}
+
+/* The queue's rows for one case: an emergency alone, else up to three
+ * (its own reason, an ended gag, a challenge), which is why the caller
+ * has room for 3 per case. Returns how many were written to rows. */
+static size_t queue_rows(const case_view_t *v, long today, long now_ms, queue_row_t *rows)
+{
+    if (!strcmp(v->state, STATE_REVIEW) && is_emergency(v)) {
+        emergency_row(v, now_ms, &rows[0]);
+        return 1;
     }
+    size_t n = attention_row(v, today, &rows[0]);
+    n += gag_ended_row(v, today, &rows[n]);
+    n += challenge_row(v, &rows[n]);
     return n;
 }
 
@@ -213,15 +261,52 @@ static int parse_json_flag(int argc, char **argv, bool *as_json)
 
 static void delivery_words(json_t *d, char *buf, size_t len);
 
+/* A row's kind by its rank, in the table and in --json. */
+static const char *const queue_kinds[] = { "",       "emergency", "deadline",
+                                           "review", "gag ended", "challenge" };
+
+/* Notices and alerts writ-send could not deliver (failed, unconfirmed,
+ * deferred too often): appended to list after the cases, oldest first. */
+static void queue_add_deliveries(case_store_t *store, json_t *list)
+{
+    json_t *stuck = delivery_store_attention(store);
+    size_t j;
+    json_t *d;
+    json_array_foreach(stuck, j, d)
+    {
+        char why[512];
+        delivery_words(d, why, sizeof why);
+        json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "case",
+                                              dstr(d, "case"), "state", dstr(d, "state"),
+                                              "kind", "delivery", "type", dstr(d, "kind"),
+                                              "agency", "", "why", why, "delivery",
+                                              dstr(d, "id")));
+    }
+    json_decref(stuck);
+}
+
+/* The queue as a table: the m case rows, then the deliveries list holds
+ * after its first m entries, numbered on. */
+static void queue_print_text(const queue_row_t *rows, size_t m, json_t *list)
+{
+    printf("%-3s %-18s %-8s %-10s %s\n", "#", "CASE", "STATE", "KIND", "WHY");
+    for (size_t i = 0; i < m; i++)
+        printf("%-3zu %-18s %-8s %-10s %s\n", i + 1, rows[i].v->id, rows[i].v->state,
+               queue_kinds[rows[i].rank], rows[i].why);
+    for (size_t i = m; i < json_array_size(list); i++) {
+        json_t *e = json_array_get(list, i);
+        printf("%-3zu %-18s %-8s %-10s %s\n", i + 1, dstr(e, "case"), dstr(e, "state"),
+               "delivery", dstr(e, "why"));
+    }
+}
+
 int writctl_queue(writ_config_t *cfg, int argc, char **argv)
 {
     bool as_json = false;
     if (parse_json_flag(argc, argv, &as_json) != 0)
         return writctl_usage();
-    char todays[11];
-    writctl_today(cfg, todays);
-    long today = case_view_day(todays);
-    case_store_t *store = writctl_open_store(cfg);
+    long today;
+    case_store_t *store = open_dated(cfg, &today);
     if (!store)
         return EX_UNAVAILABLE;
     static const char *const keys[] = { KEY_IDX_STATE STATE_REVIEW,
@@ -241,46 +326,20 @@ int writctl_queue(writ_config_t *cfg, int argc, char **argv)
         m += queue_rows(&cases[i], today, now_ms, rows + m);
     if (rows)
         qsort(rows, m, sizeof *rows, row_cmp);
-    static const char *const why_names[] = { "",       "emergency", "deadline",
-                                             "review", "gag ended", "challenge" };
     json_t *list = json_array();
     for (size_t i = 0; i < m; i++)
         json_array_append_new(
             list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "case", rows[i].v->id, "state",
-                            rows[i].v->state, "kind", why_names[rows[i].rank], "type",
+                            rows[i].v->state, "kind", queue_kinds[rows[i].rank], "type",
                             case_view_type(rows[i].v), "agency",
                             case_view_agency(rows[i].v), "why", rows[i].why));
-    /* Notices and alerts writ-send could not deliver (failed, unconfirmed,
-     * deferred too often): after the cases, oldest first. */
-    json_t *stuck = delivery_store_attention(store);
-    size_t j;
-    json_t *d;
-    json_array_foreach(stuck, j, d)
-    {
-        char why[512];
-        delivery_words(d, why, sizeof why);
-        json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "case",
-                                              dstr(d, "case"), "state", dstr(d, "state"),
-                                              "kind", "delivery", "type", dstr(d, "kind"),
-                                              "agency", "", "why", why, "delivery",
-                                              dstr(d, "id")));
-    }
+    queue_add_deliveries(store, list);
     if (as_json)
         writctl_print_json(list);
     else if (json_array_size(list) == 0)
         printf("nothing needs a person\n");
-    else {
-        printf("%-3s %-18s %-8s %-10s %s\n", "#", "CASE", "STATE", "KIND", "WHY");
-        for (size_t i = 0; i < m; i++)
-            printf("%-3zu %-18s %-8s %-10s %s\n", i + 1, rows[i].v->id, rows[i].v->state,
-                   why_names[rows[i].rank], rows[i].why);
-        for (size_t i = m; i < json_array_size(list); i++) {
-            json_t *e = json_array_get(list, i);
-            printf("%-3zu %-18s %-8s %-10s %s\n", i + 1, dstr(e, "case"),
-                   dstr(e, "state"), "delivery", dstr(e, "why"));
-        }
-    }
-    json_decref(stuck);
+    else
+        queue_print_text(rows, m, list);
     json_decref(list);
     free(rows);
     case_view_clear(cases, n);
@@ -356,10 +415,8 @@ int writctl_due(writ_config_t *cfg, int argc, char **argv)
         } else
             return writctl_usage();
     }
-    char todays[11];
-    writctl_today(cfg, todays);
-    long today = case_view_day(todays);
-    case_store_t *store = writctl_open_store(cfg);
+    long today;
+    case_store_t *store = open_dated(cfg, &today);
     if (!store)
         return EX_UNAVAILABLE;
     size_t n = 0;
@@ -447,59 +504,66 @@ static json_t *oldest_first(json_t *list)
     return out;
 }
 
-int writctl_case_search(writ_config_t *cfg, int argc, char **argv)
+typedef struct {
+    bool as_json;
+    const char *since; /* YYYY-MM-DD or NULL */
+    GPtrArray *keys;   /* owned (g_free'd strings): the index sets to intersect */
+} search_args_t;
+
+/* The index set one option searches (its prefix; the value is the rest),
+ * or NULL when o is not such an option. */
+static const char *search_index(const char *o)
 {
-    bool as_json = false;
-    const char *since = NULL;
-    GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
+    return !strcmp(o, "--account")     ? KEY_IDX_ACCOUNT
+           : !strcmp(o, "--agency")    ? KEY_IDX_AGENCY
+           : !strcmp(o, "--reference") ? KEY_IDX_REF
+           : !strcmp(o, "--state")     ? KEY_IDX_STATE
+                                       : NULL;
+}
+
+/* Fills q from the options (q->keys must exist); 0, or the exit status
+ * after saying what is wrong. A search needs at least one criterion:
+ * writctl never lists every case by accident. */
+static int search_parse(int argc, char **argv, search_args_t *q)
+{
     int rc = 0;
     for (int i = 0; i < argc && rc == 0; i++) {
         const char *o = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        const char *prefix = !strcmp(o, "--account")     ? KEY_IDX_ACCOUNT
-                             : !strcmp(o, "--agency")    ? KEY_IDX_AGENCY
-                             : !strcmp(o, "--reference") ? KEY_IDX_REF
-                             : !strcmp(o, "--state")     ? KEY_IDX_STATE
-                                                         : NULL;
+        const char *prefix = search_index(o);
         if (!strcmp(o, "--json"))
-            as_json = true;
+            q->as_json = true;
         else if (!strcmp(o, "--since") && val) {
-            since = val;
+            q->since = val;
             i++;
-            if (!casework_date_ok(since)) {
-                fprintf(stderr, "writctl: bad date '%s': use YYYY-MM-DD\n", since);
+            if (!casework_date_ok(q->since)) {
+                fprintf(stderr, "writctl: bad date '%s': use YYYY-MM-DD\n", q->since);
                 rc = EX_USAGE;
             }
         } else if (prefix && val) {
             gchar *k = casework_index_key(val);
-            g_ptr_array_add(keys, g_strconcat(prefix, k, NULL));
+            g_ptr_array_add(q->keys, g_strconcat(prefix, k, NULL));
             g_free(k);
             i++;
         } else
             rc = writctl_usage();
     }
-    if (rc == 0 && keys->len == 0 && !since) {
+    if (rc == 0 && q->keys->len == 0 && !q->since) {
         fprintf(stderr, "writctl: case search needs at least one of --account, "
                         "--agency, --reference, --state, --since\n");
         rc = EX_USAGE;
     }
-    case_store_t *store = rc == 0 ? writctl_open_store(cfg) : NULL;
-    if (rc == 0 && !store)
-        rc = EX_UNAVAILABLE;
-    if (rc != 0) {
-        g_ptr_array_free(keys, TRUE);
-        return rc;
-    }
-    long long since_ms = since ? (long long)case_view_day(since) * 86400000LL : 0;
-    size_t n = 0;
-    case_view_t *cases = search_load(store, keys, since_ms, &n);
-    if (!cases) {
-        fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
-        rc = EX_UNAVAILABLE;
-    }
+    return rc;
+}
+
+/* The found cases received since since_ms as `case search --json` lists
+ * them, in the order Redis gave them (a new array; cases may be NULL). The
+ * index sets hold cases of any date, hence the filter. */
+static json_t *search_rows(const case_view_t *cases, size_t n, long long since_ms)
+{
     json_t *list = json_array();
     for (size_t i = 0; cases && i < n; i++) {
-        case_view_t *v = &cases[i];
+        const case_view_t *v = &cases[i];
         if (v->received_ms < since_ms)
             continue;
         json_t *ms = json_integer(v->received_ms);
@@ -510,23 +574,48 @@ int writctl_case_search(writ_config_t *cfg, int argc, char **argv)
                             v->c && v->c->request ? v->c->request->reference : NULL,
                             "received_ms", ms));
     }
-    json_t *out = oldest_first(list);
-    if (rc == 0 && as_json)
-        writctl_print_json(out);
-    else if (rc == 0) {
-        printf("%-18s %-9s %-26s %-14s %s\n", "CASE", "STATE", "TYPE", "REFERENCE",
-               "AGENCY");
-        size_t i;
-        json_t *c;
-        json_array_foreach(out, i, c)
-            printf("%-18s %-9s %-26s %-14s %s\n", jstr(c, "id"), jstr(c, "state"),
-                   jstr(c, "request_type"),
-                   jstr(c, "reference") ? jstr(c, "reference") : "-", jstr(c, "agency"));
+    return list;
+}
+
+static void search_print_text(json_t *found)
+{
+    printf("%-18s %-9s %-26s %-14s %s\n", "CASE", "STATE", "TYPE", "REFERENCE", "AGENCY");
+    size_t i;
+    json_t *c;
+    json_array_foreach(found, i, c)
+        printf("%-18s %-9s %-26s %-14s %s\n", jstr(c, "id"), jstr(c, "state"),
+               jstr(c, "request_type"), jstr(c, "reference") ? jstr(c, "reference") : "-",
+               jstr(c, "agency"));
+}
+
+int writctl_case_search(writ_config_t *cfg, int argc, char **argv)
+{
+    search_args_t q = { .keys = g_ptr_array_new_with_free_func(g_free) };
+    int rc = search_parse(argc, argv, &q);
+    case_store_t *store = rc == 0 ? writctl_open_store(cfg) : NULL;
+    if (rc == 0 && !store)
+        rc = EX_UNAVAILABLE;
+    if (rc != 0) {
+        g_ptr_array_free(q.keys, TRUE);
+        return rc;
     }
+    long long since_ms = q.since ? (long long)case_view_day(q.since) * 86400000LL : 0;
+    size_t n = 0;
+    case_view_t *cases = search_load(store, q.keys, since_ms, &n);
+    if (!cases) {
+        fprintf(stderr, "writctl: redis: %s\n", case_store_error(store));
+        rc = EX_UNAVAILABLE;
+    }
+    json_t *list = search_rows(cases, n, since_ms);
+    json_t *out = oldest_first(list);
+    if (rc == 0 && q.as_json)
+        writctl_print_json(out);
+    else if (rc == 0)
+        search_print_text(out);
     json_decref(out);
     json_decref(list);
     case_view_clear(cases, n);
-    g_ptr_array_free(keys, TRUE);
+    g_ptr_array_free(q.keys, TRUE);
     case_store_destroy(&store);
     return rc;
 }

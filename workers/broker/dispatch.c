@@ -152,30 +152,40 @@ static void make_ready(dispatch_t *self, replica_t *r)
     }
 }
 
+/* The replica a READY or a heartbeat comes from, registered if new and
+ * marked seen at now; NULL for a stage the broker does not route (such a
+ * peer is never registered) or when memory runs out. Both messages
+ * register a replica, so that a broker restarted under running replicas
+ * learns of them from whichever comes first. */
+static replica_t *replica_seen(dispatch_t *self, zframe_t *identity, const char *stage,
+                               uint64_t now, bool *created)
+{
+    if (!stage_get(self, stage))
+        return NULL;
+    replica_t *r = replica_get(self, identity, stage, created);
+    if (r)
+        r->last_seen = now;
+    return r;
+}
+
 void dispatch_ready(dispatch_t *self, zframe_t *identity, const char *stage, int credit,
                     uint64_t now)
 {
-    if (!stage_get(self, stage))
-        return;
     bool created;
-    replica_t *r = replica_get(self, identity, stage, &created);
+    replica_t *r = replica_seen(self, identity, stage, now, &created);
     if (!r)
         return;
     r->credit = credit;
-    r->last_seen = now;
     make_ready(self, r);
 }
 
 void dispatch_heartbeat(dispatch_t *self, zframe_t *identity, const char *stage,
                         int free_credit, uint64_t now)
 {
-    if (!stage_get(self, stage))
-        return;
     bool created;
-    replica_t *r = replica_get(self, identity, stage, &created);
+    replica_t *r = replica_seen(self, identity, stage, now, &created);
     if (!r)
         return;
-    r->last_seen = now;
     if (created) {
         r->credit = free_credit;
         make_ready(self, r);

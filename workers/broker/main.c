@@ -15,9 +15,9 @@
 #include "bus.h"
 #include "bus_auth.h"
 #include "config.h"
+#include "daemon_start.h"
 #include "dispatch.h"
 #include "log.h"
-#include "worker_id.h"
 #include "case_store.h"
 #include "pipeline.h"
 
@@ -314,16 +314,11 @@ static void run(broker_t *b)
 
 int main(int argc, char **argv)
 {
-    char err[256];
-    const char *config_path = argc > 2 && !strcmp(argv[1], "--config") ? argv[2] : NULL;
-    writ_config_t *cfg = writ_config_load(config_path, err, sizeof err);
-    if (!cfg) {
-        fprintf(stderr, "writ-broker: %s\n", err);
-        return EX_CONFIG;
-    }
     char worker_id[96];
-    worker_id_make("broker", worker_id, sizeof worker_id);
-    writ_log_init("writ-broker", worker_id, writ_config_str(cfg, "writ/log_level"));
+    writ_config_t *cfg = daemon_start("broker", daemon_config_arg(argc, argv), worker_id,
+                                      sizeof worker_id);
+    if (!cfg)
+        return EX_CONFIG;
     /* SIGINT/SIGTERM set zsys_interrupted: the loop finishes its case and
      * stops. (zsys_handler_set(NULL) first would make this a no-op.) */
     zsys_catch_interrupts();

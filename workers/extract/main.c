@@ -16,13 +16,13 @@
 #include "agencies.h"
 #include "case_documents.h"
 #include "config.h"
+#include "daemon_start.h"
 #include "log.h"
 #include "mail.h"
 #include "parse.h"
 #include "parse_config.h"
 #include "pipeline.h"
 #include "stage_runner.h"
-#include "worker_id.h"
 
 #include <glib.h>
 #include <stdio.h>
@@ -145,21 +145,17 @@ static int extract(void *ctx, case_store_t *store, case_t *c, stage_result_t *ou
 
 int main(int argc, char **argv)
 {
-    char err[256];
-    const char *path = argc > 2 && !strcmp(argv[1], "--config") ? argv[2] : NULL;
-    writ_config_t *cfg = writ_config_load(path, err, sizeof err);
-    if (!cfg) {
-        fprintf(stderr, "writ-extract: %s\n", err);
-        return EX_CONFIG;
-    }
     char worker[96];
-    worker_id_make(STAGE_EXTRACT, worker, sizeof worker);
-    writ_log_init("writ-extract", worker, writ_config_str(cfg, "writ/log_level"));
+    writ_config_t *cfg =
+        daemon_start(STAGE_EXTRACT, daemon_config_arg(argc, argv), worker, sizeof worker);
+    if (!cfg)
+        return EX_CONFIG;
     parse_global_init();
     extract_ctx_t x = {
         .verify_requester = writ_config_bool(cfg, "intake/verify_requester"),
         .min_confidence = (int)writ_config_long(cfg, "extract/min_confidence"),
     };
+    char err[256];
     if (parse_settings_load(cfg, &x.parse, &x.agencies, err, sizeof err) != 0) {
         log_error(NULL, "%s", err);
         writ_config_destroy(&cfg);

@@ -12,6 +12,7 @@
  * bouncing it to the agency).
  */
 #include "config.h"
+#include "daemon_start.h"
 #include "deliver.h"
 #include "envelope.h"
 #include "lmtp.h"
@@ -20,7 +21,6 @@
 #include "parse_config.h"
 #include "pipe_delivery.h"
 #include "redis_login.h"
-#include "worker_id.h"
 #include "pipeline.h"
 
 #include <czmq.h>
@@ -168,15 +168,11 @@ int main(int argc, char **argv)
     if (parse_options(argc, argv, &opt) != 0)
         return EX_USAGE;
     int config_error = opt.pipe_mode ? EX_TEMPFAIL : EX_CONFIG;
-    char err[256];
-    writ_config_t *cfg = writ_config_load(opt.config_path, err, sizeof err);
-    if (!cfg) {
-        fprintf(stderr, "writ-intake: %s\n", err);
-        return config_error;
-    }
     char worker[96];
-    worker_id_make(STAGE_INTAKE, worker, sizeof worker);
-    writ_log_init("writ-intake", worker, writ_config_str(cfg, "writ/log_level"));
+    writ_config_t *cfg =
+        daemon_start(STAGE_INTAKE, opt.config_path, worker, sizeof worker);
+    if (!cfg)
+        return config_error;
     zsys_handler_set(NULL);
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
@@ -185,6 +181,7 @@ int main(int argc, char **argv)
 
     parse_settings_t ps;
     agencies_t *agencies = NULL;
+    char err[256];
     if (parse_settings_load(cfg, &ps, &agencies, err, sizeof err) != 0) {
         log_error(NULL, "%s", err);
         writ_config_destroy(&cfg);

@@ -5,12 +5,12 @@
  * and the shared replica loop (common/bus/stage_runner.c).
  */
 #include "config.h"
+#include "daemon_start.h"
 #include "log.h"
 #include "pipeline.h"
 #include "policy.h"
 #include "registry.h"
 #include "stage_runner.h"
-#include "worker_id.h"
 
 #include <czmq.h>
 #include <stdio.h>
@@ -76,16 +76,11 @@ static int load_settings(writ_config_t *cfg, policy_settings_t *s)
 
 int main(int argc, char **argv)
 {
-    char err[256];
-    const char *path = argc > 2 && !strcmp(argv[1], "--config") ? argv[2] : NULL;
-    writ_config_t *cfg = writ_config_load(path, err, sizeof err);
-    if (!cfg) {
-        fprintf(stderr, "writ-jurisdiction: %s\n", err);
-        return EX_CONFIG;
-    }
     char worker[96];
-    worker_id_make(STAGE_JURISDICTION, worker, sizeof worker);
-    writ_log_init("writ-jurisdiction", worker, writ_config_str(cfg, "writ/log_level"));
+    writ_config_t *cfg = daemon_start(STAGE_JURISDICTION, daemon_config_arg(argc, argv),
+                                      worker, sizeof worker);
+    if (!cfg)
+        return EX_CONFIG;
     jurisdiction_t j = { .registry = registry_cache_new((size_t)writ_config_long(
                              cfg, "jurisdiction/registry_cache")) };
     if (!j.registry || load_settings(cfg, &j.settings) != 0) {

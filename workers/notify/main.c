@@ -7,12 +7,12 @@
  */
 #include "casework_store.h"
 #include "config.h"
+#include "daemon_start.h"
 #include "log.h"
 #include "notice.h"
 #include "outbox.h"
 #include "pipeline.h"
 #include "stage_runner.h"
-#include "worker_id.h"
 
 #include <czmq.h>
 #include <glib.h>
@@ -248,16 +248,11 @@ static void free_templates(notify_ctx_t *n)
 
 int main(int argc, char **argv)
 {
-    char err[256];
-    const char *path = argc > 2 && !strcmp(argv[1], "--config") ? argv[2] : NULL;
-    writ_config_t *cfg = writ_config_load(path, err, sizeof err);
-    if (!cfg) {
-        fprintf(stderr, "writ-notify: %s\n", err);
-        return EX_CONFIG;
-    }
     char worker[96];
-    worker_id_make(STAGE_NOTIFY, worker, sizeof worker);
-    writ_log_init("writ-notify", worker, writ_config_str(cfg, "writ/log_level"));
+    writ_config_t *cfg =
+        daemon_start(STAGE_NOTIFY, daemon_config_arg(argc, argv), worker, sizeof worker);
+    if (!cfg)
+        return EX_CONFIG;
     const char *outbox_dir = writ_config_str(cfg, "notify/outbox");
     notify_ctx_t n = {
         .sender = writ_config_str(cfg, "notify/sender"),

@@ -17,6 +17,7 @@
 #include "case_store.h"
 #include "case_view.h"
 #include "config.h"
+#include "daemon_start.h"
 #include "delivery.h"
 #include "delivery_store.h"
 #include "keys.h"
@@ -27,7 +28,6 @@
 #include "redis_login.h"
 #include "smtp.h"
 #include "stage_runner.h"
-#include "worker_id.h"
 
 #include <curl/curl.h>
 #include <dirent.h>
@@ -925,16 +925,11 @@ static void sender_clear(sender_t *s)
 
 int main(int argc, char **argv)
 {
-    char err[256];
-    const char *path = argc > 2 && !strcmp(argv[1], "--config") ? argv[2] : NULL;
-    writ_config_t *cfg = writ_config_load(path, err, sizeof err);
-    if (!cfg) {
-        fprintf(stderr, "writ-send: %s\n", err);
-        return EX_CONFIG;
-    }
     char worker[96];
-    worker_id_make("send", worker, sizeof worker);
-    writ_log_init("writ-send", worker, writ_config_str(cfg, "writ/log_level"));
+    writ_config_t *cfg =
+        daemon_start("send", daemon_config_arg(argc, argv), worker, sizeof worker);
+    if (!cfg)
+        return EX_CONFIG;
     const char *relay = writ_config_str(cfg, "notify/smtp_relay");
     if (!*relay) {
         log_info(
@@ -972,6 +967,7 @@ int main(int argc, char **argv)
                   "no digest)",
                   digest_at);
     else if (load_templates(&s, cfg) == 0) {
+        char err[256];
         s.store = redis_login_open(cfg, "send", "send", err, sizeof err);
         s.smtp = smtp_new(&ss);
         if (!s.store || !s.smtp)
