@@ -65,19 +65,21 @@ static json_t *stamp(const cw_request_t *rq)
                      rq->now ? rq->now : "", "reason", rq->reason ? rq->reason : "");
 }
 
+/* The member key of o, of type (JSON_OBJECT or JSON_ARRAY): a new empty
+ * one in its place when it is missing or of another type. */
+static json_t *member_of(json_t *o, const char *key, json_type type)
+{
+    json_t *m = json_object_get(o, key);
+    if (!m || json_typeof(m) != type) {
+        m = type == JSON_ARRAY ? json_array() : json_object();
+        json_object_set_new(o, key, m);
+    }
+    return m;
+}
+
 static json_t *account_cw(json_t *cw, const char *account)
 {
-    json_t *accounts = json_object_get(cw, "accounts");
-    if (!json_is_object(accounts)) {
-        accounts = json_object();
-        json_object_set_new(cw, "accounts", accounts);
-    }
-    json_t *a = json_object_get(accounts, account);
-    if (!json_is_object(a)) {
-        a = json_object();
-        json_object_set_new(accounts, account, a);
-    }
-    return a;
+    return member_of(member_of(cw, "accounts", JSON_OBJECT), account, JSON_OBJECT);
 }
 
 static account_decision_t *find_account(case_t *c, const char *account)
@@ -152,12 +154,6 @@ static int act_verify(const char *state, case_t *c, json_t *cw, const cw_request
                       cw_result_t *out)
 {
     (void)c;
-    if (!open_for_review(state))
-        return refuse(out, CW_REFUSED,
-                      "the case has been decided already "
-                      "(state %s): a verification now changes nothing; add a "
-                      "note instead (case note)",
-                      state);
     json_t *v = json_object_get(cw, "verification");
     if (v)
         return refuse(out, CW_REFUSED,
@@ -173,12 +169,8 @@ static int act_verify(const char *state, case_t *c, json_t *cw, const cw_request
 static int act_wait(const char *state, case_t *c, json_t *cw, const cw_request_t *rq,
                     cw_result_t *out)
 {
+    (void)state; /* run_act checked it is open for review */
     (void)c;
-    if (!open_for_review(state))
-        return refuse(out, CW_REFUSED,
-                      "only a case in review can wait on the "
-                      "requester; this one is %s",
-                      state);
     json_t *w = stamp(rq);
     if (rq->until)
         json_object_set_new(w, "until", json_string(rq->until));
@@ -258,11 +250,7 @@ static bool emergency(const case_t *c)
 static int act_decide(const char *state, case_t *c, json_t *cw, const cw_request_t *rq,
                       cw_result_t *out)
 {
-    if (!open_for_review(state))
-        return refuse(out, CW_REFUSED,
-                      "the case has already been decided "
-                      "(state %s); only a case in review can be decided",
-                      state);
+    (void)state; /* run_act checked it is open for review */
     account_decision_t *only = NULL;
     if (rq->account) {
         only = find_account(c, rq->account);
@@ -353,166 +341,212 @@ static const char *notice_blocker(const account_decision_t *d, json_t *cw, char 
     return buf;
 }
 
-static int act_notice_release(const char *state, case_t *c, json_t *cw,
-                              const cw_request_t *rq, cw_result_t *out)
+/* ---- acts on the accounts' notices ------------------------------------------ */
+
+/* An act on the notices of a case's accounts (release, withhold, the end
+ * of a gag): the accounts it takes when the person names none, why one it
+ * takes cannot take it now, what it does to one, and the refusal when it
+ * takes none. */
+typedef struct {
+    bool (*due)(const account_decision_t *d);
+    int (*check)(account_decision_t *d, json_t *cw, const cw_request_t *rq,
+                 cw_result_t *out);
+    void (*change)(account_decision_t *d, json_t *cw, const cw_request_t *rq,
+                   cw_result_t *out);
+    const char *none;
+    const char *done; /* what was done, of *n accounts (NULL: the act says) */
+} notice_act_t;
+
+static bool act_takes(const notice_act_t *act, const account_decision_t *d,
+                      const cw_request_t *rq)
 {
-    (void)state;
-    char why[512];
-    size_t n = 0;
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < c->account_count; i++) {
-            account_decision_t *d = &c->accounts[i];
-            if (rq->account ? strcmp(d->account, rq->account) : !has_notice(d))
-                continue;
-            const char *ns = cw_notice_state(cw, d->account);
-            if (pass == 0) {
-                if (notice_blocker(d, cw, why, sizeof why))
-                    return refuse(out, CW_REFUSED, "%s", why);
-                if (ns && !strcmp(ns, "release_requested"))
-                    return refuse(out, CW_REFUSED,
-                                  "the notice to %s is "
-                                  "already being prepared",
-                                  d->account);
-                if (!d->notice_to)
-                    return refuse(out, CW_REFUSED,
-                                  "there is nobody to send the "
-                                  "notice to %s to: the tenant has no admin "
-                                  "contact in the registry",
-                                  d->account);
-                if (casework_gag_live(d, cw, rq->today))
-                    return refuse(out, CW_REFUSED,
-                                  "the notice to %s is held "
-                                  "under a nondisclosure order %s%s; record the "
-                                  "order's end first (case gag ... lifted or "
-                                  "set-aside)",
-                                  d->account,
-                                  d->release_on[0] ? "until " : "with no end date",
-                                  d->release_on);
-                continue;
-            }
-            if (d->notice == NOTICE_DEFERRED) {
-                d->notice = NOTICE_HELD; /* notify's release path prepares it */
-                d->release_on[0] = '\0';
-                out->record_changed = true;
-            }
-            json_t *a = account_cw(cw, d->account);
-            json_object_set_new(a, "notice", json_string("release_requested"));
-            json_object_set_new(a, "notice_released", stamp(rq));
-            held_add(out, d->account, 0);
-            if (!out->account)
-                out->account = d->account;
-            n++;
-        }
-    if (n == 0)
-        return refuse(out, CW_REFUSED, "no notice of this case is held or deferred");
+    return rq->account ? !strcmp(d->account, rq->account) : act->due(d);
+}
+
+/* Checks every account the act takes, then changes them all, so a refusal
+ * leaves nothing half done; *n receives how many it changed. */
+static int on_each_account(const notice_act_t *act, const char *state, case_t *c,
+                           json_t *cw, const cw_request_t *rq, cw_result_t *out,
+                           size_t *n)
+{
+    for (size_t i = 0; i < c->account_count; i++)
+        if (act_takes(act, &c->accounts[i], rq) &&
+            act->check(&c->accounts[i], cw, rq, out) != CW_OK)
+            return out->status;
+    *n = 0;
+    for (size_t i = 0; i < c->account_count; i++) {
+        account_decision_t *d = &c->accounts[i];
+        if (!act_takes(act, d, rq))
+            continue;
+        act->change(d, cw, rq, out);
+        if (!out->account)
+            out->account = d->account;
+        (*n)++;
+    }
+    if (*n == 0)
+        return refuse(out, CW_REFUSED, "%s", act->none);
     out->new_state = state;
-    say(out, "%zu notice(s) released: notify prepares them now", n);
+    if (act->done)
+        say(out, act->done, *n);
     return CW_OK;
 }
 
-static int act_notice_withhold(const char *state, case_t *c, json_t *cw,
-                               const cw_request_t *rq, cw_result_t *out)
+/* Whether the notice of d can go to the state (the act's own: said is how
+ * a refusal words it); if not, out says why. */
+static int notice_can_go(const account_decision_t *d, json_t *cw, const char *state,
+                         const char *said, cw_result_t *out)
 {
     char why[512];
-    size_t n = 0;
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < c->account_count; i++) {
-            account_decision_t *d = &c->accounts[i];
-            if (rq->account ? strcmp(d->account, rq->account) : !has_notice(d))
-                continue;
-            const char *ns = cw_notice_state(cw, d->account);
-            if (pass == 0) {
-                if (notice_blocker(d, cw, why, sizeof why))
-                    return refuse(out, CW_REFUSED, "%s", why);
-                if (ns && !strcmp(ns, "withheld"))
-                    return refuse(out, CW_REFUSED,
-                                  "the notice to %s is already "
-                                  "withheld",
-                                  d->account);
-                continue;
-            }
-            json_t *a = account_cw(cw, d->account);
-            json_object_set_new(a, "notice", json_string("withheld"));
-            json_object_set_new(a, "notice_withheld", stamp(rq));
-            if (d->notice == NOTICE_HELD)
-                held_add(out, d->account, CW_HELD_REMOVE);
-            if (!out->account)
-                out->account = d->account;
-            n++;
-        }
-    if (n == 0)
-        return refuse(out, CW_REFUSED, "no notice of this case is held or deferred");
-    out->new_state = state;
-    say(out, "%zu notice(s) withheld: none goes out until released", n);
+    if (notice_blocker(d, cw, why, sizeof why))
+        return refuse(out, CW_REFUSED, "%s", why);
+    const char *ns = cw_notice_state(cw, d->account);
+    if (ns && !strcmp(ns, state))
+        return refuse(out, CW_REFUSED, "the notice to %s is already %s", d->account,
+                      said);
     return CW_OK;
 }
 
-static int act_gag(const char *state, case_t *c, json_t *cw, const cw_request_t *rq,
-                   cw_result_t *out)
+/* Records the notice of d in the state, and who put it there under key. */
+static void notice_record(json_t *cw, const account_decision_t *d, const char *state,
+                          const char *key, const cw_request_t *rq)
+{
+    json_t *a = account_cw(cw, d->account);
+    json_object_set_new(a, "notice", json_string(state));
+    json_object_set_new(a, key, stamp(rq));
+}
+
+static int release_check(account_decision_t *d, json_t *cw, const cw_request_t *rq,
+                         cw_result_t *out)
+{
+    if (notice_can_go(d, cw, "release_requested", "being prepared", out) != CW_OK)
+        return out->status;
+    if (!d->notice_to)
+        return refuse(out, CW_REFUSED,
+                      "there is nobody to send the "
+                      "notice to %s to: the tenant has no admin "
+                      "contact in the registry",
+                      d->account);
+    if (casework_gag_live(d, cw, rq->today))
+        return refuse(out, CW_REFUSED,
+                      "the notice to %s is held "
+                      "under a nondisclosure order %s%s; record the "
+                      "order's end first (case gag ... lifted or "
+                      "set-aside)",
+                      d->account, d->release_on[0] ? "until " : "with no end date",
+                      d->release_on);
+    return CW_OK;
+}
+
+static void release_change(account_decision_t *d, json_t *cw, const cw_request_t *rq,
+                           cw_result_t *out)
+{
+    if (d->notice == NOTICE_DEFERRED) {
+        d->notice = NOTICE_HELD; /* notify's release path prepares it */
+        d->release_on[0] = '\0';
+        out->record_changed = true;
+    }
+    notice_record(cw, d, "release_requested", "notice_released", rq);
+    held_add(out, d->account, 0);
+}
+
+static const notice_act_t notice_release = {
+    .due = has_notice,
+    .check = release_check,
+    .change = release_change,
+    .none = "no notice of this case is held or deferred",
+    .done = "%zu notice(s) released: notify prepares them now",
+};
+
+static int withhold_check(account_decision_t *d, json_t *cw, const cw_request_t *rq,
+                          cw_result_t *out)
+{
+    (void)rq;
+    return notice_can_go(d, cw, "withheld", "withheld", out);
+}
+
+static void withhold_change(account_decision_t *d, json_t *cw, const cw_request_t *rq,
+                            cw_result_t *out)
+{
+    notice_record(cw, d, "withheld", "notice_withheld", rq);
+    if (d->notice == NOTICE_HELD)
+        held_add(out, d->account, CW_HELD_REMOVE);
+}
+
+static const notice_act_t notice_withhold = {
+    .due = has_notice,
+    .check = withhold_check,
+    .change = withhold_change,
+    .none = "no notice of this case is held or deferred",
+    .done = "%zu notice(s) withheld: none goes out until released",
+};
+
+static bool held_under_gag(const account_decision_t *d)
+{
+    return d->notice == NOTICE_HELD;
+}
+
+static int gag_check(account_decision_t *d, json_t *cw, const cw_request_t *rq,
+                     cw_result_t *out)
+{
+    if (d->notice != NOTICE_HELD)
+        return refuse(out, CW_REFUSED,
+                      "the notice to %s is not held under a gag (notice %s)", d->account,
+                      notice_status_name(d->notice));
+    const char *gs = cw_gag_state(cw, d->account);
+    if (gs && (!strcmp(gs, "lifted") || !strcmp(gs, "set_aside")))
+        return refuse(out, CW_REFUSED, "the gag on %s was already %s", d->account,
+                      !strcmp(gs, "lifted") ? "lifted" : "set aside");
+    if (rq->act == CW_GAG_EXTENDED && d->release_on[0] &&
+        pipeline_date_number(rq->until) <= pipeline_date_number(d->release_on))
+        return refuse(out, CW_REFUSED,
+                      "the new end date %s is not "
+                      "later than the current one (%s)",
+                      rq->until, d->release_on);
+    return CW_OK;
+}
+
+static void gag_change(account_decision_t *d, json_t *cw, const cw_request_t *rq,
+                       cw_result_t *out)
 {
     const char *to = rq->act == CW_GAG_LIFTED      ? "lifted"
                      : rq->act == CW_GAG_SET_ASIDE ? "set_aside"
                                                    : "extended";
+    json_t *g = stamp(rq);
+    json_object_set_new(g, "state", json_string(to));
+    json_object_set_new(g, "was_until", json_string(d->release_on));
+    json_t *a = account_cw(cw, d->account);
+    const char *ns = cw_notice_state(cw, d->account);
+    bool withheld = ns && !strcmp(ns, "withheld");
+    if (rq->act == CW_GAG_EXTENDED) {
+        json_object_set_new(g, "until", json_string(rq->until));
+        snprintf(d->release_on, sizeof d->release_on, "%s", rq->until);
+        out->record_changed = true;
+        if (!withheld)
+            held_add(out, d->account, pipeline_date_number(rq->until));
+    } else if (!withheld && d->notice_to) {
+        held_add(out, d->account, 0); /* notify prepares it now */
+        json_object_set_new(a, "notice", json_string("release_requested"));
+    }
+    json_array_append(member_of(a, "gag_history", JSON_ARRAY), g);
+    json_object_set_new(a, "gag", g);
+}
+
+static const notice_act_t gag_end = {
+    .due = held_under_gag,
+    .check = gag_check,
+    .change = gag_change,
+    .none = "no notice of this case is held under a gag",
+};
+
+static int act_gag(const char *state, case_t *c, json_t *cw, const cw_request_t *rq,
+                   cw_result_t *out)
+{
     if (rq->act == CW_GAG_EXTENDED && !rq->until)
         return refuse(out, CW_BAD_INPUT,
                       "gag extended needs the new end date: --until YYYY-MM-DD");
-    size_t n = 0;
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < c->account_count; i++) {
-            account_decision_t *d = &c->accounts[i];
-            if (rq->account ? strcmp(d->account, rq->account) : d->notice != NOTICE_HELD)
-                continue;
-            const char *gs = cw_gag_state(cw, d->account);
-            bool ended = gs && (!strcmp(gs, "lifted") || !strcmp(gs, "set_aside"));
-            if (pass == 0) {
-                if (d->notice != NOTICE_HELD)
-                    return refuse(out, CW_REFUSED,
-                                  "the notice to %s is not held "
-                                  "under a gag (notice %s)",
-                                  d->account, notice_status_name(d->notice));
-                if (ended)
-                    return refuse(out, CW_REFUSED, "the gag on %s was already %s",
-                                  d->account,
-                                  !strcmp(gs, "lifted") ? "lifted" : "set aside");
-                if (rq->act == CW_GAG_EXTENDED && d->release_on[0] &&
-                    pipeline_date_number(rq->until) <=
-                        pipeline_date_number(d->release_on))
-                    return refuse(out, CW_REFUSED,
-                                  "the new end date %s is not "
-                                  "later than the current one (%s)",
-                                  rq->until, d->release_on);
-                continue;
-            }
-            json_t *g = stamp(rq);
-            json_object_set_new(g, "state", json_string(to));
-            json_object_set_new(g, "was_until", json_string(d->release_on));
-            json_t *a = account_cw(cw, d->account);
-            const char *ns = cw_notice_state(cw, d->account);
-            bool withheld = ns && !strcmp(ns, "withheld");
-            if (rq->act == CW_GAG_EXTENDED) {
-                json_object_set_new(g, "until", json_string(rq->until));
-                snprintf(d->release_on, sizeof d->release_on, "%s", rq->until);
-                out->record_changed = true;
-                if (!withheld)
-                    held_add(out, d->account, pipeline_date_number(rq->until));
-            } else if (!withheld && d->notice_to) {
-                held_add(out, d->account, 0); /* notify prepares it now */
-                json_object_set_new(a, "notice", json_string("release_requested"));
-            }
-            json_t *history = json_object_get(a, "gag_history");
-            if (!json_is_array(history)) {
-                history = json_array();
-                json_object_set_new(a, "gag_history", history);
-            }
-            json_array_append(history, g);
-            json_object_set_new(a, "gag", g);
-            if (!out->account)
-                out->account = d->account;
-            n++;
-        }
-    if (n == 0)
-        return refuse(out, CW_REFUSED, "no notice of this case is held under a gag");
-    out->new_state = state;
+    size_t n;
+    if (on_each_account(&gag_end, state, c, cw, rq, out, &n) != CW_OK)
+        return out->status;
     if (rq->act == CW_GAG_EXTENDED)
         say(out, "gag extended to %s on %zu account(s)", rq->until, n);
     else
@@ -619,12 +653,7 @@ static int act_produce(const char *state, case_t *c, json_t *cw, const cw_reques
     json_object_set_new(p, "date", json_string(date));
     json_object_set_new(p, "override", json_boolean(beyond != 0));
     json_t *a = account_cw(cw, d->account);
-    json_t *list = json_object_get(a, "productions");
-    if (!json_is_array(list)) {
-        list = json_array();
-        json_object_set_new(a, "productions", list);
-    }
-    json_array_append_new(list, p);
+    json_array_append_new(member_of(a, "productions", JSON_ARRAY), p);
     out->account = d->account;
     out->new_state = state;
     say(out, "produced %s for %s on %s%s",
@@ -711,39 +740,53 @@ static bool request_ok(case_t *c, json_t *cw, const cw_request_t *rq, cw_result_
     return true;
 }
 
-/* Runs the act on work (a copy of the casework object). */
+typedef int act_fn(const char *state, case_t *c, json_t *cw, const cw_request_t *rq,
+                   cw_result_t *out);
+
+/* What runs each act (a function, or the acts on the accounts' notices),
+ * and, for the acts only a case in review (or waiting on the requester)
+ * takes, how each refuses a case in another state (%s: the state). The
+ * note and the export change nothing here (casework_apply). */
+static const struct {
+    act_fn *run;
+    const notice_act_t *notices;
+    const char *review_only;
+} acts[CW_ACT_COUNT] = {
+    [CW_VERIFY] = { act_verify, NULL,
+                    "the case has been decided already (state %s): a verification "
+                    "now changes nothing; add a note instead (case note)" },
+    [CW_WAIT] = { act_wait, NULL,
+                  "only a case in review can wait on the requester; this one is %s" },
+    [CW_DECIDE] = { act_decide, NULL,
+                    "the case has already been decided (state %s); only a case in "
+                    "review can be decided" },
+    [CW_NOTICE_RELEASE] = { NULL, &notice_release, NULL },
+    [CW_NOTICE_WITHHOLD] = { NULL, &notice_withhold, NULL },
+    [CW_GAG_LIFTED] = { act_gag, NULL, NULL },
+    [CW_GAG_SET_ASIDE] = { act_gag, NULL, NULL },
+    [CW_GAG_EXTENDED] = { act_gag, NULL, NULL },
+    [CW_CHALLENGE_FILED] = { act_challenge, NULL, NULL },
+    [CW_CHALLENGE_GRANTED] = { act_challenge, NULL, NULL },
+    [CW_CHALLENGE_DENIED] = { act_challenge, NULL, NULL },
+    [CW_CHALLENGE_WITHDRAWN] = { act_challenge, NULL, NULL },
+    [CW_PRODUCE] = { act_produce, NULL, NULL },
+    [CW_CLOSE] = { act_close, NULL, NULL },
+    [CW_REOPEN] = { act_reopen, NULL, NULL },
+};
+
+/* Runs the act (request_ok checked it is one) on work (a copy of the
+ * casework object). */
 static int run_act(const char *state, case_t *c, json_t *work, const cw_request_t *rq,
                    cw_result_t *out)
 {
-    switch (rq->act) {
-    case CW_VERIFY:
-        return act_verify(state, c, work, rq, out);
-    case CW_WAIT:
-        return act_wait(state, c, work, rq, out);
-    case CW_DECIDE:
-        return act_decide(state, c, work, rq, out);
-    case CW_NOTICE_RELEASE:
-        return act_notice_release(state, c, work, rq, out);
-    case CW_NOTICE_WITHHOLD:
-        return act_notice_withhold(state, c, work, rq, out);
-    case CW_GAG_LIFTED:
-    case CW_GAG_SET_ASIDE:
-    case CW_GAG_EXTENDED:
-        return act_gag(state, c, work, rq, out);
-    case CW_CHALLENGE_FILED:
-    case CW_CHALLENGE_GRANTED:
-    case CW_CHALLENGE_DENIED:
-    case CW_CHALLENGE_WITHDRAWN:
-        return act_challenge(state, c, work, rq, out);
-    case CW_PRODUCE:
-        return act_produce(state, c, work, rq, out);
-    case CW_CLOSE:
-        return act_close(state, c, work, rq, out);
-    case CW_REOPEN:
-        return act_reopen(state, c, work, rq, out);
-    default:
-        return refuse(out, CW_BAD_INPUT, "unknown act");
-    }
+    size_t n;
+    if (acts[rq->act].review_only && !open_for_review(state))
+        return refuse(out, CW_REFUSED, acts[rq->act].review_only, state);
+    if (acts[rq->act].notices)
+        return on_each_account(acts[rq->act].notices, state, c, work, rq, out, &n);
+    if (acts[rq->act].run)
+        return acts[rq->act].run(state, c, work, rq, out);
+    return refuse(out, CW_BAD_INPUT, "unknown act");
 }
 
 void casework_apply(const char *state, case_t *c, json_t *cw, const cw_request_t *rq,
