@@ -51,6 +51,12 @@ redis_conn_t *case_store_conn(case_store_t *self)
     return self->conn;
 }
 
+int case_store_script_code(case_store_t *self, redis_script_t *sc, int argc,
+                           const char **args)
+{
+    return redis_conn_script_code(self->conn, sc, argc, args);
+}
+
 const char *case_store_error(case_store_t *self)
 {
     return redis_conn_error(self->conn);
@@ -83,12 +89,9 @@ static int create_argv(const case_create_t *p, redis_args_t *a, char **record,
      * bytes: the Message-ID already names the first case. */
     *dedupe = mid && *mid && !p->duplicate_of ? g_strconcat(KEY_MSGID, mid, NULL)
                                               : g_strconcat(KEY_SHA256, p->sha256, NULL);
-    if (redis_args_init(a, 24) != 0) {
-        redis_args_free(a);
+    if (redis_args_init_script(a, 21) != 0)
         return -1;
-    }
     uint64_t now = writ_now_ms();
-    a->argc = 3;                                                       /* EVALSHA sha 0 */
     redis_args_str(a, p->c->id);                                       /* 1 */
     redis_args_str(a, *dedupe);                                        /* 2 */
     redis_args_bin(a, p->record ? p->record : *record, record_len);    /* 3 */
@@ -232,22 +235,52 @@ void case_store_create_batch(case_store_t *self, const case_create_t *ps, size_t
     case_store_create_finish(self, &b, n, rcs, existing_ids);
 }
 
-/* The EVALSHA argument vector of one advance (argv[0..2] are filled by
- * the caller). *record receives what was encoded here (caller frees). */
-static int advance_argv(const case_advance_t *p, redis_args_t *a, char **record)
+/* Builds call i of a batch of one script from the batch's items: its
+ * arguments in *a, and in *owned what they point into that was made for
+ * them (freed with free after the call; NULL: nothing). -1 when it cannot:
+ * the call is skipped. */
+typedef int call_argv_fn(const void *items, size_t i, redis_args_t *a, char **owned);
+
+/* n calls of the script in one round trip: rcs[i] receives call i's code,
+ * -1 when it was skipped or failed. */
+static void script_batch(redis_conn_t *conn, redis_script_t *sc, call_argv_fn *argv_of,
+                         const void *items, size_t n, int *rcs)
 {
+    for (size_t i = 0; i < n; i++)
+        rcs[i] = -1;
+    if (n == 0)
+        return;
+    redis_args_t *args = calloc(n, sizeof *args);
+    char **owned = calloc(n, sizeof *owned);
+    if (args && owned) {
+        for (size_t i = 0; i < n; i++)
+            if (argv_of(items, i, &args[i], &owned[i]) != 0)
+                args[i].argv = NULL;
+        redis_conn_script_batch_codes(conn, sc, args, n, rcs);
+    }
+    for (size_t i = 0; args && i < n; i++) {
+        redis_args_free(&args[i]);
+        free(owned ? owned[i] : NULL);
+    }
+    free(args);
+    free(owned);
+}
+
+/* The argument vector of advance i (common/lua/advance.lua's ARGV);
+ * *record receives the record when it was encoded here. */
+static int advance_argv(const void *items, size_t i, redis_args_t *a, char **record)
+{
+    const case_advance_t *p = (const case_advance_t *)items + i;
     size_t record_len = p->record_len;
     *record = NULL;
     if (!p->record && wire_encode_case(p->c, record, &record_len) != 0)
         return -1;
-    if (redis_args_init(a, 19 + 2 * (int)p->held_count) != 0) {
+    if (redis_args_init_script(a, 16 + 2 * (int)p->held_count) != 0) {
         free(*record);
         *record = NULL;
-        redis_args_free(a);
         return -1;
     }
     uint64_t now = writ_now_ms();
-    a->argc = 3;                                                       /* EVALSHA sha 0 */
     redis_args_str(a, p->c->id);                                       /* 1 */
     redis_args_str(a, p->stage);                                       /* 2 */
     redis_args_str(a, p->expect_state);                                /* 3 */
@@ -263,19 +296,14 @@ static int advance_argv(const case_advance_t *p, redis_args_t *a, char **record)
     redis_args_str(a, p->guard_key ? p->guard_key : "");               /* 13 */
     redis_args_str(a, p->guard_value ? p->guard_value : "0");          /* 14 */
     redis_args_str(a, p->input_sha1 ? p->input_sha1 : "");             /* 15 */
-    for (size_t i = 0; i < p->held_count; i++) {
-        redis_args_str(a, p->held_members[i]);
-        if (p->held_release[i] > 0)
-            redis_args_num(a, (unsigned long long)p->held_release[i]);
+    for (size_t h = 0; h < p->held_count; h++) {
+        redis_args_str(a, p->held_members[h]);
+        if (p->held_release[h] > 0)
+            redis_args_num(a, (unsigned long long)p->held_release[h]);
         else
             redis_args_str(a, "+inf");
     }
     return 0;
-}
-
-static int advance_code(redisReply *r)
-{
-    return r && r->type == REDIS_REPLY_INTEGER ? (int)r->integer : -1;
 }
 
 int case_store_advance(case_store_t *self, const case_advance_t *p)
@@ -289,31 +317,7 @@ int case_store_advance(case_store_t *self, const case_advance_t *p)
 void case_store_advance_batch(case_store_t *self, const case_advance_t *ps, size_t n,
                               int *rcs)
 {
-    for (size_t i = 0; i < n; i++)
-        rcs[i] = -1;
-    if (n == 0)
-        return;
-    redis_args_t *args = calloc(n, sizeof *args);
-    char **records = calloc(n, sizeof *records);
-    redisReply **replies = calloc(n, sizeof *replies);
-    if (args && records && replies) {
-        for (size_t i = 0; i < n; i++)
-            if (advance_argv(&ps[i], &args[i], &records[i]) != 0)
-                args[i].argv = NULL;
-        redis_conn_script_batch(self->conn, &lua_advance, args, n, replies);
-        for (size_t i = 0; i < n; i++) {
-            rcs[i] = advance_code(replies[i]);
-            if (replies[i])
-                freeReplyObject(replies[i]);
-        }
-    }
-    for (size_t i = 0; args && i < n; i++) {
-        redis_args_free(&args[i]);
-        free(records ? records[i] : NULL);
-    }
-    free(args);
-    free(records);
-    free(replies);
+    script_batch(self->conn, &lua_advance, advance_argv, ps, n, rcs);
 }
 
 int case_store_claim_expired(case_store_t *self, const char *stage, uint64_t lease_ms,
@@ -325,11 +329,8 @@ int case_store_claim_expired(case_store_t *self, const char *stage, uint64_t lea
     *record_lens = NULL;
     uint64_t now = writ_now_ms();
     redis_args_t a;
-    if (redis_args_init(&a, 8) != 0) {
-        redis_args_free(&a);
+    if (redis_args_init_script(&a, 5) != 0)
         return -1;
-    }
-    a.argc = 3; /* EVALSHA sha 0: run_script */
     redis_args_str(&a, stage);
     redis_args_num(&a, now);
     redis_args_num(&a, now + lease_ms);
@@ -426,10 +427,8 @@ int case_store_heartbeat(case_store_t *self, const char *stage, const char *work
     char key[96];
     snprintf(key, sizeof key, KEY_WORKERS "%s", stage);
     redis_args_t a;
-    if (redis_args_init(&a, 4) != 0) {
-        redis_args_free(&a);
+    if (redis_args_init(&a, 4) != 0)
         return -1;
-    }
     redis_args_str(&a, "ZADD");
     redis_args_str(&a, key);
     redis_args_num(&a, writ_now_ms());
@@ -446,10 +445,8 @@ int case_store_due_held(case_store_t *self, long today, size_t max, char ***memb
 {
     *members = NULL;
     redis_args_t a;
-    if (redis_args_init(&a, 8) != 0) {
-        redis_args_free(&a);
+    if (redis_args_init(&a, 8) != 0)
         return -1;
-    }
     redis_args_str(&a, "ZRANGEBYSCORE");
     redis_args_str(&a, KEY_HELD);
     redis_args_str(&a, "-inf");
@@ -477,12 +474,10 @@ int case_store_release_held(case_store_t *self, const case_t *c, const char *mem
     if (wire_encode_case(c, &record, &record_len) != 0)
         return -1;
     redis_args_t a;
-    if (redis_args_init(&a, 13) != 0) {
+    if (redis_args_init_script(&a, 10) != 0) {
         free(record);
-        redis_args_free(&a);
         return -1;
     }
-    a.argc = 3; /* EVALSHA sha 0: run_script */
     redis_args_str(&a, c->id);
     redis_args_str(&a, member);
     redis_args_str(&a, new_state);
@@ -493,13 +488,9 @@ int case_store_release_held(case_store_t *self, const case_t *c, const char *mem
     redis_args_str(&a, c->challenge_recommended ? "1" : "0");
     redis_args_str(&a, c->review_reason ? c->review_reason : "");
     redis_args_str(&a, STAGE_NOTIFY);
-    redisReply *r = redis_conn_script(self->conn, &lua_release, &a);
+    int rc = redis_reply_code(redis_conn_script(self->conn, &lua_release, &a));
     redis_args_free(&a);
     free(record);
-    if (!r)
-        return -1;
-    int rc = r->type == REDIS_REPLY_INTEGER ? (int)r->integer : -1;
-    freeReplyObject(r);
     return rc;
 }
 
@@ -507,11 +498,8 @@ int case_store_mark_review(case_store_t *self, const char *id, const char *stage
                            const char *worker, const char *reason, const char *input_sha1)
 {
     redis_args_t a;
-    if (redis_args_init(&a, 10) != 0) {
-        redis_args_free(&a);
+    if (redis_args_init_script(&a, 7) != 0)
         return -1;
-    }
-    a.argc = 3; /* EVALSHA sha 0: run_script */
     redis_args_str(&a, id);
     redis_args_str(&a, stage);
     redis_args_str(&a, worker);
@@ -519,12 +507,8 @@ int case_store_mark_review(case_store_t *self, const char *id, const char *stage
     redis_args_num(&a, writ_now_ms());
     redis_args_str(&a, input_sha1 ? input_sha1 : "");
     redis_args_str(&a, STATE_REVIEW);
-    redisReply *r = redis_conn_script(self->conn, &lua_mark_review, &a);
+    int rc = redis_reply_code(redis_conn_script(self->conn, &lua_mark_review, &a));
     redis_args_free(&a);
-    if (!r)
-        return -1;
-    int rc = r->type == REDIS_REPLY_INTEGER ? (int)r->integer : -1;
-    freeReplyObject(r);
     return rc;
 }
 
@@ -536,37 +520,23 @@ void case_store_record_sha1(const char *record, size_t len, char out[41])
     g_free(hex);
 }
 
+/* The argument vector of verify i (common/lua/verify.lua's ARGV). */
+static int verify_argv(const void *items, size_t i, redis_args_t *a, char **owned)
+{
+    const case_verify_t *v = (const case_verify_t *)items + i;
+    *owned = NULL;
+    if (redis_args_init_script(a, 5) != 0)
+        return -1;
+    redis_args_str(a, v->id);
+    redis_args_str(a, v->stage);
+    redis_args_str(a, v->expect_state);
+    redis_args_str(a, v->record_sha1);
+    redis_args_str(a, v->worker);
+    return 0;
+}
+
 void case_store_verify_batch(case_store_t *self, const case_verify_t *vs, size_t n,
                              int *rcs)
 {
-    for (size_t i = 0; i < n; i++)
-        rcs[i] = -1;
-    if (n == 0)
-        return;
-    redis_args_t *args = calloc(n, sizeof *args);
-    redisReply **replies = calloc(n, sizeof *replies);
-    if (args && replies) {
-        for (size_t i = 0; i < n; i++) {
-            if (redis_args_init(&args[i], 8) != 0) {
-                redis_args_free(&args[i]);
-                continue;
-            }
-            args[i].argc = 3; /* EVALSHA sha 0: run_script_batch */
-            redis_args_str(&args[i], vs[i].id);
-            redis_args_str(&args[i], vs[i].stage);
-            redis_args_str(&args[i], vs[i].expect_state);
-            redis_args_str(&args[i], vs[i].record_sha1);
-            redis_args_str(&args[i], vs[i].worker);
-        }
-        redis_conn_script_batch(self->conn, &lua_verify, args, n, replies);
-        for (size_t i = 0; i < n; i++) {
-            rcs[i] = advance_code(replies[i]);
-            if (replies[i])
-                freeReplyObject(replies[i]);
-        }
-    }
-    for (size_t i = 0; args && i < n; i++)
-        redis_args_free(&args[i]);
-    free(args);
-    free(replies);
+    script_batch(self->conn, &lua_verify, verify_argv, vs, n, rcs);
 }

@@ -36,6 +36,10 @@ const char *case_store_error(case_store_t *self);
 /* The store's connection, for the modules that read or write other keys
  * through it (case_query, registry, casework_store, delivery_store ...). */
 redis_conn_t *case_store_conn(case_store_t *self);
+/* Runs a script with string arguments whose answer is a code (the
+ * delivery and retention scripts): it, or -1 when Redis failed. */
+int case_store_script_code(case_store_t *self, redis_script_t *sc, int argc,
+                           const char **args);
 
 /* Parameters of a new case, as intake knows them. */
 typedef struct {

@@ -219,8 +219,5 @@ int casework_store_act_known(case_store_t *store, const char *id, const char *ac
 {
     redisReply *r = redis_conn_command(case_store_conn(store),
                                        "SISMEMBER " KEY_ACTS "%s %s", id, act_id);
-    int rc = r && r->type == REDIS_REPLY_INTEGER ? (int)r->integer : -1;
-    if (r)
-        freeReplyObject(r);
-    return rc;
+    return redis_reply_code(r);
 }

@@ -18,18 +18,6 @@
 #define SEND_STAGE "send"
 #define CASEWORK_STAGE "casework"
 
-/* Runs a script whose answer is one integer: it, or -1 (Redis failed). */
-static int script_int(case_store_t *store, redis_script_t *sc, int argc,
-                      const char **args)
-{
-    redisReply *r = redis_conn_script_args(case_store_conn(store), sc, argc, args, NULL);
-    if (!r)
-        return -1;
-    int rc = r->type == REDIS_REPLY_INTEGER ? (int)r->integer : -1;
-    freeReplyObject(r);
-    return rc;
-}
-
 int delivery_store_hold(case_store_t *store, const char *id, const char *case_id,
                         const char *to, const char *message_id, const char *letter,
                         const char *why)
@@ -37,7 +25,7 @@ int delivery_store_hold(case_store_t *store, const char *id, const char *case_id
     char now[24];
     snprintf(now, sizeof now, "%llu", (unsigned long long)writ_now_ms());
     const char *args[] = { id, case_id, to, message_id, now, letter, why, SEND_STAGE };
-    return script_int(store, &lua_delivery_hold, 8, args);
+    return case_store_script_code(store, &lua_delivery_hold, 8, args);
 }
 
 int delivery_store_letter(case_store_t *store, const char *case_id, const char *action,
@@ -49,7 +37,7 @@ int delivery_store_letter(case_store_t *store, const char *case_id, const char *
     const char *args[] = {
         id, case_id, action, reason, operator_name, now, CASEWORK_STAGE
     };
-    return script_int(store, &lua_delivery_letter, 7, args);
+    return case_store_script_code(store, &lua_delivery_letter, 7, args);
 }
 
 int delivery_store_resolve(case_store_t *store, const char *case_id, const char *id,
@@ -61,7 +49,7 @@ int delivery_store_resolve(case_store_t *store, const char *case_id, const char 
     const char *args[] = {
         id, case_id, action, reason, operator_name, now, CASEWORK_STAGE
     };
-    return script_int(store, &lua_delivery_resolve, 7, args);
+    return case_store_script_code(store, &lua_delivery_resolve, 7, args);
 }
 
 /* The strings of an array reply, newly allocated; the count. */
@@ -249,13 +237,7 @@ int delivery_store_record(case_store_t *store, const delivery_record_args_t *a)
                            a->case_id,
                            a->kind,
                            SEND_STAGE };
-    redisReply *r = redis_conn_script_args(case_store_conn(store), &lua_delivery_record,
-                                           11, args, NULL);
-    if (!r)
-        return -1;
-    int rc = r->type == REDIS_REPLY_INTEGER ? (int)r->integer : -1;
-    freeReplyObject(r);
-    return rc;
+    return case_store_script_code(store, &lua_delivery_record, 11, args);
 }
 
 static const char *const VIEW_FIELDS[] = {

@@ -270,7 +270,10 @@ int redis_args_init(redis_args_t *a, int cap)
     a->argc = 0;
     a->cap = cap;
     a->needs_eval = false;
-    return a->argv && a->lens && a->numbers ? 0 : -1;
+    if (a->argv && a->lens && a->numbers)
+        return 0;
+    redis_args_free(a);
+    return -1;
 }
 
 int redis_args_init_script(redis_args_t *a, int script_args)
@@ -365,6 +368,20 @@ redisReply *redis_conn_script_args(redis_conn_t *self, redis_script_t *sc, int a
     return r;
 }
 
+int redis_reply_code(redisReply *r)
+{
+    int code = r && r->type == REDIS_REPLY_INTEGER ? (int)r->integer : -1;
+    if (r)
+        freeReplyObject(r);
+    return code;
+}
+
+int redis_conn_script_code(redis_conn_t *self, redis_script_t *sc, int argc,
+                           const char **args)
+{
+    return redis_reply_code(redis_conn_script_args(self, sc, argc, args, NULL));
+}
+
 void redis_batch_send(redis_conn_t *self, redis_batch_t *b)
 {
     b->sent = 0;
@@ -439,4 +456,18 @@ void redis_conn_script_batch(redis_conn_t *self, redis_script_t *sc, redis_args_
     redis_batch_t b = { .sc = sc, .args = args, .n = n };
     redis_batch_send(self, &b);
     redis_batch_recv(self, &b, replies);
+}
+
+void redis_conn_script_batch_codes(redis_conn_t *self, redis_script_t *sc,
+                                   redis_args_t *args, size_t n, int *codes)
+{
+    for (size_t i = 0; i < n; i++)
+        codes[i] = -1;
+    redisReply **replies = n ? calloc(n, sizeof *replies) : NULL;
+    if (!replies)
+        return;
+    redis_conn_script_batch(self, sc, args, n, replies);
+    for (size_t i = 0; i < n; i++)
+        codes[i] = redis_reply_code(replies[i]);
+    free(replies);
 }

@@ -85,8 +85,8 @@ typedef struct {
 } redis_args_t;
 
 /* Room for cap arguments; for a script the first three (EVALSHA sha 0)
- * are reserved and filled by the runner. -1 when out of memory (free it
- * anyway). */
+ * are reserved and filled by the runner. -1 when out of memory (then
+ * already freed: freeing it again does no harm). */
 int redis_args_init(redis_args_t *a, int cap);
 int redis_args_init_script(redis_args_t *a, int script_args);
 void redis_args_free(redis_args_t *a);
@@ -111,6 +111,14 @@ redisReply *redis_conn_script(redis_conn_t *self, redis_script_t *sc, redis_args
 redisReply *redis_conn_script_args(redis_conn_t *self, redis_script_t *sc, int argc,
                                    const char **args, const size_t *lens);
 
+/* The integer a reply carries, -1 when it carries none (NULL: the call
+ * failed; another type); frees the reply. For the scripts and commands
+ * whose answer is a code. */
+int redis_reply_code(redisReply *r);
+/* A script with string arguments whose answer is a code: it, or -1. */
+int redis_conn_script_code(redis_conn_t *self, redis_script_t *sc, int argc,
+                           const char **args);
+
 /* n calls of one script in one round trip: every call goes out before the
  * first reply is read; calls Redis did not know by sha run again by EVAL
  * once all replies are in. args[i].argv NULL: call i is skipped. */
@@ -128,5 +136,9 @@ void redis_batch_recv(redis_conn_t *self, redis_batch_t *b, redisReply **replies
 /* Both. */
 void redis_conn_script_batch(redis_conn_t *self, redis_script_t *sc, redis_args_t *args,
                              size_t n, redisReply **replies);
+/* The same for a script whose answer is a code: codes[i] is call i's
+ * (redis_reply_code), -1 for a call skipped or failed. */
+void redis_conn_script_batch_codes(redis_conn_t *self, redis_script_t *sc,
+                                   redis_args_t *args, size_t n, int *codes);
 
 #endif

@@ -75,18 +75,6 @@ purge_result_t retention_judge(const char *state, uint64_t updated_at_ms,
 /* The audit entries' stage for the operator's retention acts. */
 #define RETENTION_STAGE "writctl"
 
-/* Runs a script (common/lua/purge.lua, hold_*.lua) whose arguments are
- * all strings; its integer reply, or -1 on failure. */
-static int run(case_store_t *store, redis_script_t *sc, int argc, const char **args)
-{
-    redisReply *r = redis_conn_script_args(case_store_conn(store), sc, argc, args, NULL);
-    if (!r)
-        return -1;
-    int rc = r->type == REDIS_REPLY_INTEGER ? (int)r->integer : -1;
-    freeReplyObject(r);
-    return rc;
-}
-
 purge_result_t retention_purge(case_store_t *store, const char *id, uint64_t cutoff_ms,
                                const char *operator_name, const char *note)
 {
@@ -99,7 +87,7 @@ purge_result_t retention_purge(case_store_t *store, const char *id, uint64_t cut
     int argc = 6;
     for (size_t i = 0; i < sizeof FINAL_STATES / sizeof *FINAL_STATES; i++)
         args[argc++] = FINAL_STATES[i];
-    return (purge_result_t)run(store, &lua_purge, argc, args);
+    return (purge_result_t)case_store_script_code(store, &lua_purge, argc, args);
 }
 
 int retention_hold_set(case_store_t *store, const char *id, const char *reason,
@@ -108,12 +96,12 @@ int retention_hold_set(case_store_t *store, const char *id, const char *reason,
     char now[32];
     snprintf(now, sizeof now, "%llu", (unsigned long long)writ_now_ms());
     const char *args[] = { id, reason, operator_name, now, RETENTION_STAGE };
-    return run(store, &lua_hold_set, 5, args);
+    return case_store_script_code(store, &lua_hold_set, 5, args);
 }
 
 int retention_hold_release(case_store_t *store, const char *id, const char *reason,
                            const char *operator_name)
 {
     const char *args[] = { id, reason, operator_name, RETENTION_STAGE };
-    return run(store, &lua_hold_release, 4, args);
+    return case_store_script_code(store, &lua_hold_release, 4, args);
 }
