@@ -32,6 +32,27 @@ void bus_limit_message_size(void *sock)
         zmq_setsockopt(zsock_resolve(sock), ZMQ_MAXMSGSIZE, &max, sizeof max);
 }
 
+/* A client end of the bus: a socket of type with the bus's keys (NULL:
+ * none) and message size limit, lingering linger_ms at close, queueing at
+ * most sndhwm messages a peer (0: libzmq's default), connected to
+ * endpoint. NULL when it cannot be made. */
+static zsock_t *client_socket(int type, const char *endpoint, const bus_keys_t *keys,
+                              int linger_ms, int sndhwm)
+{
+    zsock_t *sock = zsock_new(type);
+    if (!sock)
+        return NULL;
+    if (keys)
+        bus_keys_apply_client(keys, sock);
+    if (sndhwm > 0)
+        zsock_set_sndhwm(sock, sndhwm);
+    bus_limit_message_size(sock);
+    zsock_set_linger(sock, linger_ms);
+    if (zsock_connect(sock, "%s", endpoint) != 0)
+        zsock_destroy(&sock);
+    return sock;
+}
+
 struct bus_submit_t {
     zsock_t *push;
 };
@@ -41,18 +62,8 @@ bus_submit_t *bus_submit_new(const char *endpoint, const bus_keys_t *keys)
     bus_submit_t *self = calloc(1, sizeof *self);
     if (!self)
         return NULL;
-    self->push = zsock_new(ZMQ_PUSH);
+    self->push = client_socket(ZMQ_PUSH, endpoint, keys, 2000, 10000);
     if (!self->push) {
-        free(self);
-        return NULL;
-    }
-    if (keys)
-        bus_keys_apply_client(keys, self->push);
-    zsock_set_sndhwm(self->push, 10000);
-    bus_limit_message_size(self->push);
-    zsock_set_linger(self->push, 2000);
-    if (zsock_connect(self->push, "%s", endpoint) != 0) {
-        zsock_destroy(&self->push);
         free(self);
         return NULL;
     }
@@ -104,17 +115,8 @@ bus_worker_t *bus_worker_new(const char *endpoint, const char *stage, int credit
         return NULL;
     snprintf(self->stage, sizeof self->stage, "%s", stage);
     self->credit = credit > 0 ? credit : 1;
-    self->dealer = zsock_new(ZMQ_DEALER);
+    self->dealer = client_socket(ZMQ_DEALER, endpoint, keys, 0, 0);
     if (!self->dealer) {
-        free(self);
-        return NULL;
-    }
-    if (keys)
-        bus_keys_apply_client(keys, self->dealer);
-    zsock_set_linger(self->dealer, 0);
-    bus_limit_message_size(self->dealer);
-    if (zsock_connect(self->dealer, "%s", endpoint) != 0) {
-        zsock_destroy(&self->dealer);
         free(self);
         return NULL;
     }

@@ -105,28 +105,37 @@ void case_set_review(case_t *self, const char *reason)
     self->review_reason = reason ? strdup(reason) : NULL;
 }
 
+/* names[i] of a table of count names, "invalid" when i is out of it. */
+static const char *name_at(const char *const *names, unsigned count, unsigned i)
+{
+    return i < count ? names[i] : "invalid";
+}
+
+/* The index of name in a table of count names, count when it is not there. */
+static unsigned index_of_name(const char *const *names, unsigned count, const char *name)
+{
+    for (unsigned i = 0; name && i < count; i++)
+        if (strcmp(name, names[i]) == 0)
+            return i;
+    return count;
+}
+
 const char *decision_name(decision_t d)
 {
-    return ((unsigned)d < DEC_COUNT) ? decision_names[d] : "invalid";
+    return name_at(decision_names, DEC_COUNT, (unsigned)d);
 }
 
 decision_t decision_from_name(const char *name)
 {
-    for (int d = 0; name && d < DEC_COUNT; d++)
-        if (strcmp(name, decision_names[d]) == 0)
-            return (decision_t)d;
-    return DEC_COUNT;
+    return (decision_t)index_of_name(decision_names, DEC_COUNT, name);
 }
 
 const char *notice_status_name(notice_status_t n)
 {
-    return ((unsigned)n < NOTICE_COUNT) ? notice_names[n] : "invalid";
+    return name_at(notice_names, NOTICE_COUNT, (unsigned)n);
 }
 
 notice_status_t notice_status_from_name(const char *name)
 {
-    for (int n = 0; name && n < NOTICE_COUNT; n++)
-        if (strcmp(name, notice_names[n]) == 0)
-            return (notice_status_t)n;
-    return NOTICE_COUNT;
+    return (notice_status_t)index_of_name(notice_names, NOTICE_COUNT, name);
 }

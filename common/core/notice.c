@@ -294,6 +294,26 @@ static void date_words(buf_t *b, const char *iso)
     puts_(b, out);
 }
 
+/* before, the categories' words (none: the words for no category), after. */
+static void categories_between(buf_t *b, const char *before, unsigned cats,
+                               const char *none, const char *after)
+{
+    puts_(b, before);
+    categories_text(b, cats, none);
+    puts_(b, after);
+}
+
+/* Under a gag the data may have gone before the person could be told:
+ * what (of it) may already have been handed over. */
+static void handed_while_gagged(buf_t *b, const request_t *r, const char *what)
+{
+    if (!r->nondisclosure)
+        return;
+    puts_(b, " As we could not tell you earlier, ");
+    puts_(b, what);
+    puts_(b, " may already have been handed over.");
+}
+
 /* The released letter's account of what was decided, by decision. */
 static void outcome_text(buf_t *b, const case_t *c, const account_decision_t *d)
 {
@@ -302,23 +322,17 @@ static void outcome_text(buf_t *b, const case_t *c, const account_decision_t *d)
     unsigned withheld = asked_categories(r) & ~handed;
     switch (d->decision) {
     case DEC_DISCLOSE:
-        puts_(b, "the law required us to hand over ");
-        categories_text(b, handed, "the data asked for");
-        puts_(b, ", and we decided to comply.");
-        if (r->nondisclosure)
-            puts_(b, " As we could not tell you earlier, it may already "
-                     "have been handed over.");
+        categories_between(b, "the law required us to hand over ", handed,
+                           "the data asked for", ", and we decided to comply.");
+        handed_while_gagged(b, r, "it");
         break;
     case DEC_PARTIAL:
-        puts_(b, "the legal process allowed only part of what was asked "
-                 "for. We decided to hand over ");
-        categories_text(b, handed, "nothing");
-        puts_(b, " and refused to hand over ");
-        categories_text(b, withheld, "the rest");
-        puts_(b, ".");
-        if (r->nondisclosure)
-            puts_(b, " As we could not tell you earlier, that part may "
-                     "already have been handed over.");
+        categories_between(b,
+                           "the legal process allowed only part of what was asked "
+                           "for. We decided to hand over ",
+                           handed, "nothing", " and refused to hand over ");
+        categories_between(b, "", withheld, "the rest", ".");
+        handed_while_gagged(b, r, "that part");
         break;
     case DEC_REDIRECT_TO_CUSTOMER:
         puts_(b, "we decided not to hand over any data ourselves: the "

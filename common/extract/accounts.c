@@ -111,24 +111,22 @@ static size_t last_phrase_at(const char *lo, size_t n, const char *const *phrase
  * two kinds of cue before it decides. */
 #define TARGET_LOOKBACK 300
 
-/* The lower-cased window of at most max bytes before s (caller frees);
- * *len receives its length. */
-static char *lower_lookback(const char *text, size_t s, size_t max, size_t *len)
+/* The window of at most max bytes before s, text_fold()ed into lo (room
+ * for max + 1); its length. */
+static size_t folded_lookback(const char *text, size_t s, size_t max, char *lo)
 {
     size_t b = s > max ? s - max : 0;
-    *len = s - b;
-    return lower_dup_range(text + b, *len);
+    text_fold(lo, text + b, s - b);
+    lo[s - b] = '\0';
+    return s - b;
 }
 
 static bool named_as_target(const char *text, size_t s)
 {
-    size_t n;
-    char *lo = lower_lookback(text, s, TARGET_LOOKBACK, &n);
-    if (!lo)
-        return false;
+    char lo[TARGET_LOOKBACK + 1];
+    size_t n = folded_lookback(text, s, TARGET_LOOKBACK, lo);
     size_t last_t = last_phrase_at(lo, n, rules_accounts_target_cues);
     size_t last_c = last_phrase_at(lo, n, rules_accounts_contact_cues);
-    free(lo);
     return last_t != NPOS && (last_c == NPOS || last_c < last_t);
 }
 
@@ -138,13 +136,9 @@ static bool named_as_target(const char *text, size_t s)
 
 static bool first_person_contact(const char *text, size_t s)
 {
-    size_t n;
-    char *lo = lower_lookback(text, s, CONTACT_LOOKBACK, &n);
-    if (!lo)
-        return false;
-    bool hit = contains_any(lo, n, rules_accounts_first_person_cues);
-    free(lo);
-    return hit;
+    char lo[CONTACT_LOOKBACK + 1];
+    size_t n = folded_lookback(text, s, CONTACT_LOOKBACK, lo);
+    return contains_any(lo, n, rules_accounts_first_person_cues);
 }
 
 /* named_as_target() looks back a bounded window; a text full of

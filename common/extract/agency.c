@@ -275,19 +275,15 @@ bool agency_domain_known(const agencies_t *agencies, const char *d)
 /* A "Requesting agency:" style field: the candidate named on that line. */
 static const agency_hit_t *labelled_agency(const text_view_t *v, const agency_hits_t *h)
 {
-    size_t ml, from = 0, p;
-    int which, guard = 0;
-    cursor_t cur;
-    cursor_init(&cur, rules_agency_labels);
-    while (guard++ < MATCH_LIMIT_LABEL &&
-           (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
-        from = p + ml;
-        size_t le = view_line_end(v, p);
+    phrase_walk_t w;
+    phrase_walk_init(&w, rules_agency_labels, v->lo, v->n, MATCH_LIMIT_LABEL);
+    while (phrase_walk_next(&w)) {
+        size_t le = view_line_end(v, w.at);
         /* the agency the label names first, not one mentioned after it
          * ("Riverside Police Department (in coordination with the FBI)") */
         const agency_hit_t *first = NULL;
         for (size_t i = 0; i < h->count; i++)
-            if (h->hit[i].pos >= p && h->hit[i].pos < le &&
+            if (h->hit[i].pos >= w.at && h->hit[i].pos < le &&
                 (!first || h->hit[i].pos < first->pos))
                 first = &h->hit[i];
         if (first)

@@ -32,6 +32,12 @@ const char *country_at(const char *lo, size_t n, size_t i, size_t *len)
     return NULL;
 }
 
+/* Whether c is a country and not state (NULL: none to avoid). */
+static bool other_country(const char *c, const char *state)
+{
+    return c && (!state || strcmp(c, state) != 0);
+}
+
 /* How far back a country's name may start before a cue, in bytes. */
 #define COUNTRY_BEFORE_MAX 24
 
@@ -59,33 +65,27 @@ static const char *mlat_country(const text_view_t *v, const char *requesting)
      * Authority of Spain"), so it counts only when nothing says where. */
     const char *const *passes[] = { rules_country_execute_cues,
                                     rules_country_authority_cues };
-    size_t from, ml, p;
-    int which, guard;
     for (size_t k = 0; k < 2; k++) {
-        cursor_t cur;
-        cursor_init(&cur, passes[k]);
-        from = 0;
-        guard = 0;
-        while (guard++ < MATCH_LIMIT_CUE &&
-               (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
-            from = p + ml;
-            size_t i = skip_ws(v->lo, v->n, p + ml);
+        phrase_walk_t w;
+        phrase_walk_init(&w, passes[k], v->lo, v->n, MATCH_LIMIT_CUE);
+        while (phrase_walk_next(&w)) {
+            size_t i = skip_ws(v->lo, v->n, w.end);
             const char *c = country_at(v->lo, v->n, i, NULL);
-            if (c && (!requesting || strcmp(c, requesting) != 0))
+            if (other_country(c, requesting))
                 return c;
         }
     }
-    from = 0;
-    guard = 0;
+    size_t from = 0, ml, p;
+    int guard = 0;
     while (guard++ < MATCH_LIMIT_CUE &&
            (p = find_phrase(v->lo, v->n, from, "central authority", &ml)) != NPOS) {
         from = p + ml;
         const char *c = country_before(v->lo, p);
-        if (c && (!requesting || strcmp(c, requesting) != 0))
+        if (other_country(c, requesting))
             return c;
     }
     if (contains_any(v->lo, v->n, rules_country_us_executes) &&
-        (!requesting || strcmp(requesting, "US")))
+        other_country("US", requesting))
         return "US";
     /* The provider is a US company: US process executes foreign requests
      * unless the text says otherwise. */
@@ -162,37 +162,22 @@ static const char *country_after(const char *lo, size_t n, size_t i)
     return i < n ? country_at(lo, n, i, NULL) : NULL;
 }
 
-/* The first country a cue names that is not the requested state. */
-static const char *cued_foreign_country(const char *lo, size_t n, const char *issuing)
+/* The first country the text names that is not the requested state:
+ * right after a cue ("Requesting State:", "on behalf of"), or, by
+ * nationality, right before a word for the authorities that asked ("the
+ * Irish authorities", "German police"). */
+static const char *foreign_country_named(const char *lo, size_t n, const char *issuing,
+                                         bool by_nationality)
 {
-    size_t from = 0, ml, p;
-    int which, guard = 0;
-    cursor_t cur;
-    cursor_init(&cur, rules_country_requesting_cues);
-    while (guard++ < MATCH_LIMIT_CUE &&
-           (p = cursor_next(&cur, lo, n, from, &ml, &which)) != NPOS) {
-        from = p + ml;
-        const char *c = country_after(lo, n, p + ml);
-        if (c && (!issuing || strcmp(c, issuing) != 0))
-            return c;
-    }
-    return NULL;
-}
-
-/* "the Irish authorities", "German police": a nationality right before a
- * word for the authorities that asked. */
-static const char *adjective_foreign_country(const char *lo, size_t n,
-                                             const char *issuing)
-{
-    size_t from = 0, ml, p;
-    int which, guard = 0;
-    cursor_t cur;
-    cursor_init(&cur, rules_country_authority_nouns);
-    while (guard++ < MATCH_LIMIT_LIST &&
-           (p = cursor_next(&cur, lo, n, from, &ml, &which)) != NPOS) {
-        from = p + ml;
-        const char *c = country_before(lo, p);
-        if (c && (!issuing || strcmp(c, issuing) != 0))
+    phrase_walk_t w;
+    if (by_nationality)
+        phrase_walk_init(&w, rules_country_authority_nouns, lo, n, MATCH_LIMIT_LIST);
+    else
+        phrase_walk_init(&w, rules_country_requesting_cues, lo, n, MATCH_LIMIT_CUE);
+    while (phrase_walk_next(&w)) {
+        const char *c =
+            by_nationality ? country_before(lo, w.at) : country_after(lo, n, w.end);
+        if (other_country(c, issuing))
             return c;
     }
     return NULL;
@@ -207,23 +192,23 @@ char *requesting_country_of(const text_view_t *v, const char *subject,
         return issuing ? strdup(issuing) : NULL;
     /* A treaty request: the foreign state, never the requested one. */
     const char *ac = agency_country && *agency_country ? agency_country : NULL;
-    if (ac && (!issuing || strcmp(ac, issuing) != 0))
+    if (other_country(ac, issuing))
         return strdup(ac);
     const char *cc = NULL;
     char *slo = subject ? lower_dup(subject) : NULL;
     if (slo)
-        cc = cued_foreign_country(slo, strlen(slo), issuing);
+        cc = foreign_country_named(slo, strlen(slo), issuing, false);
     if (!cc) {
-        cc = cued_foreign_country(v->lo, v->n, issuing);
+        cc = foreign_country_named(v->lo, v->n, issuing, false);
         if (!cc)
-            cc = adjective_foreign_country(v->lo, v->n, issuing);
+            cc = foreign_country_named(v->lo, v->n, issuing, true);
     }
     if (!cc && slo)
-        cc = adjective_foreign_country(slo, strlen(slo), issuing);
+        cc = foreign_country_named(slo, strlen(slo), issuing, true);
     free(slo);
     if (!cc) {
         const char *sc = sender_country(sender);
-        if (sc && (!issuing || strcmp(sc, issuing) != 0))
+        if (other_country(sc, issuing))
             cc = sc;
     }
     return cc ? strdup(cc) : NULL;

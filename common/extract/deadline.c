@@ -137,27 +137,19 @@ static void deadline_by_date(const text_view_t *v, const date_t *letter_date,
 {
     /* Words that make a date a deadline only in a sentence about answering
      * ("avant le 30 mai 2025" in "R\xc3\xa9ponse avant le ..."). */
-    size_t from = 0, ml, p;
-    int which, guard = 0;
-    cursor_t cur;
-    cursor_init(&cur, rules_deadline_date_cues);
-    while (guard++ < MATCH_LIMIT_LIST &&
-           (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
-        from = p + ml;
-        size_t we = deadline_window_end(v, p + ml);
+    phrase_walk_t w;
+    phrase_walk_init(&w, rules_deadline_date_cues, v->lo, v->n, MATCH_LIMIT_LIST);
+    while (phrase_walk_next(&w)) {
+        size_t we = deadline_window_end(v, w.end);
         date_t d;
         size_t s;
-        if (date_find_style(v->t + p + ml, we - p - ml, v->day_first, &d, &s, NULL))
-            dl_consider(best, p, &d);
+        if (date_find_style(v->t + w.end, we - w.end, v->day_first, &d, &s, NULL))
+            dl_consider(best, w.at, &d);
     }
     const char *const *produce = rules_deadline_produce_verbs;
-    cursor_init(&cur, rules_deadline_verb_date_cues);
-    from = 0;
-    guard = 0;
-    while (guard++ < MATCH_LIMIT_LIST &&
-           (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
-        from = p + ml;
-        size_t i = skip_ws(v->t, v->n, p + ml);
+    phrase_walk_init(&w, rules_deadline_verb_date_cues, v->lo, v->n, MATCH_LIMIT_LIST);
+    while (phrase_walk_next(&w)) {
+        size_t p = w.at, i = skip_ws(v->t, v->n, w.end);
         date_t d;
         /* the date follows the cue directly ("antes del 30 de mayo") */
         if (!date_parse_at_style(v->t + i, v->n - i, v->day_first, &d))
@@ -261,14 +253,10 @@ static bool within_base(const text_view_t *v, size_t k, const date_t *letter_dat
 static void deadline_within(const text_view_t *v, const date_t *letter_date,
                             dl_candidate_t *best)
 {
-    size_t from = 0, ml, p;
-    int guard = 0, wh;
-    cursor_t wcur;
-    cursor_init(&wcur, rules_deadline_within);
-    while (guard++ < MATCH_LIMIT_LIST &&
-           (p = cursor_next(&wcur, v->lo, v->n, from, &ml, &wh)) != NPOS) {
-        from = p + ml;
-        size_t i = skip_ws(v->lo, v->n, p + ml);
+    phrase_walk_t w;
+    phrase_walk_init(&w, rules_deadline_within, v->lo, v->n, MATCH_LIMIT_LIST);
+    while (phrase_walk_next(&w)) {
+        size_t p = w.at, i = skip_ws(v->lo, v->n, w.end);
         /* "within a period of 10 days", "within the next 10 days" */
         size_t fl;
         int fw;
@@ -318,15 +306,12 @@ static void deadline_within(const text_view_t *v, const date_t *letter_date,
 static void deadline_due_in(const text_view_t *v, const date_t *letter_date,
                             dl_candidate_t *best)
 {
-    size_t from = 0, ml, p;
-    int which, guard = 0;
-    cursor_t cur;
-    cursor_init(&cur, rules_deadline_duration_cues);
-    while (guard++ < MATCH_LIMIT_LIST &&
-           (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
-        from = p + ml;
-        size_t stop = window_after(v->n, p + ml, DEADLINE_DURATION_WINDOW);
-        for (size_t i = p + ml; i < stop && v->lo[i] != '\n'; i++) {
+    phrase_walk_t w;
+    phrase_walk_init(&w, rules_deadline_duration_cues, v->lo, v->n, MATCH_LIMIT_LIST);
+    while (phrase_walk_next(&w)) {
+        size_t p = w.at, stop = window_after(v->n, w.end, DEADLINE_DURATION_WINDOW);
+        int which;
+        for (size_t i = w.end; i < stop && v->lo[i] != '\n'; i++) {
             if (is_wc((unsigned char)v->lo[i - 1]) || !is_wc((unsigned char)v->lo[i]))
                 continue;
             duration_t d;

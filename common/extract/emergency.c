@@ -38,20 +38,17 @@ bool danger_claimed(const text_view_t *v)
      * sentence places the danger now: "threatened to kill the victim by
      * midnight", "will kill herself tonight". */
     for (int list = 0; list < 2; list++) {
-        size_t from = 0, ml, p;
-        int which, guard = 0;
-        cursor_t cur;
-        cursor_init(&cur, list ? rules_emergency_danger_narrative
-                               : rules_emergency_danger_present);
-        while (guard++ < MATCH_LIMIT_CUE &&
-               (p = cursor_next(&cur, v->lo, v->n, from, &ml, &which)) != NPOS) {
-            from = p + ml;
-            if (negated_in_clause(v, p, ml) || hypothetical_mention(v, p))
+        phrase_walk_t w;
+        phrase_walk_init(
+            &w, list ? rules_emergency_danger_narrative : rules_emergency_danger_present,
+            v->lo, v->n, MATCH_LIMIT_CUE);
+        while (phrase_walk_next(&w)) {
+            if (negated_in_clause(v, w.at, w.end - w.at) || hypothetical_mention(v, w.at))
                 continue;
             if (!list || said)
                 return true;
             size_t s, e;
-            view_sentence(v, p, &s, &e);
+            view_sentence(v, w.at, &s, &e);
             if (find_any(v->lo, e, s, rules_emergency_now, NULL, NULL) != NPOS)
                 return true;
         }

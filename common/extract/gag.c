@@ -124,20 +124,16 @@ bool nondisclosure_of(const text_view_t *vp, request_type_t type,
     text_view_t v = *vp;
     v.day_first = day_first;
     bool present = false, open_ended = false, dated = false;
-    size_t from = 0, ml, p;
-    int which, guard = 0;
-    cursor_t cur;
-    cursor_init(&cur, rules_gag_cues);
-    while (guard++ < MATCH_LIMIT_LIST &&
-           (p = cursor_next(&cur, v.lo, v.n, from, &ml, &which)) != NPOS) {
-        from = p + ml;
-        if (gag_negated(&v, p))
+    phrase_walk_t w;
+    phrase_walk_init(&w, rules_gag_cues, v.lo, v.n, MATCH_LIMIT_LIST);
+    while (phrase_walk_next(&w)) {
+        if (gag_negated(&v, w.at))
             continue;
         present = true;
         if (dated || open_ended)
             continue;
         size_t s, e;
-        view_sentence(&v, p, &s, &e);
+        view_sentence(&v, w.at, &s, &e);
         date_t end;
         if (gag_end_in(&v, s, e, letter_date, &end, &open_ended)) {
             date_format(&end, until, 11);

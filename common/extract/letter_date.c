@@ -89,18 +89,14 @@ bool letter_date_of(const text_view_t *vp, bool day_first, date_t *out)
     text_view_t v = *vp;
     v.day_first = day_first;
     bool found = false;
-    size_t from = 0, ml, p;
-    int which, guard = 0;
-    cursor_t cur;
-    cursor_init(&cur, rules_letter_date_labels);
-    while (!found && guard++ < MATCH_LIMIT_LIST &&
-           (p = cursor_next(&cur, v.lo, v.n, from, &ml, &which)) != NPOS) {
-        from = p + ml;
+    phrase_walk_t w;
+    phrase_walk_init(&w, rules_letter_date_labels, v.lo, v.n, MATCH_LIMIT_LIST);
+    while (!found && phrase_walk_next(&w)) {
         /* a label starts its line (or table cell) */
-        size_t ls = view_line_start(&v, p);
-        if (skip_ws(v.t, p, ls) != p && v.t[p - 1] != '\t')
+        size_t ls = view_line_start(&v, w.at);
+        if (skip_ws(v.t, w.at, ls) != w.at && v.t[w.at - 1] != '\t')
             continue;
-        size_t i = p + ml;
+        size_t i = w.end;
         while (i < v.n && (v.t[i] == ':' || v.t[i] == ' ' || v.t[i] == '\t'))
             i++;
         found = date_in_line(&v, i, view_line_end(&v, i), out);

@@ -344,6 +344,30 @@ size_t cursor_next(cursor_t *c, const char *hay, size_t n, size_t from, size_t *
     return best;
 }
 
+void phrase_walk_init(phrase_walk_t *w, const char *const *phrases, const char *hay,
+                      size_t n, int limit)
+{
+    cursor_init(&w->cur, phrases);
+    w->hay = hay;
+    w->n = n;
+    w->at = w->end = 0;
+    w->which = -1;
+    w->left = limit;
+}
+
+bool phrase_walk_next(phrase_walk_t *w)
+{
+    if (w->left <= 0)
+        return false;
+    w->left--;
+    size_t len, at = cursor_next(&w->cur, w->hay, w->n, w->end, &len, &w->which);
+    if (at == NPOS)
+        return false;
+    w->at = at;
+    w->end = at + len;
+    return true;
+}
+
 bool contains_any(const char *hay, size_t n, const char *const *phrases)
 {
     return find_any(hay, n, 0, phrases, NULL, NULL) != NPOS;

@@ -86,6 +86,29 @@ void cursor_init(cursor_t *c, const char *const *phrases);
 size_t cursor_next(cursor_t *c, const char *hay, size_t n, size_t from, size_t *mlen,
                    int *which);
 
+/* A walk over the matches of a phrase list in hay[0, n) with a cursor:
+ * in order, each after the end of the one before, and at most limit of
+ * them (a MATCH_LIMIT_* below):
+ *     phrase_walk_t w;
+ *     phrase_walk_init(&w, phrases, hay, n, MATCH_LIMIT_CUE);
+ *     while (phrase_walk_next(&w))
+ *         ... hay[w.at, w.end) matched phrases[w.which] ...
+ */
+typedef struct {
+    size_t at, end; /* the match */
+    int which;      /* its phrase's index */
+    cursor_t cur;
+    const char *hay;
+    size_t n;
+    int left; /* matches it may still look at */
+} phrase_walk_t;
+
+void phrase_walk_init(phrase_walk_t *w, const char *const *phrases, const char *hay,
+                      size_t n, int limit);
+/* The next match into w->at, w->end, w->which; false when there is none
+ * or the limit is reached. */
+bool phrase_walk_next(phrase_walk_t *w);
+
 /* --- work bounds --------------------------------------------------------
  * How many matches a rule's loop looks at before it stops, so a hostile
  * text (one phrase repeated a million times) costs bounded work. A real

@@ -137,19 +137,21 @@ request_type_t type_of(const text_view_t *vp, const char *subject)
              (subj && contains_any(subj, sn, rules_type_mlat_cues)))
         t = REQ_MLAT_REQUEST;
     /* Otherwise the document names itself first: the subject, then the
-     * earliest citation or title in the text. */
-    if (t == REQ_TYPE_COUNT && subj)
-        t = earliest_cue(subj, subj, sn, rules_type_strong_cues,
-                         RULES_TYPE_STRONG_CUES_COUNT);
-    if (t == REQ_TYPE_COUNT)
-        t = earliest_cue(v.t, v.lo, v.n, rules_type_strong_cues,
-                         RULES_TYPE_STRONG_CUES_COUNT);
-    if (t == REQ_TYPE_COUNT && subj)
-        t = earliest_cue(subj, subj, sn, rules_type_weak_cues,
-                         RULES_TYPE_WEAK_CUES_COUNT);
-    if (t == REQ_TYPE_COUNT)
-        t = earliest_cue(v.t, v.lo, v.n, rules_type_weak_cues,
-                         RULES_TYPE_WEAK_CUES_COUNT);
+     * earliest citation or title in the text; every strong cue before any
+     * weak one. */
+    static const struct {
+        const type_cues_t *cues;
+        size_t count;
+    } names[] = {
+        { rules_type_strong_cues, RULES_TYPE_STRONG_CUES_COUNT },
+        { rules_type_weak_cues, RULES_TYPE_WEAK_CUES_COUNT },
+    };
+    for (size_t k = 0; t == REQ_TYPE_COUNT && k < sizeof names / sizeof names[0]; k++) {
+        if (subj)
+            t = earliest_cue(subj, subj, sn, names[k].cues, names[k].count);
+        if (t == REQ_TYPE_COUNT)
+            t = earliest_cue(v.t, v.lo, v.n, names[k].cues, names[k].count);
+    }
     /* No process named, but a present danger to life claimed: a request
      * for voluntary disclosure in an emergency (\xc2\xa7 2702(b)(8)) in all
      * but name. */

@@ -136,16 +136,23 @@ const char *document_method_name(doc_method_t m)
     }
 }
 
+const document_settings_t *document_begin(const document_settings_t *settings,
+                                          document_settings_t *defaults,
+                                          document_result_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->confidence = -1;
+    if (settings)
+        return settings;
+    document_settings_default(defaults);
+    return defaults;
+}
+
 int document_convert(const document_settings_t *settings, doc_kind_t kind,
                      const void *data, size_t len, document_result_t *out)
 {
     document_settings_t defaults;
-    if (!settings) {
-        document_settings_default(&defaults);
-        settings = &defaults;
-    }
-    memset(out, 0, sizeof *out);
-    out->confidence = -1;
+    settings = document_begin(settings, &defaults, out);
     GString *text = g_string_new(NULL);
     int rc;
     switch (kind) {

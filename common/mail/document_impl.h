@@ -33,6 +33,13 @@ int document_office(const document_settings_t *s, doc_kind_t kind, const void *d
 /* Whether a docx / odt zip: the member that holds the text, else NULL. */
 doc_kind_t document_zip_kind(const void *data, size_t len);
 
+/* Where a conversion (in this process or isolated) starts: out emptied
+ * (no confidence yet), and the settings to use: settings, or the defaults
+ * written into *defaults when it is NULL. */
+const document_settings_t *document_begin(const document_settings_t *settings,
+                                          document_settings_t *defaults,
+                                          document_result_t *out);
+
 void document_fail(document_result_t *res, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include "document.h"
+#include "document_impl.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -227,12 +228,7 @@ int document_convert_isolated(const document_settings_t *settings, doc_kind_t ki
                               const void *data, size_t len, document_result_t *out)
 {
     document_settings_t defaults;
-    if (!settings) {
-        document_settings_default(&defaults);
-        settings = &defaults;
-    }
-    memset(out, 0, sizeof *out);
-    out->confidence = -1;
+    settings = document_begin(settings, &defaults, out);
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
         snprintf(out->error, sizeof out->error, "cannot start a converter: %s",

@@ -198,6 +198,23 @@ static bool year_end_ok(const char *s, size_t len, size_t i)
     return i >= len || !isdigit((unsigned char)s[i]);
 }
 
+/* The four-digit year at s[i] that ends a written date of that month and
+ * day: the offset after it, with *out set, or 0 when there is none or the
+ * date does not exist. */
+static size_t year_ends_date(const char *s, size_t len, size_t i, int month, int day,
+                             date_t *out)
+{
+    int year;
+    size_t n = read_int(s, len, i, 4, &year);
+    if (n != 4 || !year_end_ok(s, len, i + n))
+        return 0;
+    date_t d = { year, month, day };
+    if (!date_valid(&d))
+        return 0;
+    *out = d;
+    return i + n;
+}
+
 /* Numeric forms: ISO, US slash, German dots. */
 static size_t parse_numeric(const char *s, size_t len, bool day_first, date_t *out)
 {
@@ -260,14 +277,7 @@ static size_t parse_day_first(const char *s, size_t len, date_t *out)
                 tolower((unsigned char)s[i + 1]) != abbr[m][1] ||
                 tolower((unsigned char)s[i + 2]) != abbr[m][2])
                 continue;
-            size_t k = i + 3;
-            if ((n = read_int(s, len, k, 4, &year)) != 4 || !year_end_ok(s, len, k + n))
-                return 0;
-            date_t d = { year, m + 1, day };
-            if (!date_valid(&d))
-                return 0;
-            *out = d;
-            return k + n;
+            return year_ends_date(s, len, i + 3, m + 1, day, out);
         }
     }
     /* "20-Mar-2025", "20-MAR-25", "20/Mar/2025": a form-field style */
@@ -308,20 +318,14 @@ static size_t parse_day_first(const char *s, size_t len, date_t *out)
     j = skip_ws(s, len, i, DATE_MAX_GAP);
     if (j == i)
         return 0;
-    i = skip_de(s, len, j); /* "abril de 2025" */
-    if ((n = read_int(s, len, i, 4, &year)) != 4 || !year_end_ok(s, len, i + n))
-        return 0;
-    date_t d = { year, month, day };
-    if (!date_valid(&d))
-        return 0;
-    *out = d;
-    return i + n;
+    /* "abril de 2025" */
+    return year_ends_date(s, len, skip_de(s, len, j), month, day, out);
 }
 
 /* "July 31, 2014", "Sept. 30 2025", "March 31,\n2026". */
 static size_t parse_month_first(const char *s, size_t len, date_t *out)
 {
-    int day, month, year;
+    int day, month;
     size_t i, n, j;
     if (!(n = read_month(s, len, 0, &month)))
         return 0;
@@ -339,14 +343,7 @@ static size_t parse_month_first(const char *s, size_t len, date_t *out)
     j = skip_ws(s, len, i, DATE_MAX_GAP);
     if (j == i && s[i - 1] != ',')
         return 0;
-    i = j;
-    if ((n = read_int(s, len, i, 4, &year)) != 4 || !year_end_ok(s, len, i + n))
-        return 0;
-    date_t d = { year, month, day };
-    if (!date_valid(&d))
-        return 0;
-    *out = d;
-    return i + n;
+    return year_ends_date(s, len, j, month, day, out);
 }
 
 size_t date_parse_at(const char *s, size_t len, date_t *out)
