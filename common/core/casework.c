@@ -1,8 +1,9 @@
 /* casework.c -- the state machine of a person's acts on a case (see
  * casework.h). Pure functions over the case record and its casework JSON
- * object; every refusal is worded for the lawyer who asked. What the
- * record says without an act (a date, a proposal, a live gag, a withheld
- * notice) is in casework_record.c.
+ * object; every refusal is worded for the lawyer who asked. The acts on
+ * the accounts' notices (release, withhold, a gag's end) are in
+ * casework_notices.c; what the record says without an act (a date, a
+ * proposal, a live gag, a withheld notice) is in casework_record.c.
  */
 #include "casework.h"
 #include "casework_impl.h"
@@ -38,9 +39,9 @@ const char *casework_act_name(cw_act_t act)
     return (unsigned)act < CW_ACT_COUNT ? act_names[act] : "invalid";
 }
 
-/* ---- small helpers -------------------------------------------------------- */
+/* ---- helpers, shared with casework_notices.c (casework_impl.h) ------------- */
 
-static int refuse(cw_result_t *out, int status, const char *fmt, ...)
+int cw_refuse(cw_result_t *out, int status, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -50,7 +51,7 @@ static int refuse(cw_result_t *out, int status, const char *fmt, ...)
     return status;
 }
 
-static void say(cw_result_t *out, const char *fmt, ...)
+void cw_say(cw_result_t *out, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -59,7 +60,7 @@ static void say(cw_result_t *out, const char *fmt, ...)
 }
 
 /* {by, at, reason} of the act: what every casework entry carries. */
-static json_t *stamp(const cw_request_t *rq)
+json_t *cw_stamp(const cw_request_t *rq)
 {
     return json_pack("{s:s,s:s,s:s}", "by", rq->operator_name, "at",
                      rq->now ? rq->now : "", "reason", rq->reason ? rq->reason : "");
@@ -67,7 +68,7 @@ static json_t *stamp(const cw_request_t *rq)
 
 /* The member key of o, of type (JSON_OBJECT or JSON_ARRAY): a new empty
  * one in its place when it is missing or of another type. */
-static json_t *member_of(json_t *o, const char *key, json_type type)
+json_t *cw_member_of(json_t *o, const char *key, json_type type)
 {
     json_t *m = json_object_get(o, key);
     if (!m || json_typeof(m) != type) {
@@ -77,9 +78,9 @@ static json_t *member_of(json_t *o, const char *key, json_type type)
     return m;
 }
 
-static json_t *account_cw(json_t *cw, const char *account)
+json_t *cw_account_entry(json_t *cw, const char *account)
 {
-    return member_of(member_of(cw, "accounts", JSON_OBJECT), account, JSON_OBJECT);
+    return cw_member_of(cw_member_of(cw, "accounts", JSON_OBJECT), account, JSON_OBJECT);
 }
 
 static account_decision_t *find_account(case_t *c, const char *account)
@@ -90,7 +91,7 @@ static account_decision_t *find_account(case_t *c, const char *account)
     return NULL;
 }
 
-static bool held_add(cw_result_t *out, const char *account, long score)
+bool cw_held_add(cw_result_t *out, const char *account, long score)
 {
     if (out->held_count >= sizeof out->held / sizeof out->held[0])
         return false;
@@ -132,18 +133,18 @@ static bool open_for_review(const char *state)
 static int gate_open(const char *state, json_t *cw, cw_result_t *out)
 {
     if (in_pipeline(state))
-        return refuse(out, CW_REFUSED,
-                      "writ is still working on this case "
-                      "(state %s); try again in a moment",
-                      state);
+        return cw_refuse(out, CW_REFUSED,
+                         "writ is still working on this case "
+                         "(state %s); try again in a moment",
+                         state);
     if (is_state(state, STATE_CLOSED)) {
         json_t *closed = json_object_get(cw, "closed");
-        return refuse(out, CW_REFUSED,
-                      "the case is closed (by %s: %s); "
-                      "reopen it first (case reopen)",
-                      cw_jget(closed, "by") ? cw_jget(closed, "by") : "someone",
-                      cw_jget(closed, "reason") ? cw_jget(closed, "reason")
-                                                : "no reason recorded");
+        return cw_refuse(out, CW_REFUSED,
+                         "the case is closed (by %s: %s); "
+                         "reopen it first (case reopen)",
+                         cw_jget(closed, "by") ? cw_jget(closed, "by") : "someone",
+                         cw_jget(closed, "reason") ? cw_jget(closed, "reason")
+                                                   : "no reason recorded");
     }
     return CW_OK;
 }
@@ -156,13 +157,13 @@ static int act_verify(const char *state, case_t *c, json_t *cw, const cw_request
     (void)c;
     json_t *v = json_object_get(cw, "verification");
     if (v)
-        return refuse(out, CW_REFUSED,
-                      "the requester was already verified by "
-                      "%s at %s",
-                      cw_jget(v, "by"), cw_jget(v, "at"));
-    json_object_set_new(cw, "verification", stamp(rq));
+        return cw_refuse(out, CW_REFUSED,
+                         "the requester was already verified by "
+                         "%s at %s",
+                         cw_jget(v, "by"), cw_jget(v, "at"));
+    json_object_set_new(cw, "verification", cw_stamp(rq));
     out->new_state = is_state(state, STATE_WAITING) ? STATE_WAITING : STATE_REVIEW;
-    say(out, "requester verified out of band: %s", rq->reason);
+    cw_say(out, "requester verified out of band: %s", rq->reason);
     return CW_OK;
 }
 
@@ -171,14 +172,14 @@ static int act_wait(const char *state, case_t *c, json_t *cw, const cw_request_t
 {
     (void)state; /* run_act checked it is open for review */
     (void)c;
-    json_t *w = stamp(rq);
+    json_t *w = cw_stamp(rq);
     if (rq->until)
         json_object_set_new(w, "until", json_string(rq->until));
     json_object_set_new(cw, "waiting", w);
     out->new_state = STATE_WAITING;
     out->dated = true;
-    say(out, "waiting on the requester%s%s: %s", rq->until ? " until " : "",
-        rq->until ? rq->until : "", rq->reason);
+    cw_say(out, "waiting on the requester%s%s: %s", rq->until ? " until " : "",
+           rq->until ? rq->until : "", rq->reason);
     return CW_OK;
 }
 
@@ -196,10 +197,10 @@ static int decide_value(const cw_request_t *rq, const account_decision_t *d,
     if (rq->accept) {
         *dec = casework_proposal(d);
         if (*dec == DEC_NONE)
-            return refuse(out, CW_REFUSED,
-                          "writ made no proposal for account "
-                          "%s (%s): decide with --decision",
-                          d->account, decision_name(d->decision));
+            return cw_refuse(out, CW_REFUSED,
+                             "writ made no proposal for account "
+                             "%s (%s): decide with --decision",
+                             d->account, decision_name(d->decision));
         return CW_OK;
     }
     *dec = decision_from_name(rq->decision);
@@ -236,9 +237,9 @@ static void record_decision(case_t *c, json_t *cw, const cw_request_t *rq,
             c->request && c->request->categories ? c->request->categories : CAT_ALL;
     if (!discloses(dec))
         d->granted = 0;
-    json_t *entry = stamp(rq);
+    json_t *entry = cw_stamp(rq);
     json_object_set_new(entry, "decision", json_string(decision_name(dec)));
-    json_object_set_new(account_cw(cw, d->account), "decided", entry);
+    json_object_set_new(cw_account_entry(cw, d->account), "decided", entry);
 }
 
 static bool emergency(const case_t *c)
@@ -255,18 +256,18 @@ static int act_decide(const char *state, case_t *c, json_t *cw, const cw_request
     if (rq->account) {
         only = find_account(c, rq->account);
         if (!casework_undecided(only))
-            return refuse(out, CW_REFUSED,
-                          "account %s was already decided "
-                          "(%s); nothing is waiting for a decision there",
-                          only->account, decision_name(only->decision));
+            return cw_refuse(out, CW_REFUSED,
+                             "account %s was already decided "
+                             "(%s); nothing is waiting for a decision there",
+                             only->account, decision_name(only->decision));
     }
     if (!rq->accept && decision_value_bad(rq->decision))
-        return refuse(out, CW_BAD_INPUT,
-                      "unknown decision '%s': one of no_data, "
-                      "preserve, reject_out_of_jurisdiction, "
-                      "reject_insufficient_process, reject_other, partial, "
-                      "redirect_to_customer, disclose",
-                      rq->decision ? rq->decision : "");
+        return cw_refuse(out, CW_BAD_INPUT,
+                         "unknown decision '%s': one of no_data, "
+                         "preserve, reject_out_of_jurisdiction, "
+                         "reject_insufficient_process, reject_other, partial, "
+                         "redirect_to_customer, disclose",
+                         rq->decision ? rq->decision : "");
     bool unverified = c->verify_requester && !json_object_get(cw, "verification");
     size_t decided = 0;
     /* First check every account, then change: all or nothing. */
@@ -279,11 +280,11 @@ static int act_decide(const char *state, case_t *c, json_t *cw, const cw_request
             if (decide_value(rq, d, &dec, out) != CW_OK)
                 return out->status;
             if (pass == 0 && unverified && emergency(c) && discloses(dec))
-                return refuse(out, CW_REFUSED,
-                              "this emergency request comes "
-                              "from a requester writ could not verify: confirm "
-                              "it out of band first (case verify), then decide %s",
-                              decision_name(dec));
+                return cw_refuse(out, CW_REFUSED,
+                                 "this emergency request comes "
+                                 "from a requester writ could not verify: confirm "
+                                 "it out of band first (case verify), then decide %s",
+                                 decision_name(dec));
             if (pass == 1) {
                 record_decision(c, cw, rq, d, dec);
                 decided++;
@@ -299,13 +300,13 @@ static int act_decide(const char *state, case_t *c, json_t *cw, const cw_request
                         : decision_name(decision_from_name(rq->decision)));
     if (remaining) {
         out->new_state = STATE_REVIEW;
-        say(out,
-            "%zu account(s) decided (%s); other accounts still wait for "
-            "a decision",
-            decided, what);
+        cw_say(out,
+               "%zu account(s) decided (%s); other accounts still wait for "
+               "a decision",
+               decided, what);
         return CW_OK;
     }
-    json_t *entry = stamp(rq);
+    json_t *entry = cw_stamp(rq);
     json_object_set_new(entry, "decision", json_string(what));
     json_object_set_new(cw, "decided", entry);
     json_object_del(cw, "waiting");
@@ -314,245 +315,7 @@ static int act_decide(const char *state, case_t *c, json_t *cw, const cw_request
     out->clear_review_reason = true;
     out->new_state = STATE_DECIDED;
     out->to_notify = true;
-    say(out, "%zu account(s) decided (%s); the case goes on to notify", decided, what);
-    return CW_OK;
-}
-
-static bool has_notice(const account_decision_t *d)
-{
-    return d->notice == NOTICE_HELD || d->notice == NOTICE_DEFERRED;
-}
-
-/* Why the notice of d cannot be released or withheld, or NULL. */
-static const char *notice_blocker(const account_decision_t *d, json_t *cw, char *buf,
-                                  size_t len)
-{
-    if (d->notice == NOTICE_PREPARED)
-        snprintf(buf, len,
-                 "the notice to %s was already prepared (%s); it "
-                 "cannot be called back",
-                 d->account, d->notice_path ? d->notice_path : "in the outbox");
-    else if (!has_notice(d))
-        snprintf(buf, len, "no notice is due for %s (decision %s)", d->account,
-                 decision_name(d->decision));
-    else
-        return NULL;
-    (void)cw;
-    return buf;
-}
-
-/* ---- acts on the accounts' notices ------------------------------------------ */
-
-/* An act on the notices of a case's accounts (release, withhold, the end
- * of a gag): the accounts it takes when the person names none, why one it
- * takes cannot take it now, what it does to one, and the refusal when it
- * takes none. */
-typedef struct {
-    bool (*due)(const account_decision_t *d);
-    int (*check)(account_decision_t *d, json_t *cw, const cw_request_t *rq,
-                 cw_result_t *out);
-    void (*change)(account_decision_t *d, json_t *cw, const cw_request_t *rq,
-                   cw_result_t *out);
-    const char *none;
-    const char *done; /* what was done, of *n accounts (NULL: the act says) */
-} notice_act_t;
-
-static bool act_takes(const notice_act_t *act, const account_decision_t *d,
-                      const cw_request_t *rq)
-{
-    return rq->account ? !strcmp(d->account, rq->account) : act->due(d);
-}
-
-/* Checks every account the act takes, then changes them all, so a refusal
- * leaves nothing half done; *n receives how many it changed. */
-static int on_each_account(const notice_act_t *act, const char *state, case_t *c,
-                           json_t *cw, const cw_request_t *rq, cw_result_t *out,
-                           size_t *n)
-{
-    for (size_t i = 0; i < c->account_count; i++)
-        if (act_takes(act, &c->accounts[i], rq) &&
-            act->check(&c->accounts[i], cw, rq, out) != CW_OK)
-            return out->status;
-    *n = 0;
-    for (size_t i = 0; i < c->account_count; i++) {
-        account_decision_t *d = &c->accounts[i];
-        if (!act_takes(act, d, rq))
-            continue;
-        act->change(d, cw, rq, out);
-        if (!out->account)
-            out->account = d->account;
-        (*n)++;
-    }
-    if (*n == 0)
-        return refuse(out, CW_REFUSED, "%s", act->none);
-    out->new_state = state;
-    if (act->done)
-        say(out, act->done, *n);
-    return CW_OK;
-}
-
-/* Whether the notice of d can go to the state (the act's own: said is how
- * a refusal words it); if not, out says why. */
-static int notice_can_go(const account_decision_t *d, json_t *cw, const char *state,
-                         const char *said, cw_result_t *out)
-{
-    char why[512];
-    if (notice_blocker(d, cw, why, sizeof why))
-        return refuse(out, CW_REFUSED, "%s", why);
-    const char *ns = cw_notice_state(cw, d->account);
-    if (ns && !strcmp(ns, state))
-        return refuse(out, CW_REFUSED, "the notice to %s is already %s", d->account,
-                      said);
-    return CW_OK;
-}
-
-/* Records the notice of d in the state, and who put it there under key. */
-static void notice_record(json_t *cw, const account_decision_t *d, const char *state,
-                          const char *key, const cw_request_t *rq)
-{
-    json_t *a = account_cw(cw, d->account);
-    json_object_set_new(a, "notice", json_string(state));
-    json_object_set_new(a, key, stamp(rq));
-}
-
-static int release_check(account_decision_t *d, json_t *cw, const cw_request_t *rq,
-                         cw_result_t *out)
-{
-    if (notice_can_go(d, cw, "release_requested", "being prepared", out) != CW_OK)
-        return out->status;
-    if (!d->notice_to)
-        return refuse(out, CW_REFUSED,
-                      "there is nobody to send the "
-                      "notice to %s to: the tenant has no admin "
-                      "contact in the registry",
-                      d->account);
-    if (casework_gag_live(d, cw, rq->today))
-        return refuse(out, CW_REFUSED,
-                      "the notice to %s is held "
-                      "under a nondisclosure order %s%s; record the "
-                      "order's end first (case gag ... lifted or "
-                      "set-aside)",
-                      d->account, d->release_on[0] ? "until " : "with no end date",
-                      d->release_on);
-    return CW_OK;
-}
-
-static void release_change(account_decision_t *d, json_t *cw, const cw_request_t *rq,
-                           cw_result_t *out)
-{
-    if (d->notice == NOTICE_DEFERRED) {
-        d->notice = NOTICE_HELD; /* notify's release path prepares it */
-        d->release_on[0] = '\0';
-        out->record_changed = true;
-    }
-    notice_record(cw, d, "release_requested", "notice_released", rq);
-    held_add(out, d->account, 0);
-}
-
-static const notice_act_t notice_release = {
-    .due = has_notice,
-    .check = release_check,
-    .change = release_change,
-    .none = "no notice of this case is held or deferred",
-    .done = "%zu notice(s) released: notify prepares them now",
-};
-
-static int withhold_check(account_decision_t *d, json_t *cw, const cw_request_t *rq,
-                          cw_result_t *out)
-{
-    (void)rq;
-    return notice_can_go(d, cw, "withheld", "withheld", out);
-}
-
-static void withhold_change(account_decision_t *d, json_t *cw, const cw_request_t *rq,
-                            cw_result_t *out)
-{
-    notice_record(cw, d, "withheld", "notice_withheld", rq);
-    if (d->notice == NOTICE_HELD)
-        held_add(out, d->account, CW_HELD_REMOVE);
-}
-
-static const notice_act_t notice_withhold = {
-    .due = has_notice,
-    .check = withhold_check,
-    .change = withhold_change,
-    .none = "no notice of this case is held or deferred",
-    .done = "%zu notice(s) withheld: none goes out until released",
-};
-
-static bool held_under_gag(const account_decision_t *d)
-{
-    return d->notice == NOTICE_HELD;
-}
-
-static int gag_check(account_decision_t *d, json_t *cw, const cw_request_t *rq,
-                     cw_result_t *out)
-{
-    if (d->notice != NOTICE_HELD)
-        return refuse(out, CW_REFUSED,
-                      "the notice to %s is not held under a gag (notice %s)", d->account,
-                      notice_status_name(d->notice));
-    const char *gs = cw_gag_state(cw, d->account);
-    if (gs && (!strcmp(gs, "lifted") || !strcmp(gs, "set_aside")))
-        return refuse(out, CW_REFUSED, "the gag on %s was already %s", d->account,
-                      !strcmp(gs, "lifted") ? "lifted" : "set aside");
-    if (rq->act == CW_GAG_EXTENDED && d->release_on[0] &&
-        pipeline_date_number(rq->until) <= pipeline_date_number(d->release_on))
-        return refuse(out, CW_REFUSED,
-                      "the new end date %s is not "
-                      "later than the current one (%s)",
-                      rq->until, d->release_on);
-    return CW_OK;
-}
-
-static void gag_change(account_decision_t *d, json_t *cw, const cw_request_t *rq,
-                       cw_result_t *out)
-{
-    const char *to = rq->act == CW_GAG_LIFTED      ? "lifted"
-                     : rq->act == CW_GAG_SET_ASIDE ? "set_aside"
-                                                   : "extended";
-    json_t *g = stamp(rq);
-    json_object_set_new(g, "state", json_string(to));
-    json_object_set_new(g, "was_until", json_string(d->release_on));
-    json_t *a = account_cw(cw, d->account);
-    const char *ns = cw_notice_state(cw, d->account);
-    bool withheld = ns && !strcmp(ns, "withheld");
-    if (rq->act == CW_GAG_EXTENDED) {
-        json_object_set_new(g, "until", json_string(rq->until));
-        snprintf(d->release_on, sizeof d->release_on, "%s", rq->until);
-        out->record_changed = true;
-        if (!withheld)
-            held_add(out, d->account, pipeline_date_number(rq->until));
-    } else if (!withheld && d->notice_to) {
-        held_add(out, d->account, 0); /* notify prepares it now */
-        json_object_set_new(a, "notice", json_string("release_requested"));
-    }
-    json_array_append(member_of(a, "gag_history", JSON_ARRAY), g);
-    json_object_set_new(a, "gag", g);
-}
-
-static const notice_act_t gag_end = {
-    .due = held_under_gag,
-    .check = gag_check,
-    .change = gag_change,
-    .none = "no notice of this case is held under a gag",
-};
-
-static int act_gag(const char *state, case_t *c, json_t *cw, const cw_request_t *rq,
-                   cw_result_t *out)
-{
-    if (rq->act == CW_GAG_EXTENDED && !rq->until)
-        return refuse(out, CW_BAD_INPUT,
-                      "gag extended needs the new end date: --until YYYY-MM-DD");
-    size_t n;
-    if (on_each_account(&gag_end, state, c, cw, rq, out, &n) != CW_OK)
-        return out->status;
-    if (rq->act == CW_GAG_EXTENDED)
-        say(out, "gag extended to %s on %zu account(s)", rq->until, n);
-    else
-        say(out, "gag %s on %zu account(s): held notices are released to notify",
-            rq->act == CW_GAG_LIFTED ? "lifted" : "set aside", n);
-    out->dated = true;
+    cw_say(out, "%zu account(s) decided (%s); the case goes on to notify", decided, what);
     return CW_OK;
 }
 
@@ -568,16 +331,17 @@ static int act_challenge(const char *state, case_t *c, json_t *cw, const cw_requ
                                                        : "withdrawn";
     bool pending = st && !strcmp(st, "filed");
     if (rq->act == CW_CHALLENGE_FILED && pending)
-        return refuse(out, CW_REFUSED, "a challenge is already pending (%s %s)",
-                      cw_jget(ch, "court") ? cw_jget(ch, "court") : "court not recorded",
-                      cw_jget(ch, "docket") ? cw_jget(ch, "docket") : "");
+        return cw_refuse(out, CW_REFUSED, "a challenge is already pending (%s %s)",
+                         cw_jget(ch, "court") ? cw_jget(ch, "court")
+                                              : "court not recorded",
+                         cw_jget(ch, "docket") ? cw_jget(ch, "docket") : "");
     if (rq->act == CW_CHALLENGE_FILED && st && !strcmp(st, "granted"))
-        return refuse(out, CW_REFUSED, "the challenge was already granted");
+        return cw_refuse(out, CW_REFUSED, "the challenge was already granted");
     if (rq->act != CW_CHALLENGE_FILED && !pending)
-        return refuse(out, CW_REFUSED,
-                      "no challenge is pending: record "
-                      "`challenge filed` first");
-    json_t *entry = stamp(rq);
+        return cw_refuse(out, CW_REFUSED,
+                         "no challenge is pending: record "
+                         "`challenge filed` first");
+    json_t *entry = cw_stamp(rq);
     json_object_set_new(entry, "status", json_string(to));
     const char *court = rq->court ? rq->court : cw_jget(ch, "court");
     const char *docket = rq->docket ? rq->docket : cw_jget(ch, "docket");
@@ -594,8 +358,8 @@ static int act_challenge(const char *state, case_t *c, json_t *cw, const cw_requ
     court = cw_jget(entry, "court");
     docket = cw_jget(entry, "docket");
     out->new_state = state;
-    say(out, "challenge %s%s%s%s%s", to, court ? " in " : "", court ? court : "",
-        docket ? ", docket " : "", docket ? docket : "");
+    cw_say(out, "challenge %s%s%s%s%s", to, court ? " in " : "", court ? court : "",
+           docket ? ", docket " : "", docket ? docket : "");
     return CW_OK;
 }
 
@@ -625,26 +389,26 @@ static int act_produce(const char *state, case_t *c, json_t *cw, const cw_reques
 {
     account_decision_t *d = find_account(c, rq->account);
     if (!d)
-        return refuse(out, CW_BAD_INPUT, "produce needs --account A");
+        return cw_refuse(out, CW_BAD_INPUT, "produce needs --account A");
     if (rq->categories == 0 || (rq->categories & ~(unsigned)CAT_ALL))
-        return refuse(out, CW_BAD_INPUT,
-                      "produce needs --categories, a list of "
-                      "subscriber, transactional, content");
+        return cw_refuse(out, CW_BAD_INPUT,
+                         "produce needs --categories, a list of "
+                         "subscriber, transactional, content");
     const char *date = rq->date ? rq->date : rq->today;
     if (!discloses(d->decision))
-        return refuse(out, CW_REFUSED, "%s: %s (decision %s)", d->account,
-                      no_production(d->decision), decision_name(d->decision));
+        return cw_refuse(out, CW_REFUSED, "%s: %s (decision %s)", d->account,
+                         no_production(d->decision), decision_name(d->decision));
     char asked[64], allowed[64];
     unsigned beyond = rq->categories & ~d->granted;
     if (beyond && !rq->override)
-        return refuse(out, CW_REFUSED,
-                      "the decision for %s (%s) allows %s; %s "
-                      "was not allowed: produce it only with --override and "
-                      "the reason (e.g. the court's further order)",
-                      d->account, decision_name(d->decision),
-                      categories_names(d->granted, allowed, sizeof allowed),
-                      categories_names(beyond, asked, sizeof asked));
-    json_t *p = stamp(rq);
+        return cw_refuse(out, CW_REFUSED,
+                         "the decision for %s (%s) allows %s; %s "
+                         "was not allowed: produce it only with --override and "
+                         "the reason (e.g. the court's further order)",
+                         d->account, decision_name(d->decision),
+                         categories_names(d->granted, allowed, sizeof allowed),
+                         categories_names(beyond, asked, sizeof asked));
+    json_t *p = cw_stamp(rq);
     json_t *cats = json_array();
     for (unsigned bit = 1; bit <= CAT_CONTENT; bit <<= 1)
         if (rq->categories & bit)
@@ -652,13 +416,13 @@ static int act_produce(const char *state, case_t *c, json_t *cw, const cw_reques
     json_object_set_new(p, "categories", cats);
     json_object_set_new(p, "date", json_string(date));
     json_object_set_new(p, "override", json_boolean(beyond != 0));
-    json_t *a = account_cw(cw, d->account);
-    json_array_append_new(member_of(a, "productions", JSON_ARRAY), p);
+    json_t *a = cw_account_entry(cw, d->account);
+    json_array_append_new(cw_member_of(a, "productions", JSON_ARRAY), p);
     out->account = d->account;
     out->new_state = state;
-    say(out, "produced %s for %s on %s%s",
-        categories_names(rq->categories, asked, sizeof asked), d->account, date,
-        beyond ? " (override: beyond the decision)" : "");
+    cw_say(out, "produced %s for %s on %s%s",
+           categories_names(rq->categories, asked, sizeof asked), d->account, date,
+           beyond ? " (override: beyond the decision)" : "");
     return CW_OK;
 }
 
@@ -666,12 +430,12 @@ static int act_close(const char *state, case_t *c, json_t *cw, const cw_request_
                      cw_result_t *out)
 {
     (void)c;
-    json_t *closed = stamp(rq);
+    json_t *closed = cw_stamp(rq);
     json_object_set_new(closed, "from", json_string(state));
     json_object_set_new(cw, "closed", closed);
     out->new_state = STATE_CLOSED;
     out->undated = true;
-    say(out, "case closed: %s", rq->reason);
+    cw_say(out, "case closed: %s", rq->reason);
     return CW_OK;
 }
 
@@ -680,7 +444,7 @@ static int act_reopen(const char *state, case_t *c, json_t *cw, const cw_request
 {
     (void)c;
     if (!is_state(state, STATE_CLOSED))
-        return refuse(out, CW_REFUSED, "the case is not closed (state %s)", state);
+        return cw_refuse(out, CW_REFUSED, "the case is not closed (state %s)", state);
     static const char *const back[] = { STATE_REVIEW, STATE_WAITING, STATE_NOTIFIED,
                                         STATE_HELD };
     const char *from = cw_jget(json_object_get(cw, "closed"), "from");
@@ -688,12 +452,12 @@ static int act_reopen(const char *state, case_t *c, json_t *cw, const cw_request
     for (size_t i = 0; from && i < sizeof back / sizeof back[0]; i++)
         if (!strcmp(from, back[i]))
             out->new_state = back[i];
-    json_t *r = stamp(rq);
+    json_t *r = cw_stamp(rq);
     json_object_set_new(r, "closed", json_deep_copy(json_object_get(cw, "closed")));
     json_object_set_new(cw, "reopened", r);
     json_object_del(cw, "closed");
     out->dated = true;
-    say(out, "case reopened (back to %s): %s", out->new_state, rq->reason);
+    cw_say(out, "case reopened (back to %s): %s", out->new_state, rq->reason);
     return CW_OK;
 }
 
@@ -710,31 +474,31 @@ static bool needs_reason(cw_act_t act)
 static bool request_ok(case_t *c, json_t *cw, const cw_request_t *rq, cw_result_t *out)
 {
     if (!rq->operator_name || !*rq->operator_name) {
-        refuse(out, CW_BAD_INPUT,
-               "every act names who did it: --as NAME or WRIT_OPERATOR");
+        cw_refuse(out, CW_BAD_INPUT,
+                  "every act names who did it: --as NAME or WRIT_OPERATOR");
         return false;
     }
     if (needs_reason(rq->act) && (!rq->reason || !*rq->reason)) {
-        refuse(out, CW_BAD_INPUT,
-               rq->act == CW_NOTE ? "a note needs its text"
-                                  : "%s needs --reason TEXT (it goes on the record)",
-               casework_act_name(rq->act));
+        cw_refuse(out, CW_BAD_INPUT,
+                  rq->act == CW_NOTE ? "a note needs its text"
+                                     : "%s needs --reason TEXT (it goes on the record)",
+                  casework_act_name(rq->act));
         return false;
     }
     if ((unsigned)rq->act >= CW_ACT_COUNT || !c || !json_is_object(cw)) {
-        refuse(out, CW_BAD_INPUT, "unknown act");
+        cw_refuse(out, CW_BAD_INPUT, "unknown act");
         return false;
     }
     if (rq->until && !casework_date_ok(rq->until)) {
-        refuse(out, CW_BAD_INPUT, "bad date '%s': use YYYY-MM-DD", rq->until);
+        cw_refuse(out, CW_BAD_INPUT, "bad date '%s': use YYYY-MM-DD", rq->until);
         return false;
     }
     if (rq->date && !casework_date_ok(rq->date)) {
-        refuse(out, CW_BAD_INPUT, "bad date '%s': use YYYY-MM-DD", rq->date);
+        cw_refuse(out, CW_BAD_INPUT, "bad date '%s': use YYYY-MM-DD", rq->date);
         return false;
     }
     if (rq->account && !find_account(c, rq->account)) {
-        refuse(out, CW_REFUSED, "case %s has no account %s", c->id, rq->account);
+        cw_refuse(out, CW_REFUSED, "case %s has no account %s", c->id, rq->account);
         return false;
     }
     return true;
@@ -743,35 +507,33 @@ static bool request_ok(case_t *c, json_t *cw, const cw_request_t *rq, cw_result_
 typedef int act_fn(const char *state, case_t *c, json_t *cw, const cw_request_t *rq,
                    cw_result_t *out);
 
-/* What runs each act (a function, or the acts on the accounts' notices),
- * and, for the acts only a case in review (or waiting on the requester)
+/* What runs each act and, for the acts only a case in review (or waiting on the requester)
  * takes, how each refuses a case in another state (%s: the state). The
  * note and the export change nothing here (casework_apply). */
 static const struct {
     act_fn *run;
-    const notice_act_t *notices;
     const char *review_only;
 } acts[CW_ACT_COUNT] = {
-    [CW_VERIFY] = { act_verify, NULL,
+    [CW_VERIFY] = { act_verify,
                     "the case has been decided already (state %s): a verification "
                     "now changes nothing; add a note instead (case note)" },
-    [CW_WAIT] = { act_wait, NULL,
+    [CW_WAIT] = { act_wait,
                   "only a case in review can wait on the requester; this one is %s" },
-    [CW_DECIDE] = { act_decide, NULL,
+    [CW_DECIDE] = { act_decide,
                     "the case has already been decided (state %s); only a case in "
                     "review can be decided" },
-    [CW_NOTICE_RELEASE] = { NULL, &notice_release, NULL },
-    [CW_NOTICE_WITHHOLD] = { NULL, &notice_withhold, NULL },
-    [CW_GAG_LIFTED] = { act_gag, NULL, NULL },
-    [CW_GAG_SET_ASIDE] = { act_gag, NULL, NULL },
-    [CW_GAG_EXTENDED] = { act_gag, NULL, NULL },
-    [CW_CHALLENGE_FILED] = { act_challenge, NULL, NULL },
-    [CW_CHALLENGE_GRANTED] = { act_challenge, NULL, NULL },
-    [CW_CHALLENGE_DENIED] = { act_challenge, NULL, NULL },
-    [CW_CHALLENGE_WITHDRAWN] = { act_challenge, NULL, NULL },
-    [CW_PRODUCE] = { act_produce, NULL, NULL },
-    [CW_CLOSE] = { act_close, NULL, NULL },
-    [CW_REOPEN] = { act_reopen, NULL, NULL },
+    [CW_NOTICE_RELEASE] = { cw_act_notice_release, NULL },
+    [CW_NOTICE_WITHHOLD] = { cw_act_notice_withhold, NULL },
+    [CW_GAG_LIFTED] = { cw_act_gag, NULL },
+    [CW_GAG_SET_ASIDE] = { cw_act_gag, NULL },
+    [CW_GAG_EXTENDED] = { cw_act_gag, NULL },
+    [CW_CHALLENGE_FILED] = { act_challenge, NULL },
+    [CW_CHALLENGE_GRANTED] = { act_challenge, NULL },
+    [CW_CHALLENGE_DENIED] = { act_challenge, NULL },
+    [CW_CHALLENGE_WITHDRAWN] = { act_challenge, NULL },
+    [CW_PRODUCE] = { act_produce, NULL },
+    [CW_CLOSE] = { act_close, NULL },
+    [CW_REOPEN] = { act_reopen, NULL },
 };
 
 /* Runs the act (request_ok checked it is one) on work (a copy of the
@@ -779,14 +541,11 @@ static const struct {
 static int run_act(const char *state, case_t *c, json_t *work, const cw_request_t *rq,
                    cw_result_t *out)
 {
-    size_t n;
     if (acts[rq->act].review_only && !open_for_review(state))
-        return refuse(out, CW_REFUSED, acts[rq->act].review_only, state);
-    if (acts[rq->act].notices)
-        return on_each_account(acts[rq->act].notices, state, c, work, rq, out, &n);
+        return cw_refuse(out, CW_REFUSED, acts[rq->act].review_only, state);
     if (acts[rq->act].run)
         return acts[rq->act].run(state, c, work, rq, out);
-    return refuse(out, CW_BAD_INPUT, "unknown act");
+    return cw_refuse(out, CW_BAD_INPUT, "unknown act");
 }
 
 void casework_apply(const char *state, case_t *c, json_t *cw, const cw_request_t *rq,
@@ -797,23 +556,23 @@ void casework_apply(const char *state, case_t *c, json_t *cw, const cw_request_t
     if (!request_ok(c, cw, rq, out))
         return;
     if (rq->act == CW_NOTE) {
-        say(out, "note added");
+        cw_say(out, "note added");
         return;
     }
     if (rq->act == CW_EXPORT) { /* on the record, in any state */
-        say(out, "export recorded");
+        cw_say(out, "export recorded");
         return;
     }
     if (rq->act != CW_REOPEN && gate_open(state, cw, out) != CW_OK)
         return;
     if (rq->act == CW_REOPEN && in_pipeline(state)) {
-        refuse(out, CW_REFUSED, "the case is not closed (state %s)", state);
+        cw_refuse(out, CW_REFUSED, "the case is not closed (state %s)", state);
         return;
     }
     /* Work on copies: a refusal part-way leaves the caller's untouched. */
     json_t *work = json_deep_copy(cw);
     if (!work) {
-        refuse(out, CW_REFUSED, "out of memory");
+        cw_refuse(out, CW_REFUSED, "out of memory");
         return;
     }
     int rc = run_act(state, c, work, rq, out);
