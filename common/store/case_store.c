@@ -1,6 +1,6 @@
 /* case_store.c -- a case's life in Redis: created by intake, advanced by
  * each stage, released from a gag, sent to review (see case_store.h). The
- * scripts are common/lua/NAME.lua; the connection and the script runner are
+ * scripts are common/store/lua/NAME.lua; the connection and the script runner are
  * redis_conn.c; the keys keys.h. */
 #include "case_store.h"
 #include "casework_store.h"
@@ -71,7 +71,7 @@ int case_store_ping(case_store_t *self)
     return 0;
 }
 
-/* The argument vector of one create (common/lua/create.lua names its
+/* The argument vector of one create (common/store/lua/create.lua names its
  * ARGV in this order); *record (when encoded here) and
  * *dedupe receive what the vector points into (caller frees: free,
  * g_free). */
@@ -266,7 +266,7 @@ static void script_batch(redis_conn_t *conn, redis_script_t *sc, call_argv_fn *a
     free(owned);
 }
 
-/* The argument vector of advance i (common/lua/advance.lua's ARGV);
+/* The argument vector of advance i (common/store/lua/advance.lua's ARGV);
  * *record receives the record when it was encoded here. */
 static int advance_argv(const void *items, size_t i, redis_args_t *a, char **record)
 {
@@ -520,7 +520,7 @@ void case_store_record_sha1(const char *record, size_t len, char out[41])
     g_free(hex);
 }
 
-/* The argument vector of verify i (common/lua/verify.lua's ARGV). */
+/* The argument vector of verify i (common/store/lua/verify.lua's ARGV). */
 static int verify_argv(const void *items, size_t i, redis_args_t *a, char **owned)
 {
     const case_verify_t *v = (const case_verify_t *)items + i;

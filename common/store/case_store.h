@@ -1,7 +1,7 @@
 /* case_store.h -- every case's state in Redis, the record that makes
  * sure no request is lost.
  *
- * Every write that moves a case is one Lua script (common/lua/: create,
+ * Every write that moves a case is one Lua script (common/store/lua/: create,
  * advance, verify, claim, release, mark_review), so a case is never half
  * moved: the stage's result and the hand-off to the next stage commit
  * together or not at all. The keys are in keys.h (the key schema); the

@@ -7,7 +7,7 @@
  * (writ:pending:notify with an expired lease: notify's sweeper takes it,
  * exactly as a stage's hand-off whose bus message was lost).
  *
- * The script is common/lua/act.lua; its keys (writ:case:{id} rev and
+ * The script is common/store/lua/act.lua; its keys (writ:case:{id} rev and
  * casework, writ:acts:{id}, writ:idx:*) are in keys.h.
  */
 #ifndef WRIT_CASEWORK_STORE_H
@@ -16,7 +16,7 @@
 #include "case_store.h"
 #include "casework.h"
 
-/* The create script's index payload (common/lua/create.lua, its last
+/* The create script's index payload (common/store/lua/create.lua, its last
  * argument: the search indexes, and a preservation request renewing an
  * earlier one) for a new case received at
  * received_ms: agency, reference (both lower-cased), preservation expiry

@@ -1,5 +1,5 @@
 /* delivery_store.c -- delivery state, moved by the scripts
- * common/lua/delivery_*.lua (see delivery_store.h). Keys are built inside
+ * common/store/lua/delivery_*.lua (see delivery_store.h). Keys are built inside
  * the scripts from their arguments (all under writ:delivery:, writ:case:,
  * writ:audit:; keys.h), as the other writ scripts do; the send role's ACL
  * (config/redis-acl.roles) grants exactly these. */

@@ -3,7 +3,7 @@
  * senders never both send one message and a crash leaves a state that
  * says what may have happened.
  *
- * The scripts are common/lua/delivery_*.lua; the keys (writ:delivery:*)
+ * The scripts are common/store/lua/delivery_*.lua; the keys (writ:delivery:*)
  * are in keys.h.
  *
  * A decision letter starts as "held" (delivery_store_hold); a person

@@ -74,7 +74,7 @@
  *   writ:registry:tenants          set  tenants
  *   writ:registry:version          counter, bumped by every import
  *
- * The Lua scripts (common/lua/NAME.lua) build the same keys from the same
+ * The Lua scripts (common/store/lua/NAME.lua) build the same keys from the same
  * prefixes, written there as literals ('writ:case:'..id): a script cannot
  * include this header. A new key: add it here (schema and name), grant it
  * in config/redis-acl.roles, and use the name below in C.

@@ -13,7 +13,7 @@
  * redis_conn_command / redis_conn_append + redis_conn_read, so a lost
  * connection is re-established and every round trip is counted.
  *
- * Adding a script: write common/lua/NAME.lua (its header names every
+ * Adding a script: write common/store/lua/NAME.lua (its header names every
  * ARGV[n]; the body assigns them to locals once), call it as
  * redis_conn_script(conn, &lua_NAME, &args) with args built by
  * redis_args_*, and grant the commands it calls to each role that runs it

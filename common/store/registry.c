@@ -320,7 +320,7 @@ long registry_import(case_store_t *store, const char *locations_csv,
 
 /* ---- lookup ---------------------------------------------------------- */
 
-/* common/lua/registry_lookup.lua: its reply holds, after the version,
+/* common/store/lua/registry_lookup.lua: its reply holds, after the version,
  * this many fields an account. */
 #define LOOKUP_FIELDS 7
 

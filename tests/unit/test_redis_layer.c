@@ -1,5 +1,5 @@
 /* test_redis_layer.c -- the Redis layer's conventions, checked on the
- * embedded scripts themselves (common/lua/NAME.lua, redis_conn.h):
+ * embedded scripts themselves (common/store/lua/NAME.lua, redis_conn.h):
  * every key a script builds is one keys.h names; each ARGV position is
  * named once (a local) and documented in the script's header; no stage
  * name is written into a script (callers pass it); no C file outside
@@ -140,7 +140,7 @@ static void test_scripts_embedded_whole(void **state)
         /* a library's functions were put in where it was included */
         assert_null(strstr((*sc)->body, "\n--@include "));
     }
-    assert_true(n >= 19); /* the scripts of common/lua at this writing */
+    assert_true(n >= 19); /* the scripts of common/store/lua at this writing */
     assert_non_null(strstr(lua_advance.body, "local function waiting_state"));
 }
 
