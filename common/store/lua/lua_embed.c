@@ -121,8 +121,8 @@ int main(int argc, char **argv)
         script_name(argv[i], name, sizeof name);
         if (name[0] == '_')
             continue; /* a library: included, not run */
-        fprintf(h, "extern redis_script_t lua_%s;     /* common/store/lua/%s.lua */\n", name,
-                name);
+        fprintf(h, "extern redis_script_t lua_%s;     /* common/store/lua/%s.lua */\n",
+                name, name);
         fprintf(c, "\nredis_script_t lua_%s = {\n    \"%s\",\n", name, name);
         write_body(c, argv[i]);
         fputs(",\n    \"\"\n};\n", c);
