@@ -17,24 +17,6 @@ static bool has_notice(const account_decision_t *d)
     return d->notice == NOTICE_HELD || d->notice == NOTICE_DEFERRED;
 }
 
-/* Why the notice of d cannot be released or withheld, or NULL. */
-static const char *notice_blocker(const account_decision_t *d, json_t *cw, char *buf,
-                                  size_t len)
-{
-    if (d->notice == NOTICE_PREPARED)
-        snprintf(buf, len,
-                 "the notice to %s was already prepared (%s); it "
-                 "cannot be called back",
-                 d->account, d->notice_path ? d->notice_path : "in the outbox");
-    else if (!has_notice(d))
-        snprintf(buf, len, "no notice is due for %s (decision %s)", d->account,
-                 decision_name(d->decision));
-    else
-        return NULL;
-    (void)cw;
-    return buf;
-}
-
 /* An act on the notices of a case's accounts (release, withhold, the end
  * of a gag): the accounts it takes when the person names none, why one it
  * takes cannot take it now, what it does to one, and the refusal when it
@@ -88,9 +70,14 @@ static int on_each_account(const notice_act_t *act, const char *state, case_t *c
 static int notice_can_go(const account_decision_t *d, json_t *cw, const char *state,
                          const char *said, cw_result_t *out)
 {
-    char why[512];
-    if (notice_blocker(d, cw, why, sizeof why))
-        return cw_refuse(out, CW_REFUSED, "%s", why);
+    if (d->notice == NOTICE_PREPARED)
+        return cw_refuse(out, CW_REFUSED,
+                         "the notice to %s was already prepared (%s); it "
+                         "cannot be called back",
+                         d->account, d->notice_path ? d->notice_path : "in the outbox");
+    if (!has_notice(d))
+        return cw_refuse(out, CW_REFUSED, "no notice is due for %s (decision %s)",
+                         d->account, decision_name(d->decision));
     const char *ns = cw_notice_state(cw, d->account);
     if (ns && !strcmp(ns, state))
         return cw_refuse(out, CW_REFUSED, "the notice to %s is already %s", d->account,
